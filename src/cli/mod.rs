@@ -1,0 +1,3 @@
+//! The command line: one file per subcommand, each with its usage text at the top.
+
+pub mod parse;

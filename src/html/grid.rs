@@ -1,0 +1,366 @@
+//! Tables as rectangular grids with rowspan/colspan expanded.
+//!
+//! Every cell's text sits in its anchor cell (its top-left slot); the other
+//! slots a span covers point back to that anchor, so a value is never counted
+//! twice and every value keeps its (row, column). Malformed spans are read the
+//! way browsers read them: `colspan="2;"` is 2, `0` or garbage is 1, a
+//! `rowspan="0"` runs to the end of the table, and spans are clamped to the
+//! table's size.
+
+use scraper::{ElementRef, Node};
+
+/// The largest colspan a browser honours.
+const MAX_COLSPAN: usize = 1000;
+
+/// One cell of a table, placed in the expanded grid (0-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    /// The cell's text, whitespace-normalised (`&nbsp;`, U+3000, `<br>` become
+    /// single spaces; leading/trailing space trimmed).
+    pub text: String,
+    /// Row of the anchor slot (0-based).
+    pub row: usize,
+    /// Column of the anchor slot (0-based).
+    pub col: usize,
+    /// Rows covered (at least 1).
+    pub rowspan: usize,
+    /// Columns covered (at least 1).
+    pub colspan: usize,
+    /// Whether the cell was a `<th>`.
+    pub header: bool,
+}
+
+/// A table expanded into a grid of `rows() x cols()` slots.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// 1-based position of the `<table>` element in the document.
+    pub index: usize,
+    rows: usize,
+    cols: usize,
+    cells: Vec<Cell>,
+    /// `rows * cols` slots, each the index of the covering cell, if any.
+    slots: Vec<Option<u32>>,
+}
+
+/// A row as read from the markup, before placement: `(text, rowspan attr,
+/// colspan attr, is_th)` per cell.
+pub type RawRow = Vec<(String, Option<String>, Option<String>, bool)>;
+
+impl Table {
+    /// Builds a grid from raw rows (the cells of each `<tr>` in order, with
+    /// their span attributes as written).
+    pub fn from_raw_rows(index: usize, raw: &[RawRow]) -> Table {
+        let nrows = raw.len();
+        // occupancy: per row, which columns are taken (grows as needed)
+        let mut taken: Vec<Vec<Option<u32>>> = vec![Vec::new(); nrows];
+        let mut cells: Vec<Cell> = Vec::new();
+        for (r, row) in raw.iter().enumerate() {
+            let mut c = 0usize;
+            for (text, rs, cs, th) in row {
+                while taken[r].get(c).is_some_and(|s| s.is_some()) {
+                    c += 1;
+                }
+                let colspan = parse_span(cs.as_deref(), false).clamp(1, MAX_COLSPAN);
+                let rowspan = match parse_span(rs.as_deref(), true) {
+                    0 => nrows - r,
+                    n => n.min(nrows - r),
+                };
+                let id = cells.len() as u32;
+                for rr in r..r + rowspan {
+                    let line = &mut taken[rr];
+                    if line.len() < c + colspan {
+                        line.resize(c + colspan, None);
+                    }
+                    for slot in &mut line[c..c + colspan] {
+                        // an earlier rowspan may already hold a slot a later
+                        // colspan reaches into: keep the earlier owner
+                        if slot.is_none() {
+                            *slot = Some(id);
+                        }
+                    }
+                }
+                cells.push(Cell {
+                    text: text.clone(),
+                    row: r,
+                    col: c,
+                    rowspan,
+                    colspan,
+                    header: *th,
+                });
+                c += colspan;
+            }
+        }
+        let cols = taken.iter().map(Vec::len).max().unwrap_or(0);
+        let mut slots = vec![None; nrows * cols];
+        for (r, line) in taken.iter().enumerate() {
+            slots[r * cols..r * cols + line.len()].copy_from_slice(line);
+        }
+        Table {
+            index,
+            rows: nrows,
+            cols,
+            cells,
+            slots,
+        }
+    }
+
+    /// Number of rows of the grid.
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Number of columns of the grid.
+    pub fn cols(&self) -> usize {
+        self.cols
+    }
+
+    /// Every cell in markup order.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
+    }
+
+    /// The cell covering slot `(row, col)`, if any.
+    pub fn cell(&self, row: usize, col: usize) -> Option<&Cell> {
+        if row >= self.rows || col >= self.cols {
+            return None;
+        }
+        self.slots[row * self.cols + col].map(|i| &self.cells[i as usize])
+    }
+
+    /// The cell whose anchor is exactly `(row, col)`, if any.
+    pub fn anchor(&self, row: usize, col: usize) -> Option<&Cell> {
+        self.cell(row, col).filter(|c| c.row == row && c.col == col)
+    }
+
+    /// The text covering slot `(row, col)` (the anchor's text), or `""`.
+    pub fn text(&self, row: usize, col: usize) -> &str {
+        self.cell(row, col).map(|c| c.text.as_str()).unwrap_or("")
+    }
+
+    /// The cells anchored in a row, left to right.
+    pub fn row_cells(&self, row: usize) -> Vec<&Cell> {
+        (0..self.cols).filter_map(|c| self.anchor(row, c)).collect()
+    }
+
+    /// The grid as text, one line per row, slots separated by ` | ` (covered
+    /// slots shown as `^` (from above) or `<` (from the left)); for debugging
+    /// and test messages.
+    pub fn dump(&self) -> String {
+        let mut s = String::new();
+        for r in 0..self.rows {
+            let line: Vec<String> = (0..self.cols)
+                .map(|c| match self.cell(r, c) {
+                    None => "·".to_string(),
+                    Some(cell) if cell.row == r && cell.col == c => cell.text.clone(),
+                    Some(cell) if cell.col == c => "^".to_string(),
+                    Some(_) => "<".to_string(),
+                })
+                .collect();
+            s.push_str(&line.join(" | "));
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// Reads a span attribute the way browsers do: leading ASCII digits after
+/// optional whitespace; `None`, garbage or (for colspan) 0 give 1.
+fn parse_span(attr: Option<&str>, is_rowspan: bool) -> usize {
+    let Some(a) = attr else { return 1 };
+    let digits: String = a
+        .trim_start()
+        .chars()
+        .map(crate::html::value::halfwidth)
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    match digits.parse::<usize>() {
+        Ok(0) if is_rowspan => 0,
+        Ok(0) | Err(_) => 1,
+        Ok(n) => n.min(65534),
+    }
+}
+
+/// Expands one `<table>` element. Rows of nested tables are not included (they
+/// are tables of their own); a nested table's text does count in the outer cell.
+pub fn table_from_element(index: usize, table: ElementRef<'_>) -> Table {
+    let mut raw: Vec<RawRow> = Vec::new();
+    collect_rows(table, &mut raw);
+    Table::from_raw_rows(index, &raw)
+}
+
+fn collect_rows(el: ElementRef<'_>, out: &mut Vec<RawRow>) {
+    for child in el.children().filter_map(ElementRef::wrap) {
+        match child.value().name() {
+            "tr" => {
+                let mut row = RawRow::new();
+                for cell in child.children().filter_map(ElementRef::wrap) {
+                    let name = cell.value().name();
+                    if name == "td" || name == "th" {
+                        row.push((
+                            cell_text(cell),
+                            cell.value().attr("rowspan").map(str::to_string),
+                            cell.value().attr("colspan").map(str::to_string),
+                            name == "th",
+                        ));
+                    }
+                }
+                out.push(row);
+            }
+            "thead" | "tbody" | "tfoot" => collect_rows(child, out),
+            "table" => {}
+            // tolerate stray wrappers (e.g. <form>, <font>) between table and tr
+            _ => collect_rows(child, out),
+        }
+    }
+}
+
+/// The text of an element: inline elements concatenated as they are (so a
+/// number split over two `<span>`s stays one number), `<br>` and block
+/// elements (`p`, `div`, `li`, ...) become a space, whitespace is collapsed.
+pub fn cell_text(el: ElementRef<'_>) -> String {
+    let mut s = String::new();
+    push_text(el, &mut s);
+    normalize_space(&s)
+}
+
+fn push_text(el: ElementRef<'_>, out: &mut String) {
+    for node in el.children() {
+        match node.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                let name = e.name();
+                if matches!(name, "script" | "style" | "noscript" | "template") {
+                    continue;
+                }
+                if name == "br" {
+                    out.push(' ');
+                    continue;
+                }
+                let block = is_block(name);
+                if block {
+                    out.push(' ');
+                }
+                if let Some(child) = ElementRef::wrap(node) {
+                    push_text(child, out);
+                }
+                if block {
+                    out.push(' ');
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Whether an element name is block-level for text extraction.
+pub fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "li"
+            | "ul"
+            | "ol"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "table"
+            | "tr"
+            | "td"
+            | "th"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "nav"
+            | "blockquote"
+            | "pre"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "center"
+            | "form"
+            | "hr"
+            | "caption"
+    )
+}
+
+/// Collapses whitespace (including `&nbsp;` U+00A0 and the ideographic space
+/// U+3000) to single ASCII spaces and trims.
+pub fn normalize_space(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for ch in s.chars() {
+        if ch.is_whitespace() || ch == '\u{a0}' || ch == '\u{3000}' || ch == '\u{feff}' {
+            pending = !out.is_empty();
+        } else {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use scraper::{Html, Selector};
+
+    fn first_table(html: &str) -> Table {
+        let doc = Html::parse_document(html);
+        let sel = Selector::parse("table").unwrap();
+        table_from_element(1, doc.select(&sel).next().unwrap())
+    }
+
+    #[test]
+    fn spans_expand_and_point_to_anchor() {
+        let t = first_table(
+            "<table><tr><td rowspan=2>A</td><td colspan=2>B</td></tr><tr><td>c</td><td>d</td></tr></table>",
+        );
+        assert_eq!((t.rows(), t.cols()), (2, 3));
+        assert_eq!(t.text(1, 0), "A");
+        assert!(t.anchor(1, 0).is_none());
+        assert_eq!(t.text(0, 2), "B");
+        assert_eq!(t.anchor(1, 1).unwrap().text, "c");
+        assert_eq!(t.anchor(1, 2).unwrap().text, "d");
+    }
+
+    #[test]
+    fn malformed_spans_are_read_like_browsers() {
+        let t = first_table(
+            "<table><tr><td colspan=\"2;\">x</td><td rowspan=\"0\">y</td><td colspan=\"abc\">z</td></tr>\
+             <tr><td>1</td><td rowspan=99999>2</td></tr><tr><td>3</td></tr></table>",
+        );
+        assert_eq!(t.cell(0, 1).unwrap().text, "x");
+        assert_eq!(t.cell(2, 2).unwrap().text, "y");
+        assert_eq!(t.anchor(0, 3).unwrap().colspan, 1);
+        assert_eq!(t.cell(2, 1).unwrap().text, "2");
+        assert_eq!(t.rows(), 3);
+    }
+
+    #[test]
+    fn cell_text_joins_inline_and_splits_blocks() {
+        let t = first_table(
+            "<table><tr><td><p><span>11</span><span>904</span>&nbsp;条</p><p>结果<br>维持</p></td></tr></table>",
+        );
+        assert_eq!(t.text(0, 0), "11904 条 结果 维持");
+    }
+
+    #[test]
+    fn th_and_sections_mix() {
+        let t = first_table(
+            "<table><thead><tr><th>h1</th><th>h2</th></tr></thead><tbody><tr><td>a</td></tr></tbody></table>",
+        );
+        assert!(t.anchor(0, 0).unwrap().header);
+        assert_eq!(t.text(1, 0), "a");
+        assert!(t.cell(1, 1).is_none());
+    }
+}

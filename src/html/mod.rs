@@ -1,0 +1,46 @@
+//! HTML to tables and text: a leaf library shared by every stage.
+//!
+//! [`decode`] turns raw bytes into text (BOM, HTTP header, `<meta>`,
+//! detection), [`grid`] expands every `<table>` into a rectangular grid with
+//! rowspan/colspan resolved, [`text`] finds the main content and splits it
+//! into text blocks, and [`value`] reads a cell's number, unit and qualifier.
+
+pub mod decode;
+pub mod grid;
+pub mod text;
+pub mod value;
+
+pub use grid::{Cell, Table};
+pub use text::Block;
+
+/// A parsed page: its title, its tables as grids, and its text blocks.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    /// The document title (`<h1>` of the content, else `<title>`), whitespace-normalised.
+    pub title: Option<String>,
+    /// The `<title>` element's text.
+    pub head_title: Option<String>,
+    /// Every table of the main content, in document order (index 1-based).
+    pub tables: Vec<Table>,
+    /// The text blocks of the main content, in document order (index 1-based).
+    pub blocks: Vec<Block>,
+    /// All visible text of the page body outside the main content (chrome:
+    /// publication date, 发布机构, index number), one line per block.
+    pub chrome: String,
+}
+
+impl Page {
+    /// Parses an HTML document (already decoded to text).
+    pub fn parse(html: &str) -> Page {
+        text::build_page(html)
+    }
+
+    /// Whether the main content has any readable text (tables or blocks).
+    pub fn has_text(&self) -> bool {
+        self.blocks.iter().any(|b| !b.text.trim().is_empty())
+            || self
+                .tables
+                .iter()
+                .any(|t| t.cells().iter().any(|c| !c.text.is_empty()))
+    }
+}

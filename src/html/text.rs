@@ -1,0 +1,263 @@
+//! The main content of a page and its text blocks.
+//!
+//! Government CMS pages wrap the report in chrome (navigation, 索引号,
+//! 发布机构, font-size switch, QR code, footer). The main content is the
+//! element of a known content container (`#zoom`, `.article-content`,
+//! `.TRS_Editor`, ...) with the most text, else the `<body>`. Its text is split
+//! into blocks at block-level elements (`<p>`, `<div>`, `<li>`, headings);
+//! table text is not part of the blocks, except a long prose cell (such as the
+//! summary row at the bottom of the early indicator tables), which becomes a
+//! block of its own.
+
+use super::grid::{cell_text, is_block, normalize_space, table_from_element};
+use super::Page;
+use scraper::{ElementRef, Html, Node, Selector};
+
+/// A block of running text of the main content.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Block {
+    /// 1-based position among the page's blocks.
+    pub index: usize,
+    /// The text, whitespace-normalised.
+    pub text: String,
+    /// The 1-based index of the table this block was a cell of, if any.
+    pub table: Option<usize>,
+}
+
+/// Selectors of content containers used by common Chinese government CMSs.
+const CONTENT_SELECTORS: &str =
+    "#zoom, .article-content, .TRS_Editor, #UCAP-CONTENT, .view.TRS_UEDITOR, \
+     .wzy_nr, .article, .content, #content, .main-txt, .pages_content, .xxgk_content, .bt-article";
+
+/// A cell whose text is at least this many characters and reads like a
+/// sentence is prose, not a figure.
+const PROSE_CELL_CHARS: usize = 40;
+
+/// Builds a [`Page`] from HTML text.
+pub fn build_page(html: &str) -> Page {
+    let doc = Html::parse_document(html);
+    let head_title = first_text(&doc, "title");
+    let main = main_content(&doc);
+    let mut page = Page {
+        head_title: head_title.clone(),
+        ..Page::default()
+    };
+    let Some(main) = main else {
+        page.title = head_title;
+        return page;
+    };
+    let h1 = Selector::parse("h1").expect("selector");
+    let content_h1 = main
+        .select(&h1)
+        .next()
+        .map(cell_text)
+        .filter(|s| !s.is_empty());
+    let page_h1 = first_text(&doc, "h1");
+    page.title = content_h1.or(page_h1).or(head_title);
+
+    // tables of the main content, in document order
+    let table_sel = Selector::parse("table").expect("selector");
+    for (i, t) in main.select(&table_sel).enumerate() {
+        page.tables.push(table_from_element(i + 1, t));
+    }
+
+    // text blocks
+    let mut w = BlockWalker {
+        blocks: Vec::new(),
+        buf: String::new(),
+        table_count: 0,
+        skip: None,
+    };
+    w.walk(main);
+    w.flush();
+    // long prose cells of tables become blocks too
+    let mut blocks = w.blocks;
+    for t in &page.tables {
+        for c in t.cells() {
+            if is_prose_cell(&c.text) {
+                blocks.push(Block {
+                    index: 0,
+                    text: c.text.clone(),
+                    table: Some(t.index),
+                });
+            }
+        }
+    }
+    for (i, b) in blocks.iter_mut().enumerate() {
+        b.index = i + 1;
+    }
+    page.blocks = blocks;
+
+    // chrome: all body text outside the main content
+    if let Some(body) = doc
+        .select(&Selector::parse("body").expect("selector"))
+        .next()
+    {
+        let mut cw = BlockWalker {
+            blocks: Vec::new(),
+            buf: String::new(),
+            table_count: 0,
+            skip: None,
+        };
+        cw.skip = Some(main.id());
+        cw.walk_all(body);
+        cw.flush();
+        page.chrome = cw
+            .blocks
+            .into_iter()
+            .map(|b| b.text)
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    page
+}
+
+fn first_text(doc: &Html, sel: &str) -> Option<String> {
+    let s = Selector::parse(sel).expect("selector");
+    doc.select(&s)
+        .next()
+        .map(cell_text)
+        .filter(|t| !t.is_empty())
+}
+
+/// Picks the main content element: the known content container with the most
+/// text, else `<body>`, else the root.
+fn main_content(doc: &Html) -> Option<ElementRef<'_>> {
+    let sel = Selector::parse(CONTENT_SELECTORS).expect("selector");
+    let best = doc
+        .select(&sel)
+        .map(|e| (text_len(e), e))
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, _)| *n)
+        .map(|(_, e)| e);
+    if best.is_some() {
+        return best;
+    }
+    // a content container that holds only an image has no text but is still
+    // the content: prefer it over the body so the chrome is not read as text
+    if let Some(e) = doc.select(&sel).next() {
+        return Some(e);
+    }
+    doc.select(&Selector::parse("body").expect("selector"))
+        .next()
+        .or_else(|| Some(doc.root_element()))
+}
+
+fn text_len(e: ElementRef<'_>) -> usize {
+    e.text().map(|t| t.trim().chars().count()).sum()
+}
+
+fn is_prose_cell(text: &str) -> bool {
+    text.chars().count() >= PROSE_CELL_CHARS
+        && (text.contains('，') || text.contains('。') || text.contains(','))
+}
+
+struct BlockWalker {
+    blocks: Vec<Block>,
+    buf: String,
+    table_count: usize,
+    skip: Option<ego_tree::NodeId>,
+}
+
+impl BlockWalker {
+    fn flush(&mut self) {
+        let t = normalize_space(&self.buf);
+        self.buf.clear();
+        if !t.is_empty() {
+            self.blocks.push(Block {
+                index: self.blocks.len() + 1,
+                text: t,
+                table: None,
+            });
+        }
+    }
+
+    /// Walks the main content, leaving tables out.
+    fn walk(&mut self, el: ElementRef<'_>) {
+        self.walk_inner(el, false);
+    }
+
+    /// Walks everything (tables included) but the skipped subtree.
+    fn walk_all(&mut self, el: ElementRef<'_>) {
+        self.walk_inner(el, true);
+    }
+
+    fn walk_inner(&mut self, el: ElementRef<'_>, tables: bool) {
+        for node in el.children() {
+            if Some(node.id()) == self.skip {
+                self.flush();
+                continue;
+            }
+            match node.value() {
+                Node::Text(t) => self.buf.push_str(t),
+                Node::Element(e) => {
+                    let name = e.name();
+                    if matches!(name, "script" | "style" | "noscript" | "template" | "head") {
+                        continue;
+                    }
+                    if name == "br" {
+                        self.buf.push(' ');
+                        continue;
+                    }
+                    if name == "table" && !tables {
+                        self.flush();
+                        self.table_count += 1;
+                        continue;
+                    }
+                    let block = is_block(name);
+                    if block {
+                        self.flush();
+                    }
+                    if let Some(child) = ElementRef::wrap(node) {
+                        self.walk_inner(child, tables);
+                    }
+                    if block {
+                        self.flush();
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+/// The whole text of a page's main content: blocks and table rows, one per
+/// line, in the order blocks were found (tables after blocks).
+pub fn page_text(page: &Page) -> String {
+    let mut s = String::new();
+    for b in page.blocks.iter().filter(|b| b.table.is_none()) {
+        s.push_str(&b.text);
+        s.push('\n');
+    }
+    for t in &page.tables {
+        for r in 0..t.rows() {
+            let cells: Vec<&str> = t.row_cells(r).iter().map(|c| c.text.as_str()).collect();
+            s.push_str(&cells.join(" | "));
+            s.push('\n');
+        }
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn main_content_blocks_and_chrome() {
+        let html = "<html><head><title>T</title></head><body><div class=nav>首页 发布机构:某局</div>\
+            <div id=zoom><h1>标题</h1><p class=MsoNormal><span>2014年，</span><span>中心发布信息</span><span>119</span><span>04条</span><o:p></o:p></p>\
+            <table><tr><td>a</td><td>1</td></tr><tr><td colspan=2>2013年，中心严格按照《指南》的要求，在办公场所、网站、市政府信息公开系统共发布信息959条。</td></tr></table>\
+            <p>&nbsp;</p><p>第二段</p></div><div>扫码使用手机浏览本页内容</div></body></html>";
+        let p = Page::parse(html);
+        assert_eq!(p.title.as_deref(), Some("标题"));
+        assert_eq!(p.tables.len(), 1);
+        let texts: Vec<&str> = p.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts[1], "2014年，中心发布信息11904条");
+        assert_eq!(texts[2], "第二段");
+        assert_eq!(p.blocks[3].table, Some(1));
+        assert!(p.chrome.contains("发布机构:某局"));
+        assert!(p.chrome.contains("扫码使用手机浏览本页内容"));
+        assert!(!p.chrome.contains("第二段"));
+    }
+}

@@ -1,0 +1,22 @@
+//! xxgk turns an agency's published information-disclosure annual reports
+//! (政府信息公开工作年度报告) into one traceable time-series dataset.
+//!
+//! The pipeline runs one way, and the modules are laid out in that order:
+//!
+//! `crawl` (fetch pages politely) -> `archive` (raw bytes + manifest) ->
+//! `parse` (one module per report era) -> `normalize` (metric vocabulary,
+//! series, checks) -> `output` (CSV, JSON, data package).
+//!
+//! Two leaf libraries are shared by every stage and depend on nothing else
+//! in the crate: [`html`] (bytes to text, tables as grids, cell values) and
+//! [`normalize::metrics`] (the one metric vocabulary). `replay` serves a saved
+//! snapshot over HTTP for offline runs, and `cli` holds one file per subcommand.
+
+pub mod archive;
+pub mod cli;
+pub mod crawl;
+pub mod html;
+pub mod normalize;
+pub mod output;
+pub mod parse;
+pub mod replay;

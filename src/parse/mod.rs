@@ -1,0 +1,48 @@
+//! Reading reports: one module per format era, plus document kinds and prose.
+//!
+//! [`parse_document`] is the one entry point used by `xxgk parse` and by the
+//! build step: it classifies the page ([`kind`]), reads whichever tables it
+//! recognises by their header labels ([`national`], [`indicator`],
+//! [`stats2014`]) and the figures stated in sentences ([`prose`]).
+
+pub mod indicator;
+pub mod kind;
+pub mod model;
+pub mod national;
+pub mod prose;
+pub mod stats2014;
+
+pub use model::*;
+
+use crate::html::Page;
+
+/// Options for [`parse_document`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The year the report covers, when the caller knows it (overrides the document).
+    pub year: Option<i32>,
+    /// A title known from elsewhere (e.g. the list page), used when the page has none.
+    pub title_hint: Option<String>,
+}
+
+/// Parses one decoded HTML document of any era.
+pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
+    let class = kind::classify(page, opts);
+    let mut extract = Extract::default();
+    if class.kind.carries_figures() {
+        extract.merge(national::parse(page));
+        extract.merge(indicator::parse(page));
+        extract.merge(stats2014::parse(page));
+        extract.merge(prose::parse(page));
+    }
+    ParsedDocument {
+        kind: class.kind,
+        year: class.year,
+        year_source: class.year_source,
+        title: class.title,
+        agency_name: class.agency_name,
+        templates: extract.templates,
+        observations: extract.observations,
+        warnings: extract.warnings,
+    }
+}
