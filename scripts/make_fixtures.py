@@ -482,7 +482,7 @@ def body_html(p, lines):
         return national_body(lines, seed)
     if seed == 0:
         return [cms_paragraph(x, i) for i, x in enumerate(lines)]
-    out = []
+    out = ["<!--StartFragment-->"]
     pi = 0
     for kind, x in blocks_of(lines):
         if kind == "p":
@@ -500,6 +500,7 @@ def body_html(p, lines):
             else:
                 raise ValueError("unexpected table on seed page %d" % seed)
             out.extend(render_table(t, word=True, empty_variant=seed))
+    out.append("<!--EndFragment-->")
     return out
 
 
@@ -622,9 +623,8 @@ def list_page(docs, pageno, total_pages, footer):
     ]
     for p in docs:
         t = p["title"]
-        shown = t if len(t) <= 26 else t[:24] + "..."
         out.append('<li><a href="%s" title="%s" target="_blank">%s</a><span>%s</span></li>'
-                   % (doc_path(p), html.escape(t), esc(shown), p["date"][:10]))
+                   % (doc_path(p), html.escape(t), esc(t), p["date"][:10]))
     out.append("</ul>")
     first = CHANNEL
     last = CHANNEL if total_pages == 1 else "%s_%d" % (CHANNEL, total_pages)
