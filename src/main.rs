@@ -15,12 +15,15 @@ struct Cli {
 enum Command {
     /// Print the observations of one HTML document.
     Parse(cli::parse::Args),
+    /// Write the codebook generated from the metric vocabulary.
+    Codebook(cli::codebook::Args),
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse(a) => cli::parse::run(a),
+        Command::Codebook(a) => cli::codebook::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

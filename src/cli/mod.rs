@@ -1,3 +1,4 @@
 //! The command line: one file per subcommand, each with its usage text at the top.
 
+pub mod codebook;
 pub mod parse;

@@ -1,4 +1,10 @@
 //! From per-document observations to one dataset: the metric vocabulary
-//! ([`metrics`]), harmonized series, and consistency checks (勾稽关系).
+//! ([`metrics`]), the dataset rows ([`dataset`]), harmonized series
+//! ([`series`]) and consistency checks (勾稽关系, [`checks`]).
 
+pub mod checks;
+pub mod dataset;
 pub mod metrics;
+pub mod series;
+
+pub use dataset::{assemble, Dataset, DocumentInput, ObservationRow, ReportRow};

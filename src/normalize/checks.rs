@@ -1,0 +1,731 @@
+//! Consistency checks (勾稽关系) over the observations of each document, and
+//! across years.
+//!
+//! Every check is a row of `checks.csv` with status `pass`, `fail` or
+//! `skipped` (an input was not published: a check with a missing input never
+//! passes). Checks run per document and template, so two documents on one
+//! year (a prose report and its statistics annex) are each checked on their
+//! own, and figures from different templates are compared only by the
+//! table-versus-prose and series checks.
+//!
+//! - `t3.identity.<col>`: table 3, 一 + 二 = 三(七)总计 + 四, per applicant column.
+//! - `t3.row_sum.<row>`: the applicant columns add up to 总计 (自然人 + the
+//!   five 法人或其他组织 columns, or 自然人 + 小计 where only the subtotal is given).
+//! - `t3.legal_subtotal.<row>`: the five 法人 columns add up to their 小计.
+//! - `t3.results_total.<col>`: (七)总计 = the sum of (一)-(六).
+//! - `t4.<group>`: 维持 + 纠正 + 其他 + 尚未审结 = 总计, for 行政复议 and both 行政诉讼 groups.
+//! - `sum.<parent>` / `le.<parent>`: early-table breakdowns: channels add up to
+//!   their total (`=`), 其中 parts do not exceed their parent (`<=`).
+//! - `table_vs_prose.<metric>`: the same metric in a table and in prose of the
+//!   same year agree (prose qualifiers widen the prose figure, see [`agrees`]).
+//! - `cross_year.carried.<col>`: 结转下年度(y-1) = 上年结转(y).
+//! - `cross_year.in_force.<row>`: 现行有效(y-1) + 制发(y) - 废止(y) = 现行有效(y).
+
+/// The list of checks, as written in the codebook.
+pub const DESCRIPTION: &str = "Each check is a row of checks.csv with status `pass`, `fail` or `skipped`; a check with an input that was not published is `skipped`, never `pass`. Checks run within one document and template; figures of different documents meet only in the table-versus-prose, series and cross-year checks.
+
+| check | rule |
+|---|---|
+| `t3.identity.<col>` | Table 3: 一、本年新收 + 二、上年结转 = 三、(七)总计 + 四、结转下年度, per applicant column. |
+| `t3.results_total.<col>` | Table 3: (七)总计 = the sum of every result row (一)-(六) of the template. |
+| `t3.row_sum.<row>` | Table 3: 自然人 + the five 法人或其他组织 columns (or 自然人 + 小计 where a subtotal is printed) = 总计. |
+| `t3.legal_subtotal.<row>` | Table 3 with a 小计 column: the five 法人或其他组织 columns = 小计. |
+| `t4.review`, `t4.litigation_direct`, `t4.litigation_after_review` | Table 4: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计. |
+| `sum.<parent>` | Early tables and prose: channels add up to their total (e.g. the application channels to 收到申请数). |
+| `le.<parent>` | Early tables and prose: 其中 parts do not exceed their parent. |
+| `table_vs_prose.<metric>` | The same metric in a table and in prose of the same year can both be true (exact `v` means [v, v], `at_least` `v` means [v, ∞), `approx` `v` means [0.9v, 1.1v]; they agree when the ranges meet). |
+| `series.<name>` | Every candidate of a harmonized series against the chosen value, with the same rule. |
+| `cross_year.carried.<col>` | 四、结转下年度继续办理 of year y-1 = 二、上年结转 of year y. |
+| `cross_year.in_force.<row>` | 现行有效件数(y-1) + 本年制发件数(y) - 本年废止件数(y) = 现行有效件数(y), for 规章 and 规范性文件. |";
+
+use super::dataset::ObservationRow;
+use crate::normalize::metrics::{registry, Template};
+use crate::parse::{Qualifier, Source};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// One check run.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CheckRow {
+    /// Stable agency id.
+    pub agency: String,
+    /// The year checked (the later year for cross-year checks).
+    pub year: i32,
+    /// Check id, e.g. `t3.identity.total`.
+    pub check: String,
+    /// `pass`, `fail` or `skipped`.
+    pub status: String,
+    /// The value the left-hand side gives.
+    pub expected: String,
+    /// The value the right-hand side gives.
+    pub actual: String,
+    /// What was compared, and the difference.
+    pub detail: String,
+    /// The document checked (empty for cross-year and series checks).
+    pub url: String,
+}
+
+/// Applicant columns of table 3, in template order (ids of DATASET.md).
+pub const T3_APPLICANT_PARTS: [&str; 6] = [
+    "natural_person",
+    "legal.commercial",
+    "legal.research",
+    "legal.social",
+    "legal.legal_services",
+    "legal.other",
+];
+
+/// Table 3 rows that enter the identity 一 + 二 = 三 + 四.
+const T3_IDENTITY: [(&str, &str, &str, &str); 1] = [(
+    "applications.new",
+    "applications.carried_over",
+    "results.total",
+    "carried_forward",
+)];
+
+/// Early-table and prose breakdown rules: (parent, children, equal?).
+/// `true` means the children must add up to the parent (channels of a
+/// total); `false` means their sum must not exceed it (其中 parts).
+const BREAKDOWNS: &[(&str, &[&str], bool)] = &[
+    (
+        "applications.received",
+        &[
+            "applications.received.in_person",
+            "applications.received.fax",
+            "applications.received.email",
+            "applications.received.online",
+            "applications.received.letter",
+            "applications.received.letter_fax",
+            "applications.received.other",
+        ],
+        true,
+    ),
+    (
+        "applications.closed",
+        &[
+            "applications.closed.on_time",
+            "applications.closed.extended",
+        ],
+        true,
+    ),
+    (
+        "proactive.items",
+        &[
+            "proactive.items.org_personnel",
+            "proactive.items.policy_regulation",
+            "proactive.items.business",
+            "proactive.items.plans_stats",
+            "proactive.items.finance",
+            "proactive.items.procurement",
+        ],
+        false,
+    ),
+    (
+        "responses.total",
+        &[
+            "responses.granted",
+            "responses.partial",
+            "responses.denied",
+            "responses.already_public",
+            "responses.not_this_agency",
+            "responses.not_exist",
+            "responses.other",
+        ],
+        false,
+    ),
+    (
+        "interpretations.total",
+        &[
+            "interpretations.by_leaders",
+            "interpretations.graphic",
+            "interpretations.video",
+            "interpretations.press",
+        ],
+        false,
+    ),
+    (
+        "staff.designated",
+        &["staff.full_time", "staff.part_time"],
+        true,
+    ),
+];
+
+/// Table 4 groups: (check id, prefix). Members are `<prefix>.{maintained,
+/// corrected, other, pending}` and the total `<prefix>.total`.
+const T4_GROUPS: [(&str, &str); 3] = [
+    ("t4.review", "review"),
+    ("t4.litigation_direct", "litigation.direct"),
+    ("t4.litigation_after_review", "litigation.after_review"),
+];
+
+/// Runs every per-document and cross-year check.
+pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
+    let mut out = Vec::new();
+    // group by document and template (table sources only, plus prose groups)
+    let mut groups: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
+    for o in obs {
+        groups
+            .entry((o.year, o.url.as_str(), o.obs.template))
+            .or_default()
+            .push(o);
+    }
+    for ((year, url, template), rows) in &groups {
+        let g = Group::new(rows);
+        let ctx = Ctx {
+            agency,
+            year: *year,
+            url,
+        };
+        if matches!(template, Template::National2019 | Template::National2021) {
+            table3(&ctx, *template, &g, &mut out);
+            table4(&ctx, &g, &mut out);
+        } else {
+            breakdowns(&ctx, &g, &mut out);
+        }
+    }
+    table_vs_prose(agency, obs, &mut out);
+    cross_year(agency, obs, &mut out);
+    out
+}
+
+struct Ctx<'a> {
+    agency: &'a str,
+    year: i32,
+    url: &'a str,
+}
+
+impl Ctx<'_> {
+    fn row(
+        &self,
+        check: String,
+        status: &str,
+        expected: String,
+        actual: String,
+        detail: String,
+    ) -> CheckRow {
+        CheckRow {
+            agency: self.agency.to_string(),
+            year: self.year,
+            check,
+            status: status.to_string(),
+            expected,
+            actual,
+            detail,
+            url: self.url.to_string(),
+        }
+    }
+}
+
+/// The observations of one document and template, by metric id. A metric
+/// read twice in one document (it should not be) keeps its first value.
+struct Group<'a> {
+    by_metric: BTreeMap<&'a str, &'a ObservationRow>,
+}
+
+impl<'a> Group<'a> {
+    fn new(rows: &[&'a ObservationRow]) -> Group<'a> {
+        let mut by_metric = BTreeMap::new();
+        for r in rows {
+            by_metric.entry(r.obs.metric.as_str()).or_insert(*r);
+        }
+        Group { by_metric }
+    }
+
+    fn get(&self, id: &str) -> Option<&'a ObservationRow> {
+        self.by_metric.get(id).copied()
+    }
+
+    fn has_prefix(&self, prefix: &str) -> bool {
+        self.by_metric
+            .range(prefix..)
+            .next()
+            .is_some_and(|(k, _)| k.starts_with(prefix))
+    }
+}
+
+/// Sums the named metrics; `Err` lists the missing ones.
+fn sum<'a>(
+    g: &Group<'a>,
+    ids: &[String],
+) -> Result<(Decimal, Vec<&'a ObservationRow>), Vec<String>> {
+    let mut total = Decimal::ZERO;
+    let mut used = Vec::new();
+    let mut missing = Vec::new();
+    for id in ids {
+        match g.get(id) {
+            Some(o) => {
+                total += o.obs.value;
+                used.push(o);
+            }
+            None => missing.push(id.clone()),
+        }
+    }
+    if missing.is_empty() {
+        Ok((total, used))
+    } else {
+        Err(missing)
+    }
+}
+
+fn describe(rows: &[&ObservationRow]) -> String {
+    rows.iter()
+        .map(|o| format!("{}={} [{}]", o.obs.metric, o.obs.value, o.obs.location))
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
+/// Emits an equality (or `<=`) check of `lhs` against `rhs`.
+fn compare(
+    ctx: &Ctx<'_>,
+    g: &Group<'_>,
+    check: String,
+    lhs: &[String],
+    rhs: &[String],
+    equal: bool,
+    out: &mut Vec<CheckRow>,
+) {
+    match (sum(g, lhs), sum(g, rhs)) {
+        (Ok((a, ua)), Ok((b, ub))) => {
+            let ok = if equal { a == b } else { a <= b };
+            let op = if equal { "=" } else { "<=" };
+            let detail = format!(
+                "{} {op} {}; difference {}",
+                describe(&ua),
+                describe(&ub),
+                a - b
+            );
+            out.push(ctx.row(
+                check,
+                if ok { "pass" } else { "fail" },
+                a.to_string(),
+                b.to_string(),
+                detail,
+            ));
+        }
+        (l, r) => {
+            let mut missing = l.err().unwrap_or_default();
+            missing.extend(r.err().unwrap_or_default());
+            out.push(ctx.row(
+                check,
+                "skipped",
+                String::new(),
+                String::new(),
+                format!("not published: {}", missing.join(", ")),
+            ));
+        }
+    }
+}
+
+/// The table-3 row ids (without column) and column ids the vocabulary
+/// declares for a template.
+fn t3_layout(template: Template) -> (Vec<String>, Vec<String>) {
+    let mut rows = BTreeSet::new();
+    let mut cols = BTreeSet::new();
+    let reg = registry();
+    for m in reg.metrics() {
+        if !m.templates().contains(&template) {
+            continue;
+        }
+        let is_t3 = [
+            "applications.new.",
+            "applications.carried_over.",
+            "results.",
+            "carried_forward.",
+        ]
+        .iter()
+        .any(|p| m.id.starts_with(p));
+        if !is_t3 {
+            continue;
+        }
+        for col in T3_APPLICANT_PARTS
+            .iter()
+            .chain(["legal.subtotal", "total"].iter())
+        {
+            if let Some(row) = m.id.strip_suffix(&format!(".{col}")) {
+                rows.insert(row.to_string());
+                cols.insert(col.to_string());
+            }
+        }
+    }
+    (rows.into_iter().collect(), cols.into_iter().collect())
+}
+
+fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckRow>) {
+    let t3_present = ["applications.new.", "results.", "carried_forward."]
+        .iter()
+        .any(|p| g.has_prefix(p));
+    if !t3_present {
+        return;
+    }
+    let (rows, mut cols) = t3_layout(template);
+    cols.retain(|c| {
+        c != "legal.subtotal" || g.by_metric.keys().any(|k| k.ends_with(".legal.subtotal"))
+    });
+    for col in &cols {
+        for (a, b, c, d) in T3_IDENTITY {
+            compare(
+                ctx,
+                g,
+                format!("t3.identity.{col}"),
+                &[format!("{a}.{col}"), format!("{b}.{col}")],
+                &[format!("{c}.{col}"), format!("{d}.{col}")],
+                true,
+                out,
+            );
+        }
+        let parts: Vec<String> = rows
+            .iter()
+            .filter(|r| r.starts_with("results.") && r.as_str() != "results.total")
+            .map(|r| format!("{r}.{col}"))
+            .collect();
+        compare(
+            ctx,
+            g,
+            format!("t3.results_total.{col}"),
+            &parts,
+            &[format!("results.total.{col}")],
+            true,
+            out,
+        );
+    }
+    for row in &rows {
+        let parts: Vec<String> = T3_APPLICANT_PARTS
+            .iter()
+            .map(|c| format!("{row}.{c}"))
+            .collect();
+        let subtotal = format!("{row}.legal.subtotal");
+        let total = vec![format!("{row}.total")];
+        if g.get(&subtotal).is_some() {
+            let with_sub = vec![format!("{row}.natural_person"), subtotal.clone()];
+            compare(
+                ctx,
+                g,
+                format!("t3.row_sum.{row}"),
+                &with_sub,
+                &total,
+                true,
+                out,
+            );
+            if parts[1..].iter().any(|p| g.get(p).is_some()) {
+                compare(
+                    ctx,
+                    g,
+                    format!("t3.legal_subtotal.{row}"),
+                    &parts[1..],
+                    &[subtotal],
+                    true,
+                    out,
+                );
+            }
+        } else {
+            compare(
+                ctx,
+                g,
+                format!("t3.row_sum.{row}"),
+                &parts,
+                &total,
+                true,
+                out,
+            );
+        }
+    }
+}
+
+fn table4(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
+    for (check, prefix) in T4_GROUPS {
+        if !g.has_prefix(&format!("{prefix}.")) {
+            continue;
+        }
+        let parts: Vec<String> = ["maintained", "corrected", "other", "pending"]
+            .iter()
+            .map(|s| format!("{prefix}.{s}"))
+            .collect();
+        compare(
+            ctx,
+            g,
+            check.to_string(),
+            &parts,
+            &[format!("{prefix}.total")],
+            true,
+            out,
+        );
+    }
+}
+
+fn breakdowns(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
+    for (parent, children, equal) in BREAKDOWNS {
+        let present: Vec<String> = children
+            .iter()
+            .filter(|c| g.get(c).is_some())
+            .map(|c| c.to_string())
+            .collect();
+        if present.is_empty() {
+            continue;
+        }
+        let check = if *equal {
+            format!("sum.{parent}")
+        } else {
+            format!("le.{parent}")
+        };
+        compare(ctx, g, check, &present, &[parent.to_string()], *equal, out);
+    }
+}
+
+/// The range of true values a published figure allows: exact `v` is `[v, v]`,
+/// `at_least` `v` is `[v, ∞)`, `approx` `v` is `[0.9v, 1.1v]`.
+pub fn interval(value: Decimal, q: Qualifier) -> (Decimal, Option<Decimal>) {
+    match q {
+        Qualifier::Exact => (value, Some(value)),
+        Qualifier::AtLeast => (value, None),
+        Qualifier::Approx => {
+            let tol = (value * Decimal::new(1, 1)).abs();
+            (value - tol, Some(value + tol))
+        }
+    }
+}
+
+/// Whether two published figures can both be true (their intervals meet).
+pub fn agrees(a: (Decimal, Qualifier), b: (Decimal, Qualifier)) -> bool {
+    let (alo, ahi) = interval(a.0, a.1);
+    let (blo, bhi) = interval(b.0, b.1);
+    ahi.is_none_or(|h| h >= blo) && bhi.is_none_or(|h| h >= alo)
+}
+
+fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
+    let mut by: BTreeMap<(i32, &str), (Vec<&ObservationRow>, Vec<&ObservationRow>)> =
+        BTreeMap::new();
+    for o in obs {
+        let e = by.entry((o.year, o.obs.metric.as_str())).or_default();
+        match o.obs.source {
+            Source::Table => e.0.push(o),
+            Source::Prose => e.1.push(o),
+        }
+    }
+    for ((year, metric), (tables, proses)) in by {
+        for t in &tables {
+            for p in &proses {
+                let ok = agrees(
+                    (t.obs.value, t.obs.qualifier),
+                    (p.obs.value, p.obs.qualifier),
+                );
+                out.push(CheckRow {
+                    agency: agency.to_string(),
+                    year,
+                    check: format!("table_vs_prose.{metric}"),
+                    status: if ok { "pass" } else { "fail" }.to_string(),
+                    expected: t.obs.value.to_string(),
+                    actual: p.obs.value.to_string(),
+                    detail: format!(
+                        "table {} ({} {}, {}) vs prose \"{}\" ({} {}, {}); difference {}",
+                        t.obs.raw,
+                        t.obs.template,
+                        t.obs.location,
+                        t.url,
+                        p.obs.raw,
+                        p.obs.qualifier,
+                        p.obs.location,
+                        p.url,
+                        t.obs.value - p.obs.value
+                    ),
+                    url: t.url.clone(),
+                });
+            }
+        }
+    }
+}
+
+fn cross_year(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
+    // table values of the national template, by (year, metric)
+    let mut v: BTreeMap<(i32, &str), &ObservationRow> = BTreeMap::new();
+    let mut national_years = BTreeSet::new();
+    for o in obs {
+        if o.obs.source == Source::Table
+            && matches!(
+                o.obs.template,
+                Template::National2019 | Template::National2021
+            )
+        {
+            v.entry((o.year, o.obs.metric.as_str())).or_insert(o);
+            national_years.insert(o.year);
+        }
+    }
+    let years: Vec<i32> = national_years.iter().copied().collect();
+    for &y in &years {
+        if !national_years.contains(&(y - 1)) {
+            continue;
+        }
+        let cols: BTreeSet<String> = v
+            .range((y, "carried_forward.")..)
+            .take_while(|((yy, m), _)| *yy == y && m.starts_with("carried_forward."))
+            .map(|((_, m), _)| m["carried_forward.".len()..].to_string())
+            .chain(
+                v.range((y, "applications.carried_over.")..)
+                    .take_while(|((yy, m), _)| {
+                        *yy == y && m.starts_with("applications.carried_over.")
+                    })
+                    .map(|((_, m), _)| m["applications.carried_over.".len()..].to_string()),
+            )
+            .collect();
+        let mut cols: Vec<String> = cols.into_iter().collect();
+        if cols.is_empty() {
+            cols.push("total".into());
+        }
+        for col in cols {
+            let prev = v
+                .get(&(y - 1, format!("carried_forward.{col}").as_str()))
+                .copied();
+            let cur = v
+                .get(&(y, format!("applications.carried_over.{col}").as_str()))
+                .copied();
+            pair_check(
+                agency,
+                y,
+                format!("cross_year.carried.{col}"),
+                prev,
+                cur,
+                out,
+            );
+        }
+        for row in ["regulations", "normative_docs"] {
+            let get = |yy: i32, s: &str| v.get(&(yy, format!("{row}.{s}").as_str())).copied();
+            let prev = get(y - 1, "in_force");
+            let new = get(y, "new");
+            let rep = get(y, "repealed");
+            let cur = get(y, "in_force");
+            if prev.is_none() && cur.is_none() {
+                continue;
+            }
+            let check = format!("cross_year.in_force.{row}");
+            match (prev, new, rep, cur) {
+                (Some(p), Some(n), Some(r), Some(c)) => {
+                    let expect = p.obs.value + n.obs.value - r.obs.value;
+                    out.push(CheckRow {
+                        agency: agency.to_string(),
+                        year: y,
+                        check,
+                        status: if expect == c.obs.value { "pass" } else { "fail" }.into(),
+                        expected: expect.to_string(),
+                        actual: c.obs.value.to_string(),
+                        detail: format!(
+                            "{}({})={} + 制发 {} - 废止 {} vs 现行有效({})={}; difference {}",
+                            p.obs.metric,
+                            y - 1,
+                            p.obs.value,
+                            n.obs.value,
+                            r.obs.value,
+                            y,
+                            c.obs.value,
+                            expect - c.obs.value
+                        ),
+                        url: String::new(),
+                    });
+                }
+                _ => out.push(CheckRow {
+                    agency: agency.to_string(),
+                    year: y,
+                    check,
+                    status: "skipped".into(),
+                    expected: String::new(),
+                    actual: String::new(),
+                    detail: format!(
+                        "needs {row}.in_force of {} and {y}, and {row}.new and {row}.repealed of {y} (2021 template in both years)",
+                        y - 1
+                    ),
+                    url: String::new(),
+                }),
+            }
+        }
+    }
+}
+
+fn pair_check(
+    agency: &str,
+    year: i32,
+    check: String,
+    prev: Option<&ObservationRow>,
+    cur: Option<&ObservationRow>,
+    out: &mut Vec<CheckRow>,
+) {
+    let row = match (prev, cur) {
+        (Some(p), Some(c)) => CheckRow {
+            agency: agency.to_string(),
+            year,
+            check,
+            status: if p.obs.value == c.obs.value {
+                "pass"
+            } else {
+                "fail"
+            }
+            .into(),
+            expected: p.obs.value.to_string(),
+            actual: c.obs.value.to_string(),
+            detail: format!(
+                "{}({}) [{}] vs {}({}) [{}]; difference {}",
+                p.obs.metric,
+                p.year,
+                p.obs.location,
+                c.obs.metric,
+                c.year,
+                c.obs.location,
+                p.obs.value - c.obs.value
+            ),
+            url: String::new(),
+        },
+        _ => CheckRow {
+            agency: agency.to_string(),
+            year,
+            check,
+            status: "skipped".into(),
+            expected: prev.map(|p| p.obs.value.to_string()).unwrap_or_default(),
+            actual: cur.map(|c| c.obs.value.to_string()).unwrap_or_default(),
+            detail: format!(
+                "not published: {}",
+                if prev.is_none() {
+                    format!("the {} figure", year - 1)
+                } else {
+                    format!("the {year} figure")
+                }
+            ),
+            url: String::new(),
+        },
+    };
+    out.push(row);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> Decimal {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn qualifier_intervals() {
+        assert!(agrees(
+            (d("503"), Qualifier::Exact),
+            (d("503"), Qualifier::Exact)
+        ));
+        assert!(!agrees(
+            (d("503"), Qualifier::Exact),
+            (d("502"), Qualifier::Exact)
+        ));
+        assert!(agrees(
+            (d("4100"), Qualifier::Exact),
+            (d("4000"), Qualifier::AtLeast)
+        ));
+        assert!(!agrees(
+            (d("23"), Qualifier::Exact),
+            (d("11873"), Qualifier::AtLeast)
+        ));
+        assert!(agrees(
+            (d("290000"), Qualifier::Exact),
+            (d("300000"), Qualifier::Approx)
+        ));
+        assert!(!agrees(
+            (d("200000"), Qualifier::Exact),
+            (d("300000"), Qualifier::Approx)
+        ));
+    }
+}

@@ -1,0 +1,159 @@
+//! The columns of every CSV file: name, Table Schema type and description.
+//! The CSV headers and the `datapackage.json` schemas are both made from
+//! these lists, so they cannot drift apart.
+
+use crate::normalize::series::SERIES;
+
+/// One column of a CSV file.
+#[derive(Debug, Clone, Copy)]
+pub struct Field {
+    /// Column name.
+    pub name: &'static str,
+    /// Frictionless Table Schema type (`string`, `integer`, `number`).
+    pub ty: &'static str,
+    /// What the column holds.
+    pub description: &'static str,
+    /// Whether every row has a value.
+    pub required: bool,
+}
+
+const fn f(
+    name: &'static str,
+    ty: &'static str,
+    description: &'static str,
+    required: bool,
+) -> Field {
+    Field {
+        name,
+        ty,
+        description,
+        required,
+    }
+}
+
+/// Columns of `observations.csv` (the spec's columns, in its order).
+pub const OBSERVATIONS: &[Field] = &[
+    f("agency", "string", "Stable agency id; kept across renames.", true),
+    f("year", "integer", "The year the report covers (not the publication year).", true),
+    f("metric", "string", "Canonical metric id (see docs/CODEBOOK.md).", true),
+    f("value", "number", "The figure in the canonical unit: counts as plain numbers, money in yuan (万元 x 10000, exactly).", true),
+    f("unit", "string", "count, CNY or count_change (a signed change, 本年增/减).", true),
+    f("qualifier", "string", "exact; at_least (余, 多, 以上, 超过); approx (约, 近, 左右, 大约).", true),
+    f("raw", "string", "The text exactly as published: the cell text, or the matched phrase of prose.", true),
+    f("source", "string", "table or prose.", true),
+    f("template", "string", "indicator, stats-2014, national-2019, national-2021 or prose.", true),
+    f("location", "string", "Where in the document: `t2 r5 c3` (table, row, column of the expanded grid, 1-based) or `p12:340-352` (text block, character span).", true),
+    f("url", "string", "The document URL.", true),
+    f("sha256", "string", "SHA-256 of the raw bytes that were parsed.", true),
+];
+
+/// Columns of `reports.csv`.
+pub const REPORTS: &[Field] = &[
+    f("agency", "string", "Stable agency id.", true),
+    f("year", "integer", "The year the document covers, when known.", false),
+    f("year_source", "string", "Where the year was read: title, period (统计期限), body, given.", false),
+    f("kind", "string", "annual_report, statistics_annex, guide, work_plan, empty, other (unknown when the fetch failed).", true),
+    f("template", "string", "Table templates found (`+`-joined); prose for reports without tables.", false),
+    f("status", "string", "parsed, no_figures, empty (no text), not_report, failed.", true),
+    f("title", "string", "Title as published.", false),
+    f("agency_name", "string", "Agency name as published on the document.", false),
+    f("url", "string", "Document URL (the site's own, also when crawled from a replay).", true),
+    f("sha256", "string", "SHA-256 of the raw bytes.", false),
+    f("encoding", "string", "Encoding used and what decided it: bom, header, meta or detected.", false),
+    f("observations", "integer", "Number of observations read.", true),
+    f("warning_count", "integer", "Number of warnings.", true),
+    f("warnings", "string", "What could not be read with certainty (no value was emitted for it), `; `-joined.", false),
+];
+
+/// Columns of `checks.csv`.
+pub const CHECKS: &[Field] = &[
+    f("agency", "string", "Stable agency id.", true),
+    f(
+        "year",
+        "integer",
+        "Year checked (the later one for cross-year checks).",
+        true,
+    ),
+    f(
+        "check",
+        "string",
+        "Check id (see docs/CODEBOOK.md, Checks).",
+        true,
+    ),
+    f(
+        "status",
+        "string",
+        "pass, fail, or skipped (an input was not published).",
+        true,
+    ),
+    f("expected", "string", "Value of the left-hand side.", false),
+    f("actual", "string", "Value of the right-hand side.", false),
+    f(
+        "detail",
+        "string",
+        "The inputs with their locations, and the difference.",
+        true,
+    ),
+    f(
+        "url",
+        "string",
+        "The document checked (empty for cross-document checks).",
+        false,
+    ),
+];
+
+/// Fixed leading columns of `series.csv`; each series adds `<name>`,
+/// `<name>_qualifier` and `<name>_source`.
+pub const SERIES_LEAD: &[Field] = &[
+    f("agency", "string", "Stable agency id.", true),
+    f("year", "integer", "Year.", true),
+    f(
+        "status",
+        "string",
+        "ok (every series has a value), partial, or missing (no report with figures).",
+        true,
+    ),
+    f(
+        "reason",
+        "string",
+        "Why the row is partial or missing.",
+        false,
+    ),
+    f(
+        "agency_name",
+        "string",
+        "Agency name as published that year.",
+        false,
+    ),
+];
+
+/// Every column of `series.csv`, with owned descriptions.
+pub fn series_fields() -> Vec<(String, &'static str, String, bool)> {
+    let mut v: Vec<(String, &'static str, String, bool)> = SERIES_LEAD
+        .iter()
+        .map(|f| {
+            (
+                f.name.to_string(),
+                f.ty,
+                f.description.to_string(),
+                f.required,
+            )
+        })
+        .collect();
+    for (name, desc) in SERIES {
+        v.push((name.to_string(), "number", desc.to_string(), false));
+        v.push((
+            format!("{name}_qualifier"),
+            "string",
+            format!("Qualifier of {name}."),
+            false,
+        ));
+        v.push((
+            format!("{name}_source"),
+            "string",
+            format!("template:metric that supplied {name} (see the selection rule in docs/CODEBOOK.md)."),
+            false,
+        ));
+    }
+    v
+}
