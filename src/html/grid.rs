@@ -66,8 +66,7 @@ impl Table {
                     n => n.min(nrows - r),
                 };
                 let id = cells.len() as u32;
-                for rr in r..r + rowspan {
-                    let line = &mut taken[rr];
+                for line in &mut taken[r..r + rowspan] {
                     if line.len() < c + colspan {
                         line.resize(c + colspan, None);
                     }

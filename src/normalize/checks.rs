@@ -493,8 +493,8 @@ pub fn agrees(a: (Decimal, Qualifier), b: (Decimal, Qualifier)) -> bool {
 }
 
 fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
-    let mut by: BTreeMap<(i32, &str), (Vec<&ObservationRow>, Vec<&ObservationRow>)> =
-        BTreeMap::new();
+    type TablesAndProse<'a> = (Vec<&'a ObservationRow>, Vec<&'a ObservationRow>);
+    let mut by: BTreeMap<(i32, &str), TablesAndProse> = BTreeMap::new();
     for o in obs {
         let e = by.entry((o.year, o.obs.metric.as_str())).or_default();
         match o.obs.source {

@@ -146,7 +146,8 @@ pub fn assemble(
     });
     let range = years.unwrap_or_else(|| match (seen_years.first(), seen_years.last()) {
         (Some(a), Some(b)) => *a..=*b,
-        _ => 0..=-1,
+        #[allow(clippy::reversed_empty_ranges)]
+        _ => 1..=0,
     });
     let series = series::harmonize(agency, &range, &reports, &observations);
     let mut checks = checks::run(agency, &observations);

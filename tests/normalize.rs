@@ -1,0 +1,388 @@
+//! The dataset rules on hand-made observations: series selection, checks,
+//! gaps, determinism of the writers.
+
+use rust_decimal::Decimal;
+use std::str::FromStr;
+use xxgk::normalize::metrics::{Template, Unit};
+use xxgk::normalize::{assemble, DocumentInput};
+use xxgk::parse::{DocKind, Location, Observation, ParsedDocument, Qualifier, Source};
+
+fn obs(
+    metric: &str,
+    v: &str,
+    q: Qualifier,
+    source: Source,
+    template: Template,
+    n: usize,
+) -> Observation {
+    Observation {
+        metric: metric.to_string(),
+        value: Decimal::from_str(v).unwrap(),
+        unit: Unit::Count,
+        qualifier: q,
+        raw: v.to_string(),
+        source,
+        template,
+        location: match source {
+            Table => Location::Cell {
+                table: 1,
+                row: n,
+                col: 2,
+            },
+            SP => Location::Span {
+                block: n,
+                start: 0,
+                end: 3,
+            },
+        },
+    }
+}
+
+fn doc(
+    url: &str,
+    year: Option<i32>,
+    kind: DocKind,
+    observations: Vec<Observation>,
+) -> DocumentInput {
+    DocumentInput {
+        url: url.to_string(),
+        sha256: format!("sha-{url}"),
+        encoding: Some("UTF-8".into()),
+        encoding_source: Some("header".into()),
+        parsed: Ok(ParsedDocument {
+            kind,
+            year,
+            year_source: year.map(|_| "title"),
+            title: Some(format!("report {url}")),
+            agency_name: Some("某局".into()),
+            templates: vec![],
+            observations,
+            warnings: vec![],
+        }),
+    }
+}
+
+use Qualifier::*;
+use Source::{Prose as SP, Table};
+use Template::{National2019, National2021, Prose as TP, Stats2014};
+
+#[test]
+fn table_beats_prose_and_disagreement_is_a_check() {
+    let ds = assemble(
+        "a",
+        vec![
+            doc(
+                "u1",
+                Some(2014),
+                DocKind::StatisticsAnnex,
+                vec![obs(
+                    "applications.received",
+                    "0",
+                    Exact,
+                    Table,
+                    Stats2014,
+                    1,
+                )],
+            ),
+            doc(
+                "u2",
+                Some(2014),
+                DocKind::AnnualReport,
+                vec![obs("applications.received", "40", AtLeast, SP, TP, 1)],
+            ),
+        ],
+        None,
+    );
+    let s = &ds.series[0];
+    let v = s.values[0].as_ref().expect("applications_received chosen");
+    assert_eq!(v.value, Decimal::ZERO);
+    assert_eq!(v.source, "stats-2014:applications.received");
+    let c: Vec<_> = ds
+        .checks
+        .iter()
+        .filter(|c| c.check == "table_vs_prose.applications.received")
+        .collect();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].status, "fail");
+}
+
+#[test]
+fn tied_best_candidates_that_disagree_leave_the_series_empty() {
+    let ds = assemble(
+        "a",
+        vec![doc(
+            "u1",
+            Some(2016),
+            DocKind::AnnualReport,
+            vec![
+                obs("applications.received", "40", Exact, SP, TP, 1),
+                obs("applications.received", "41", Exact, SP, TP, 2),
+            ],
+        )],
+        None,
+    );
+    assert!(ds.series[0].values[0].is_none());
+    assert_eq!(ds.series[0].status, "partial");
+    assert!(ds
+        .checks
+        .iter()
+        .any(|c| c.check == "series.applications_received" && c.status == "fail"));
+}
+
+#[test]
+fn years_without_text_are_visible_gaps() {
+    let ds = assemble(
+        "a",
+        vec![
+            doc(
+                "u14",
+                Some(2014),
+                DocKind::AnnualReport,
+                vec![obs("proactive.items", "5", Exact, SP, TP, 1)],
+            ),
+            doc("u15", Some(2015), DocKind::Empty, vec![]),
+            doc(
+                "u17",
+                Some(2017),
+                DocKind::AnnualReport,
+                vec![obs("proactive.items", "7", Exact, SP, TP, 1)],
+            ),
+        ],
+        None,
+    );
+    let years: Vec<i32> = ds.series.iter().map(|s| s.year).collect();
+    assert_eq!(years, vec![2014, 2015, 2016, 2017]);
+    assert_eq!(ds.series[1].status, "missing");
+    assert!(
+        ds.series[1].reason.contains("no text"),
+        "{}",
+        ds.series[1].reason
+    );
+    assert!(
+        ds.series[2].reason.contains("no report"),
+        "{}",
+        ds.series[2].reason
+    );
+    assert!(ds.series[1].values.iter().all(Option::is_none));
+}
+
+#[test]
+fn table3_identity_and_row_sums() {
+    let mut o = vec![];
+    let cols = [
+        "natural_person",
+        "legal.commercial",
+        "legal.research",
+        "legal.social",
+        "legal.legal_services",
+        "legal.other",
+        "total",
+    ];
+    // row 一: 5 + 2 = 7 ; results.total: 6 + 1 (row sum fails: 6 != 7 - 1?)
+    let new = ["5", "2", "0", "0", "0", "0", "7"];
+    let carried = ["0", "0", "0", "0", "0", "0", "0"];
+    let total = ["5", "2", "0", "0", "0", "0", "6"];
+    let fwd = ["0", "0", "0", "0", "0", "0", "1"];
+    for (i, c) in cols.iter().enumerate() {
+        o.push(obs(
+            &format!("applications.new.{c}"),
+            new[i],
+            Exact,
+            Table,
+            National2021,
+            1,
+        ));
+        o.push(obs(
+            &format!("applications.carried_over.{c}"),
+            carried[i],
+            Exact,
+            Table,
+            National2021,
+            2,
+        ));
+        o.push(obs(
+            &format!("results.total.{c}"),
+            total[i],
+            Exact,
+            Table,
+            National2021,
+            3,
+        ));
+        o.push(obs(
+            &format!("carried_forward.{c}"),
+            fwd[i],
+            Exact,
+            Table,
+            National2021,
+            4,
+        ));
+    }
+    let ds = assemble(
+        "a",
+        vec![doc("u", Some(2022), DocKind::AnnualReport, o)],
+        None,
+    );
+    let get = |name: &str| {
+        ds.checks
+            .iter()
+            .find(|c| c.check == name)
+            .unwrap_or_else(|| panic!("no check {name}"))
+            .status
+            .clone()
+    };
+    assert_eq!(get("t3.identity.total"), "pass"); // 7 + 0 = 6 + 1
+    assert_eq!(get("t3.identity.natural_person"), "pass");
+    assert_eq!(get("t3.row_sum.applications.new"), "pass");
+    assert_eq!(get("t3.row_sum.results.total"), "fail"); // 5 + 2 != 6
+    assert_eq!(get("t3.row_sum.carried_forward"), "fail"); // 0 != 1
+}
+
+#[test]
+fn early_breakdowns() {
+    let ds = assemble(
+        "a",
+        vec![doc(
+            "u",
+            Some(2014),
+            DocKind::StatisticsAnnex,
+            vec![
+                obs("applications.received", "0", Exact, Table, Stats2014, 1),
+                obs(
+                    "applications.received.online",
+                    "31",
+                    Exact,
+                    Table,
+                    Stats2014,
+                    2,
+                ),
+                obs(
+                    "applications.received.in_person",
+                    "0",
+                    Exact,
+                    Table,
+                    Stats2014,
+                    3,
+                ),
+                obs("proactive.items", "959", Exact, Table, Stats2014, 4),
+                obs(
+                    "proactive.items.business",
+                    "503",
+                    Exact,
+                    Table,
+                    Stats2014,
+                    5,
+                ),
+            ],
+        )],
+        None,
+    );
+    let c = ds
+        .checks
+        .iter()
+        .find(|c| c.check == "sum.applications.received")
+        .unwrap();
+    assert_eq!(
+        (c.status.as_str(), c.expected.as_str(), c.actual.as_str()),
+        ("fail", "31", "0")
+    );
+    let c = ds
+        .checks
+        .iter()
+        .find(|c| c.check == "le.proactive.items")
+        .unwrap();
+    assert_eq!(c.status, "pass");
+}
+
+#[test]
+fn cross_year_carry_over() {
+    let ds = assemble(
+        "a",
+        vec![
+            doc(
+                "u1",
+                Some(2021),
+                DocKind::AnnualReport,
+                vec![obs(
+                    "carried_forward.total",
+                    "2",
+                    Exact,
+                    Table,
+                    National2021,
+                    1,
+                )],
+            ),
+            doc(
+                "u2",
+                Some(2022),
+                DocKind::AnnualReport,
+                vec![obs(
+                    "applications.carried_over.total",
+                    "1",
+                    Exact,
+                    Table,
+                    National2021,
+                    1,
+                )],
+            ),
+        ],
+        None,
+    );
+    let c = ds
+        .checks
+        .iter()
+        .find(|c| c.check == "cross_year.carried.total")
+        .unwrap();
+    assert_eq!(c.status, "fail");
+    assert_eq!((c.expected.as_str(), c.actual.as_str()), ("2", "1"));
+}
+
+#[test]
+fn writers_are_deterministic_and_money_is_exact() {
+    let mut o = obs(
+        "procurement.amount",
+        "6797000",
+        Approx,
+        Table,
+        National2019,
+        1,
+    );
+    o.unit = Unit::Cny;
+    o.raw = "约679.7万元".into();
+    let build = || {
+        assemble(
+            "a",
+            vec![
+                doc("u2", Some(2019), DocKind::AnnualReport, vec![o.clone()]),
+                doc("u1", Some(2019), DocKind::Guide, vec![]),
+            ],
+            Some(2018..=2019),
+        )
+    };
+    let d1 = tempfile::tempdir().unwrap();
+    let d2 = tempfile::tempdir().unwrap();
+    xxgk::output::write_all(&build(), d1.path(), Default::default()).unwrap();
+    xxgk::output::write_all(&build(), d2.path(), Default::default()).unwrap();
+    for f in [
+        "observations.csv",
+        "series.csv",
+        "reports.csv",
+        "checks.csv",
+        "dataset.json",
+        "datapackage.json",
+    ] {
+        let a = std::fs::read(d1.path().join(f)).unwrap();
+        let b = std::fs::read(d2.path().join(f)).unwrap();
+        assert_eq!(a, b, "{f} differs between two builds");
+    }
+    let csv = std::fs::read_to_string(d1.path().join("observations.csv")).unwrap();
+    assert!(csv.contains(",6797000,CNY,approx,约679.7万元,"), "{csv}");
+    let series = std::fs::read_to_string(d1.path().join("series.csv")).unwrap();
+    assert_eq!(series.lines().count(), 3, "{series}");
+    let opts = xxgk::output::Options {
+        bom: true,
+        ..Default::default()
+    };
+    xxgk::output::write_all(&build(), d2.path(), opts).unwrap();
+    let bytes = std::fs::read(d2.path().join("observations.csv")).unwrap();
+    assert!(bytes.starts_with("\u{feff}agency,year,metric".as_bytes()));
+}
