@@ -15,6 +15,8 @@ struct Cli {
 enum Command {
     /// Print the observations of one HTML document.
     Parse(cli::parse::Args),
+    /// Print the tables of one HTML document as expanded grids, and its text blocks.
+    Tables(cli::tables::Args),
     /// Write the codebook generated from the metric vocabulary.
     Codebook(cli::codebook::Args),
 }
@@ -24,6 +26,7 @@ fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Parse(a) => cli::parse::run(a),
         Command::Codebook(a) => cli::codebook::run(a),
+        Command::Tables(a) => cli::tables::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -2,3 +2,4 @@
 
 pub mod codebook;
 pub mod parse;
+pub mod tables;

@@ -24,10 +24,24 @@ pub struct Block {
     pub table: Option<usize>,
 }
 
-/// Selectors of content containers used by common Chinese government CMSs.
-const CONTENT_SELECTORS: &str =
-    "#zoom, .article-content, .TRS_Editor, #UCAP-CONTENT, .view.TRS_UEDITOR, \
-     .wzy_nr, .article, .content, #content, .main-txt, .pages_content, .xxgk_content, .bt-article";
+/// Selectors of content containers used by common Chinese government CMSs,
+/// most specific first: the first one that matches anything wins.
+const CONTENT_SELECTORS: &[&str] = &[
+    "#zoom",
+    ".TRS_Editor",
+    "#UCAP-CONTENT",
+    ".article-content",
+    ".view.TRS_UEDITOR",
+    ".wzy_nr",
+    ".pages_content",
+    ".xxgk_content",
+    ".main-txt",
+    ".bt-article",
+    "article",
+    ".article",
+    "#content",
+    ".content",
+];
 
 /// A cell whose text is at least this many characters and reads like a
 /// sentence is prose, not a figure.
@@ -120,23 +134,16 @@ fn first_text(doc: &Html, sel: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-/// Picks the main content element: the known content container with the most
-/// text, else `<body>`, else the root.
+/// Picks the main content element: the first content selector (in
+/// [`CONTENT_SELECTORS`] order) that matches, taking its match with the most
+/// text (an image-only body is still the body: the page then has no text);
+/// else `<body>`, else the root.
 fn main_content(doc: &Html) -> Option<ElementRef<'_>> {
-    let sel = Selector::parse(CONTENT_SELECTORS).expect("selector");
-    let best = doc
-        .select(&sel)
-        .map(|e| (text_len(e), e))
-        .filter(|(n, _)| *n > 0)
-        .max_by_key(|(n, _)| *n)
-        .map(|(_, e)| e);
-    if best.is_some() {
-        return best;
-    }
-    // a content container that holds only an image has no text but is still
-    // the content: prefer it over the body so the chrome is not read as text
-    if let Some(e) = doc.select(&sel).next() {
-        return Some(e);
+    for s in CONTENT_SELECTORS {
+        let sel = Selector::parse(s).expect("selector");
+        if let Some(e) = doc.select(&sel).max_by_key(|e| text_len(*e)) {
+            return Some(e);
+        }
     }
     doc.select(&Selector::parse("body").expect("selector"))
         .next()
