@@ -1,0 +1,120 @@
+//! Usage: `xxgk run [--live | --base-url URL | --snapshot DIR] [--profile NAME|FILE]
+//!                  [--archive DIR] [--out DIR] [--years A-B] [--rate N] [--concurrency N] [--bom]`
+//!
+//! The whole pipeline in one command: crawl, then build.
+//!
+//! By default it runs offline on the snapshot of the bureau's site embedded
+//! in the binary: the snapshot is served over real HTTP on 127.0.0.1, crawled
+//! with the real crawler into `--archive` (default `archive/`), and the
+//! dataset is built into `--out` (default `data/`). `--snapshot DIR` replays
+//! another snapshot folder (with its `site.toml`) instead.
+//!
+//! `--live` crawls the profile's own site (for the built-in profile,
+//! `http://zwzx.liaocheng.gov.cn`) politely: robots.txt, at most `--rate`
+//! requests per second per host (default: the profile's, 1). `--base-url`
+//! crawls a mirror. A second run is incremental: what the archive holds is
+//! not fetched again.
+
+use super::build::{build_dataset, parse_years, summary};
+use crate::crawl::{self, profile::Profile, Config};
+use crate::output;
+use crate::replay;
+use anyhow::{bail, Context, Result};
+use std::ops::RangeInclusive;
+use std::path::PathBuf;
+use url::Url;
+
+/// Requests per second used against a local replay of a snapshot: the
+/// server is our own, on loopback, so politeness limits do not apply.
+const REPLAY_RATE: f64 = 200.0;
+
+/// Arguments of `xxgk run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Crawl the profile's live site instead of the embedded snapshot.
+    #[arg(long, conflicts_with_all = ["base_url", "snapshot"])]
+    pub live: bool,
+    /// Crawl this mirror or replay (replaces the scheme and host of every URL).
+    #[arg(long, conflicts_with = "snapshot")]
+    pub base_url: Option<Url>,
+    /// Replay this snapshot folder (with a site.toml) instead of the embedded one.
+    #[arg(long)]
+    pub snapshot: Option<PathBuf>,
+    /// Site profile: a built-in name or a TOML file.
+    #[arg(long, default_value = "liaocheng-xzsp")]
+    pub profile: String,
+    /// The archive to crawl into (kept between runs: the next run is incremental).
+    #[arg(long, default_value = "archive")]
+    pub archive: PathBuf,
+    /// Where to write the dataset.
+    #[arg(long, default_value = "data")]
+    pub out: PathBuf,
+    /// Year range of series.csv, e.g. `2012-2023` (default: the years found).
+    #[arg(long, value_parser = parse_years)]
+    pub years: Option<RangeInclusive<i32>>,
+    /// Requests per second per host (default: the profile's; fast for a local replay).
+    #[arg(long)]
+    pub rate: Option<f64>,
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 2)]
+    pub concurrency: usize,
+    /// Write a UTF-8 byte-order mark at the start of each CSV file.
+    #[arg(long)]
+    pub bom: bool,
+}
+
+/// Runs `xxgk run`.
+pub fn run(args: Args) -> Result<()> {
+    let profile = Profile::load(&args.profile)?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    rt.block_on(async {
+        let (server, base_url, rate) = if args.live {
+            eprintln!("crawling the live site {}", profile.base_url);
+            (None, None, args.rate)
+        } else if let Some(u) = &args.base_url {
+            eprintln!("crawling {u} as a mirror of {}", profile.base_url);
+            (None, Some(u.clone()), args.rate)
+        } else {
+            let server = match &args.snapshot {
+                Some(dir) => replay::serve_dir(dir, 0).await?,
+                None => replay::serve_embedded().await?,
+            };
+            let url = Url::parse(&server.base_url()).context("replay base URL")?;
+            eprintln!(
+                "replaying the {} snapshot of {} on {url}",
+                if args.snapshot.is_some() { "given" } else { "embedded" },
+                profile.base_url
+            );
+            (Some(server), Some(url), Some(args.rate.unwrap_or(REPLAY_RATE)))
+        };
+        let mut config = Config::new(profile.clone(), &args.archive);
+        config.base_url = base_url;
+        config.rate = rate;
+        config.concurrency = args.concurrency.max(1);
+        let result = crawl::run(config).await;
+        if let Some(s) = server {
+            s.shutdown().await;
+        }
+        let crawl_summary = result?;
+        crawl::print_summary(&crawl_summary);
+        if crawl_summary.documents() == 0 && crawl_summary.skipped == 0 {
+            bail!(
+                "the crawl found no documents: check the profile's start URLs and patterns ({})",
+                args.profile
+            );
+        }
+        Ok::<(), anyhow::Error>(())
+    })?;
+    let ds = build_dataset(&args.archive, Some(&profile.agency_id), args.years.clone())?;
+    let opts = output::Options {
+        bom: args.bom,
+        ..Default::default()
+    };
+    let files = output::write_all(&ds, &args.out, opts)?;
+    summary(&ds, &args.out, &files);
+    Ok(())
+}
