@@ -355,6 +355,9 @@ fn channel_parts_need_their_parent_in_the_sentence() {
     // no applications total in the sentence: the channel figures are not read
     assert!(prose_of(&["其中网络申请9件,信函方式申请5件。"]).is_empty());
     assert!(prose_of(&["其中局领导解读3篇,图文解读3篇。"]).is_empty());
+    // a number after two joined cues counts both: given to neither
+    assert!(prose_of(&["共办理人大代表建议和政协提案15件。"]).is_empty());
+    assert!(prose_of(&["主动公开信息和依申请公开信息共100条。"]).is_empty());
     // explicit zeros
     assert_eq!(
         prose_of(&["全年未发生行政复议和行政诉讼。"]),

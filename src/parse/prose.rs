@@ -29,8 +29,8 @@ use crate::html::value::{halfwidth, Qualifier};
 use crate::html::Page;
 use crate::normalize::metrics::prose::{
     unit_of, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
-    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, FEE_ZERO_PHRASES, FILLERS, TEN_THOUSAND,
-    UNIT_WORDS, ZERO_JOINS, ZERO_NEGATIONS, ZERO_SCOPES, ZERO_TARGETS,
+    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, FEE_ZERO_PHRASES, FILLERS,
+    TEN_THOUSAND, UNIT_WORDS, ZERO_JOINS, ZERO_NEGATIONS, ZERO_SCOPES, ZERO_TARGETS,
 };
 use crate::normalize::metrics::Template;
 use crate::parse::model::{Extract, Location, Observation, Source};
@@ -309,6 +309,9 @@ fn match_cue(c: &[char], sent: &[usize], fig: &Figure, found: &[Found]) -> Optio
             continue;
         }
         let mut start = end - n;
+        if joined_to_another_cue(c, from, start) {
+            return None;
+        }
         let mut metric = cue.metric;
         if cue.channel_split {
             let clause: String = c[from..start].iter().collect();
@@ -345,6 +348,20 @@ fn match_cue(c: &[char], sent: &[usize], fig: &Figure, found: &[Found]) -> Optio
         });
     }
     None
+}
+
+/// Whether the phrase starting at `start` is joined to another cue phrase
+/// before it (`人大代表建议和政协提案15件`): the number is a combined count.
+fn joined_to_another_cue(c: &[char], from: usize, start: usize) -> bool {
+    CUE_JOINS.iter().any(|j| {
+        let n = j.chars().count();
+        start >= from + n
+            && ends_with_at(c, start, j)
+            && CUES.iter().flat_map(|cue| cue.phrases.iter()).any(|p| {
+                let m = p.chars().count();
+                start - n >= from + m && ends_with_at(c, start - n, p)
+            })
+    })
 }
 
 /// Explicit zero phrases: `未发生行政复议和行政诉讼`, `未收取…信息处理费`.

@@ -330,6 +330,9 @@ pub const ZERO_TARGETS: &[(&str, &str)] = &[
     ("行政复议", "review.total"),
     ("行政诉讼", "litigation.total"),
 ];
+/// Words that join two cue phrases before one number (`人大代表建议和政协提案15件`):
+/// the number counts both, so it is given to neither.
+pub const CUE_JOINS: &[&str] = &["和", "及", "与", "、", "或", "以及"];
 /// Words joining two targets (`行政复议和行政诉讼`).
 pub const ZERO_JOINS: &[&str] = &["和", "及", "、", "或", "与"];
 /// Phrases stating that no disclosure fee was collected (`fees.collected` = 0).
