@@ -1,8 +1,35 @@
-//! Document kinds and the year a report covers (to be written).
+//! Document kinds and the year a report covers.
+//!
+//! Rules:
+//! - **Empty**: the main content has no text of its own once the title, the
+//!   tool bar (`发布日期 … 字号`) and the QR-code line are set aside (an image or
+//!   an attachment only). Its year is read from the title when it states one,
+//!   so the dataset shows the gap.
+//! - **Title first** (the page title, else `Options::title_hint`): `指南` is a
+//!   guide; `工作要点`, `实施方案`, `任务分解`, `落实情况`, `任务安排`,
+//!   `工作任务`, `工作计划` are work plans (even `……落实情况的报告`); `统计表`
+//!   is a statistics annex; `年度报告`, `年报` or `工作报告` about
+//!   `信息公开` / `政务公开` is an annual report.
+//! - **Body next**, when the title says nothing: a report reads as one by its
+//!   structure (`一、总体情况`, `一、政府信息公开工作概述`, a `统计期限` /
+//!   `统计时间` sentence, `现将2018年有关情况报告如下`, an indicator table with
+//!   its prose row); a 统计指标 / 指标名称 table without report prose is a
+//!   statistics annex; a task table (`工作任务`, `责任科室`, `完成时限`) is a
+//!   work plan; `申请接收渠道` / `获取形式` / `编排体系` read as a guide.
+//! - **Year**: a given `Options::year` wins; then the title
+//!   (`2014年政府信息公开工作年度报告`), the statistics period
+//!   (`数据统计期限从2023年1月1日至12月31日`), then the body (`现将2018年有关情况
+//!   报告如下`, a paragraph opening `2014年，…`). Never the publication date.
+//! - **Agency**: `发布机构` in the chrome, else the signature line just
+//!   before the closing date.
 
+use crate::html::grid::normalize_space;
 use crate::html::Page;
+use crate::normalize::metrics::early::{normalize_label, INDICATOR_HEADERS, STATS2014_HEADERS};
 use crate::parse::model::DocKind;
 use crate::parse::Options;
+use regex::Regex;
+use std::sync::OnceLock;
 
 /// What [`classify`] found out about a document.
 #[derive(Debug, Clone)]
@@ -19,13 +46,266 @@ pub struct Classification {
     pub agency_name: Option<String>,
 }
 
+const GUIDE_TITLE: &[&str] = &["指南"];
+const PLAN_TITLE: &[&str] = &[
+    "工作要点",
+    "实施方案",
+    "任务分解",
+    "落实情况",
+    "任务安排",
+    "工作任务",
+    "工作计划",
+    "工作安排",
+];
+const ANNEX_TITLE: &[&str] = &["统计表", "统计报表"];
+const REPORT_TITLE: &[&str] = &["年度报告", "年报", "工作报告"];
+const REPORT_SUBJECT: &[&str] = &["信息公开", "政务公开"];
+/// Headings that open a report (normalized, numbering kept out).
+const REPORT_HEADINGS: &[&str] = &[
+    "总体情况",
+    "政府信息公开工作概述",
+    "概述",
+    "主动公开政府信息情况",
+    "收到和处理政府信息公开申请情况",
+];
+const GUIDE_BODY: &[&str] = &["申请接收渠道", "获取形式", "编排体系", "信息分类"];
+const TASK_HEADERS: &[&str] = &["工作任务", "责任科室", "责任人", "完成时限"];
+/// Text of the page tool bar and QR-code hint (not content).
+const BOILERPLATE: &[&str] = &["扫码使用手机浏览本页内容", "字号:", "打印整页", "打印内容"];
+
+fn re(cell: &'static OnceLock<Regex>, pat: &str) -> &'static Regex {
+    cell.get_or_init(|| Regex::new(pat).expect("valid regex"))
+}
+
+fn year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(&R, r"((?:19|20)\d{2})\s*年")
+}
+
+fn period_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"统计(?:期限|时间|期间|时限|区间)[^。]{0,12}?((?:19|20)\d{2})\s*年\s*1\s*月\s*1\s*日",
+    )
+}
+
+fn body_year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"现将((?:19|20)\d{2})\s*年度?[^。]{0,30}?报告如下|^((?:19|20)\d{2})\s*年度?\s*[,，]",
+    )
+}
+
+fn date_line_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"^(?:19|20)\d{2}(?:\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[.\-/]\d{1,2}[.\-/]\d{1,2})$",
+    )
+}
+
+fn contains_any(s: &str, words: &[&str]) -> bool {
+    words.iter().any(|w| s.contains(w))
+}
+
+fn halfwidth(s: &str) -> String {
+    s.chars().map(crate::html::value::halfwidth).collect()
+}
+
+/// The text blocks of the main content that are content: not the title, not
+/// the tool bar or the QR-code hint.
+fn content_blocks<'a>(page: &'a Page, title: Option<&str>) -> Vec<&'a crate::html::Block> {
+    page.blocks
+        .iter()
+        .filter(|b| {
+            let t = halfwidth(&b.text);
+            let t = t.trim();
+            !t.is_empty()
+                && Some(b.text.as_str()) != title
+                && Some(b.text.as_str()) != page.head_title.as_deref()
+                && !contains_any(t, BOILERPLATE)
+        })
+        .collect()
+}
+
+fn has_table_text(page: &Page) -> bool {
+    page.tables
+        .iter()
+        .any(|t| t.cells().iter().any(|c| !c.text.trim().is_empty()))
+}
+
+/// Whether a table's first rows carry header words of a list.
+fn table_has_header(page: &Page, words: &[&str]) -> bool {
+    page.tables.iter().any(|t| {
+        (0..t.rows().min(4)).any(|r| {
+            t.row_cells(r)
+                .iter()
+                .any(|c| words.contains(&normalize_label(&c.text).as_str()))
+        })
+    })
+}
+
+fn title_kind(title: &str) -> Option<DocKind> {
+    if contains_any(title, GUIDE_TITLE) && !contains_any(title, REPORT_TITLE) {
+        return Some(DocKind::Guide);
+    }
+    if contains_any(title, PLAN_TITLE) {
+        return Some(DocKind::WorkPlan);
+    }
+    if contains_any(title, ANNEX_TITLE) {
+        return Some(DocKind::StatisticsAnnex);
+    }
+    if contains_any(title, REPORT_TITLE) && contains_any(title, REPORT_SUBJECT) {
+        return Some(DocKind::AnnualReport);
+    }
+    None
+}
+
+fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
+    let texts: Vec<String> = blocks.iter().map(|b| halfwidth(&b.text)).collect();
+    let prose_blocks = blocks.iter().filter(|b| b.table.is_none()).count();
+    let heading = texts.iter().any(|t| {
+        let n = normalize_label(t);
+        t.chars().count() < 30 && REPORT_HEADINGS.contains(&n.as_str())
+    });
+    let period = texts.iter().any(|t| period_re().is_match(t));
+    let report_intro = texts.iter().any(|t| {
+        body_year_re()
+            .captures(t)
+            .is_some_and(|c| c.get(1).is_some())
+            || t.contains("年度报告如下")
+    });
+    if heading || period || report_intro {
+        return DocKind::AnnualReport;
+    }
+    let indicator = table_has_header(page, INDICATOR_HEADERS.label);
+    let stats = table_has_header(page, STATS2014_HEADERS.label);
+    if indicator || stats {
+        // a prose summary row or prose paragraphs make it a report
+        let prose = blocks.iter().any(|b| b.text.chars().count() >= 40);
+        return if prose && (indicator || prose_blocks > 0) {
+            DocKind::AnnualReport
+        } else {
+            DocKind::StatisticsAnnex
+        };
+    }
+    if table_has_header(page, TASK_HEADERS) {
+        return DocKind::WorkPlan;
+    }
+    if texts.iter().any(|t| contains_any(t, GUIDE_BODY))
+        && texts
+            .iter()
+            .any(|t| t.contains("指南") || t.contains("依申请公开"))
+    {
+        return DocKind::Guide;
+    }
+    DocKind::Other
+}
+
+/// The year a document covers, and where it was read.
+fn find_year(
+    title: Option<&str>,
+    blocks: &[&crate::html::Block],
+    kind: DocKind,
+) -> Option<(i32, &'static str)> {
+    if let Some(t) = title {
+        if let Some(c) = year_re().captures(&halfwidth(t)) {
+            if let Ok(y) = c[1].parse() {
+                return Some((y, "title"));
+            }
+        }
+    }
+    if !kind.carries_figures() {
+        return None;
+    }
+    for b in blocks {
+        if let Some(c) = period_re().captures(&halfwidth(&b.text)) {
+            if let Ok(y) = c[1].parse() {
+                return Some((y, "period"));
+            }
+        }
+    }
+    for b in blocks {
+        if let Some(c) = body_year_re().captures(&halfwidth(&b.text)) {
+            let m = c.get(1).or_else(|| c.get(2));
+            if let Some(Ok(y)) = m.map(|m| m.as_str().parse()) {
+                return Some((y, "body"));
+            }
+        }
+    }
+    None
+}
+
+/// The agency as printed: `发布机构` in the chrome, else the signature line
+/// before the closing date.
+fn find_agency(page: &Page, blocks: &[&crate::html::Block]) -> Option<String> {
+    let lines: Vec<&str> = page.chrome.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let l = halfwidth(line);
+        if let Some(pos) = l.find("发布机构") {
+            let rest = l[pos + "发布机构".len()..]
+                .trim_start_matches([':', ' '])
+                .trim();
+            let name = if rest.is_empty() {
+                lines.get(i + 1).map(|s| s.trim()).unwrap_or("")
+            } else {
+                rest.split_whitespace().next().unwrap_or("")
+            };
+            let name = normalize_space(name);
+            if !name.is_empty() && !name.contains(':') {
+                return Some(name);
+            }
+        }
+    }
+    let prose: Vec<&&crate::html::Block> = blocks.iter().filter(|b| b.table.is_none()).collect();
+    for w in prose.windows(2).rev() {
+        let date = halfwidth(&w[1].text);
+        let sign = w[0].text.trim();
+        if date_line_re().is_match(date.trim())
+            && sign.chars().count() <= 30
+            && !sign.contains(['，', ',', '。', ':', '：'])
+        {
+            return Some(sign.to_string());
+        }
+    }
+    None
+}
+
 /// Classifies a page and finds the year it covers.
 pub fn classify(page: &Page, opts: &Options) -> Classification {
+    let title = page
+        .title
+        .clone()
+        .filter(|t| !t.trim().is_empty())
+        .or_else(|| opts.title_hint.clone());
+    let blocks = content_blocks(page, title.as_deref());
+    let kind = if blocks.is_empty() && !has_table_text(page) {
+        DocKind::Empty
+    } else {
+        title
+            .as_deref()
+            .and_then(title_kind)
+            .unwrap_or_else(|| body_kind(page, &blocks))
+    };
+    let found = match opts.year {
+        Some(y) => Some((y, "given")),
+        None => find_year(
+            title.as_deref(),
+            &blocks,
+            if kind == DocKind::Empty {
+                DocKind::Other
+            } else {
+                kind
+            },
+        ),
+    };
     Classification {
-        kind: DocKind::Other,
-        year: opts.year,
-        year_source: opts.year.map(|_| "given"),
-        title: page.title.clone().or_else(|| opts.title_hint.clone()),
-        agency_name: None,
+        kind,
+        year: found.map(|f| f.0),
+        year_source: found.map(|f| f.1),
+        title,
+        agency_name: find_agency(page, &blocks),
     }
 }

@@ -1,9 +1,22 @@
-//! Parser for the stats2014 format (to be written).
+//! The 2014 statistics table (`统计指标 | 单位 | 统计数`).
+//!
+//! Read with the same rules as the indicator tables (see
+//! [`super::indicator`]): header words and row labels from
+//! `normalize::metrics::early`, a longer hierarchy (`一、` / `（一）` / `1.` /
+//! `其中：`) with channels, responses, review, litigation, complaints,
+//! archives, fees, staffing and training. The label is trusted for the
+//! metric: when the unit cell contradicts it (the bureau's table has its units
+//! shifted by one row near the end, e.g. `（二）设置政府信息公开查阅点数 | 人 | 1`)
+//! the value is kept as published, `raw` keeps the unit as printed (`1 人`)
+//! and a warning names the mismatch. Figures are read exactly as published,
+//! inconsistencies included (`收到申请数 0` beside `网络申请数 31`): checks
+//! are done elsewhere.
 
 use crate::html::Page;
+use crate::normalize::metrics::early::STATS2014_HEADERS;
 use crate::parse::model::Extract;
 
-/// Reads every figure of this format from a page.
-pub fn parse(_page: &Page) -> Extract {
-    Extract::default()
+/// Reads every 2014 statistics table of a page.
+pub fn parse(page: &Page) -> Extract {
+    super::indicator::parse_tables(page, &STATS2014_HEADERS)
 }

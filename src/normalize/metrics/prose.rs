@@ -1,8 +1,436 @@
-//! Metric vocabulary: the prose family (filled by its parser's work).
+//! Metric vocabulary: figures stated in sentences (any era).
+//!
+//! This file is THE one place where the cue words of prose metrics live. A
+//! number in a sentence belongs to a metric only when one of the metric's cue
+//! phrases ([`CUES`]) stands right before it in the same clause, with at most
+//! filler words ([`FILLERS`]: 累计, 共计, 达...) and a qualifier
+//! ([`AT_LEAST_PREFIX`], [`APPROX_PREFIX`]) in between, and when one of the
+//! metric's unit words follows it (`条`, `件`, `篇`, `次`...). Zero figures are
+//! read only from explicit phrases ([`ZERO_NEGATIONS`] + [`ZERO_SCOPES`] +
+//! [`ZERO_TARGETS`]; [`FEE_ZERO_PHRASES`]).
+//!
+//! Metric choices (documented for the codebook):
+//! - `主动公开(发布)信息 N 条` -> `proactive.items`; `发布信息(累计) N 条` ->
+//!   `proactive.total_items` when the same sentence goes on with the parts
+//!   (`其中主动公开…, 依申请公开…`), else `proactive.items` (published
+//!   information, unqualified, is proactive disclosure).
+//! - `依申请公开(的)信息 N 条/次` -> `on_request.items`: information released on
+//!   request as the report counts it, NOT the number of applications (the
+//!   bureau's 2017 report counts 3744 such items, 3742 of them from the
+//!   service platform, while it received a handful of applications).
+//! - `收到/受理(政府信息公开)申请 N 件/次` -> `applications.received`, with
+//!   `网络/信函/当面/传真/电子邮件申请 N 件` as its children in the same sentence,
+//!   and `办结答复 N 件` -> `applications.closed`.
+//! - A channel word right before `发布信息` (`微信公众号发布信息509条`,
+//!   `门户网站发布信息2002条`) gives the channel's metric ([`CHANNELS`]); a
+//!   channel we do not track (`头条号`) gives nothing.
 
-use super::Metric;
+use super::{label, metric, Metric, Template, Unit};
 
-/// The metrics of this family.
+/// What must hold around a cue for the number to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing more.
+    Nothing,
+    /// A figure of this metric was read earlier in the same sentence (其中 parts).
+    ParentInSentence(&'static str),
+    /// A figure of this metric was read earlier in the same text block.
+    ParentInBlock(&'static str),
+    /// The rest of the sentence after the number mentions one of these words.
+    FollowedBy(&'static [&'static str]),
+    /// The clause before the number mentions none of these words.
+    ClauseWithout(&'static [&'static str]),
+}
+
+/// One metric's cue phrases in prose.
+#[derive(Debug, Clone, Copy)]
+pub struct Cue {
+    /// The metric id.
+    pub metric: &'static str,
+    /// Phrases that stand right before the number (after fillers are removed).
+    pub phrases: &'static [&'static str],
+    /// Unit words that may follow the number.
+    pub units: &'static [&'static str],
+    /// The extra condition.
+    pub need: Need,
+    /// Whether a channel word right before the phrase turns the figure into
+    /// that channel's metric (see [`CHANNELS`]).
+    pub channel_split: bool,
+}
+
+/// Words allowed between a cue and its number (removed before matching).
+pub const FILLERS: &[&str] = &[
+    "累计", "共计", "总计", "合计", "总共", "一共", "共", "计", "达到", "达", "为", "了", "有",
+];
+
+/// Qualifiers before a number meaning "at least" (超过 N).
+pub const AT_LEAST_PREFIX: &[&str] = &["超过", "逾"];
+/// Qualifiers before a number meaning "about" (约 N, 近 N).
+pub const APPROX_PREFIX: &[&str] = &["大约", "将近", "接近", "约", "近"];
+/// Qualifiers after a number (before the unit) meaning "at least" (N余条).
+pub const AT_LEAST_INFIX: &[&str] = &["余", "多"];
+/// Qualifiers after the unit meaning "at least" (N条以上).
+pub const AT_LEAST_SUFFIX: &[&str] = &["以上", "有余"];
+/// Qualifiers after the unit meaning "about" (N条左右).
+pub const APPROX_SUFFIX: &[&str] = &["左右"];
+/// A multiplier after the number (`8万余件`).
+pub const TEN_THOUSAND: &str = "万";
+
+/// Every unit word a prose figure may carry (longest first when matching).
+pub const UNIT_WORDS: &[&str] = &[
+    "人次", "条", "件", "篇", "次", "个", "份", "项", "起", "宗", "期",
+];
+
+/// Channel words that, right before `发布信息`, name the channel of the figure;
+/// `None`: a channel without a metric (the figure is not read).
+pub const CHANNELS: &[(&str, Option<&str>)] = &[
+    ("微信公众号", Some("wechat.posts")),
+    ("微信公众平台", Some("wechat.posts")),
+    ("公众号", Some("wechat.posts")),
+    ("微信", Some("wechat.posts")),
+    ("门户网站", Some("website.posts")),
+    ("头条号", None),
+    ("今日头条", None),
+    ("微博", None),
+    ("抖音", None),
+    ("政务服务网", None),
+];
+
+/// Words that make a clause name several channels (a general total).
+pub const CHANNEL_LIST_MARKS: &[&str] = &["、", "等", "和", "及"];
+
+const ITEM_UNITS: &[&str] = &["条", "件"];
+const APP_UNITS: &[&str] = &["件", "次", "个", "份", "条"];
+const DOC_UNITS: &[&str] = &["篇", "件", "条", "次"];
+const CASE_UNITS: &[&str] = &["件", "起", "次", "宗"];
+const PROPOSAL_UNITS: &[&str] = &["件", "条", "项", "份"];
+const SOCIAL: &[&str] = &["微信", "公众号", "头条", "微博", "抖音"];
+
+const fn cue(
+    metric: &'static str,
+    phrases: &'static [&'static str],
+    units: &'static [&'static str],
+    need: Need,
+) -> Cue {
+    Cue {
+        metric,
+        phrases,
+        units,
+        need,
+        channel_split: false,
+    }
+}
+
+/// Every prose cue, in priority order for equally long phrases.
+pub const CUES: &[Cue] = &[
+    Cue {
+        metric: "proactive.total_items",
+        phrases: &["发布信息", "发布各类信息", "公开发布信息"],
+        units: ITEM_UNITS,
+        need: Need::FollowedBy(&["主动公开", "依申请"]),
+        channel_split: true,
+    },
+    Cue {
+        metric: "proactive.items",
+        phrases: &[
+            "发布信息",
+            "发布各类信息",
+            "主动公开信息",
+            "主动公开政府信息",
+            "主动公开发布信息",
+            "主动公开各类信息",
+            "主动公开政务信息",
+            "主动公开文件",
+        ],
+        units: ITEM_UNITS,
+        need: Need::Nothing,
+        channel_split: true,
+    },
+    cue(
+        "proactive.items.org_personnel",
+        &["机构人事信息", "机构人事"],
+        &["条"],
+        Need::ParentInBlock("proactive.items"),
+    ),
+    cue(
+        "proactive.items.policy_regulation",
+        &["政策法规信息", "政策法规"],
+        &["条"],
+        Need::ParentInBlock("proactive.items"),
+    ),
+    cue(
+        "proactive.items.business",
+        &["业务信息", "业务公开信息"],
+        &["条"],
+        Need::ParentInBlock("proactive.items"),
+    ),
+    cue(
+        "proactive.items.plans_stats",
+        &["规划计划", "规划计划信息"],
+        &["条"],
+        Need::ParentInBlock("proactive.items"),
+    ),
+    cue(
+        "on_request.items",
+        &["依申请公开信息", "依申请公开的信息", "依申请公开政府信息"],
+        &["条", "件", "次"],
+        Need::Nothing,
+    ),
+    cue(
+        "applications.received",
+        &[
+            "收到政府信息公开申请",
+            "受理政府信息公开申请",
+            "收到信息公开申请",
+            "受理信息公开申请",
+            "接收政府信息公开申请",
+            "新收政府信息公开申请",
+            "收到依申请公开申请",
+            "收到申请",
+            "受理申请",
+        ],
+        APP_UNITS,
+        Need::Nothing,
+    ),
+    cue(
+        "applications.received.online",
+        &["网络申请", "网上申请", "在线申请"],
+        APP_UNITS,
+        Need::ParentInSentence("applications.received"),
+    ),
+    cue(
+        "applications.received.letter",
+        &["信函方式申请", "信函申请", "信件申请", "邮寄申请"],
+        APP_UNITS,
+        Need::ParentInSentence("applications.received"),
+    ),
+    cue(
+        "applications.received.in_person",
+        &["当面申请", "现场申请", "当面提交申请"],
+        APP_UNITS,
+        Need::ParentInSentence("applications.received"),
+    ),
+    cue(
+        "applications.received.fax",
+        &["传真申请", "传真方式申请"],
+        APP_UNITS,
+        Need::ParentInSentence("applications.received"),
+    ),
+    cue(
+        "applications.received.email",
+        &["电子邮件申请", "邮件申请"],
+        APP_UNITS,
+        Need::ParentInSentence("applications.received"),
+    ),
+    cue(
+        "applications.closed",
+        &["办结答复"],
+        APP_UNITS,
+        Need::ParentInSentence("applications.received"),
+    ),
+    cue(
+        "interpretations.total",
+        &[
+            "发布解读",
+            "发布政策解读",
+            "发布并解读文件",
+            "解读文件",
+            "政策解读类信息",
+            "政策解读稿件",
+            "解读稿件",
+        ],
+        DOC_UNITS,
+        Need::Nothing,
+    ),
+    cue(
+        "interpretations.by_leaders",
+        &[
+            "局领导解读",
+            "局长解读",
+            "领导解读",
+            "主要负责同志解读",
+            "主要负责人解读",
+        ],
+        DOC_UNITS,
+        Need::ParentInSentence("interpretations.total"),
+    ),
+    cue(
+        "interpretations.graphic",
+        &["图文解读"],
+        DOC_UNITS,
+        Need::ParentInSentence("interpretations.total"),
+    ),
+    cue(
+        "interpretations.video",
+        &["视频解读"],
+        DOC_UNITS,
+        Need::ParentInSentence("interpretations.total"),
+    ),
+    cue(
+        "interpretations.press",
+        &["新闻发布解读", "新闻发布会解读"],
+        DOC_UNITS,
+        Need::ParentInSentence("interpretations.total"),
+    ),
+    cue(
+        "website.visits",
+        &["访问量", "网站访问量", "访问次数"],
+        &["次", "人次"],
+        Need::ClauseWithout(SOCIAL),
+    ),
+    cue(
+        "npc_suggestions",
+        &["人大代表建议", "人大建议", "代表建议"],
+        PROPOSAL_UNITS,
+        Need::Nothing,
+    ),
+    cue(
+        "cppcc_proposals",
+        &["政协委员提案", "政协提案", "委员提案"],
+        PROPOSAL_UNITS,
+        Need::Nothing,
+    ),
+    cue(
+        "review.total",
+        &["行政复议", "行政复议案件"],
+        CASE_UNITS,
+        Need::Nothing,
+    ),
+    cue(
+        "review.maintained",
+        &["结果维持", "维持"],
+        CASE_UNITS,
+        Need::ParentInSentence("review.total"),
+    ),
+    cue(
+        "litigation.total",
+        &["行政诉讼", "行政诉讼案件"],
+        CASE_UNITS,
+        Need::Nothing,
+    ),
+];
+
+/// Negations that open an explicit zero (`未发生行政复议`).
+pub const ZERO_NEGATIONS: &[&str] = &["未发生", "没有发生", "没有出现", "未出现", "未有", "无"];
+/// Scopes allowed between the negation and the target (nothing else: `未发生
+/// 因超时引发的行政复议` is not a zero for all reviews).
+pub const ZERO_SCOPES: &[&str] = &[
+    "因政府信息公开工作发生",
+    "因政府信息公开工作引发的",
+    "因政府信息公开工作被申请",
+    "因政府信息公开工作",
+    "因政府信息公开发生",
+    "因政府信息公开引发的",
+    "因政府信息公开被申请",
+    "因政府信息公开",
+    "政府信息公开",
+];
+/// The zero targets and their metrics.
+pub const ZERO_TARGETS: &[(&str, &str)] = &[
+    ("行政复议", "review.total"),
+    ("行政诉讼", "litigation.total"),
+];
+/// Words that join two cue phrases before one number (`人大代表建议和政协提案15件`):
+/// the number counts both, so it is given to neither.
+pub const CUE_JOINS: &[&str] = &["和", "及", "与", "、", "或", "以及"];
+/// Words joining two targets (`行政复议和行政诉讼`).
+pub const ZERO_JOINS: &[&str] = &["和", "及", "、", "或", "与"];
+/// Phrases stating that no disclosure fee was collected (`fees.collected` = 0).
+pub const FEE_ZERO_PHRASES: &[&str] = &[
+    "未收取政府信息公开信息处理费",
+    "未收取政府信息公开处理费",
+    "未收取信息处理费",
+    "没有收取信息处理费",
+    "没有政府信息公开收费",
+    "未收取政府信息公开费用",
+    "没有收取政府信息公开费用",
+    "政府信息公开未收取任何费用",
+];
+
+fn definition(id: &str) -> &'static str {
+    match id {
+        "proactive.total_items" => "All information published in the year as the prose states it, including information released on request.",
+        "on_request.items" => "Information released on request as the prose counts it (依申请公开信息 N 条); not the number of applications.",
+        "applications.received.online" => "Applications received online.",
+        "applications.received.letter" => "Applications received by letter.",
+        "applications.received.in_person" => "Applications made in person.",
+        "applications.received.fax" => "Applications received by fax.",
+        "applications.received.email" => "Applications received by e-mail.",
+        "applications.closed" => "Applications closed (办结答复).",
+        "interpretations.total" => "Policy interpretations published.",
+        "interpretations.by_leaders" => "Interpretations by the agency's leaders (局领导解读, 局长解读).",
+        "interpretations.graphic" => "Graphic interpretations (图文解读).",
+        "interpretations.video" => "Video interpretations (视频解读).",
+        "interpretations.press" => "Interpretations at press conferences (新闻发布解读).",
+        "website.visits" => "Visits to the agency's website (访问量).",
+        "wechat.posts" => "Items posted on the agency's WeChat account.",
+        "website.posts" => "Items posted on the agency's portal website.",
+        "npc_suggestions" => "NPC deputies' suggestions handled (人大代表建议).",
+        "cppcc_proposals" => "CPPCC members' proposals handled (政协提案).",
+        "proactive.items" => "Government information items published proactively in the year (主动公开).",
+        "proactive.items.org_personnel" => "Proactive items on leadership, organisation and personnel.",
+        "proactive.items.policy_regulation" => "Proactive items on policies, regulations and normative documents.",
+        "proactive.items.business" => "Proactive items on the agency's business (业务信息).",
+        "proactive.items.plans_stats" => "Proactive items on plans and statistics.",
+        "applications.received" => "Disclosure applications received in the year.",
+        "review.total" => "Administrative reviews (行政复议) concerning disclosure.",
+        "review.maintained" => "Reviews upholding the act.",
+        "litigation.total" => "Administrative lawsuits (行政诉讼) concerning disclosure.",
+        "fees.collected" => "Fees collected for providing information on request, in yuan.",
+        _ => "",
+    }
+}
+
+fn series_of(id: &str) -> Option<&'static str> {
+    match id {
+        "applications.received" => Some("applications_received"),
+        "proactive.items" => Some("proactive_items"),
+        "review.total" => Some("review_total"),
+        "litigation.total" => Some("litigation_total"),
+        _ => None,
+    }
+}
+
+/// The canonical unit of a prose metric.
+pub fn unit_of(metric: &str) -> Unit {
+    if metric == "fees.collected" {
+        Unit::Cny
+    } else {
+        Unit::Count
+    }
+}
+
+/// The metrics read from prose, with their cue phrases as labels.
 pub fn metrics() -> Vec<Metric> {
-    Vec::new()
+    let mut out: Vec<Metric> = Vec::new();
+    let mut add = |id: &str, text: String| {
+        if let Some(m) = out.iter_mut().find(|m| m.id == id) {
+            m.labels.push(label(Template::Prose, text));
+        } else {
+            out.push(metric(
+                id,
+                unit_of(id),
+                definition(id),
+                vec![label(Template::Prose, text)],
+                series_of(id),
+            ));
+        }
+    };
+    for c in CUES {
+        for p in c.phrases {
+            add(c.metric, format!("{p} N {}", c.units.join("/")));
+        }
+    }
+    for (ch, m) in CHANNELS {
+        if let Some(m) = m {
+            add(m, format!("{ch}发布信息 N 条"));
+        }
+    }
+    for (t, m) in ZERO_TARGETS {
+        add(m, format!("未发生{t} (= 0)"));
+    }
+    for p in FEE_ZERO_PHRASES {
+        add("fees.collected", format!("{p} (= 0)"));
+    }
+    out
 }
