@@ -5,7 +5,10 @@
 //! twice and every value keeps its (row, column). Malformed spans are read the
 //! way browsers read them: `colspan="2;"` is 2, `0` or garbage is 1, a
 //! `rowspan="0"` runs to the end of the table, and spans are clamped to the
-//! table's size.
+//! table's size. Where markup makes two cells overlap (a colspan running into
+//! a slot an earlier rowspan holds), the later cell's colspan stops at the
+//! held slot, so cells never overlap and each cell's `rowspan x colspan`
+//! rectangle is exactly the set of slots pointing to it.
 
 use scraper::{ElementRef, Node};
 
@@ -60,7 +63,15 @@ impl Table {
                 while taken[r].get(c).is_some_and(|s| s.is_some()) {
                     c += 1;
                 }
-                let colspan = parse_span(cs.as_deref(), false).clamp(1, MAX_COLSPAN);
+                let mut colspan = parse_span(cs.as_deref(), false).clamp(1, MAX_COLSPAN);
+                // a colspan reaching into a slot an earlier rowspan holds stops
+                // there: cells never overlap, so every cell's rectangle is
+                // exactly the slots that point to it
+                if let Some(stop) =
+                    (c..c + colspan).find(|&k| taken[r].get(k).is_some_and(|s| s.is_some()))
+                {
+                    colspan = stop - c;
+                }
                 let rowspan = match parse_span(rs.as_deref(), true) {
                     0 => nrows - r,
                     n => n.min(nrows - r),
@@ -71,11 +82,8 @@ impl Table {
                         line.resize(c + colspan, None);
                     }
                     for slot in &mut line[c..c + colspan] {
-                        // an earlier rowspan may already hold a slot a later
-                        // colspan reaches into: keep the earlier owner
-                        if slot.is_none() {
-                            *slot = Some(id);
-                        }
+                        debug_assert!(slot.is_none(), "cells overlap");
+                        *slot = Some(id);
                     }
                 }
                 cells.push(Cell {
@@ -343,6 +351,19 @@ mod tests {
         assert_eq!(t.anchor(0, 3).unwrap().colspan, 1);
         assert_eq!(t.cell(2, 1).unwrap().text, "2");
         assert_eq!(t.rows(), 3);
+    }
+
+    #[test]
+    fn overlapping_colspan_stops_at_a_held_slot() {
+        // B's colspan=3 in row 2 runs into A's rowspan at column 1
+        let t = first_table(
+            "<table><tr><td>x</td><td rowspan=2>A</td><td>y</td></tr>\
+             <tr><td colspan=3>B</td><td>C</td></tr></table>",
+        );
+        let b = t.anchor(1, 0).unwrap();
+        assert_eq!((b.text.as_str(), b.colspan), ("B", 1));
+        assert_eq!(t.text(1, 1), "A");
+        assert_eq!(t.anchor(1, 2).unwrap().text, "C");
     }
 
     #[test]

@@ -1,0 +1,315 @@
+//! Parser of the national template (2019 format and 2021 format,
+//! 国办公开办函〔2021〕30号): tables 2 (主动公开), 3 (依申请公开) and 4
+//! (行政复议、行政诉讼) of any agency's HTML report.
+//!
+//! Tables are found by their header labels, never by year or position in the
+//! page, and every row and column is identified by its label, read the way a
+//! person reads the page. The labels themselves live in one place,
+//! [`crate::normalize::metrics::national`]; this module only matches them.
+//!
+//! # Matching labels
+//! A cell's text is normalised before matching ([`norm`]): all whitespace
+//! (incl. U+3000 and nbsp) removed, full-width ASCII made half-width (so
+//! `（一）` is `(一)`, `１．` is `1.`). A label matches a vocabulary entry when
+//! it *contains* one of the entry's keys (the distinctive part, e.g. 不掌握 for
+//! 1.本机关不掌握相关政府信息), so numbering styles (一、/(一)/1./1、), 总计 vs 合计
+//! and 行政规范性文件 vs 规范性文件 do not matter. A label that matches two entries
+//! matches none, and two rows (or columns) claiming the same entry are both
+//! dropped with a warning: one label never matches two rows.
+//!
+//! # Table 3 rows with a missing label
+//! A row whose own label cell is empty (the label sat in a merged cell that
+//! was lost) is inferred from its position: between two identified rows (or
+//! the header and the table's end), when the number of unlabeled rows equals
+//! the number of template rows between them, and every group label the row
+//! does show (e.g. （五）不予处理) agrees with the inferred row. Otherwise it
+//! yields no value and a warning. A row with a label that matches nothing is
+//! never inferred, and blocks inference across its gap.
+//!
+//! # Value cells spanning several columns
+//! A value cell is the value of the union of the value columns it covers
+//! (empty spacer columns ignored):
+//! - exactly one column: that column;
+//! - exactly the 法人或其他组织 columns (the five, or the five and 小计):
+//!   `<row>.legal.subtotal`;
+//! - every applicant column including 总计: `<row>.total`;
+//! - every applicant column but 总计 while 总计 has its own cell: no
+//!   observation (it would duplicate the total) and a warning;
+//! - anything else (or a column whose header could not be identified): no
+//!   value and a warning.
+//!
+//! Two cells of one row that resolve to the same column give no value (a
+//! warning) unless only one of them holds text. A value cell spanning several
+//! rows gives no value. Empty, `/`, `—`, `无` cells give no observation; a
+//! published `0` is an observation with value 0.
+//!
+//! # Units
+//! Counts are integers. Money (本年收费金额, 采购总金额) is in yuan: a unit in the
+//! cell wins (`26463.43万元`), else the unit stated in the header (`（单位：万元）`);
+//! a bare money number with no unit anywhere gives no value and a warning.
+//! 本年增/减 is a signed change (`+1`, `-14`, `0`).
+//!
+//! Table 4 has no format of its own: its observations carry the format of the
+//! document's tables 2 and 3; when neither is found, table 4 yields warnings only.
+
+mod table2;
+mod table3;
+mod table4;
+
+use crate::html::value::{halfwidth, parse_cell, CellValue, MoneyUnit};
+use crate::html::{Cell, Page, Table};
+use crate::normalize::metrics::{Template, Unit};
+use crate::parse::model::{Extract, Location, Observation, Source, Warning};
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+
+/// Reads tables 2, 3 and 4 of the national template from a page.
+pub fn parse(page: &Page) -> Extract {
+    let mut found: Vec<(usize, Template)> = Vec::new();
+    let mut out = Extract::default();
+    let mut parts: Vec<(usize, Extract)> = Vec::new();
+
+    // table 2 first: its format is the hint for tables 3 and 4
+    let mut hint: Option<Template> = None;
+    for t in &page.tables {
+        if kind(t) == Some(Kind::T2) {
+            let (tpl, ex) = table2::parse(t);
+            if let Some(tpl) = tpl {
+                found.push((t.index, tpl));
+                hint.get_or_insert(tpl);
+            }
+            parts.push((t.index, ex));
+        }
+    }
+    let mut consumed: HashSet<usize> = HashSet::new();
+    for (i, t) in page.tables.iter().enumerate() {
+        if kind(t) == Some(Kind::T3) {
+            // continuation tables: no header of their own, same width
+            let conts: Vec<&Table> = page.tables[i + 1..]
+                .iter()
+                .take_while(|n| kind(n).is_none() && n.cols() == t.cols())
+                .collect();
+            let (tpl, ex, used) = table3::parse(t, &conts, hint);
+            for n in conts.iter().take(used) {
+                consumed.insert(n.index);
+            }
+            if let Some(tpl) = tpl {
+                found.push((t.index, tpl));
+            }
+            parts.push((t.index, ex));
+        }
+    }
+    let doc_tpl = {
+        let mut ts: Vec<Template> = found.iter().map(|(_, t)| *t).collect();
+        ts.sort();
+        ts.dedup();
+        if ts.len() == 1 {
+            Some(ts[0])
+        } else {
+            None
+        }
+    };
+    for t in &page.tables {
+        if kind(t) == Some(Kind::T4) && !consumed.contains(&t.index) {
+            let mut ex = Extract::default();
+            match doc_tpl {
+                Some(tpl) => ex = table4::parse(t, tpl),
+                None => ex.warnings.push(Warning::doc(format!(
+                    "table {}: 行政复议/行政诉讼 table found but the format (2019 or 2021) of the \
+                     report could not be determined from its other tables; values not read",
+                    t.index
+                ))),
+            }
+            parts.push((t.index, ex));
+        }
+    }
+    parts.sort_by_key(|(i, _)| *i);
+    found.sort_by_key(|(i, _)| *i);
+    for (_, t) in found {
+        if !out.templates.contains(&t) {
+            out.templates.push(t);
+        }
+    }
+    // one value per metric: a later duplicate (a second copy of a table) is dropped
+    let mut seen: HashSet<String> = HashSet::new();
+    for (_, ex) in parts {
+        for o in ex.observations {
+            if seen.insert(o.metric.clone()) {
+                out.observations.push(o);
+            } else {
+                out.warnings.push(Warning::at(
+                    o.location,
+                    format!(
+                        "{} already read from an earlier table; value ignored",
+                        o.metric
+                    ),
+                ));
+            }
+        }
+        out.warnings.extend(ex.warnings);
+    }
+    out
+}
+
+/// Which national table a `<table>` is, by its header labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    T2,
+    T3,
+    T4,
+}
+
+fn kind(t: &Table) -> Option<Kind> {
+    if table3::detect(t) {
+        Some(Kind::T3)
+    } else if table4::detect(t) {
+        Some(Kind::T4)
+    } else if table2::detect(t) {
+        Some(Kind::T2)
+    } else {
+        None
+    }
+}
+
+/// Normalises a label for matching: whitespace (incl. nbsp, U+3000) removed,
+/// full-width ASCII made half-width, CJK brackets and quotes unified.
+pub fn norm(s: &str) -> String {
+    s.chars()
+        .map(halfwidth)
+        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}' && *c != '\u{feff}')
+        .map(|c| match c {
+            '【' | '〔' | '［' => '(',
+            '】' | '〕' | '］' => ')',
+            '“' | '”' | '「' | '」' => '"',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Whether a normalised label contains one of the keys.
+pub(crate) fn has_key(label: &str, keys: &[&str]) -> bool {
+    keys.iter().any(|k| label.contains(k))
+}
+
+/// The distinct cells covering row `r` in columns `c0..c1`, left to right.
+pub(crate) fn cells_in_row(t: &Table, r: usize, c0: usize, c1: usize) -> Vec<&Cell> {
+    let mut v: Vec<&Cell> = Vec::new();
+    for c in c0..c1.min(t.cols()) {
+        if let Some(cell) = t.cell(r, c) {
+            if !v.iter().any(|x| std::ptr::eq(*x, cell)) {
+                v.push(cell);
+            }
+        }
+    }
+    v
+}
+
+/// The 1-based location of a cell's anchor.
+pub(crate) fn loc(t: &Table, cell: &Cell) -> Location {
+    Location::Cell {
+        table: t.index,
+        row: cell.row + 1,
+        col: cell.col + 1,
+    }
+}
+
+/// Whether a cell holds a number (for warnings about values that are skipped).
+pub(crate) fn is_number(cell: &Cell) -> bool {
+    matches!(parse_cell(&cell.text), CellValue::Number(_))
+}
+
+/// Whether a cell holds anything but "no value" (empty, `/`, `—`, ...).
+pub(crate) fn has_text(cell: &Cell) -> bool {
+    parse_cell(&cell.text) != CellValue::Empty
+}
+
+const COUNT_UNITS: &[&str] = &["件", "条", "次", "个", "项", "人次", "人", "篇", "家"];
+
+/// Reads one value cell as `metric` and pushes an observation or a warning.
+/// `header_money` is the money unit stated in the header (for bare amounts).
+pub(crate) fn emit(
+    out: &mut Extract,
+    t: &Table,
+    cell: &Cell,
+    metric: String,
+    unit: Unit,
+    template: Template,
+    header_money: Option<MoneyUnit>,
+) {
+    let location = loc(t, cell);
+    let n = match parse_cell(&cell.text) {
+        CellValue::Empty => return,
+        CellValue::Text => {
+            out.warnings.push(Warning::at(
+                location,
+                format!("{metric}: cell {:?} is not a number; no value", cell.text),
+            ));
+            return;
+        }
+        CellValue::Number(n) => n,
+    };
+    let warn = |out: &mut Extract, why: &str| {
+        out.warnings.push(Warning::at(
+            location,
+            format!("{metric}: {:?} {why}; no value", cell.text),
+        ));
+    };
+    let value: Decimal = match unit {
+        Unit::Count | Unit::CountChange => {
+            if let Some(u) = n.unit.as_deref() {
+                if !COUNT_UNITS.contains(&u) {
+                    return warn(out, "has a unit that is not a count");
+                }
+            }
+            if n.value.fract() != Decimal::ZERO {
+                return warn(out, "is not a whole number");
+            }
+            if unit == Unit::Count && n.value < Decimal::ZERO {
+                return warn(out, "is a negative count");
+            }
+            n.value
+        }
+        Unit::Cny => {
+            let mu = match n.unit.as_deref() {
+                Some(u) => match MoneyUnit::from_unit(u) {
+                    Some(m) => m,
+                    None => return warn(out, "has a unit that is not money"),
+                },
+                None => match header_money {
+                    Some(m) => m,
+                    None => return warn(out, "is an amount with no unit in the cell or header"),
+                },
+            };
+            if n.value < Decimal::ZERO {
+                return warn(out, "is a negative amount");
+            }
+            mu.to_yuan(n.value)
+        }
+    };
+    out.observations.push(Observation {
+        metric,
+        value: value.normalize(),
+        unit,
+        qualifier: n.qualifier,
+        raw: cell.text.clone(),
+        source: Source::Table,
+        template,
+        location,
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn norm_strips_space_and_widths() {
+        assert_eq!(norm("（一）予以 公开"), "(一)予以公开");
+        assert_eq!(
+            norm("５．要求行政机关确认或重新\u{3000}出具"),
+            "5.要求行政机关确认或重新出具"
+        );
+        assert_eq!(norm("本年增／减"), "本年增/减");
+        assert_eq!(norm("总\u{a0}计"), "总计");
+    }
+}

@@ -1,0 +1,634 @@
+//! Table 3 (收到和处理政府信息公开申请情况): rows by label or position, columns
+//! by the 申请人情况 headers, merged value cells by the union rule of the
+//! module doc.
+
+// index loops over parallel per-column vectors read clearer than zips here
+#![allow(clippy::needless_range_loop)]
+
+use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use crate::html::{Cell, Table};
+use crate::normalize::metrics::national::{Table3Row, TABLE3_COLUMNS, TABLE3_GROUPS, TABLE3_ROWS};
+use crate::normalize::metrics::{Template, Unit};
+use crate::parse::model::{Extract, Warning};
+use std::collections::BTreeSet;
+
+/// Column ids that identify the header of table 3 on their own.
+const DISTINCTIVE: &[&str] = &[
+    "natural_person",
+    "legal.commercial",
+    "legal.research",
+    "legal.social",
+    "legal.legal_services",
+];
+
+fn distinctive_keys() -> impl Iterator<Item = &'static str> {
+    TABLE3_COLUMNS
+        .iter()
+        .filter(|c| DISTINCTIVE.contains(&c.id))
+        .flat_map(|c| c.keys.iter().copied())
+}
+
+/// Whether the table carries the 申请人情况 header (自然人 and at least two
+/// 法人或其他组织 columns).
+pub(super) fn detect(t: &Table) -> bool {
+    header_end(t).is_some()
+}
+
+/// One past the last header row: the bottom of the distinctive header cells.
+fn header_end(t: &Table) -> Option<usize> {
+    let mut hits: BTreeSet<&str> = BTreeSet::new();
+    let mut end = 0;
+    for c in t.cells() {
+        let n = norm(&c.text);
+        if n.chars().count() > 12 {
+            continue;
+        }
+        for col in TABLE3_COLUMNS
+            .iter()
+            .filter(|c| DISTINCTIVE.contains(&c.id))
+        {
+            if has_key(&n, col.keys) {
+                hits.insert(col.id);
+                end = end.max(c.row + c.rowspan);
+            }
+        }
+    }
+    let _ = distinctive_keys;
+    (hits.contains("natural_person") && hits.len() >= 3).then_some(end)
+}
+
+/// The value columns of a table-3 grid.
+struct Columns {
+    /// Per grid column, the index into `TABLE3_COLUMNS`, if identified.
+    ids: Vec<Option<usize>>,
+    /// Per grid column, whether it is an empty spacer (ignored).
+    spacer: Vec<bool>,
+    /// First value column (columns before it hold the row labels).
+    first: usize,
+}
+
+fn columns(t: &Table, hend: usize, out: &mut Extract) -> Option<Columns> {
+    let ncols = t.cols();
+    let mut ids: Vec<Option<usize>> = vec![None; ncols];
+    let mut spacer = vec![false; ncols];
+    let mut leaf_of: Vec<Option<&Cell>> = vec![None; ncols];
+    for c in 0..ncols {
+        let leaf = t.cell(hend - 1, c);
+        leaf_of[c] = leaf;
+        let path: Vec<String> = (0..hend.saturating_sub(1))
+            .filter_map(|r| t.cell(r, c))
+            .filter(|x| leaf.is_none_or(|l| !std::ptr::eq(*x, l)))
+            .map(|x| norm(&x.text))
+            .collect();
+        let Some(leaf) = leaf else {
+            spacer[c] = true;
+            continue;
+        };
+        let ln = norm(&leaf.text);
+        if ln.is_empty() && path.iter().all(|p| p.is_empty()) {
+            spacer[c] = true;
+            continue;
+        }
+        let cands: Vec<usize> = TABLE3_COLUMNS
+            .iter()
+            .enumerate()
+            .filter(|(_, col)| {
+                has_key(&ln, col.keys)
+                    && col
+                        .group_key
+                        .is_none_or(|g| path.iter().any(|p| p.contains(g)))
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if cands.len() == 1 {
+            ids[c] = Some(cands[0]);
+        }
+    }
+    let first = (0..ncols)
+        .find(|&c| ids[c].is_some_and(|i| DISTINCTIVE.contains(&TABLE3_COLUMNS[i].id)))?;
+    // labels live left of the first value column
+    for c in 0..first {
+        ids[c] = None;
+        spacer[c] = false;
+    }
+    // one header cell per column id: two different header cells claiming the
+    // same id are both dropped
+    for i in 0..TABLE3_COLUMNS.len() {
+        let owners: Vec<*const Cell> = {
+            let mut v: Vec<*const Cell> = Vec::new();
+            for c in first..ncols {
+                if ids[c] == Some(i) {
+                    let p: *const Cell = leaf_of[c].expect("leaf");
+                    if !v.contains(&p) {
+                        v.push(p);
+                    }
+                }
+            }
+            v
+        };
+        if owners.len() > 1 {
+            out.warnings.push(Warning::doc(format!(
+                "table {}: two header cells read as {}; both columns skipped",
+                t.index, TABLE3_COLUMNS[i].label
+            )));
+            for id in ids.iter_mut().skip(first) {
+                if *id == Some(i) {
+                    *id = None;
+                }
+            }
+        }
+    }
+    for c in first..ncols {
+        if ids[c].is_none() && !spacer[c] {
+            let text = leaf_of[c].map(|l| l.text.as_str()).unwrap_or("");
+            out.warnings.push(Warning::doc(format!(
+                "table {} column {}: header {:?} not identified; column skipped",
+                t.index,
+                c + 1,
+                text
+            )));
+        }
+    }
+    Some(Columns { ids, spacer, first })
+}
+
+/// A data row of table 3, possibly in a continuation table.
+#[derive(Clone, Copy)]
+struct RowRef<'a> {
+    t: &'a Table,
+    r: usize,
+}
+
+/// What the label of a data row says.
+#[derive(Debug, Clone, PartialEq)]
+enum Label {
+    /// No own label (empty cell or a label merged over several rows).
+    Missing,
+    /// A label that matches no row, or more than one.
+    Unknown(String),
+    /// The index into `TABLE3_ROWS`.
+    Row(usize),
+}
+
+struct DataRow<'a> {
+    at: RowRef<'a>,
+    /// Which table part (0 = the header table, 1.. = continuations).
+    part: usize,
+    label: Label,
+    /// Groups (ids of `TABLE3_GROUPS`) named by the row's group labels.
+    groups: Vec<&'static str>,
+}
+
+fn groups_named(texts: &[String]) -> Vec<&'static str> {
+    let mut v = Vec::new();
+    for tx in texts {
+        for g in TABLE3_GROUPS {
+            if has_key(tx, g.keys) && !v.contains(&g.id) {
+                v.push(g.id);
+            }
+        }
+    }
+    v
+}
+
+fn match_row(own: &str, groups: &[&'static str]) -> Vec<usize> {
+    TABLE3_ROWS
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| {
+            has_key(own, d.keys)
+                && (!d.needs_group || d.groups.last().is_some_and(|g| groups.contains(g)))
+                && groups.iter().all(|g| d.groups.contains(g))
+        })
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn data_rows<'a>(
+    parts: &[(&'a Table, usize)],
+    cols: &Columns,
+    out: &mut Extract,
+) -> Vec<DataRow<'a>> {
+    let mut rows = Vec::new();
+    for (part, &(t, start)) in parts.iter().enumerate() {
+        for r in start..t.rows() {
+            let all = cells_in_row(t, r, 0, t.cols());
+            if all.iter().all(|c| norm(&c.text).is_empty()) {
+                continue;
+            }
+            let leaf = if cols.first == 0 {
+                None
+            } else {
+                t.cell(r, cols.first - 1)
+            };
+            if let Some(l) = leaf {
+                if l.col + l.colspan > cols.first {
+                    // a note row spanning labels and values
+                    if all.iter().any(|c| is_number(c)) {
+                        out.warnings.push(Warning::at(
+                            loc(t, l),
+                            "row spans label and value columns; not read",
+                        ));
+                    }
+                    continue;
+                }
+            }
+            let own_leaf = leaf.filter(|l| l.rowspan == 1);
+            let group_texts: Vec<String> = cells_in_row(t, r, 0, cols.first)
+                .into_iter()
+                .filter(|c| own_leaf.is_none_or(|l| !std::ptr::eq(*c, l)))
+                .map(|c| norm(&c.text))
+                .collect();
+            let groups = groups_named(&group_texts);
+            let own = own_leaf.map(|l| norm(&l.text)).unwrap_or_default();
+            let label = if own.is_empty() {
+                Label::Missing
+            } else {
+                let m = match_row(&own, &groups);
+                if m.len() == 1 {
+                    Label::Row(m[0])
+                } else {
+                    if m.len() > 1 {
+                        out.warnings.push(Warning::at(
+                            loc(t, own_leaf.expect("leaf")),
+                            format!(
+                                "row label {own:?} matches several template rows; row not read"
+                            ),
+                        ));
+                    }
+                    Label::Unknown(own)
+                }
+            };
+            rows.push(DataRow {
+                at: RowRef { t, r },
+                part,
+                label,
+                groups,
+            });
+        }
+    }
+    rows
+}
+
+fn template_order(tpl: Template) -> Vec<usize> {
+    TABLE3_ROWS
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.templates.contains(&tpl))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// Assigns template rows to data rows: labels first, then positions. Returns
+/// per data row the `TABLE3_ROWS` index, and warnings.
+fn assign(rows: &[DataRow], tpl: Template, warn: &mut Vec<(usize, String)>) -> Vec<Option<usize>> {
+    let order = template_order(tpl);
+    let n = rows.len();
+    // identified rows and their positions in the template order
+    let mut pos: Vec<Option<usize>> = rows
+        .iter()
+        .map(|d| match d.label {
+            Label::Row(i) => order.iter().position(|&o| o == i),
+            _ => None,
+        })
+        .collect();
+    for (k, d) in rows.iter().enumerate() {
+        if let Label::Row(i) = d.label {
+            if pos[k].is_none() {
+                warn.push((
+                    k,
+                    format!(
+                        "row {} is not a row of the {} format; not read",
+                        TABLE3_ROWS[i].label, tpl
+                    ),
+                ));
+            }
+        }
+    }
+    // two rows claiming one template row: both dropped
+    for k in 0..n {
+        if let Some(p) = pos[k] {
+            let dups: Vec<usize> = (0..n).filter(|&j| pos[j] == Some(p)).collect();
+            if dups.len() > 1 {
+                for &j in &dups {
+                    pos[j] = None;
+                    warn.push((
+                        j,
+                        format!(
+                            "two rows read as {}; neither read",
+                            TABLE3_ROWS[order[p]].label
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    // out of template order: dropped
+    let mut last: Option<usize> = None;
+    for k in 0..n {
+        if let Some(p) = pos[k] {
+            if last.is_some_and(|l| p <= l) {
+                pos[k] = None;
+                warn.push((
+                    k,
+                    format!(
+                        "row {} out of template order; not read",
+                        TABLE3_ROWS[order[p]].label
+                    ),
+                ));
+            } else {
+                last = Some(p);
+            }
+        }
+    }
+    let blocked: Vec<bool> = rows
+        .iter()
+        .enumerate()
+        .map(|(k, d)| pos[k].is_none() && d.label != Label::Missing)
+        .collect();
+    // anchors: (data row index as i64, template position as i64)
+    let mut anchors: Vec<(i64, i64)> = vec![(-1, -1)];
+    for k in 0..n {
+        if let Some(p) = pos[k] {
+            anchors.push((k as i64, p as i64));
+        }
+    }
+    anchors.push((n as i64, order.len() as i64));
+    let mut result: Vec<Option<usize>> = pos.iter().map(|p| p.map(|p| order[p])).collect();
+    for w in anchors.windows(2) {
+        let ((ra, pa), (rb, pb)) = (w[0], w[1]);
+        let between: Vec<usize> = ((ra + 1)..rb).map(|k| k as usize).collect();
+        if between.is_empty() {
+            continue;
+        }
+        let slots = pb - pa - 1;
+        let ok = between.len() as i64 == slots
+            && between.iter().all(|&k| !blocked[k])
+            && between.iter().enumerate().all(|(j, &k)| {
+                let def: &Table3Row = &TABLE3_ROWS[order[(pa + 1) as usize + j]];
+                rows[k].groups.iter().all(|g| def.groups.contains(g))
+            });
+        if ok {
+            for (j, &k) in between.iter().enumerate() {
+                result[k] = Some(order[(pa + 1) as usize + j]);
+            }
+        } else {
+            for &k in &between {
+                if rows[k].label == Label::Missing {
+                    warn.push((
+                        k,
+                        "row label missing and its position is ambiguous; row not read".to_string(),
+                    ));
+                } else if let Label::Unknown(s) = &rows[k].label {
+                    warn.push((k, format!("row label {s:?} not recognised; row not read")));
+                }
+            }
+        }
+    }
+    result
+}
+
+/// Reads table 3 (with its continuation tables, if they continue it). Returns
+/// the format, the extract, and how many continuation tables were used.
+pub(super) fn parse(
+    t: &Table,
+    conts: &[&Table],
+    hint: Option<Template>,
+) -> (Option<Template>, Extract, usize) {
+    let mut out = Extract::default();
+    let Some(hend) = header_end(t) else {
+        return (None, out, 0);
+    };
+    let Some(cols) = columns(t, hend, &mut out) else {
+        out.warnings.push(Warning::doc(format!(
+            "table {}: 申请人情况 header found but no value column identified",
+            t.index
+        )));
+        return (None, out, 0);
+    };
+    // try with every continuation, then fewer, until the parts continue each other
+    let mut used = conts.len();
+    loop {
+        let mut parts: Vec<(&Table, usize)> = vec![(t, hend)];
+        parts.extend(conts[..used].iter().map(|c| (*c, 0)));
+        let mut scratch = Extract::default();
+        let rows = data_rows(&parts, &cols, &mut scratch);
+        let (tpl, assigned, warns) = resolve(&rows, hint);
+        if used > 0 && !continues(&rows, &assigned, used) {
+            used -= 1;
+            continue;
+        }
+        out.warnings.extend(scratch.warnings);
+        for (k, msg) in warns {
+            let at = rows[k].at;
+            let first = cells_in_row(at.t, at.r, 0, at.t.cols())[0];
+            out.warnings.push(Warning::at(loc(at.t, first), msg));
+        }
+        let Some(tpl) = tpl else {
+            out.warnings.push(Warning::doc(format!(
+                "table {}: format (2019 or 2021) of table 3 not determined; values not read",
+                t.index
+            )));
+            return (None, out, used);
+        };
+        for (k, d) in rows.iter().enumerate() {
+            if let Some(i) = assigned[k] {
+                values(d.at, TABLE3_ROWS[i].id, &cols, tpl, &mut out);
+            } else if rows[k].label == Label::Missing {
+                // warned in assign (when it had values) or nothing to read
+            }
+        }
+        return (Some(tpl), out, used);
+    }
+}
+
+/// Each continuation table must hold identified rows that come after the rows
+/// of the parts before it.
+fn continues(rows: &[DataRow], assigned: &[Option<usize>], used: usize) -> bool {
+    let mut last_max: Option<usize> = None;
+    for part in 0..=used {
+        let idx: Vec<usize> = rows
+            .iter()
+            .zip(assigned)
+            .filter(|(d, _)| d.part == part)
+            .filter_map(|(_, a)| *a)
+            .collect();
+        if part > 0 {
+            let Some(&min) = idx.iter().min() else {
+                return false;
+            };
+            if last_max.is_some_and(|m| min <= m) {
+                return false;
+            }
+        }
+        if let Some(&m) = idx.iter().max() {
+            last_max = Some(m);
+        }
+    }
+    true
+}
+
+type Resolved = (Option<Template>, Vec<Option<usize>>, Vec<(usize, String)>);
+
+/// Decides the format from the identified rows (or the hint), then assigns.
+fn resolve(rows: &[DataRow], hint: Option<Template>) -> Resolved {
+    let ids: Vec<usize> = rows
+        .iter()
+        .filter_map(|d| match d.label {
+            Label::Row(i) => Some(i),
+            _ => None,
+        })
+        .collect();
+    let has21 = ids
+        .iter()
+        .any(|&i| TABLE3_ROWS[i].templates == [Template::National2021]);
+    let has19 = ids
+        .iter()
+        .any(|&i| TABLE3_ROWS[i].templates == [Template::National2019]);
+    let tpl = match (has19, has21) {
+        (false, true) => Some(Template::National2021),
+        (true, false) => Some(Template::National2019),
+        (true, true) => Some(Template::National2021),
+        (false, false) => hint,
+    };
+    let mut warns = Vec::new();
+    match tpl {
+        Some(tpl) => {
+            let a = assign(rows, tpl, &mut warns);
+            (Some(tpl), a, warns)
+        }
+        None => {
+            // no format: keep only what both formats agree on
+            let mut w19 = Vec::new();
+            let a19 = assign(rows, Template::National2019, &mut w19);
+            let a21 = assign(rows, Template::National2021, &mut warns);
+            let a: Vec<Option<usize>> = a19
+                .iter()
+                .zip(&a21)
+                .map(|(x, y)| if x == y { *x } else { None })
+                .collect();
+            (None, a, warns)
+        }
+    }
+}
+
+/// The metric suffix of a value cell covering the column ids `s` of a row
+/// whose other cells cover `others`, or why it has none.
+fn column_of(
+    s: &BTreeSet<usize>,
+    present: &BTreeSet<usize>,
+    total_alone: bool,
+) -> Result<usize, String> {
+    let idx = |id: &str| {
+        TABLE3_COLUMNS
+            .iter()
+            .position(|c| c.id == id)
+            .expect("column")
+    };
+    let total = idx("total");
+    let subtotal = idx("legal.subtotal");
+    if s.len() == 1 {
+        return Ok(*s.iter().next().expect("one"));
+    }
+    let legal_all: BTreeSet<usize> = present
+        .iter()
+        .copied()
+        .filter(|&i| TABLE3_COLUMNS[i].id.starts_with("legal."))
+        .collect();
+    let legal_five: BTreeSet<usize> = legal_all
+        .iter()
+        .copied()
+        .filter(|&i| i != subtotal)
+        .collect();
+    if legal_five.len() == 5 && (*s == legal_all || *s == legal_five) {
+        return Ok(subtotal);
+    }
+    if s == present && present.contains(&total) {
+        return Ok(total);
+    }
+    let mut but_total = present.clone();
+    but_total.remove(&total);
+    if *s == but_total && total_alone {
+        return Err("spans every applicant column but 总计, which has its own cell: a duplicate of the total; not read".into());
+    }
+    Err("spans several applicant columns; not read".into())
+}
+
+fn values(at: RowRef, row_id: &str, cols: &Columns, tpl: Template, out: &mut Extract) {
+    let t = at.t;
+    let present: BTreeSet<usize> = cols.ids.iter().flatten().copied().collect();
+    // value cells anchored in this row, with the column ids they cover
+    let mut cells: Vec<(&Cell, Result<BTreeSet<usize>, String>)> = Vec::new();
+    for cell in cells_in_row(t, at.r, cols.first, t.cols()) {
+        if cell.col < cols.first {
+            continue;
+        }
+        if cell.row != at.r {
+            continue; // a value merged from the row above: handled there
+        }
+        let mut s = BTreeSet::new();
+        let mut bad = false;
+        for c in cell.col..(cell.col + cell.colspan).min(t.cols()) {
+            match cols.ids.get(c).copied().flatten() {
+                Some(i) => {
+                    s.insert(i);
+                }
+                None if cols.spacer.get(c).copied().unwrap_or(true) => {}
+                None => bad = true,
+            }
+        }
+        let r = if bad {
+            Err("covers a column whose header was not identified; not read".to_string())
+        } else if cell.rowspan > 1 {
+            Err("spans several rows; not read".to_string())
+        } else {
+            Ok(s)
+        };
+        cells.push((cell, r));
+    }
+    let total = TABLE3_COLUMNS
+        .iter()
+        .position(|c| c.id == "total")
+        .expect("total");
+    let total_alone = cells
+        .iter()
+        .any(|(_, r)| r.as_ref().is_ok_and(|s| s.len() == 1 && s.contains(&total)));
+    let mut resolved: Vec<(&Cell, usize)> = Vec::new();
+    for (cell, r) in cells {
+        let res = r.and_then(|s| {
+            if s.is_empty() {
+                Err("is under no identified column; not read".to_string())
+            } else {
+                column_of(&s, &present, total_alone)
+            }
+        });
+        match res {
+            Ok(i) => resolved.push((cell, i)),
+            Err(why) => {
+                if has_text(cell) {
+                    out.warnings.push(Warning::at(
+                        loc(t, cell),
+                        format!("{row_id}: value {:?} {why}", cell.text),
+                    ));
+                }
+            }
+        }
+    }
+    for i in 0..TABLE3_COLUMNS.len() {
+        let mine: Vec<&Cell> = resolved
+            .iter()
+            .filter(|(_, j)| *j == i)
+            .map(|(c, _)| *c)
+            .collect();
+        let with_text: Vec<&Cell> = mine.iter().copied().filter(|c| has_text(c)).collect();
+        let metric = format!("{row_id}.{}", TABLE3_COLUMNS[i].id);
+        match with_text.len() {
+            0 => {}
+            1 => emit(out, t, with_text[0], metric, Unit::Count, tpl, None),
+            _ => out.warnings.push(Warning::at(
+                loc(t, with_text[0]),
+                format!("{metric}: several cells in one column; not read"),
+            )),
+        }
+    }
+}

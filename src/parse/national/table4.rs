@@ -1,0 +1,195 @@
+//! Table 4 (政府信息公开行政复议、行政诉讼情况): columns identified by their
+//! header path (group: 行政复议 / 未经复议直接起诉 / 复议后起诉; result: 结果维持
+//! ... 总计), values read from the one data row under the headers.
+
+// index loops over parallel per-column vectors read clearer than zips here
+#![allow(clippy::needless_range_loop)]
+
+use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use crate::html::{Cell, Table};
+use crate::normalize::metrics::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
+use crate::normalize::metrics::{Template, Unit};
+use crate::parse::model::{Extract, Warning};
+use std::collections::BTreeSet;
+
+const MAX_HEADER: usize = 16;
+
+fn short(n: &str) -> bool {
+    n.chars().count() <= MAX_HEADER
+}
+
+/// Whether the table has the 行政复议 / 行政诉讼 headers and result columns.
+pub(super) fn detect(t: &Table) -> bool {
+    let (mut review, mut lit, mut leaf) = (false, false, false);
+    for c in t.cells() {
+        let n = norm(&c.text);
+        if !short(&n) {
+            continue;
+        }
+        review |= has_key(&n, TABLE4_GROUPS[0].keys);
+        lit |= has_key(&n, TABLE4_LITIGATION_KEYS)
+            || TABLE4_GROUPS[1..].iter().any(|g| has_key(&n, g.keys));
+        leaf |= has_key(&n, TABLE4_COLUMNS[0].keys);
+    }
+    review && lit && leaf
+}
+
+/// Reads table 4 with the document's format.
+pub(super) fn parse(t: &Table, tpl: Template) -> Extract {
+    let mut out = Extract::default();
+    let hend = t
+        .cells()
+        .iter()
+        .filter(|c| {
+            let n = norm(&c.text);
+            short(&n) && TABLE4_COLUMNS.iter().any(|k| has_key(&n, k.keys))
+        })
+        .map(|c| c.row + c.rowspan)
+        .max()
+        .unwrap_or(0);
+    if hend == 0 {
+        return out;
+    }
+    let ncols = t.cols();
+    let mut ids: Vec<Option<String>> = vec![None; ncols];
+    let mut spacer = vec![false; ncols];
+    let mut leaf_of: Vec<Option<&Cell>> = vec![None; ncols];
+    for c in 0..ncols {
+        let leaf = t.cell(hend - 1, c);
+        leaf_of[c] = leaf;
+        let path: Vec<String> = (0..hend - 1)
+            .filter_map(|r| t.cell(r, c))
+            .filter(|x| leaf.is_none_or(|l| !std::ptr::eq(*x, l)))
+            .map(|x| norm(&x.text))
+            .collect();
+        let ln = leaf.map(|l| norm(&l.text)).unwrap_or_default();
+        if ln.is_empty() && path.iter().all(|p| p.is_empty()) {
+            spacer[c] = true;
+            continue;
+        }
+        let groups: Vec<usize> = (0..TABLE4_GROUPS.len())
+            .filter(|&g| path.iter().any(|p| has_key(p, TABLE4_GROUPS[g].keys)))
+            .collect();
+        let lit = path.iter().any(|p| has_key(p, TABLE4_LITIGATION_KEYS));
+        let group = match groups.as_slice() {
+            [0] if lit => None,
+            [g] => Some(*g),
+            _ => None,
+        };
+        let leaves: Vec<usize> = (0..TABLE4_COLUMNS.len())
+            .filter(|&k| has_key(&ln, TABLE4_COLUMNS[k].keys))
+            .collect();
+        if let (Some(g), [k]) = (group, leaves.as_slice()) {
+            ids[c] = Some(format!(
+                "{}.{}",
+                TABLE4_GROUPS[g].prefix, TABLE4_COLUMNS[*k].suffix
+            ));
+        }
+    }
+    let Some(first) = (0..ncols).find(|&c| ids[c].is_some()) else {
+        out.warnings.push(Warning::doc(format!(
+            "table {}: 行政复议/行政诉讼 headers found but no column identified",
+            t.index
+        )));
+        return out;
+    };
+    for c in 0..first {
+        spacer[c] = true; // label columns
+    }
+    // one header cell per id
+    let all_ids: BTreeSet<String> = ids.iter().flatten().cloned().collect();
+    for id in &all_ids {
+        let mut owners: Vec<*const Cell> = Vec::new();
+        for c in 0..ncols {
+            if ids[c].as_deref() == Some(id.as_str()) {
+                let p: *const Cell = leaf_of[c].expect("leaf");
+                if !owners.contains(&p) {
+                    owners.push(p);
+                }
+            }
+        }
+        if owners.len() > 1 {
+            out.warnings.push(Warning::doc(format!(
+                "table {}: two header cells read as {id}; both columns skipped",
+                t.index
+            )));
+            for x in ids.iter_mut() {
+                if x.as_deref() == Some(id.as_str()) {
+                    *x = None;
+                }
+            }
+        }
+    }
+    for c in first..ncols {
+        if ids[c].is_none() && !spacer[c] {
+            out.warnings.push(Warning::doc(format!(
+                "table {} column {}: header {:?} not identified; column skipped",
+                t.index,
+                c + 1,
+                leaf_of[c].map(|l| l.text.as_str()).unwrap_or("")
+            )));
+        }
+    }
+    let data: Vec<usize> = (hend..t.rows())
+        .filter(|&r| {
+            cells_in_row(t, r, first, ncols)
+                .iter()
+                .any(|c| c.row == r && c.col >= first && is_number(c))
+        })
+        .collect();
+    let r = match data.as_slice() {
+        [] => return out,
+        [r] => *r,
+        _ => {
+            out.warnings.push(Warning::doc(format!(
+                "table {}: several rows of values under the 行政复议/行政诉讼 headers; not read",
+                t.index
+            )));
+            return out;
+        }
+    };
+    let mut seen: Vec<(String, &Cell)> = Vec::new();
+    for cell in cells_in_row(t, r, first, ncols) {
+        if cell.row != r || cell.col < first {
+            continue;
+        }
+        let mut s: BTreeSet<&str> = BTreeSet::new();
+        let mut bad = false;
+        for c in cell.col..(cell.col + cell.colspan).min(ncols) {
+            match ids[c].as_deref() {
+                Some(id) => {
+                    s.insert(id);
+                }
+                None if spacer[c] => {}
+                None => bad = true,
+            }
+        }
+        if bad || s.len() != 1 || cell.rowspan > 1 {
+            if has_text(cell) {
+                out.warnings.push(Warning::at(
+                    loc(t, cell),
+                    format!(
+                        "value {:?} does not sit under exactly one identified column; not read",
+                        cell.text
+                    ),
+                ));
+            }
+            continue;
+        }
+        let id = s.into_iter().next().expect("one").to_string();
+        if has_text(cell) {
+            seen.push((id, cell));
+        }
+    }
+    for (id, cell) in &seen {
+        if seen.iter().filter(|(j, _)| j == id).count() > 1 {
+            out.warnings.push(Warning::at(
+                loc(t, cell),
+                format!("{id}: several cells in one column; not read"),
+            ));
+            continue;
+        }
+        emit(&mut out, t, cell, id.clone(), Unit::Count, tpl, None);
+    }
+    out
+}
