@@ -421,8 +421,7 @@ pub(super) fn parse(
         out.warnings.extend(scratch.warnings);
         for (k, msg) in warns {
             let at = rows[k].at;
-            let first = cells_in_row(at.t, at.r, 0, at.t.cols())[0];
-            out.warnings.push(Warning::at(loc(at.t, first), msg));
+            out.warnings.push(Warning::at(row_loc(at, &cols), msg));
         }
         let Some(tpl) = tpl else {
             out.warnings.push(Warning::doc(format!(
@@ -439,6 +438,31 @@ pub(super) fn parse(
             }
         }
         return (Some(tpl), out, used);
+    }
+}
+
+/// Where a row-level warning points: the row's own label cell when it is
+/// anchored in the row, else the row's first cell anchored in it.
+fn row_loc(at: RowRef, cols: &Columns) -> crate::parse::model::Location {
+    let t = at.t;
+    let own = (cols.first > 0)
+        .then(|| t.cell(at.r, cols.first - 1))
+        .flatten()
+        .filter(|c| c.row == at.r);
+    let cell = own
+        .or_else(|| {
+            cells_in_row(t, at.r, 0, t.cols())
+                .into_iter()
+                .find(|c| c.row == at.r)
+        })
+        .or_else(|| t.cell(at.r, 0));
+    match cell {
+        Some(c) => loc(t, c),
+        None => crate::parse::model::Location::Cell {
+            table: t.index,
+            row: at.r + 1,
+            col: 1,
+        },
     }
 }
 
