@@ -402,3 +402,27 @@ fn read_section(t: &Table, sec: &Section, tpl: Template, out: &mut Extract) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_label_matches_exactly_its_own_entry() {
+        for (i, r) in TABLE2_ROWS.iter().enumerate() {
+            for (_, l) in r.labels {
+                assert_eq!(row_of(&norm(l)), vec![i], "{l}");
+            }
+        }
+        for c in TABLE2_COLUMNS {
+            for (_, l) in c.labels {
+                let m: Vec<&str> = columns_of(&norm(l))
+                    .iter()
+                    .map(|&j| TABLE2_COLUMNS[j].suffix)
+                    .collect();
+                assert_eq!(m, vec![c.suffix], "{l}");
+                assert!(row_of(&norm(l)).is_empty(), "{l} reads as a row");
+            }
+        }
+    }
+}

@@ -21,13 +21,6 @@ const DISTINCTIVE: &[&str] = &[
     "legal.legal_services",
 ];
 
-fn distinctive_keys() -> impl Iterator<Item = &'static str> {
-    TABLE3_COLUMNS
-        .iter()
-        .filter(|c| DISTINCTIVE.contains(&c.id))
-        .flat_map(|c| c.keys.iter().copied())
-}
-
 /// Whether the table carries the 申请人情况 header (自然人 and at least two
 /// 法人或其他组织 columns).
 pub(super) fn detect(t: &Table) -> bool {
@@ -53,7 +46,6 @@ fn header_end(t: &Table) -> Option<usize> {
             }
         }
     }
-    let _ = distinctive_keys;
     (hits.contains("natural_person") && hits.len() >= 3).then_some(end)
 }
 
@@ -421,8 +413,7 @@ pub(super) fn parse(
         out.warnings.extend(scratch.warnings);
         for (k, msg) in warns {
             let at = rows[k].at;
-            let first = cells_in_row(at.t, at.r, 0, at.t.cols())[0];
-            out.warnings.push(Warning::at(loc(at.t, first), msg));
+            out.warnings.push(Warning::at(row_loc(at, &cols), msg));
         }
         let Some(tpl) = tpl else {
             out.warnings.push(Warning::doc(format!(
@@ -434,11 +425,34 @@ pub(super) fn parse(
         for (k, d) in rows.iter().enumerate() {
             if let Some(i) = assigned[k] {
                 values(d.at, TABLE3_ROWS[i].id, &cols, tpl, &mut out);
-            } else if rows[k].label == Label::Missing {
-                // warned in assign (when it had values) or nothing to read
             }
         }
         return (Some(tpl), out, used);
+    }
+}
+
+/// Where a row-level warning points: the row's own label cell when it is
+/// anchored in the row, else the row's first cell anchored in it.
+fn row_loc(at: RowRef, cols: &Columns) -> crate::parse::model::Location {
+    let t = at.t;
+    let own = (cols.first > 0)
+        .then(|| t.cell(at.r, cols.first - 1))
+        .flatten()
+        .filter(|c| c.row == at.r);
+    let cell = own
+        .or_else(|| {
+            cells_in_row(t, at.r, 0, t.cols())
+                .into_iter()
+                .find(|c| c.row == at.r)
+        })
+        .or_else(|| t.cell(at.r, 0));
+    match cell {
+        Some(c) => loc(t, c),
+        None => crate::parse::model::Location::Cell {
+            table: t.index,
+            row: at.r + 1,
+            col: 1,
+        },
     }
 }
 
@@ -512,8 +526,9 @@ fn resolve(rows: &[DataRow], hint: Option<Template>) -> Resolved {
     }
 }
 
-/// The metric suffix of a value cell covering the column ids `s` of a row
-/// whose other cells cover `others`, or why it has none.
+/// The column (index into `TABLE3_COLUMNS`) of a value cell covering the
+/// column ids `s`, given the ids `present` in the table and whether 总计 has
+/// its own cell in the row; or why it has none (the union rule).
 fn column_of(
     s: &BTreeSet<usize>,
     present: &BTreeSet<usize>,
@@ -629,6 +644,40 @@ fn values(at: RowRef, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ext
                 loc(t, with_text[0]),
                 format!("{metric}: several cells in one column; not read"),
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_label_matches_exactly_its_own_row() {
+        for (i, r) in TABLE3_ROWS.iter().enumerate() {
+            let groups: Vec<String> = r
+                .groups
+                .iter()
+                .map(|g| norm(TABLE3_GROUPS.iter().find(|x| x.id == *g).unwrap().label))
+                .collect();
+            // with its group cells, and (unless it needs them) without
+            assert_eq!(
+                match_row(&norm(r.label), &groups_named(&groups)),
+                vec![i],
+                "{}",
+                r.label
+            );
+            if !r.needs_group {
+                assert_eq!(match_row(&norm(r.label), &[]), vec![i], "{}", r.label);
+            }
+        }
+        // a group label alone is no row (except 2019's one-row (六)其他处理)
+        for g in TABLE3_GROUPS {
+            let m: Vec<&str> = match_row(&norm(g.label), &[])
+                .iter()
+                .map(|&i| TABLE3_ROWS[i].id)
+                .collect();
+            assert!(m.is_empty() || m == ["results.other"], "{}: {m:?}", g.label);
         }
     }
 }
