@@ -396,8 +396,12 @@ impl Engine {
         .with_context(|| format!("cannot archive {url}"))?;
         let e = &processed.entry;
         *self.summary.per_kind.entry(kind).or_default() += 1;
+        let no_robots = kind == Kind::Robots && e.status.is_some_and(|s| (400..500).contains(&s));
         if let Some(err) = &e.error {
-            self.summary.failed.push((e.url.clone(), err.clone()));
+            // A missing robots.txt (4xx) means "allow all", not a failure.
+            if !no_robots {
+                self.summary.failed.push((e.url.clone(), err.clone()));
+            }
         } else if e.not_modified {
             self.summary.not_modified += 1;
         } else {
