@@ -67,6 +67,13 @@ pub struct Args {
 /// Runs `xxgk crawl`.
 pub fn run(args: Args) -> Result<()> {
     let config = config(&args)?;
+    // Warnings (robots.txt problems, repaired manifest) to stderr; RUST_LOG overrides.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
