@@ -3,7 +3,8 @@
 use clap::{Parser, Subcommand};
 use xxgk::cli;
 
-/// Turn government information-disclosure annual reports into one dataset.
+/// Turn government information-disclosure annual reports (政府信息公开工作年度报告)
+/// into one traceable time-series dataset.
 #[derive(Debug, Parser)]
 #[command(name = "xxgk", version, about)]
 struct Cli {
@@ -13,6 +14,14 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// The whole pipeline: replay the embedded snapshot (or crawl --live), then build data/.
+    Run(cli::run::Args),
+    /// Fetch an agency's annual-report pages into the archive.
+    Crawl(cli::crawl::Args),
+    /// Replay a saved site snapshot over HTTP on 127.0.0.1.
+    Serve(cli::serve::Args),
+    /// Build the dataset (CSV, JSON, data package) from an archive.
+    Build(cli::build::Args),
     /// Print the observations of one HTML document.
     Parse(cli::parse::Args),
     /// Print the tables of one HTML document as expanded grids, and its text blocks.
@@ -23,10 +32,22 @@ enum Command {
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
+    // Warnings (robots.txt problems, a repaired manifest, ...) go to stderr;
+    // RUST_LOG overrides the level.
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     let result = match cli.command {
+        Command::Run(a) => cli::run::run(a),
+        Command::Crawl(a) => cli::crawl::run(a),
+        Command::Serve(a) => cli::serve::run(a),
+        Command::Build(a) => cli::build::run(a),
         Command::Parse(a) => cli::parse::run(a),
-        Command::Codebook(a) => cli::codebook::run(a),
         Command::Tables(a) => cli::tables::run(a),
+        Command::Codebook(a) => cli::codebook::run(a),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

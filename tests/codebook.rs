@@ -3,8 +3,9 @@
 
 #[test]
 fn committed_codebook_is_up_to_date() {
-    let committed = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/CODEBOOK.md"))
-        .expect("docs/CODEBOOK.md exists (run `cargo run -- codebook`)");
+    let committed =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/CODEBOOK.md"))
+            .expect("docs/CODEBOOK.md exists (run `cargo run -- codebook`)");
     let generated = xxgk::output::codebook::render();
     assert!(
         committed == generated,

@@ -72,7 +72,9 @@ fn document(archive: &Archive, e: &ManifestEntry) -> DocumentInput {
     if !e.is_success() {
         input.parsed = Err(format!(
             "fetch failed: {}",
-            e.error.as_deref().unwrap_or("no successful copy in the archive")
+            e.error
+                .as_deref()
+                .unwrap_or("no successful copy in the archive")
         ));
         return input;
     }
@@ -150,7 +152,10 @@ pub fn summary(ds: &Dataset, out: &Path, files: &[String]) {
         } else {
             format!(" ({})", s.reason)
         };
-        println!("  {}: {n:>4} observations, series {}{note}", s.year, s.status);
+        println!(
+            "  {}: {n:>4} observations, series {}{note}",
+            s.year, s.status
+        );
     }
     let failed: Vec<&crate::normalize::checks::CheckRow> =
         ds.checks.iter().filter(|c| c.status == "fail").collect();
@@ -162,7 +167,10 @@ pub fn summary(ds: &Dataset, out: &Path, files: &[String]) {
         skipped
     );
     for c in failed.iter().take(20) {
-        println!("  FAIL {} {}: {} vs {}", c.year, c.check, c.expected, c.actual);
+        println!(
+            "  FAIL {} {}: {} vs {}",
+            c.year, c.check, c.expected, c.actual
+        );
     }
     if failed.len() > 20 {
         println!("  ... and {} more in checks.csv", failed.len() - 20);

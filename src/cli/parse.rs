@@ -11,6 +11,7 @@
 //! annex); 1 with a message when the file cannot be read, is not a report,
 //! or its year cannot be told.
 
+use crate::archive::sha256_hex;
 use crate::html::{decode, Page};
 use crate::normalize::ObservationRow;
 use crate::output::csv::observation_record;
@@ -18,7 +19,6 @@ use crate::output::json::observation_json;
 use crate::output::schema::OBSERVATIONS;
 use crate::parse::{parse_document, DocKind, Options};
 use anyhow::{bail, Context, Result};
-use sha2::{Digest, Sha256};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -48,14 +48,6 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Json)]
     pub format: Format,
-}
-
-/// Hex SHA-256 of bytes.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
 }
 
 /// Runs `xxgk parse`.

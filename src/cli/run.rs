@@ -86,10 +86,18 @@ pub fn run(args: Args) -> Result<()> {
             let url = Url::parse(&server.base_url()).context("replay base URL")?;
             eprintln!(
                 "replaying the {} snapshot of {} on {url}",
-                if args.snapshot.is_some() { "given" } else { "embedded" },
+                if args.snapshot.is_some() {
+                    "given"
+                } else {
+                    "embedded"
+                },
                 profile.base_url
             );
-            (Some(server), Some(url), Some(args.rate.unwrap_or(REPLAY_RATE)))
+            (
+                Some(server),
+                Some(url),
+                Some(args.rate.unwrap_or(REPLAY_RATE)),
+            )
         };
         let mut config = Config::new(profile.clone(), &args.archive);
         config.base_url = base_url;
@@ -100,7 +108,7 @@ pub fn run(args: Args) -> Result<()> {
             s.shutdown().await;
         }
         let crawl_summary = result?;
-        crawl::print_summary(&crawl_summary);
+        eprintln!("{crawl_summary}");
         if crawl_summary.documents() == 0 && crawl_summary.skipped == 0 {
             bail!(
                 "the crawl found no documents: check the profile's start URLs and patterns ({})",

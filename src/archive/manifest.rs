@@ -1,0 +1,109 @@
+//! One manifest line: what was fetched, when, how it decoded, and where its
+//! bytes are.
+
+use crate::html::decode::EncodingSource;
+use serde::{Deserialize, Serialize};
+
+/// What role a fetched URL plays on the site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// A list page of the report channel (pagination included).
+    List,
+    /// A document page linked from a list page (report or not).
+    Document,
+    /// A file linked from a document (image, PDF, Word, ...).
+    Attachment,
+    /// A host's `/robots.txt`.
+    Robots,
+    /// A landing page of the disclosure section (e.g. the one showing the 指南).
+    Landing,
+}
+
+impl Kind {
+    /// The snake_case name used in the manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::List => "list",
+            Kind::Document => "document",
+            Kind::Attachment => "attachment",
+            Kind::Robots => "robots",
+            Kind::Landing => "landing",
+        }
+    }
+}
+
+impl std::fmt::Display for Kind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One fetch, as one JSON object on one line of `manifest.jsonl`.
+///
+/// A successful fetch has a 2xx `status`, `sha256` and `bytes`. A `304 Not
+/// Modified` answer has `not_modified: true` and carries the `sha256`, `bytes`,
+/// encoding, title and year of the earlier entry it confirms, so every entry
+/// with a `sha256` points at a stored object. A failed fetch has `error` set
+/// (and `status` when the server answered, e.g. 404).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ManifestEntry {
+    /// The canonical URL (on the profile's own host, even when the crawl
+    /// went through `--base-url`), as found in links.
+    pub url: String,
+    /// The URL actually fetched, after redirects (the mirror's, with `--base-url`).
+    pub final_url: String,
+    /// The HTTP status; null when no response came (connection error, timeout).
+    pub status: Option<u16>,
+    /// The Content-Type header as sent.
+    pub content_type: Option<String>,
+    /// The ETag header.
+    pub etag: Option<String>,
+    /// The Last-Modified header.
+    pub last_modified: Option<String>,
+    /// When the response arrived, RFC 3339 UTC (`2024-01-19T10:32:00Z`).
+    pub fetched_at: String,
+    /// The encoding used to decode a text page (WHATWG name, e.g. `gb18030`,
+    /// `UTF-8`); null for binary attachments and failures.
+    pub encoding: Option<String>,
+    /// What decided the encoding (`bom`, `header`, `meta`, `detected`).
+    pub encoding_source: Option<EncodingSource>,
+    /// The charset label as declared by the header or `<meta>` (e.g. `gb2312`).
+    #[serde(default)]
+    pub encoding_label: Option<String>,
+    /// Lower-case hex SHA-256 of the raw bytes; the object is `objects/<sha[0..2]>/<sha>`.
+    pub sha256: Option<String>,
+    /// Size of the raw body in bytes.
+    pub bytes: Option<u64>,
+    /// The URL's role.
+    pub kind: Kind,
+    /// The page title (`<h1>`, else `<title>`), whitespace-normalised.
+    pub title: Option<String>,
+    /// A year hint: the first `19xx年`/`20xx年` of the title, else null.
+    pub year: Option<i32>,
+    /// Whether the title matches the profile's `report_title` pattern (a hint
+    /// that the document is an annual report); null when not a document or no pattern.
+    #[serde(default)]
+    pub report: Option<bool>,
+    /// The profile's agency id (e.g. `liaocheng-xzsp`).
+    #[serde(default)]
+    pub agency_id: Option<String>,
+    /// Whether the server answered `304 Not Modified` to a conditional request.
+    #[serde(default)]
+    pub not_modified: bool,
+    /// Why the fetch failed (e.g. `HTTP 404 Not Found`), null on success.
+    #[serde(default)]
+    pub error: Option<String>,
+    /// How many requests this fetch took (retries included).
+    #[serde(default)]
+    pub attempts: u32,
+}
+
+impl ManifestEntry {
+    /// Whether this entry is a success: 2xx, or a 304 resolved to a stored object.
+    pub fn is_success(&self) -> bool {
+        self.error.is_none()
+            && self.sha256.is_some()
+            && matches!(self.status, Some(s) if (200..300).contains(&s) || s == 304)
+    }
+}

@@ -1,0 +1,412 @@
+//! The polite HTTP client: a User-Agent naming the tool and a contact URL, a
+//! per-host rate limit, timeouts, a cap on body size and redirects, retries
+//! with exponential backoff and jitter (timeouts, connection errors, 5xx,
+//! 429 honouring `Retry-After` up to a cap), and conditional requests.
+
+use anyhow::{Context, Result};
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use reqwest::header::{self, HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+use std::num::NonZeroU32;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+use url::Url;
+
+use super::scheduler::host_key;
+
+/// Download settings.
+#[derive(Debug, Clone)]
+pub struct DownloaderConfig {
+    /// The User-Agent header.
+    pub user_agent: String,
+    /// Requests per second per host (every attempt counts).
+    pub rate: f64,
+    /// TCP connect timeout.
+    pub connect_timeout: Duration,
+    /// Timeout between two reads of the response.
+    pub read_timeout: Duration,
+    /// Timeout of a whole request, body included.
+    pub request_timeout: Duration,
+    /// Largest body accepted, in bytes.
+    pub max_body: u64,
+    /// Most redirects followed.
+    pub max_redirects: usize,
+    /// Retries after the first attempt (so `retries + 1` attempts at most).
+    pub retries: u32,
+    /// First backoff; doubled per retry, with full jitter.
+    pub backoff_base: Duration,
+    /// Largest backoff.
+    pub backoff_max: Duration,
+    /// Largest wait honoured from a `Retry-After` header.
+    pub retry_after_cap: Duration,
+}
+
+/// The User-Agent: `xxgk/<version> (+<contact>; research crawler)`.
+pub fn user_agent(contact: &str) -> String {
+    format!(
+        "xxgk/{} (+{contact}; research crawler)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
+impl Default for DownloaderConfig {
+    fn default() -> Self {
+        DownloaderConfig {
+            user_agent: user_agent("https://github.com/xxgk/xxgk"),
+            rate: 1.0,
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            request_timeout: Duration::from_secs(120),
+            max_body: 20 * 1024 * 1024,
+            max_redirects: 5,
+            retries: 3,
+            backoff_base: Duration::from_millis(500),
+            backoff_max: Duration::from_secs(30),
+            retry_after_cap: Duration::from_secs(120),
+        }
+    }
+}
+
+/// Validators of an earlier copy, for a conditional request.
+#[derive(Debug, Clone, Default)]
+pub struct Conditional {
+    /// Sent as `If-None-Match`.
+    pub etag: Option<String>,
+    /// Sent as `If-Modified-Since`.
+    pub last_modified: Option<String>,
+}
+
+/// A final HTTP answer (any status: the caller decides what is a failure).
+#[derive(Debug, Clone)]
+pub struct Fetched {
+    /// The HTTP status.
+    pub status: u16,
+    /// The URL after redirects.
+    pub final_url: Url,
+    /// The Content-Type header.
+    pub content_type: Option<String>,
+    /// The ETag header.
+    pub etag: Option<String>,
+    /// The Last-Modified header.
+    pub last_modified: Option<String>,
+    /// The raw body, exactly as received (empty for 304).
+    pub body: Vec<u8>,
+    /// Requests made (retries included).
+    pub attempts: u32,
+    /// When the answer arrived.
+    pub at: SystemTime,
+}
+
+/// No usable HTTP answer: a transport error, a timeout, an oversized body.
+#[derive(Debug, Clone)]
+pub struct FetchError {
+    /// What went wrong (for the manifest's `error`).
+    pub message: String,
+    /// Requests made.
+    pub attempts: u32,
+    /// When the last attempt ended.
+    pub at: SystemTime,
+    /// Whether no connection could be made at all.
+    pub connect: bool,
+}
+
+/// The HTTP client with its per-host limiter.
+#[derive(Debug, Clone)]
+pub struct Downloader {
+    client: reqwest::Client,
+    limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    cfg: DownloaderConfig,
+}
+
+enum Attempt {
+    Done(Fetched),
+    Retry {
+        reason: String,
+        wait: Option<Duration>,
+        last: Option<Fetched>,
+        connect: bool,
+    },
+    Fatal(String),
+}
+
+impl Downloader {
+    /// Builds the client.
+    pub fn new(cfg: DownloaderConfig) -> Result<Downloader> {
+        let max_redirects = cfg.max_redirects;
+        let client = reqwest::Client::builder()
+            .user_agent(cfg.user_agent.clone())
+            .connect_timeout(cfg.connect_timeout)
+            .read_timeout(cfg.read_timeout)
+            .timeout(cfg.request_timeout)
+            .redirect(reqwest::redirect::Policy::limited(max_redirects))
+            .build()
+            .context("cannot build the HTTP client")?;
+        let period = Duration::from_secs_f64(1.0 / cfg.rate.max(1e-6));
+        let quota = Quota::with_period(period)
+            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+            .allow_burst(NonZeroU32::MIN);
+        Ok(Downloader {
+            client,
+            limiter: Arc::new(RateLimiter::keyed(quota)),
+            cfg,
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &DownloaderConfig {
+        &self.cfg
+    }
+
+    /// Fetches a URL, retrying what is worth retrying. Returns the final HTTP
+    /// answer whatever its status (a 5xx or 429 only after the retries ran
+    /// out), or an error when no answer came.
+    pub async fn fetch(
+        &self,
+        url: &Url,
+        cond: Option<&Conditional>,
+    ) -> std::result::Result<Fetched, FetchError> {
+        let key = host_key(url);
+        let mut attempts = 0;
+        loop {
+            self.limiter.until_key_ready(&key).await;
+            attempts += 1;
+            let outcome = self.attempt(url, cond, attempts).await;
+            let (reason, wait, last, connect) = match outcome {
+                Attempt::Done(f) => return Ok(f),
+                Attempt::Fatal(message) => {
+                    return Err(FetchError {
+                        message,
+                        attempts,
+                        at: SystemTime::now(),
+                        connect: false,
+                    })
+                }
+                Attempt::Retry {
+                    reason,
+                    wait,
+                    last,
+                    connect,
+                } => (reason, wait, last, connect),
+            };
+            if attempts > self.cfg.retries {
+                return match last {
+                    Some(f) => Ok(f),
+                    None => Err(FetchError {
+                        message: format!("{reason} (after {attempts} attempts)"),
+                        attempts,
+                        at: SystemTime::now(),
+                        connect,
+                    }),
+                };
+            }
+            let wait = wait
+                .map(|w| w.min(self.cfg.retry_after_cap))
+                .unwrap_or_else(|| self.backoff(attempts));
+            tracing::debug!("{url}: {reason}; retrying in {wait:?}");
+            tokio::time::sleep(wait).await;
+        }
+    }
+
+    /// Exponential backoff with full jitter: uniform in [base, base * 2^(n-1)],
+    /// capped.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let exp = self
+            .cfg
+            .backoff_base
+            .saturating_mul(1u32 << attempt.saturating_sub(1).min(16));
+        let top = exp.min(self.cfg.backoff_max);
+        let base = self.cfg.backoff_base.min(top);
+        let span = top.saturating_sub(base).as_secs_f64();
+        base + Duration::from_secs_f64(span * rand::random::<f64>())
+    }
+
+    async fn attempt(&self, url: &Url, cond: Option<&Conditional>, attempts: u32) -> Attempt {
+        let mut req = self.client.get(url.clone());
+        if let Some(c) = cond {
+            if let Some(v) = c
+                .etag
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                req = req.header(header::IF_NONE_MATCH, v);
+            }
+            if let Some(v) = c
+                .last_modified
+                .as_deref()
+                .and_then(|v| HeaderValue::from_str(v).ok())
+            {
+                req = req.header(header::IF_MODIFIED_SINCE, v);
+            }
+        }
+        let mut resp = match req.send().await {
+            Ok(r) => r,
+            Err(e) => return transport_error(e),
+        };
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let final_url = resp.url().clone();
+        if let Some(len) = resp.content_length() {
+            if len > self.cfg.max_body {
+                return Attempt::Fatal(format!(
+                    "body of {len} bytes exceeds the limit of {} bytes",
+                    self.cfg.max_body
+                ));
+            }
+        }
+        let mut body = Vec::new();
+        loop {
+            match resp.chunk().await {
+                Ok(Some(chunk)) => {
+                    if (body.len() + chunk.len()) as u64 > self.cfg.max_body {
+                        return Attempt::Fatal(format!(
+                            "body exceeds the limit of {} bytes",
+                            self.cfg.max_body
+                        ));
+                    }
+                    body.extend_from_slice(&chunk);
+                }
+                Ok(None) => break,
+                Err(e) => return transport_error(e),
+            }
+        }
+        let fetched = Fetched {
+            status: status.as_u16(),
+            final_url,
+            content_type: header_str(&headers, header::CONTENT_TYPE),
+            etag: header_str(&headers, header::ETAG),
+            last_modified: header_str(&headers, header::LAST_MODIFIED),
+            body,
+            attempts,
+            at: SystemTime::now(),
+        };
+        if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
+            let wait = retry_after(&headers);
+            Attempt::Retry {
+                reason: format!("HTTP {}", status_text(status)),
+                wait,
+                last: Some(fetched),
+                connect: false,
+            }
+        } else {
+            Attempt::Done(fetched)
+        }
+    }
+}
+
+fn transport_error(e: reqwest::Error) -> Attempt {
+    let connect = e.is_connect();
+    let kind = if e.is_timeout() {
+        "timeout"
+    } else if connect {
+        "connection failed"
+    } else if e.is_redirect() {
+        "redirect error (too many redirects?)"
+    } else if e.is_body() || e.is_decode() {
+        "error reading the body"
+    } else if e.is_request() {
+        "request error"
+    } else {
+        "HTTP error"
+    };
+    let message = format!("{kind}: {}", error_chain(&e));
+    if e.is_redirect() || e.is_builder() {
+        Attempt::Fatal(message)
+    } else {
+        Attempt::Retry {
+            reason: message,
+            wait: None,
+            last: None,
+            connect,
+        }
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        let t = inner.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = inner.source();
+    }
+    s
+}
+
+/// `404 Not Found`.
+pub fn status_text(s: StatusCode) -> String {
+    match s.canonical_reason() {
+        Some(r) => format!("{} {r}", s.as_u16()),
+        None => s.as_u16().to_string(),
+    }
+}
+
+fn header_str(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.to_string())
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+fn retry_after(h: &HeaderMap) -> Option<Duration> {
+    let v = h.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(
+        when.duration_since(SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_forms() {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("3"));
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(3)));
+        let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(100));
+        h.insert(
+            header::RETRY_AFTER,
+            HeaderValue::from_str(&later).unwrap_or(HeaderValue::from_static("0")),
+        );
+        let d = retry_after(&h).unwrap_or_default();
+        assert!(
+            d > Duration::from_secs(90) && d <= Duration::from_secs(100),
+            "{d:?}"
+        );
+        h.insert(header::RETRY_AFTER, HeaderValue::from_static("soon"));
+        assert_eq!(retry_after(&h), None);
+    }
+
+    #[test]
+    fn backoff_grows_and_is_capped() -> Result<()> {
+        let d = Downloader::new(DownloaderConfig {
+            backoff_base: Duration::from_millis(100),
+            backoff_max: Duration::from_millis(350),
+            ..DownloaderConfig::default()
+        })?;
+        for _ in 0..50 {
+            let b1 = d.backoff(1);
+            assert_eq!(b1, Duration::from_millis(100));
+            let b2 = d.backoff(2);
+            assert!(b2 >= Duration::from_millis(100) && b2 <= Duration::from_millis(200));
+            let b9 = d.backoff(9);
+            assert!(b9 <= Duration::from_millis(350));
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn user_agent_names_tool_and_contact() {
+        let ua = user_agent("https://example.org/contact");
+        assert!(ua.starts_with("xxgk/"));
+        assert!(ua.contains("+https://example.org/contact"));
+    }
+}

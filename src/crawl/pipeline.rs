@@ -1,0 +1,316 @@
+//! Item pipeline: turns one fetch into an archived object plus a manifest
+//! entry (decoded encoding, title, year hint, kind), and finds the links
+//! worth following.
+
+use crate::archive::{rfc3339, Archive, Kind, ManifestEntry};
+use crate::crawl::downloader::{status_text, FetchError, Fetched};
+use crate::crawl::profile::Profile;
+use crate::html::decode::decode;
+use anyhow::{anyhow, Result};
+use regex::Regex;
+use scraper::{Html, Selector};
+use std::sync::OnceLock;
+use url::Url;
+
+/// The outcome of processing one fetch.
+#[derive(Debug, Clone)]
+pub struct Processed {
+    /// The manifest entry (already appended to the archive).
+    pub entry: ManifestEntry,
+    /// Links found on the page (absolute, canonical), in document order.
+    pub links: Vec<Url>,
+}
+
+/// Whether a Content-Type names text that should be decoded.
+pub fn is_text(content_type: Option<&str>, kind: Kind) -> bool {
+    match content_type {
+        None => kind != Kind::Attachment,
+        Some(ct) => {
+            let ct = ct.to_ascii_lowercase();
+            ct.starts_with("text/") || ct.contains("html") || ct.contains("xml")
+        }
+    }
+}
+
+/// Whether a fetched body should be read as HTML (titles, links).
+fn is_html(content_type: Option<&str>, kind: Kind) -> bool {
+    match content_type {
+        None => matches!(kind, Kind::List | Kind::Document | Kind::Landing),
+        Some(ct) => ct.to_ascii_lowercase().contains("html"),
+    }
+}
+
+fn year_re() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| Regex::new(r"(19[5-9]\d|20\d\d)\s*年").expect("valid regex"))
+}
+
+/// The first `19xx年`/`20xx年` of a title, if any.
+pub fn year_hint(title: &str) -> Option<i32> {
+    year_re()
+        .captures(title)
+        .and_then(|c| c.get(1))
+        .and_then(|m| m.as_str().parse().ok())
+}
+
+fn normalize_ws(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A page's title: for documents the first non-empty `<h1>`, else `<title>`;
+/// for other pages `<title>` first.
+pub fn page_title(doc: &Html, kind: Kind) -> Option<String> {
+    let first = |sel: &str| -> Option<String> {
+        let s = Selector::parse(sel).ok()?;
+        doc.select(&s)
+            .map(|e| normalize_ws(&e.text().collect::<String>()))
+            .find(|t| !t.is_empty())
+    };
+    if kind == Kind::Document {
+        first("h1").or_else(|| first("title"))
+    } else {
+        first("title").or_else(|| first("h1"))
+    }
+}
+
+/// Every link of a page (`a`/`area` `href`, `img`/`iframe`/`embed` `src`,
+/// `object` `data`), resolved against `base`, http(s) only, fragments removed.
+pub fn page_links(doc: &Html, base: &Url) -> Vec<Url> {
+    let mut out = Vec::new();
+    let pairs = [
+        ("a[href]", "href"),
+        ("area[href]", "href"),
+        ("img[src]", "src"),
+        ("iframe[src]", "src"),
+        ("embed[src]", "src"),
+        ("object[data]", "data"),
+    ];
+    for (sel, attr) in pairs {
+        let Ok(s) = Selector::parse(sel) else {
+            continue;
+        };
+        for e in doc.select(&s) {
+            let Some(v) = e.value().attr(attr) else {
+                continue;
+            };
+            let v = v.trim();
+            if v.is_empty() || v.starts_with('#') {
+                continue;
+            }
+            if let Ok(mut u) = base.join(v) {
+                if matches!(u.scheme(), "http" | "https") {
+                    u.set_fragment(None);
+                    out.push(u);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The links of a page worth following, with their kinds: from list and
+/// landing pages, list pages (pagination), documents and attachments; from
+/// documents, attachments only. Hosts are checked by the scheduler.
+pub fn follow(profile: &Profile, from: Kind, links: &[Url]) -> Vec<(Url, Kind)> {
+    links
+        .iter()
+        .filter_map(|u| {
+            let kind = profile.classify(u)?;
+            let ok = match from {
+                Kind::List | Kind::Landing => true,
+                Kind::Document => kind == Kind::Attachment,
+                Kind::Attachment | Kind::Robots => false,
+            };
+            ok.then(|| (u.clone(), kind))
+        })
+        .collect()
+}
+
+/// What a page says: decoded text facts, title, links.
+struct Reading {
+    encoding: Option<String>,
+    source: Option<crate::html::decode::EncodingSource>,
+    label: Option<String>,
+    title: Option<String>,
+    links: Vec<Url>,
+}
+
+fn read_page(body: &[u8], content_type: Option<&str>, kind: Kind, page_url: &Url) -> Reading {
+    if !is_text(content_type, kind) {
+        return Reading {
+            encoding: None,
+            source: None,
+            label: None,
+            title: None,
+            links: Vec::new(),
+        };
+    }
+    let d = decode(body, content_type);
+    let (title, links) = if is_html(content_type, kind) {
+        let doc = Html::parse_document(&d.text);
+        (page_title(&doc, kind), page_links(&doc, page_url))
+    } else {
+        (None, Vec::new())
+    };
+    Reading {
+        encoding: Some(d.encoding.to_string()),
+        source: Some(d.source),
+        label: d.declared_label,
+        title,
+        links,
+    }
+}
+
+/// Links of an archived entry (a document skipped because it is already
+/// archived, or a page confirmed by 304), read from its stored object.
+pub fn archived_links(archive: &Archive, entry: &ManifestEntry) -> Result<Vec<Url>> {
+    let Some(sha) = &entry.sha256 else {
+        return Ok(Vec::new());
+    };
+    let body = archive.read(sha)?;
+    let url = Url::parse(&entry.url).map_err(|e| anyhow!("bad URL {:?}: {e}", entry.url))?;
+    Ok(read_page(&body, entry.content_type.as_deref(), entry.kind, &url).links)
+}
+
+/// Stores one fetch: the raw bytes as an object (2xx only), then one
+/// manifest line. `url` is canonical; `prev` is the last successful entry
+/// for the URL (used to resolve a 304).
+pub fn process(
+    archive: &Archive,
+    profile: &Profile,
+    url: &Url,
+    kind: Kind,
+    result: std::result::Result<Fetched, FetchError>,
+    prev: Option<&ManifestEntry>,
+) -> Result<Processed> {
+    let mut entry = ManifestEntry {
+        url: url.to_string(),
+        final_url: url.to_string(),
+        status: None,
+        content_type: None,
+        etag: None,
+        last_modified: None,
+        fetched_at: String::new(),
+        encoding: None,
+        encoding_source: None,
+        encoding_label: None,
+        sha256: None,
+        bytes: None,
+        kind,
+        title: None,
+        year: None,
+        report: None,
+        agency_id: Some(profile.agency_id.clone()),
+        not_modified: false,
+        error: None,
+        attempts: 0,
+    };
+    let f = match result {
+        Err(e) => {
+            entry.fetched_at = rfc3339(e.at);
+            entry.error = Some(e.message);
+            entry.attempts = e.attempts;
+            archive.append(&entry)?;
+            return Ok(Processed {
+                entry,
+                links: Vec::new(),
+            });
+        }
+        Ok(f) => f,
+    };
+    entry.final_url = f.final_url.to_string();
+    entry.status = Some(f.status);
+    entry.content_type = f.content_type.clone();
+    entry.etag = f.etag.clone();
+    entry.last_modified = f.last_modified.clone();
+    entry.fetched_at = rfc3339(f.at);
+    entry.attempts = f.attempts;
+
+    let mut links = Vec::new();
+    if f.status == 304 {
+        match prev.filter(|p| p.sha256.as_deref().is_some_and(|s| archive.contains(s))) {
+            Some(p) => {
+                entry.not_modified = true;
+                entry.sha256 = p.sha256.clone();
+                entry.bytes = p.bytes;
+                entry.content_type = p.content_type.clone();
+                entry.etag = f.etag.clone().or_else(|| p.etag.clone());
+                entry.last_modified = f.last_modified.clone().or_else(|| p.last_modified.clone());
+                entry.encoding = p.encoding.clone();
+                entry.encoding_source = p.encoding_source;
+                entry.encoding_label = p.encoding_label.clone();
+                entry.title = p.title.clone();
+                entry.year = p.year;
+                entry.report = p.report;
+                links = archived_links(archive, p)?;
+            }
+            None => {
+                entry.error = Some("HTTP 304 Not Modified without an earlier copy".into());
+            }
+        }
+    } else if (200..300).contains(&f.status) {
+        let sha = archive.put(&f.body)?;
+        entry.sha256 = Some(sha);
+        entry.bytes = Some(f.body.len() as u64);
+        let r = read_page(&f.body, f.content_type.as_deref(), kind, url);
+        entry.encoding = r.encoding;
+        entry.encoding_source = r.source;
+        entry.encoding_label = r.label;
+        entry.year = r.title.as_deref().and_then(year_hint);
+        if kind == Kind::Document {
+            entry.report = r.title.as_deref().and_then(|t| profile.is_report_title(t));
+        }
+        entry.title = r.title;
+        links = r.links;
+    } else {
+        let text = reqwest::StatusCode::from_u16(f.status)
+            .map(status_text)
+            .unwrap_or_else(|_| f.status.to_string());
+        entry.error = Some(if f.attempts > 1 {
+            format!("HTTP {text} (after {} attempts)", f.attempts)
+        } else {
+            format!("HTTP {text}")
+        });
+    }
+    archive.append(&entry)?;
+    Ok(Processed { entry, links })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn year_hints() {
+        assert_eq!(
+            year_hint("聊城市政务服务中心2012年度政府信息公开工作报告"),
+            Some(2012)
+        );
+        assert_eq!(year_hint("2014 年统计表"), Some(2014));
+        assert_eq!(year_hint("政府信息公开指南"), None);
+        assert_eq!(year_hint("索引号 11371500MB2862819G"), None);
+    }
+
+    #[test]
+    fn titles_and_links() -> Result<()> {
+        let html = r##"<html><head><title>T - site</title></head><body>
+            <h1> 2023年 报告 </h1><a href="doc_1.html#x">a</a><a href="javascript:;">j</a>
+            <a href="mailto:a@b">m</a><img src="/r/1.png"><a href="#top">t</a></body></html>"##;
+        let doc = Html::parse_document(html);
+        assert_eq!(
+            page_title(&doc, Kind::Document).as_deref(),
+            Some("2023年 报告")
+        );
+        assert_eq!(page_title(&doc, Kind::List).as_deref(), Some("T - site"));
+        let base = Url::parse("http://h.example/ch/list")?;
+        let links: Vec<String> = page_links(&doc, &base)
+            .iter()
+            .map(|u| u.to_string())
+            .collect();
+        assert_eq!(
+            links,
+            vec!["http://h.example/ch/doc_1.html", "http://h.example/r/1.png"]
+        );
+        Ok(())
+    }
+}

@@ -1,0 +1,298 @@
+//! Site profiles: one small TOML file per agency says where to start, which
+//! hosts to stay on, and which URLs are list pages, documents and attachments.
+//!
+//! See `profiles/liaocheng-xzsp.toml` (built in) for a commented example.
+//! Patterns are regular expressions matched against a URL's path plus
+//! `?query`; start and landing entries are paths on `base_url` or absolute URLs.
+
+use crate::archive::Kind;
+use anyhow::{anyhow, bail, Context, Result};
+use regex::Regex;
+use serde::Deserialize;
+use std::path::Path;
+use url::Url;
+
+/// The built-in profiles, by name: (name, TOML text).
+pub const BUILTIN: &[(&str, &str)] = &[(
+    "liaocheng-xzsp",
+    include_str!("../../profiles/liaocheng-xzsp.toml"),
+)];
+
+/// The default profile's name.
+pub const DEFAULT_PROFILE: &str = "liaocheng-xzsp";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProfileToml {
+    name: String,
+    agency_id: String,
+    agency_name: String,
+    base_url: String,
+    #[serde(default)]
+    allowed_hosts: Vec<String>,
+    start: Vec<String>,
+    #[serde(default)]
+    landing: Vec<String>,
+    list_pattern: String,
+    document_pattern: String,
+    #[serde(default)]
+    attachment_pattern: Option<String>,
+    #[serde(default)]
+    report_title: Option<String>,
+    #[serde(default = "default_rate")]
+    rate: f64,
+    #[serde(default = "default_contact")]
+    user_agent_contact: String,
+}
+
+fn default_rate() -> f64 {
+    1.0
+}
+
+fn default_contact() -> String {
+    "https://github.com/xxgk/xxgk".into()
+}
+
+/// A loaded, validated site profile.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// The profile's name (e.g. `liaocheng-xzsp`).
+    pub name: String,
+    /// The agency id recorded in the manifest (e.g. `liaocheng-xzsp`).
+    pub agency_id: String,
+    /// The agency's name (e.g. 聊城市行政审批服务局).
+    pub agency_name: String,
+    /// The live site's origin (scheme, host, port), e.g. `http://zwzx.liaocheng.gov.cn/`.
+    pub base_url: Url,
+    /// Hosts the crawl may fetch from (`host` or `host:port`, lower-case);
+    /// defaults to `base_url`'s host.
+    pub allowed_hosts: Vec<String>,
+    /// Start URLs (list pages), absolute, on the live site.
+    pub start: Vec<Url>,
+    /// Landing pages fetched and archived as kind `landing` (their links are followed).
+    pub landing: Vec<Url>,
+    /// Matches list pages (pagination links that match are followed).
+    pub list_pattern: Regex,
+    /// Matches document pages.
+    pub document_pattern: Regex,
+    /// Matches attachments linked from documents.
+    pub attachment_pattern: Option<Regex>,
+    /// Matches titles of annual reports (the manifest's `report` hint).
+    pub report_title: Option<Regex>,
+    /// Default requests per second per host.
+    pub rate: f64,
+    /// The contact URL named in the User-Agent.
+    pub user_agent_contact: String,
+}
+
+impl Profile {
+    /// Picks a built-in profile by name, or reads a TOML file.
+    pub fn load(name_or_file: &str) -> Result<Profile> {
+        if let Some((_, text)) = BUILTIN.iter().find(|(n, _)| *n == name_or_file) {
+            return Profile::from_toml(text, &format!("built-in profile {name_or_file}"));
+        }
+        let path = Path::new(name_or_file);
+        if !path.exists() {
+            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            bail!(
+                "no profile {name_or_file:?}: it is neither a built-in profile ({}) nor a file",
+                names.join(", ")
+            );
+        }
+        Profile::from_file(path)
+    }
+
+    /// Reads a profile TOML file.
+    pub fn from_file(path: &Path) -> Result<Profile> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read profile {}", path.display()))?;
+        Profile::from_toml(&text, &path.display().to_string())
+    }
+
+    /// The built-in profile for the bureau (`liaocheng-xzsp`).
+    pub fn builtin_default() -> Result<Profile> {
+        Profile::load(DEFAULT_PROFILE)
+    }
+
+    /// Parses a profile; `origin` names it in errors (a path, usually).
+    pub fn from_toml(text: &str, origin: &str) -> Result<Profile> {
+        let raw: ProfileToml = toml::from_str(text).map_err(|e| {
+            anyhow!(
+                "{origin}: {e}expected a site profile: name, agency_id, agency_name, base_url, \
+                 start, list_pattern, document_pattern (see profiles/liaocheng-xzsp.toml)"
+            )
+        })?;
+        let base_url = Url::parse(&raw.base_url)
+            .map_err(|e| anyhow!("{origin}: base_url {:?} is not a URL: {e}", raw.base_url))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            bail!(
+                "{origin}: base_url {:?} must be an http(s) URL with a host",
+                raw.base_url
+            );
+        }
+        let mut allowed_hosts: Vec<String> = raw
+            .allowed_hosts
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .filter(|h| !h.is_empty())
+            .collect();
+        if allowed_hosts.is_empty() {
+            allowed_hosts.push(base_url.host_str().unwrap_or_default().to_ascii_lowercase());
+        }
+        let join = |what: &str, s: &str| -> Result<Url> {
+            base_url
+                .join(s)
+                .map_err(|e| anyhow!("{origin}: {what} entry {s:?} is not a path or URL: {e}"))
+        };
+        let start = raw
+            .start
+            .iter()
+            .map(|s| join("start", s))
+            .collect::<Result<Vec<_>>>()?;
+        if start.is_empty() {
+            bail!("{origin}: `start` is empty: give at least one list page to start from");
+        }
+        let landing = raw
+            .landing
+            .iter()
+            .map(|s| join("landing", s))
+            .collect::<Result<Vec<_>>>()?;
+        let re = |what: &str, s: &str| -> Result<Regex> {
+            Regex::new(s).map_err(|e| anyhow!("{origin}: {what} is not a valid regex: {e}"))
+        };
+        if !(raw.rate > 0.0 && raw.rate.is_finite()) {
+            bail!("{origin}: rate must be a positive number of requests per second");
+        }
+        let profile = Profile {
+            list_pattern: re("list_pattern", &raw.list_pattern)?,
+            document_pattern: re("document_pattern", &raw.document_pattern)?,
+            attachment_pattern: raw
+                .attachment_pattern
+                .as_deref()
+                .map(|s| re("attachment_pattern", s))
+                .transpose()?,
+            report_title: raw
+                .report_title
+                .as_deref()
+                .map(|s| re("report_title", s))
+                .transpose()?,
+            name: raw.name,
+            agency_id: raw.agency_id,
+            agency_name: raw.agency_name,
+            base_url,
+            allowed_hosts,
+            start,
+            landing,
+            rate: raw.rate,
+            user_agent_contact: raw.user_agent_contact,
+        };
+        for u in profile.start.iter().chain(&profile.landing) {
+            if !profile.is_allowed_host(u) {
+                bail!(
+                    "{origin}: {u} is not on an allowed host ({:?})",
+                    profile.allowed_hosts
+                );
+            }
+        }
+        Ok(profile)
+    }
+
+    /// Whether the URL's host (or `host:port`) is one of the allowed hosts.
+    pub fn is_allowed_host(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        let host = host.to_ascii_lowercase();
+        let with_port = url.port().map(|p| format!("{host}:{p}"));
+        self.allowed_hosts
+            .iter()
+            .any(|h| *h == host || Some(h) == with_port.as_ref())
+    }
+
+    /// Classifies a URL by the profile's patterns (list, document, attachment),
+    /// or `None` if it matches none. The host is not checked here.
+    pub fn classify(&self, url: &Url) -> Option<Kind> {
+        let target = match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        };
+        if self.list_pattern.is_match(&target) {
+            Some(Kind::List)
+        } else if self.document_pattern.is_match(&target) {
+            Some(Kind::Document)
+        } else if self
+            .attachment_pattern
+            .as_ref()
+            .is_some_and(|r| r.is_match(&target))
+        {
+            Some(Kind::Attachment)
+        } else {
+            None
+        }
+    }
+
+    /// Whether a title matches `report_title` (`None` when there is no pattern).
+    pub fn is_report_title(&self, title: &str) -> Option<bool> {
+        self.report_title.as_ref().map(|r| r.is_match(title))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_profile_classifies_bureau_urls() -> Result<()> {
+        let p = Profile::builtin_default()?;
+        assert_eq!(p.agency_name, "聊城市行政审批服务局");
+        let u = |s: &str| Url::parse(&format!("http://zwzx.liaocheng.gov.cn{s}"));
+        let ch = "/channel_l_sxzspjchannel201911221748522677536714";
+        assert_eq!(p.classify(&u(ch)?), Some(Kind::List));
+        assert_eq!(p.classify(&u(&format!("{ch}_2"))?), Some(Kind::List));
+        assert_eq!(
+            p.classify(&u(&format!("{ch}/doc_65a9de33c4ca4238a03a9596.html"))?),
+            Some(Kind::Document)
+        );
+        assert_eq!(
+            p.classify(&u(
+                "/resources/public/20191125/5ddba07e5dd3a1c2e43ab499.png"
+            )?),
+            Some(Kind::Attachment)
+        );
+        assert_eq!(p.classify(&u("/search?q=年报")?), None);
+        assert_eq!(p.classify(&u(&format!("{ch}/doc_private.html"))?), None);
+        assert!(p.is_allowed_host(&u("/")?));
+        assert!(!p.is_allowed_host(&Url::parse("http://www.liaocheng.gov.cn/")?));
+        assert_eq!(
+            p.is_report_title("聊城市行政审批服务局2023年政府信息公开工作年度报告"),
+            Some(true)
+        );
+        assert_eq!(p.is_report_title("2017年政务公开工作要点"), Some(false));
+        Ok(())
+    }
+
+    #[test]
+    fn bad_profile_names_file_line_and_expectation() {
+        let text = "name = \"x\"\nagency_id = 3\n";
+        let err = format!(
+            "{:#}",
+            Profile::from_toml(text, "my.toml")
+                .err()
+                .unwrap_or_else(|| anyhow!("no error"))
+        );
+        assert!(err.contains("my.toml"), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+        assert!(err.contains("expected"), "{err}");
+    }
+
+    #[test]
+    fn unknown_profile_name_lists_builtins() {
+        let err = format!(
+            "{:#}",
+            Profile::load("no-such-agency")
+                .err()
+                .unwrap_or_else(|| anyhow!("no error"))
+        );
+        assert!(err.contains("liaocheng-xzsp"), "{err}");
+    }
+}
