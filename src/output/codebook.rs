@@ -3,7 +3,7 @@
 //! disagree with the code. `xxgk codebook` writes it; a test keeps the
 //! committed copy up to date.
 
-use super::schema::{series_fields, Field, CHECKS, OBSERVATIONS, REPORTS};
+use super::schema::{owned, series_fields, OwnedField, CHECKS, OBSERVATIONS, REPORTS};
 use crate::normalize::metrics::{registry, Template};
 use crate::normalize::{checks, series};
 use std::fmt::Write;
@@ -12,7 +12,7 @@ fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
 
-fn columns(out: &mut String, title: &str, fields: &[(String, &str, String, bool)]) {
+fn columns(out: &mut String, title: &str, fields: &[OwnedField]) {
     let _ = writeln!(
         out,
         "### {title}\n\n| column | type | meaning |\n|---|---|---|"
@@ -21,20 +21,6 @@ fn columns(out: &mut String, title: &str, fields: &[(String, &str, String, bool)
         let _ = writeln!(out, "| `{n}` | {t} | {} |", cell(d));
     }
     out.push('\n');
-}
-
-fn owned(fields: &[Field]) -> Vec<(String, &'static str, String, bool)> {
-    fields
-        .iter()
-        .map(|f| {
-            (
-                f.name.to_string(),
-                f.ty,
-                f.description.to_string(),
-                f.required,
-            )
-        })
-        .collect()
 }
 
 /// Renders the codebook.

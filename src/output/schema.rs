@@ -127,9 +127,12 @@ pub const SERIES_LEAD: &[Field] = &[
     ),
 ];
 
-/// Every column of `series.csv`, with owned descriptions.
-pub fn series_fields() -> Vec<(String, &'static str, String, bool)> {
-    let mut v: Vec<(String, &'static str, String, bool)> = SERIES_LEAD
+/// A column with owned name and description: (name, type, description, required).
+pub type OwnedField = (String, &'static str, String, bool);
+
+/// The columns of a fixed list, owned.
+pub fn owned(fields: &[Field]) -> Vec<OwnedField> {
+    fields
         .iter()
         .map(|f| {
             (
@@ -139,7 +142,12 @@ pub fn series_fields() -> Vec<(String, &'static str, String, bool)> {
                 f.required,
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Every column of `series.csv`.
+pub fn series_fields() -> Vec<OwnedField> {
+    let mut v = owned(SERIES_LEAD);
     for (name, desc) in SERIES {
         v.push((name.to_string(), "number", desc.to_string(), false));
         v.push((

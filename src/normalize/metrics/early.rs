@@ -15,6 +15,7 @@
 //! `政府信息公开被行政复议数` give `review.maintained`, under
 //! `政府信息公开被举报数` give `complaints.maintained`.
 
+use super::series_of;
 use super::{label, metric, Label, Metric, Template, Unit};
 
 /// Header words of a table: which column holds the row labels, the units, the
@@ -978,16 +979,6 @@ fn definition(id: &str) -> &'static str {
         "training.sessions" => "Training sessions organised.",
         "training.attendees" => "People trained (persons or person-times as published).",
         _ => "",
-    }
-}
-
-fn series_of(id: &str) -> Option<&'static str> {
-    match id {
-        "applications.received" => Some("applications_received"),
-        "proactive.items" => Some("proactive_items"),
-        "review.total" => Some("review_total"),
-        "litigation.total" => Some("litigation_total"),
-        _ => None,
     }
 }
 

@@ -25,6 +25,7 @@
 //!   `门户网站发布信息2002条`) gives the channel's metric ([`CHANNELS`]); a
 //!   channel we do not track (`头条号`) gives nothing.
 
+use super::series_of;
 use super::{label, metric, Metric, Template, Unit};
 
 /// What must hold around a cue for the number to count.
@@ -378,16 +379,6 @@ fn definition(id: &str) -> &'static str {
         "litigation.total" => "Administrative lawsuits (行政诉讼) concerning disclosure.",
         "fees.collected" => "Fees collected for providing information on request, in yuan.",
         _ => "",
-    }
-}
-
-fn series_of(id: &str) -> Option<&'static str> {
-    match id {
-        "applications.received" => Some("applications_received"),
-        "proactive.items" => Some("proactive_items"),
-        "review.total" => Some("review_total"),
-        "litigation.total" => Some("litigation_total"),
-        _ => None,
     }
 }
 
