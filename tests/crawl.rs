@@ -6,7 +6,6 @@ mod support;
 use std::time::Duration;
 use support::*;
 use xxgk::archive::{Archive, Kind};
-use xxgk::crawl;
 
 fn docs(n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("/list/doc_{i}.html")).collect()
@@ -33,7 +32,7 @@ async fn discovers_documents_across_paginated_list_pages_once_each() {
     }
     let server = TestServer::start(routes).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
 
@@ -99,7 +98,7 @@ async fn gbk_page_declared_only_in_meta_is_decoded_and_recorded() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    crawl::run(config(profile(), &server.base_url(), dir.path()))
+    run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let e = manifest(dir.path())
@@ -136,7 +135,7 @@ async fn missing_document_is_recorded_as_failed_and_crawl_goes_on() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let entries = manifest(dir.path());
@@ -185,7 +184,7 @@ async fn server_error_then_success_is_retried() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let e = manifest(dir.path())
@@ -212,7 +211,7 @@ async fn persistent_server_error_fails_after_bounded_retries() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cfg = config(profile(), &server.base_url(), dir.path());
     cfg.download.retries = 2;
-    let summary = crawl::run(cfg).await.expect("crawl");
+    let summary = run_crawl(cfg).await.expect("crawl");
     assert_eq!(server.hits("/list/doc_1.html").len(), 3);
     assert_eq!(summary.failed.len(), 1);
     assert!(
@@ -239,7 +238,7 @@ async fn too_many_requests_honours_retry_after() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    crawl::run(config(profile(), &server.base_url(), dir.path()))
+    run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let hits = server.hits("/list/doc_1.html");
@@ -276,7 +275,7 @@ async fn robots_txt_disallow_is_respected() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     assert_eq!(server.hits("/list/doc_1.html").len(), 1);
@@ -319,7 +318,7 @@ async fn off_site_links_are_not_followed() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     assert!(other.log().is_empty(), "off-site server was contacted");
@@ -356,7 +355,7 @@ async fn second_run_is_incremental() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let first = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let first = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("first crawl");
     assert_eq!(
@@ -365,7 +364,7 @@ async fn second_run_is_incremental() {
     );
     let lines_after_first = manifest(dir.path()).len();
 
-    let second = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let second = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("second crawl");
     for p in [
@@ -427,7 +426,7 @@ async fn unreachable_base_url_is_an_error_that_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cfg = config(profile(), &format!("http://127.0.0.1:{port}"), dir.path());
     cfg.download.retries = 0;
-    let err = crawl::run(cfg).await.expect_err("must fail");
+    let err = run_crawl(cfg).await.expect_err("must fail");
     let msg = format!("{err:#}");
     assert!(msg.contains("cannot reach"), "{msg}");
     assert!(msg.contains("--base-url"), "{msg}");
