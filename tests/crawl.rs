@@ -431,3 +431,132 @@ async fn unreachable_base_url_is_an_error_that_says_so() {
     assert!(msg.contains("cannot reach"), "{msg}");
     assert!(msg.contains("--base-url"), "{msg}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_spaces_requests_to_one_host() {
+    let server = TestServer::start(vec![
+        (
+            "/list",
+            vec![Resp::html(&list_page(
+                "年报",
+                &["/list/doc_1.html", "/list/doc_2.html", "/list/doc_3.html"],
+            ))],
+        ),
+        ("/list/doc_1.html", vec![Resp::html(&doc_page("一"))]),
+        ("/list/doc_2.html", vec![Resp::html(&doc_page("二"))]),
+        ("/list/doc_3.html", vec![Resp::html(&doc_page("三"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = config(profile(), &server.base_url(), dir.path());
+    cfg.rate = Some(10.0);
+    cfg.concurrency = 4;
+    run_crawl(cfg).await.expect("crawl");
+    let log = server.log();
+    assert_eq!(log.len(), 5, "robots, list, 3 documents");
+    for w in log.windows(2) {
+        let gap = w[1].at - w[0].at;
+        assert!(
+            gap >= Duration::from_millis(85),
+            "{gap:?} between {} and {}",
+            w[0].path,
+            w[1].path
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_body_redirect_loop_and_stall_fail_with_reasons() {
+    let big = vec![b'x'; 4096];
+    let server = TestServer::start(vec![
+        (
+            "/list",
+            vec![Resp::html(&list_page(
+                "年报",
+                &[
+                    "/list/doc_1.html",
+                    "/list/doc_2.html",
+                    "/list/doc_3.html",
+                    "/list/doc_4.html",
+                ],
+            ))],
+        ),
+        ("/list/doc_1.html", vec![Resp::ok("text/html", big)]),
+        (
+            "/list/doc_2.html",
+            vec![Resp::status(302).header("location", "/list/doc_2.html")],
+        ),
+        (
+            "/list/doc_3.html",
+            vec![Resp::html(&doc_page("三")).delay(Duration::from_secs(5))],
+        ),
+        ("/list/doc_4.html", vec![Resp::html(&doc_page("四"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = config(profile(), &server.base_url(), dir.path());
+    cfg.download.max_body = 1024;
+    cfg.download.request_timeout = Duration::from_millis(300);
+    cfg.download.retries = 1;
+    let summary = run_crawl(cfg).await.expect("crawl");
+    let reason = |p: &str| {
+        summary
+            .failed
+            .iter()
+            .find(|(u, _)| *u == live(p))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{p} not failed: {:?}", summary.failed))
+    };
+    assert!(
+        reason("/list/doc_1.html").contains("limit"),
+        "{}",
+        reason("/list/doc_1.html")
+    );
+    assert!(
+        reason("/list/doc_2.html").contains("redirect"),
+        "{}",
+        reason("/list/doc_2.html")
+    );
+    assert!(
+        reason("/list/doc_3.html").contains("timeout"),
+        "{}",
+        reason("/list/doc_3.html")
+    );
+    assert_eq!(
+        server.hits("/list/doc_2.html").len(),
+        6,
+        "1 request + 5 redirects"
+    );
+    assert_eq!(
+        server.hits("/list/doc_3.html").len(),
+        2,
+        "a timeout is retried once"
+    );
+    assert_eq!(summary.failed.len(), 3);
+    assert_eq!(summary.documents(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_limit_stops_a_run_and_the_next_run_continues() {
+    let d = docs(4);
+    let refs: Vec<&str> = d.iter().map(|s| s.as_str()).collect();
+    let mut routes = vec![("/list", vec![Resp::html(&list_page("年报", &refs))])];
+    for p in &d {
+        routes.push((p.as_str(), vec![Resp::html(&doc_page("文"))]));
+    }
+    let server = TestServer::start(routes).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = config(profile(), &server.base_url(), dir.path());
+    cfg.max_pages = 4; // robots, list, 2 documents
+    let first = run_crawl(cfg).await.expect("crawl");
+    assert!(first.stopped_early.is_some());
+    assert_eq!(first.documents(), 2);
+    let second = run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("crawl");
+    assert!(second.stopped_early.is_none());
+    assert_eq!((second.skipped, second.documents()), (2, 4));
+    for p in &d {
+        assert_eq!(server.hits(p).len(), 1, "{p}");
+    }
+}
