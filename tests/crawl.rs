@@ -560,3 +560,64 @@ async fn page_limit_stops_a_run_and_the_next_run_continues() {
         assert_eq!(server.hits(p).len(), 1, "{p}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_crawl_delay_slows_the_host_down() {
+    let server = TestServer::start(vec![
+        (
+            "/robots.txt",
+            vec![Resp::ok("text/plain", "User-agent: *\nCrawl-delay: 0.3\n")],
+        ),
+        (
+            "/list",
+            vec![Resp::html(&list_page(
+                "年报",
+                &["/list/doc_1.html", "/list/doc_2.html"],
+            ))],
+        ),
+        ("/list/doc_1.html", vec![Resp::html(&doc_page("一"))]),
+        ("/list/doc_2.html", vec![Resp::html(&doc_page("二"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("crawl");
+    let log = server.log();
+    assert_eq!(log.len(), 4);
+    for w in log[1..].windows(2) {
+        let gap = w[1].at - w[0].at;
+        assert!(
+            gap >= Duration::from_millis(270),
+            "{gap:?} before {}",
+            w[1].path
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_off_the_allowed_hosts_is_not_followed() {
+    let other = TestServer::start(vec![("/x.html", vec![Resp::html(&doc_page("别处"))])]).await;
+    let server = TestServer::start(vec![
+        (
+            "/list",
+            vec![Resp::html(&list_page("年报", &["/list/doc_1.html"]))],
+        ),
+        (
+            "/list/doc_1.html",
+            vec![Resp::status(302).header("location", &format!("{}/x.html", other.base_url()))],
+        ),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("crawl");
+    assert!(other.log().is_empty(), "followed a redirect off-site");
+    assert_eq!(summary.failed.len(), 1);
+    assert!(
+        summary.failed[0].1.contains("not followed"),
+        "{}",
+        summary.failed[0].1
+    );
+}

@@ -238,6 +238,12 @@ pub async fn run(config: Config) -> Result<Summary> {
         bail!("the rate must be a positive number of requests per second");
     }
     download.user_agent = downloader::user_agent(&profile.user_agent_contact);
+    if download.redirect_hosts.is_empty() {
+        download.redirect_hosts = profile.allowed_hosts.clone();
+        if let Some(b) = &base_url {
+            download.redirect_hosts.push(scheduler::host_key(b));
+        }
+    }
     let archive = Archive::open(&archive_dir)?;
     let downloader = Arc::new(Downloader::new(download)?);
     let origins = Origins {
@@ -491,7 +497,14 @@ impl Engine {
         let e = &processed.entry;
         Ok(match (e.status, &e.sha256) {
             (Some(s), Some(sha)) if (200..300).contains(&s) || s == 304 => {
-                Robots::parse(&self.archive.read(sha)?)
+                let robots = Robots::parse(&self.archive.read(sha)?);
+                if let Robots::Rules(r) = &robots {
+                    if let Some(d) = r.delay.filter(|d| d.is_finite() && *d > 0.0) {
+                        let d = Duration::from_secs_f64(f64::from(d).min(60.0));
+                        self.downloader.set_crawl_delay(&fetch_url, d);
+                    }
+                }
+                robots
             }
             (Some(s), _) if (400..500).contains(&s) => Robots::AllowAll,
             _ => {
