@@ -6,7 +6,6 @@ mod support;
 use std::time::Duration;
 use support::*;
 use xxgk::archive::{Archive, Kind};
-use xxgk::crawl;
 
 fn docs(n: usize) -> Vec<String> {
     (1..=n).map(|i| format!("/list/doc_{i}.html")).collect()
@@ -33,7 +32,7 @@ async fn discovers_documents_across_paginated_list_pages_once_each() {
     }
     let server = TestServer::start(routes).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
 
@@ -99,7 +98,7 @@ async fn gbk_page_declared_only_in_meta_is_decoded_and_recorded() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    crawl::run(config(profile(), &server.base_url(), dir.path()))
+    run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let e = manifest(dir.path())
@@ -136,7 +135,7 @@ async fn missing_document_is_recorded_as_failed_and_crawl_goes_on() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let entries = manifest(dir.path());
@@ -185,7 +184,7 @@ async fn server_error_then_success_is_retried() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let e = manifest(dir.path())
@@ -212,7 +211,7 @@ async fn persistent_server_error_fails_after_bounded_retries() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cfg = config(profile(), &server.base_url(), dir.path());
     cfg.download.retries = 2;
-    let summary = crawl::run(cfg).await.expect("crawl");
+    let summary = run_crawl(cfg).await.expect("crawl");
     assert_eq!(server.hits("/list/doc_1.html").len(), 3);
     assert_eq!(summary.failed.len(), 1);
     assert!(
@@ -239,7 +238,7 @@ async fn too_many_requests_honours_retry_after() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    crawl::run(config(profile(), &server.base_url(), dir.path()))
+    run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     let hits = server.hits("/list/doc_1.html");
@@ -276,7 +275,7 @@ async fn robots_txt_disallow_is_respected() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     assert_eq!(server.hits("/list/doc_1.html").len(), 1);
@@ -319,7 +318,7 @@ async fn off_site_links_are_not_followed() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let summary = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     assert!(other.log().is_empty(), "off-site server was contacted");
@@ -356,7 +355,7 @@ async fn second_run_is_incremental() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let first = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let first = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("first crawl");
     assert_eq!(
@@ -365,7 +364,7 @@ async fn second_run_is_incremental() {
     );
     let lines_after_first = manifest(dir.path()).len();
 
-    let second = crawl::run(config(profile(), &server.base_url(), dir.path()))
+    let second = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("second crawl");
     for p in [
@@ -427,8 +426,198 @@ async fn unreachable_base_url_is_an_error_that_says_so() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut cfg = config(profile(), &format!("http://127.0.0.1:{port}"), dir.path());
     cfg.download.retries = 0;
-    let err = crawl::run(cfg).await.expect_err("must fail");
+    let err = run_crawl(cfg).await.expect_err("must fail");
     let msg = format!("{err:#}");
     assert!(msg.contains("cannot reach"), "{msg}");
     assert!(msg.contains("--base-url"), "{msg}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rate_limit_spaces_requests_to_one_host() {
+    let server = TestServer::start(vec![
+        (
+            "/list",
+            vec![Resp::html(&list_page(
+                "年报",
+                &["/list/doc_1.html", "/list/doc_2.html", "/list/doc_3.html"],
+            ))],
+        ),
+        ("/list/doc_1.html", vec![Resp::html(&doc_page("一"))]),
+        ("/list/doc_2.html", vec![Resp::html(&doc_page("二"))]),
+        ("/list/doc_3.html", vec![Resp::html(&doc_page("三"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = config(profile(), &server.base_url(), dir.path());
+    cfg.rate = Some(10.0);
+    cfg.concurrency = 4;
+    run_crawl(cfg).await.expect("crawl");
+    let log = server.log();
+    assert_eq!(log.len(), 5, "robots, list, 3 documents");
+    for w in log.windows(2) {
+        let gap = w[1].at - w[0].at;
+        assert!(
+            gap >= Duration::from_millis(85),
+            "{gap:?} between {} and {}",
+            w[0].path,
+            w[1].path
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_body_redirect_loop_and_stall_fail_with_reasons() {
+    let big = vec![b'x'; 4096];
+    let server = TestServer::start(vec![
+        (
+            "/list",
+            vec![Resp::html(&list_page(
+                "年报",
+                &[
+                    "/list/doc_1.html",
+                    "/list/doc_2.html",
+                    "/list/doc_3.html",
+                    "/list/doc_4.html",
+                ],
+            ))],
+        ),
+        ("/list/doc_1.html", vec![Resp::ok("text/html", big)]),
+        (
+            "/list/doc_2.html",
+            vec![Resp::status(302).header("location", "/list/doc_2.html")],
+        ),
+        (
+            "/list/doc_3.html",
+            vec![Resp::html(&doc_page("三")).delay(Duration::from_secs(5))],
+        ),
+        ("/list/doc_4.html", vec![Resp::html(&doc_page("四"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = config(profile(), &server.base_url(), dir.path());
+    cfg.download.max_body = 1024;
+    cfg.download.request_timeout = Duration::from_millis(300);
+    cfg.download.retries = 1;
+    let summary = run_crawl(cfg).await.expect("crawl");
+    let reason = |p: &str| {
+        summary
+            .failed
+            .iter()
+            .find(|(u, _)| *u == live(p))
+            .map(|(_, r)| r.clone())
+            .unwrap_or_else(|| panic!("{p} not failed: {:?}", summary.failed))
+    };
+    assert!(
+        reason("/list/doc_1.html").contains("limit"),
+        "{}",
+        reason("/list/doc_1.html")
+    );
+    assert!(
+        reason("/list/doc_2.html").contains("redirect"),
+        "{}",
+        reason("/list/doc_2.html")
+    );
+    assert!(
+        reason("/list/doc_3.html").contains("timeout"),
+        "{}",
+        reason("/list/doc_3.html")
+    );
+    assert_eq!(
+        server.hits("/list/doc_2.html").len(),
+        6,
+        "1 request + 5 redirects"
+    );
+    assert_eq!(
+        server.hits("/list/doc_3.html").len(),
+        2,
+        "a timeout is retried once"
+    );
+    assert_eq!(summary.failed.len(), 3);
+    assert_eq!(summary.documents(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_limit_stops_a_run_and_the_next_run_continues() {
+    let d = docs(4);
+    let refs: Vec<&str> = d.iter().map(|s| s.as_str()).collect();
+    let mut routes = vec![("/list", vec![Resp::html(&list_page("年报", &refs))])];
+    for p in &d {
+        routes.push((p.as_str(), vec![Resp::html(&doc_page("文"))]));
+    }
+    let server = TestServer::start(routes).await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut cfg = config(profile(), &server.base_url(), dir.path());
+    cfg.max_pages = 4; // robots, list, 2 documents
+    let first = run_crawl(cfg).await.expect("crawl");
+    assert!(first.stopped_early.is_some());
+    assert_eq!(first.documents(), 2);
+    let second = run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("crawl");
+    assert!(second.stopped_early.is_none());
+    assert_eq!((second.skipped, second.documents()), (2, 4));
+    for p in &d {
+        assert_eq!(server.hits(p).len(), 1, "{p}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn robots_crawl_delay_slows_the_host_down() {
+    let server = TestServer::start(vec![
+        (
+            "/robots.txt",
+            vec![Resp::ok("text/plain", "User-agent: *\nCrawl-delay: 0.3\n")],
+        ),
+        (
+            "/list",
+            vec![Resp::html(&list_page(
+                "年报",
+                &["/list/doc_1.html", "/list/doc_2.html"],
+            ))],
+        ),
+        ("/list/doc_1.html", vec![Resp::html(&doc_page("一"))]),
+        ("/list/doc_2.html", vec![Resp::html(&doc_page("二"))]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("crawl");
+    let log = server.log();
+    assert_eq!(log.len(), 4);
+    for w in log[1..].windows(2) {
+        let gap = w[1].at - w[0].at;
+        assert!(
+            gap >= Duration::from_millis(270),
+            "{gap:?} before {}",
+            w[1].path
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redirect_off_the_allowed_hosts_is_not_followed() {
+    let other = TestServer::start(vec![("/x.html", vec![Resp::html(&doc_page("别处"))])]).await;
+    let server = TestServer::start(vec![
+        (
+            "/list",
+            vec![Resp::html(&list_page("年报", &["/list/doc_1.html"]))],
+        ),
+        (
+            "/list/doc_1.html",
+            vec![Resp::status(302).header("location", &format!("{}/x.html", other.base_url()))],
+        ),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("crawl");
+    assert!(other.log().is_empty(), "followed a redirect off-site");
+    assert_eq!(summary.failed.len(), 1);
+    assert!(
+        summary.failed[0].1.contains("not followed"),
+        "{}",
+        summary.failed[0].1
+    );
 }

@@ -8,7 +8,6 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 use support::*;
 use xxgk::archive::{Archive, Kind};
-use xxgk::crawl;
 
 const N: usize = 6;
 
@@ -109,7 +108,7 @@ async fn killed_crawl_resumes_with_archive_intact() {
 
     // Run 2: nothing stalls; finished documents are not fetched again.
     let server = start(usize::MAX).await;
-    let summary = crawl::run(config(profile(), &server.base_url(), &archive))
+    let summary = run_crawl(config(profile(), &server.base_url(), &archive))
         .await
         .expect("resumed crawl");
     for i in 1..=3 {

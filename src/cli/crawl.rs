@@ -14,6 +14,7 @@
 //!   --concurrency N         requests in flight at once [default: 2]
 //!   --retries N             retries after a timeout, connection error, 5xx or 429 [default: 3]
 //!   --timeout SECS          timeout of one request [default: 120]
+//!   --max-pages N           most pages fetched in one run [default: 10000]
 //!   --no-progress           no progress bar
 //!
 //! Examples:
@@ -59,6 +60,9 @@ pub struct Args {
     /// Timeout of one request, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     pub timeout: u64,
+    /// Most pages fetched in one run (the rest waits for the next run).
+    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    pub max_pages: usize,
     /// Do not draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -101,5 +105,6 @@ pub fn config(args: &Args) -> Result<Config> {
     config.download.retries = args.retries;
     config.download.request_timeout = Duration::from_secs(args.timeout.max(1));
     config.progress = !args.no_progress;
+    config.max_pages = args.max_pages.max(1);
     Ok(config)
 }

@@ -4,11 +4,12 @@
 //! 429 honouring `Retry-After` up to a cap), and conditional requests.
 
 use anyhow::{Context, Result};
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
+use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use url::Url;
 
@@ -39,6 +40,9 @@ pub struct DownloaderConfig {
     pub backoff_max: Duration,
     /// Largest wait honoured from a `Retry-After` header.
     pub retry_after_cap: Duration,
+    /// Hosts (`host` or `host:port`) redirects may lead to; empty allows any.
+    /// A redirect elsewhere is not followed: the 3xx answer is returned.
+    pub redirect_hosts: Vec<String>,
 }
 
 /// The User-Agent: `xxgk/<version> (+<contact>; research crawler)`.
@@ -63,6 +67,7 @@ impl Default for DownloaderConfig {
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
             retry_after_cap: Duration::from_secs(120),
+            redirect_hosts: Vec::new(),
         }
     }
 }
@@ -89,6 +94,8 @@ pub struct Fetched {
     pub etag: Option<String>,
     /// The Last-Modified header.
     pub last_modified: Option<String>,
+    /// The Location header (of a redirect that was not followed).
+    pub location: Option<String>,
     /// The raw body, exactly as received (empty for 304).
     pub body: Vec<u8>,
     /// Requests made (retries included).
@@ -115,6 +122,8 @@ pub struct FetchError {
 pub struct Downloader {
     client: reqwest::Client,
     limiter: Arc<DefaultKeyedRateLimiter<String>>,
+    /// Slower limiters for hosts whose robots.txt asks for a Crawl-delay.
+    slow: Arc<Mutex<HashMap<String, Arc<DefaultDirectRateLimiter>>>>,
     cfg: DownloaderConfig,
 }
 
@@ -133,23 +142,52 @@ impl Downloader {
     /// Builds the client.
     pub fn new(cfg: DownloaderConfig) -> Result<Downloader> {
         let max_redirects = cfg.max_redirects;
+        let hosts = cfg.redirect_hosts.clone();
+        let policy = reqwest::redirect::Policy::custom(move |attempt| {
+            if attempt.previous().len() > max_redirects {
+                let n = attempt.previous().len();
+                return attempt.error(format!("too many redirects ({n})"));
+            }
+            if !hosts.is_empty() {
+                let u = attempt.url();
+                let key = host_key(u);
+                let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
+                if !hosts.iter().any(|h| *h == key || *h == host) {
+                    return attempt.stop();
+                }
+            }
+            attempt.follow()
+        });
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
             .read_timeout(cfg.read_timeout)
             .timeout(cfg.request_timeout)
-            .redirect(reqwest::redirect::Policy::limited(max_redirects))
+            .redirect(policy)
             .build()
             .context("cannot build the HTTP client")?;
-        let period = Duration::from_secs_f64(1.0 / cfg.rate.max(1e-6));
-        let quota = Quota::with_period(period)
-            .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-            .allow_burst(NonZeroU32::MIN);
         Ok(Downloader {
             client,
-            limiter: Arc::new(RateLimiter::keyed(quota)),
+            limiter: Arc::new(RateLimiter::keyed(quota(cfg.rate))),
+            slow: Arc::default(),
             cfg,
         })
+    }
+
+    /// Slows a host down to one request per `delay` (a robots.txt
+    /// Crawl-delay) when that is slower than the configured rate.
+    pub fn set_crawl_delay(&self, url: &Url, delay: Duration) {
+        if delay.as_secs_f64() <= 1.0 / self.cfg.rate {
+            return;
+        }
+        let key = host_key(url);
+        tracing::info!("{key}: robots.txt asks for a Crawl-delay of {delay:?}");
+        if let Ok(mut slow) = self.slow.lock() {
+            slow.insert(
+                key,
+                Arc::new(RateLimiter::direct(quota(1.0 / delay.as_secs_f64()))),
+            );
+        }
     }
 
     /// The settings.
@@ -169,6 +207,10 @@ impl Downloader {
         let mut attempts = 0;
         loop {
             self.limiter.until_key_ready(&key).await;
+            let slow = self.slow.lock().ok().and_then(|m| m.get(&key).cloned());
+            if let Some(slow) = slow {
+                slow.until_ready().await;
+            }
             attempts += 1;
             let outcome = self.attempt(url, cond, attempts).await;
             let (reason, wait, last, connect) = match outcome {
@@ -275,6 +317,7 @@ impl Downloader {
             content_type: header_str(&headers, header::CONTENT_TYPE),
             etag: header_str(&headers, header::ETAG),
             last_modified: header_str(&headers, header::LAST_MODIFIED),
+            location: header_str(&headers, header::LOCATION),
             body,
             attempts,
             at: SystemTime::now(),
@@ -291,6 +334,14 @@ impl Downloader {
             Attempt::Done(fetched)
         }
     }
+}
+
+/// One request per `1 / rate` seconds, no bursts.
+fn quota(rate: f64) -> Quota {
+    let period = Duration::from_secs_f64(1.0 / rate.max(1e-6));
+    Quota::with_period(period)
+        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
+        .allow_burst(NonZeroU32::MIN)
 }
 
 fn transport_error(e: reqwest::Error) -> Attempt {

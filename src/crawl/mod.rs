@@ -54,6 +54,9 @@ pub struct Config {
     pub download: DownloaderConfig,
     /// Show a progress bar on stderr (only drawn when stderr is a terminal).
     pub progress: bool,
+    /// Most URLs fetched in one run (a safety net against crawler traps);
+    /// the rest stays for the next run.
+    pub max_pages: usize,
 }
 
 impl Config {
@@ -68,6 +71,7 @@ impl Config {
             concurrency: 2,
             download: DownloaderConfig::default(),
             progress: true,
+            max_pages: 10_000,
         }
     }
 }
@@ -98,6 +102,8 @@ pub struct Summary {
     pub per_kind: BTreeMap<Kind, usize>,
     /// Wall-clock time.
     pub elapsed: Duration,
+    /// Set when the run stopped at [`Config::max_pages`] with URLs left.
+    pub stopped_early: Option<String>,
     /// The archive directory.
     pub archive_dir: PathBuf,
 }
@@ -150,6 +156,9 @@ impl std::fmt::Display for Summary {
         )?;
         if !self.disallowed.is_empty() {
             writeln!(f, "not fetched (robots.txt): {}", self.disallowed.len())?;
+        }
+        if let Some(why) = &self.stopped_early {
+            writeln!(f, "stopped early: {why}")?;
         }
         for (url, why) in &self.failed {
             writeln!(f, "failed: {url}: {why}")?;
@@ -217,6 +226,7 @@ pub async fn run(config: Config) -> Result<Summary> {
         concurrency,
         mut download,
         progress,
+        max_pages,
     } = config;
     if let Some(b) = &base_url {
         if !matches!(b.scheme(), "http" | "https") || b.host_str().is_none() {
@@ -228,6 +238,12 @@ pub async fn run(config: Config) -> Result<Summary> {
         bail!("the rate must be a positive number of requests per second");
     }
     download.user_agent = downloader::user_agent(&profile.user_agent_contact);
+    if download.redirect_hosts.is_empty() {
+        download.redirect_hosts = profile.allowed_hosts.clone();
+        if let Some(b) = &base_url {
+            download.redirect_hosts.push(scheduler::host_key(b));
+        }
+    }
     let archive = Archive::open(&archive_dir)?;
     let downloader = Arc::new(Downloader::new(download)?);
     let origins = Origins {
@@ -247,7 +263,7 @@ pub async fn run(config: Config) -> Result<Summary> {
         },
         bar: progress_bar(progress),
     };
-    let result = engine.crawl(concurrency.max(1)).await;
+    let result = engine.crawl(concurrency.max(1), max_pages).await;
     engine.bar.finish_and_clear();
     result?;
     let mut summary = engine.summary;
@@ -294,7 +310,7 @@ struct Engine {
 }
 
 impl Engine {
-    async fn crawl(&mut self, concurrency: usize) -> Result<()> {
+    async fn crawl(&mut self, concurrency: usize, max_pages: usize) -> Result<()> {
         let seeds: Vec<(Url, Kind)> = self
             .profile
             .start
@@ -315,6 +331,14 @@ impl Engine {
         let mut jobs: tokio::task::JoinSet<Job> = tokio::task::JoinSet::new();
         loop {
             while jobs.len() < concurrency {
+                if self.summary.per_kind.values().sum::<usize>() + jobs.len() >= max_pages {
+                    if self.scheduler.pending() > 0 && self.summary.stopped_early.is_none() {
+                        self.summary.stopped_early = Some(format!(
+                            "reached the limit of {max_pages} pages per run; run again to continue"
+                        ));
+                    }
+                    break;
+                }
                 let Some(req) = self.scheduler.pop() else {
                     break;
                 };
@@ -473,7 +497,14 @@ impl Engine {
         let e = &processed.entry;
         Ok(match (e.status, &e.sha256) {
             (Some(s), Some(sha)) if (200..300).contains(&s) || s == 304 => {
-                Robots::parse(&self.archive.read(sha)?)
+                let robots = Robots::parse(&self.archive.read(sha)?);
+                if let Robots::Rules(r) = &robots {
+                    if let Some(d) = r.delay.filter(|d| d.is_finite() && *d > 0.0) {
+                        let d = Duration::from_secs_f64(f64::from(d).min(60.0));
+                        self.downloader.set_crawl_delay(&fetch_url, d);
+                    }
+                }
+                robots
             }
             (Some(s), _) if (400..500).contains(&s) => Robots::AllowAll,
             _ => {

@@ -266,11 +266,16 @@ pub fn process(
         let text = reqwest::StatusCode::from_u16(f.status)
             .map(status_text)
             .unwrap_or_else(|_| f.status.to_string());
-        entry.error = Some(if f.attempts > 1 {
-            format!("HTTP {text} (after {} attempts)", f.attempts)
-        } else {
-            format!("HTTP {text}")
-        });
+        let mut error = format!("HTTP {text}");
+        if let Some(loc) = &f.location {
+            error.push_str(&format!(
+                " to {loc} (redirect off the allowed hosts, not followed)"
+            ));
+        }
+        if f.attempts > 1 {
+            error.push_str(&format!(" (after {} attempts)", f.attempts));
+        }
+        entry.error = Some(error);
     }
     archive.append(&entry)?;
     Ok(Processed { entry, links })

@@ -280,3 +280,10 @@ pub fn assert_archive_intact(dir: &Path) {
         assert_eq!(e.bytes, Some(bytes.len() as u64), "size of {}", e.url);
     }
 }
+
+/// Runs a crawl with a time limit, so a crawler bug fails instead of hanging.
+pub async fn run_crawl(config: Config) -> anyhow::Result<xxgk::crawl::Summary> {
+    tokio::time::timeout(Duration::from_secs(20), xxgk::crawl::run(config))
+        .await
+        .map_err(|_| anyhow::anyhow!("crawl did not finish within 20 s"))?
+}
