@@ -12,6 +12,7 @@
 use super::grid::{cell_text, is_block, normalize_space, table_from_element};
 use super::Page;
 use scraper::{ElementRef, Html, Node, Selector};
+use std::collections::HashSet;
 
 /// A block of running text of the main content.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -69,24 +70,41 @@ pub fn build_page(html: &str) -> Page {
     let page_h1 = first_text(&doc, "h1");
     page.title = content_h1.or(page_h1).or(head_title);
 
-    // tables of the main content, in document order
+    // tables of the main content, in document order; layout tables (a
+    // table used to position the page, holding the report's paragraphs)
+    // are read as text containers as well
     let table_sel = Selector::parse("table").expect("selector");
+    let mut layout = HashSet::new();
     for (i, t) in main.select(&table_sel).enumerate() {
-        page.tables.push(table_from_element(i + 1, t));
+        let grid = table_from_element(i + 1, t);
+        if is_layout_table(t, &grid) {
+            layout.insert(t.id());
+        }
+        page.tables.push(grid);
     }
+    let layout_index: HashSet<usize> = main
+        .select(&table_sel)
+        .enumerate()
+        .filter(|(_, t)| layout.contains(&t.id()))
+        .map(|(i, _)| i + 1)
+        .collect();
 
     // text blocks
     let mut w = BlockWalker {
         blocks: Vec::new(),
         buf: String::new(),
-        table_count: 0,
+        layout,
         skip: None,
     };
     w.walk(main);
     w.flush();
     // long prose cells of tables become blocks too
     let mut blocks = w.blocks;
-    for t in &page.tables {
+    for t in page
+        .tables
+        .iter()
+        .filter(|t| !layout_index.contains(&t.index))
+    {
         for c in t.cells() {
             if is_prose_cell(&c.text) {
                 blocks.push(Block {
@@ -110,7 +128,7 @@ pub fn build_page(html: &str) -> Page {
         let mut cw = BlockWalker {
             blocks: Vec::new(),
             buf: String::new(),
-            table_count: 0,
+            layout: HashSet::new(),
             skip: None,
         };
         cw.skip = Some(main.id());
@@ -159,10 +177,22 @@ fn is_prose_cell(text: &str) -> bool {
         && (text.contains('，') || text.contains('。') || text.contains(','))
 }
 
+/// Whether a table lays out the page rather than holding data: it holds
+/// another table, or it is a single column whose cells hold long running
+/// text (the whole report pasted into a layout cell).
+fn is_layout_table(el: ElementRef<'_>, grid: &super::grid::Table) -> bool {
+    let nested = Selector::parse("table").expect("selector");
+    if el.select(&nested).next().is_some() {
+        return true;
+    }
+    grid.cols() == 1 && grid.cells().iter().any(|c| c.text.chars().count() >= 200)
+}
+
 struct BlockWalker {
     blocks: Vec<Block>,
     buf: String,
-    table_count: usize,
+    /// Tables to walk into as text containers.
+    layout: HashSet<ego_tree::NodeId>,
     skip: Option<ego_tree::NodeId>,
 }
 
@@ -206,9 +236,8 @@ impl BlockWalker {
                         self.buf.push(' ');
                         continue;
                     }
-                    if name == "table" && !tables {
+                    if name == "table" && !tables && !self.layout.contains(&node.id()) {
                         self.flush();
-                        self.table_count += 1;
                         continue;
                     }
                     let block = is_block(name);
@@ -266,5 +295,38 @@ mod tests {
         assert!(p.chrome.contains("发布机构:某局"));
         assert!(p.chrome.contains("扫码使用手机浏览本页内容"));
         assert!(!p.chrome.contains("第二段"));
+    }
+
+    #[test]
+    fn layout_tables_are_text_containers_data_tables_are_not() {
+        let long =
+            "本机关全年主动公开政府信息1234条，内容涵盖机构职能、政策文件、通知公告等。".repeat(6);
+        let html = format!(
+            "<body><div id=zoom><table><tr><td><p>{long}</p><p>全年共受理申请5件。</p>\
+             <table><tr><td>规章</td><td>0</td></tr></table></td></tr></table>\
+             <table><tr><td>行政许可</td><td>7</td></tr></table></div></body>"
+        );
+        let p = Page::parse(&html);
+        assert_eq!(p.tables.len(), 3);
+        let texts: Vec<&str> = p.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(
+            texts.iter().filter(|t| t.contains("1234条")).count(),
+            1,
+            "{texts:?}"
+        );
+        assert!(texts.contains(&"全年共受理申请5件。"), "{texts:?}");
+        assert!(
+            !texts
+                .iter()
+                .any(|t| t.contains("行政许可") || t.contains("规章")),
+            "{texts:?}"
+        );
+        // a single-column wrapper holding the whole report is layout too
+        let html = format!(
+            "<body><div id=zoom><table><tr><td><p>{long}</p></td></tr></table></div></body>"
+        );
+        let p = Page::parse(&html);
+        assert_eq!(p.blocks.len(), 1);
+        assert_eq!(p.blocks[0].table, None);
     }
 }
