@@ -12,6 +12,8 @@
 //! [`normalize::metrics`] (the one metric vocabulary). `replay` serves a saved
 //! snapshot over HTTP for offline runs, and `cli` holds one file per subcommand.
 
+#![warn(missing_docs)]
+
 pub mod archive;
 pub mod cli;
 pub mod crawl;
