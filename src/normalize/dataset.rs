@@ -52,7 +52,7 @@ pub struct ReportRow {
     pub observations: usize,
     /// Number of warnings.
     pub warning_count: usize,
-    /// The warnings, `; `-joined, each with its location.
+    /// The warnings, each with its location, separated by ` | `.
     pub warnings: String,
 }
 
@@ -211,7 +211,7 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
                 .iter()
                 .map(|w| w.to_string())
                 .collect::<Vec<_>>()
-                .join("; ");
+                .join(" | ");
             row.status = match p.kind {
                 DocKind::Empty => "empty",
                 k if !k.carries_figures() => "not_report",

@@ -62,7 +62,7 @@ pub const REPORTS: &[Field] = &[
     f("encoding", "string", "Encoding used and what decided it: bom, header, meta or detected.", false),
     f("observations", "integer", "Number of observations read.", true),
     f("warning_count", "integer", "Number of warnings.", true),
-    f("warnings", "string", "What could not be read with certainty (no value was emitted for it), `; `-joined.", false),
+    f("warnings", "string", "What could not be read with certainty (no value was emitted for it), each with its location, separated by ` | `.", false),
 ];
 
 /// Columns of `checks.csv`.
