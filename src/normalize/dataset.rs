@@ -52,8 +52,8 @@ pub struct ReportRow {
     pub observations: usize,
     /// Number of warnings.
     pub warning_count: usize,
-    /// The warnings, each with its location, separated by ` | `.
-    pub warnings: String,
+    /// The warnings, each with its location (`reports.csv` joins them with ` | `).
+    pub warnings: Vec<String>,
 }
 
 /// A row of `observations.csv`.
@@ -183,14 +183,14 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
         status: String::new(),
         observations: 0,
         warning_count: 0,
-        warnings: String::new(),
+        warnings: Vec::new(),
     };
     match &d.parsed {
         Err(e) => {
             row.kind = "unknown".into();
             row.status = "failed".into();
             row.warning_count = 1;
-            row.warnings = e.clone();
+            row.warnings = vec![e.clone()];
         }
         Ok(p) => {
             row.year = p.year;
@@ -210,8 +210,7 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
                 .warnings
                 .iter()
                 .map(|w| w.to_string())
-                .collect::<Vec<_>>()
-                .join(" | ");
+                .collect();
             row.status = match p.kind {
                 DocKind::Empty => "empty",
                 k if !k.carries_figures() => "not_report",

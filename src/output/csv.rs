@@ -77,7 +77,7 @@ pub fn reports(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
             &r.encoding,
             &r.observations.to_string(),
             &r.warning_count.to_string(),
-            &r.warnings,
+            &r.warnings.join(" | "),
         ])?;
     }
     w.flush()?;
