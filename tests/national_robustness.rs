@@ -365,6 +365,25 @@ fn sub_rows_under_a_group_title_row() {
     // after (七)总计 the (六) title no longer applies
     assert!(m.iter().all(|x| !x.contains("=4@")), "{m:?}");
     assert_eq!(ex.observations.len(), 1 + 14, "{m:?}");
+    // a group row carrying a subtotal is not read (no such metric in 2021)
+    // but still gives its sub-rows their group
+    let ex = parse(&format!(
+        "{T2_2021}<table>{head}\
+         <tr><td>（六）其他处理</td>{}</tr>\
+         <tr><td>1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请</td>{}</tr>\
+         <tr><td>3.其他</td>{}</tr></table>",
+        v7([3, 0, 0, 0, 0, 0, 3]),
+        v7([2, 0, 0, 0, 0, 0, 2]),
+        v7([1, 0, 0, 0, 0, 0, 1])
+    ));
+    let m = metrics(&ex);
+    assert!(
+        m.contains(&"results.other.other.total=1@t2 r4 c8".to_string()),
+        "{m:?}"
+    );
+    assert!(m.iter().all(|x| !x.contains("=3@")), "{m:?}");
+    assert_eq!(ex.observations.len(), 1 + 14, "{m:?}");
+    assert_warning(&ex, "t2 r2 c1", "not a row of the national-2021 format");
     // without a title row, 3.其他 is nothing
     let ex = parse(&format!(
         "{T2_2021}<table>{head}<tr><td>3.其他</td>{}</tr></table>",

@@ -37,9 +37,11 @@
 //! Labels may sit in the template's three columns with group cells
 //! (三、本年度办理结果, （三）不予公开 ...) merged over their rows, or in one
 //! column. A row whose only label is a group's (`（六）其他处理`) and that has no
-//! value is a group title row: it is not read, and a following label that
-//! only means something inside a group (`3.其他`) is read in that group, until
-//! a row of another group (`（七）总计`) ends it.
+//! value is a group title row and is not read. A label that only means
+//! something inside a group (`3.其他`) is read in the group of the last row
+//! labelled with a group alone (title row, or a group row carrying a subtotal,
+//! which is itself not read unless it is 2019's one-row (六)), until a row of
+//! another group (`（七）总计`) ends it.
 //!
 //! # Rows off their header columns
 //! Values are aligned by the HEADER columns, never by a fixed offset. A row

@@ -365,9 +365,14 @@ fn data_rows<'a>(
                             ),
                         ));
                     }
-                    Label::Unknown(own)
+                    Label::Unknown(own.clone())
                 }
             };
+            // a group row with values (a subtotal, or 2019's one-row (六)) is
+            // still the title of the sub-rows below it
+            if let Some(g) = innermost_group(&own) {
+                context = Some(g);
+            }
             rows.push(DataRow {
                 at: RowRef { t, r },
                 part,
