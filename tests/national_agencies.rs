@@ -418,3 +418,378 @@ fn numbering_and_bracket_variants() {
     check(&ex, &e, Template::National2021);
     assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
 }
+
+/// The observations of one format only (for pages whose tables disagree).
+fn of_template(ex: &xxgk::parse::Extract, tpl: Template) -> xxgk::parse::Extract {
+    xxgk::parse::Extract {
+        observations: ex
+            .observations
+            .iter()
+            .filter(|o| o.template == tpl)
+            .cloned()
+            .collect(),
+        ..Default::default()
+    }
+}
+
+fn has_warning(ex: &xxgk::parse::Extract, needle: &str) -> bool {
+    ex.warnings.iter().any(|w| w.message.contains(needle))
+}
+
+#[test]
+fn table2_in_four_tables_table4_in_two_extra_tables_ignored() {
+    let ex = parse_utf8(&format!("{DIR}/t2_four_tables_t4_split_2021.html"));
+    // t1 目录, t2 contact table: nothing; t3..t6 the four sections of table 2
+    let mut e = vec![
+        exp("regulations.new", "2", 3, 3, 2),
+        exp("regulations.repealed", "1", 3, 3, 3),
+        exp("regulations.in_force", "9", 3, 3, 4),
+        exp("normative_docs.new", "6", 3, 4, 2),
+        exp("normative_docs.repealed", "3", 3, 4, 3),
+        exp("normative_docs.in_force", "27", 3, 4, 4),
+        // 1,234
+        exp("licensing.decisions", "1234", 4, 3, 2),
+        // full-width ４５; section title in a <p> above the table
+        exp("penalties.decisions", "45", 5, 2, 2),
+        exp("enforcement.decisions", "8", 5, 3, 2),
+        // 12.5 (万元) in a cell spanning 3 columns
+        exp("fees.amount", "125000", 6, 2, 2),
+    ];
+    // t7: table 3, empty corner, no 申请人情况 row
+    e.extend(t3_full(
+        7,
+        3,
+        &[
+            ("applications.new", [31, 7, 2, 1, 3, 4, 48]),
+            ("applications.carried_over", [5, 1, 0, 2, 0, 0, 8]),
+            ("results.granted", [14, 3, 1, 0, 1, 2, 21]),
+            ("results.partial", [2, 1, 0, 0, 1, 0, 4]),
+            ("results.denied.state_secret", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.denied.law_forbidden", [0, 1, 0, 0, 0, 0, 1]),
+            ("results.denied.three_safeties", Z),
+            ("results.denied.third_party", [3, 0, 0, 1, 0, 0, 4]),
+            ("results.denied.internal_affairs", Z),
+            ("results.denied.process_info", [1, 1, 0, 0, 0, 0, 2]),
+            ("results.denied.enforcement_files", Z),
+            ("results.denied.query_matters", [2, 0, 0, 0, 0, 0, 2]),
+            ("results.unable.not_held", [6, 2, 1, 1, 1, 1, 12]),
+            ("results.unable.need_creation", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.unable.unclear", [0, 1, 0, 0, 0, 0, 1]),
+            ("results.not_processed.petition", [2, 0, 0, 0, 0, 0, 2]),
+            ("results.not_processed.duplicate", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.not_processed.publication", Z),
+            ("results.not_processed.excessive", Z),
+            ("results.not_processed.confirmation", [0, 0, 0, 1, 0, 0, 1]),
+            ("results.other.no_correction", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.other.no_fee", Z),
+            ("results.other.other", [1, 0, 1, 0, 0, 0, 2]),
+            ("results.total", [35, 8, 2, 3, 2, 2, 52]),
+            ("carried_forward", [1, 0, 0, 0, 1, 1, 3]),
+        ],
+    ));
+    // t8: 行政复议 alone; t9: 行政诉讼 alone
+    for (i, (c, v)) in ["maintained", "corrected", "other", "pending", "total"]
+        .iter()
+        .zip([3, 1, 2, 1, 7])
+        .enumerate()
+    {
+        e.push(exp(&format!("review.{c}"), &v.to_string(), 8, 3, i + 1));
+    }
+    let lit = [2, 1, 0, 1, 4, 1, 0, 1, 0, 2];
+    for (i, v) in lit.iter().enumerate() {
+        let g = if i < 5 { "direct" } else { "after_review" };
+        let c = ["maintained", "corrected", "other", "pending", "total"][i % 5];
+        e.push(exp(
+            &format!("litigation.{g}.{c}"),
+            &v.to_string(),
+            9,
+            4,
+            i + 1,
+        ));
+    }
+    // t10: the 附件 list yields nothing
+    check(&ex, &e, Template::National2021);
+    assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
+    assert_eq!(ex.templates, vec![Template::National2021]);
+}
+
+#[test]
+fn table2_without_title_rows_and_odd_cells_2019_with_other_subrows() {
+    let ex = parse_utf8(&format!("{DIR}/t2_no_titles_other_subrows_2019.html"));
+    let mut e19 = vec![
+        exp("regulations.new", "1", 1, 2, 2),
+        exp("regulations.published_new", "2", 1, 2, 3),
+        exp("regulations.public_total", "13", 1, 2, 4),
+        exp("normative_docs.new", "5", 1, 3, 2),
+        exp("normative_docs.published_new", "4", 1, 3, 3),
+        exp("normative_docs.public_total", "38", 1, 3, 4),
+        exp("licensing.items_prev_year", "1056", 1, 5, 2),
+        exp("licensing.items_change", "12", 1, 5, 3),
+        // full-width ２３，４５６
+        exp("licensing.decisions", "23456", 1, 5, 4),
+        exp("other_services.items_prev_year", "17", 1, 6, 2),
+        exp("other_services.items_change", "0", 1, 6, 3),
+        // 0件
+        exp("other_services.decisions", "0", 1, 6, 4),
+        exp("penalties.items_prev_year", "44", 1, 8, 2),
+        exp("penalties.items_change", "-3", 1, 8, 3),
+        // penalties.decisions "12*": no value
+        exp("enforcement.items_prev_year", "9", 1, 9, 2),
+        // enforcement.items_change "——": none; decisions "3（其中1件）": no value
+        exp("fees.items_prev_year", "6", 1, 11, 2),
+        exp("fees.items_change", "-1", 1, 11, 3),
+        exp("procurement.count", "21", 1, 13, 2),
+        // 1,234.56 under 采购总金额（万元）
+        exp("procurement.amount", "12345600", 1, 13, 3),
+    ];
+    // table 4 takes the format of table 2
+    e19.extend(t4(3, 4, all([4, 2, 1, 1, 8, 3, 1, 0, 2, 6, 1, 0, 1, 1, 3])));
+    check(
+        &of_template(&ex, Template::National2019),
+        &e19,
+        Template::National2019,
+    );
+    // table 3 has the 2021 (六) sub-rows: read as what its rows say
+    let e21 = t3_full(
+        2,
+        4,
+        &[
+            ("applications.new", [12, 3, 1, 2, 1, 1, 20]),
+            ("applications.carried_over", [2, 0, 0, 1, 0, 0, 3]),
+            ("results.granted", [6, 2, 0, 1, 0, 1, 10]),
+            ("results.partial", [1, 0, 1, 0, 0, 0, 2]),
+            ("results.denied.state_secret", Z),
+            ("results.denied.law_forbidden", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.denied.three_safeties", Z),
+            ("results.denied.third_party", [0, 1, 0, 0, 0, 0, 1]),
+            ("results.denied.internal_affairs", Z),
+            ("results.denied.process_info", Z),
+            ("results.denied.enforcement_files", Z),
+            ("results.denied.query_matters", Z),
+            ("results.unable.not_held", [3, 1, 0, 1, 1, 0, 6]),
+            ("results.unable.need_creation", Z),
+            ("results.unable.unclear", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.not_processed.petition", Z),
+            ("results.not_processed.duplicate", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.not_processed.publication", Z),
+            ("results.not_processed.excessive", Z),
+            ("results.not_processed.confirmation", Z),
+            ("results.other.no_correction", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.other.no_fee", Z),
+            ("results.other.other", [0, 0, 0, 1, 0, 0, 1]),
+            ("results.total", [13, 3, 1, 2, 1, 1, 21]),
+            ("carried_forward", [1, 0, 0, 1, 0, 0, 2]),
+        ],
+    );
+    check(
+        &of_template(&ex, Template::National2021),
+        &e21,
+        Template::National2021,
+    );
+    assert_eq!(ex.observations.len(), e19.len() + e21.len());
+    assert_warning(&ex, "t1 r8 c4", "not a number");
+    assert_warning(&ex, "t1 r9 c4", "not a number");
+    assert!(
+        has_warning(&ex, "table 3 in the national-2021 format"),
+        "{:#?}",
+        ex.warnings
+    );
+}
+
+#[test]
+fn table3_one_row_header_shifted_labels_2021_without_other_subrows() {
+    let ex = parse_utf8(&format!("{DIR}/t3_one_row_header_shifted_labels_2021.html"));
+    let mut e21 = t2_2021([
+        Some("0"),
+        Some("0"),
+        Some("0"),
+        Some("4"),
+        Some("2"),
+        Some("17"),
+        Some("3821"),
+        Some("265"),
+        Some("14"),
+        // 0.00 (万元)
+        Some("0"),
+    ]);
+    // table 4 takes the format of table 2
+    e21.extend(t4(
+        3,
+        4,
+        all([6, 2, 1, 1, 10, 2, 0, 1, 1, 4, 1, 1, 0, 0, 2]),
+    ));
+    check(
+        &of_template(&ex, Template::National2021),
+        &e21,
+        Template::National2021,
+    );
+    // table 3: one header row, label cells one column too narrow in rows 一,
+    // (一) and 四 (values one column left of their header), (六) as one row:
+    // read as the 2019 layout it shows
+    let mut e19 = t3_cols(2, 2, 3, &[("applications.new", [23, 6, 2, 1, 4, 3, 39])]);
+    e19.extend(t3_cols(
+        2,
+        3,
+        4,
+        &[("applications.carried_over", [4, 1, 0, 0, 0, 1, 6])],
+    ));
+    e19.extend(t3_cols(
+        2,
+        4,
+        3,
+        &[("results.granted", [11, 3, 1, 1, 2, 1, 19])],
+    ));
+    e19.extend(t3_cols(
+        2,
+        5,
+        4,
+        &[
+            ("results.partial", [2, 1, 0, 0, 1, 0, 4]),
+            ("results.denied.state_secret", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.denied.law_forbidden", [0, 1, 0, 0, 0, 0, 1]),
+            ("results.denied.three_safeties", Z),
+            ("results.denied.third_party", [2, 0, 0, 0, 0, 1, 3]),
+            ("results.denied.internal_affairs", Z),
+            ("results.denied.process_info", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.denied.enforcement_files", Z),
+            ("results.denied.query_matters", [0, 0, 0, 0, 1, 0, 1]),
+            ("results.unable.not_held", [5, 2, 1, 0, 1, 1, 10]),
+            ("results.unable.need_creation", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.unable.unclear", [0, 0, 0, 1, 0, 0, 1]),
+            ("results.not_processed.petition", [0, 0, 0, 0, 0, 0, 12]),
+            ("results.not_processed.duplicate", [2, 0, 0, 0, 0, 0, 2]),
+            ("results.not_processed.publication", Z),
+            ("results.not_processed.excessive", [0, 0, 0, 0, 0, 0, 3]),
+            ("results.not_processed.confirmation", Z),
+            ("results.other", [1, 1, 0, 0, 0, 0, 2]),
+            ("results.total", [40, 8, 2, 2, 4, 3, 59]),
+        ],
+    ));
+    e19.extend(t3_cols(
+        2,
+        24,
+        3,
+        &[("carried_forward", [2, 0, 0, 0, 0, 1, 3])],
+    ));
+    // "12*" and "3（其中1件）": no value
+    e19.retain(|x| {
+        x.metric != "results.not_processed.petition.natural_person"
+            && x.metric != "results.not_processed.excessive.natural_person"
+    });
+    check(
+        &of_template(&ex, Template::National2019),
+        &e19,
+        Template::National2019,
+    );
+    assert_eq!(ex.observations.len(), e19.len() + e21.len());
+    assert_warning(&ex, "t2 r17 c4", "not a number");
+    assert_warning(&ex, "t2 r20 c4", "not a number");
+    for at in ["t2 r2 c1", "t2 r4 c2", "t2 r24 c1"] {
+        assert_warning(&ex, at, "aligned");
+    }
+    assert!(
+        has_warning(&ex, "table 3 in the national-2019 format"),
+        "{:#?}",
+        ex.warnings
+    );
+}
+
+#[test]
+fn table3_one_label_column_and_table4_header_without_rowspans() {
+    let ex = parse_utf8(&format!("{DIR}/t3_one_label_column_2022.html"));
+    // fee "/": no value
+    let mut e = t2_2021([
+        Some("0"),
+        Some("0"),
+        Some("0"),
+        Some("3"),
+        Some("1"),
+        Some("22"),
+        Some("76"),
+        Some("5"),
+        Some("2"),
+        None,
+    ]);
+    // one label column, values in columns 2..8; group title rows between
+    e.extend(t3_cols(
+        2,
+        3,
+        2,
+        &[
+            ("applications.new", [17, 5, 1, 2, 3, 2, 30]),
+            ("applications.carried_over", [3, 0, 1, 0, 0, 0, 4]),
+            ("results.granted", [9, 2, 1, 1, 1, 1, 15]),
+            ("results.partial", [1, 1, 0, 0, 0, 0, 2]),
+        ],
+    ));
+    e.extend(t3_cols(
+        2,
+        8,
+        2,
+        &[
+            ("results.denied.state_secret", Z),
+            ("results.denied.law_forbidden", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.denied.three_safeties", Z),
+            ("results.denied.third_party", [0, 1, 0, 0, 0, 0, 1]),
+            ("results.denied.internal_affairs", Z),
+            ("results.denied.process_info", [2, 0, 0, 0, 0, 0, 2]),
+            ("results.denied.enforcement_files", Z),
+            ("results.denied.query_matters", Z),
+        ],
+    ));
+    e.extend(t3_cols(
+        2,
+        17,
+        2,
+        &[
+            ("results.unable.not_held", [4, 1, 0, 1, 1, 0, 7]),
+            ("results.unable.need_creation", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.unable.unclear", Z),
+        ],
+    ));
+    e.extend(t3_cols(
+        2,
+        21,
+        2,
+        &[
+            ("results.not_processed.petition", [1, 0, 0, 0, 0, 0, 1]),
+            ("results.not_processed.duplicate", [0, 0, 0, 0, 1, 0, 1]),
+            ("results.not_processed.publication", Z),
+            ("results.not_processed.excessive", Z),
+            ("results.not_processed.confirmation", Z),
+        ],
+    ));
+    e.extend(t3_cols(
+        2,
+        27,
+        2,
+        &[
+            ("results.other.no_correction", [2, 0, 0, 0, 0, 0, 2]),
+            ("results.other.no_fee", Z),
+            ("results.other.other", [1, 0, 0, 0, 0, 1, 2]),
+            ("results.total", [18, 4, 1, 1, 2, 2, 28]),
+            ("carried_forward", [2, 1, 1, 1, 1, 0, 6]),
+        ],
+    ));
+    // table 4: the header lost its rowspans, so the third header row is 10
+    // cells under the first 10 columns; 复议后起诉 has no result labels under
+    // it: not read
+    let mut v4 = all([5, 2, 1, 3, 11, 2, 1, 1, 0, 4, 0, 0, 0, 0, 0]);
+    for v in v4.iter_mut().skip(10) {
+        *v = None;
+    }
+    e.extend(t4(3, 4, v4));
+    check(&ex, &e, Template::National2021);
+    assert!(
+        ex.observations
+            .iter()
+            .all(|o| !o.metric.starts_with("litigation.after_review")),
+        "{:?}",
+        ex.observations
+    );
+    assert_warning(
+        &ex,
+        "t3 r4 c11",
+        "does not sit under exactly one identified column",
+    );
+}

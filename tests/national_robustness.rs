@@ -253,9 +253,10 @@ fn absurd_spans_and_ragged_rows_never_misplace_a_value() {
 }
 
 #[test]
-fn a_row_shifted_by_a_missing_merged_cell_is_not_read() {
-    // 三 spans only (一), so the (七) row starts one column early: its leaf
-    // label column holds a number; nothing of that row is read
+fn a_row_shifted_by_a_missing_merged_cell_is_aligned_by_its_header() {
+    // 三 spans only (一), so the (七) row starts one column early: its seven
+    // single value cells are as many as the header's value columns, so they
+    // are read under the header columns in order, with a warning
     let ex = parse(&format!(
         "{T2_2021}{}",
         t3(&[
@@ -263,9 +264,145 @@ fn a_row_shifted_by_a_missing_merged_cell_is_not_read() {
             "<td colspan=2>（七）总计</td><td>54</td><td>11</td><td>1</td><td>4</td><td>3</td><td>2</td><td>75</td>",
         ])
     ));
-    assert_eq!(ex.observations.len(), 8);
-    assert!(metrics(&ex).iter().all(|m| !m.contains("results.total")));
-    assert_warning(&ex, "t2 r5 c3", "not recognised");
+    let m = metrics(&ex);
+    assert_eq!(ex.observations.len(), 1 + 7 + 7, "{m:?}");
+    for want in [
+        "results.total.natural_person=54@t2 r5 c3",
+        "results.total.legal.commercial=11@t2 r5 c4",
+        "results.total.legal.other=2@t2 r5 c8",
+        "results.total.total=75@t2 r5 c9",
+    ] {
+        assert!(m.contains(&want.to_string()), "{want} not in {m:?}");
+    }
+    assert_warning(&ex, "t2 r5 c1", "aligned to the header columns");
+}
+
+#[test]
+fn a_shifted_row_is_aligned_only_when_its_cells_fit_the_header() {
+    let ex = parse(&format!(
+        "{T2_2021}{}",
+        t3(&[
+            // label one column too narrow, six values for seven columns: not read
+            "<td colspan=2>一、本年新收政府信息公开申请数量</td><td>5</td><td>1</td><td>0</td><td>0</td><td>0</td><td>6</td>",
+            // label one column too wide: seven values one column right, aligned
+            "<td colspan=4>二、上年结转政府信息公开申请数量</td><td>3</td><td>1</td><td>0</td><td>0</td><td>0</td><td>0</td><td>4</td>",
+            // a merged value in a shifted row: not aligned, not read
+            "<td colspan=2>四、结转下年度继续办理</td><td>2</td><td colspan=5>1</td><td>3</td>",
+            // an empty label cell (a lost label) is never the anchor of a shift
+            "<td colspan=2></td><td>7</td><td>7</td><td>7</td><td>7</td><td>7</td><td>7</td><td>7</td>",
+        ])
+    ));
+    let m = metrics(&ex);
+    assert!(
+        m.iter().all(|x| !x.starts_with("applications.new")),
+        "{m:?}"
+    );
+    assert!(m.iter().all(|x| !x.starts_with("carried_forward")), "{m:?}");
+    assert!(m.iter().all(|x| !x.contains("=7@")), "{m:?}");
+    for want in [
+        "applications.carried_over.natural_person=3@t2 r5 c5",
+        "applications.carried_over.legal.commercial=1@t2 r5 c6",
+        "applications.carried_over.total=4@t2 r5 c11",
+    ] {
+        assert!(m.contains(&want.to_string()), "{want} not in {m:?}");
+    }
+    assert_eq!(ex.observations.len(), 1 + 7, "{m:?}");
+    assert_warning(&ex, "t2 r5 c1", "aligned to the header columns");
+}
+
+#[test]
+fn applicant_headers_in_one_row() {
+    // no 申请人情况, no 法人或其他组织: 其他 right of 法律服务机构 is legal.other
+    let one_row = "<tr><td colspan=3>类别</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>";
+    let row = format!(
+        "<tr><td colspan=3>一、本年新收政府信息公开申请数量</td>{}</tr>",
+        v7([5, 1, 2, 3, 4, 6, 21])
+    );
+    let ex = parse(&format!("{T2_2021}<table>{one_row}{row}</table>"));
+    assert_eq!(
+        find(&ex, "applications.new.legal.other").value.to_string(),
+        "6"
+    );
+    assert_eq!(ex.observations.len(), 1 + 7);
+    assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
+    // 其他 not beside a 法人 column (after 总计): not identified, not read
+    let odd = "<tr><td colspan=3>类别</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>总计</td><td>其他</td></tr>";
+    let ex = parse(&format!("{T2_2021}<table>{odd}{row}</table>"));
+    let m = metrics(&ex);
+    assert!(m.iter().all(|x| !x.contains("legal.other")), "{m:?}");
+    assert!(m.iter().all(|x| !x.contains("=21@")), "{m:?}");
+    assert_eq!(
+        find(&ex, "applications.new.total").value.to_string(),
+        "6",
+        "the 总计 column holds what is printed under it"
+    );
+    assert!(ex
+        .warnings
+        .iter()
+        .any(|w| w.message.contains("not identified")));
+}
+
+#[test]
+fn sub_rows_under_a_group_title_row() {
+    // one label column: 3.其他 is read only under a (六)其他处理 title row
+    let head = "<tr><td>项目</td><td>自然人</td><td>商业企业</td><td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td><td>总计</td></tr>";
+    let empty = "<td></td>".repeat(7);
+    let ex = parse(&format!(
+        "{T2_2021}<table>{head}         <tr><td>（六）其他处理</td>{empty}</tr>         <tr><td>3.其他</td>{}</tr>         <tr><td>（七）总计</td>{}</tr>         <tr><td>3.其他</td>{}</tr></table>",
+        v7([1, 0, 0, 0, 0, 0, 1]),
+        v7([9, 0, 0, 0, 0, 0, 9]),
+        v7([4, 0, 0, 0, 0, 0, 4])
+    ));
+    let m = metrics(&ex);
+    assert!(
+        m.contains(&"results.other.other.total=1@t2 r3 c8".to_string()),
+        "{m:?}"
+    );
+    assert!(
+        m.contains(&"results.total.total=9@t2 r4 c8".to_string()),
+        "{m:?}"
+    );
+    // after (七)总计 the (六) title no longer applies
+    assert!(m.iter().all(|x| !x.contains("=4@")), "{m:?}");
+    assert_eq!(ex.observations.len(), 1 + 14, "{m:?}");
+    // a group row carrying a subtotal is not read (no such metric in 2021)
+    // but still gives its sub-rows their group
+    let ex = parse(&format!(
+        "{T2_2021}<table>{head}\
+         <tr><td>（六）其他处理</td>{}</tr>\
+         <tr><td>1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请</td>{}</tr>\
+         <tr><td>3.其他</td>{}</tr></table>",
+        v7([3, 0, 0, 0, 0, 0, 3]),
+        v7([2, 0, 0, 0, 0, 0, 2]),
+        v7([1, 0, 0, 0, 0, 0, 1])
+    ));
+    let m = metrics(&ex);
+    assert!(
+        m.contains(&"results.other.other.total=1@t2 r4 c8".to_string()),
+        "{m:?}"
+    );
+    assert!(m.iter().all(|x| !x.contains("=3@")), "{m:?}");
+    assert_eq!(ex.observations.len(), 1 + 14, "{m:?}");
+    assert_warning(&ex, "t2 r2 c1", "not a row of the national-2021 format");
+    // without a title row, 3.其他 is nothing
+    let ex = parse(&format!(
+        "{T2_2021}<table>{head}<tr><td>3.其他</td>{}</tr></table>",
+        v7([1, 0, 0, 0, 0, 0, 1])
+    ));
+    assert_eq!(ex.observations.len(), 1);
+}
+
+#[test]
+fn table4_split_in_two_tables_and_lookalikes() {
+    let review = "<table><tr><td colspan=5>行政复议</td></tr>        <tr><td>结果维持</td><td>结果纠正</td><td>其他结果</td><td>尚未审结</td><td>总计</td></tr>        <tr><td>1</td><td>2</td><td>3</td><td>4</td><td>10</td></tr></table>";
+    let ex = parse(&format!("{T2_2021}{review}"));
+    assert_eq!(find(&ex, "review.pending").value.to_string(), "4");
+    assert_eq!(ex.observations.len(), 1 + 5);
+    // a list that names 行政复议 and one result is no table 4
+    let list = "<table><tr><td>1</td><td>行政复议决定书（结果维持）</td></tr>        <tr><td>2</td><td>行政复议案件总计</td></tr></table>";
+    let ex = parse(&format!("{T2_2021}{list}"));
+    assert_eq!(ex.observations.len(), 1);
+    assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
 }
 
 #[test]

@@ -17,6 +17,41 @@
 //! matches none, and two rows (or columns) claiming the same entry are both
 //! dropped with a warning: one label never matches two rows.
 //!
+//! # Finding the tables
+//! Every `<table>` is classified by its own headers, so a table split over
+//! several `<table>`s is read part by part: table 2 as one table per 第二十条
+//! section (a section starts at its header row 信息内容 | 本年制发件数 ...; the
+//! title row 第二十条第（五）项 may be a row, a `<p>` above the table, or
+//! missing), table 4 as a 行政复议 table and a 行政诉讼 table (a part needs one
+//! of the groups and at least four of the five result labels). Tables that are
+//! none of these (目录, contact details, 附件 lists) yield nothing.
+//!
+//! # Table 3 header
+//! Columns are identified by their header path. 其他 and 小计 need 法人或其他组织
+//! above them, except in a header without that row (all applicant headers in
+//! one row: 自然人 | 商业企业 | ... | 其他 | 总计), where 其他 (then 小计) directly
+//! right of a 法人 column is that column. The corner cell (勾稽关系 note, 类别,
+//! 项目, empty) and the 申请人情况 row play no part.
+//!
+//! # Table 3 label columns
+//! Labels may sit in the template's three columns with group cells
+//! (三、本年度办理结果, （三）不予公开 ...) merged over their rows, or in one
+//! column. A row whose only label is a group's (`（六）其他处理`) and that has no
+//! value is a group title row and is not read. A label that only means
+//! something inside a group (`3.其他`) is read in the group of the last row
+//! labelled with a group alone (title row, or a group row carrying a subtotal,
+//! which is itself not read unless it is 2019's one-row (六)), until a row of
+//! another group (`（七）总计`) ends it.
+//!
+//! # Rows off their header columns
+//! Values are aligned by the HEADER columns, never by a fixed offset. A row
+//! whose label cell is narrower or wider than the template's (colspan 2 where
+//! the template has 3) has its values start in another column than the first
+//! value column. When the cells after its label are exactly as many single
+//! (unmerged) cells as the header has value columns, the k-th is read under
+//! the k-th value column, with a warning; otherwise the row is read as it
+//! lies, and what then sits under a label column or no header is not read.
+//!
 //! # Table 3 rows with a missing label
 //! A row whose own label cell is empty (the label sat in a merged cell that
 //! was lost) is inferred from its position: between two identified rows (or
@@ -49,8 +84,19 @@
 //! a bare money number with no unit anywhere gives no value and a warning.
 //! 本年增/减 is a signed change (`+1`, `-14`, `0`).
 //!
-//! Table 4 has no format of its own: its observations carry the format of the
-//! document's tables 2 and 3; when neither is found, table 4 yields warnings only.
+//! # Cells that are not one number
+//! A cell with a footnote mark (`12*`), two numbers (`3（其中1件）`) or any
+//! other text gives no value and a warning. Thousands separators (`1,234`),
+//! full-width digits and a count unit (`0件`) are read.
+//!
+//! # Formats
+//! Each table takes the format its own headers and rows show (table 3: the
+//! 2021 (六) sub-rows, or the 2019 one-row (六)其他处理; else the format of table
+//! 2). Table 4 has no format of its own: its observations carry the format of
+//! the document's tables 2 and 3; when they disagree (a 2019 report with the
+//! 2021 (六) sub-rows, a 2021 report that kept the 2019 one-row (六)), the
+//! format of table 2, with a warning; when neither is found, table 4 yields
+//! warnings only.
 
 mod table2;
 mod table3;
@@ -99,14 +145,31 @@ pub fn parse(page: &Page) -> Extract {
             parts.push((t.index, ex));
         }
     }
+    // table 4 is the same in both formats: it takes the format of the
+    // document; when tables 2 and 3 disagree (a 2019 report with the 2021
+    // (六) sub-rows, a 2021 report with the 2019 one-row (六)), that of table 2
     let doc_tpl = {
         let mut ts: Vec<Template> = found.iter().map(|(_, t)| *t).collect();
         ts.sort();
         ts.dedup();
-        if ts.len() == 1 {
-            Some(ts[0])
-        } else {
-            None
+        match ts.as_slice() {
+            [t] => Some(*t),
+            [] => None,
+            _ => {
+                if let Some(h) = hint {
+                    let other: Vec<String> = ts
+                        .iter()
+                        .filter(|t| **t != h)
+                        .map(|t| format!("{t} format"))
+                        .collect();
+                    out.warnings.push(Warning::doc(format!(
+                        "tables disagree on the format: table 2 in the {h} format, table 3 in \
+                         the {}; each table read by its own rows, table 4 in the format of table 2",
+                        other.join(", ")
+                    )));
+                }
+                hint
+            }
         }
     };
     for t in &page.tables {

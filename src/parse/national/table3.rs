@@ -6,6 +6,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use crate::html::value::{parse_cell, CellValue};
 use crate::html::{Cell, Table};
 use crate::normalize::metrics::national::{Table3Row, TABLE3_COLUMNS, TABLE3_GROUPS, TABLE3_ROWS};
 use crate::normalize::metrics::{Template, Unit};
@@ -96,6 +97,30 @@ fn columns(t: &Table, hend: usize, out: &mut Extract) -> Option<Columns> {
             ids[c] = Some(cands[0]);
         }
     }
+    // a header without 法人或其他组织 above the five (all applicant headers in
+    // one row): 其他 / 小计 directly right of a 法人 column is that column
+    for c in 1..ncols {
+        let Some(leaf) = leaf_of[c] else { continue };
+        if ids[c].is_some() || spacer[c] || leaf.col != c {
+            continue;
+        }
+        let ln = norm(&leaf.text);
+        let cands: Vec<usize> = TABLE3_COLUMNS
+            .iter()
+            .enumerate()
+            .filter(|(_, col)| col.group_key.is_some() && has_key(&ln, col.keys))
+            .map(|(i, _)| i)
+            .collect();
+        let left = (0..c).rev().find(|&k| !spacer[k]);
+        let after_legal = left
+            .and_then(|k| ids[k])
+            .is_some_and(|i| TABLE3_COLUMNS[i].id.starts_with("legal."));
+        if cands.len() == 1 && after_legal {
+            for k in c..(c + leaf.colspan).min(ncols) {
+                ids[k] = Some(cands[0]);
+            }
+        }
+    }
     let first = (0..ncols)
         .find(|&c| ids[c].is_some_and(|i| DISTINCTIVE.contains(&TABLE3_COLUMNS[i].id)))?;
     // labels live left of the first value column
@@ -169,6 +194,54 @@ struct DataRow<'a> {
     label: Label,
     /// Groups (ids of `TABLE3_GROUPS`) named by the row's group labels.
     groups: Vec<&'static str>,
+    /// For a row whose values sit off their header columns (a label cell
+    /// narrower or wider than the template's): its label cell and each value
+    /// cell with the grid column of the header it belongs to.
+    shifted: Option<(&'a Cell, Vec<(&'a Cell, usize)>)>,
+}
+
+/// A row whose cells after its label are exactly as many single cells as the
+/// table has value columns, but start in another column than the first value
+/// column: the label cell and each value cell with its header column.
+fn shifted_row<'a>(
+    t: &'a Table,
+    r: usize,
+    cols: &Columns,
+) -> Option<(&'a Cell, Vec<(&'a Cell, usize)>)> {
+    let value_cols: Vec<usize> = (cols.first..t.cols())
+        .filter(|&c| !cols.spacer[c])
+        .collect();
+    let cells = cells_in_row(t, r, 0, t.cols());
+    let mut k = cells.len();
+    while k > 0 {
+        let c = cells[k - 1];
+        if c.row == r && c.rowspan == 1 && c.colspan == 1 && parse_cell(&c.text) != CellValue::Text
+        {
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    let run = &cells[k..];
+    if k == 0 || run.len() != value_cols.len() || run[0].col == value_cols[0] {
+        return None;
+    }
+    let label = cells[k - 1];
+    let contiguous = run.iter().enumerate().all(|(j, c)| c.col == run[0].col + j);
+    if !contiguous
+        || label.row != r
+        || label.rowspan != 1
+        || label.col + label.colspan != run[0].col
+        || parse_cell(&label.text) != CellValue::Text
+    {
+        return None;
+    }
+    Some((label, run.iter().copied().zip(value_cols).collect()))
+}
+
+/// The innermost group a group title row names (`（三）不予公开` alone).
+fn innermost_group(n: &str) -> Option<&'static str> {
+    groups_named(&[n.to_string()]).last().copied()
 }
 
 fn groups_named(texts: &[String]) -> Vec<&'static str> {
@@ -202,41 +275,85 @@ fn data_rows<'a>(
     out: &mut Extract,
 ) -> Vec<DataRow<'a>> {
     let mut rows = Vec::new();
+    // the group named by the last group title row (a table with one label
+    // column: `（六）其他处理` on a row of its own, its sub-rows below)
+    let mut context: Option<&'static str> = None;
     for (part, &(t, start)) in parts.iter().enumerate() {
         for r in start..t.rows() {
             let all = cells_in_row(t, r, 0, t.cols());
             if all.iter().all(|c| norm(&c.text).is_empty()) {
                 continue;
             }
-            let leaf = if cols.first == 0 {
-                None
-            } else {
-                t.cell(r, cols.first - 1)
+            let shifted = shifted_row(t, r, cols);
+            let leaf = match &shifted {
+                Some((l, _)) => Some(*l),
+                None if cols.first == 0 => None,
+                None => t.cell(r, cols.first - 1),
             };
-            if let Some(l) = leaf {
+            if let (Some(l), None) = (leaf, &shifted) {
                 if l.col + l.colspan > cols.first {
-                    // a note row spanning labels and values
+                    // a note row spanning labels and values (or a group title)
                     if all.iter().any(|c| is_number(c)) {
                         out.warnings.push(Warning::at(
                             loc(t, l),
                             "row spans label and value columns; not read",
                         ));
+                    } else if let Some(g) = single_text(&all).and_then(|n| innermost_group(&n)) {
+                        context = Some(g);
                     }
                     continue;
                 }
             }
             let own_leaf = leaf.filter(|l| l.rowspan == 1);
-            let group_texts: Vec<String> = cells_in_row(t, r, 0, cols.first)
+            let label_end = leaf.map(|l| l.col).unwrap_or(cols.first);
+            let group_texts: Vec<String> = cells_in_row(t, r, 0, label_end)
                 .into_iter()
                 .filter(|c| own_leaf.is_none_or(|l| !std::ptr::eq(*c, l)))
                 .map(|c| norm(&c.text))
                 .collect();
-            let groups = groups_named(&group_texts);
+            let mut groups = groups_named(&group_texts);
             let own = own_leaf.map(|l| norm(&l.text)).unwrap_or_default();
+            // a group title row: the group's label alone, no value
+            let no_values = match &shifted {
+                Some((_, vs)) => vs.iter().all(|(c, _)| !has_text(c)),
+                None => cells_in_row(t, r, cols.first, t.cols())
+                    .iter()
+                    .all(|c| c.col < cols.first || !has_text(c)),
+            };
+            if no_values && own.chars().count() <= 24 {
+                if let Some(g) = innermost_group(&own) {
+                    context = Some(g);
+                    continue;
+                }
+            }
+            if let Some((l, _)) = &shifted {
+                out.warnings.push(Warning::at(
+                    loc(t, l),
+                    format!(
+                        "row {:?} has its values off the header columns; values aligned to the \
+                         header columns in order",
+                        l.text
+                    ),
+                ));
+            }
             let label = if own.is_empty() {
                 Label::Missing
             } else {
-                let m = match_row(&own, &groups);
+                let mut m = match_row(&own, &groups);
+                if let Some(&i) = m.first() {
+                    if m.len() == 1 && context.is_some_and(|g| !TABLE3_ROWS[i].groups.contains(&g))
+                    {
+                        context = None;
+                    }
+                } else if let Some(g) = context {
+                    // a sub-row label (3.其他) under a group title row
+                    let mut with: Vec<&'static str> = groups.clone();
+                    with.push(g);
+                    m = match_row(&own, &with);
+                    if m.len() == 1 {
+                        groups = with;
+                    }
+                }
                 if m.len() == 1 {
                     Label::Row(m[0])
                 } else {
@@ -248,18 +365,37 @@ fn data_rows<'a>(
                             ),
                         ));
                     }
-                    Label::Unknown(own)
+                    Label::Unknown(own.clone())
                 }
             };
+            // a group row with values (a subtotal, or 2019's one-row (六)) is
+            // still the title of the sub-rows below it
+            if let Some(g) = innermost_group(&own) {
+                context = Some(g);
+            }
             rows.push(DataRow {
                 at: RowRef { t, r },
                 part,
                 label,
                 groups,
+                shifted,
             });
         }
     }
     rows
+}
+
+/// The normalised text of a row made of one non-empty cell, if short.
+fn single_text(cells: &[&Cell]) -> Option<String> {
+    let texts: Vec<String> = cells
+        .iter()
+        .map(|c| norm(&c.text))
+        .filter(|n| !n.is_empty())
+        .collect();
+    match texts.as_slice() {
+        [n] if n.chars().count() <= 24 => Some(n.clone()),
+        _ => None,
+    }
 }
 
 fn template_order(tpl: Template) -> Vec<usize> {
@@ -412,8 +548,11 @@ pub(super) fn parse(
         }
         out.warnings.extend(scratch.warnings);
         for (k, msg) in warns {
-            let at = rows[k].at;
-            out.warnings.push(Warning::at(row_loc(at, &cols), msg));
+            let at = match &rows[k].shifted {
+                Some((l, _)) => loc(rows[k].at.t, l),
+                None => row_loc(rows[k].at, &cols),
+            };
+            out.warnings.push(Warning::at(at, msg));
         }
         let Some(tpl) = tpl else {
             out.warnings.push(Warning::doc(format!(
@@ -424,7 +563,7 @@ pub(super) fn parse(
         };
         for (k, d) in rows.iter().enumerate() {
             if let Some(i) = assigned[k] {
-                values(d.at, TABLE3_ROWS[i].id, &cols, tpl, &mut out);
+                values(d, TABLE3_ROWS[i].id, &cols, tpl, &mut out);
             }
         }
         return (Some(tpl), out, used);
@@ -569,21 +708,26 @@ fn column_of(
     Err("spans several applicant columns; not read".into())
 }
 
-fn values(at: RowRef, row_id: &str, cols: &Columns, tpl: Template, out: &mut Extract) {
+fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Extract) {
+    let at = d.at;
     let t = at.t;
     let present: BTreeSet<usize> = cols.ids.iter().flatten().copied().collect();
-    // value cells anchored in this row, with the column ids they cover
+    // value cells anchored in this row, with the grid columns they stand for
+    let placed: Vec<(&Cell, std::ops::Range<usize>)> = match &d.shifted {
+        Some((_, vs)) => vs.iter().map(|(c, col)| (*c, *col..*col + 1)).collect(),
+        None => cells_in_row(t, at.r, cols.first, t.cols())
+            .into_iter()
+            // a value merged from the row above is handled there
+            .filter(|c| c.col >= cols.first && c.row == at.r)
+            .map(|c| (c, c.col..(c.col + c.colspan).min(t.cols())))
+            .collect(),
+    };
+    // the column ids each value cell covers
     let mut cells: Vec<(&Cell, Result<BTreeSet<usize>, String>)> = Vec::new();
-    for cell in cells_in_row(t, at.r, cols.first, t.cols()) {
-        if cell.col < cols.first {
-            continue;
-        }
-        if cell.row != at.r {
-            continue; // a value merged from the row above: handled there
-        }
+    for (cell, span) in placed {
         let mut s = BTreeSet::new();
         let mut bad = false;
-        for c in cell.col..(cell.col + cell.colspan).min(t.cols()) {
+        for c in span {
             match cols.ids.get(c).copied().flatten() {
                 Some(i) => {
                     s.insert(i);

@@ -18,9 +18,12 @@ fn short(n: &str) -> bool {
     n.chars().count() <= MAX_HEADER
 }
 
-/// Whether the table has the 行政复议 / 行政诉讼 headers and result columns.
+/// Whether the table has the 行政复议 / 行政诉讼 headers and result columns:
+/// both groups and 结果维持, or (table 4 split into a 复议 table and a 诉讼
+/// table) one of the groups and at least four of the five result columns.
 pub(super) fn detect(t: &Table) -> bool {
-    let (mut review, mut lit, mut leaf) = (false, false, false);
+    let (mut review, mut lit) = (false, false);
+    let mut leaves: BTreeSet<usize> = BTreeSet::new();
     for c in t.cells() {
         let n = norm(&c.text);
         if !short(&n) {
@@ -29,9 +32,14 @@ pub(super) fn detect(t: &Table) -> bool {
         review |= has_key(&n, TABLE4_GROUPS[0].keys);
         lit |= has_key(&n, TABLE4_LITIGATION_KEYS)
             || TABLE4_GROUPS[1..].iter().any(|g| has_key(&n, g.keys));
-        leaf |= has_key(&n, TABLE4_COLUMNS[0].keys);
+        for (k, col) in TABLE4_COLUMNS.iter().enumerate() {
+            if has_key(&n, col.keys) {
+                leaves.insert(k);
+            }
+        }
     }
-    review && lit && leaf
+    let maintained = leaves.contains(&0);
+    (review && lit && maintained) || ((review || lit) && maintained && leaves.len() >= 4)
 }
 
 /// Reads table 4 with the document's format.
