@@ -573,3 +573,21 @@ fn a_following_table_that_does_not_continue_is_not_stitched() {
         .all(|o| o.location.to_string().starts_with("t1")
             || o.location.to_string().starts_with("t2")));
 }
+
+#[test]
+fn an_early_statistics_table_listing_review_rows_is_not_table4() {
+    let html = "<div id=zoom><table>\
+        <tr><td>统计指标</td><td>单位</td><td>统计数</td></tr>\
+        <tr><td>四、行政复议数量</td><td>件</td><td>2</td></tr>\
+        <tr><td>（一）维持具体行政行为数</td><td>件</td><td>1</td></tr>\
+        <tr><td>（二）被依法纠错数</td><td>件</td><td>1</td></tr>\
+        <tr><td>（三）其他情形数</td><td>件</td><td>0</td></tr>\
+        <tr><td>五、行政诉讼数量</td><td>件</td><td>0</td></tr>\
+        <tr><td>（一）维持具体行政行为或者驳回原告诉讼请求数</td><td>件</td><td>0</td></tr>\
+        <tr><td>（二）被依法纠错数</td><td>件</td><td>0</td></tr>\
+        </table></div>";
+    let ex = xxgk::parse::national::parse(&xxgk::html::Page::parse(html));
+    assert!(ex.observations.is_empty(), "{:?}", ex.observations);
+    assert!(ex.warnings.is_empty(), "{:?}", ex.warnings);
+    assert!(ex.templates.is_empty());
+}

@@ -206,11 +206,7 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
             row.agency_name = p.agency_name.clone().unwrap_or_default();
             row.observations = p.observations.len();
             row.warning_count = p.warnings.len();
-            row.warnings = p
-                .warnings
-                .iter()
-                .map(|w| w.to_string())
-                .collect();
+            row.warnings = p.warnings.iter().map(|w| w.to_string()).collect();
             row.status = match p.kind {
                 DocKind::Empty => "empty",
                 k if !k.carries_figures() => "not_report",

@@ -19,11 +19,14 @@ fn short(n: &str) -> bool {
 }
 
 /// Whether the table has the 行政复议 / 行政诉讼 headers and result columns:
-/// both groups and 结果维持, or (table 4 split into a 复议 table and a 诉讼
-/// table) one of the groups and at least four of the five result columns.
+/// one of the groups (both when table 4 is whole, one when it is split into a
+/// 复议 table and a 诉讼 table), and a header row that holds 结果维持 and at
+/// least three more of the five result columns side by side. A table that
+/// merely lists 行政复议 / 维持 in its rows (an early statistics table) is not
+/// table 4.
 pub(super) fn detect(t: &Table) -> bool {
     let (mut review, mut lit) = (false, false);
-    let mut leaves: BTreeSet<usize> = BTreeSet::new();
+    let mut leaves_by_row: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); t.rows()];
     for c in t.cells() {
         let n = norm(&c.text);
         if !short(&n) {
@@ -34,12 +37,12 @@ pub(super) fn detect(t: &Table) -> bool {
             || TABLE4_GROUPS[1..].iter().any(|g| has_key(&n, g.keys));
         for (k, col) in TABLE4_COLUMNS.iter().enumerate() {
             if has_key(&n, col.keys) {
-                leaves.insert(k);
+                leaves_by_row[c.row].insert(k);
             }
         }
     }
-    let maintained = leaves.contains(&0);
-    (review && lit && maintained) || ((review || lit) && maintained && leaves.len() >= 4)
+    let header_row = leaves_by_row.iter().any(|l| l.contains(&0) && l.len() >= 4);
+    (review || lit) && header_row
 }
 
 /// Reads table 4 with the document's format.
