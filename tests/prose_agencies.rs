@@ -234,8 +234,18 @@ fn review_and_litigation_sentences() {
             "litigation.total 0 exact 行政诉讼0件",
         ],
     );
+    assert_figs(
+        one("本年度没有发生因政府信息公开申请行政复议、提起行政诉讼的情况。"),
+        &[
+            "review.total 0 exact 没有发生因政府信息公开申请行政复议、提起行政诉讼",
+            "litigation.total 0 exact 没有发生因政府信息公开申请行政复议、提起行政诉讼",
+        ],
+    );
     // qualified: not a zero for all reviews
     assert!(one("未发生因超期答复引起的行政复议。").is_empty());
+    // a zero about an outcome, not about the cases
+    assert!(one("未发生行政复议被纠错的情况。").is_empty());
+    assert!(one("未发生行政诉讼败诉案件。").is_empty());
 }
 
 #[test]
@@ -284,6 +294,24 @@ fn numbers_that_are_not_counts_give_nothing() {
         "主动公开信息12.5条。",
     ]);
     assert!(got.is_empty(), "{got:?}");
+}
+
+#[test]
+fn figures_of_another_period_or_averages_give_nothing() {
+    let got = figures_of(&[
+        "第一季度主动公开信息300条。",
+        "上半年共受理政府信息公开申请5件。",
+        "自《条例》实施以来，累计主动公开政府信息12万条。",
+        "门户网站开通以来总访问量达300万次。",
+        "日均发布信息30条。",
+        "第一季度未收到政府信息公开申请。",
+    ]);
+    assert!(got.is_empty(), "{got:?}");
+    // the year's period stated as dates is the year
+    assert_figs(
+        one("2022年1月1日至12月31日，共主动公开信息1234条。"),
+        &["proactive.items 1234 exact 主动公开信息1234条"],
+    );
 }
 
 fn doc(html: &str) -> xxgk::parse::ParsedDocument {

@@ -47,8 +47,9 @@ use crate::html::Page;
 use crate::normalize::metrics::prose::{
     unit_of, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
     AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, FEE_HEADING_CONTEXT,
-    FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT, FILLERS, TEN_THOUSAND,
-    UNIT_WORDS, ZERO_AFTER_METRICS, ZERO_AFTER_WORD, ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES,
+    FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT, FILLERS, NOT_A_COUNT,
+    NOT_THE_YEAR, TEN_THOUSAND, UNIT_WORDS, ZERO_AFTER_METRICS, ZERO_AFTER_WORD,
+    ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES, ZERO_SECOND_VERBS,
 };
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source};
@@ -295,6 +296,25 @@ struct Text<'a> {
 }
 
 impl Text<'_> {
+    /// Whether the figure at `at` covers another period than the year, or is
+    /// an average: words of [`NOT_THE_YEAR`] earlier in its sentence, of
+    /// [`NOT_A_COUNT`] earlier in its clause.
+    fn not_the_years_count(&self, at: usize) -> bool {
+        let s = self.sent[at];
+        let mut from = at;
+        while from > 0 && self.sent[from - 1] == s {
+            from -= 1;
+        }
+        let before: String = self.c[from..at].iter().collect();
+        let mut clause = at;
+        while clause > from && !is_clause_end(self.c[clause - 1]) {
+            clause -= 1;
+        }
+        let clause: String = self.c[clause..at].iter().collect();
+        NOT_THE_YEAR.iter().any(|w| before.contains(w))
+            || NOT_A_COUNT.iter().any(|w| clause.contains(w))
+    }
+
     /// The sentence holding char `at`, as text.
     fn sentence_of(&self, at: usize) -> String {
         let s = self.sent[at];
@@ -339,12 +359,16 @@ fn parse_block(block: usize, text: &str, heading: &str, ex: &mut Extract) {
         };
         i = fig.end.max(i + 1);
         if let Some(f) = match_cue(&t, &fig, after, &found) {
-            found.push(f);
+            if !t.not_the_years_count(f.start) {
+                found.push(f);
+            }
         }
         after = fig.end;
     }
-    zeros(&t, &mut found);
-    trailing_zeros(&t, &mut found);
+    let mut zero = Vec::new();
+    zeros(&t, &mut zero);
+    trailing_zeros(&t, &mut zero);
+    found.extend(zero.into_iter().filter(|f| !t.not_the_years_count(f.start)));
     found.sort_by_key(|f| f.start);
     for f in found {
         let raw: String = text.chars().skip(f.start).take(f.end - f.start).collect();
@@ -560,9 +584,18 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
                     for join in ZERO_JOINS {
                         if starts_with_at(c, j, join) {
                             let k = j + join.chars().count();
-                            if let Some((t2, m2)) =
-                                rule.targets.iter().find(|(t2, _)| starts_with_at(c, k, t2))
-                            {
+                            // `、提起行政诉讼`: a verb may open the second target
+                            let second = ZERO_SECOND_VERBS.iter().find_map(|v| {
+                                if !starts_with_at(c, k, v) {
+                                    return None;
+                                }
+                                let k = k + v.chars().count();
+                                rule.targets
+                                    .iter()
+                                    .find(|(t2, _)| starts_with_at(c, k, t2))
+                                    .map(|t| (k, t))
+                            });
+                            if let Some((k, (t2, m2))) = second {
                                 j = k + t2.chars().count();
                                 if !metrics.contains(m2) {
                                     metrics.push(*m2);

@@ -175,6 +175,28 @@ const DOC_UNITS: &[&str] = &["篇", "件", "条", "次"];
 const CASE_UNITS: &[&str] = &["件", "起", "次", "宗"];
 const PROPOSAL_UNITS: &[&str] = &["件", "条", "项", "份"];
 const MONEY_UNITS: &[&str] = &["元"];
+/// Words earlier in the sentence that make a figure cover another period
+/// than the year (a quarter, a half-year, a month, all years since the
+/// Regulations took effect): no figure, no zero.
+pub const NOT_THE_YEAR: &[&str] = &[
+    "季度",
+    "上半年",
+    "下半年",
+    "月份",
+    "历年",
+    "实施以来",
+    "施行以来",
+    "建站以来",
+    "开通以来",
+    "上线以来",
+    "运行以来",
+    "至今",
+];
+/// Words earlier in the clause that make a figure an average or a rate, not
+/// a count (`日均发布信息30条`): no figure.
+pub const NOT_A_COUNT: &[&str] = &[
+    "日均", "月均", "平均", "每日", "每天", "每月", "每周", "单日",
+];
 /// Words of a visit figure that is not the year's total (a daily average, a peak).
 const NOT_A_TOTAL_VISIT: &[&str] = &[
     "微信",
@@ -521,7 +543,10 @@ pub const ZERO_RULES: &[ZeroRule] = &[
                 "产生的",
                 "而被申请",
                 "被申请",
+                "而申请",
+                "申请",
                 "被提起",
+                "提起",
                 "方面的",
                 "相关的",
                 "类",
@@ -570,6 +595,9 @@ pub const ZERO_BLOCKERS_AFTER: &[&str] = &[
 ];
 /// Words joining two targets (`行政复议和行政诉讼`).
 pub const ZERO_JOINS: &[&str] = &["和", "及", "、", "或", "与"];
+/// Verbs allowed between a join and the second target (`被申请行政复议、提起
+/// 行政诉讼`).
+pub const ZERO_SECOND_VERBS: &[&str] = &["被提起", "提起", "被申请", "申请", ""];
 /// `<cue phrase>无` at the end of a clause (`政协提案无`) is a zero, for these
 /// metrics only.
 pub const ZERO_AFTER_METRICS: &[&str] = &[
