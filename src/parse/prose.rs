@@ -23,7 +23,10 @@
 //!   `不予公开信息` is not proactive; `收取费用` needs a sentence or heading
 //!   about disclosure);
 //! - a change (`较去年增加12件`, `同比增长`) is not a count: no cue stands
-//!   right before the number, so nothing is read;
+//!   right before the number, so nothing is read; a figure of another period
+//!   (`第一季度`, `上半年`, `历年`, `《条例》实施以来` earlier in the sentence)
+//!   or an average (`日均`, `平均` earlier in the clause) is not read either
+//!   (`NOT_THE_YEAR`, `NOT_A_COUNT`), zeros included;
 //! - channels: a channel word right before `发布信息` / `公开信息` names the
 //!   channel (`政务微博公开信息120条` -> `proactive.via_weibo`); in a list
 //!   (`门户网站公开信息890条、政务微博公开信息120条`) each item is read on its
