@@ -4,7 +4,7 @@
 //! Rules, as a person reads such a table:
 //! - A table is recognised by its header row (one of the first four rows): a
 //!   label column (`指 标 名 称`), a unit column (`计量<br>单位`) and the
-//!   year's column (`本年累计`, `本年度`, or `2013年度`). A column headed
+//!   year's column (`本年累计`, `本年度`, `数量`, `统计数`, or `2013年度`). A column headed
 //!   `历年累计` (cumulative over years) is never read as the year's figure; a
 //!   table with no year column yields a warning and nothing else. The header
 //!   words live in `normalize::metrics::early`.
@@ -13,11 +13,13 @@
 //!   (`normalize::metrics::early::ROW_LABELS`), never by row position.
 //! - Hierarchy: `一、` rows are top level, `（一）` below them, `1.` below
 //!   those; a `其中：` row without a number is a child of the row before it,
-//!   and the unnumbered rows that follow are its siblings. A generic child
+//!   and the unnumbered rows that follow are its siblings; a row reading only
+//!   `其中：` is no row: the unnumbered row after it is the first child. A generic child
 //!   label (`纠错`, `兼职人员`) names a metric only under its parent row.
 //! - The value cell is read with `html::value::parse_cell`: empty, `/`, `—`
 //!   give nothing (never 0); text that is not one number gives a warning.
-//! - The unit is read from the unit column: a count metric keeps its value
+//! - The unit is read from the unit column, else from a bracketed unit in
+//!   the label (`主动公开信息数（条）`, `收取费用数（万元）`): a count metric keeps its value
 //!   when the unit word contradicts the label (the label is trusted) and a
 //!   warning names the mismatch; a money metric (`元`/`万元`) is converted to
 //!   yuan, and with no money unit it yields no value (the scale is unknown)
@@ -30,8 +32,8 @@
 use crate::html::value::{parse_cell, CellValue, MoneyUnit};
 use crate::html::{Page, Table};
 use crate::normalize::metrics::early::{
-    find_row, is_section, normalize_label, numbering_level, starts_with_qizhong, unit_of,
-    TableHeaders, CUMULATIVE_HEADERS, INDICATOR_HEADERS,
+    find_row, is_section, normalize_label, numbering_level, starts_with_qizhong, unit_in_label,
+    unit_of, TableHeaders, CUMULATIVE_HEADERS, INDICATOR_HEADERS,
 };
 use crate::normalize::metrics::Unit;
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
@@ -135,12 +137,12 @@ fn find_columns(t: &Table, h: &TableHeaders) -> Result<Option<Columns>, Warning>
 /// Level of a row in the hierarchy: `一、` 10, `（一）` 20, `1.` 30; a `其中`
 /// row without a number is 5 below the row before it; other unnumbered rows
 /// are siblings of the row before them.
-fn row_level(label: &str, prev: Option<u8>) -> u8 {
+fn row_level(label: &str, prev: Option<u8>, qizhong_row: bool) -> u8 {
     match numbering_level(label) {
         1 => 10,
         2 => 20,
         3 => 30,
-        _ if starts_with_qizhong(label) => prev.unwrap_or(10).saturating_add(5),
+        _ if qizhong_row || starts_with_qizhong(label) => prev.unwrap_or(10).saturating_add(5),
         _ => prev.unwrap_or(10),
     }
 }
@@ -149,6 +151,8 @@ fn read_table(t: &Table, cols: Columns, h: &TableHeaders, ex: &mut Extract) {
     // (level, metric) of the rows enclosing the current one
     let mut stack: Vec<(u8, Option<&'static str>)> = Vec::new();
     let mut prev_level: Option<u8> = None;
+    // a `其中：` row of its own: the next unnumbered row is its first child
+    let mut qizhong_row = false;
     for r in cols.header_row + 1..t.rows() {
         let Some(label_cell) = t.anchor(r, cols.label) else {
             continue;
@@ -160,7 +164,12 @@ fn read_table(t: &Table, cols: Columns, h: &TableHeaders, ex: &mut Extract) {
         let spans_value =
             label_cell.col <= cols.value && label_cell.col + label_cell.colspan > cols.value;
         let norm = normalize_label(label);
-        let level = row_level(label, prev_level);
+        if norm.is_empty() && starts_with_qizhong(label) {
+            qizhong_row = true;
+            continue;
+        }
+        let level = row_level(label, prev_level, qizhong_row);
+        qizhong_row = false;
         prev_level = Some(level);
         while stack.last().is_some_and(|(l, _)| *l >= level) {
             stack.pop();
@@ -232,6 +241,14 @@ fn read_table(t: &Table, cols: Columns, h: &TableHeaders, ex: &mut Extract) {
             continue;
         };
 
+        // the raw keeps the unit cell as published; with no unit cell the
+        // label may state the unit (`主动公开信息数（条）`)
+        let raw_unit = unit_text.clone();
+        let unit_text = if unit_text.is_empty() {
+            unit_in_label(&norm).unwrap_or("").to_string()
+        } else {
+            unit_text
+        };
         let unit_ok = unit_text.is_empty() || row.units.contains(&unit_text.as_str());
         if !unit_ok {
             ex.warnings.push(Warning::at(
@@ -304,10 +321,10 @@ fn read_table(t: &Table, cols: Columns, h: &TableHeaders, ex: &mut Extract) {
                 n.value
             }
         };
-        let raw = if unit_text.is_empty() {
+        let raw = if raw_unit.is_empty() {
             value_text.to_string()
         } else {
-            format!("{value_text} {unit_text}")
+            format!("{value_text} {raw_unit}")
         };
         ex.observations.push(Observation {
             metric: row.metric.to_string(),

@@ -2,14 +2,19 @@
 //!
 //! Rules:
 //! - **Empty**: the main content has no text of its own once the title, the
-//!   tool bar (`发布日期 … 字号`) and the QR-code line are set aside (an image or
-//!   an attachment only). Its year is read from the title when it states one,
+//!   tool bar (`发布日期 … 字号`), the QR-code line and attachment lines
+//!   (`附件：2019年年报.pdf`, `点击下载`, a bare file name) are set aside (an
+//!   image or an attachment only). Its year is read from the title when it states one,
 //!   so the dataset shows the gap.
 //! - **Title first** (the page title, else `Options::title_hint`): `指南` is a
 //!   guide; `工作要点`, `实施方案`, `任务分解`, `落实情况`, `任务安排`,
-//!   `工作任务`, `工作计划` are work plans (even `……落实情况的报告`); `统计表`
-//!   is a statistics annex; `年度报告`, `年报` or `工作报告` about
-//!   `信息公开` / `政务公开` is an annual report.
+//!   `工作任务`, `工作计划` are work plans (even `……落实情况的报告`, or
+//!   `关于印发…工作要点的通知`); `统计表` is a statistics annex; a title ending
+//!   as an official document (`…的通知`, `意见`, `批复`, `函`; a trailing
+//!   document number in brackets aside) is other, even when it is about the
+//!   reports (`关于做好年度报告发布工作的通知`); `报告` or `年报` about
+//!   `信息公开` / `政务公开` is an annual report (`年度报告`, `工作报告`,
+//!   `关于2021年度政府信息公开工作的报告`), not `政府工作报告`.
 //! - **Body next**, when the title says nothing: a report reads as one by its
 //!   structure (`一、总体情况`, `一、政府信息公开工作概述`, a `统计期限` /
 //!   `统计时间` sentence, `现将2018年有关情况报告如下`, an indicator table with
@@ -58,7 +63,28 @@ const PLAN_TITLE: &[&str] = &[
     "工作安排",
 ];
 const ANNEX_TITLE: &[&str] = &["统计表", "统计报表"];
-const REPORT_TITLE: &[&str] = &["年度报告", "年报", "工作报告"];
+/// A title about disclosure with one of these words is a report
+/// (`年度报告`, `工作报告`, `关于2021年度政府信息公开工作的报告`, `年报`).
+const REPORT_TITLE: &[&str] = &["报告", "年报"];
+/// Endings of the title of an official document that is not a report
+/// (`关于做好年度报告发布工作的通知`), read after the guide and plan words.
+const NOTICE_TITLE_ENDINGS: &[&str] = &[
+    "通知", "通报", "公告", "通告", "函", "复函", "批复", "决定", "意见", "办法", "规定", "细则",
+];
+/// Prefixes of an attachment line (`附件：2019年年报.pdf`, `点击下载`).
+const ATTACHMENT_PREFIXES: &[&str] = &[
+    "附件下载",
+    "相关附件",
+    "下载附件",
+    "点击下载",
+    "附件",
+    "下载",
+];
+/// File extensions of an attachment line.
+const ATTACHMENT_EXTENSIONS: &[&str] = &[
+    ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".zip", ".rar", ".7z", ".jpg",
+    ".jpeg", ".png", ".tif",
+];
 const REPORT_SUBJECT: &[&str] = &["信息公开", "政务公开"];
 /// Headings that open a report (normalized, numbering kept out).
 const REPORT_HEADINGS: &[&str] = &[
@@ -126,8 +152,28 @@ fn content_blocks<'a>(page: &'a Page, title: Option<&str>) -> Vec<&'a crate::htm
                 && Some(b.text.as_str()) != title
                 && Some(b.text.as_str()) != page.head_title.as_deref()
                 && !contains_any(t, BOILERPLATE)
+                && !is_attachment_line(t)
         })
         .collect()
+}
+
+/// Whether a line is only an attachment link (`附件：2019年年报.pdf`,
+/// `点击下载`, a bare file name): not content of its own.
+fn is_attachment_line(text: &str) -> bool {
+    let mut t = text.trim();
+    for p in ATTACHMENT_PREFIXES {
+        if let Some(rest) = t.strip_prefix(p) {
+            t = rest.trim_start_matches(|c: char| c.is_ascii_digit() || matches!(c, ':' | ' '));
+            if t.is_empty() {
+                return true;
+            }
+            break;
+        }
+    }
+    let lower = t.to_lowercase();
+    ATTACHMENT_EXTENSIONS.iter().any(|e| lower.ends_with(e))
+        && !t.contains(['。', ',', '，'])
+        && t.chars().count() <= 80
 }
 
 fn has_table_text(page: &Page) -> bool {
@@ -147,6 +193,19 @@ fn table_has_header(page: &Page, words: &[&str]) -> bool {
     })
 }
 
+/// Whether a title is that of a notice, opinion, reply... (its ending, a
+/// trailing document number in brackets set aside).
+fn is_notice_title(title: &str) -> bool {
+    let mut t = halfwidth(title).trim().to_string();
+    if t.ends_with(')') {
+        if let Some(open) = t.rfind('(') {
+            t.truncate(open);
+        }
+    }
+    let t = t.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '。' | '.'));
+    NOTICE_TITLE_ENDINGS.iter().any(|e| t.ends_with(e))
+}
+
 fn title_kind(title: &str) -> Option<DocKind> {
     if contains_any(title, GUIDE_TITLE) && !contains_any(title, REPORT_TITLE) {
         return Some(DocKind::Guide);
@@ -156,6 +215,9 @@ fn title_kind(title: &str) -> Option<DocKind> {
     }
     if contains_any(title, ANNEX_TITLE) {
         return Some(DocKind::StatisticsAnnex);
+    }
+    if is_notice_title(title) {
+        return Some(DocKind::Other);
     }
     if contains_any(title, REPORT_TITLE) && contains_any(title, REPORT_SUBJECT) {
         return Some(DocKind::AnnualReport);

@@ -3,47 +3,82 @@
 //!
 //! A number becomes a figure only when a person reading the sentence would
 //! say which metric it counts:
-//! - it is a whole number of ASCII/full-width digits (`1,234` allowed), not
-//!   glued to letters, `/`, `.`, `-`, `:` or `_` (URLs, phone numbers, times,
-//!   dates like `2014.12.31`), not after `第` (ordinals, `国务院令第711号`) or an
-//!   opening bracket (`〔2014〕`), and it is followed by a unit word of the
-//!   vocabulary (`条`, `件`, `篇`, `次`…), possibly after `万`, `余`/`多`: so
-//!   dates (`年`, `月`, `日`), document numbers (`号`), percentages (`%`),
-//!   section numbers (`1.`, `(一)`) and ratios (`二分之一`) never qualify;
+//! - it is a number of ASCII/full-width digits, digit groups separated by `,`
+//!   or one space (`1,234`, `1 234`), not glued (spaces aside) to letters, `/`,
+//!   `.`, `-`, `:` or `_` (URLs, phone numbers, times, dates like
+//!   `2014.12.31`), not after `第` (ordinals, `第 19 条`) or an opening bracket
+//!   (`〔2014〕`), and it is followed (spaces aside) by a unit word of the
+//!   vocabulary (`条`, `件`, `篇`, `次`, `元`…), possibly after `万`, `余`/`多`:
+//!   so dates (`年`, `月`, `日`), document numbers (`号`), percentages (`%`),
+//!   section numbers (`1.`, `(一)`) and ratios (`二分之一`) never qualify. A
+//!   count must be whole once `万` is applied (`2.3万条` = 23000, `12.5条` is
+//!   nothing); money may have decimals (`0.5万元` = 5000 yuan);
 //! - a cue phrase of the metric (`normalize::metrics::prose::CUES`) ends right
-//!   before it in the same clause (clauses end at `，。；：！？（）`), once
-//!   filler words (`累计`, `共计`…) and a qualifier (`约`, `近`, `超过`…) are
-//!   set aside; the longest cue wins, then the cue's condition must hold
-//!   (`其中` parts need their parent figure earlier in the sentence);
+//!   before it in the same clause (clauses end at `，。；：！？（）`) and after
+//!   the previous number, once spaces, filler words (`累计`, `共计`…) and a
+//!   qualifier (`约`, `近`, `超过`…) are set aside; the longest cue wins, then
+//!   the cue's condition must hold (`其中` parts need their parent figure
+//!   earlier in the sentence; a daily average `日均访问量` is not the visits;
+//!   a subset by form `以图解、视频等形式解读` is not all interpretations;
+//!   `不予公开信息` is not proactive; `收取费用` needs a sentence or heading
+//!   about disclosure);
+//! - a change (`较去年增加12件`, `同比增长`) is not a count: no cue stands
+//!   right before the number, so nothing is read; a figure of another period
+//!   (`第一季度`, `上半年`, `历年`, `《条例》实施以来` earlier in the sentence)
+//!   or an average (`日均`, `平均` earlier in the clause) is not read either
+//!   (`NOT_THE_YEAR`, `NOT_A_COUNT`), zeros included;
+//! - channels: a channel word right before `发布信息` / `公开信息` names the
+//!   channel (`政务微博公开信息120条` -> `proactive.via_weibo`); in a list
+//!   (`门户网站公开信息890条、政务微博公开信息120条`) each item is read on its
+//!   own, and an item whose channel is not named gives nothing;
 //! - qualifiers: `余`/`多`/`以上`/`超过` give `at_least`, `约`/`近`/`左右`/`大约`
-//!   give `approx`;
-//! - zeros only from explicit phrases (`未发生行政诉讼`, `没有出现因政府信息公开
-//!   工作发生行政复议`, `未收取政府信息公开信息处理费`); a qualified negation
-//!   (`未发生因超时引发的行政复议`) is not a zero.
+//!   give `approx`; a count stated in `万` is rounded, so it is `approx` unless
+//!   it says `余` (`12.3万人次` = 123000 approx);
+//! - zeros only from explicit phrases (`未发生因政府信息公开引起的行政复议和行政
+//!   诉讼`, `未收到政府信息公开申请`, `未收取政府信息公开信息处理费`, `政协提案无`;
+//!   `未收取任何费用` only in a sentence or under a heading about disclosure
+//!   fees); a qualified negation (`未发生因超时引发的行政复议`, `未发生行政复议
+//!   被纠错`) is not a zero.
 //!
 //! Every figure keeps `raw` = the phrase exactly as published (cue through
 //! unit and qualifier) and `location` = `Location::Span` of that phrase in the
-//! block's text (char offsets, 0-based, half-open).
+//! block's text (char offsets, 0-based, half-open). Figures of a block are
+//! listed in text order.
 
 use crate::html::value::{halfwidth, Qualifier};
 use crate::html::Page;
 use crate::normalize::metrics::prose::{
     unit_of, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
-    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, FEE_ZERO_PHRASES, FILLERS,
-    TEN_THOUSAND, UNIT_WORDS, ZERO_JOINS, ZERO_NEGATIONS, ZERO_SCOPES, ZERO_TARGETS,
+    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, FEE_HEADING_CONTEXT,
+    FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT, FILLERS, NOT_A_COUNT,
+    NOT_THE_YEAR, TEN_THOUSAND, UNIT_WORDS, ZERO_AFTER_METRICS, ZERO_AFTER_WORD,
+    ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES, ZERO_SECOND_VERBS,
 };
-use crate::normalize::metrics::Template;
+use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
+/// A block at most this long, without a full stop, is a heading: the context
+/// of the paragraphs under it.
+const HEADING_CHARS: usize = 40;
+
 /// Reads every prose figure of a page.
 pub fn parse(page: &Page) -> Extract {
     let mut ex = Extract::default();
+    let mut heading = String::new();
     for b in &page.blocks {
-        parse_block(b.index, &b.text, &mut ex);
+        parse_block(b.index, &b.text, &heading, &mut ex);
+        if b.table.is_none() && is_heading(&b.text) {
+            heading = b.text.chars().map(halfwidth).collect();
+        }
     }
     ex
+}
+
+/// Whether a block reads as a heading (short, no sentence end).
+fn is_heading(text: &str) -> bool {
+    text.chars().count() <= HEADING_CHARS && !text.contains(['。', ';', '；'])
 }
 
 /// Characters ending a clause: the cue must sit in the number's clause.
@@ -82,6 +117,8 @@ struct Figure {
     value: Decimal,
     qualifier: Qualifier,
     unit: &'static str,
+    /// Whether the number was stated in 万.
+    scaled: bool,
 }
 
 fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
@@ -95,14 +132,34 @@ fn ends_with_at(chars: &[char], end: usize, word: &str) -> bool {
     end >= n && starts_with_at(chars, end - n, word)
 }
 
+fn skip_spaces(c: &[char], mut j: usize) -> usize {
+    while c.get(j) == Some(&' ') {
+        j += 1;
+    }
+    j
+}
+
+/// Whether `c[j..]` is exactly three digits not followed by another digit.
+fn three_digits_at(c: &[char], j: usize) -> bool {
+    j + 3 <= c.len()
+        && c[j..j + 3].iter().all(char::is_ascii_digit)
+        && c.get(j + 3).is_none_or(|x| !x.is_ascii_digit())
+}
+
 /// Reads the number starting at `i` (a digit not preceded by a digit) with its
 /// unit; `None` when it is not a count (date, document number, percentage...).
+/// Digit groups may be separated by `,` or by one space (`1,234`, `1 234`);
+/// a decimal part is kept (`2.3万`, `0.5万元`; a count must be whole in the end).
 fn read_figure(c: &[char], i: usize) -> Option<Figure> {
-    if i > 0 {
-        let p = c[i - 1];
-        if p.is_ascii_alphanumeric()
+    let mut p = i;
+    while p > 0 && c[p - 1] == ' ' {
+        p -= 1;
+    }
+    if p > 0 {
+        let prev = c[p - 1];
+        if prev.is_ascii_alphanumeric()
             || matches!(
-                p,
+                prev,
                 '/' | '.' | '-' | ':' | '_' | '@' | '#' | '第' | '〔' | '﹝' | '[' | '【' | '='
             )
         {
@@ -111,23 +168,42 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
     }
     let mut j = i;
     let mut digits = String::new();
+    let mut grouped = false;
     while j < c.len() {
         let ch = c[j];
         if ch.is_ascii_digit() {
             digits.push(ch);
             j += 1;
-        } else if ch == ','
-            && j + 3 < c.len()
-            && c[j + 1..j + 4].iter().all(char::is_ascii_digit)
-            && c.get(j + 4).is_none_or(|x| !x.is_ascii_digit())
-            && !digits.is_empty()
-        {
+        } else if ch == ',' && !digits.is_empty() && three_digits_at(c, j + 1) {
+            grouped = true;
             j += 1;
         } else {
             break;
         }
     }
-    // decimals, dates (2014.12.31), times and phone numbers are not counts
+    // `1 234`: groups of three after a first group of at most three
+    if !grouped && digits.len() <= 3 {
+        while c.get(j) == Some(&' ') && three_digits_at(c, j + 1) {
+            digits.extend(&c[j + 1..j + 4]);
+            j += 4;
+        }
+    }
+    // a decimal part (not a date `2014.12.31`, not a section `1.1.`)
+    if c.get(j) == Some(&'.') && c.get(j + 1).is_some_and(char::is_ascii_digit) {
+        let mut k = j + 1;
+        let mut frac = String::new();
+        while c.get(k).is_some_and(char::is_ascii_digit) {
+            frac.push(c[k]);
+            k += 1;
+        }
+        if c.get(k) == Some(&'.') {
+            return None;
+        }
+        digits.push('.');
+        digits.push_str(&frac);
+        j = k;
+    }
+    // dates (2014.12.31), times and phone numbers are not counts
     if c.get(j)
         .is_some_and(|x| matches!(x, '.' | '-' | ':' | '/' | '_') || x.is_ascii_alphabetic())
     {
@@ -135,9 +211,12 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
     }
     let mut value = Decimal::from_str(&digits).ok()?;
     let mut qualifier = Qualifier::Exact;
+    let mut scaled = false;
+    j = skip_spaces(c, j);
     if starts_with_at(c, j, TEN_THOUSAND) {
         value *= Decimal::from(10_000);
-        j += 1;
+        scaled = true;
+        j += TEN_THOUSAND.chars().count();
     }
     for q in AT_LEAST_INFIX {
         if starts_with_at(c, j, q) {
@@ -146,6 +225,7 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
             break;
         }
     }
+    j = skip_spaces(c, j);
     let unit = UNIT_WORDS.iter().find(|u| starts_with_at(c, j, u))?;
     j += unit.chars().count();
     for (words, q) in [
@@ -163,18 +243,22 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
     Some(Figure {
         start: i,
         end: j,
-        value,
+        value: value.normalize(),
         qualifier,
         unit,
+        scaled,
     })
 }
 
-/// Removes fillers and a leading qualifier from the end of `[from, end)`;
-/// returns the new end and the qualifier found.
+/// Removes spaces, fillers and a leading qualifier from the end of
+/// `[from, end)`; returns the new end and the qualifier found.
 fn strip_fillers(c: &[char], from: usize, mut end: usize) -> (usize, Option<Qualifier>) {
     let mut qual = None;
     loop {
         let before = end;
+        while end > from && c[end - 1] == ' ' {
+            end -= 1;
+        }
         for (words, q) in [
             (AT_LEAST_PREFIX, Some(Qualifier::AtLeast)),
             (APPROX_PREFIX, Some(Qualifier::Approx)),
@@ -205,9 +289,55 @@ struct Found {
     sentence: usize,
 }
 
-fn parse_block(block: usize, text: &str, ex: &mut Extract) {
+/// A text block being read.
+struct Text<'a> {
+    c: Vec<char>,
+    /// Sentence number of every char.
+    sent: Vec<usize>,
+    /// The heading above the block (half-width).
+    heading: &'a str,
+}
+
+impl Text<'_> {
+    /// Whether the figure at `at` covers another period than the year, or is
+    /// an average: words of [`NOT_THE_YEAR`] earlier in its sentence, of
+    /// [`NOT_A_COUNT`] earlier in its clause.
+    fn not_the_years_count(&self, at: usize) -> bool {
+        let s = self.sent[at];
+        let mut from = at;
+        while from > 0 && self.sent[from - 1] == s {
+            from -= 1;
+        }
+        let before: String = self.c[from..at].iter().collect();
+        let mut clause = at;
+        while clause > from && !is_clause_end(self.c[clause - 1]) {
+            clause -= 1;
+        }
+        let clause: String = self.c[clause..at].iter().collect();
+        NOT_THE_YEAR.iter().any(|w| before.contains(w))
+            || NOT_A_COUNT.iter().any(|w| clause.contains(w))
+    }
+
+    /// The sentence holding char `at`, as text.
+    fn sentence_of(&self, at: usize) -> String {
+        let s = self.sent[at];
+        self.c
+            .iter()
+            .zip(&self.sent)
+            .filter(|(_, k)| **k == s)
+            .map(|(ch, _)| *ch)
+            .collect()
+    }
+
+    /// Whether the sentence holding `at` or the heading is about disclosure.
+    fn in_context(&self, at: usize, sentence: &[&str], heading: &[&str]) -> bool {
+        let s = self.sentence_of(at);
+        sentence.iter().any(|w| s.contains(w)) || heading.iter().any(|w| self.heading.contains(w))
+    }
+}
+
+fn parse_block(block: usize, text: &str, heading: &str, ex: &mut Extract) {
     let c: Vec<char> = text.chars().map(halfwidth).collect();
-    // sentence number of every char
     let mut sent = Vec::with_capacity(c.len());
     let mut s = 0usize;
     for ch in &c {
@@ -216,23 +346,33 @@ fn parse_block(block: usize, text: &str, ex: &mut Extract) {
             s += 1;
         }
     }
+    let t = Text { c, sent, heading };
     let mut found: Vec<Found> = Vec::new();
     let mut i = 0;
-    while i < c.len() {
-        if !c[i].is_ascii_digit() || (i > 0 && c[i - 1].is_ascii_digit()) {
+    // end of the previous number read: a cue stands after it
+    let mut after = 0;
+    while i < t.c.len() {
+        if !t.c[i].is_ascii_digit() || (i > 0 && t.c[i - 1].is_ascii_digit()) {
             i += 1;
             continue;
         }
-        let Some(fig) = read_figure(&c, i) else {
+        let Some(fig) = read_figure(&t.c, i) else {
             i += 1;
             continue;
         };
         i = fig.end.max(i + 1);
-        if let Some(f) = match_cue(&c, &sent, &fig, &found) {
-            found.push(f);
+        if let Some(f) = match_cue(&t, &fig, after, &found) {
+            if !t.not_the_years_count(f.start) {
+                found.push(f);
+            }
         }
+        after = fig.end;
     }
-    zeros(&c, &sent, &mut found);
+    let mut zero = Vec::new();
+    zeros(&t, &mut zero);
+    trailing_zeros(&t, &mut zero);
+    found.extend(zero.into_iter().filter(|f| !t.not_the_years_count(f.start)));
+    found.sort_by_key(|f| f.start);
     for f in found {
         let raw: String = text.chars().skip(f.start).take(f.end - f.start).collect();
         ex.observations.push(Observation {
@@ -252,44 +392,51 @@ fn parse_block(block: usize, text: &str, ex: &mut Extract) {
     }
 }
 
-fn holds(
-    cue: &Cue,
-    c: &[char],
-    sent: &[usize],
-    clause: (usize, usize),
-    fig: &Figure,
-    found: &[Found],
-) -> bool {
-    let sentence = sent[fig.start];
-    match cue.need {
+/// Whether `need` holds for a figure whose cue phrase starts at `start`, in
+/// the clause window `[from, fig.start)`.
+fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, found: &[Found]) -> bool {
+    let c = &t.c;
+    let sentence = t.sent[fig.start];
+    match need {
         Need::Nothing => true,
         Need::ParentInSentence(m) => found
             .iter()
-            .any(|f| f.metric == m && f.sentence == sentence),
-        Need::ParentInBlock(m) => found.iter().any(|f| f.metric == m),
+            .any(|f| f.metric == *m && f.sentence == sentence),
+        Need::ParentInBlock(m) => found.iter().any(|f| f.metric == *m),
         Need::FollowedBy(words) => {
             let rest: String = c[fig.end..]
                 .iter()
-                .zip(&sent[fig.end..])
+                .zip(&t.sent[fig.end..])
                 .take_while(|(_, s)| **s == sentence)
                 .map(|(ch, _)| *ch)
                 .collect();
             words.iter().any(|w| rest.contains(w))
         }
         Need::ClauseWithout(words) => {
-            let text: String = c[clause.0..clause.1].iter().collect();
+            let mut clause_start = fig.start;
+            while clause_start > 0 && !is_clause_end(c[clause_start - 1]) {
+                clause_start -= 1;
+            }
+            let text: String = c[clause_start..fig.start].iter().collect();
             !words.iter().any(|w| text.contains(w))
         }
+        Need::NotAfter(words) => !words.iter().any(|w| {
+            let n = w.chars().count();
+            start >= from + n && ends_with_at(c, start, w)
+        }),
+        Need::Context { sentence, heading } => t.in_context(fig.start, sentence, heading),
+        Need::All(needs) => needs.iter().all(|n| holds(n, t, from, start, fig, found)),
     }
 }
 
-fn match_cue(c: &[char], sent: &[usize], fig: &Figure, found: &[Found]) -> Option<Found> {
+fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Found> {
+    let c = &t.c;
     let mut from = fig.start;
-    while from > 0 && !is_clause_end(c[from - 1]) {
+    while from > after && !is_clause_end(c[from - 1]) {
         from -= 1;
     }
     let (end, prefix_q) = strip_fillers(c, from, fig.start);
-    // candidates: (phrase length, cue index, phrase)
+    // candidates: (phrase length, cue index)
     let mut cands: Vec<(usize, usize, &str)> = Vec::new();
     for (k, cue) in CUES.iter().enumerate() {
         for p in cue.phrases {
@@ -300,43 +447,67 @@ fn match_cue(c: &[char], sent: &[usize], fig: &Figure, found: &[Found]) -> Optio
         }
     }
     cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (n, k, _) in cands {
-        let cue = &CUES[k];
+    for (n, k, phrase) in cands {
+        let cue: &Cue = &CUES[k];
         if !cue.units.contains(&fig.unit) {
             continue;
         }
-        if !holds(cue, c, sent, (from, fig.start), fig, found) {
+        let mut start = end - n;
+        if !holds(&cue.need, t, from, start, fig, found) {
             continue;
         }
-        let mut start = end - n;
         if joined_to_another_cue(c, from, start) {
             return None;
         }
         let mut metric = cue.metric;
         if cue.channel_split {
-            let clause: String = c[from..start].iter().collect();
+            // after a figure of the same clause, the join that links the
+            // next item (`890条、政务微博…`) is not a list of channels
+            let mut head = from;
+            if from == after {
+                if let Some(j) = CUE_JOINS.iter().find(|j| starts_with_at(c, from, j)) {
+                    head = (from + j.chars().count()).min(start);
+                }
+            }
+            let clause: String = c[head..start].iter().collect();
             let lead = clause.trim_end_matches(['"', '“', '”', ' ']);
             let lead = lead.strip_suffix("主动").unwrap_or(lead);
-            if let Some((word, m)) = CHANNELS.iter().find(|(w, _)| lead.ends_with(w)) {
+            let posted = phrase.contains("发布");
+            if let Some(ch) = CHANNELS
+                .iter()
+                .filter(|ch| lead.ends_with(ch.word))
+                .max_by_key(|ch| ch.word.chars().count())
+            {
                 if !CHANNEL_LIST_MARKS.iter().any(|x| clause.contains(x)) {
-                    match m {
+                    match if posted { ch.posted } else { ch.disclosed } {
                         Some(m) => {
                             metric = m;
-                            start = from + lead.chars().count() - word.chars().count();
+                            start = head + lead.chars().count() - ch.word.chars().count();
                         }
                         None => return None,
                     }
                 }
+            } else if head != from {
+                // `…890条、公开信息45条`: a parallel item of a list whose
+                // channel is not named, not the total
+                return None;
             }
         }
-        let qualifier = match (prefix_q, fig.qualifier) {
+        let mut qualifier = match (prefix_q, fig.qualifier) {
             (None, q) => q,
             (Some(p), Qualifier::Exact) => p,
             (Some(p), q) if p == q => q,
             _ => return None,
         };
-        if fig.value.fract() != Decimal::ZERO {
-            return None;
+        let money = unit_of(metric) == Unit::Cny;
+        if !money {
+            if fig.value.fract() != Decimal::ZERO {
+                return None;
+            }
+            // a count stated in 万 is rounded
+            if fig.scaled && qualifier == Qualifier::Exact {
+                qualifier = Qualifier::Approx;
+            }
         }
         return Some(Found {
             metric,
@@ -344,7 +515,7 @@ fn match_cue(c: &[char], sent: &[usize], fig: &Figure, found: &[Found]) -> Optio
             end: fig.end,
             value: fig.value,
             qualifier,
-            sentence: sent[fig.start],
+            sentence: t.sent[fig.start],
         });
     }
     None
@@ -353,80 +524,186 @@ fn match_cue(c: &[char], sent: &[usize], fig: &Figure, found: &[Found]) -> Optio
 /// Whether the phrase starting at `start` is joined to another cue phrase
 /// before it (`人大代表建议和政协提案15件`): the number is a combined count.
 fn joined_to_another_cue(c: &[char], from: usize, start: usize) -> bool {
-    CUE_JOINS.iter().any(|j| {
-        let n = j.chars().count();
-        start >= from + n
-            && ends_with_at(c, start, j)
-            && CUES.iter().flat_map(|cue| cue.phrases.iter()).any(|p| {
-                let m = p.chars().count();
-                start - n >= from + m && ends_with_at(c, start - n, p)
-            })
-    })
+    joined_cue(c, from, start).is_some()
 }
 
-/// Explicit zero phrases: `未发生行政复议和行政诉讼`, `未收取…信息处理费`.
-fn zeros(c: &[char], sent: &[usize], found: &mut Vec<Found>) {
-    let mut i = 0;
-    while i < c.len() {
-        let mut matched = false;
-        for neg in ZERO_NEGATIONS {
-            if !starts_with_at(c, i, neg) {
-                continue;
-            }
-            let mut j = i + neg.chars().count();
-            if let Some(s) = ZERO_SCOPES.iter().find(|s| starts_with_at(c, j, s)) {
-                j += s.chars().count();
-            }
-            let Some((t, m)) = ZERO_TARGETS.iter().find(|(t, _)| starts_with_at(c, j, t)) else {
-                continue;
-            };
-            j += t.chars().count();
-            let mut metrics = vec![*m];
-            for join in ZERO_JOINS {
-                if starts_with_at(c, j, join) {
-                    let k = j + join.chars().count();
-                    if let Some((t2, m2)) =
-                        ZERO_TARGETS.iter().find(|(t2, _)| starts_with_at(c, k, t2))
-                    {
-                        j = k + t2.chars().count();
-                        metrics.push(*m2);
-                    }
-                    break;
+/// The cue joined before the phrase starting at `start`, if any.
+fn joined_cue(c: &[char], from: usize, start: usize) -> Option<(&'static Cue, usize)> {
+    for j in CUE_JOINS {
+        let n = j.chars().count();
+        if start < from + n || !ends_with_at(c, start, j) {
+            continue;
+        }
+        for cue in CUES {
+            for p in cue.phrases {
+                let m = p.chars().count();
+                if start - n >= from + m && ends_with_at(c, start - n, p) {
+                    return Some((cue, start - n - m));
                 }
             }
-            // a number right after is a count, not a zero phrase
-            if c.get(j).is_some_and(|x| x.is_ascii_digit()) {
-                continue;
-            }
-            for m in metrics {
-                found.push(Found {
-                    metric: m,
-                    start: i,
-                    end: j,
-                    value: Decimal::ZERO,
-                    qualifier: Qualifier::Exact,
-                    sentence: sent[i],
-                });
-            }
-            matched = true;
-            i = j;
-            break;
         }
-        if !matched {
-            if let Some(p) = FEE_ZERO_PHRASES.iter().find(|p| starts_with_at(c, i, p)) {
-                let n = p.chars().count();
-                found.push(Found {
-                    metric: "fees.collected",
-                    start: i,
-                    end: i + n,
-                    value: Decimal::ZERO,
-                    qualifier: Qualifier::Exact,
-                    sentence: sent[i],
-                });
-                i += n;
+    }
+    None
+}
+
+/// Ends of every scope made of one word per slot (or none) at `j`.
+fn scope_ends(c: &[char], j: usize, slots: &[&[&str]]) -> Vec<usize> {
+    let Some((first, rest)) = slots.split_first() else {
+        return vec![j];
+    };
+    let mut out = Vec::new();
+    for w in *first {
+        if starts_with_at(c, j, w) {
+            out.extend(scope_ends(c, j + w.chars().count(), rest));
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Explicit zero phrases: `未发生行政复议和行政诉讼`, `未收到政府信息公开申请`,
+/// `未收取…信息处理费`.
+fn zeros(t: &Text, found: &mut Vec<Found>) {
+    let c = &t.c;
+    let mut i = 0;
+    'outer: while i < c.len() {
+        for rule in ZERO_RULES {
+            for neg in rule.negations {
+                if !starts_with_at(c, i, neg) {
+                    continue;
+                }
+                let from = i + neg.chars().count();
+                // the longest phrase that reads as a zero
+                let mut best: Option<(usize, Vec<&'static str>)> = None;
+                for s in scope_ends(c, from, rule.scope) {
+                    let Some((tw, m)) =
+                        rule.targets.iter().find(|(tw, _)| starts_with_at(c, s, tw))
+                    else {
+                        continue;
+                    };
+                    let mut j = s + tw.chars().count();
+                    let mut metrics = vec![*m];
+                    for join in ZERO_JOINS {
+                        if starts_with_at(c, j, join) {
+                            let k = j + join.chars().count();
+                            // `、提起行政诉讼`: a verb may open the second target
+                            let second = ZERO_SECOND_VERBS.iter().find_map(|v| {
+                                if !starts_with_at(c, k, v) {
+                                    return None;
+                                }
+                                let k = k + v.chars().count();
+                                rule.targets
+                                    .iter()
+                                    .find(|(t2, _)| starts_with_at(c, k, t2))
+                                    .map(|t| (k, t))
+                            });
+                            if let Some((k, (t2, m2))) = second {
+                                j = k + t2.chars().count();
+                                if !metrics.contains(m2) {
+                                    metrics.push(*m2);
+                                }
+                            }
+                            break;
+                        }
+                    }
+                    let after = skip_spaces(c, j);
+                    // a number right after is a count, not a zero phrase
+                    if c.get(after).is_some_and(|x| x.is_ascii_digit())
+                        || ZERO_BLOCKERS_AFTER
+                            .iter()
+                            .any(|b| starts_with_at(c, after, b))
+                    {
+                        continue;
+                    }
+                    if best.as_ref().is_none_or(|(e, _)| j > *e) {
+                        best = Some((j, metrics));
+                    }
+                }
+                if let Some((j, metrics)) = best {
+                    for m in metrics {
+                        found.push(Found {
+                            metric: m,
+                            start: i,
+                            end: j,
+                            value: Decimal::ZERO,
+                            qualifier: Qualifier::Exact,
+                            sentence: t.sent[i],
+                        });
+                    }
+                    i = j;
+                    continue 'outer;
+                }
+            }
+        }
+        let fee = FEE_ZERO_PHRASES.iter().find(|p| starts_with_at(c, i, p));
+        let fee = fee.or_else(|| {
+            FEE_ZERO_PHRASES_IN_CONTEXT
+                .iter()
+                .find(|p| starts_with_at(c, i, p))
+                .filter(|_| t.in_context(i, FEE_SENTENCE_CONTEXT, FEE_HEADING_CONTEXT))
+        });
+        if let Some(p) = fee {
+            let n = p.chars().count();
+            found.push(Found {
+                metric: "fees.collected",
+                start: i,
+                end: i + n,
+                value: Decimal::ZERO,
+                qualifier: Qualifier::Exact,
+                sentence: t.sent[i],
+            });
+            i += n;
+            continue;
+        }
+        i += 1;
+    }
+}
+
+/// `<cue phrase>无` ending a clause (`政协提案无`): a zero for the metrics of
+/// [`ZERO_AFTER_METRICS`]; two joined cues (`行政复议和行政诉讼无`) are both zero.
+fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
+    let c = &t.c;
+    let w = ZERO_AFTER_WORD.chars().count();
+    for e in 0..c.len() {
+        if !starts_with_at(c, e, ZERO_AFTER_WORD)
+            || c.get(e + w).is_some_and(|x| !is_clause_end(*x))
+        {
+            continue;
+        }
+        let mut from = e;
+        while from > 0 && !is_clause_end(c[from - 1]) && !c[from - 1].is_ascii_digit() {
+            from -= 1;
+        }
+        // the longest cue phrase ending right before the word
+        let Some((cue, n)) = CUES
+            .iter()
+            .filter(|cue| ZERO_AFTER_METRICS.contains(&cue.metric))
+            .flat_map(|cue| cue.phrases.iter().map(move |p| (cue, p)))
+            .filter(|(_, p)| e >= from + p.chars().count() && ends_with_at(c, e, p))
+            .map(|(cue, p)| (cue, p.chars().count()))
+            .max_by_key(|(_, n)| *n)
+        else {
+            continue;
+        };
+        let mut start = e - n;
+        let mut metrics = vec![cue.metric];
+        if let Some((other, s)) = joined_cue(c, from, start) {
+            if !ZERO_AFTER_METRICS.contains(&other.metric) {
                 continue;
             }
-            i += 1;
+            metrics.insert(0, other.metric);
+            start = s;
+        }
+        for m in metrics {
+            found.push(Found {
+                metric: m,
+                start,
+                end: e + w,
+                value: Decimal::ZERO,
+                qualifier: Qualifier::Exact,
+                sentence: t.sent[e],
+            });
         }
     }
 }

@@ -38,7 +38,18 @@ pub const INDICATOR_HEADERS: TableHeaders = TableHeaders {
     template: Template::Indicator,
     label: &["指标名称", "指标", "项目名称"],
     unit: &["计量单位", "单位"],
-    value: &["本年累计", "本年度", "本年", "本年数", "本期", "本年累计数"],
+    value: &[
+        "本年累计",
+        "本年度",
+        "本年",
+        "本年数",
+        "本期",
+        "本年累计数",
+        "数量",
+        "数值",
+        "统计数",
+        "本年数量",
+    ],
 };
 
 /// Headers of the 2014 statistics table.
@@ -46,12 +57,38 @@ pub const STATS2014_HEADERS: TableHeaders = TableHeaders {
     template: Template::Stats2014,
     label: &["统计指标", "统计项目"],
     unit: &["单位", "计量单位"],
-    value: &["统计数", "本年统计数", "数量", "本年累计"],
+    value: &[
+        "统计数",
+        "本年统计数",
+        "数量",
+        "本年累计",
+        "本年度",
+        "本年",
+        "本年数",
+        "本期",
+        "本年累计数",
+        "数值",
+    ],
 };
 
 /// Column headers that hold a cumulative figure over several years: never
 /// read as the year's figure.
 pub const CUMULATIVE_HEADERS: &[&str] = &["历年累计", "累计总数", "历年总计", "总累计", "累计"];
+
+/// Unit words a label may carry in brackets when the table has no unit
+/// column or leaves it empty (`主动公开信息数（条）`, `收取费用数（万元）`).
+pub const LABEL_UNITS: &[&str] = &[
+    "条", "件", "项", "个", "篇", "次", "场", "期", "人", "名", "人次", "处", "元", "万元",
+];
+
+/// The unit a label states in its last bracketed remark, if it is one of
+/// [`LABEL_UNITS`] (`主动公开信息数(条)` -> `条`); takes a normalized label.
+pub fn unit_in_label(normalized: &str) -> Option<&'static str> {
+    let inner = normalized.strip_suffix(')')?;
+    let open = inner.rfind('(')?;
+    let remark = inner[open + 1..].trim_start_matches("单位:");
+    LABEL_UNITS.iter().find(|u| **u == remark).copied()
+}
 
 /// Section rows that carry no figure of their own (normalized labels).
 pub const SECTION_LABELS: &[&str] = &[
@@ -1026,6 +1063,23 @@ mod tests {
         assert_eq!(numbering_level("（二）收到"), 2);
         assert_eq!(numbering_level("其中:1.信函"), 3);
         assert_eq!(numbering_level("其中:涉及"), 0);
+    }
+
+    #[test]
+    fn units_in_labels() {
+        assert_eq!(
+            unit_in_label(&normalize_label("主动公开信息数（条）")),
+            Some("条")
+        );
+        assert_eq!(
+            unit_in_label(&normalize_label("收取费用数（单位：万元）")),
+            Some("万元")
+        );
+        assert_eq!(
+            unit_in_label(&normalize_label("专职人员数（不包括…）")),
+            None
+        );
+        assert_eq!(unit_in_label("主动公开信息数"), None);
     }
 
     #[test]

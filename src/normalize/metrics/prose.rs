@@ -6,8 +6,8 @@
 //! filler words ([`FILLERS`]: 累计, 共计, 达...) and a qualifier
 //! ([`AT_LEAST_PREFIX`], [`APPROX_PREFIX`]) in between, and when one of the
 //! metric's unit words follows it (`条`, `件`, `篇`, `次`...). Zero figures are
-//! read only from explicit phrases ([`ZERO_NEGATIONS`] + [`ZERO_SCOPES`] +
-//! [`ZERO_TARGETS`]; [`FEE_ZERO_PHRASES`]).
+//! read only from explicit phrases ([`ZERO_RULES`], [`ZERO_AFTER_METRICS`],
+//! [`FEE_ZERO_PHRASES`], [`FEE_ZERO_PHRASES_IN_CONTEXT`]).
 //!
 //! Metric choices (documented for the codebook):
 //! - `主动公开(发布)信息 N 条` -> `proactive.items`; `发布信息(累计) N 条` ->
@@ -22,8 +22,24 @@
 //!   `网络/信函/当面/传真/电子邮件申请 N 件` as its children in the same sentence,
 //!   and `办结答复 N 件` -> `applications.closed`.
 //! - A channel word right before `发布信息` (`微信公众号发布信息509条`,
-//!   `门户网站发布信息2002条`) gives the channel's metric ([`CHANNELS`]); a
-//!   channel we do not track (`头条号`) gives nothing.
+//!   `门户网站发布信息2002条`) gives the channel's *posted* metric
+//!   (`wechat.posts`, `website.posts`, [`CHANNELS`]); right before `公开信息`
+//!   (`政务微博公开信息120条`, the wording of the 2014 table's channel rows) it
+//!   gives the *disclosed* metric of the 2014 table (`proactive.via_website`,
+//!   `.via_weibo`, `.via_wechat`, `.via_gazette`, `.via_other`); a channel we
+//!   do not track (`头条号`) gives nothing. Both wordings count items put on
+//!   the channel: `website.posts` and `proactive.via_website` (and
+//!   `wechat.posts` / `proactive.via_wechat`) are the same quantity under two
+//!   ids kept apart because both ids are in the dataset contract.
+//! - `公开(政府)信息 N 条` without `主动` is proactive (like `发布信息`), unless
+//!   it answers applications (`不予/部分/同意公开信息`, [`Need::NotAfter`]).
+//! - `收取信息处理费 N 元` -> `fees.collected` (yuan; `万元` × 10000 exactly);
+//!   the generic `收取费用 N 元` / `未收取任何费用` only in a sentence or under a
+//!   heading about disclosure ([`Need::Context`]): an agency may charge for
+//!   other services.
+//! - Not read: `日均访问量` (a daily average), `以图解、视频等形式解读…N件` (a
+//!   subset by form), `上年结转N件` (carried over, not received),
+//!   `无依申请公开事项` (vague), a number after two joined cues.
 
 use super::series_of;
 use super::{label, metric, Metric, Template, Unit};
@@ -41,6 +57,20 @@ pub enum Need {
     FollowedBy(&'static [&'static str]),
     /// The clause before the number mentions none of these words.
     ClauseWithout(&'static [&'static str]),
+    /// The words right before the cue phrase (in its clause, after the
+    /// previous figure) do not end with one of these (`不予公开信息3条`).
+    NotAfter(&'static [&'static str]),
+    /// The sentence mentions one of `sentence`, or the section heading above
+    /// the paragraph mentions one of `heading`: the figure is about disclosure
+    /// (`依申请公开…收取费用120元`), not another service of the agency.
+    Context {
+        /// Words of the sentence.
+        sentence: &'static [&'static str],
+        /// Words of the heading.
+        heading: &'static [&'static str],
+    },
+    /// Every one of these.
+    All(&'static [Need]),
 }
 
 /// One metric's cue phrases in prose.
@@ -59,7 +89,8 @@ pub struct Cue {
     pub channel_split: bool,
 }
 
-/// Words allowed between a cue and its number (removed before matching).
+/// Words allowed between a cue and its number (removed before matching;
+/// spaces are removed too).
 pub const FILLERS: &[&str] = &[
     "累计", "共计", "总计", "合计", "总共", "一共", "共", "计", "达到", "达", "为", "了", "有",
 ];
@@ -74,27 +105,65 @@ pub const AT_LEAST_INFIX: &[&str] = &["余", "多"];
 pub const AT_LEAST_SUFFIX: &[&str] = &["以上", "有余"];
 /// Qualifiers after the unit meaning "about" (N条左右).
 pub const APPROX_SUFFIX: &[&str] = &["左右"];
-/// A multiplier after the number (`8万余件`).
+/// A multiplier after the number (`8万余件`, `2.3万条`, `0.5万元`). A count
+/// stated in 万 is rounded by the publisher: with no other qualifier it is
+/// `approx` (`2.3万条` = 23000 approx); money in 万元 is converted exactly.
 pub const TEN_THOUSAND: &str = "万";
 
 /// Every unit word a prose figure may carry (longest first when matching).
 pub const UNIT_WORDS: &[&str] = &[
-    "人次", "条", "件", "篇", "次", "个", "份", "项", "起", "宗", "期",
+    "人次", "条", "件", "篇", "次", "个", "份", "项", "起", "宗", "期", "元",
 ];
 
-/// Channel words that, right before `发布信息`, name the channel of the figure;
-/// `None`: a channel without a metric (the figure is not read).
-pub const CHANNELS: &[(&str, Option<&str>)] = &[
-    ("微信公众号", Some("wechat.posts")),
-    ("微信公众平台", Some("wechat.posts")),
-    ("公众号", Some("wechat.posts")),
-    ("微信", Some("wechat.posts")),
-    ("门户网站", Some("website.posts")),
-    ("头条号", None),
-    ("今日头条", None),
-    ("微博", None),
-    ("抖音", None),
-    ("政务服务网", None),
+/// A channel word that, right before `发布信息` / `公开信息`, names the
+/// channel of the figure.
+#[derive(Debug, Clone, Copy)]
+pub struct Channel {
+    /// The channel as written (`门户网站`, `政务微博`).
+    pub word: &'static str,
+    /// The metric of items *posted* there (`…发布信息 N 条`); `None`: a
+    /// channel without a metric (the figure is not read).
+    pub posted: Option<&'static str>,
+    /// The metric of items *disclosed* there (`…公开信息 N 条`, the wording
+    /// of the 2014 table's channel rows); `None`: not read.
+    pub disclosed: Option<&'static str>,
+}
+
+const fn channel(
+    word: &'static str,
+    posted: Option<&'static str>,
+    disclosed: Option<&'static str>,
+) -> Channel {
+    Channel {
+        word,
+        posted,
+        disclosed,
+    }
+}
+
+const WECHAT: Option<&str> = Some("proactive.via_wechat");
+const WEIBO: Option<&str> = Some("proactive.via_weibo");
+const WEBSITE: Option<&str> = Some("proactive.via_website");
+
+/// Channel words (the longest one ending the words before the cue wins).
+pub const CHANNELS: &[Channel] = &[
+    channel("微信公众号", Some("wechat.posts"), WECHAT),
+    channel("微信公众平台", Some("wechat.posts"), WECHAT),
+    channel("公众号", Some("wechat.posts"), WECHAT),
+    channel("政务微信", Some("wechat.posts"), WECHAT),
+    channel("微信", Some("wechat.posts"), WECHAT),
+    channel("门户网站", Some("website.posts"), WEBSITE),
+    channel("政府网站", Some("website.posts"), WEBSITE),
+    channel("政务微博", None, WEIBO),
+    channel("微博", None, WEIBO),
+    channel("政府公报", None, Some("proactive.via_gazette")),
+    channel("公报", None, Some("proactive.via_gazette")),
+    channel("其他渠道", None, Some("proactive.via_other")),
+    channel("其他方式", None, Some("proactive.via_other")),
+    channel("头条号", None, None),
+    channel("今日头条", None, None),
+    channel("抖音", None, None),
+    channel("政务服务网", None, None),
 ];
 
 /// Words that make a clause name several channels (a general total).
@@ -105,7 +174,81 @@ const APP_UNITS: &[&str] = &["件", "次", "个", "份", "条"];
 const DOC_UNITS: &[&str] = &["篇", "件", "条", "次"];
 const CASE_UNITS: &[&str] = &["件", "起", "次", "宗"];
 const PROPOSAL_UNITS: &[&str] = &["件", "条", "项", "份"];
-const SOCIAL: &[&str] = &["微信", "公众号", "头条", "微博", "抖音"];
+const MONEY_UNITS: &[&str] = &["元"];
+/// Words earlier in the sentence that make a figure cover another period
+/// than the year (a quarter, a half-year, a month, all years since the
+/// Regulations took effect): no figure, no zero.
+pub const NOT_THE_YEAR: &[&str] = &[
+    "季度",
+    "上半年",
+    "下半年",
+    "月份",
+    "历年",
+    "实施以来",
+    "施行以来",
+    "建站以来",
+    "开通以来",
+    "上线以来",
+    "运行以来",
+    "至今",
+];
+/// Words earlier in the clause that make a figure an average or a rate, not
+/// a count (`日均发布信息30条`): no figure.
+pub const NOT_A_COUNT: &[&str] = &[
+    "日均", "月均", "平均", "每日", "每天", "每月", "每周", "单日",
+];
+/// Words of a visit figure that is not the year's total (a daily average, a peak).
+const NOT_A_TOTAL_VISIT: &[&str] = &[
+    "微信",
+    "公众号",
+    "头条",
+    "微博",
+    "抖音",
+    "日均",
+    "日平均",
+    "月均",
+    "平均",
+    "每日",
+    "每天",
+    "单日",
+    "峰值",
+    "最高",
+];
+/// Words naming the form of an interpretation: a figure after them counts
+/// that form (or several), not all interpretations.
+const INTERPRETATION_FORMS: &[&str] = &[
+    "图解",
+    "图文",
+    "视频",
+    "动漫",
+    "漫画",
+    "音频",
+    "H5",
+    "h5",
+    "新闻发布",
+    "形式",
+    "方式",
+];
+/// Words before a bare `公开信息` that make it an answer to applications
+/// (`不予公开信息3条`), not proactive disclosure.
+const NOT_PROACTIVE: &[&str] = &[
+    "不予", "不", "部分", "同意", "予以", "申请", "未", "非", "拒绝", "暂缓",
+];
+/// Words of a sentence about disclosure fees.
+pub const FEE_SENTENCE_CONTEXT: &[&str] = &[
+    "信息公开",
+    "依申请",
+    "公开申请",
+    "提供信息",
+    "提供政府信息",
+    "信息处理费",
+];
+/// Words of the heading of the fees section.
+pub const FEE_HEADING_CONTEXT: &[&str] = &["收费", "费用"];
+const FEE_CONTEXT: Need = Need::Context {
+    sentence: FEE_SENTENCE_CONTEXT,
+    heading: FEE_HEADING_CONTEXT,
+};
 
 const fn cue(
     metric: &'static str,
@@ -126,9 +269,19 @@ const fn cue(
 pub const CUES: &[Cue] = &[
     Cue {
         metric: "proactive.total_items",
-        phrases: &["发布信息", "发布各类信息", "公开发布信息"],
+        phrases: &[
+            "发布信息",
+            "发布各类信息",
+            "公开发布信息",
+            "公开政府信息",
+            "公开各类信息",
+            "公开信息",
+        ],
         units: ITEM_UNITS,
-        need: Need::FollowedBy(&["主动公开", "依申请"]),
+        need: Need::All(&[
+            Need::FollowedBy(&["主动公开", "依申请"]),
+            Need::NotAfter(NOT_PROACTIVE),
+        ]),
         channel_split: true,
     },
     Cue {
@@ -142,9 +295,12 @@ pub const CUES: &[Cue] = &[
             "主动公开各类信息",
             "主动公开政务信息",
             "主动公开文件",
+            "公开政府信息",
+            "公开各类信息",
+            "公开信息",
         ],
         units: ITEM_UNITS,
-        need: Need::Nothing,
+        need: Need::NotAfter(NOT_PROACTIVE),
         channel_split: true,
     },
     cue(
@@ -187,6 +343,7 @@ pub const CUES: &[Cue] = &[
             "接收政府信息公开申请",
             "新收政府信息公开申请",
             "收到依申请公开申请",
+            "受理依申请公开申请",
             "收到申请",
             "受理申请",
         ],
@@ -239,9 +396,13 @@ pub const CUES: &[Cue] = &[
             "政策解读类信息",
             "政策解读稿件",
             "解读稿件",
+            "开展政策解读",
+            "开展解读",
+            "解读政策文件",
+            "政策解读",
         ],
         DOC_UNITS,
-        Need::Nothing,
+        Need::ClauseWithout(INTERPRETATION_FORMS),
     ),
     cue(
         "interpretations.by_leaders",
@@ -275,9 +436,15 @@ pub const CUES: &[Cue] = &[
     ),
     cue(
         "website.visits",
-        &["访问量", "网站访问量", "访问次数"],
+        &[
+            "访问量",
+            "网站访问量",
+            "访问次数",
+            "总访问量",
+            "网站总访问量",
+        ],
         &["次", "人次"],
-        Need::ClauseWithout(SOCIAL),
+        Need::ClauseWithout(NOT_A_TOTAL_VISIT),
     ),
     cue(
         "npc_suggestions",
@@ -309,33 +476,141 @@ pub const CUES: &[Cue] = &[
         CASE_UNITS,
         Need::Nothing,
     ),
+    cue(
+        "fees.collected",
+        &[
+            "收取信息处理费",
+            "收取政府信息公开信息处理费",
+            "收取政府信息公开处理费",
+            "收取信息公开处理费",
+            "信息处理费",
+        ],
+        MONEY_UNITS,
+        Need::Nothing,
+    ),
+    cue(
+        "fees.collected",
+        &["收取费用", "收取各类费用", "收费", "收取"],
+        MONEY_UNITS,
+        FEE_CONTEXT,
+    ),
 ];
 
-/// Negations that open an explicit zero (`未发生行政复议`).
-pub const ZERO_NEGATIONS: &[&str] = &["未发生", "没有发生", "没有出现", "未出现", "未有", "无"];
-/// Scopes allowed between the negation and the target (nothing else: `未发生
-/// 因超时引发的行政复议` is not a zero for all reviews).
-pub const ZERO_SCOPES: &[&str] = &[
-    "因政府信息公开工作发生",
-    "因政府信息公开工作引发的",
-    "因政府信息公开工作被申请",
-    "因政府信息公开工作",
-    "因政府信息公开发生",
-    "因政府信息公开引发的",
-    "因政府信息公开被申请",
-    "因政府信息公开",
-    "政府信息公开",
+/// An explicit zero: a negation, an optional scope made of one word of each
+/// slot (each slot may be skipped with `""`), then one target or two joined
+/// by [`ZERO_JOINS`] (`未发生因政府信息公开引起的行政复议和行政诉讼`). Nothing
+/// else may stand between them: `未发生因超时引发的行政复议` is not a zero for
+/// all reviews.
+#[derive(Debug, Clone, Copy)]
+pub struct ZeroRule {
+    /// Negations that open the phrase.
+    pub negations: &'static [&'static str],
+    /// Scope slots.
+    pub scope: &'static [&'static [&'static str]],
+    /// The targets and their metrics.
+    pub targets: &'static [(&'static str, &'static str)],
+}
+
+/// Every explicit zero phrase.
+pub const ZERO_RULES: &[ZeroRule] = &[
+    ZeroRule {
+        negations: &[
+            "未发生",
+            "没有发生",
+            "没有出现",
+            "未出现",
+            "未有",
+            "没有",
+            "无",
+        ],
+        scope: &[
+            &["任何", ""],
+            &["因", "涉及", "有关", "关于", ""],
+            &[
+                "政府信息公开工作",
+                "政府信息公开",
+                "信息公开工作",
+                "信息公开",
+                "",
+            ],
+            &[
+                "而引起的",
+                "而引发的",
+                "引起的",
+                "引发的",
+                "发生的",
+                "发生",
+                "产生的",
+                "而被申请",
+                "被申请",
+                "而申请",
+                "申请",
+                "被提起",
+                "提起",
+                "方面的",
+                "相关的",
+                "类",
+                "的",
+                "",
+            ],
+        ],
+        targets: &[
+            ("行政复议", "review.total"),
+            ("行政诉讼", "litigation.total"),
+        ],
+    },
+    ZeroRule {
+        negations: &[
+            "未收到",
+            "没有收到",
+            "未接到",
+            "没有接到",
+            "未接收到",
+            "未受理",
+            "没有受理",
+            "无",
+        ],
+        scope: &[&["任何", ""]],
+        targets: &[
+            ("政府信息公开申请", "applications.received"),
+            ("信息公开申请", "applications.received"),
+            ("依申请公开申请", "applications.received"),
+        ],
+    },
 ];
-/// The zero targets and their metrics.
-pub const ZERO_TARGETS: &[(&str, &str)] = &[
-    ("行政复议", "review.total"),
-    ("行政诉讼", "litigation.total"),
+/// Words right after a zero phrase that make it about a subset (`未发生行政
+/// 复议被纠错的情况`: no review was lost, not no review): no zero.
+pub const ZERO_BLOCKERS_AFTER: &[&str] = &[
+    "被纠错",
+    "纠错",
+    "败诉",
+    "被撤销",
+    "撤销",
+    "被确认",
+    "被驳回",
+    "结果",
+    "案件被",
+    "案件败诉",
+    "案件纠错",
 ];
+/// Words joining two targets (`行政复议和行政诉讼`).
+pub const ZERO_JOINS: &[&str] = &["和", "及", "、", "或", "与"];
+/// Verbs allowed between a join and the second target (`被申请行政复议、提起
+/// 行政诉讼`).
+pub const ZERO_SECOND_VERBS: &[&str] = &["被提起", "提起", "被申请", "申请", ""];
+/// `<cue phrase>无` at the end of a clause (`政协提案无`) is a zero, for these
+/// metrics only.
+pub const ZERO_AFTER_METRICS: &[&str] = &[
+    "npc_suggestions",
+    "cppcc_proposals",
+    "review.total",
+    "litigation.total",
+];
+/// The word of a trailing zero (`政协提案无`).
+pub const ZERO_AFTER_WORD: &str = "无";
 /// Words that join two cue phrases before one number (`人大代表建议和政协提案15件`):
 /// the number counts both, so it is given to neither.
 pub const CUE_JOINS: &[&str] = &["和", "及", "与", "、", "或", "以及"];
-/// Words joining two targets (`行政复议和行政诉讼`).
-pub const ZERO_JOINS: &[&str] = &["和", "及", "、", "或", "与"];
 /// Phrases stating that no disclosure fee was collected (`fees.collected` = 0).
 pub const FEE_ZERO_PHRASES: &[&str] = &[
     "未收取政府信息公开信息处理费",
@@ -346,6 +621,15 @@ pub const FEE_ZERO_PHRASES: &[&str] = &[
     "未收取政府信息公开费用",
     "没有收取政府信息公开费用",
     "政府信息公开未收取任何费用",
+];
+/// Phrases stating that no fee was collected, that are about disclosure only
+/// in a sentence or under a heading about it ([`FEE_SENTENCE_CONTEXT`],
+/// [`FEE_HEADING_CONTEXT`]): `办理审批事项未收取任何费用` is another fee.
+pub const FEE_ZERO_PHRASES_IN_CONTEXT: &[&str] = &[
+    "未收取任何费用",
+    "没有收取任何费用",
+    "未收取费用",
+    "没有收取费用",
 ];
 
 fn definition(id: &str) -> &'static str {
@@ -412,15 +696,29 @@ pub fn metrics() -> Vec<Metric> {
             add(c.metric, format!("{p} N {}", c.units.join("/")));
         }
     }
-    for (ch, m) in CHANNELS {
-        if let Some(m) = m {
-            add(m, format!("{ch}发布信息 N 条"));
+    for ch in CHANNELS {
+        if let Some(m) = ch.posted {
+            add(m, format!("{}发布信息 N 条", ch.word));
+        }
+        if let Some(m) = ch.disclosed {
+            add(m, format!("{}公开信息 N 条", ch.word));
         }
     }
-    for (t, m) in ZERO_TARGETS {
-        add(m, format!("未发生{t} (= 0)"));
+    for rule in ZERO_RULES {
+        for (t, m) in rule.targets {
+            add(m, format!("{}{t} (= 0)", rule.negations[0]));
+        }
     }
-    for p in FEE_ZERO_PHRASES {
+    for m in ZERO_AFTER_METRICS {
+        if let Some(p) = CUES
+            .iter()
+            .find(|c| c.metric == *m)
+            .and_then(|c| c.phrases.first())
+        {
+            add(m, format!("{p}{ZERO_AFTER_WORD} (= 0)"));
+        }
+    }
+    for p in FEE_ZERO_PHRASES.iter().chain(FEE_ZERO_PHRASES_IN_CONTEXT) {
         add("fees.collected", format!("{p} (= 0)"));
     }
     out
