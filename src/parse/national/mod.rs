@@ -23,8 +23,10 @@
 //! section (a section starts at its header row 信息内容 | 本年制发件数 ...; the
 //! title row 第二十条第（五）项 may be a row, a `<p>` above the table, or
 //! missing), table 4 as a 行政复议 table and a 行政诉讼 table (a part needs one
-//! of the groups and at least four of the five result labels). Tables that are
-//! none of these (目录, contact details, 附件 lists) yield nothing.
+//! of the groups and a header row holding 结果维持 and at least three more of
+//! the five result labels side by side, so an early statistics table listing
+//! 行政复议 / 维持 in its rows is not table 4). Tables that are none of these
+//! (目录, contact details, 附件 lists) yield nothing.
 //!
 //! # Table 3 header
 //! Columns are identified by their header path. 其他 and 小计 need 法人或其他组织
