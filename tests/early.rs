@@ -8,12 +8,11 @@ use xxgk::html::Page;
 use xxgk::normalize::metrics::{registry, Template, Unit};
 use xxgk::parse::{indicator, stats2014, Location, Qualifier, Source};
 
-const DIR: &str = "fixtures/site/pages/channel_l_sxzspjchannel201911221748522677536714";
+mod common;
+use common::bureau_page as load;
 
-fn load(file: &str) -> Page {
-    let bytes = std::fs::read(format!("{DIR}/{file}")).expect("fixture");
-    let text = encoding_rs::GB18030.decode(&bytes).0.into_owned();
-    Page::parse(&text)
+fn page_with(table: &str) -> Page {
+    common::page_with("某局2013年政府信息公开工作年度报告", table)
 }
 
 /// (metric, value, raw, grid row)
@@ -214,12 +213,6 @@ fn shifted_units_are_flagged_not_converted() {
         .find(|o| o.metric == "reading_points")
         .unwrap();
     assert_eq!((rp.value, rp.unit), (Decimal::ONE, Unit::Count));
-}
-
-fn page_with(table: &str) -> Page {
-    Page::parse(&format!(
-        "<html><body><div id=zoom><p>某局2013年政府信息公开工作年度报告</p>{table}</div></body></html>"
-    ))
 }
 
 #[test]

@@ -5,14 +5,14 @@
 use rust_decimal::Decimal;
 use std::str::FromStr;
 use xxgk::html::Page;
-use xxgk::normalize::metrics::{Template, Unit};
-use xxgk::parse::{indicator, parse_document, stats2014, Extract, Options};
+
+mod common;
 
 fn page_with(table: &str) -> Page {
-    Page::parse(&format!(
-        "<html><body><div id=zoom><p>某县2013年政府信息公开工作年度报告</p>{table}</div></body></html>"
-    ))
+    common::page_with("某县2013年政府信息公开工作年度报告", table)
 }
+use xxgk::normalize::metrics::{Template, Unit};
+use xxgk::parse::{indicator, parse_document, stats2014, Extract, Options};
 
 fn table(rows: &[&[&str]]) -> String {
     let mut s = String::from("<table>");

@@ -5,17 +5,8 @@ use xxgk::html::Page;
 use xxgk::parse::kind::classify;
 use xxgk::parse::{DocKind, Options};
 
-const DIR: &str = "fixtures/site/pages/channel_l_sxzspjchannel201911221748522677536714";
-
-/// Decodes a fixture: UTF-8 (BOM stripped) when valid, else GB18030.
-fn load(file: &str) -> Page {
-    let bytes = std::fs::read(format!("{DIR}/{file}")).expect("fixture");
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
-    };
-    Page::parse(&text)
-}
+mod common;
+use common::bureau_page as load;
 
 /// (file, seed #, kind, year)
 const PAGES: &[(&str, u8, DocKind, Option<i32>)] = &[

@@ -13,16 +13,8 @@ use xxgk::html::Page;
 use xxgk::normalize::metrics::{registry, Template};
 use xxgk::parse::{parse_document, prose, Location, Options, Qualifier, Source};
 
-const DIR: &str = "fixtures/site/pages/channel_l_sxzspjchannel201911221748522677536714";
-
-fn load(file: &str) -> Page {
-    let bytes = std::fs::read(format!("{DIR}/{file}")).expect("fixture");
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(s) => s.trim_start_matches('\u{feff}').to_string(),
-        Err(_) => encoding_rs::GB18030.decode(&bytes).0.into_owned(),
-    };
-    Page::parse(&text)
-}
+mod common;
+use common::bureau_page as load;
 
 use Qualifier::{Approx as A, AtLeast as L, Exact as E};
 

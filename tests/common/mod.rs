@@ -1,0 +1,29 @@
+//! Helpers shared by the parser tests: loading a fixture page with the real
+//! decoder, and wrapping a table in a minimal report page.
+
+#![allow(dead_code)]
+
+use xxgk::html::{decode, Page};
+
+/// The bureau's document pages in the snapshot.
+pub const BUREAU_DIR: &str = "fixtures/site/pages/channel_l_sxzspjchannel201911221748522677536714";
+
+/// Reads a fixture file, decodes it as the build does (BOM, `<meta>`,
+/// detection) and parses it.
+pub fn fixture_page(path: &str) -> Page {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Page::parse(&decode::decode(&bytes, None).text)
+}
+
+/// A document page of the bureau's snapshot, by file name.
+pub fn bureau_page(file: &str) -> Page {
+    fixture_page(&format!("{BUREAU_DIR}/{file}"))
+}
+
+/// A minimal report page: a first paragraph (e.g. a title line naming the
+/// year) followed by `body` in the content container.
+pub fn page_with(first_line: &str, body: &str) -> Page {
+    Page::parse(&format!(
+        "<html><body><div id=zoom><p>{first_line}</p>{body}</div></body></html>"
+    ))
+}
