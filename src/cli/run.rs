@@ -7,13 +7,16 @@
 //! in the binary: the snapshot is served over real HTTP on 127.0.0.1, crawled
 //! with the real crawler into `--archive` (default `archive/`), and the
 //! dataset is built into `--out` (default `data/`). `--snapshot DIR` replays
-//! another snapshot folder (with its `site.toml`) instead.
+//! another snapshot folder (with its `site.toml`) instead; its `host` must be
+//! one of the profile's `allowed_hosts` (`--profile` names the matching profile).
 //!
 //! `--live` crawls the profile's own site (for the built-in profile,
 //! `http://zwzx.liaocheng.gov.cn`) politely: robots.txt, at most `--rate`
 //! requests per second per host (default: the profile's, 1). `--base-url`
 //! crawls a mirror. A second run is incremental: what the archive holds is
-//! not fetched again.
+//! not fetched again. An archive holds one agency: crawling another agency's
+//! profile into it is refused, and so is overwriting another agency's dataset
+//! in `--out` (give each agency its own `--archive` and `--out`).
 
 use super::build::{build_dataset, parse_years, summary};
 use crate::crawl::{self, profile::Profile, Config};
@@ -63,9 +66,59 @@ pub struct Args {
     pub bom: bool,
 }
 
+/// A snapshot replays one site: refuse to crawl it with a profile of another
+/// host (every request would get a 404, and the snapshot's robots.txt would be
+/// archived under the profile's host).
+fn snapshot_matches_profile(
+    snapshot: &replay::Snapshot,
+    profile: &Profile,
+    args: &Args,
+) -> Result<()> {
+    let host = snapshot.host.trim().to_ascii_lowercase();
+    if profile.allowed_hosts.contains(&host) {
+        return Ok(());
+    }
+    let which = match &args.snapshot {
+        Some(dir) => format!("the snapshot {} is", dir.display()),
+        None => "the embedded snapshot is".to_string(),
+    };
+    bail!(
+        "{which} of {host}, but the profile {} crawls {:?}: pass the matching --profile, \
+         or --live / --base-url URL to crawl this profile's site",
+        args.profile,
+        profile.allowed_hosts
+    )
+}
+
+/// Refuses to overwrite a dataset of another agency in `--out` (in a
+/// checkout, the default `data/` is the bureau's committed dataset).
+fn out_is_not_another_agencys(out: &std::path::Path, profile: &Profile) -> Result<()> {
+    let series = out.join("series.csv");
+    let Ok(mut r) = csv::Reader::from_path(&series) else {
+        return Ok(());
+    };
+    let other = r
+        .records()
+        .filter_map(|rec| rec.ok())
+        .find_map(|rec| rec.get(0).map(str::to_string))
+        .filter(|a| *a != profile.agency_id);
+    if let Some(other) = other {
+        bail!(
+            "{} holds the dataset of agency {other:?}, not {:?}: pass --out (and --archive) \
+             for this agency, e.g. --out data-{} --archive archive-{}",
+            out.display(),
+            profile.agency_id,
+            profile.agency_id,
+            profile.agency_id
+        );
+    }
+    Ok(())
+}
+
 /// Runs `xxgk run`.
 pub fn run(args: Args) -> Result<()> {
     let profile = Profile::load(&args.profile)?;
+    out_is_not_another_agencys(&args.out, &profile)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -79,10 +132,12 @@ pub fn run(args: Args) -> Result<()> {
             eprintln!("crawling {u} as a mirror of {}", profile.base_url);
             (None, Some(u.clone()), args.rate)
         } else {
-            let server = match &args.snapshot {
-                Some(dir) => replay::serve_dir(dir, 0).await?,
-                None => replay::serve_embedded().await?,
+            let snapshot = match &args.snapshot {
+                Some(dir) => replay::Snapshot::load(dir)?,
+                None => replay::Snapshot::embedded()?,
             };
+            snapshot_matches_profile(&snapshot, &profile, &args)?;
+            let server = replay::serve(snapshot, 0).await?;
             let url = Url::parse(&server.base_url()).context("replay base URL")?;
             eprintln!(
                 "replaying the {} snapshot of {} on {url}",

@@ -245,6 +245,7 @@ pub async fn run(config: Config) -> Result<Summary> {
         }
     }
     let archive = Archive::open(&archive_dir)?;
+    one_agency_per_archive(&archive, &profile)?;
     let downloader = Arc::new(Downloader::new(download)?);
     let origins = Origins {
         live: profile.base_url.clone(),
@@ -271,6 +272,29 @@ pub async fn run(config: Config) -> Result<Summary> {
     summary.off_site = engine.scheduler.off_site;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Refuses to crawl into an archive that holds another agency's pages: the
+/// build reads every document of an archive as one agency's, so mixing two
+/// agencies would merge their reports into one dataset (and a default
+/// `archive/` is easily shared by accident).
+fn one_agency_per_archive(archive: &Archive, profile: &Profile) -> Result<()> {
+    let other = archive
+        .latest()?
+        .into_iter()
+        .find_map(|e| e.agency_id.filter(|a| *a != profile.agency_id));
+    if let Some(other) = other {
+        bail!(
+            "the archive {} holds pages of agency {other:?}, not {:?} (profile {}): \
+             use one archive per agency, e.g. --archive archive-{} (and --out data-{} for `xxgk run`)",
+            archive.dir().display(),
+            profile.agency_id,
+            profile.name,
+            profile.agency_id,
+            profile.agency_id
+        );
+    }
+    Ok(())
 }
 
 /// The last successful entry per URL (small: one entry per URL, no bytes).
