@@ -194,4 +194,26 @@ fn build_writes_chosen_formats_with_bom() {
         "{text}"
     );
     assert_eq!(text.lines().count(), 1 + 14);
+    // another agency's dataset is never overwritten
+    let theirs = dir.path().join("theirs");
+    std::fs::create_dir_all(&theirs).unwrap();
+    std::fs::write(
+        theirs.join("series.csv"),
+        "agency,year\nsome-other-agency,2020\n",
+    )
+    .unwrap();
+    let o = xxgk(&[
+        "build",
+        "--archive",
+        archive.to_str().unwrap(),
+        "--out",
+        theirs.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(
+        stderr(&o).contains("holds the dataset of agency \"some-other-agency\""),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!theirs.join("observations.csv").exists());
 }

@@ -132,6 +132,31 @@ pub fn build_dataset(
     Ok(assemble(&agency, docs, years))
 }
 
+/// Refuses to overwrite a dataset of another agency in `--out` (in a
+/// checkout, the default `data/` is the bureau's committed dataset).
+pub fn out_is_not_another_agencys(out: &Path, agency: &str) -> Result<()> {
+    let series = out.join("series.csv");
+    let Ok(mut r) = csv::Reader::from_path(&series) else {
+        return Ok(());
+    };
+    let other = r
+        .records()
+        .filter_map(|rec| rec.ok())
+        .find_map(|rec| rec.get(0).map(str::to_string))
+        .filter(|a| a != agency);
+    if let Some(other) = other {
+        bail!(
+            "{} holds the dataset of agency {other:?}, not {:?}: pass --out (and --archive) \
+             for this agency, e.g. --out data-{} --archive archive-{}",
+            out.display(),
+            agency,
+            agency,
+            agency
+        );
+    }
+    Ok(())
+}
+
 /// Prints the summary of a build.
 pub fn summary(ds: &Dataset, out: &Path, files: &[String]) {
     let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
@@ -197,6 +222,7 @@ pub fn run(args: Args) -> Result<()> {
         }
     }
     let ds = build_dataset(&args.archive, args.agency.as_deref(), args.years.clone())?;
+    out_is_not_another_agencys(&args.out, &ds.agency)?;
     let files = output::write_all(&ds, &args.out, opts)?;
     summary(&ds, &args.out, &files);
     Ok(())

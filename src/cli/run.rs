@@ -18,7 +18,7 @@
 //! profile into it is refused, and so is overwriting another agency's dataset
 //! in `--out` (give each agency its own `--archive` and `--out`).
 
-use super::build::{build_dataset, parse_years, summary};
+use super::build::{build_dataset, out_is_not_another_agencys, parse_years, summary};
 use crate::crawl::{self, profile::Profile, Config};
 use crate::output;
 use crate::replay;
@@ -90,35 +90,10 @@ fn snapshot_matches_profile(
     )
 }
 
-/// Refuses to overwrite a dataset of another agency in `--out` (in a
-/// checkout, the default `data/` is the bureau's committed dataset).
-fn out_is_not_another_agencys(out: &std::path::Path, profile: &Profile) -> Result<()> {
-    let series = out.join("series.csv");
-    let Ok(mut r) = csv::Reader::from_path(&series) else {
-        return Ok(());
-    };
-    let other = r
-        .records()
-        .filter_map(|rec| rec.ok())
-        .find_map(|rec| rec.get(0).map(str::to_string))
-        .filter(|a| *a != profile.agency_id);
-    if let Some(other) = other {
-        bail!(
-            "{} holds the dataset of agency {other:?}, not {:?}: pass --out (and --archive) \
-             for this agency, e.g. --out data-{} --archive archive-{}",
-            out.display(),
-            profile.agency_id,
-            profile.agency_id,
-            profile.agency_id
-        );
-    }
-    Ok(())
-}
-
 /// Runs `xxgk run`.
 pub fn run(args: Args) -> Result<()> {
     let profile = Profile::load(&args.profile)?;
-    out_is_not_another_agencys(&args.out, &profile)?;
+    out_is_not_another_agencys(&args.out, &profile.agency_id)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
