@@ -149,9 +149,10 @@ pub fn assemble(
         #[allow(clippy::reversed_empty_ranges)]
         _ => 1..=0,
     });
-    let series = series::harmonize(agency, &range, &reports, &observations);
+    let cands = series::candidates(&observations);
+    let series = series::harmonize(agency, &range, &reports, &cands);
     let mut checks = checks::run(agency, &observations);
-    checks.extend(series::disagreements(agency, &range, &observations));
+    checks.extend(series::disagreements(agency, &range, &cands));
     checks.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
     Dataset {
         agency: agency.to_string(),

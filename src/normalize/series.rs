@@ -86,9 +86,12 @@ pub struct SeriesRow {
     pub values: Vec<Option<SeriesValue>>,
 }
 
+/// The competing figures of every (year, series), best-ranked first.
+pub type Candidates = BTreeMap<(i32, &'static str), Vec<Candidate>>;
+
 /// One competing figure.
 #[derive(Debug, Clone)]
-struct Candidate {
+pub struct Candidate {
     value: Decimal,
     qualifier: Qualifier,
     source: Source,
@@ -119,7 +122,9 @@ impl Candidate {
     }
 }
 
-fn candidates(obs: &[ObservationRow]) -> BTreeMap<(i32, &'static str), Vec<Candidate>> {
+/// Gathers the candidates of every series from the observations, ranked by
+/// the selection rule.
+pub fn candidates(obs: &[ObservationRow]) -> Candidates {
     let reg = registry();
     let mut out: BTreeMap<(i32, &'static str), Vec<Candidate>> = BTreeMap::new();
     let mut by_doc: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
@@ -207,12 +212,17 @@ pub fn harmonize(
     agency: &str,
     range: &RangeInclusive<i32>,
     reports: &[ReportRow],
-    obs: &[ObservationRow],
+    cands: &Candidates,
 ) -> Vec<SeriesRow> {
-    let cands = candidates(obs);
+    let mut by_year: BTreeMap<i32, Vec<&ReportRow>> = BTreeMap::new();
+    for r in reports {
+        if let Some(y) = r.year {
+            by_year.entry(y).or_default().push(r);
+        }
+    }
     let mut rows = Vec::new();
     for year in range.clone() {
-        let docs: Vec<&ReportRow> = reports.iter().filter(|r| r.year == Some(year)).collect();
+        let docs: &[&ReportRow] = by_year.get(&year).map(Vec::as_slice).unwrap_or_default();
         let with_figures: Vec<&&ReportRow> = docs.iter().filter(|r| r.observations > 0).collect();
         let agency_name = docs
             .iter()
@@ -275,11 +285,10 @@ pub fn harmonize(
 pub fn disagreements(
     agency: &str,
     range: &RangeInclusive<i32>,
-    obs: &[ObservationRow],
+    cands: &Candidates,
 ) -> Vec<CheckRow> {
-    let cands = candidates(obs);
     let mut out = Vec::new();
-    for ((year, name), c) in &cands {
+    for ((year, name), c) in cands {
         if !range.contains(year) || c.len() < 2 {
             continue;
         }
