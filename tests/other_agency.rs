@@ -460,3 +460,34 @@ fn datapackage_validates_with_frictionless() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn list_pages_paginate_by_script_only_and_the_profile_generates_the_rest() {
+    // The fixture's pager is JavaScript only: no list page links another list
+    // page, so pages 2 and 3 are reached through the profile's [pagination].
+    let href = regex::Regex::new(r#"href="([^"]*)""#).unwrap();
+    let list = regex::Regex::new(r"^(\./|/xxgk/ndbg/)?index(_\d+)?\.html$").unwrap();
+    for page in ["index.html", "index_1.html", "index_2.html"] {
+        let html = std::fs::read_to_string(snapshot().join("xxgk/ndbg").join(page)).unwrap();
+        assert!(html.contains("createPageHTML(countPage"), "{page}");
+        for c in href.captures_iter(&html) {
+            assert!(!list.is_match(&c[1]), "{page} links list page {}", &c[1]);
+        }
+    }
+    let text = std::fs::read_to_string(profile()).unwrap();
+    assert!(text.contains("[pagination]"));
+    let entries = manifest(&built().join("archive"));
+    let lists: Vec<&str> = entries
+        .iter()
+        .filter(|e| e["kind"] == "list")
+        .map(|e| e["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        lists,
+        [
+            format!("{HOST}/xxgk/ndbg/index.html"),
+            format!("{HOST}/xxgk/ndbg/index_1.html"),
+            format!("{HOST}/xxgk/ndbg/index_2.html"),
+        ]
+    );
+}

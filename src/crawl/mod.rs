@@ -29,7 +29,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use downloader::{Conditional, FetchError, Fetched};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scheduler::{Admit, Robots, Scheduler};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -263,6 +263,8 @@ pub async fn run(config: Config) -> Result<Summary> {
             ..Summary::default()
         },
         bar: progress_bar(progress),
+        pages: HashMap::new(),
+        list_ok: HashSet::new(),
     };
     let result = engine.crawl(concurrency.max(1), max_pages).await;
     engine.bar.finish_and_clear();
@@ -331,6 +333,33 @@ struct Engine {
     prev: HashMap<String, ManifestEntry>,
     summary: Summary,
     bar: ProgressBar,
+    /// Generated list pages (`[pagination]`) by URL: which start page and
+    /// page number, and whether the page continues a probe.
+    pages: HashMap<String, Generated>,
+    /// List pages fetched successfully in this run (a probe that meets one
+    /// generated earlier, or linked, goes on from it).
+    list_ok: HashSet<String>,
+}
+
+/// A list page made from `[pagination] template`.
+#[derive(Debug, Clone)]
+struct Generated {
+    start: Url,
+    n: u32,
+    /// Probing (no page count): this page's outcome decides the next one.
+    probe: bool,
+}
+
+/// What a fetched list page means for `[pagination]`.
+enum Paging {
+    /// Not a start page nor a probed page: nothing to do.
+    None,
+    /// Offer these pages of the list that starts at `start`.
+    Pages {
+        start: Url,
+        numbers: Vec<u32>,
+        probe: bool,
+    },
 }
 
 impl Engine {
@@ -392,7 +421,10 @@ impl Engine {
             let (url, kind, result) = done.context("a fetch task failed")?;
             let processed = self.store(&url, kind, result).await?;
             self.bar.inc(1);
+            // Decided before `follow`, which marks this page's documents seen.
+            let paging = self.paging(&url, kind, &processed)?;
             self.follow(kind, processed.links).await?;
+            self.offer_pages(paging).await?;
         }
         Ok(())
     }
@@ -476,9 +508,139 @@ impl Engine {
         Ok(())
     }
 
+    /// `[pagination]`: after page 1 of a start list, the pages to generate
+    /// (counted or the first probe); after a probed page, the next probe if
+    /// this one was a list page with at least one new document link.
+    fn paging(&mut self, url: &Url, kind: Kind, processed: &pipeline::Processed) -> Result<Paging> {
+        let Some(p) = self.profile.pagination.clone() else {
+            return Ok(Paging::None);
+        };
+        if kind != Kind::List {
+            return Ok(Paging::None);
+        }
+        let e = &processed.entry;
+        if e.is_success() {
+            self.list_ok.insert(url.to_string());
+        }
+        if self.profile.start.contains(url) && !self.pages.contains_key(url.as_str()) {
+            if !e.is_success() {
+                return Ok(Paging::None);
+            }
+            let count = match &e.sha256 {
+                Some(sha) if p.count_pattern.is_some() => {
+                    let body = self.archive.read(sha)?;
+                    let text = crate::html::decode::decode(&body, e.content_type.as_deref()).text;
+                    p.page_count(&text)
+                }
+                _ => None,
+            };
+            return Ok(match count {
+                Some(count) => {
+                    let numbers: Vec<u32> = p.counted_pages(count).collect();
+                    if count.saturating_sub(1) > p.max_pages {
+                        tracing::warn!(
+                            "{url}: count_pattern says {count} pages; requesting only {} \
+                             (pagination.max_pages)",
+                            p.max_pages
+                        );
+                    }
+                    tracing::info!("{url}: {count} list pages (count_pattern)");
+                    Paging::Pages {
+                        start: url.clone(),
+                        numbers,
+                        probe: false,
+                    }
+                }
+                None => Paging::Pages {
+                    start: url.clone(),
+                    numbers: vec![p.first],
+                    probe: true,
+                },
+            });
+        }
+        let Some(g) = self.pages.get(url.as_str()).filter(|g| g.probe).cloned() else {
+            return Ok(Paging::None);
+        };
+        let new_documents = processed
+            .links
+            .iter()
+            .map(|u| scheduler::canonical(self.origins.to_canonical(u.clone())))
+            .filter(|u| self.profile.is_allowed_host(u))
+            .filter(|u| self.profile.classify(u) == Some(Kind::Document))
+            .filter(|u| !self.scheduler.is_seen(u))
+            .count();
+        let next = g.n.saturating_add(1);
+        if !e.is_success() {
+            tracing::info!(
+                "{url}: pagination probe stops ({})",
+                e.error.as_deref().unwrap_or("failed")
+            );
+            return Ok(Paging::None);
+        }
+        if new_documents == 0 {
+            tracing::info!("{url}: pagination probe stops (no new document link)");
+            return Ok(Paging::None);
+        }
+        if !p.in_bounds(next) {
+            tracing::info!(
+                "{url}: pagination probe stops at pagination.max_pages ({})",
+                p.max_pages
+            );
+            return Ok(Paging::None);
+        }
+        Ok(Paging::Pages {
+            start: g.start,
+            numbers: vec![next],
+            probe: true,
+        })
+    }
+
+    /// Offers generated list pages. A probed page already seen in this run
+    /// (linked from a page) is not requested again: if it was fetched, the
+    /// probe goes on from it; if it is still queued, its fetch continues it.
+    async fn offer_pages(&mut self, paging: Paging) -> Result<()> {
+        let Paging::Pages {
+            start,
+            mut numbers,
+            probe,
+        } = paging
+        else {
+            return Ok(());
+        };
+        let Some(p) = self.profile.pagination.clone() else {
+            return Ok(());
+        };
+        numbers.reverse();
+        while let Some(n) = numbers.pop() {
+            let Some(url) = p.page_url(&start, n).map(scheduler::canonical) else {
+                continue;
+            };
+            if !self.profile.is_allowed_host(&url)
+                || self.profile.classify(&url) != Some(Kind::List)
+            {
+                // Checked for every page at load time; kept as a guard.
+                tracing::warn!("pagination page {url} is not an allowed list page; not requested");
+                continue;
+            }
+            self.pages.entry(url.to_string()).or_insert(Generated {
+                start: start.clone(),
+                n,
+                probe,
+            });
+            let admit = self.offer(url.clone(), Kind::List, false).await?;
+            if probe && admit == Admit::Duplicate && self.list_ok.contains(url.as_str()) {
+                let next = n.saturating_add(1);
+                if p.in_bounds(next) {
+                    numbers.push(next);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Offers a URL to the scheduler, loading its host's robots.txt first if
     /// needed. `seed` makes an unreachable site an error (with advice).
-    async fn offer(&mut self, url: Url, kind: Kind, seed: bool) -> Result<()> {
+    async fn offer(&mut self, url: Url, kind: Kind, seed: bool) -> Result<Admit> {
         let mut admit = self.scheduler.push(url.clone(), kind);
         if admit == Admit::NeedsRobots {
             let robots = self.load_robots(&url, seed).await?;
@@ -493,7 +655,7 @@ impl Engine {
             }
             _ => {}
         }
-        Ok(())
+        Ok(admit)
     }
 
     /// Fetches (conditionally) and archives a host's robots.txt.

@@ -43,6 +43,84 @@ struct ProfileToml {
     rate: f64,
     #[serde(default = "default_contact")]
     user_agent_contact: String,
+    #[serde(default)]
+    pagination: Option<PaginationToml>,
+}
+
+/// `[pagination]`: list pages that are not linked (script-rendered pagers).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PaginationToml {
+    template: String,
+    #[serde(default = "default_first")]
+    first: u32,
+    #[serde(default = "default_max_pages")]
+    max_pages: u32,
+    #[serde(default)]
+    count_pattern: Option<String>,
+}
+
+fn default_first() -> u32 {
+    1
+}
+
+fn default_max_pages() -> u32 {
+    50
+}
+
+/// The largest `pagination.max_pages` accepted (a guard against typos).
+pub const PAGINATION_MAX_PAGES_LIMIT: u32 = 10_000;
+
+/// List pages generated from a template, for sites whose pager exists only
+/// in JavaScript (e.g. TRS WCM's `createPageHTML(3, 0, "index", "html")`).
+///
+/// Applied to each `start` page (page 1 of a channel). If `count_pattern`
+/// matches page 1's HTML, its first group is the number of pages counting
+/// page 1, and exactly the pages `first ..= first + count - 2` are requested
+/// (`first ..= count - 1` when `first` is 1, as in TRS where page 0 is
+/// `index.html`). Otherwise pages are probed from `first` upwards, one at a
+/// time, until a page fails (404, any error), is not HTML, or links no
+/// document not already seen in the run. At most `max_pages` pages are
+/// generated per start page either way. Generated pages go through the
+/// scheduler like any link: allowed hosts, robots.txt, once per run.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    /// The page URL with `{n}` for the page number, resolved against the
+    /// start page's URL (relative path, absolute path or URL).
+    pub template: String,
+    /// The number of the second page (`index_1.html` in TRS: 1).
+    pub first: u32,
+    /// Most pages generated per start page (after page 1).
+    pub max_pages: u32,
+    /// Reads the page count from page 1's HTML (first capture group).
+    pub count_pattern: Option<Regex>,
+}
+
+impl Pagination {
+    /// The URL of page `n` of the list whose page 1 is `start`.
+    pub fn page_url(&self, start: &Url, n: u32) -> Option<Url> {
+        start
+            .join(&self.template.replace("{n}", &n.to_string()))
+            .ok()
+    }
+
+    /// The page numbers to request when page 1 says there are `count` pages
+    /// (page 1 included), bounded by `max_pages`.
+    pub fn counted_pages(&self, count: u32) -> std::ops::Range<u32> {
+        let after_first = count.saturating_sub(1).min(self.max_pages);
+        self.first..self.first.saturating_add(after_first)
+    }
+
+    /// The page count read from page 1's text, if `count_pattern` matches.
+    pub fn page_count(&self, page1: &str) -> Option<u32> {
+        let c = self.count_pattern.as_ref()?.captures(page1)?;
+        c.get(1)?.as_str().trim().parse().ok()
+    }
+
+    /// Whether page `n` is within `max_pages` of `first`.
+    pub fn in_bounds(&self, n: u32) -> bool {
+        n >= self.first && u64::from(n) < u64::from(self.first) + u64::from(self.max_pages)
+    }
 }
 
 fn default_rate() -> f64 {
@@ -51,6 +129,45 @@ fn default_rate() -> f64 {
 
 fn default_contact() -> String {
     "https://github.com/xxgk/xxgk".into()
+}
+
+/// Validates `[pagination]` (all but the URLs, checked with the start pages).
+fn pagination(p: PaginationToml, origin: &str) -> Result<Pagination> {
+    if !p.template.contains("{n}") {
+        bail!(
+            "{origin}: pagination.template {:?} has no {{n}}; expected the URL of a page with {{n}} \
+             for its number, e.g. \"index_{{n}}.html\"",
+            p.template
+        );
+    }
+    if p.max_pages == 0 || p.max_pages > PAGINATION_MAX_PAGES_LIMIT {
+        bail!(
+            "{origin}: pagination.max_pages is {}; expected a number of pages from 1 to \
+             {PAGINATION_MAX_PAGES_LIMIT}",
+            p.max_pages
+        );
+    }
+    let count_pattern = match p.count_pattern {
+        None => None,
+        Some(s) => {
+            let re = Regex::new(&s).map_err(|e| {
+                anyhow!("{origin}: pagination.count_pattern is not a valid regex: {e}")
+            })?;
+            if re.captures_len() < 2 {
+                bail!(
+                    "{origin}: pagination.count_pattern {s:?} has no group; expected a regex \
+                     whose first group is the page count, e.g. 'createPageHTML\\((\\d+)'"
+                );
+            }
+            Some(re)
+        }
+    };
+    Ok(Pagination {
+        template: p.template,
+        first: p.first,
+        max_pages: p.max_pages,
+        count_pattern,
+    })
 }
 
 /// A loaded, validated site profile.
@@ -83,6 +200,8 @@ pub struct Profile {
     pub rate: f64,
     /// The contact URL named in the User-Agent.
     pub user_agent_contact: String,
+    /// List pages generated from a template (`[pagination]`), if any.
+    pub pagination: Option<Pagination>,
 }
 
 impl Profile {
@@ -119,7 +238,9 @@ impl Profile {
         let raw: ProfileToml = toml::from_str(text).map_err(|e| {
             anyhow!(
                 "{origin}: {e}expected a site profile: name, agency_id, agency_name, base_url, \
-                 start, list_pattern, document_pattern (see profiles/liaocheng-xzsp.toml)"
+                 start, list_pattern, document_pattern, optionally [pagination] with template, \
+                 first, max_pages, count_pattern (see profiles/liaocheng-xzsp.toml and \
+                 profiles/examples/other-agency.toml)"
             )
         })?;
         let base_url = Url::parse(&raw.base_url)
@@ -163,7 +284,9 @@ impl Profile {
         if !(raw.rate > 0.0 && raw.rate.is_finite()) {
             bail!("{origin}: rate must be a positive number of requests per second");
         }
+        let pagination = raw.pagination.map(|p| pagination(p, origin)).transpose()?;
         let profile = Profile {
+            pagination,
             list_pattern: re("list_pattern", &raw.list_pattern)?,
             document_pattern: re("document_pattern", &raw.document_pattern)?,
             attachment_pattern: raw
@@ -194,7 +317,44 @@ impl Profile {
                 );
             }
         }
+        if let Some(p) = &profile.pagination {
+            profile.check_pagination(p, origin)?;
+        }
         Ok(profile)
+    }
+
+    /// Every page the template can generate from a start page must be an
+    /// allowed-host list page; checked once, at load time.
+    fn check_pagination(&self, p: &Pagination, origin: &str) -> Result<()> {
+        let t = &p.template;
+        for start in &self.start {
+            for n in p.first..p.first.saturating_add(p.max_pages) {
+                let Some(u) = p.page_url(start, n) else {
+                    bail!(
+                        "{origin}: pagination.template {t:?} does not give a URL for page {n} of \
+                         start page {start}; expected a path relative to the list page (e.g. \
+                         \"index_{{n}}.html\"), an absolute path or an http(s) URL"
+                    );
+                };
+                if !matches!(u.scheme(), "http" | "https") || !self.is_allowed_host(&u) {
+                    bail!(
+                        "{origin}: pagination.template {t:?} gives {u} for page {n} of start page \
+                         {start}, which is not on an allowed host ({:?}); expected a path relative \
+                         to the list page (e.g. \"index_{{n}}.html\") or an absolute path on the \
+                         site",
+                        self.allowed_hosts
+                    );
+                }
+                if self.classify(&u) != Some(Kind::List) {
+                    bail!(
+                        "{origin}: pagination.template {t:?} gives {u} for page {n} of start page \
+                         {start}, which list_pattern does not match; expected generated pages to \
+                         be list pages (fix the template or list_pattern)"
+                    );
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Whether the URL's host (or `host:port`) is one of the allowed hosts.

@@ -155,6 +155,11 @@ impl Scheduler {
         self.frontier.len()
     }
 
+    /// Whether the URL (canonical form) was offered before in this run.
+    pub fn is_seen(&self, url: &Url) -> bool {
+        self.seen.contains(canonical(url.clone()).as_str())
+    }
+
     /// How many distinct URLs were queued or refused after being seen.
     pub fn seen(&self) -> usize {
         self.seen.len()
