@@ -152,6 +152,31 @@ fn report_on_2018_is_2018_not_its_publication_year() {
     assert!(page.chrome.contains("2019-01-17"));
     let c = classify(&page, &Options::default());
     assert_eq!((c.kind, c.year), (DocKind::AnnualReport, Some(2018)));
+    // the publication date is kept as provenance, apart from the year covered
+    assert_eq!(c.published.as_deref(), Some("2019-01-17"));
+}
+
+#[test]
+fn publication_dates_in_other_chrome_styles() {
+    use xxgk::html::Page;
+    for (chrome, expected) in [
+        (
+            "<div>发布日期：2021-01-20　字号：大 中 小</div>",
+            Some("2021-01-20"),
+        ),
+        (
+            "<table><tr><td>发布日期:</td><td>2024-01-19 10:32</td></tr></table>",
+            Some("2024-01-19"),
+        ),
+        ("<span>发布时间：2020年1月5日</span>", Some("2020-01-05")),
+        ("<span>浏览次数：2020</span>", None),
+    ] {
+        let page = Page::parse(&format!(
+            "<html><body>{chrome}<div id=zoom><p>2019年政府信息公开工作年度报告正文。</p></div></body></html>"
+        ));
+        let c = classify(&page, &Options::default());
+        assert_eq!(c.published.as_deref(), expected, "{chrome}");
+    }
 }
 
 #[test]

@@ -55,6 +55,7 @@ fn doc(
             year_source: year.map(|_| "title"),
             title: Some(format!("report {url}")),
             agency_name: Some("某局".into()),
+            published: None,
             templates: vec![],
             observations,
             warnings: vec![],

@@ -32,6 +32,8 @@ pub struct ReportRow {
     pub year: Option<i32>,
     /// Where that year was read (`title`, `period`, `body`, `given`).
     pub year_source: Option<String>,
+    /// The publication date the page states (`YYYY-MM-DD`).
+    pub published: Option<String>,
     /// Document kind (`annual_report`, `statistics_annex`, `guide`, ...).
     pub kind: String,
     /// Table templates found, `+`-joined (`national-2021`), or empty.
@@ -174,6 +176,7 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
         agency: agency.to_string(),
         year: None,
         year_source: None,
+        published: None,
         kind: String::new(),
         template: String::new(),
         title: String::new(),
@@ -196,6 +199,7 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
         Ok(p) => {
             row.year = p.year;
             row.year_source = p.year_source.map(str::to_string);
+            row.published = p.published.clone();
             row.kind = p.kind.as_str().to_string();
             row.template = p
                 .templates

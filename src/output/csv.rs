@@ -67,6 +67,7 @@ pub fn reports(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
             r.agency.as_str(),
             &opt(&r.year),
             &opt(&r.year_source),
+            &opt(&r.published),
             &r.kind,
             &r.template,
             &r.status,

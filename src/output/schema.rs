@@ -52,6 +52,7 @@ pub const REPORTS: &[Field] = &[
     f("agency", "string", "Stable agency id.", true),
     f("year", "integer", "The year the document covers, when known.", false),
     f("year_source", "string", "Where the year was read: title, period (统计期限), body, given.", false),
+    f("published", "date", "Publication date the page states (发布日期), YYYY-MM-DD; provenance only, never the source of `year`.", false),
     f("kind", "string", "annual_report, statistics_annex, guide, work_plan, empty, other (unknown when the fetch failed).", true),
     f("template", "string", "Table templates found (`+`-joined); prose for reports without tables.", false),
     f("status", "string", "parsed, no_figures, empty (no text), not_report, failed.", true),

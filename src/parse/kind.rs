@@ -49,6 +49,8 @@ pub struct Classification {
     pub title: Option<String>,
     /// The publishing agency's name as printed.
     pub agency_name: Option<String>,
+    /// The publication date the page states (发布日期 / 发布时间), `YYYY-MM-DD`.
+    pub published: Option<String>,
 }
 
 const GUIDE_TITLE: &[&str] = &["指南"];
@@ -335,6 +337,25 @@ fn find_agency(page: &Page, blocks: &[&crate::html::Block]) -> Option<String> {
     None
 }
 
+/// The publication date stated in the page chrome (`发布日期：2024-01-19
+/// 10:32`, `发布时间 2021年1月20日`), as `YYYY-MM-DD`. It is provenance only:
+/// the year a report covers never comes from it.
+fn find_published(page: &Page) -> Option<String> {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let chrome = halfwidth(&page.chrome.replace('\n', " "));
+    let caps = re(
+        &RE,
+        r"(?:发布日期|发布时间|发文日期)\s*:?\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})",
+    )
+    .captures(&chrome)?;
+    let (y, m, d): (u32, u32, u32) = (
+        caps[1].parse().ok()?,
+        caps[2].parse().ok()?,
+        caps[3].parse().ok()?,
+    );
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
 /// Classifies a page and finds the year it covers.
 pub fn classify(page: &Page, opts: &Options) -> Classification {
     let title = page
@@ -369,5 +390,6 @@ pub fn classify(page: &Page, opts: &Options) -> Classification {
         year_source: found.map(|f| f.1),
         title,
         agency_name: find_agency(page, &blocks),
+        published: find_published(page),
     }
 }

@@ -41,6 +41,7 @@ pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
         year_source: class.year_source,
         title: class.title,
         agency_name: class.agency_name,
+        published: class.published,
         templates: extract.templates,
         observations: extract.observations,
         warnings: extract.warnings,

@@ -186,6 +186,8 @@ pub struct ParsedDocument {
     pub title: Option<String>,
     /// The publishing agency's name as printed (发布机构 or signature), if found.
     pub agency_name: Option<String>,
+    /// The publication date the page states (`YYYY-MM-DD`), if any.
+    pub published: Option<String>,
     /// The table format(s) found, in document order; prose is not listed.
     pub templates: Vec<Template>,
     /// Every figure read.
