@@ -2,6 +2,8 @@
 //! gaps, determinism of the writers.
 
 use rust_decimal::Decimal;
+
+mod common;
 use std::str::FromStr;
 use xxgk::normalize::metrics::{Template, Unit};
 use xxgk::normalize::{assemble, DocumentInput};
@@ -363,14 +365,7 @@ fn writers_are_deterministic_and_money_is_exact() {
     let d2 = tempfile::tempdir().unwrap();
     xxgk::output::write_all(&build(), d1.path(), Default::default()).unwrap();
     xxgk::output::write_all(&build(), d2.path(), Default::default()).unwrap();
-    for f in [
-        "observations.csv",
-        "series.csv",
-        "reports.csv",
-        "checks.csv",
-        "dataset.json",
-        "datapackage.json",
-    ] {
+    for f in common::DATASET_FILES {
         let a = std::fs::read(d1.path().join(f)).unwrap();
         let b = std::fs::read(d2.path().join(f)).unwrap();
         assert_eq!(a, b, "{f} differs between two builds");

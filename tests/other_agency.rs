@@ -15,14 +15,9 @@ const AGENCY: &str = "example-district-gov";
 const AGENCY_NAME: &str = "某市某区人民政府办公室";
 const PDF_REPORT: &str = "/xxgk/ndbg/202101/t20210120_112233.html";
 const PDF: &str = "/xxgk/ndbg/202101/P020210120123456.pdf";
-const FILES: [&str; 6] = [
-    "observations.csv",
-    "series.csv",
-    "reports.csv",
-    "checks.csv",
-    "dataset.json",
-    "datapackage.json",
-];
+use common::DATASET_FILES as FILES;
+
+mod common;
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -438,27 +433,7 @@ fn the_bureaus_committed_data_is_not_overwritten() {
 
 #[test]
 fn datapackage_validates_with_frictionless() {
-    let dir = built().join("data");
-    let found = Command::new("frictionless").arg("--version").output();
-    if found.is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "frictionless is not installed; .ci/run installs it with pip"
-        );
-        eprintln!("frictionless not installed: skipping validation (pip install frictionless)");
-        return;
-    }
-    let out = Command::new("frictionless")
-        .current_dir(&dir)
-        .args(["validate", "datapackage.json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "frictionless validate failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_valid_datapackage(&built().join("data"));
 }
 
 #[test]

@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+mod common;
+
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
@@ -57,14 +59,7 @@ fn col(h: &csv::StringRecord, name: &str) -> usize {
 #[test]
 fn rebuild_matches_committed_data_byte_for_byte() {
     let dir = built();
-    for f in [
-        "observations.csv",
-        "series.csv",
-        "reports.csv",
-        "checks.csv",
-        "dataset.json",
-        "datapackage.json",
-    ] {
+    for f in common::DATASET_FILES {
         let new = std::fs::read(dir.join(f)).unwrap();
         let old = std::fs::read(repo().join("data").join(f))
             .unwrap_or_else(|_| panic!("data/{f} is not committed"));
@@ -215,25 +210,5 @@ fn no_empty_cell_becomes_zero() {
 
 #[test]
 fn datapackage_validates_with_frictionless() {
-    let dir = built();
-    let found = Command::new("frictionless").arg("--version").output();
-    if found.is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "frictionless is not installed; .ci/run installs it with pip"
-        );
-        eprintln!("frictionless not installed: skipping validation (pip install frictionless)");
-        return;
-    }
-    let out = Command::new("frictionless")
-        .current_dir(dir)
-        .args(["validate", "datapackage.json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "frictionless validate failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_valid_datapackage(built());
 }

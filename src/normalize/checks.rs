@@ -39,6 +39,7 @@ pub const DESCRIPTION: &str = "Each check is a row of checks.csv with status `pa
 | `cross_year.in_force.<row>` | 现行有效件数(y-1) + 本年制发件数(y) - 本年废止件数(y) = 现行有效件数(y), for 规章 and 规范性文件. |";
 
 use super::dataset::ObservationRow;
+use crate::normalize::metrics::national::TABLE3_COLUMNS;
 use crate::normalize::metrics::{registry, Template};
 use crate::parse::{Qualifier, Source};
 use rust_decimal::Decimal;
@@ -66,15 +67,14 @@ pub struct CheckRow {
     pub url: String,
 }
 
-/// Applicant columns of table 3, in template order (ids of DATASET.md).
-pub const T3_APPLICANT_PARTS: [&str; 6] = [
-    "natural_person",
-    "legal.commercial",
-    "legal.research",
-    "legal.social",
-    "legal.legal_services",
-    "legal.other",
-];
+/// The applicant columns of table 3 that add up to 总计 (自然人 and the five
+/// 法人或其他组织 columns), in template order, from the vocabulary.
+fn t3_applicant_parts() -> impl Iterator<Item = &'static str> {
+    TABLE3_COLUMNS
+        .iter()
+        .map(|c| c.id)
+        .filter(|id| *id != "legal.subtotal" && *id != "total")
+}
 
 /// Table 3 rows that enter the identity 一 + 二 = 三 + 四.
 const T3_IDENTITY: [(&str, &str, &str, &str); 1] = [(
@@ -338,10 +338,7 @@ fn t3_layout(template: Template) -> (Vec<String>, Vec<String>) {
         if !is_t3 {
             continue;
         }
-        for col in T3_APPLICANT_PARTS
-            .iter()
-            .chain(["legal.subtotal", "total"].iter())
-        {
+        for col in TABLE3_COLUMNS.iter().map(|c| c.id) {
             if let Some(row) = m.id.strip_suffix(&format!(".{col}")) {
                 rows.insert(row.to_string());
                 cols.insert(col.to_string());
@@ -390,10 +387,7 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
         );
     }
     for row in &rows {
-        let parts: Vec<String> = T3_APPLICANT_PARTS
-            .iter()
-            .map(|c| format!("{row}.{c}"))
-            .collect();
+        let parts: Vec<String> = t3_applicant_parts().map(|c| format!("{row}.{c}")).collect();
         let subtotal = format!("{row}.legal.subtotal");
         let total = vec![format!("{row}.total")];
         if g.get(&subtotal).is_some() {

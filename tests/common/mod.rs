@@ -27,3 +27,43 @@ pub fn page_with(first_line: &str, body: &str) -> Page {
         "<html><body><div id=zoom><p>{first_line}</p>{body}</div></body></html>"
     ))
 }
+
+/// The six files of a built dataset.
+pub const DATASET_FILES: [&str; 6] = [
+    "observations.csv",
+    "series.csv",
+    "reports.csv",
+    "checks.csv",
+    "dataset.json",
+    "datapackage.json",
+];
+
+/// Validates `dir/datapackage.json` with the Frictionless reference
+/// implementation. Under CI (which installs it) a missing `frictionless`
+/// fails; elsewhere it skips with a message.
+pub fn assert_valid_datapackage(dir: &std::path::Path) {
+    use std::process::Command;
+    if Command::new("frictionless")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "frictionless is not installed; .ci/run installs it with pip"
+        );
+        eprintln!("frictionless not installed: skipping validation (pip install frictionless)");
+        return;
+    }
+    let out = Command::new("frictionless")
+        .current_dir(dir)
+        .args(["validate", "datapackage.json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "frictionless validate failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

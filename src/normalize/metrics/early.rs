@@ -33,23 +33,28 @@ pub struct TableHeaders {
     pub value: &'static [&'static str],
 }
 
+/// Headers of the column holding the year's figure, in both early table
+/// kinds (never 历年累计, the cumulative column).
+const YEAR_VALUE_HEADERS: &[&str] = &[
+    "本年累计",
+    "本年累计数",
+    "本年统计数",
+    "本年数量",
+    "本年度",
+    "本年数",
+    "本年",
+    "本期",
+    "统计数",
+    "数量",
+    "数值",
+];
+
 /// Headers of the 2012-2013 indicator tables.
 pub const INDICATOR_HEADERS: TableHeaders = TableHeaders {
     template: Template::Indicator,
     label: &["指标名称", "指标", "项目名称"],
     unit: &["计量单位", "单位"],
-    value: &[
-        "本年累计",
-        "本年度",
-        "本年",
-        "本年数",
-        "本期",
-        "本年累计数",
-        "数量",
-        "数值",
-        "统计数",
-        "本年数量",
-    ],
+    value: YEAR_VALUE_HEADERS,
 };
 
 /// Headers of the 2014 statistics table.
@@ -57,18 +62,7 @@ pub const STATS2014_HEADERS: TableHeaders = TableHeaders {
     template: Template::Stats2014,
     label: &["统计指标", "统计项目"],
     unit: &["单位", "计量单位"],
-    value: &[
-        "统计数",
-        "本年统计数",
-        "数量",
-        "本年累计",
-        "本年度",
-        "本年",
-        "本年数",
-        "本期",
-        "本年累计数",
-        "数值",
-    ],
+    value: YEAR_VALUE_HEADERS,
 };
 
 /// Column headers that hold a cumulative figure over several years: never
