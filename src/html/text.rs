@@ -9,7 +9,10 @@
 //! summary row at the bottom of the early indicator tables), which becomes a
 //! block of its own.
 
-use super::grid::{cell_text, is_block, normalize_space, table_from_element};
+use super::grid::{
+    cell_text, depth_exceeds, is_block, normalize_space, push_children, table_from_element, Step,
+    MAX_DEPTH, MAX_SLOTS,
+};
 use super::Page;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::HashSet;
@@ -44,6 +47,12 @@ const CONTENT_SELECTORS: &[&str] = &[
     ".content",
 ];
 
+/// How many matches of a content selector are compared by their text.
+const MAX_CANDIDATES: usize = 64;
+
+/// The most tables read from one page; real reports hold a few dozen.
+pub const MAX_TABLES: usize = 2000;
+
 /// A cell whose text is at least this many characters and reads like a
 /// sentence is prose, not a figure.
 const PROSE_CELL_CHARS: usize = 40;
@@ -75,15 +84,38 @@ pub fn build_page(html: &str) -> Page {
     // are read as text containers as well
     let table_sel = Selector::parse("table").expect("selector");
     let mut layout = HashSet::new();
+    if depth_exceeds(doc.root_element(), MAX_DEPTH) {
+        page.warnings.push(format!(
+            "the page nests elements more than {MAX_DEPTH} deep: text below that depth was not read"
+        ));
+    }
+    let mut n_tables = 0usize;
     for (i, t) in main.select(&table_sel).enumerate() {
+        n_tables = i + 1;
+        if i >= MAX_TABLES {
+            continue;
+        }
         let grid = table_from_element(i + 1, t);
+        if let Some(r) = grid.truncated() {
+            page.warnings.push(format!(
+                "t{}: the table needs more than {MAX_SLOTS} cells once its spans are expanded: \
+                 read up to markup row {r}, the rest was not read",
+                i + 1
+            ));
+        }
         if is_layout_table(t, &grid) {
             layout.insert(t.id());
         }
         page.tables.push(grid);
     }
+    if n_tables > MAX_TABLES {
+        page.warnings.push(format!(
+            "the page has {n_tables} tables: only the first {MAX_TABLES} were read"
+        ));
+    }
     let layout_index: HashSet<usize> = main
         .select(&table_sel)
+        .take(MAX_TABLES)
         .enumerate()
         .filter(|(_, t)| layout.contains(&t.id()))
         .map(|(i, _)| i + 1)
@@ -159,7 +191,13 @@ fn first_text(doc: &Html, sel: &str) -> Option<String> {
 fn main_content(doc: &Html) -> Option<ElementRef<'_>> {
     for s in CONTENT_SELECTORS {
         let sel = Selector::parse(s).expect("selector");
-        if let Some(e) = doc.select(&sel).max_by_key(|e| text_len(*e)) {
+        // at most MAX_CANDIDATES matches are measured (nested containers
+        // would make this quadratic)
+        if let Some(e) = doc
+            .select(&sel)
+            .take(MAX_CANDIDATES)
+            .max_by_key(|e| text_len(*e))
+        {
             return Some(e);
         }
     }
@@ -219,8 +257,19 @@ impl BlockWalker {
         self.walk_inner(el, true);
     }
 
+    /// Iterative (an explicit stack, not the call stack), at most
+    /// [`MAX_DEPTH`] elements below `el`.
     fn walk_inner(&mut self, el: ElementRef<'_>, tables: bool) {
-        for node in el.children() {
+        let mut stack = Vec::new();
+        push_children(&mut stack, *el, 1);
+        while let Some(step) = stack.pop() {
+            let (node, depth) = match step {
+                Step::Close => {
+                    self.flush();
+                    continue;
+                }
+                Step::Enter(node, depth) => (node, depth),
+            };
             if Some(node.id()) == self.skip {
                 self.flush();
                 continue;
@@ -240,16 +289,11 @@ impl BlockWalker {
                         self.flush();
                         continue;
                     }
-                    let block = is_block(name);
-                    if block {
+                    if is_block(name) {
                         self.flush();
+                        stack.push(Step::Close);
                     }
-                    if let Some(child) = ElementRef::wrap(node) {
-                        self.walk_inner(child, tables);
-                    }
-                    if block {
-                        self.flush();
-                    }
+                    push_children(&mut stack, node, depth + 1);
                 }
                 _ => {}
             }

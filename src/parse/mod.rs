@@ -29,6 +29,9 @@ pub struct Options {
 pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
     let class = kind::classify(page, opts);
     let mut extract = Extract::default();
+    extract
+        .warnings
+        .extend(page.warnings.iter().map(|w| Warning::doc(w.clone())));
     if class.kind.carries_figures() {
         extract.merge(national::parse(page));
         extract.merge(indicator::parse(page));
