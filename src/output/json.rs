@@ -5,25 +5,21 @@ use super::csv::number;
 use crate::normalize::series::SERIES;
 use crate::normalize::{Dataset, ObservationRow};
 use anyhow::{Context, Result};
-use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::str::FromStr;
 
-/// A decimal as a JSON number: an integer when it is one, else the shortest
-/// float that reads back the same.
+/// A decimal as a JSON number, written with exactly its decimal digits
+/// (`264634300`, `0.5`, `99999999999999999999`): serde_json's
+/// `arbitrary_precision` keeps the digits, never rounding through a float.
 pub fn json_number(v: Decimal) -> Value {
-    let v = v.normalize();
-    if v.scale() == 0 {
-        if let Some(i) = v.to_i64() {
-            return Value::from(i);
-        }
+    let text = number(v);
+    match serde_json::Number::from_str(&text) {
+        Ok(n) => Value::Number(n),
+        Err(_) => Value::String(text),
     }
-    v.to_f64()
-        .and_then(serde_json::Number::from_f64)
-        .map(Value::Number)
-        .unwrap_or_else(|| Value::String(number(v)))
 }
 
 /// One observation as a JSON object whose keys are the observations.csv columns.
@@ -117,4 +113,28 @@ pub fn write(ds: &Dataset, path: &Path) -> Result<()> {
     let mut text = serde_json::to_string_pretty(&to_value(ds))?;
     text.push('\n');
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_keep_every_digit() {
+        for s in [
+            "99999999999999999999",
+            "264634300",
+            "0.5",
+            "-14",
+            "12345678.9012345678",
+        ] {
+            let v = json_number(Decimal::from_str(s).unwrap());
+            assert!(v.is_number(), "{s}");
+            assert_eq!(serde_json::to_string(&v).unwrap(), s);
+        }
+        assert_eq!(
+            serde_json::to_string(&json_number(Decimal::from_str("26463.4300").unwrap())).unwrap(),
+            "26463.43"
+        );
+    }
 }
