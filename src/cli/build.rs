@@ -15,6 +15,12 @@
 //! short summary: documents by status and kind, observations per year,
 //! checks failed. Every archived document is listed in reports.csv with its
 //! status (one that failed does not stop the build).
+//!
+//! Exit status: 0 when every document was read; 1 with a message when the
+//! build could not run or write, or when some documents could not be
+//! fetched or read (status `fetch_failed` or `failed`: the dataset is still
+//! written, without them, and the message names them). A closed stdout
+//! ends the summary quietly.
 
 use crate::normalize::Dataset;
 use crate::output;
@@ -103,5 +109,8 @@ pub fn run(args: Args) -> Result<()> {
     };
     let (ds, files) = pipeline::build(&args.archive, &args.out, &build, opts)?;
     summary(&ds, &args.out, &files);
-    Ok(())
+    match pipeline::failures(&ds) {
+        Some(msg) => bail!(msg),
+        None => Ok(()),
+    }
 }

@@ -95,17 +95,29 @@ fn write_rows(rows: &[ObservationRow], format: Format) -> std::io::Result<()> {
     match format {
         Format::Json => {
             let arr: Vec<serde_json::Value> = rows.iter().map(observation_json).collect();
-            serde_json::to_writer_pretty(&mut out, &arr)?;
+            serde_json::to_writer_pretty(&mut out, &arr).map_err(|e| match e.io_error_kind() {
+                Some(kind) => std::io::Error::from(kind),
+                None => std::io::Error::other(e),
+            })?;
             writeln!(out)?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(OBSERVATIONS.iter().map(|f| f.name))?;
+            w.write_record(OBSERVATIONS.iter().map(|f| f.name))
+                .map_err(io_error)?;
             for r in rows {
-                w.write_record(observation_record(r))?;
+                w.write_record(observation_record(r)).map_err(io_error)?;
             }
             w.flush()?;
         }
     }
     out.flush()
+}
+
+/// The I/O error inside a CSV error (so a closed stdout is recognised).
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }

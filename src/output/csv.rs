@@ -187,3 +187,18 @@ pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
     w.flush()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::excel_safe;
+
+    #[test]
+    fn excel_mode_neutralises_formulas_but_not_numbers() {
+        for risky in ["=SUM(A1)", "@SUM(A1)", "+cmd", "-x", "\tx", "\rx", "=1+1"] {
+            assert_eq!(excel_safe(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for safe in ["-14", "+1", "0.5", "-0.25", "abc", "", "聊城", "a=b"] {
+            assert_eq!(excel_safe(safe), safe, "{safe:?}");
+        }
+    }
+}

@@ -341,6 +341,39 @@ pub fn status_counts(ds: &Dataset) -> Vec<(Status, usize)> {
         .collect()
 }
 
+/// When some documents could not be fetched or read: a message naming each
+/// (at most ten) and its reason, for a non-zero exit after the dataset is
+/// written without them.
+pub fn failures(ds: &Dataset) -> Option<String> {
+    let failed: Vec<String> = ds
+        .reports
+        .iter()
+        .filter(|r| matches!(r.status, Status::Failed | Status::FetchFailed))
+        .map(|r| {
+            format!(
+                "{} ({})",
+                r.url,
+                r.warnings.first().map(String::as_str).unwrap_or("")
+            )
+        })
+        .collect();
+    if failed.is_empty() {
+        return None;
+    }
+    let more = failed.len().saturating_sub(10);
+    let mut msg = format!(
+        "{} of {} documents could not be fetched or read (the dataset was written without them; \
+         see the status column of reports.csv): {}",
+        failed.len(),
+        ds.reports.len(),
+        failed[..failed.len().min(10)].join("; ")
+    );
+    if more > 0 {
+        msg.push_str(&format!("; and {more} more"));
+    }
+    Some(msg)
+}
+
 /// The summary of a build, as printed by `xxgk build` and `xxgk run`:
 /// documents by status and kind, observations per year, failed checks.
 pub fn summary(ds: &Dataset, out: &Path, files: &[String]) -> String {
