@@ -122,10 +122,23 @@ fn reports_list_every_document_with_its_canonical_url_kind_and_year() {
     let reports = rows(&data("reports.csv"));
     let docs = snapshot_documents();
     assert_eq!(docs.len(), 6, "the snapshot has six documents");
-    let mut urls: Vec<String> = reports.iter().map(|r| r["url"].clone()).collect();
+    let mut urls: Vec<String> = reports
+        .iter()
+        .filter(|r| r["kind"] != "attachment")
+        .map(|r| r["url"].clone())
+        .collect();
     urls.sort();
     let want: Vec<String> = docs.iter().map(|p| format!("{HOST}{p}")).collect();
     assert_eq!(urls, want, "one row per document, on the live host");
+    // archived attachments are listed too, saying they were not read
+    let attachments: Vec<_> = reports
+        .iter()
+        .filter(|r| r["kind"] == "attachment")
+        .collect();
+    assert!(attachments.iter().any(|r| r["url"].ends_with(".pdf")));
+    for a in attachments {
+        assert_eq!(a["status"], "attachment_not_read", "{a:?}");
+    }
 
     let by_path = |p: &str| {
         reports
