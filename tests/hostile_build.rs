@@ -39,7 +39,7 @@ fn poisonous() -> Vec<(&'static str, String)> {
             "huge-number",
             report(
                 2016,
-                "<p>本年度主动公开政府信息12345678901234567890123456万条，收到申请99999999999999999999999999万件。</p>",
+                "<p>本年度主动公开政府信息12345678901234567890123456万条，收到申请99999999999999999999件。</p>",
             ),
         ),
         (
@@ -203,6 +203,7 @@ fn poisonous_pages_do_not_stop_the_build() {
     assert!(rows["warnings"].contains("cells"), "{rows:?}");
     let huge = report_row(&out, "http://example.gov.cn/huge-number.html");
     assert_eq!(huge["year"], "2016");
+    assert!(huge["warnings"].contains("larger than 10^15"), "{huge:?}");
     // no figure of 26 digits (times 10 000) enters the dataset
     let obs = std::fs::read_to_string(out.join("observations.csv")).unwrap();
     assert!(!obs.contains("12345678901234567890"), "{obs}");

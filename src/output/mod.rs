@@ -43,7 +43,11 @@ impl Default for Options {
 /// written. Atomic per build: see the module documentation.
 pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let staging = Staging::new(dir)?;
+    // the staging folder goes beside the real folder (when --out is a
+    // symlink to another file system, a rename could not cross over)
+    let real =
+        std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let staging = Staging::new(&real)?;
     let mut written: Vec<String> = Vec::new();
     let mut file = |name: &str, write: &dyn Fn(&Path) -> Result<()>| -> Result<()> {
         let tmp = staging.dir.join(name);
@@ -64,7 +68,7 @@ pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>>
         file("dataset.json", &|p| json::write(ds, p))?;
     }
     for name in &written {
-        let to = dir.join(name);
+        let to = real.join(name);
         std::fs::rename(staging.dir.join(name), &to)
             .with_context(|| format!("cannot move the new {} into place", to.display()))?;
     }
