@@ -410,6 +410,39 @@ fn output_never_follows_symlinks_and_excel_mode_neutralises_formulas() {
     assert!(left.is_empty(), "{left:?}");
 }
 
+#[test]
+fn a_build_that_cannot_finish_leaves_the_previous_files_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (arch, out) = (tmp.path().join("archive"), tmp.path().join("out"));
+    archive(
+        &arch,
+        vec![doc(
+            "http://example.gov.cn/r.html",
+            report(2021, "<p>本年度主动公开政府信息160条。</p>"),
+        )],
+    );
+    std::fs::create_dir_all(out.join("series.csv")).unwrap();
+    std::fs::write(out.join("observations.csv"), "an earlier build\n").unwrap();
+    let o = xxgk(&[
+        "build",
+        "--archive",
+        arch.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("series.csv"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out.join("observations.csv")).unwrap(),
+        "an earlier build\n"
+    );
+    assert!(!out.join("reports.csv").exists());
+}
+
 /// Runs xxgk with its stdout closed before it writes: it must end quietly.
 fn with_closed_stdout(args: &[&str]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_xxgk"))

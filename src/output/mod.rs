@@ -67,6 +67,16 @@ pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>>
     if opts.json {
         file("dataset.json", &|p| json::write(ds, p))?;
     }
+    // a folder in the way would stop the renames half-way: check first
+    for name in &written {
+        let to = real.join(name);
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            bail!(
+                "cannot write {}: a folder of that name is in the way (nothing was replaced)",
+                to.display()
+            );
+        }
+    }
     for name in &written {
         let to = real.join(name);
         std::fs::rename(staging.dir.join(name), &to)

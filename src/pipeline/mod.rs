@@ -98,23 +98,35 @@ pub fn plan(archive: &Archive) -> Result<Vec<Job>> {
 /// The rows of one job; never panics (a panic while reading the document is
 /// caught and becomes its `failed` status, naming the URL).
 pub fn process(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
-    let mut rows = match catch_unwind(AssertUnwindSafe(|| process_inner(archive, agency, job))) {
+    let mut rows = match isolated(&job.entry.url, || process_inner(archive, agency, job)) {
         Ok(rows) => rows,
-        Err(panic) => {
-            let msg = panic_message(&*panic);
-            tracing::error!("{}: the parser failed: {msg}", job.entry.url);
+        Err(msg) => {
             let input = DocumentInput {
                 url: job.entry.url.clone(),
                 sha256: job.entry.sha256.clone().unwrap_or_default(),
                 encoding: None,
                 encoding_source: None,
-                parsed: Err(format!("internal error while reading this document: {msg}")),
+                parsed: Err(msg),
             };
             DocumentRows::from_input(agency, &input)
         }
     };
     rows.report.also_at = job.also_at.clone();
     rows
+}
+
+/// Runs `f`, turning a panic into an error message that names `what` (the
+/// document): the last line of defence that keeps one document from
+/// stopping a build.
+pub fn isolated<T>(what: &str, f: impl FnOnce() -> T) -> std::result::Result<T, String> {
+    catch_unwind(AssertUnwindSafe(f)).map_err(|p| {
+        let msg = format!(
+            "internal error while reading {what}: {}",
+            panic_message(&*p)
+        );
+        tracing::error!("{msg}");
+        msg
+    })
 }
 
 fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
@@ -464,16 +476,14 @@ pub fn parse_file(path: &Path, year: Option<i32>) -> Result<FileParse> {
         year,
         title_hint: None,
     };
-    match catch_unwind(AssertUnwindSafe(|| read_with(&bytes, None, &opts))) {
+    match isolated(&path.display().to_string(), || {
+        read_with(&bytes, None, &opts)
+    }) {
         Ok(doc) => Ok(FileParse {
             doc,
             sha256: sha256_hex(&bytes),
         }),
-        Err(p) => bail!(
-            "{}: internal error while reading this document: {}",
-            path.display(),
-            panic_message(&*p)
-        ),
+        Err(msg) => bail!(msg),
     }
 }
 
@@ -483,5 +493,61 @@ pub fn quiet_if_stdout_closed(r: std::io::Result<()>) -> Result<()> {
     match r {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         r => Ok(r.context("cannot write to stdout")?),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_an_error_naming_the_document() {
+        let r: std::result::Result<(), String> =
+            isolated("http://x/doc.html", || panic!("index out of bounds"));
+        let msg = r.unwrap_err();
+        assert!(msg.contains("http://x/doc.html"), "{msg}");
+        assert!(msg.contains("index out of bounds"), "{msg}");
+        assert_eq!(isolated("x", || 7), Ok(7));
+    }
+
+    #[test]
+    fn identical_bytes_are_one_job_under_the_smallest_url() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = Archive::create_or_open(tmp.path()).unwrap();
+        let sha = a.put(b"<html>same</html>").unwrap();
+        let entry = |url: &str, kind: Kind| ManifestEntry {
+            url: url.into(),
+            final_url: url.into(),
+            status: Some(200),
+            content_type: Some("text/html".into()),
+            etag: None,
+            last_modified: None,
+            fetched_at: "2024-01-19T10:32:00Z".into(),
+            encoding: None,
+            encoding_source: None,
+            encoding_label: None,
+            sha256: Some(sha.clone()),
+            bytes: Some(17),
+            kind,
+            title: None,
+            year: None,
+            report: None,
+            agency_id: None,
+            not_modified: false,
+            error: None,
+            attempts: 1,
+        };
+        for (u, k) in [
+            ("http://x/b.html", Kind::Document),
+            ("http://x/a.pdf", Kind::Attachment),
+            ("http://x/a.html", Kind::Document),
+        ] {
+            a.append(&entry(u, k)).unwrap();
+        }
+        let jobs = plan(&a).unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].kind, JobKind::Document);
+        assert_eq!(jobs[0].entry.url, "http://x/a.html");
+        assert_eq!(jobs[0].also_at, vec!["http://x/a.pdf", "http://x/b.html"]);
     }
 }
