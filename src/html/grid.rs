@@ -299,7 +299,8 @@ fn collect_rows(el: ElementRef<'_>, out: &mut Vec<RawRow>) {
 /// The text of an element: inline elements concatenated as they are (so a
 /// number split over two `<span>`s stays one number), `<br>` and block
 /// elements (`p`, `div`, `li`, ...) become a space, whitespace is collapsed.
-/// Content more than [`MAX_DEPTH`] elements below `el` is not read.
+/// Content more than [`MAX_DEPTH`] elements below `el`, or past the first
+/// [`MAX_CELL_NODES`] nodes, is not read.
 pub fn cell_text(el: ElementRef<'_>) -> String {
     let mut s = String::new();
     push_text(el, &mut s);
@@ -327,10 +328,20 @@ pub(crate) fn push_children<'a>(
     stack[at..].reverse();
 }
 
+/// The most nodes read for one cell's text: a data cell holds a few; a
+/// layout cell holding a whole report a few thousand. It bounds the work
+/// on tables nested in tables (each outer cell holds the inner ones' text).
+pub const MAX_CELL_NODES: usize = 20_000;
+
 fn push_text(el: ElementRef<'_>, out: &mut String) {
     let mut stack = Vec::new();
     push_children(&mut stack, *el, 1);
+    let mut visited = 0usize;
     while let Some(step) = stack.pop() {
+        visited += 1;
+        if visited > MAX_CELL_NODES {
+            break;
+        }
         let (node, depth) = match step {
             Step::Close => {
                 out.push(' ');

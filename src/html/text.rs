@@ -59,13 +59,20 @@ const PROSE_CELL_CHARS: usize = 40;
 
 /// Builds a [`Page`] from HTML text.
 pub fn build_page(html: &str) -> Page {
-    let doc = Html::parse_document(html);
+    let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
+    let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
     let mut page = Page {
         head_title: head_title.clone(),
         ..Page::default()
     };
+    if flat.is_some() {
+        page.warnings.push(format!(
+            "the markup nests elements more than {MAX_PARSE_DEPTH} deep: the tags below that \
+             depth were left out before parsing (their text was kept)"
+        ));
+    }
     let Some(main) = main else {
         page.title = head_title;
         return page;
@@ -174,6 +181,122 @@ pub fn build_page(html: &str) -> Page {
             .join("\n");
     }
     page
+}
+
+/// How deep start tags may nest in the markup before parsing. The HTML
+/// parser's work per start tag grows with the depth (it searches the stack
+/// of open elements), so 60 000 nested `<div>`s would take minutes; real
+/// pages nest a few dozen deep.
+pub const MAX_PARSE_DEPTH: usize = 200;
+
+/// Elements that never have an end tag, or whose end tag is optional (a
+/// page often leaves it out): they are not counted as nesting.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "thead", "tbody", "tfoot", "option",
+    "optgroup", "colgroup", "caption", "rp", "rt", "html", "head", "body",
+];
+
+/// When start tags in `html` nest deeper than `limit` (counted with a stack
+/// of open elements, an end tag closing what it names and everything opened
+/// inside it), the markup with the start tags below that depth, and their
+/// end tags, left out (text kept); `None` when nothing nests that deep.
+/// A linear scan; comments, `<script>` and `<style>` are skipped.
+pub fn flatten_deep_nesting(html: &str, limit: usize) -> Option<String> {
+    scan_nesting(html, limit, false)?;
+    scan_nesting(html, limit, true)
+}
+
+/// One pass of [`flatten_deep_nesting`]: without `rewrite`, `Some` (an empty
+/// string) as soon as the depth exceeds `limit`; with it, the rewritten markup.
+fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
+    let b = html.as_bytes();
+    let mut out = String::new();
+    let mut kept = 0usize; // bytes of `html` before this index are handled
+                           // open elements: (lower-case name, whether its tags are left out)
+    let mut stack: Vec<(String, bool)> = Vec::new();
+    let mut deep = false;
+    let mut i = 0usize;
+    let find = |from: usize, pat: &[u8]| -> Option<usize> {
+        b.get(from..)?
+            .windows(pat.len())
+            .position(|w| w.eq_ignore_ascii_case(pat))
+            .map(|p| from + p)
+    };
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+        let lt = i + p;
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(lt + 4, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let end_tag = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + usize::from(end_tag);
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+            .count();
+        if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+            i = lt + 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // the end of the tag: the first '>' outside quotes
+        let mut j = name_start + name_len;
+        let mut quote = None;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            j += 1;
+        }
+        let gt = j.min(b.len().saturating_sub(1));
+        let next = (j + 1).min(b.len());
+        let mut drop = false;
+        if end_tag {
+            // close the named element and everything opened inside it
+            // (searched among the innermost 64 only: a stray end tag must
+            // not cost a walk of a deep stack)
+            let from = stack.len().saturating_sub(64);
+            if let Some(k) = stack[from..].iter().rposition(|(n, _)| *n == name) {
+                drop = stack[from + k].1;
+                stack.truncate(from + k);
+            }
+        } else if !NOT_NESTING.contains(&name.as_str()) && b[gt.saturating_sub(1)] != b'/' {
+            drop = stack.len() >= limit;
+            deep |= drop;
+            if deep && !rewrite {
+                return Some(String::new());
+            }
+            stack.push((name.clone(), drop));
+        }
+        if !end_tag && matches!(name.as_str(), "script" | "style") {
+            let close = if name == "script" {
+                &b"</script"[..]
+            } else {
+                &b"</style"[..]
+            };
+            i = find(next, close).unwrap_or(b.len());
+            if drop && rewrite {
+                out.push_str(&html[kept..lt]);
+                kept = next;
+            }
+            continue;
+        }
+        if drop && rewrite {
+            out.push_str(&html[kept..lt]);
+            kept = next;
+        }
+        i = next;
+    }
+    if !deep {
+        return None;
+    }
+    out.push_str(&html[kept..]);
+    Some(out)
 }
 
 fn first_text(doc: &Html, sel: &str) -> Option<String> {
@@ -322,6 +445,43 @@ pub fn page_text(page: &Page) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_flattened_before_parsing_and_said() {
+        let deep = format!(
+            "<div id=zoom>{}年报120条{}</div>",
+            "<div>".repeat(40),
+            "</div>".repeat(40)
+        );
+        let flat = flatten_deep_nesting(&deep, 10).expect("deeper than 10");
+        assert_eq!(flat.matches("<div").count(), 10);
+        assert_eq!(flat.matches("</div>").count(), 10);
+        assert!(flat.contains("年报120条"));
+        // unclosed optional-end tags and void elements do not count
+        let sloppy = format!("<div>{}</div>", "<p>段落<br><li>项<td>1".repeat(100));
+        assert_eq!(flatten_deep_nesting(&sloppy, 10), None);
+        // an end tag closes what was opened inside it (an unclosed <span>)
+        let spans = "<div><span>a</div>".repeat(100);
+        assert_eq!(flatten_deep_nesting(&spans, 10), None);
+        // comments and scripts are skipped
+        let script = format!("<script>{}</script><div>x</div>", "<div>".repeat(100));
+        assert_eq!(flatten_deep_nesting(&script, 10), None);
+        let page = Page::parse(&format!(
+            "<body><div id=zoom><p>{}本年度主动公开政府信息120条。{}</p></div></body>",
+            "<div>".repeat(600),
+            "</div>".repeat(600)
+        ));
+        assert!(
+            page.warnings.iter().any(|w| w.contains("200 deep")),
+            "{:?}",
+            page.warnings
+        );
+        assert!(
+            page.blocks.iter().any(|b| b.text.contains("120条")),
+            "{:?}",
+            page.blocks
+        );
+    }
 
     #[test]
     fn main_content_blocks_and_chrome() {
