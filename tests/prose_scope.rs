@@ -30,7 +30,10 @@ fn a_group_of_units_or_levels_of_government_is_not_the_total() {
     ]);
     assert!(got.is_empty(), "{got:?}");
     assert_eq!(warn.len(), 4, "{warn:?}");
-    assert!(warn[0].contains("县直各单位") && warn[0].contains("p1:"), "{warn:?}");
+    assert!(
+        warn[0].contains("县直各单位") && warn[0].contains("p1:"),
+        "{warn:?}"
+    );
     assert!(warn[1].contains("乡镇"), "{warn:?}");
     // the agency's own figure in the same sentence is read
     let (got, _) = read(&["我局主动公开政府信息120条，县直各单位主动公开政府信息1251条。"]);

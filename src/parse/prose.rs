@@ -49,11 +49,11 @@ use crate::html::value::{halfwidth, Qualifier};
 use crate::html::Page;
 use crate::normalize::metrics::prose::{
     unit_of, Channel, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
-    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, FEE_HEADING_CONTEXT,
-    CUMULATIVE, FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT, FILLERS,
-    HEADING_CHANNELS, NOT_A_COUNT, NOT_THE_YEAR, PART_WORDS, TEN_THOUSAND, THIS_YEAR, UNIT_WORDS,
-    UP_TO, ZERO_AFTER_METRICS, ZERO_AFTER_WORD, ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES,
-    ZERO_SECOND_VERBS,
+    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, CUMULATIVE,
+    FEE_HEADING_CONTEXT, FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT,
+    FILLERS, HEADING_CHANNELS, NOT_A_COUNT, NOT_THE_YEAR, PART_WORDS, TEN_THOUSAND, THIS_YEAR,
+    UNIT_WORDS, UP_TO, ZERO_AFTER_METRICS, ZERO_AFTER_WORD, ZERO_BLOCKERS_AFTER, ZERO_JOINS,
+    ZERO_RULES, ZERO_SECOND_VERBS,
 };
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
@@ -186,7 +186,14 @@ fn outline_item(text: &str) -> Option<(u8, &str)> {
     let title = &rest[..end];
     let short = title.chars().count() <= RUN_IN_TITLE_CHARS;
     let plain = !title.contains([',', '，', '、']) && !title.chars().any(|x| x.is_ascii_digit());
-    Some((level, if end < rest.len() && short && plain { title } else { "" }))
+    Some((
+        level,
+        if end < rest.len() && short && plain {
+            title
+        } else {
+            ""
+        },
+    ))
 }
 
 /// Where a figure's subject starts: the start of its clause, where brackets
@@ -517,7 +524,10 @@ fn parse_block(block: usize, text: &str, heading: &str, scope: Scope, ex: &mut E
                 if let Some(w) = part {
                     ex.warnings.push(Warning::at(
                         span,
-                        format!("\"{phrase}\" counts a part ({w}), not the agency's own {}: not read", f.metric),
+                        format!(
+                            "\"{phrase}\" counts a part ({w}), not the agency's own {}: not read",
+                            f.metric
+                        ),
                     ));
                 } else if let (Scope::Channels(w), true) = (scope, is_channel_total(f.metric)) {
                     ex.warnings.push(Warning::at(
