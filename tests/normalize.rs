@@ -425,6 +425,13 @@ fn a_table_figure_the_prose_contradicts_is_kept_and_flagged_disputed() {
     );
     // an agreeing pair is not flagged
     assert!(s.flags[0].is_none() && s.flags[2].is_none());
+    // the candidate not chosen is in checks.csv
+    assert!(ds
+        .checks
+        .iter()
+        .any(|c| c.check == "table_vs_prose.proactive.items"
+            && c.status == "fail"
+            && c.actual == "153"));
 }
 
 #[test]
