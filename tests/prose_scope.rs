@@ -119,3 +119,28 @@ fn cumulative_counts_up_to_a_date_are_not_the_years() {
         ]
     );
 }
+
+#[test]
+fn the_whole_jurisdiction_is_a_governments_own_scope_not_a_departments() {
+    let page = |title: &str| {
+        Page::parse(&format!(
+            "<html><head><title>{title}</title></head><body><div id=zoom>\
+             <p>2013年，全县共主动公开政府信息1532条，县直各单位主动公开政府信息900条。</p>\
+             </div></body></html>"
+        ))
+    };
+    let read = |title: &str| -> Vec<String> {
+        prose::parse(&page(title))
+            .observations
+            .iter()
+            .map(|o| format!("{} {}", o.metric, o.value))
+            .collect()
+    };
+    // the county government's office reports for the county
+    assert_eq!(
+        read("某县人民政府办公室2013年政府信息公开工作年度报告"),
+        vec!["proactive.items 1532"]
+    );
+    // a county department's report: the county's figure is not its own
+    assert!(read("某县统计局2013年政府信息公开工作年度报告").is_empty());
+}

@@ -51,9 +51,9 @@ use crate::normalize::metrics::prose::{
     unit_of, Channel, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
     AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, CUMULATIVE,
     FEE_HEADING_CONTEXT, FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT,
-    FILLERS, HEADING_CHANNELS, NOT_A_COUNT, NOT_THE_YEAR, PART_WORDS, TEN_THOUSAND, THIS_YEAR,
-    UNIT_WORDS, UP_TO, ZERO_AFTER_METRICS, ZERO_AFTER_WORD, ZERO_BLOCKERS_AFTER, ZERO_JOINS,
-    ZERO_RULES, ZERO_SECOND_VERBS,
+    FILLERS, GOVERNMENT_WORDS, HEADING_CHANNELS, NOT_A_COUNT, NOT_THE_YEAR, PART_WORDS,
+    TEN_THOUSAND, THIS_YEAR, UNIT_WORDS, UP_TO, WHOLE_JURISDICTION, ZERO_AFTER_METRICS,
+    ZERO_AFTER_WORD, ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES, ZERO_SECOND_VERBS,
 };
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
@@ -69,15 +69,31 @@ pub fn parse(page: &Page) -> Extract {
     let mut ex = Extract::default();
     let mut heading = String::new();
     let mut outline: Vec<(u8, Scope)> = Vec::new();
+    let government = page
+        .title
+        .iter()
+        .chain(&page.head_title)
+        .chain(page.blocks.first().map(|b| &b.text))
+        .any(|t| GOVERNMENT_WORDS.iter().any(|w| t.contains(w)));
+    let parts: Vec<&'static str> = PART_WORDS
+        .iter()
+        .copied()
+        .filter(|w| !(government && WHOLE_JURISDICTION.contains(w)))
+        .collect();
     for b in &page.blocks {
         if b.table.is_none() {
             let text: String = b.text.chars().map(halfwidth).collect();
             if let Some((level, title)) = outline_item(&text) {
                 outline.retain(|(l, _)| *l < level);
-                outline.push((level, scope_of(title)));
+                outline.push((level, scope_of(title, &parts)));
             }
         }
-        parse_block(b.index, &b.text, &heading, scope(&outline), &mut ex);
+        let ctx = Context {
+            heading: &heading,
+            scope: scope(&outline),
+            parts: &parts,
+        };
+        parse_block(b.index, &b.text, &ctx, &mut ex);
         if b.table.is_none() && is_heading(&b.text) {
             heading = b.text.chars().map(halfwidth).collect();
         }
@@ -118,7 +134,7 @@ fn scope(outline: &[(u8, Scope)]) -> Scope {
 
 /// The scope a heading's title gives: the channels it names (one channel, or
 /// several = a part), else the part it names, else the agency.
-fn scope_of(title: &str) -> Scope {
+fn scope_of(title: &str, parts: &[&'static str]) -> Scope {
     let mut named: Vec<&'static Channel> = Vec::new();
     for ch in CHANNELS.iter().chain(HEADING_CHANNELS) {
         if title.contains(ch.word)
@@ -132,7 +148,7 @@ fn scope_of(title: &str) -> Scope {
     match named.as_slice() {
         [one] if one.posted.is_some() || one.disclosed.is_some() => Scope::Channel(one),
         [first, ..] => Scope::Channels(first.word),
-        [] => PART_WORDS
+        [] => parts
             .iter()
             .find(|w| title.contains(*w))
             .map_or(Scope::Agency, |w| Scope::Part(w)),
@@ -480,7 +496,18 @@ impl Text<'_> {
     }
 }
 
-fn parse_block(block: usize, text: &str, heading: &str, scope: Scope, ex: &mut Extract) {
+/// What the page around a block says about its figures.
+struct Context<'a> {
+    /// The heading above the block (half-width).
+    heading: &'a str,
+    /// The scope the numbered headings above give.
+    scope: Scope,
+    /// The words naming a part, for this report.
+    parts: &'a [&'static str],
+}
+
+fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
+    let (heading, scope) = (ctx.heading, ctx.scope);
     let c: Vec<char> = text.chars().map(halfwidth).collect();
     let mut sent = Vec::with_capacity(c.len());
     let mut s = 0usize;
@@ -516,7 +543,7 @@ fn parse_block(block: usize, text: &str, heading: &str, scope: Scope, ex: &mut E
                 let lead: String = t.c[subject_start(&t.c, after, f.start)..f.start]
                     .iter()
                     .collect();
-                let part = PART_WORDS.iter().find(|w| lead.contains(*w)).copied();
+                let part = ctx.parts.iter().find(|w| lead.contains(*w)).copied();
                 let part = part.or(match scope {
                     Scope::Part(w) => Some(w),
                     _ => None,

@@ -227,6 +227,14 @@ pub const PART_WORDS: &[&str] = &[
     "电子化",
 ];
 
+/// The words of [`PART_WORDS`] that name a whole jurisdiction: they are the
+/// agency's own scope when the report is a government's
+/// ([`GOVERNMENT_WORDS`] in its title: `某县人民政府办公室…年度报告` speaks of
+/// `全县`), and a wider whole than a department's (`莆田市统计局`).
+pub const WHOLE_JURISDICTION: &[&str] = &["全市", "全县", "全区", "全省"];
+/// Words of a title naming a government (not one of its departments).
+pub const GOVERNMENT_WORDS: &[&str] = &["人民政府", "政府办公室", "政府办公厅", "政府办"];
+
 /// A figure whose clause says `累计` in a sentence that counts up to a date
 /// (`截至2010年12月31日，我局累计共主动公开政府信息285条`) is a cumulative
 /// count since the Regulations, not the year's, unless the clause names the
@@ -826,11 +834,13 @@ pub fn scopes() -> String {
 | the agency | no heading or clause subject below narrows it | every figure, under its metric |\n\
 | one channel | a heading names exactly one channel with a metric (channel words: {}) | a total (`proactive.items`, `proactive.total_items`) becomes that channel's metric: `…发布信息 N 条` its posts (`website.posts`, `wechat.posts`), `…公开信息 N 条` its disclosures (`proactive.via_website`, `.via_wechat`, `.via_weibo`, `.via_gazette`); other metrics are unchanged |\n\
 | several channels, or a channel without a metric | a heading names several channels, or one without a metric ({}) | a total is not read (a warning names it); a channel named in the clause itself is still read as that channel |\n\
-| a part | the clause's subject (its words before the cue, across brackets) or a heading names a part of the agency or a wider whole: {} | nothing is read (a warning names the figure and the part); a part is never the agency's total |\n\
+| a part | the clause's subject (its words before the cue, across brackets) or a heading names a part of the agency or a wider whole: {} ({} only in a department's report: in a government's report, whose title names {}, they are its own scope) | nothing is read (a warning names the figure and the part); a part is never the agency's total |\n\
 | another period | `{}` in a clause of a sentence that counts up to a date ({}) without naming the year ({}); a period word earlier in the sentence ({}); a carried-over or average word in the clause ({}) | nothing is read |\n",
         words(&mut with_metric(true)),
         words(&mut with_metric(false)),
         words(&mut PART_WORDS.iter().copied()),
+        words(&mut WHOLE_JURISDICTION.iter().copied()),
+        words(&mut GOVERNMENT_WORDS.iter().copied()),
         CUMULATIVE,
         words(&mut UP_TO.iter().copied()),
         words(&mut THIS_YEAR.iter().copied()),
