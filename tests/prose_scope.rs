@@ -3,6 +3,7 @@
 //! government, one channel under a channel heading) is never the agency's
 //! total `proactive.items`.
 
+use proptest::prelude::Strategy;
 use xxgk::html::Page;
 use xxgk::parse::prose;
 
@@ -35,6 +36,8 @@ fn a_group_of_units_or_levels_of_government_is_not_the_total() {
         "{warn:?}"
     );
     assert!(warn[1].contains("乡镇"), "{warn:?}");
+    let (got, warn) = read(&["市、县、乡三级行政机关共主动公开政府信息5000余条。"]);
+    assert!(got.is_empty() && warn.len() == 1, "{got:?} {warn:?}");
     // the agency's own figure in the same sentence is read
     let (got, _) = read(&["我局主动公开政府信息120条，县直各单位主动公开政府信息1251条。"]);
     assert_eq!(got, vec!["proactive.items 120 主动公开政府信息120条"]);
@@ -143,4 +146,32 @@ fn the_whole_jurisdiction_is_a_governments_own_scope_not_a_departments() {
     );
     // a county department's report: the county's figure is not its own
     assert!(read("某县统计局2013年政府信息公开工作年度报告").is_empty());
+}
+
+proptest::proptest! {
+    /// No text of outline numbers, brackets, channel and part words, digits
+    /// and units panics the scope reading, and every figure read keeps a
+    /// span inside its block.
+    #[test]
+    fn scope_reading_never_panics(blocks in proptest::collection::vec(
+        proptest::collection::vec(proptest::sample::select(vec![
+            "一、", "(一)", "（二）", "1.", "2、", "(1)", "①", "网站", "微信公众号", "新媒体",
+            "县直各单位", "全市", "截至", "累计", "本年度", "主动公开政府信息", "发布信息",
+            "收到政府信息公开申请", "12", "0", "万", "余", "条", "件", "。", "，", "：", "(", ")",
+            "情况", "、", " ", "\u{3000}",
+        ]), 0..24).prop_map(|v| v.concat()),
+        0..8,
+    )) {
+        let refs: Vec<&str> = blocks.iter().map(String::as_str).collect();
+        let body: String = refs.iter().map(|s| format!("<p>{s}</p>")).collect();
+        let page = Page::parse(&format!("<html><body><div id=zoom>{body}</div></body></html>"));
+        let ex = prose::parse(&page);
+        for o in &ex.observations {
+            let xxgk::parse::Location::Span { block, start, end } = o.location else {
+                panic!("not a span");
+            };
+            let text = &page.blocks[block - 1].text;
+            proptest::prop_assert!(start < end && end <= text.chars().count());
+        }
+    }
 }
