@@ -244,7 +244,7 @@ pub async fn run(config: Config) -> Result<Summary> {
             download.redirect_hosts.push(scheduler::host_key(b));
         }
     }
-    let archive = Archive::open(&archive_dir)?;
+    let archive = Archive::open_writer(&archive_dir)?;
     one_agency_per_archive(&archive, &profile)?;
     let downloader = Arc::new(Downloader::new(download)?);
     let origins = Origins {
