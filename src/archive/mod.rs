@@ -32,7 +32,7 @@ mod manifest;
 mod time;
 
 pub use manifest::{Kind, ManifestEntry};
-pub use time::{now_rfc3339, rfc3339};
+pub use time::{now_rfc3339, parse_rfc3339, rfc3339};
 
 use anyhow::{anyhow, bail, Context, Result};
 use sha2::{Digest, Sha256};
@@ -404,6 +404,19 @@ impl Archive {
         Ok(v.into_iter().map(|(_, e)| e).collect())
     }
 
+    /// Every redirect recorded: requested canonical URL -> the canonical URL
+    /// of the document it led to (the last one when it changed).
+    pub fn redirects(&self) -> Result<HashMap<String, String>> {
+        let mut map = HashMap::new();
+        for e in self.entries()? {
+            let e = e?;
+            if let Some(from) = e.redirected_from {
+                map.insert(from, e.url);
+            }
+        }
+        Ok(map)
+    }
+
     /// Checks that every manifest line with a `sha256` points at an object
     /// that exists and hashes right; returns the number of entries checked.
     pub fn verify(&self) -> Result<usize> {
@@ -513,30 +526,16 @@ mod tests {
 
     fn entry(url: &str, status: Option<u16>, sha: Option<String>) -> ManifestEntry {
         ManifestEntry {
-            url: url.into(),
-            final_url: url.into(),
             status,
-            content_type: None,
-            etag: None,
-            last_modified: None,
             fetched_at: now_rfc3339(),
-            encoding: None,
-            encoding_source: None,
-            encoding_label: None,
-            bytes: None,
             sha256: sha,
-            kind: Kind::Document,
-            title: None,
-            year: None,
-            report: None,
-            agency_id: None,
-            not_modified: false,
             error: if status == Some(200) {
                 None
             } else {
                 Some("HTTP error".into())
             },
             attempts: 1,
+            ..ManifestEntry::new(url, Kind::Document)
         }
     }
 
