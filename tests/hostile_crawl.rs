@@ -494,6 +494,23 @@ async fn failures_give_a_non_zero_verdict_and_are_recorded_with_their_link_text(
         .failed
         .iter()
         .any(|(u, why)| u.ends_with("/robots.txt") && why.contains("500")));
+    assert!(summary
+        .check()
+        .is_err_and(|e| e.to_string().contains("robots.txt could not be read")));
+
+    // An empty robots.txt (200) allows everything: it is not an error page.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = TestServer::start(vec![
+        ("/robots.txt", vec![Resp::ok("text/plain", "")]),
+        ("/list", vec![Resp::html(&list_page("年报", &[&doc(1)]))]),
+        (&doc(1), vec![Resp::html(&report(2020))]),
+    ])
+    .await;
+    let summary = run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("crawl");
+    assert_eq!(server.hits("/robots.txt").len(), 1);
+    assert_eq!(summary.exit_code(), 0, "{:?}", summary.failed);
 
     // Everything fine: exit 0.
     let dir = tempfile::tempdir().expect("tempdir");

@@ -219,6 +219,17 @@ impl Downloader {
         url: &Url,
         cond: Option<&Conditional>,
     ) -> std::result::Result<Fetched, FetchError> {
+        self.fetch_with(url, cond, true).await
+    }
+
+    /// [`Downloader::fetch`], with the error-page test on or off (off for
+    /// robots.txt, where an empty 200 body means "allow everything").
+    pub async fn fetch_with(
+        &self,
+        url: &Url,
+        cond: Option<&Conditional>,
+        error_pages: bool,
+    ) -> std::result::Result<Fetched, FetchError> {
         let key = host_key(url);
         let mut attempts = 0;
         loop {
@@ -228,7 +239,7 @@ impl Downloader {
                 slow.until_ready().await;
             }
             attempts += 1;
-            let outcome = self.attempt(url, cond, attempts).await;
+            let outcome = self.attempt(url, cond, attempts, error_pages).await;
             let (reason, wait, last, connect) = match outcome {
                 Attempt::Done(f) => return Ok(f),
                 Attempt::Fatal(message) => {
@@ -278,7 +289,13 @@ impl Downloader {
         base + Duration::from_secs_f64(span * rand::random::<f64>())
     }
 
-    async fn attempt(&self, url: &Url, cond: Option<&Conditional>, attempts: u32) -> Attempt {
+    async fn attempt(
+        &self,
+        url: &Url,
+        cond: Option<&Conditional>,
+        attempts: u32,
+        error_pages: bool,
+    ) -> Attempt {
         let mut req = self.client.get(url.clone());
         if let Some(c) = cond {
             if let Some(v) = c
@@ -339,7 +356,7 @@ impl Downloader {
             at: SystemTime::now(),
             error_page: None,
         };
-        if status.is_success() {
+        if status.is_success() && error_pages {
             if let Some(why) = self
                 .cfg
                 .error_pages

@@ -998,7 +998,13 @@ impl Engine {
             Admit::Disallowed
                 if seed || (kind == Kind::List && self.profile.start.contains(&url)) =>
             {
-                let why = "disallowed by robots.txt".to_string();
+                let why = if self.scheduler.robots_unreachable(&url) {
+                    "not crawled: the host's robots.txt could not be read (RFC 9309: then \
+                     nothing may be crawled); see its failure"
+                        .to_string()
+                } else {
+                    "disallowed by robots.txt".to_string()
+                };
                 tracing::warn!("start page {url}: {why}");
                 self.summary.failed.push((url.to_string(), why.clone()));
                 *self.summary.failed_kinds.entry(kind).or_default() += 1;
@@ -1020,7 +1026,10 @@ impl Engine {
         robots_url.set_query(None);
         let fetch_url = self.origins.to_fetch(&robots_url);
         let cond = self.conditional(&robots_url, Kind::Robots);
-        let result = self.downloader.fetch(&fetch_url, cond.as_ref()).await;
+        let result = self
+            .downloader
+            .fetch_with(&fetch_url, cond.as_ref(), false)
+            .await;
         if let Err(e) = &result {
             if seed && e.connect {
                 let origin = fetch_url.origin().ascii_serialization();

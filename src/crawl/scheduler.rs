@@ -117,6 +117,12 @@ impl Scheduler {
         self.robots.contains_key(&host_key(url))
     }
 
+    /// Whether the URL's host is closed because its robots.txt could not be
+    /// read (RFC 9309: an unreachable robots.txt means disallow all).
+    pub fn robots_unreachable(&self, url: &Url) -> bool {
+        matches!(self.robots.get(&host_key(url)), Some(Robots::DisallowAll))
+    }
+
     /// Sets the robots rules of the URL's host.
     pub fn set_robots(&mut self, url: &Url, robots: Robots) {
         self.robots.insert(host_key(url), robots);
