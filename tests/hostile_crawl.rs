@@ -278,6 +278,17 @@ async fn a_redirect_from_one_report_to_another_is_recorded_under_the_second() {
         gone.error
     );
     assert_eq!(summary.exit_code(), EXIT_INCOMPLETE);
+    // The next run knows where doc 1 leads: it is not requested again.
+    let hits = server.hits(&doc(1)).len();
+    let again = run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("second crawl");
+    assert_eq!(
+        server.hits(&doc(1)).len(),
+        hits,
+        "redirected link fetched again"
+    );
+    assert_eq!(again.documents(), 2);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -357,9 +368,11 @@ async fn refresh_revalidates_and_archives_a_changed_page_as_a_new_version() {
     let v1 = report(2022);
     let v2 = report(2022).replace("正文", "正文（更正）");
     let server = TestServer::start(vec![
+        // The list page answers 304 after the first run: the link texts
+        // then come from its archived copy.
         (
             "/list",
-            vec![Resp::html(&list_page("年报", &[&doc(1), &doc(2)]))],
+            vec![Resp::html(&list_page("年报", &[&doc(1), &doc(2)])).header("etag", "\"L\"")],
         ),
         (
             &doc(1),
@@ -427,6 +440,11 @@ async fn refresh_revalidates_and_archives_a_changed_page_as_a_new_version() {
         .find(|e| e.url == live(&doc(2)))
         .expect("doc 2");
     assert!(d2.not_modified && d2.version == Some(1));
+    assert_eq!(d2.link_text.as_deref(), Some("link"));
+    assert_eq!(
+        server.hits("/list")[3].header("if-none-match"),
+        Some("\"L\"")
+    );
     drop(latest);
     // revalidate_after = "0s": every archived copy is old enough.
     let p = profile_with("revalidate_after = \"0s\"");
@@ -685,9 +703,13 @@ fn numeric_flags_are_checked_with_the_flag_value_and_range() {
         assert!(err.contains(&format!("{flag} {value}")), "{args:?}: {err}");
         assert!(err.contains(range), "{args:?}: {err}");
     }
-    let out = xxgk(&["serve", "--port", "70000"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("70000"));
+    for port in ["70000", "-1"] {
+        let out = xxgk(&["serve", "--port", port]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(&format!("--port {port}")), "{err}");
+        assert!(err.contains("0 to 65535"), "{err}");
+    }
 }
 
 #[test]

@@ -212,12 +212,21 @@ pub fn page_anchors(doc: &Html, base: &Url) -> Vec<(Url, String)> {
 /// Links of an archived entry (a document skipped because it is already
 /// archived, or a page confirmed by 304), read from its stored object.
 pub fn archived_links(archive: &Archive, entry: &ManifestEntry) -> Result<Vec<Url>> {
+    Ok(archived_page(archive, entry)?.0)
+}
+
+/// A page's links and its link texts (URL, text).
+type PageLinks = (Vec<Url>, Vec<(Url, String)>);
+
+/// Links and link texts of an archived entry, read from its stored object.
+fn archived_page(archive: &Archive, entry: &ManifestEntry) -> Result<PageLinks> {
     let Some(sha) = &entry.sha256 else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let body = archive.read(sha)?;
     let url = Url::parse(&entry.url).map_err(|e| anyhow!("bad URL {:?}: {e}", entry.url))?;
-    Ok(read_page(&body, entry.content_type.as_deref(), entry.kind, &url).links)
+    let r = read_page(&body, entry.content_type.as_deref(), entry.kind, &url);
+    Ok((r.links, r.anchors))
 }
 
 /// Stores one fetch: the raw bytes as an object (2xx only), then one
@@ -289,7 +298,7 @@ pub fn process(
                 entry.year = p.year;
                 entry.report = p.report;
                 entry.version = p.version;
-                links = archived_links(archive, p)?;
+                (links, anchors) = archived_page(archive, p)?;
             }
             None => {
                 entry.error = Some("HTTP 304 Not Modified without an earlier copy".into());
