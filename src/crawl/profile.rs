@@ -291,12 +291,23 @@ impl Profile {
                 raw.base_url
             );
         }
+        // `host` or `host:port`, normalised as URLs write them (a default
+        // port is dropped, so `host:80` of an http site is `host`).
         let mut allowed_hosts: Vec<String> = raw
             .allowed_hosts
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .filter(|h| !h.is_empty())
-            .collect();
+            .map(|h| {
+                Url::parse(&format!("{}://{h}/", base_url.scheme()))
+                    .ok()
+                    .filter(|u| u.path() == "/" && u.username().is_empty())
+                    .map(|u| super::scheduler::host_key(&u))
+                    .ok_or_else(|| {
+                        anyhow!("{origin}: allowed_hosts entry {h:?} is not a host or host:port")
+                    })
+            })
+            .collect::<Result<_>>()?;
         if allowed_hosts.is_empty() {
             allowed_hosts.push(super::scheduler::host_key(&base_url));
         }
@@ -553,6 +564,18 @@ mod tests {
         assert_eq!(p.classify(&u(&format!("{ch}/doc_private.html"))?), None);
         assert!(p.is_allowed_host(&u("/")?));
         assert!(!p.is_allowed_host(&Url::parse("http://www.liaocheng.gov.cn/")?));
+        // Host rules compare the port too; canonical URLs fold variants in.
+        let other_port = Url::parse("http://zwzx.liaocheng.gov.cn:8080/x")?;
+        assert!(!p.is_allowed_host(&other_port));
+        assert_eq!(
+            p.canonical(&other_port).as_str(),
+            "http://zwzx.liaocheng.gov.cn/x"
+        );
+        let foreign = Url::parse("https://u:p@www.example.org:8443/a?b=1#c")?;
+        assert_eq!(
+            p.canonical(&foreign).as_str(),
+            "https://www.example.org:8443/a?b=1"
+        );
         assert_eq!(
             p.is_report_title("聊城市行政审批服务局2023年政府信息公开工作年度报告"),
             Some(true)
@@ -573,6 +596,31 @@ mod tests {
         assert!(err.contains("my.toml"), "{err}");
         assert!(err.contains("line 2"), "{err}");
         assert!(err.contains("expected"), "{err}");
+    }
+
+    #[test]
+    fn allowed_hosts_are_normalised_and_checked() -> Result<()> {
+        let base = "name = \"x\"\nagency_id = \"x\"\nagency_name = \"x\"\n\
+                    base_url = \"http://a.example\"\nstart = [\"/l\"]\n\
+                    list_pattern = '^/l$'\ndocument_pattern = '^/d$'\n";
+        let p = Profile::from_toml(
+            &format!("{base}allowed_hosts = [\"A.example:80\", \"b.example:8080\"]"),
+            "t",
+        )?;
+        assert_eq!(p.allowed_hosts, vec!["a.example", "b.example:8080"]);
+        assert!(p.is_allowed_host(&Url::parse("http://b.example:8080/d")?));
+        assert!(!p.is_allowed_host(&Url::parse("http://b.example/d")?));
+        assert_eq!(
+            p.canonical(&Url::parse("https://b.example:8080/d")?)
+                .as_str(),
+            "http://b.example:8080/d"
+        );
+        let err = Profile::from_toml(&format!("{base}allowed_hosts = [\"a.example/x\"]"), "t")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("not a host"), "{err}");
+        Ok(())
     }
 
     #[test]
