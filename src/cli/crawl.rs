@@ -32,7 +32,8 @@
 //!      by another crawl, the site is unreachable, a rate or contact refused
 //!   2  the command line could not be parsed
 //!   3  incomplete: some page (report, list page, attachment, robots.txt)
-//!      failed; the manifest records each failure, the next run retries it
+//!      failed, or the run stopped at --max-pages; the manifest records each
+//!      failure, the next run retries it and goes on
 //!   4  nothing usable: a start page failed or no page could be fetched
 //!
 //! Examples:
@@ -64,8 +65,9 @@ pub const EXIT_CODES_HELP: &str = "Exit status:
   1  nothing was crawled: bad arguments or profile, the archive is locked by
      another crawl, the site is unreachable, a rate or contact refused
   2  the command line could not be parsed
-  3  incomplete: some page (report, list page, attachment, robots.txt) failed;
-     the manifest records each failure and the next run retries it
+  3  incomplete: some page (report, list page, attachment, robots.txt) failed,
+     or the run stopped at --max-pages; the manifest records each failure and
+     the next run retries it and goes on
   4  nothing usable: a start page failed or no page could be fetched
 
 Towards a site that is not a loopback replay the User-Agent names a contact:

@@ -183,7 +183,7 @@ impl Summary {
     pub fn exit_code(&self) -> u8 {
         if !self.start_failed.is_empty() || self.pages_ok + self.skipped == 0 {
             EXIT_NOTHING
-        } else if !self.failed.is_empty() {
+        } else if !self.failed.is_empty() || self.stopped_early.is_some() {
             EXIT_INCOMPLETE
         } else {
             0
@@ -201,6 +201,11 @@ impl Summary {
             format!("the crawl could not start: start page {url}: {why}")
         } else if code == EXIT_NOTHING {
             "the crawl fetched nothing: every page failed (see the failures above)".to_string()
+        } else if self.failed.is_empty() {
+            format!(
+                "the crawl is incomplete: {}",
+                self.stopped_early.as_deref().unwrap_or("it stopped early")
+            )
         } else {
             let kinds: Vec<String> = self
                 .failed_kinds
