@@ -155,13 +155,21 @@ async fn a_crawl_refuses_an_archive_a_build_is_reading_and_sweeps_tmp() {
     ])
     .await;
     let dir = tempfile::tempdir().expect("tempdir");
+    // An empty folder is no archive: a reader leaves no lock file in it.
+    drop(Archive::open(dir.path()).expect("reader of an empty folder"));
+    assert!(!dir.path().join("lock").exists());
+    run_crawl(config(profile(), &server.base_url(), dir.path()))
+        .await
+        .expect("first crawl");
+    let reader = Archive::open(dir.path()).expect("reader");
+    // A killed crawl's half-written object (left while the reader holds the
+    // archive, so only the next crawl can sweep it).
     std::fs::create_dir_all(dir.path().join("tmp")).expect("tmp");
     std::fs::write(
         dir.path().join("tmp").join("deadbeef.1.2"),
         b"half an object",
     )
     .expect("junk");
-    let reader = Archive::open(dir.path()).expect("reader");
     let err = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .err()

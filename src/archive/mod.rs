@@ -85,13 +85,15 @@ fn is_sha256(s: &str) -> bool {
 impl Archive {
     /// Opens the archive at `dir` for reading (a build), under a shared
     /// lock held until the last clone is dropped. Fails, naming the crawl's
-    /// pid, while a crawl writes the archive. A missing directory is an
-    /// empty archive. A torn last manifest line (a killed crawl) is cut off
+    /// pid, while a crawl writes the archive. A directory without a
+    /// manifest or objects (or a missing one) is an empty archive, opened
+    /// without a lock and left untouched. A torn last manifest line (a killed crawl) is cut off
     /// when no other process holds the archive, as a crawl would; otherwise
     /// it is skipped and reported by [`Archive::torn_tail`] and a warning.
     pub fn open(dir: impl AsRef<Path>) -> Result<Archive> {
         let dir = dir.as_ref().to_path_buf();
-        if !dir.is_dir() {
+        // Not an archive (yet): nothing to read, and no lock file left behind.
+        if !dir.join(MANIFEST).is_file() && !dir.join("objects").is_dir() {
             return Ok(Archive::with(dir, false, None, None));
         }
         // Alone with the archive: repair it as a crawl would, then share it.
