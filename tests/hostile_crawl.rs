@@ -56,7 +56,7 @@ fn assert_manifest_lines_valid(archive: &Path) -> usize {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_crawls_into_one_archive_leave_one_valid_archive() {
-    // Slow documents keep the first crawl busy for about two seconds.
+    // Slow documents keep the first crawl busy for about three seconds.
     let mut routes = vec![(
         "/list".to_string(),
         vec![Resp::html(&list_page(
@@ -72,7 +72,7 @@ async fn two_crawls_into_one_archive_leave_one_valid_archive() {
     for i in 1..=5 {
         routes.push((
             doc(i),
-            vec![Resp::html(&report(2015 + i as i32)).delay(Duration::from_millis(400))],
+            vec![Resp::html(&report(2015 + i as i32)).delay(Duration::from_millis(600))],
         ));
     }
     let server = TestServer::start(
@@ -129,6 +129,18 @@ async fn two_crawls_into_one_archive_leave_one_valid_archive() {
         err.contains("one crawl writes an archive at a time"),
         "{err}"
     );
+    // A build (a reader) meanwhile is refused with the same message.
+    let out = work.path().join("data");
+    let build = xxgk(&[
+        "build",
+        "--archive",
+        archive.to_str().expect("utf-8"),
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    let err = String::from_utf8_lossy(&build.stderr);
+    assert!(!build.status.success(), "{err}");
+    assert!(err.contains(&format!("pid {}", first.id())), "{err}");
     let first = first.wait_with_output().expect("first crawl");
     assert!(
         first.status.success(),
