@@ -241,8 +241,17 @@ async fn a_redirect_from_one_report_to_another_is_recorded_under_the_second() {
             "/list",
             vec![Resp::html(&list_page(
                 "年报",
-                &[&doc(1), &doc(2), &doc(3), &doc(4)],
+                &[&doc(1), &doc(2), &doc(3), &doc(4), &doc(5)],
             ))],
+        ),
+        // doc 5 leads to the report's PDF: recorded as that attachment.
+        (
+            &doc(5),
+            vec![Resp::status(302).header("location", "/files/r2020.pdf")],
+        ),
+        (
+            "/files/r2020.pdf",
+            vec![Resp::ok("application/pdf", b"%PDF-1.4 report".to_vec())],
         ),
         // doc 1 (the 2021 report's link) redirects to doc 2 (the 2023 report).
         (&doc(1), vec![Resp::status(302).header("location", &doc(2))]),
@@ -297,6 +306,14 @@ async fn a_redirect_from_one_report_to_another_is_recorded_under_the_second() {
         "{:?}",
         gone.error
     );
+    let pdf = entries
+        .iter()
+        .find(|e| e.url == live("/files/r2020.pdf"))
+        .expect("the PDF a report link led to");
+    assert_eq!(pdf.kind, Kind::Attachment);
+    assert!(pdf.is_success());
+    assert_eq!(pdf.redirected_from.as_deref(), Some(live(&doc(5)).as_str()));
+    assert!(!entries.iter().any(|e| e.url == live(&doc(5))));
     assert_eq!(summary.exit_code(), EXIT_INCOMPLETE);
     // The next run knows where doc 1 leads: it is not requested again.
     let hits = server.hits(&doc(1)).len();

@@ -575,6 +575,14 @@ fn path_tail(url: &Url, n: usize) -> String {
     format!("…{tail}")
 }
 
+/// Under which URL and kind a fetch is recorded (see `Engine::identity`).
+struct Identity {
+    url: Url,
+    kind: Kind,
+    redirected_from: Option<String>,
+    result: std::result::Result<Fetched, FetchError>,
+}
+
 /// A list page made from `[pagination] template`.
 #[derive(Debug, Clone)]
 struct Generated {
@@ -631,7 +639,8 @@ impl Engine {
                 };
                 if let Some(prev) = self.skip(&req.url, req.kind) {
                     self.summary.skipped += 1;
-                    if req.kind == Kind::Document {
+                    // (`prev` may be the attachment a document link led to.)
+                    if prev.kind == Kind::Document {
                         self.count_document(&prev);
                     }
                     let links = pipeline::archived_links(&self.archive, &prev)
@@ -705,34 +714,47 @@ impl Engine {
 
     /// The identity of a fetched document: the canonical final URL when a
     /// redirect led to another document of the same kind (the request is
-    /// then `redirected_from`); a redirect of a document to a page of
-    /// another kind (a home page, a login page) is a failure.
+    /// then `redirected_from`), or a file of the profile's
+    /// `attachment_pattern` a document led to (its PDF: recorded as that
+    /// attachment); a redirect of a document to a page of another kind (a
+    /// home page, a login page) is a failure.
     fn identity(
         &mut self,
         url: &Url,
         kind: Kind,
         result: std::result::Result<Fetched, FetchError>,
-    ) -> (
-        Url,
-        Option<String>,
-        std::result::Result<Fetched, FetchError>,
-    ) {
+    ) -> Identity {
+        let same = |result| Identity {
+            url: url.clone(),
+            kind,
+            redirected_from: None,
+            result,
+        };
         let Ok(f) = &result else {
-            return (url.clone(), None, result);
+            return same(result);
         };
         if !matches!(kind, Kind::Document | Kind::Attachment) {
-            return (url.clone(), None, result);
+            return same(result);
         }
         let fin = self
             .profile
             .canonical(&self.origins.to_canonical(f.final_url.clone()));
         if fin == *url {
-            return (url.clone(), None, result);
+            return same(result);
         }
-        if self.profile.is_allowed_host(&fin) && self.profile.classify(&fin) == Some(kind) {
+        let fin_kind = self.profile.classify(&fin);
+        // A document may lead to a file (its PDF): then the file is what was published.
+        let fits = fin_kind == Some(kind)
+            || (kind == Kind::Document && fin_kind == Some(Kind::Attachment));
+        if self.profile.is_allowed_host(&fin) && fits {
             self.scheduler.mark_seen(&fin);
             self.summary.redirected += 1;
-            return (fin, Some(url.to_string()), result);
+            return Identity {
+                url: fin,
+                kind: fin_kind.unwrap_or(kind),
+                redirected_from: Some(url.to_string()),
+                result,
+            };
         }
         let err = FetchError {
             message: format!(
@@ -744,7 +766,7 @@ impl Engine {
             at: f.at,
             connect: false,
         };
-        (url.clone(), None, Err(err))
+        same(Err(err))
     }
 
     /// Archives one fetch result and updates the summary.
@@ -759,7 +781,12 @@ impl Engine {
             Err(e) => e.attempts,
         };
         self.summary.requests += attempts as usize;
-        let (url, redirected_from, result) = self.identity(requested, kind, result);
+        let Identity {
+            url,
+            kind,
+            redirected_from,
+            result,
+        } = self.identity(requested, kind, result);
         let archive = self.archive.clone();
         let profile = self.profile.clone();
         let prev = self.prev.get(url.as_str()).cloned();
