@@ -766,6 +766,22 @@ fn a_live_crawl_needs_a_contact_and_a_polite_rate() {
     assert_eq!(out.status.code(), Some(1), "{err}");
     assert!(err.contains("--site-permits-rate"), "{err}");
     assert!(err.contains("zwzx.liaocheng.gov.cn"), "{err}");
+    // With the user's word that the site allows it, the rate passes (and the
+    // missing contact is what stops it).
+    let out = xxgk(&[
+        "crawl",
+        "--archive",
+        a,
+        "--rate",
+        "5",
+        "--site-permits-rate",
+    ]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("XXGK_CONTACT") && !err.contains("--site-permits-rate"),
+        "{err}"
+    );
     assert!(
         !archive.join("manifest.jsonl").exists(),
         "nothing was crawled"
