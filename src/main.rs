@@ -53,7 +53,11 @@ fn main() -> std::process::ExitCode {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("xxgk: {e:#}");
-            std::process::ExitCode::FAILURE
+            // A crawl that ran but did not fully succeed has its own status.
+            match e.downcast_ref::<xxgk::crawl::Incomplete>() {
+                Some(i) => std::process::ExitCode::from(i.code),
+                None => std::process::ExitCode::FAILURE,
+            }
         }
     }
 }

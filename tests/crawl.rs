@@ -551,10 +551,16 @@ async fn page_limit_stops_a_run_and_the_next_run_continues() {
     let first = run_crawl(cfg).await.expect("crawl");
     assert!(first.stopped_early.is_some());
     assert_eq!(first.documents(), 2);
+    // Stopping at the limit is not a complete crawl.
+    assert_eq!(first.exit_code(), xxgk::crawl::EXIT_INCOMPLETE);
+    assert!(first
+        .check()
+        .is_err_and(|e| e.to_string().contains("limit of")));
     let second = run_crawl(config(profile(), &server.base_url(), dir.path()))
         .await
         .expect("crawl");
     assert!(second.stopped_early.is_none());
+    assert_eq!(second.exit_code(), 0);
     assert_eq!((second.skipped, second.documents()), (2, 4));
     for p in &d {
         assert_eq!(server.hits(p).len(), 1, "{p}");

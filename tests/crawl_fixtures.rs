@@ -119,6 +119,8 @@ async fn full_crawl_of_the_snapshot_finds_every_document_with_its_encoding() {
     assert!(!latest.iter().any(|e| e.url.contains("/search")));
 
     // A second run only re-checks robots, landing and list pages (all 304).
+    // (The reader's shared lock must be released before a crawl writes.)
+    drop(archive);
     let mut cfg = Config::new(
         Profile::load("liaocheng-xzsp").expect("profile"),
         dir.path(),

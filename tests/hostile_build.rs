@@ -117,26 +117,20 @@ fn archive(dir: &Path, entries: Vec<Entry>) {
         let sha = e.bytes.as_ref().map(|b| a.put(b).unwrap());
         let failed = e.error.is_some();
         a.append(&ManifestEntry {
-            url: e.url.clone(),
-            final_url: e.url.clone(),
             status: Some(if failed { 500 } else { 200 }),
             content_type: e.content_type.map(str::to_string),
-            etag: None,
-            last_modified: None,
             fetched_at: "2024-01-19T10:32:00Z".into(),
-            encoding: None,
-            encoding_source: None,
-            encoding_label: None,
             sha256: sha,
             bytes: e.bytes.as_ref().map(|b| b.len() as u64),
-            kind: e.kind,
-            title: e.title,
+            // a failed fetch has no page title: the crawl keeps the text
+            // of the link that led to it
+            title: e.title.clone().filter(|_| !failed),
+            link_text: e.title.filter(|_| failed),
             year: e.year,
-            report: None,
             agency_id: Some("test-agency".into()),
-            not_modified: false,
             error: e.error.map(str::to_string),
             attempts: 1,
+            ..ManifestEntry::new(&e.url, e.kind)
         })
         .unwrap();
     }
@@ -311,6 +305,10 @@ fn every_archived_document_is_accounted_for() {
         "attachment_not_read"
     );
     assert_eq!(status("http://example.gov.cn/r2020.html"), "fetch_failed");
+    let r2020 = report_row(&out, "http://example.gov.cn/r2020.html");
+    assert_eq!(r2020["year"], "2020");
+    assert_eq!(r2020["year_source"], "link");
+    assert_eq!(r2020["title"], "某局2020年政府信息公开工作年度报告");
     let noyear = report_row(&out, "http://example.gov.cn/noyear.html");
     assert!(
         noyear["warnings"].contains("2 figures are held back"),

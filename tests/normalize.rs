@@ -382,3 +382,221 @@ fn writers_are_deterministic_and_money_is_exact() {
     let bytes = std::fs::read(d2.path().join("observations.csv")).unwrap();
     assert!(bytes.starts_with("\u{feff}agency,year,metric".as_bytes()));
 }
+
+#[test]
+fn a_table_figure_the_prose_contradicts_is_kept_and_flagged_disputed() {
+    let ds = assemble(
+        "a",
+        vec![
+            doc(
+                "u1",
+                Some(2008),
+                DocKind::StatisticsAnnex,
+                vec![obs("proactive.items", "161", Exact, Table, Stats2014, 1)],
+            ),
+            doc(
+                "u2",
+                Some(2008),
+                DocKind::AnnualReport,
+                vec![obs("proactive.items", "153", Exact, SP, TP, 4)],
+            ),
+        ],
+        None,
+    );
+    let s = &ds.series[0];
+    let v = s.values[1].as_ref().expect("the table figure is kept");
+    assert_eq!(v.value, Decimal::from(161));
+    let f = s.flags[1].as_ref().expect("flagged");
+    assert_eq!(f.flag.as_str(), "disputed");
+    assert!(
+        f.reason.starts_with("kept stats-2014:proactive.items 161"),
+        "{}",
+        f.reason
+    );
+    assert!(
+        f.reason.contains("prose:proactive.items 153 exact"),
+        "{}",
+        f.reason
+    );
+    assert!(
+        f.reason.contains("u1") && f.reason.contains("u2"),
+        "{}",
+        f.reason
+    );
+    // an agreeing pair is not flagged
+    assert!(s.flags[0].is_none() && s.flags[2].is_none());
+    // the candidate not chosen is in checks.csv
+    assert!(ds
+        .checks
+        .iter()
+        .any(|c| c.check == "table_vs_prose.proactive.items"
+            && c.status == "fail"
+            && c.actual == "153"));
+}
+
+#[test]
+fn a_total_its_own_breakdown_contradicts_is_left_empty_and_flagged() {
+    let ds = assemble(
+        "a",
+        vec![doc(
+            "u1",
+            Some(2014),
+            DocKind::StatisticsAnnex,
+            vec![
+                obs("applications.received", "0", Exact, Table, Stats2014, 1),
+                obs(
+                    "applications.received.online",
+                    "31",
+                    Exact,
+                    Table,
+                    Stats2014,
+                    2,
+                ),
+                obs(
+                    "applications.received.letter",
+                    "0",
+                    Exact,
+                    Table,
+                    Stats2014,
+                    3,
+                ),
+                obs("proactive.items", "23", Exact, Table, Stats2014, 4),
+                obs("proactive.via_website", "1128", Exact, Table, Stats2014, 5),
+            ],
+        )],
+        None,
+    );
+    let s = &ds.series[0];
+    // no other candidate at all: the contradiction alone disputes the value
+    for (i, why) in [(0, "sum.applications.received"), (1, "max.proactive.items")] {
+        assert!(s.values[i].is_none(), "{i}: {:?}", s.values[i]);
+        let f = s.flags[i].as_ref().expect("flagged");
+        assert_eq!(f.flag.as_str(), "disputed");
+        assert!(f.reason.starts_with("no value kept"), "{}", f.reason);
+        assert!(f.reason.contains(why), "{}", f.reason);
+    }
+    assert!(ds
+        .checks
+        .iter()
+        .any(|c| c.check == "max.proactive.items" && c.status == "fail"));
+    // the same totals with a consistent breakdown are kept, unflagged
+    let ds = assemble(
+        "a",
+        vec![doc(
+            "u1",
+            Some(2014),
+            DocKind::StatisticsAnnex,
+            vec![
+                obs("applications.received", "31", Exact, Table, Stats2014, 1),
+                obs(
+                    "applications.received.online",
+                    "31",
+                    Exact,
+                    Table,
+                    Stats2014,
+                    2,
+                ),
+                obs("proactive.items", "1128", Exact, Table, Stats2014, 4),
+                obs("proactive.via_website", "1128", Exact, Table, Stats2014, 5),
+            ],
+        )],
+        None,
+    );
+    let s = &ds.series[0];
+    assert_eq!(
+        s.values[0].as_ref().map(|v| v.value),
+        Some(Decimal::from(31))
+    );
+    assert_eq!(
+        s.values[1].as_ref().map(|v| v.value),
+        Some(Decimal::from(1128))
+    );
+    assert!(s.flags.iter().all(Option::is_none), "{:?}", s.flags);
+}
+
+#[test]
+fn many_copies_of_a_years_report_give_a_bounded_number_of_check_rows() {
+    // 300 copies of one year's report, each with the same table and prose
+    // figures: pairing every table figure with every prose figure across
+    // copies would give 300 x 300 rows per metric
+    let copies = 300;
+    let docs: Vec<DocumentInput> = (0..copies)
+        .map(|i| {
+            doc(
+                &format!("u{i:04}"),
+                Some(2014),
+                DocKind::AnnualReport,
+                vec![
+                    obs("applications.received", "0", Exact, Table, Stats2014, 1),
+                    obs("proactive.items", "23", Exact, Table, Stats2014, 2),
+                    obs("applications.received", "40", AtLeast, SP, TP, 3),
+                    obs("proactive.items", "11873", AtLeast, SP, TP, 4),
+                ],
+            )
+        })
+        .collect();
+    let ds = assemble("a", docs, None);
+    let tvp: Vec<_> = ds
+        .checks
+        .iter()
+        .filter(|c| c.check.starts_with("table_vs_prose."))
+        .collect();
+    assert_eq!(
+        tvp.len(),
+        2,
+        "one row per metric: identical figures count once"
+    );
+    assert!(
+        tvp[0].detail.contains("table 299 more, prose 299 more"),
+        "{}",
+        tvp[0].detail
+    );
+    let series: Vec<_> = ds
+        .checks
+        .iter()
+        .filter(|c| c.check.starts_with("series."))
+        .collect();
+    assert!(series.len() <= 2, "{}", series.len());
+    let f = ds.series[0].flags[1].as_ref().expect("disputed");
+    assert!(
+        f.reason.contains("and 299 more identical copies"),
+        "{}",
+        f.reason
+    );
+    assert!(f.reason.len() < 2000, "the reason does not list every copy");
+    // two distinct prose figures and two distinct tables: rows grow with the
+    // distinct figures (3), not their product (4)
+    let ds = assemble(
+        "a",
+        vec![
+            doc(
+                "t1",
+                Some(2014),
+                DocKind::StatisticsAnnex,
+                vec![obs("proactive.items", "23", Exact, Table, Stats2014, 1)],
+            ),
+            doc(
+                "t2",
+                Some(2014),
+                DocKind::StatisticsAnnex,
+                vec![obs("proactive.items", "24", Exact, Table, Stats2014, 1)],
+            ),
+            doc(
+                "p1",
+                Some(2014),
+                DocKind::AnnualReport,
+                vec![
+                    obs("proactive.items", "11873", AtLeast, SP, TP, 1),
+                    obs("proactive.items", "11000", AtLeast, SP, TP, 2),
+                ],
+            ),
+        ],
+        None,
+    );
+    let n = ds
+        .checks
+        .iter()
+        .filter(|c| c.check == "table_vs_prose.proactive.items")
+        .count();
+    assert_eq!(n, 3);
+}

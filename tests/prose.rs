@@ -181,7 +181,8 @@ fn prose_2020() {
     check(
         "doc_600f89b5a87ff679a23a9b0f.html",
         &[
-            ("proactive.items", 6000, L, "主动公开发布信息累计6000余条"),
+            // under the heading `1.网站信息公开发布情况`: the website's figure
+            ("website.posts", 6000, L, "主动公开发布信息累计6000余条"),
             ("website.visits", 217641, E, "访问量217641次"),
             ("wechat.posts", 260, L, "微信公众号主动公开发布信息260余条"),
             // 头条号主动公开发布信息200余条: a channel without a metric

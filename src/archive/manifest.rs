@@ -45,7 +45,15 @@ impl std::fmt::Display for Kind {
 /// Modified` answer has `not_modified: true` and carries the `sha256`, `bytes`,
 /// encoding, title and year of the earlier entry it confirms, so every entry
 /// with a `sha256` points at a stored object. A failed fetch has `error` set
-/// (and `status` when the server answered, e.g. 404).
+/// (and `status` when the server answered, e.g. 404); an error page served
+/// with 200 (`系统繁忙`) is a failed fetch whose bytes are kept as evidence
+/// (`sha256` set) but which is never a success.
+///
+/// Identity and history: `url` is the canonical URL of the document. When
+/// a request was redirected to another document, `url` is the canonical
+/// final URL and `redirected_from` the URL that was requested (so the
+/// original maps to the document it led to). Each change of a URL's bytes
+/// is a new entry with the next `version`; the last success wins.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestEntry {
     /// The canonical URL (on the profile's own host, even when the crawl
@@ -79,8 +87,22 @@ pub struct ManifestEntry {
     pub kind: Kind,
     /// The page title (`<h1>`, else `<title>`), whitespace-normalised.
     pub title: Option<String>,
-    /// A year hint: the first `19xx年`/`20xx年` of the title, else null.
+    /// A year hint: the first `19xx年`/`20xx年` of the title (of the link
+    /// text when the page has no title, e.g. a failed fetch), else null.
     pub year: Option<i32>,
+    /// The text of the first link that led to this URL (on a list page),
+    /// whitespace-normalised; kept for failed fetches too (it usually names
+    /// the year).
+    #[serde(default)]
+    pub link_text: Option<String>,
+    /// The canonical URL requested when a redirect led to this document.
+    #[serde(default)]
+    pub redirected_from: Option<String>,
+    /// Which version of the URL's bytes this is: 1 for the first body
+    /// archived, +1 each time a fetch brings different bytes (`crawl
+    /// --refresh`); null on failures and in manifests written before versions.
+    #[serde(default)]
+    pub version: Option<u32>,
     /// Whether the title matches the profile's `report_title` pattern (a hint
     /// that the document is an annual report); null when not a document or no pattern.
     #[serde(default)]
@@ -100,6 +122,35 @@ pub struct ManifestEntry {
 }
 
 impl ManifestEntry {
+    /// An entry for `url` with nothing known yet (no response, no error).
+    pub fn new(url: &str, kind: Kind) -> ManifestEntry {
+        ManifestEntry {
+            url: url.to_string(),
+            final_url: url.to_string(),
+            status: None,
+            content_type: None,
+            etag: None,
+            last_modified: None,
+            fetched_at: String::new(),
+            encoding: None,
+            encoding_source: None,
+            encoding_label: None,
+            sha256: None,
+            bytes: None,
+            kind,
+            title: None,
+            year: None,
+            link_text: None,
+            redirected_from: None,
+            version: None,
+            report: None,
+            agency_id: None,
+            not_modified: false,
+            error: None,
+            attempts: 0,
+        }
+    }
+
     /// Whether this entry is a success: 2xx, or a 304 resolved to a stored object.
     pub fn is_success(&self) -> bool {
         self.error.is_none()

@@ -11,17 +11,28 @@
 //!
 //! Durability: an object is written to `tmp/`, fsynced, then renamed into
 //! place (and its directory fsynced), so an object file is either complete or
-//! absent. A manifest line is appended (one `write` call, then fsync) only
-//! after its object is durable, so no line points at a missing object. If a
-//! run is killed in the middle of an append, the incomplete last line (no
-//! trailing newline) is ignored by readers and cut off by the next writer.
-//! One writer at a time per archive; any number of readers.
+//! absent. A manifest line is appended (one `write` call on a file opened
+//! with `O_APPEND`, then fsync) only after its object is durable, so no line
+//! points at a missing object. If a run is killed in the middle of an
+//! append, the incomplete last line (no trailing newline) is ignored by
+//! readers and cut off by the next writer.
+//!
+//! One writer at a time per archive, or any number of readers: a crawl opens
+//! the archive with [`Archive::open_writer`] (an exclusive lock on
+//! `DIR/lock`, which names the holder's pid in the error another crawl
+//! gets), and a build with [`Archive::open`] (a shared lock). Opening for
+//! writing sweeps `tmp/` (files of killed runs) and cuts off a torn last
+//! manifest line; opening for reading does the same when no one else holds
+//! the archive, and otherwise reports the torn line ([`Archive::torn_tail`]).
+//! The lock is released when the last clone of the [`Archive`] is dropped,
+//! or when the process dies.
 
+mod lock;
 mod manifest;
 mod time;
 
 pub use manifest::{Kind, ManifestEntry};
-pub use time::{now_rfc3339, rfc3339};
+pub use time::{now_rfc3339, parse_rfc3339, rfc3339};
 
 use anyhow::{anyhow, bail, Context, Result};
 use sha2::{Digest, Sha256};
@@ -34,7 +45,8 @@ use std::sync::{Arc, Mutex};
 /// The manifest's file name inside an archive directory.
 pub const MANIFEST: &str = "manifest.jsonl";
 
-/// An archive directory (cheap to clone; clones share the manifest writer).
+/// An archive directory (cheap to clone; clones share the lock and the
+/// manifest writer).
 #[derive(Debug, Clone)]
 pub struct Archive {
     inner: Arc<Inner>,
@@ -43,7 +55,14 @@ pub struct Archive {
 #[derive(Debug)]
 struct Inner {
     dir: PathBuf,
-    /// The manifest opened for appending, after its tail was checked.
+    /// Whether this handle may write (holds the exclusive lock).
+    writable: bool,
+    /// The held lock (`None`: the directory does not exist yet, for a reader).
+    _lock: Option<lock::ArchiveLock>,
+    /// Bytes of an incomplete last manifest line found when opened for
+    /// reading and left in place (someone else held the archive).
+    torn_tail: Option<u64>,
+    /// The manifest opened for appending (writers only).
     writer: Mutex<Option<File>>,
 }
 
@@ -64,22 +83,149 @@ fn is_sha256(s: &str) -> bool {
 }
 
 impl Archive {
-    /// Opens the archive at `dir`, creating the directory if missing.
+    /// Opens the archive at `dir` for reading (a build), under a shared
+    /// lock held until the last clone is dropped. Fails, naming the crawl's
+    /// pid, while a crawl writes the archive. A directory without a
+    /// manifest or objects (or a missing one) is an empty archive, opened
+    /// without a lock and left untouched. A torn last manifest line (a killed crawl) is cut off
+    /// when no other process holds the archive, as a crawl would; otherwise
+    /// it is skipped and reported by [`Archive::torn_tail`] and a warning.
     pub fn open(dir: impl AsRef<Path>) -> Result<Archive> {
+        let dir = dir.as_ref().to_path_buf();
+        // Not an archive (yet): nothing to read, and no lock file left behind.
+        if !dir.join(MANIFEST).is_file() && !dir.join("objects").is_dir() {
+            return Ok(Archive::with(dir, false, None, None));
+        }
+        // Alone with the archive: repair it as a crawl would, then share it.
+        if let Ok(l) = lock::ArchiveLock::acquire(&dir, lock::LockMode::Exclusive) {
+            let a = Archive::with(dir, false, Some(l), None);
+            a.sweep_tmp();
+            if let Err(e) = a.repair_tail() {
+                tracing::warn!("{e:#}; reading the archive as it is");
+            }
+            if let Some(l) = &a.inner._lock {
+                l.downgrade()?;
+            }
+            return Ok(a);
+        }
+        let l = lock::ArchiveLock::acquire(&dir, lock::LockMode::Shared)?;
+        let path = dir.join(MANIFEST);
+        let torn = match OpenOptions::new().read(true).open(&path) {
+            Ok(mut f) => {
+                let len = f.metadata()?.len();
+                let keep = complete_len(&mut f, len)?;
+                (keep != len).then_some(len - keep)
+            }
+            Err(_) => None,
+        };
+        if let Some(n) = torn {
+            tracing::warn!(
+                "{}: ignoring an incomplete last line ({n} bytes) left by an interrupted crawl; \
+                 the next crawl cuts it off",
+                path.display()
+            );
+        }
+        Ok(Archive::with(dir, false, Some(l), torn))
+    }
+
+    /// Opens (creating it if missing) the archive at `dir` for writing: a
+    /// crawl. Takes the exclusive lock (an error names the holder's pid when
+    /// another process has it; a lock left by a dead process is taken over),
+    /// sweeps temporary files left in `tmp/` by killed runs, and cuts off a
+    /// torn last manifest line.
+    pub fn open_writer(dir: impl AsRef<Path>) -> Result<Archive> {
         let dir = dir.as_ref().to_path_buf();
         fs::create_dir_all(dir.join("objects"))
             .with_context(|| format!("cannot create archive directory {}", dir.display()))?;
-        Ok(Archive {
-            inner: Arc::new(Inner {
-                dir,
-                writer: Mutex::new(None),
-            }),
-        })
+        let l = lock::ArchiveLock::acquire(&dir, lock::LockMode::Exclusive)?;
+        let a = Archive::with(dir, true, Some(l), None);
+        a.sweep_tmp();
+        a.repair_tail()?;
+        Ok(a)
     }
 
-    /// Same as [`Archive::open`].
+    /// Same as [`Archive::open_writer`].
     pub fn create_or_open(dir: impl AsRef<Path>) -> Result<Archive> {
-        Archive::open(dir)
+        Archive::open_writer(dir)
+    }
+
+    fn with(
+        dir: PathBuf,
+        writable: bool,
+        lock: Option<lock::ArchiveLock>,
+        torn_tail: Option<u64>,
+    ) -> Archive {
+        Archive {
+            inner: Arc::new(Inner {
+                dir,
+                writable,
+                _lock: lock,
+                torn_tail,
+                writer: Mutex::new(None),
+            }),
+        }
+    }
+
+    /// Whether this handle may write (opened with [`Archive::open_writer`]).
+    pub fn is_writable(&self) -> bool {
+        self.inner.writable
+    }
+
+    /// The pid of a dead crawl whose lock this handle took over, if any.
+    pub fn took_over_from(&self) -> Option<u32> {
+        self.inner._lock.as_ref().and_then(|l| l.stale_pid)
+    }
+
+    /// Bytes of an incomplete last manifest line skipped (not repaired,
+    /// because another reader held the archive) when opened for reading.
+    pub fn torn_tail(&self) -> Option<u64> {
+        self.inner.torn_tail
+    }
+
+    /// Removes every file in `tmp/`: under the exclusive lock, they can only
+    /// be leftovers of killed runs.
+    fn sweep_tmp(&self) {
+        let tmp = self.inner.dir.join("tmp");
+        let Ok(rd) = fs::read_dir(&tmp) else {
+            return;
+        };
+        let mut n = 0;
+        for e in rd.flatten() {
+            if e.file_type().is_ok_and(|t| t.is_file()) && fs::remove_file(e.path()).is_ok() {
+                n += 1;
+            }
+        }
+        if n > 0 {
+            tracing::info!(
+                "{}: removed {n} temporary file(s) left by an interrupted run",
+                tmp.display()
+            );
+        }
+    }
+
+    /// Cuts off an incomplete last manifest line (exclusive lock held).
+    fn repair_tail(&self) -> Result<()> {
+        let path = self.manifest_path();
+        let mut f = match OpenOptions::new().read(true).write(true).open(&path) {
+            Ok(f) => f,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot open {}", path.display()));
+            }
+        };
+        let len = f.metadata()?.len();
+        let keep = complete_len(&mut f, len)?;
+        if keep != len {
+            tracing::warn!(
+                "{}: cutting off an incomplete last line ({} bytes) left by an interrupted run",
+                path.display(),
+                len - keep
+            );
+            f.set_len(keep)
+                .and_then(|_| f.sync_all())
+                .with_context(|| format!("cannot repair {}", path.display()))?;
+        }
+        Ok(())
     }
 
     /// The archive directory.
@@ -121,6 +267,7 @@ impl Archive {
     /// Stores `bytes` (durably: temp file, fsync, rename) and returns their
     /// SHA-256. Storing the same bytes twice is a no-op.
     pub fn put(&self, bytes: &[u8]) -> Result<String> {
+        self.check_writable()?;
         let sha = sha256_hex(bytes);
         let path = self.object_path(&sha);
         if let Ok(meta) = fs::metadata(&path) {
@@ -157,9 +304,21 @@ impl Archive {
         Ok(sha)
     }
 
+    fn check_writable(&self) -> Result<()> {
+        if !self.inner.writable {
+            bail!(
+                "the archive {} was opened for reading; only a crawl (Archive::open_writer) writes it",
+                self.dir().display()
+            );
+        }
+        Ok(())
+    }
+
     /// Appends one line to the manifest and fsyncs it. Refuses an entry whose
-    /// `sha256` object is not stored.
+    /// `sha256` object is not stored. The manifest is opened with `O_APPEND`
+    /// and each line goes out in one `write` call, so lines never interleave.
     pub fn append(&self, entry: &ManifestEntry) -> Result<()> {
+        self.check_writable()?;
         if let Some(sha) = &entry.sha256 {
             if !self.contains(sha) {
                 bail!(
@@ -175,60 +334,32 @@ impl Archive {
             .writer
             .lock()
             .map_err(|_| anyhow!("manifest writer lock poisoned"))?;
+        let path = self.manifest_path();
         if guard.is_none() {
-            *guard = Some(self.open_writer()?);
+            let f = OpenOptions::new()
+                .append(true)
+                .create(true)
+                .open(&path)
+                .with_context(|| format!("cannot open {} for appending", path.display()))?;
+            *guard = Some(f);
         }
         let f = guard
             .as_mut()
             .ok_or_else(|| anyhow!("manifest writer not open"))?;
-        let path = self.manifest_path();
-        f.write_all(line.as_bytes())
-            .and_then(|_| f.sync_data())
-            .with_context(|| format!("cannot append to {}", path.display()))
-    }
-
-    /// Opens the manifest for appending, cutting off an incomplete last line
-    /// left by a killed run.
-    fn open_writer(&self) -> Result<File> {
-        let path = self.manifest_path();
-        let mut f = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .with_context(|| format!("cannot open {} for writing", path.display()))?;
-        let len = f.metadata()?.len();
-        if len > 0 {
-            // Find the end of the last complete line.
-            let mut keep = len;
-            let mut buf = [0u8; 4096];
-            loop {
-                let start = keep.saturating_sub(buf.len() as u64);
-                let n = (keep - start) as usize;
-                f.seek(SeekFrom::Start(start))?;
-                f.read_exact(&mut buf[..n])?;
-                if let Some(p) = buf[..n].iter().rposition(|&b| b == b'\n') {
-                    keep = start + p as u64 + 1;
-                    break;
-                }
-                keep = start;
-                if start == 0 {
-                    break;
-                }
-            }
-            if keep != len {
-                tracing::warn!(
-                    "{}: cutting off an incomplete last line ({} bytes) left by an interrupted run",
-                    path.display(),
-                    len - keep
-                );
-                f.set_len(keep)?;
-                f.sync_all()?;
-            }
+        let n = f
+            .write(line.as_bytes())
+            .with_context(|| format!("cannot append to {}", path.display()))?;
+        if n != line.len() {
+            // The torn line is cut off by the next open; stop writing now.
+            *guard = None;
+            bail!(
+                "cannot append to {}: only {n} of {} bytes written (disk full?)",
+                path.display(),
+                line.len()
+            );
         }
-        f.seek(SeekFrom::End(0))?;
-        Ok(f)
+        f.sync_data()
+            .with_context(|| format!("cannot append to {}", path.display()))
     }
 
     /// Streams the manifest, one entry per line (an empty or missing manifest
@@ -275,6 +406,19 @@ impl Archive {
         Ok(v.into_iter().map(|(_, e)| e).collect())
     }
 
+    /// Every redirect recorded: requested canonical URL -> the canonical URL
+    /// of the document it led to (the last one when it changed).
+    pub fn redirects(&self) -> Result<HashMap<String, String>> {
+        let mut map = HashMap::new();
+        for e in self.entries()? {
+            let e = e?;
+            if let Some(from) = e.redirected_from {
+                map.insert(from, e.url);
+            }
+        }
+        Ok(map)
+    }
+
     /// Checks that every manifest line with a `sha256` points at an object
     /// that exists and hashes right; returns the number of entries checked.
     pub fn verify(&self) -> Result<usize> {
@@ -300,6 +444,23 @@ impl Archive {
         }
         Ok(n)
     }
+}
+
+/// The length of `f` up to the end of its last complete line (a newline).
+fn complete_len(f: &mut File, len: u64) -> Result<u64> {
+    let mut keep = len;
+    let mut buf = [0u8; 4096];
+    while keep > 0 {
+        let start = keep.saturating_sub(buf.len() as u64);
+        let n = (keep - start) as usize;
+        f.seek(SeekFrom::Start(start))?;
+        f.read_exact(&mut buf[..n])?;
+        if let Some(p) = buf[..n].iter().rposition(|&b| b == b'\n') {
+            return Ok(start + p as u64 + 1);
+        }
+        keep = start;
+    }
+    Ok(0)
 }
 
 /// The streaming iterator behind [`Archive::entries`].
@@ -367,37 +528,23 @@ mod tests {
 
     fn entry(url: &str, status: Option<u16>, sha: Option<String>) -> ManifestEntry {
         ManifestEntry {
-            url: url.into(),
-            final_url: url.into(),
             status,
-            content_type: None,
-            etag: None,
-            last_modified: None,
             fetched_at: now_rfc3339(),
-            encoding: None,
-            encoding_source: None,
-            encoding_label: None,
-            bytes: None,
             sha256: sha,
-            kind: Kind::Document,
-            title: None,
-            year: None,
-            report: None,
-            agency_id: None,
-            not_modified: false,
             error: if status == Some(200) {
                 None
             } else {
                 Some("HTTP error".into())
             },
             attempts: 1,
+            ..ManifestEntry::new(url, Kind::Document)
         }
     }
 
     #[test]
     fn put_read_and_latest() -> Result<()> {
         let dir = tempfile::tempdir()?;
-        let a = Archive::open(dir.path())?;
+        let a = Archive::open_writer(dir.path())?;
         let sha = a.put(b"hello")?;
         assert_eq!(
             sha,
@@ -427,7 +574,7 @@ mod tests {
     #[test]
     fn refuses_line_without_object() -> Result<()> {
         let dir = tempfile::tempdir()?;
-        let a = Archive::open(dir.path())?;
+        let a = Archive::open_writer(dir.path())?;
         let bogus = sha256_hex(b"never stored");
         assert!(a
             .append(&entry("http://x/a", Some(200), Some(bogus)))
@@ -439,12 +586,18 @@ mod tests {
     #[test]
     fn partial_last_line_is_ignored_then_repaired() -> Result<()> {
         let dir = tempfile::tempdir()?;
-        let a = Archive::open(dir.path())?;
+        let a = Archive::open_writer(dir.path())?;
         a.append(&entry("http://x/a", Some(404), None))?;
         let mut f = OpenOptions::new().append(true).open(a.manifest_path())?;
         f.write_all(b"{\"url\":\"http://x/b\",\"fin")?;
         drop(f);
-        let b = Archive::open(dir.path())?;
+        drop(a);
+        // A reader alone with the archive repairs it as a crawl would.
+        let r = Archive::open(dir.path())?;
+        assert_eq!(r.entries()?.count(), 1);
+        assert_eq!(r.torn_tail(), None);
+        drop(r);
+        let b = Archive::open_writer(dir.path())?;
         assert_eq!(b.entries()?.count(), 1);
         b.append(&entry("http://x/c", Some(404), None))?;
         let urls: Vec<String> = b
@@ -458,7 +611,7 @@ mod tests {
     #[test]
     fn bad_line_names_file_and_line() -> Result<()> {
         let dir = tempfile::tempdir()?;
-        let a = Archive::open(dir.path())?;
+        let a = Archive::open_writer(dir.path())?;
         a.append(&entry("http://x/a", Some(404), None))?;
         let mut f = OpenOptions::new().append(true).open(a.manifest_path())?;
         f.write_all(b"not json\n")?;
@@ -477,9 +630,95 @@ mod tests {
     #[test]
     fn read_rejects_bad_hash() -> Result<()> {
         let dir = tempfile::tempdir()?;
-        let a = Archive::open(dir.path())?;
+        let a = Archive::open_writer(dir.path())?;
         assert!(a.read("../../etc/passwd").is_err());
         assert!(a.read(&sha256_hex(b"absent")).is_err());
+        Ok(())
+    }
+
+    #[test]
+    fn one_writer_or_many_readers() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let w = Archive::open_writer(dir.path())?;
+        let err = format!(
+            "{:#}",
+            Archive::open_writer(dir.path())
+                .err()
+                .unwrap_or_else(|| anyhow!("none"))
+        );
+        assert!(
+            err.contains(&format!("pid {}", std::process::id())),
+            "{err}"
+        );
+        assert!(err.contains("locked by another xxgk crawl"), "{err}");
+        let err = format!(
+            "{:#}",
+            Archive::open(dir.path())
+                .err()
+                .unwrap_or_else(|| anyhow!("none"))
+        );
+        assert!(err.contains("locked"), "{err}");
+        drop(w);
+        let r1 = Archive::open(dir.path())?;
+        let r2 = Archive::open(dir.path())?;
+        assert!(r1.put(b"x").is_err(), "a reader cannot write");
+        let err = format!(
+            "{:#}",
+            Archive::open_writer(dir.path())
+                .err()
+                .unwrap_or_else(|| anyhow!("none"))
+        );
+        assert!(err.contains("being read"), "{err}");
+        drop((r1, r2));
+        Archive::open_writer(dir.path())?;
+        Ok(())
+    }
+
+    #[test]
+    fn a_stale_lock_file_is_taken_over_and_tmp_swept() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        fs::create_dir_all(dir.path().join("tmp"))?;
+        fs::write(
+            dir.path().join("tmp").join("abc.123.456"),
+            b"half an object",
+        )?;
+        // A lock file of a process that is gone (pid beyond pid_max).
+        fs::write(
+            dir.path().join("lock"),
+            "pid 4194305 started 2024-01-01T00:00:00Z\n",
+        )?;
+        let a = Archive::open_writer(dir.path())?;
+        assert_eq!(a.took_over_from(), Some(4_194_305));
+        assert_eq!(fs::read_dir(dir.path().join("tmp"))?.count(), 0);
+        let stamp = fs::read_to_string(dir.path().join("lock"))?;
+        assert!(
+            stamp.starts_with(&format!("pid {} ", std::process::id())),
+            "{stamp}"
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn a_reader_beside_another_reader_reports_a_torn_line() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let a = Archive::open_writer(dir.path())?;
+        a.append(&entry("http://x/a", Some(404), None))?;
+        drop(a);
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(MANIFEST))?;
+        f.write_all(b"{\"url\":\"http://x/b")?;
+        drop(f);
+        let other = Archive::open(dir.path())?; // repairs: alone
+        assert_eq!(other.torn_tail(), None);
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(dir.path().join(MANIFEST))?;
+        f.write_all(b"{\"url\":\"http://x/c")?;
+        drop(f);
+        let r = Archive::open(dir.path())?; // not alone: reports
+        assert_eq!(r.torn_tail(), Some(18));
+        assert_eq!(r.entries()?.count(), 1);
         Ok(())
     }
 }

@@ -6,19 +6,38 @@
 //! Options:
 //!   --profile NAME|FILE     site profile: a built-in name or a TOML file
 //!                           [default: liaocheng-xzsp]
-//!   --base-url URL          fetch from this origin instead of the live site
-//!                           (a replay or a mirror); the manifest keeps the
-//!                           live URLs in `url` and the fetched ones in `final_url`
+//!   --base-url URL          fetch from this origin only (a replay or a mirror);
+//!                           the manifest keeps the live URLs in `url` and the
+//!                           fetched ones in `final_url`
 //!   --archive DIR           archive directory [default: archive]
-//!   --rate REQ_PER_SEC      requests per second per host [default: the profile's, 1]
-//!   --concurrency N         requests in flight at once [default: 2]
-//!   --retries N             retries after a timeout, connection error, 5xx or 429 [default: 3]
-//!   --timeout SECS          timeout of one request [default: 120]
-//!   --max-pages N           most pages fetched in one run [default: 10000]
+//!   --rate REQ_PER_SEC      requests per second per host, 0.001 to 1000
+//!                           [default: the profile's, 1]; above 1 (or the
+//!                           profile's max_rate) only for a loopback replay or
+//!                           with --site-permits-rate
+//!   --site-permits-rate     the site's operators allow the rate asked for
+//!   --concurrency N         requests in flight at once, 1 to 64 [default: 2]
+//!   --retries N             retries after a timeout, connection error, 5xx,
+//!                           429 or error page, 0 to 10 [default: 3]
+//!   --timeout SECS          timeout of one request, 1 to 3600 [default: 120]
+//!   --max-pages N           most pages fetched in one run, 1 to 1000000
+//!                           [default: 10000]
+//!   --refresh               revalidate archived documents (conditional
+//!                           requests); a changed page is archived as a new version
 //!   --no-progress           no progress bar
+//!   -v, --verbose           log every fetch (status, bytes, URL) on stderr
+//!
+//! Exit status:
+//!   0  every page was fetched, confirmed (304) or already archived
+//!   1  nothing was crawled: bad arguments or profile, the archive is locked
+//!      by another crawl, the site is unreachable, a rate or contact refused
+//!   2  the command line could not be parsed
+//!   3  incomplete: some page (report, list page, attachment, robots.txt)
+//!      failed, or the run stopped at --max-pages; the manifest records each
+//!      failure, the next run retries it and goes on
+//!   4  nothing usable: a start page failed or no page could be fetched
 //!
 //! Examples:
-//!   xxgk crawl                                        # the live site, into archive/
+//!   XXGK_CONTACT=mailto:you@example.org xxgk crawl    # the live site, into archive/
 //!   xxgk serve fixtures/site &                        # prints http://127.0.0.1:PORT
 //!   xxgk crawl --base-url http://127.0.0.1:PORT --rate 50
 //!   xxgk crawl --profile my-agency.toml --archive archive-my-agency
@@ -26,49 +45,128 @@
 //!
 //! The archive holds every response's raw bytes under `DIR/objects/` and one
 //! JSON line per fetch in `DIR/manifest.jsonl`. Running again is incremental:
-//! documents already archived are skipped and list pages are re-checked with
-//! conditional requests, so an interrupted crawl resumes where it stopped.
-//! A summary (fetched, not modified, skipped, failed with reasons, documents
-//! per year) is printed to stderr at the end.
+//! documents already archived are skipped (or revalidated with `--refresh`,
+//! or after the profile's `revalidate_after`) and list pages are re-checked
+//! with conditional requests, so an interrupted crawl resumes where it
+//! stopped. One crawl at a time writes an archive (`DIR/lock`). Towards a
+//! site that is not a loopback replay, the User-Agent names a contact: the
+//! profile's `user_agent_contact` or the `XXGK_CONTACT` environment variable
+//! (one of them is required). A summary (fetched, not modified, skipped,
+//! failed with reasons, documents per year) is printed to stderr at the end.
 
 use crate::crawl::{self, Config, Profile};
 use anyhow::{anyhow, Context, Result};
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The exit codes, shown by `xxgk crawl --help` and `xxgk run --help`.
+pub const EXIT_CODES_HELP: &str = "Exit status:
+  0  every page was fetched, confirmed (304) or already archived
+  1  nothing was crawled: bad arguments or profile, the archive is locked by
+     another crawl, the site is unreachable, a rate or contact refused
+  2  the command line could not be parsed
+  3  incomplete: some page (report, list page, attachment, robots.txt) failed,
+     or the run stopped at --max-pages; the manifest records each failure and
+     the next run retries it and goes on
+  4  nothing usable: a start page failed or no page could be fetched
+
+Towards a site that is not a loopback replay the User-Agent names a contact:
+set XXGK_CONTACT (e.g. mailto:you@example.org) or the profile's
+user_agent_contact.";
+
+fn ranged<T>(flag: &str, s: &str, lo: T, hi: T, what: &str) -> Result<T, String>
+where
+    T: std::str::FromStr + PartialOrd + std::fmt::Display + Copy,
+{
+    let range = || format!("{flag} {s}: expected {what} from {lo} to {hi}");
+    let v: T = s.trim().parse().map_err(|_| range())?;
+    if !(v >= lo && v <= hi) {
+        return Err(range());
+    }
+    Ok(v)
+}
+
+/// `--rate`: requests per second, 0.001 to 1000.
+pub fn parse_rate(s: &str) -> Result<f64, String> {
+    // NaN and infinities fail the range test.
+    ranged(
+        "--rate",
+        s,
+        0.001_f64,
+        1000.0,
+        "a number of requests per second",
+    )
+}
+
+/// `--concurrency`: 1 to 64.
+pub fn parse_concurrency(s: &str) -> Result<usize, String> {
+    ranged(
+        "--concurrency",
+        s,
+        1,
+        crawl::MAX_CONCURRENCY,
+        "a number of requests in flight",
+    )
+}
+
+fn parse_retries(s: &str) -> Result<u32, String> {
+    ranged("--retries", s, 0, 10, "a number of retries")
+}
+
+fn parse_timeout(s: &str) -> Result<u64, String> {
+    ranged("--timeout", s, 1, 3600, "a number of seconds")
+}
+
+fn parse_max_pages(s: &str) -> Result<usize, String> {
+    ranged("--max-pages", s, 1, 1_000_000, "a number of pages")
+}
+
 /// Arguments of `xxgk crawl`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = EXIT_CODES_HELP)]
 pub struct Args {
     /// Site profile: a built-in name (liaocheng-xzsp) or a TOML file.
     #[arg(long, value_name = "NAME|FILE", default_value = crawl::profile::DEFAULT_PROFILE)]
     pub profile: String,
-    /// Fetch from this origin instead of the live site (a replay or a mirror).
+    /// Fetch from this origin only (a replay or a mirror), instead of the live site.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// Archive directory (its manifest is DIR/manifest.jsonl).
     #[arg(long, value_name = "DIR", default_value = "archive")]
     pub archive: PathBuf,
-    /// Requests per second per host [default: the profile's rate, 1].
-    #[arg(long, value_name = "REQ_PER_SEC")]
+    /// Requests per second per host, 0.001 to 1000 [default: the profile's rate, 1];
+    /// above 1 (or the profile's max_rate) only for a loopback replay or with --site-permits-rate.
+    #[arg(long, value_name = "REQ_PER_SEC", allow_hyphen_values = true, value_parser = parse_rate)]
     pub rate: Option<f64>,
-    /// Requests in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 2)]
+    /// The site's operators allow the rate asked for (above the polite limit).
+    #[arg(long)]
+    pub site_permits_rate: bool,
+    /// Requests in flight at once, 1 to 64.
+    #[arg(long, value_name = "N", default_value = "2", allow_hyphen_values = true, value_parser = parse_concurrency)]
     pub concurrency: usize,
-    /// Retries after a timeout, connection error, 5xx or 429.
-    #[arg(long, value_name = "N", default_value_t = 3)]
+    /// Retries after a timeout, connection error, 5xx, 429 or error page, 0 to 10.
+    #[arg(long, value_name = "N", default_value = "3", allow_hyphen_values = true, value_parser = parse_retries)]
     pub retries: u32,
-    /// Timeout of one request, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    /// Timeout of one request, in seconds, 1 to 3600.
+    #[arg(long, value_name = "SECS", default_value = "120", allow_hyphen_values = true, value_parser = parse_timeout)]
     pub timeout: u64,
-    /// Most pages fetched in one run (the rest waits for the next run).
-    #[arg(long, value_name = "N", default_value_t = 10_000)]
+    /// Most pages fetched in one run, 1 to 1000000 (the rest waits for the next run).
+    #[arg(long, value_name = "N", default_value = "10000", allow_hyphen_values = true, value_parser = parse_max_pages)]
     pub max_pages: usize,
+    /// Revalidate archived documents with conditional requests; a changed page is
+    /// archived as a new version (the manifest keeps the history).
+    #[arg(long)]
+    pub refresh: bool,
     /// Do not draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
+    /// Log every fetch (status, bytes, URL) on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
-/// Runs `xxgk crawl`.
+/// Runs `xxgk crawl`. A crawl that ran but did not fully succeed returns a
+/// [`crawl::Incomplete`] error (its `code` is the exit status).
 pub fn run(args: Args) -> Result<()> {
     let config = config(&args)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -77,6 +175,7 @@ pub fn run(args: Args) -> Result<()> {
         .context("cannot start the async runtime")?;
     let summary = rt.block_on(crawl::run(config))?;
     eprintln!("{summary}");
+    summary.check()?;
     Ok(())
 }
 
@@ -90,21 +189,14 @@ pub fn config(args: &Args) -> Result<Config> {
         })?;
         config.base_url = Some(url);
     }
-    if let Some(r) = args.rate {
-        if !(r > 0.0 && r.is_finite()) {
-            return Err(anyhow!(
-                "--rate {r} must be a positive number of requests per second"
-            ));
-        }
-        config.rate = Some(r);
-    }
-    if args.concurrency == 0 {
-        return Err(anyhow!("--concurrency must be at least 1"));
-    }
+    config.rate = args.rate;
+    config.permits_rate = args.site_permits_rate;
     config.concurrency = args.concurrency;
     config.download.retries = args.retries;
-    config.download.request_timeout = Duration::from_secs(args.timeout.max(1));
+    config.download.request_timeout = Duration::from_secs(args.timeout);
     config.progress = !args.no_progress;
-    config.max_pages = args.max_pages.max(1);
+    config.max_pages = args.max_pages;
+    config.refresh = args.refresh;
+    config.verbose = args.verbose;
     Ok(config)
 }

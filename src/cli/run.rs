@@ -1,5 +1,6 @@
 //! Usage: `xxgk run [--live | --base-url URL | --snapshot DIR] [--profile NAME|FILE]
-//!                  [--archive DIR] [--out DIR] [--years A-B] [--rate N] [--concurrency N] [--bom]`
+//!                  [--archive DIR] [--out DIR] [--years A-B] [--rate N] [--site-permits-rate]
+//!                  [--concurrency N] [--refresh] [-v] [--bom]`
 //!
 //! The whole pipeline in one command: crawl, then build.
 //!
@@ -17,6 +18,13 @@
 //! not fetched again. An archive holds one agency: crawling another agency's
 //! profile into it is refused, and so is overwriting another agency's dataset
 //! in `--out` (give each agency its own `--archive` and `--out`).
+//!
+//! `--live` (and a `--base-url` that is not on this machine) needs a contact
+//! for the User-Agent (`XXGK_CONTACT` or the profile's `user_agent_contact`)
+//! and keeps to one request per second unless `--site-permits-rate`. When
+//! some page failed, the dataset is still built from what was fetched (the
+//! failures show in reports.csv and series.csv) and the exit status is that
+//! of `xxgk crawl` (3 or 4, see `xxgk crawl --help`).
 
 use super::build::{build_dataset, out_is_not_another_agencys, parse_years, summary};
 use crate::crawl::{self, profile::Profile, Config};
@@ -33,6 +41,7 @@ const REPLAY_RATE: f64 = 200.0;
 
 /// Arguments of `xxgk run`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = super::crawl::EXIT_CODES_HELP)]
 pub struct Args {
     /// Crawl the profile's live site instead of the embedded snapshot.
     #[arg(long, conflicts_with_all = ["base_url", "snapshot"])]
@@ -55,12 +64,23 @@ pub struct Args {
     /// Year range of series.csv, e.g. `2012-2023` (default: the years found).
     #[arg(long, value_parser = parse_years)]
     pub years: Option<RangeInclusive<i32>>,
-    /// Requests per second per host (default: the profile's; fast for a local replay).
-    #[arg(long)]
+    /// Requests per second per host, 0.001 to 1000 (default: the profile's; fast
+    /// for a local replay); above 1 (or the profile's max_rate) towards a real
+    /// site only with --site-permits-rate.
+    #[arg(long, allow_hyphen_values = true, value_parser = super::crawl::parse_rate)]
     pub rate: Option<f64>,
-    /// Requests in flight at once.
-    #[arg(long, default_value_t = 2)]
+    /// The site's operators allow the rate asked for (above the polite limit).
+    #[arg(long)]
+    pub site_permits_rate: bool,
+    /// Requests in flight at once, 1 to 64.
+    #[arg(long, default_value = "2", allow_hyphen_values = true, value_parser = super::crawl::parse_concurrency)]
     pub concurrency: usize,
+    /// Revalidate archived documents (conditional requests); a changed page is a new version.
+    #[arg(long)]
+    pub refresh: bool,
+    /// Log every fetch (status, bytes, URL) on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
     /// Write a UTF-8 byte-order mark at the start of each CSV file.
     #[arg(long)]
     pub bom: bool,
@@ -99,7 +119,7 @@ pub fn run(args: Args) -> Result<()> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    rt.block_on(async {
+    let crawl_summary = rt.block_on(async {
         let (server, base_url, rate) = if args.live {
             eprintln!("crawling the live site {}", profile.base_url);
             (None, None, args.rate)
@@ -132,7 +152,10 @@ pub fn run(args: Args) -> Result<()> {
         let mut config = Config::new(profile.clone(), &args.archive);
         config.base_url = base_url;
         config.rate = rate;
-        config.concurrency = args.concurrency.max(1);
+        config.concurrency = args.concurrency;
+        config.permits_rate = args.site_permits_rate;
+        config.refresh = args.refresh;
+        config.verbose = args.verbose;
         let result = crawl::run(config).await;
         if let Some(s) = server {
             s.shutdown().await;
@@ -145,7 +168,7 @@ pub fn run(args: Args) -> Result<()> {
                 args.profile
             );
         }
-        Ok::<(), anyhow::Error>(())
+        Ok::<crawl::Summary, anyhow::Error>(crawl_summary)
     })?;
     let ds = build_dataset(&args.archive, Some(&profile.agency_id), args.years.clone())?;
     let opts = output::Options {
@@ -154,5 +177,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let files = output::write_all(&ds, &args.out, opts)?;
     summary(&ds, &args.out, &files);
+    // The dataset shows the failures; the exit status says the crawl was incomplete.
+    crawl_summary.check()?;
     Ok(())
 }

@@ -26,13 +26,20 @@ use anyhow::{Context, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
+/// `--port`: 0 to 65535.
+fn parse_port(s: &str) -> Result<u16, String> {
+    s.trim().parse().map_err(|_| {
+        format!("--port {s}: expected a port number from 0 to 65535 (0 picks a free one)")
+    })
+}
+
 /// Arguments of `xxgk serve`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Snapshot folder with a site.toml [default: the embedded bureau snapshot].
     pub dir: Option<PathBuf>,
     /// Port to listen on on 127.0.0.1 (0 picks a free one).
-    #[arg(long, value_name = "N", default_value_t = 0)]
+    #[arg(long, value_name = "N", default_value = "0", allow_hyphen_values = true, value_parser = parse_port)]
     pub port: u16,
 }
 

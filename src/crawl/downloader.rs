@@ -1,4 +1,5 @@
-//! The polite HTTP client: a User-Agent naming the tool and a contact URL, a
+//! The polite HTTP client: a User-Agent naming the tool and a contact (or
+//! saying it is a local replay), a
 //! per-host rate limit, timeouts, a cap on body size and redirects, retries
 //! with exponential backoff and jitter (timeouts, connection errors, 5xx,
 //! 429 honouring `Retry-After` up to a cap), and conditional requests.
@@ -13,6 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 use url::Url;
 
+use super::errorpage::ErrorPages;
 use super::scheduler::host_key;
 
 /// Download settings.
@@ -40,12 +42,17 @@ pub struct DownloaderConfig {
     pub backoff_max: Duration,
     /// Largest wait honoured from a `Retry-After` header.
     pub retry_after_cap: Duration,
-    /// Hosts (`host` or `host:port`) redirects may lead to; empty allows any.
-    /// A redirect elsewhere is not followed: the 3xx answer is returned.
-    pub redirect_hosts: Vec<String>,
+    /// Origins (`scheme://host[:port]`, as [`url::Origin::ascii_serialization`]
+    /// writes them) redirects may lead to; empty allows any. A redirect
+    /// elsewhere is not followed: the 3xx answer is returned.
+    pub redirect_origins: Vec<String>,
+    /// Recognises error pages served with 2xx: they are retried like a 5xx
+    /// and returned marked ([`Fetched::error_page`]) when retries run out.
+    pub error_pages: Option<Arc<ErrorPages>>,
 }
 
-/// The User-Agent: `xxgk/<version> (+<contact>; research crawler)`.
+/// The User-Agent of a crawl of a live site:
+/// `xxgk/<version> (+<contact>; research crawler)`.
 pub fn user_agent(contact: &str) -> String {
     format!(
         "xxgk/{} (+{contact}; research crawler)",
@@ -53,10 +60,18 @@ pub fn user_agent(contact: &str) -> String {
     )
 }
 
+/// The User-Agent of a crawl of a local replay (no one to contact).
+pub fn replay_user_agent() -> String {
+    format!(
+        "xxgk/{} (local replay of a saved snapshot; research crawler)",
+        env!("CARGO_PKG_VERSION")
+    )
+}
+
 impl Default for DownloaderConfig {
     fn default() -> Self {
         DownloaderConfig {
-            user_agent: user_agent("https://github.com/xxgk/xxgk"),
+            user_agent: replay_user_agent(),
             rate: 1.0,
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
@@ -67,7 +82,8 @@ impl Default for DownloaderConfig {
             backoff_base: Duration::from_millis(500),
             backoff_max: Duration::from_secs(30),
             retry_after_cap: Duration::from_secs(120),
-            redirect_hosts: Vec::new(),
+            redirect_origins: Vec::new(),
+            error_pages: None,
         }
     }
 }
@@ -102,6 +118,8 @@ pub struct Fetched {
     pub attempts: u32,
     /// When the answer arrived.
     pub at: SystemTime,
+    /// Set when a 2xx body is an error page (why), after retries ran out.
+    pub error_page: Option<String>,
 }
 
 /// No usable HTTP answer: a transport error, a timeout, an oversized body.
@@ -142,17 +160,15 @@ impl Downloader {
     /// Builds the client.
     pub fn new(cfg: DownloaderConfig) -> Result<Downloader> {
         let max_redirects = cfg.max_redirects;
-        let hosts = cfg.redirect_hosts.clone();
+        let origins = cfg.redirect_origins.clone();
         let policy = reqwest::redirect::Policy::custom(move |attempt| {
             if attempt.previous().len() > max_redirects {
                 let n = attempt.previous().len();
                 return attempt.error(format!("too many redirects ({n})"));
             }
-            if !hosts.is_empty() {
-                let u = attempt.url();
-                let key = host_key(u);
-                let host = u.host_str().unwrap_or_default().to_ascii_lowercase();
-                if !hosts.iter().any(|h| *h == key || *h == host) {
+            if !origins.is_empty() {
+                let o = attempt.url().origin().ascii_serialization();
+                if !origins.contains(&o) {
                     return attempt.stop();
                 }
             }
@@ -203,6 +219,17 @@ impl Downloader {
         url: &Url,
         cond: Option<&Conditional>,
     ) -> std::result::Result<Fetched, FetchError> {
+        self.fetch_with(url, cond, true).await
+    }
+
+    /// [`Downloader::fetch`], with the error-page test on or off (off for
+    /// robots.txt, where an empty 200 body means "allow everything").
+    pub async fn fetch_with(
+        &self,
+        url: &Url,
+        cond: Option<&Conditional>,
+        error_pages: bool,
+    ) -> std::result::Result<Fetched, FetchError> {
         let key = host_key(url);
         let mut attempts = 0;
         loop {
@@ -212,7 +239,7 @@ impl Downloader {
                 slow.until_ready().await;
             }
             attempts += 1;
-            let outcome = self.attempt(url, cond, attempts).await;
+            let outcome = self.attempt(url, cond, attempts, error_pages).await;
             let (reason, wait, last, connect) = match outcome {
                 Attempt::Done(f) => return Ok(f),
                 Attempt::Fatal(message) => {
@@ -262,7 +289,13 @@ impl Downloader {
         base + Duration::from_secs_f64(span * rand::random::<f64>())
     }
 
-    async fn attempt(&self, url: &Url, cond: Option<&Conditional>, attempts: u32) -> Attempt {
+    async fn attempt(
+        &self,
+        url: &Url,
+        cond: Option<&Conditional>,
+        attempts: u32,
+        error_pages: bool,
+    ) -> Attempt {
         let mut req = self.client.get(url.clone());
         if let Some(c) = cond {
             if let Some(v) = c
@@ -321,7 +354,26 @@ impl Downloader {
             body,
             attempts,
             at: SystemTime::now(),
+            error_page: None,
         };
+        if status.is_success() && error_pages {
+            if let Some(why) = self
+                .cfg
+                .error_pages
+                .as_ref()
+                .and_then(|e| e.check(&fetched.body, fetched.content_type.as_deref()))
+            {
+                return Attempt::Retry {
+                    reason: why.clone(),
+                    wait: None,
+                    last: Some(Fetched {
+                        error_page: Some(why),
+                        ..fetched
+                    }),
+                    connect: false,
+                };
+            }
+        }
         if status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error() {
             let wait = retry_after(&headers);
             Attempt::Retry {

@@ -17,6 +17,7 @@
 //! stopped.
 
 pub mod downloader;
+pub mod errorpage;
 pub mod pipeline;
 pub mod profile;
 pub mod scheduler;
@@ -31,6 +32,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use scheduler::{Admit, Robots, Scheduler};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -57,6 +59,56 @@ pub struct Config {
     /// Most URLs fetched in one run (a safety net against crawler traps);
     /// the rest stays for the next run.
     pub max_pages: usize,
+    /// Revalidate every archived document and attachment (conditional
+    /// requests) instead of skipping it.
+    pub refresh: bool,
+    /// The user states that the site's operators allow a rate above the
+    /// polite limit (`--site-permits-rate`).
+    pub permits_rate: bool,
+    /// Log every fetch (URL, status, bytes) on stderr.
+    pub verbose: bool,
+}
+
+/// The environment variable naming the contact put in the User-Agent (an
+/// e-mail address or URL), when the profile has no `user_agent_contact`.
+pub const CONTACT_ENV: &str = "XXGK_CONTACT";
+
+/// Exit status of a crawl in which some page failed (the archive holds
+/// the rest; the manifest records each failure).
+pub const EXIT_INCOMPLETE: u8 = 3;
+/// Exit status of a crawl that got nothing: a start page failed, or no
+/// page at all could be fetched.
+pub const EXIT_NOTHING: u8 = 4;
+
+/// The most requests in flight accepted.
+pub const MAX_CONCURRENCY: usize = 64;
+
+/// A crawl that ran to its end but did not fully succeed.
+#[derive(Debug, Clone)]
+pub struct Incomplete {
+    /// The process exit status to use ([`EXIT_INCOMPLETE`] or [`EXIT_NOTHING`]).
+    pub code: u8,
+    /// What went wrong, in one line.
+    pub reason: String,
+}
+
+impl std::fmt::Display for Incomplete {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.reason)
+    }
+}
+
+impl std::error::Error for Incomplete {}
+
+/// Whether a URL's host is this machine (a loopback replay, free of
+/// politeness limits).
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => IpAddr::V6(ip).is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
 }
 
 impl Config {
@@ -72,6 +124,9 @@ impl Config {
             download: DownloaderConfig::default(),
             progress: true,
             max_pages: 10_000,
+            refresh: false,
+            permits_rate: false,
+            verbose: false,
         }
     }
 }
@@ -87,6 +142,16 @@ pub struct Summary {
     pub skipped: usize,
     /// Failed fetches: (URL, reason).
     pub failed: Vec<(String, String)>,
+    /// Failed fetches per kind.
+    pub failed_kinds: BTreeMap<Kind, usize>,
+    /// Start pages that failed or that robots.txt refused: (URL, reason).
+    pub start_failed: Vec<(String, String)>,
+    /// Pages stored or confirmed (2xx or 304), robots.txt excluded.
+    pub pages_ok: usize,
+    /// Archived documents or attachments whose bytes changed (a new version).
+    pub changed: usize,
+    /// Documents recorded under the URL a redirect led to.
+    pub redirected: usize,
     /// URLs refused by robots.txt.
     pub disallowed: Vec<String>,
     /// Links to other hosts not followed.
@@ -114,6 +179,49 @@ impl Summary {
         self.documents_per_year.values().sum()
     }
 
+    /// The exit status the run deserves: 0, [`EXIT_INCOMPLETE`] or [`EXIT_NOTHING`].
+    pub fn exit_code(&self) -> u8 {
+        if !self.start_failed.is_empty() || self.pages_ok + self.skipped == 0 {
+            EXIT_NOTHING
+        } else if !self.failed.is_empty() || self.stopped_early.is_some() {
+            EXIT_INCOMPLETE
+        } else {
+            0
+        }
+    }
+
+    /// `Ok` when every page was fetched (or confirmed, or already
+    /// archived); otherwise an [`Incomplete`] error with the exit status.
+    pub fn check(&self) -> std::result::Result<(), Incomplete> {
+        let code = self.exit_code();
+        if code == 0 {
+            return Ok(());
+        }
+        let reason = if let Some((url, why)) = self.start_failed.first() {
+            format!("the crawl could not start: start page {url}: {why}")
+        } else if code == EXIT_NOTHING {
+            "the crawl fetched nothing: every page failed (see the failures above)".to_string()
+        } else if self.failed.is_empty() {
+            format!(
+                "the crawl is incomplete: {}",
+                self.stopped_early.as_deref().unwrap_or("it stopped early")
+            )
+        } else {
+            let kinds: Vec<String> = self
+                .failed_kinds
+                .iter()
+                .map(|(k, n)| format!("{n} {k}"))
+                .collect();
+            format!(
+                "the crawl is incomplete: {} page(s) failed ({}); they are recorded in the \
+                 manifest, and the next run tries them again",
+                self.failed.len(),
+                kinds.join(", ")
+            )
+        };
+        Err(Incomplete { code, reason })
+    }
+
     fn count_document(&mut self, e: &ManifestEntry) {
         *self.documents_per_year.entry(e.year).or_default() += 1;
         if e.report == Some(true) {
@@ -134,6 +242,16 @@ impl std::fmt::Display for Summary {
             self.failed.len(),
             self.requests
         )?;
+        if self.changed > 0 {
+            writeln!(f, "changed since archived (new versions): {}", self.changed)?;
+        }
+        if self.redirected > 0 {
+            writeln!(
+                f,
+                "recorded under the URL a redirect led to: {}",
+                self.redirected
+            )?;
+        }
         let year = |y: &Option<i32>| y.map_or("no year".to_string(), |y| y.to_string());
         let docs: Vec<String> = self
             .documents_per_year
@@ -214,8 +332,11 @@ type Job = (Url, Kind, std::result::Result<Fetched, FetchError>);
 
 /// Crawls the profile's site into the archive and returns what happened.
 ///
-/// Fails early (with advice) when the site is unreachable; a failed page
-/// later on is recorded in the manifest and the crawl goes on.
+/// Fails early (with advice) when the settings are not allowed (a rate
+/// above the polite limit, no contact for a live site), when another crawl
+/// holds the archive, or when the site is unreachable; a failed page later
+/// on is recorded in the manifest and the crawl goes on (see
+/// [`Summary::check`] for the verdict).
 pub async fn run(config: Config) -> Result<Summary> {
     let started = Instant::now();
     let Config {
@@ -227,24 +348,55 @@ pub async fn run(config: Config) -> Result<Summary> {
         mut download,
         progress,
         max_pages,
+        refresh,
+        permits_rate,
+        verbose,
     } = config;
     if let Some(b) = &base_url {
         if !matches!(b.scheme(), "http" | "https") || b.host_str().is_none() {
             bail!("--base-url {b} must be an http(s) URL with a host, e.g. http://127.0.0.1:8080");
         }
     }
+    if !(1..=MAX_CONCURRENCY).contains(&concurrency) {
+        bail!("concurrency {concurrency} is out of range: expected 1 to {MAX_CONCURRENCY} requests in flight");
+    }
+    if max_pages == 0 {
+        bail!("max_pages 0 is out of range: expected at least 1 page per run");
+    }
+    let target = base_url.clone().unwrap_or_else(|| profile.base_url.clone());
+    let local = is_loopback(&target);
     download.rate = rate.unwrap_or(profile.rate);
     if !(download.rate > 0.0 && download.rate.is_finite()) {
         bail!("the rate must be a positive number of requests per second");
     }
-    download.user_agent = downloader::user_agent(&profile.user_agent_contact);
-    if download.redirect_hosts.is_empty() {
-        download.redirect_hosts = profile.allowed_hosts.clone();
-        if let Some(b) = &base_url {
-            download.redirect_hosts.push(scheduler::host_key(b));
-        }
+    polite_rate(&profile, &target, download.rate, local, permits_rate)?;
+    download.user_agent = if local {
+        downloader::replay_user_agent()
+    } else {
+        downloader::user_agent(&contact(&profile, &target)?)
+    };
+    if download.redirect_origins.is_empty() {
+        download.redirect_origins = match &base_url {
+            // A mirror or replay: talk to it only.
+            Some(b) => vec![b.origin().ascii_serialization()],
+            None => profile
+                .allowed_hosts
+                .iter()
+                .flat_map(|h| ["http", "https"].map(|scheme| format!("{scheme}://{h}")))
+                .filter_map(|o| Url::parse(&o).ok())
+                .map(|u| u.origin().ascii_serialization())
+                .collect(),
+        };
     }
-    let archive = Archive::open(&archive_dir)?;
+    if download.error_pages.is_none() {
+        download.error_pages = Some(Arc::new(errorpage::ErrorPages {
+            patterns: profile.error_patterns.clone(),
+        }));
+    }
+    let archive = Archive::open_writer(&archive_dir)?;
+    if let Some(pid) = archive.took_over_from() {
+        tracing::info!("the archive's lock was left by pid {pid}, which is gone; taken over");
+    }
     one_agency_per_archive(&archive, &profile)?;
     let downloader = Arc::new(Downloader::new(download)?);
     let origins = Origins {
@@ -265,8 +417,12 @@ pub async fn run(config: Config) -> Result<Summary> {
         bar: progress_bar(progress),
         pages: HashMap::new(),
         list_ok: HashSet::new(),
+        anchors: HashMap::new(),
+        counted: HashSet::new(),
+        refresh,
+        verbose,
     };
-    let result = engine.crawl(concurrency.max(1), max_pages).await;
+    let result = engine.crawl(concurrency, max_pages).await;
     engine.bar.finish_and_clear();
     result?;
     let mut summary = engine.summary;
@@ -274,6 +430,58 @@ pub async fn run(config: Config) -> Result<Summary> {
     summary.off_site = engine.scheduler.off_site;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// Refuses a rate above the polite limit towards a site that is not a
+/// loopback replay, unless the user states the site allows it.
+fn polite_rate(
+    profile: &Profile,
+    target: &Url,
+    rate: f64,
+    local: bool,
+    permits: bool,
+) -> Result<()> {
+    let limit = profile.max_rate.unwrap_or(profile::POLITE_RATE);
+    if local || permits || rate <= limit {
+        return Ok(());
+    }
+    let host = scheduler::host_key(target);
+    let whose = if profile.max_rate.is_some() {
+        format!("the profile's max_rate ({limit})")
+    } else {
+        format!(
+            "{limit} request per second, the polite limit for a site that is not a local replay"
+        )
+    };
+    bail!(
+        "a rate of {rate} requests per second towards {host} is above {whose}: a government \
+         site is shared with the public and may block or suffer from a fast crawler. Lower \
+         --rate (or the profile's rate), or, if the site's operators allow this rate, pass \
+         --site-permits-rate (or set max_rate in the profile {}, noting where they said so)",
+        profile.name
+    )
+}
+
+/// The contact for the User-Agent: `XXGK_CONTACT`, else the profile's
+/// `user_agent_contact`; an error when neither is set.
+fn contact(profile: &Profile, target: &Url) -> Result<String> {
+    let env = std::env::var(CONTACT_ENV)
+        .ok()
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty());
+    if let Some(c) = env.or_else(|| profile.user_agent_contact.clone()) {
+        if c.chars().any(|ch| ch.is_control()) {
+            bail!("the contact {c:?} for the User-Agent contains control characters");
+        }
+        return Ok(c);
+    }
+    bail!(
+        "crawling {} needs a contact in the User-Agent, so that the site's operators can reach \
+         whoever runs the crawler: set {CONTACT_ENV} (an e-mail address or URL, e.g. \
+         {CONTACT_ENV}=mailto:you@example.org) or user_agent_contact in the profile {}",
+        target.origin().ascii_serialization(),
+        profile.name
+    )
 }
 
 /// Refuses to crawl into an archive that holds another agency's pages: the
@@ -299,12 +507,18 @@ fn one_agency_per_archive(archive: &Archive, profile: &Profile) -> Result<()> {
     Ok(())
 }
 
-/// The last successful entry per URL (small: one entry per URL, no bytes).
+/// The last successful entry per URL (small: one entry per URL, no bytes);
+/// a URL that redirected to a document maps to that document's entry.
 fn previous_successes(archive: &Archive) -> Result<HashMap<String, ManifestEntry>> {
     let mut prev = HashMap::new();
     for e in archive.latest()? {
         if e.is_success() && e.sha256.as_deref().is_some_and(|s| archive.contains(s)) {
             prev.insert(e.url.clone(), e);
+        }
+    }
+    for (from, to) in archive.redirects()? {
+        if let Some(e) = prev.get(&to).cloned() {
+            prev.entry(from).or_insert(e);
         }
     }
     Ok(prev)
@@ -316,7 +530,7 @@ fn progress_bar(enabled: bool) -> ProgressBar {
     }
     let bar = ProgressBar::with_draw_target(Some(0), ProgressDrawTarget::stderr());
     if let Ok(style) = ProgressStyle::with_template(
-        "{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} {wide_msg}",
+        "{spinner} [{elapsed_precise}] {bar:25} {pos}/{len} pages, {per_sec}, ETA {eta} {wide_msg}",
     ) {
         bar.set_style(style);
     }
@@ -339,6 +553,34 @@ struct Engine {
     /// List pages fetched successfully in this run (a probe that meets one
     /// generated earlier, or linked, goes on from it).
     list_ok: HashSet<String>,
+    /// The text of the first link seen to each URL (canonical).
+    anchors: HashMap<String, String>,
+    /// Documents counted in the summary (a document reached twice, e.g.
+    /// through a redirect, counts once).
+    counted: HashSet<String>,
+    /// Revalidate archived documents instead of skipping them.
+    refresh: bool,
+    /// Log every fetch on stderr.
+    verbose: bool,
+}
+
+/// The last `n` characters of a URL's path, for the progress bar.
+fn path_tail(url: &Url, n: usize) -> String {
+    let p = url.path();
+    let count = p.chars().count();
+    if count <= n {
+        return p.to_string();
+    }
+    let tail: String = p.chars().skip(count - n + 1).collect();
+    format!("…{tail}")
+}
+
+/// Under which URL and kind a fetch is recorded (see `Engine::identity`).
+struct Identity {
+    url: Url,
+    kind: Kind,
+    redirected_from: Option<String>,
+    result: std::result::Result<Fetched, FetchError>,
 }
 
 /// A list page made from `[pagination] template`.
@@ -397,8 +639,9 @@ impl Engine {
                 };
                 if let Some(prev) = self.skip(&req.url, req.kind) {
                     self.summary.skipped += 1;
-                    if req.kind == Kind::Document {
-                        self.summary.count_document(&prev);
+                    // (`prev` may be the attachment a document link led to.)
+                    if prev.kind == Kind::Document {
+                        self.count_document(&prev);
                     }
                     let links = pipeline::archived_links(&self.archive, &prev)
                         .with_context(|| format!("reading the archived copy of {}", req.url))?;
@@ -409,7 +652,7 @@ impl Engine {
                 let cond = self.conditional(&req.url, req.kind);
                 let fetch_url = self.origins.to_fetch(&req.url);
                 let d = Arc::clone(&self.downloader);
-                self.bar.set_message(req.url.path().to_string());
+                self.bar.set_message(path_tail(&req.url, 40));
                 jobs.spawn(async move {
                     let r = d.fetch(&fetch_url, cond.as_ref()).await;
                     (req.url, req.kind, r)
@@ -420,6 +663,7 @@ impl Engine {
             };
             let (url, kind, result) = done.context("a fetch task failed")?;
             let processed = self.store(&url, kind, result).await?;
+            self.remember_anchors(&processed.anchors);
             self.bar.inc(1);
             // Decided before `follow`, which marks this page's documents seen.
             let paging = self.paging(&url, kind, &processed)?;
@@ -429,19 +673,35 @@ impl Engine {
         Ok(())
     }
 
-    /// The earlier successful entry of a document or attachment (so it is skipped).
+    /// The earlier successful entry of a document or attachment (so it is
+    /// skipped), unless it is to be revalidated (`--refresh`, or older than
+    /// the profile's `revalidate_after`).
     fn skip(&self, url: &Url, kind: Kind) -> Option<ManifestEntry> {
-        if !matches!(kind, Kind::Document | Kind::Attachment) {
+        if !matches!(kind, Kind::Document | Kind::Attachment) || self.refresh {
             return None;
         }
-        self.prev.get(url.as_str()).cloned()
+        let prev = self.prev.get(url.as_str())?;
+        if let Some(max_age) = self.profile.revalidate_after {
+            let fetched = crate::archive::parse_rfc3339(&prev.fetched_at);
+            let age = fetched.and_then(|t| std::time::SystemTime::now().duration_since(t).ok());
+            // An unreadable date is treated as old.
+            if age.is_none_or(|a| a >= max_age) {
+                return None;
+            }
+        }
+        Some(prev.clone())
     }
 
-    /// Validators for a conditional request (pages that are re-fetched).
-    fn conditional(&self, url: &Url, kind: Kind) -> Option<Conditional> {
-        if matches!(kind, Kind::Document | Kind::Attachment) {
-            return None;
+    /// Counts a document in the summary once per URL.
+    fn count_document(&mut self, e: &ManifestEntry) {
+        if self.counted.insert(e.url.clone()) {
+            self.summary.count_document(e);
         }
+    }
+
+    /// Validators for a conditional request (pages that are re-fetched,
+    /// and documents being revalidated).
+    fn conditional(&self, url: &Url, _kind: Kind) -> Option<Conditional> {
         let p = self.prev.get(url.as_str())?;
         if p.etag.is_none() && p.last_modified.is_none() {
             return None;
@@ -452,10 +712,67 @@ impl Engine {
         })
     }
 
+    /// The identity of a fetched document: the canonical final URL when a
+    /// redirect led to another document of the same kind (the request is
+    /// then `redirected_from`), or a file of the profile's
+    /// `attachment_pattern` a document led to (its PDF: recorded as that
+    /// attachment); a redirect of a document to a page of another kind (a
+    /// home page, a login page) is a failure.
+    fn identity(
+        &mut self,
+        url: &Url,
+        kind: Kind,
+        result: std::result::Result<Fetched, FetchError>,
+    ) -> Identity {
+        let same = |result| Identity {
+            url: url.clone(),
+            kind,
+            redirected_from: None,
+            result,
+        };
+        let Ok(f) = &result else {
+            return same(result);
+        };
+        if !matches!(kind, Kind::Document | Kind::Attachment) {
+            return same(result);
+        }
+        let fin = self
+            .profile
+            .canonical(&self.origins.to_canonical(f.final_url.clone()));
+        if fin == *url {
+            return same(result);
+        }
+        let fin_kind = self.profile.classify(&fin);
+        // A document may lead to a file (its PDF): then the file is what was published.
+        let fits = fin_kind == Some(kind)
+            || (kind == Kind::Document && fin_kind == Some(Kind::Attachment));
+        if self.profile.is_allowed_host(&fin) && fits {
+            self.scheduler.mark_seen(&fin);
+            self.summary.redirected += 1;
+            return Identity {
+                url: fin,
+                kind: fin_kind.unwrap_or(kind),
+                redirected_from: Some(url.to_string()),
+                result,
+            };
+        }
+        let err = FetchError {
+            message: format!(
+                "redirected to {fin} (HTTP {}), which is not a {kind} page of the profile: \
+                 the {kind} is gone or moved",
+                f.status
+            ),
+            attempts: f.attempts,
+            at: f.at,
+            connect: false,
+        };
+        same(Err(err))
+    }
+
     /// Archives one fetch result and updates the summary.
     async fn store(
         &mut self,
-        url: &Url,
+        requested: &Url,
         kind: Kind,
         result: std::result::Result<Fetched, FetchError>,
     ) -> Result<pipeline::Processed> {
@@ -464,31 +781,61 @@ impl Engine {
             Err(e) => e.attempts,
         };
         self.summary.requests += attempts as usize;
+        let Identity {
+            url,
+            kind,
+            redirected_from,
+            result,
+        } = self.identity(requested, kind, result);
         let archive = self.archive.clone();
         let profile = self.profile.clone();
         let prev = self.prev.get(url.as_str()).cloned();
+        let ctx = pipeline::FetchContext {
+            link_text: self.anchors.get(requested.as_str()).cloned(),
+            redirected_from,
+        };
         let u = url.clone();
         let processed = tokio::task::spawn_blocking(move || {
-            pipeline::process(&archive, &profile, &u, kind, result, prev.as_ref())
+            pipeline::process(&archive, &profile, &u, kind, result, prev.as_ref(), &ctx)
         })
         .await
         .context("the archive writer task failed")?
         .with_context(|| format!("cannot archive {url}"))?;
         let e = &processed.entry;
+        self.log_fetch(e);
         *self.summary.per_kind.entry(kind).or_default() += 1;
         let no_robots = kind == Kind::Robots && e.status.is_some_and(|s| (400..500).contains(&s));
+        let probe_end = kind == Kind::List
+            && matches!(e.status, Some(404 | 410))
+            && self.pages.get(url.as_str()).is_some_and(|g| g.probe);
         if let Some(err) = &e.error {
-            // A missing robots.txt (4xx) means "allow all", not a failure.
-            if !no_robots {
+            // A missing robots.txt (4xx) means "allow all", not a failure;
+            // a 404 after the last probed list page is the end of the list.
+            if probe_end {
+                tracing::info!("{url}: {err}: the end of the list (pagination probe)");
+            } else if !no_robots {
                 self.summary.failed.push((e.url.clone(), err.clone()));
+                *self.summary.failed_kinds.entry(kind).or_default() += 1;
+                if kind == Kind::List && self.profile.start.contains(&url) {
+                    self.summary.start_failed.push((e.url.clone(), err.clone()));
+                }
             }
         } else if e.not_modified {
             self.summary.not_modified += 1;
         } else {
             self.summary.fetched += 1;
+            if e.version.is_some_and(|v| v > 1)
+                && self.prev.get(url.as_str()).and_then(|p| p.sha256.as_ref()) != e.sha256.as_ref()
+            {
+                self.summary.changed += 1;
+            }
+        }
+        if e.is_success() && kind != Kind::Robots {
+            self.summary.pages_ok += 1;
         }
         if kind == Kind::Document && e.is_success() {
-            self.summary.count_document(e);
+            let e = e.clone();
+            self.count_document(&e);
         }
         if e.is_success() {
             self.prev.insert(e.url.clone(), e.clone());
@@ -496,11 +843,39 @@ impl Engine {
         Ok(processed)
     }
 
+    /// Logs one fetch: with `-v` on stderr (above the progress bar), else
+    /// at `info` level (`RUST_LOG=info`).
+    fn log_fetch(&self, e: &ManifestEntry) {
+        let status = e.status.map_or("---".to_string(), |s| s.to_string());
+        let line = match (&e.error, e.bytes) {
+            (Some(err), _) => format!("{status} FAILED {} ({err})", e.url),
+            (None, _) if e.not_modified => format!("{status} not modified {}", e.url),
+            (None, b) => format!("{status} {} bytes {}", b.unwrap_or(0), e.url),
+        };
+        if self.verbose {
+            self.bar.suspend(|| eprintln!("{line}"));
+        } else {
+            tracing::info!("{line}");
+        }
+    }
+
+    /// Remembers the text of the links of a page (first one wins).
+    fn remember_anchors(&mut self, anchors: &[(Url, String)]) {
+        for (u, text) in anchors {
+            let u = self
+                .profile
+                .canonical(&self.origins.to_canonical(u.clone()));
+            self.anchors
+                .entry(u.to_string())
+                .or_insert_with(|| text.chars().take(300).collect());
+        }
+    }
+
     /// Queues the followable links of a page.
     async fn follow(&mut self, from: Kind, links: Vec<Url>) -> Result<()> {
         let links: Vec<Url> = links
             .into_iter()
-            .map(|u| self.origins.to_canonical(u))
+            .map(|u| self.profile.canonical(&self.origins.to_canonical(u)))
             .collect();
         for (url, kind) in pipeline::follow(&self.profile, from, &links) {
             self.offer(url, kind, false).await?;
@@ -564,7 +939,10 @@ impl Engine {
         let new_documents = processed
             .links
             .iter()
-            .map(|u| scheduler::canonical(self.origins.to_canonical(u.clone())))
+            .map(|u| {
+                self.profile
+                    .canonical(&self.origins.to_canonical(u.clone()))
+            })
             .filter(|u| self.profile.is_allowed_host(u))
             .filter(|u| self.profile.classify(u) == Some(Kind::Document))
             .filter(|u| !self.scheduler.is_seen(u))
@@ -612,7 +990,7 @@ impl Engine {
         };
         numbers.reverse();
         while let Some(n) = numbers.pop() {
-            let Some(url) = p.page_url(&start, n).map(scheduler::canonical) else {
+            let Some(url) = p.page_url(&start, n).map(|u| self.profile.canonical(&u)) else {
                 continue;
             };
             if !self.profile.is_allowed_host(&url)
@@ -649,6 +1027,21 @@ impl Engine {
         }
         match admit {
             Admit::Queued => self.bar.inc_length(1),
+            Admit::Disallowed
+                if seed || (kind == Kind::List && self.profile.start.contains(&url)) =>
+            {
+                let why = if self.scheduler.robots_unreachable(&url) {
+                    "not crawled: the host's robots.txt could not be read (RFC 9309: then \
+                     nothing may be crawled); see its failure"
+                        .to_string()
+                } else {
+                    "disallowed by robots.txt".to_string()
+                };
+                tracing::warn!("start page {url}: {why}");
+                self.summary.failed.push((url.to_string(), why.clone()));
+                *self.summary.failed_kinds.entry(kind).or_default() += 1;
+                self.summary.start_failed.push((url.to_string(), why));
+            }
             Admit::Disallowed => tracing::info!("robots.txt disallows {url}"),
             Admit::OffSite if seed => {
                 bail!("start URL {url} is not on an allowed host of the profile")
@@ -665,7 +1058,10 @@ impl Engine {
         robots_url.set_query(None);
         let fetch_url = self.origins.to_fetch(&robots_url);
         let cond = self.conditional(&robots_url, Kind::Robots);
-        let result = self.downloader.fetch(&fetch_url, cond.as_ref()).await;
+        let result = self
+            .downloader
+            .fetch_with(&fetch_url, cond.as_ref(), false)
+            .await;
         if let Err(e) = &result {
             if seed && e.connect {
                 let origin = fetch_url.origin().ascii_serialization();

@@ -19,6 +19,18 @@ pub struct Processed {
     pub entry: ManifestEntry,
     /// Links found on the page (absolute, canonical), in document order.
     pub links: Vec<Url>,
+    /// The text of each `<a href>` link of the page (URL, text), for the
+    /// manifest's `link_text` of the pages it leads to.
+    pub anchors: Vec<(Url, String)>,
+}
+
+/// What the crawl knows about a fetch besides its result.
+#[derive(Debug, Clone, Default)]
+pub struct FetchContext {
+    /// The text of the link that led to the URL.
+    pub link_text: Option<String>,
+    /// The canonical URL requested, when a redirect led to `url`.
+    pub redirected_from: Option<String>,
 }
 
 /// Whether a Content-Type names text that should be decoded.
@@ -32,11 +44,16 @@ pub fn is_text(content_type: Option<&str>, kind: Kind) -> bool {
     }
 }
 
-/// Whether a fetched body should be read as HTML (titles, links).
-fn is_html(content_type: Option<&str>, kind: Kind) -> bool {
+/// Whether a fetched body should be read as HTML (titles, links): by its
+/// Content-Type, or, for pages (not attachments) whose Content-Type is
+/// missing or says nothing useful (`application/octet-stream`, a wrong
+/// `text/plain`), by their content.
+fn is_html(body: &[u8], content_type: Option<&str>, kind: Kind) -> bool {
+    let page = matches!(kind, Kind::List | Kind::Document | Kind::Landing);
     match content_type {
-        None => matches!(kind, Kind::List | Kind::Document | Kind::Landing),
-        Some(ct) => ct.to_ascii_lowercase().contains("html"),
+        None => page,
+        Some(ct) if ct.to_ascii_lowercase().contains("html") => true,
+        Some(_) => page && super::errorpage::looks_like_html(body),
     }
 }
 
@@ -133,24 +150,31 @@ struct Reading {
     label: Option<String>,
     title: Option<String>,
     links: Vec<Url>,
+    anchors: Vec<(Url, String)>,
 }
 
 fn read_page(body: &[u8], content_type: Option<&str>, kind: Kind, page_url: &Url) -> Reading {
-    if !is_text(content_type, kind) {
+    let html = is_html(body, content_type, kind);
+    if !html && !is_text(content_type, kind) {
         return Reading {
             encoding: None,
             source: None,
             label: None,
             title: None,
             links: Vec::new(),
+            anchors: Vec::new(),
         };
     }
     let d = decode(body, content_type);
-    let (title, links) = if is_html(content_type, kind) {
+    let (title, links, anchors) = if html {
         let doc = Html::parse_document(&d.text);
-        (page_title(&doc, kind), page_links(&doc, page_url))
+        (
+            page_title(&doc, kind),
+            page_links(&doc, page_url),
+            page_anchors(&doc, page_url),
+        )
     } else {
-        (None, Vec::new())
+        (None, Vec::new(), Vec::new())
     };
     Reading {
         encoding: Some(d.encoding.to_string()),
@@ -158,23 +182,57 @@ fn read_page(body: &[u8], content_type: Option<&str>, kind: Kind, page_url: &Url
         label: d.declared_label,
         title,
         links,
+        anchors,
     }
+}
+
+/// The text of each `<a href>` (resolved against `base`, http(s) only,
+/// without fragment), whitespace-normalised, links with no text left out.
+pub fn page_anchors(doc: &Html, base: &Url) -> Vec<(Url, String)> {
+    let Ok(s) = Selector::parse("a[href]") else {
+        return Vec::new();
+    };
+    doc.select(&s)
+        .filter_map(|e| {
+            let href = e.value().attr("href")?.trim();
+            let mut u = base.join(href).ok()?;
+            if !matches!(u.scheme(), "http" | "https") {
+                return None;
+            }
+            u.set_fragment(None);
+            let mut text = normalize_ws(&e.text().collect::<String>());
+            if text.is_empty() {
+                text = normalize_ws(e.value().attr("title").unwrap_or(""));
+            }
+            (!text.is_empty()).then_some((u, text))
+        })
+        .collect()
 }
 
 /// Links of an archived entry (a document skipped because it is already
 /// archived, or a page confirmed by 304), read from its stored object.
 pub fn archived_links(archive: &Archive, entry: &ManifestEntry) -> Result<Vec<Url>> {
+    Ok(archived_page(archive, entry)?.0)
+}
+
+/// A page's links and its link texts (URL, text).
+type PageLinks = (Vec<Url>, Vec<(Url, String)>);
+
+/// Links and link texts of an archived entry, read from its stored object.
+fn archived_page(archive: &Archive, entry: &ManifestEntry) -> Result<PageLinks> {
     let Some(sha) = &entry.sha256 else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let body = archive.read(sha)?;
     let url = Url::parse(&entry.url).map_err(|e| anyhow!("bad URL {:?}: {e}", entry.url))?;
-    Ok(read_page(&body, entry.content_type.as_deref(), entry.kind, &url).links)
+    let r = read_page(&body, entry.content_type.as_deref(), entry.kind, &url);
+    Ok((r.links, r.anchors))
 }
 
 /// Stores one fetch: the raw bytes as an object (2xx only), then one
-/// manifest line. `url` is canonical; `prev` is the last successful entry
-/// for the URL (used to resolve a 304).
+/// manifest line. `url` is canonical (the document's identity: the final
+/// URL after a redirect); `prev` is the last successful entry for the URL
+/// (used to resolve a 304 and to number versions).
 pub fn process(
     archive: &Archive,
     profile: &Profile,
@@ -182,28 +240,14 @@ pub fn process(
     kind: Kind,
     result: std::result::Result<Fetched, FetchError>,
     prev: Option<&ManifestEntry>,
+    ctx: &FetchContext,
 ) -> Result<Processed> {
     let mut entry = ManifestEntry {
-        url: url.to_string(),
-        final_url: url.to_string(),
-        status: None,
-        content_type: None,
-        etag: None,
-        last_modified: None,
-        fetched_at: String::new(),
-        encoding: None,
-        encoding_source: None,
-        encoding_label: None,
-        sha256: None,
-        bytes: None,
-        kind,
-        title: None,
-        year: None,
-        report: None,
         agency_id: Some(profile.agency_id.clone()),
-        not_modified: false,
-        error: None,
-        attempts: 0,
+        link_text: ctx.link_text.clone(),
+        redirected_from: ctx.redirected_from.clone(),
+        year: ctx.link_text.as_deref().and_then(year_hint),
+        ..ManifestEntry::new(url.as_str(), kind)
     };
     let f = match result {
         Err(e) => {
@@ -214,6 +258,7 @@ pub fn process(
             return Ok(Processed {
                 entry,
                 links: Vec::new(),
+                anchors: Vec::new(),
             });
         }
         Ok(f) => f,
@@ -227,7 +272,17 @@ pub fn process(
     entry.attempts = f.attempts;
 
     let mut links = Vec::new();
-    if f.status == 304 {
+    let mut anchors = Vec::new();
+    if let Some(why) = &f.error_page {
+        // Kept as evidence, never as the document.
+        entry.sha256 = Some(archive.put(&f.body)?);
+        entry.bytes = Some(f.body.len() as u64);
+        let mut error = why.clone();
+        if f.attempts > 1 {
+            error.push_str(&format!(" (after {} attempts)", f.attempts));
+        }
+        entry.error = Some(error);
+    } else if f.status == 304 {
         match prev.filter(|p| p.sha256.as_deref().is_some_and(|s| archive.contains(s))) {
             Some(p) => {
                 entry.not_modified = true;
@@ -242,7 +297,8 @@ pub fn process(
                 entry.title = p.title.clone();
                 entry.year = p.year;
                 entry.report = p.report;
-                links = archived_links(archive, p)?;
+                entry.version = p.version;
+                (links, anchors) = archived_page(archive, p)?;
             }
             None => {
                 entry.error = Some("HTTP 304 Not Modified without an earlier copy".into());
@@ -250,18 +306,24 @@ pub fn process(
         }
     } else if (200..300).contains(&f.status) {
         let sha = archive.put(&f.body)?;
+        entry.version = Some(match prev {
+            None => 1,
+            Some(p) if p.sha256.as_deref() == Some(sha.as_str()) => p.version.unwrap_or(1),
+            Some(p) => p.version.unwrap_or(1).saturating_add(1),
+        });
         entry.sha256 = Some(sha);
         entry.bytes = Some(f.body.len() as u64);
         let r = read_page(&f.body, f.content_type.as_deref(), kind, url);
         entry.encoding = r.encoding;
         entry.encoding_source = r.source;
         entry.encoding_label = r.label;
-        entry.year = r.title.as_deref().and_then(year_hint);
+        entry.year = r.title.as_deref().and_then(year_hint).or(entry.year);
         if kind == Kind::Document {
             entry.report = r.title.as_deref().and_then(|t| profile.is_report_title(t));
         }
         entry.title = r.title;
         links = r.links;
+        anchors = r.anchors;
     } else {
         let text = reqwest::StatusCode::from_u16(f.status)
             .map(status_text)
@@ -278,7 +340,11 @@ pub fn process(
         entry.error = Some(error);
     }
     archive.append(&entry)?;
-    Ok(Processed { entry, links })
+    Ok(Processed {
+        entry,
+        links,
+        anchors,
+    })
 }
 
 #[cfg(test)]

@@ -41,8 +41,16 @@ struct ProfileToml {
     report_title: Option<String>,
     #[serde(default = "default_rate")]
     rate: f64,
-    #[serde(default = "default_contact")]
-    user_agent_contact: String,
+    #[serde(default)]
+    max_rate: Option<f64>,
+    #[serde(default)]
+    user_agent_contact: Option<String>,
+    #[serde(default)]
+    revalidate_after: Option<String>,
+    #[serde(default)]
+    error_patterns: Vec<String>,
+    #[serde(default)]
+    strip_query_params: Vec<String>,
     #[serde(default)]
     pagination: Option<PaginationToml>,
 }
@@ -127,8 +135,27 @@ fn default_rate() -> f64 {
     1.0
 }
 
-fn default_contact() -> String {
-    "https://github.com/xxgk/xxgk".into()
+/// The most requests per second per host sent to a site that is not a
+/// loopback replay, unless the profile states a `max_rate` or the user
+/// passes `--site-permits-rate`.
+pub const POLITE_RATE: f64 = 1.0;
+
+/// Parses a duration such as `30d`, `12h`, `90m`, `3600s` or `3600`.
+pub fn parse_duration(s: &str) -> Option<std::time::Duration> {
+    let s = s.trim();
+    let (num, unit) = match s.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => (&s[..i], s[i..].trim()),
+        None => (s, "s"),
+    };
+    let n: u64 = num.parse().ok()?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n.checked_mul(60)?,
+        "h" => n.checked_mul(3600)?,
+        "d" => n.checked_mul(86_400)?,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_secs(secs))
 }
 
 /// Validates `[pagination]` (all but the URLs, checked with the start pages).
@@ -198,8 +225,21 @@ pub struct Profile {
     pub report_title: Option<Regex>,
     /// Default requests per second per host.
     pub rate: f64,
-    /// The contact URL named in the User-Agent.
-    pub user_agent_contact: String,
+    /// The highest rate the site's operators allow (`max_rate`); without
+    /// it, [`POLITE_RATE`] towards any host that is not a loopback replay.
+    pub max_rate: Option<f64>,
+    /// The contact (URL or e-mail) named in the User-Agent; required to
+    /// crawl a live site unless `XXGK_CONTACT` is set.
+    pub user_agent_contact: Option<String>,
+    /// Archived documents older than this are revalidated (conditional
+    /// request) on the next crawl (`revalidate_after = "30d"`).
+    pub revalidate_after: Option<std::time::Duration>,
+    /// Regexes matching the text of error pages served with HTTP 200
+    /// (besides the built-in set, see [`super::errorpage`]).
+    pub error_patterns: Vec<Regex>,
+    /// Query parameters that do not change the document (session ids,
+    /// cache busters), dropped from URLs (also as `;name=` path parameters).
+    pub strip_query_params: Vec<String>,
     /// List pages generated from a template (`[pagination]`), if any.
     pub pagination: Option<Pagination>,
 }
@@ -251,14 +291,25 @@ impl Profile {
                 raw.base_url
             );
         }
+        // `host` or `host:port`, normalised as URLs write them (a default
+        // port is dropped, so `host:80` of an http site is `host`).
         let mut allowed_hosts: Vec<String> = raw
             .allowed_hosts
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .filter(|h| !h.is_empty())
-            .collect();
+            .map(|h| {
+                Url::parse(&format!("{}://{h}/", base_url.scheme()))
+                    .ok()
+                    .filter(|u| u.path() == "/" && u.username().is_empty())
+                    .map(|u| super::scheduler::host_key(&u))
+                    .ok_or_else(|| {
+                        anyhow!("{origin}: allowed_hosts entry {h:?} is not a host or host:port")
+                    })
+            })
+            .collect::<Result<_>>()?;
         if allowed_hosts.is_empty() {
-            allowed_hosts.push(base_url.host_str().unwrap_or_default().to_ascii_lowercase());
+            allowed_hosts.push(super::scheduler::host_key(&base_url));
         }
         let join = |what: &str, s: &str| -> Result<Url> {
             base_url
@@ -284,6 +335,29 @@ impl Profile {
         if !(raw.rate > 0.0 && raw.rate.is_finite()) {
             bail!("{origin}: rate must be a positive number of requests per second");
         }
+        if let Some(m) = raw.max_rate {
+            if !(m > 0.0 && m.is_finite()) {
+                bail!("{origin}: max_rate {m} must be a positive number of requests per second");
+            }
+        }
+        let revalidate_after = match &raw.revalidate_after {
+            None => None,
+            Some(s) => Some(parse_duration(s).ok_or_else(|| {
+                anyhow!(
+                    "{origin}: revalidate_after {s:?} is not a duration; expected a number \
+                     with a unit, e.g. \"30d\", \"12h\", \"90m\" or \"3600s\""
+                )
+            })?),
+        };
+        let error_patterns = raw
+            .error_patterns
+            .iter()
+            .map(|s| re("error_patterns entry", s))
+            .collect::<Result<Vec<_>>>()?;
+        let contact = raw
+            .user_agent_contact
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty());
         let pagination = raw.pagination.map(|p| pagination(p, origin)).transpose()?;
         let profile = Profile {
             pagination,
@@ -307,7 +381,11 @@ impl Profile {
             start,
             landing,
             rate: raw.rate,
-            user_agent_contact: raw.user_agent_contact,
+            max_rate: raw.max_rate,
+            user_agent_contact: contact,
+            revalidate_after,
+            error_patterns,
+            strip_query_params: raw.strip_query_params,
         };
         for u in profile.start.iter().chain(&profile.landing) {
             if !profile.is_allowed_host(u) {
@@ -357,16 +435,79 @@ impl Profile {
         Ok(())
     }
 
-    /// Whether the URL's host (or `host:port`) is one of the allowed hosts.
+    /// Whether the URL is on an allowed host: http(s), and its host and port
+    /// equal an entry (`host` means the scheme's default port, `host:port`
+    /// that port).
     pub fn is_allowed_host(&self, url: &Url) -> bool {
-        let Some(host) = url.host_str() else {
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
             return false;
-        };
-        let host = host.to_ascii_lowercase();
-        let with_port = url.port().map(|p| format!("{host}:{p}"));
+        }
+        let key = super::scheduler::host_key(url);
+        self.allowed_hosts.contains(&key)
+    }
+
+    /// The port the profile uses for `host` (lower-case), if `host` is one
+    /// of its sites: `Some(None)` for the default port.
+    fn site_port(&self, host: &str) -> Option<Option<u16>> {
+        if self.base_url.host_str() == Some(host) {
+            return Some(self.base_url.port());
+        }
         self.allowed_hosts
             .iter()
-            .any(|h| *h == host || Some(h) == with_port.as_ref())
+            .find_map(|h| match h.rsplit_once(':') {
+                Some((name, port)) if name == host => port.parse().ok().map(Some),
+                None if h == host => Some(None),
+                _ => None,
+            })
+    }
+
+    /// The canonical form of a URL, its identity in the archive: no
+    /// fragment and no user info; on one of the profile's hosts, the
+    /// profile's scheme and port (so `https://`, `:8080` and `user:pw@`
+    /// variants of a link are one document); without the profile's
+    /// `strip_query_params` (as query or `;name=value` path parameters).
+    pub fn canonical(&self, url: &Url) -> Url {
+        let mut u = url.clone();
+        u.set_fragment(None);
+        if !matches!(u.scheme(), "http" | "https") {
+            return u;
+        }
+        let _ = u.set_username("");
+        let _ = u.set_password(None);
+        let host = u.host_str().map(str::to_ascii_lowercase);
+        if let Some(port) = host.as_deref().and_then(|h| self.site_port(h)) {
+            let _ = u.set_scheme(self.base_url.scheme());
+            let _ = u.set_port(port);
+        }
+        if !self.strip_query_params.is_empty() {
+            let strip = |k: &str| {
+                self.strip_query_params
+                    .iter()
+                    .any(|p| p.eq_ignore_ascii_case(k))
+            };
+            if u.path().contains(';') {
+                let path: Vec<String> = u
+                    .path()
+                    .split('/')
+                    .map(|seg| {
+                        let mut parts = seg.split(';');
+                        let head = parts.next().unwrap_or("").to_string();
+                        parts
+                            .filter(|p| !strip(p.split('=').next().unwrap_or("")))
+                            .fold(head, |acc, p| format!("{acc};{p}"))
+                    })
+                    .collect();
+                u.set_path(&path.join("/"));
+            }
+            if let Some(q) = u.query().map(str::to_string) {
+                let kept: Vec<&str> = q
+                    .split('&')
+                    .filter(|kv| !kv.is_empty() && !strip(kv.split('=').next().unwrap_or("")))
+                    .collect();
+                u.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
+            }
+        }
+        u
     }
 
     /// Classifies a URL by the profile's patterns (list, document, attachment),
@@ -423,6 +564,18 @@ mod tests {
         assert_eq!(p.classify(&u(&format!("{ch}/doc_private.html"))?), None);
         assert!(p.is_allowed_host(&u("/")?));
         assert!(!p.is_allowed_host(&Url::parse("http://www.liaocheng.gov.cn/")?));
+        // Host rules compare the port too; canonical URLs fold variants in.
+        let other_port = Url::parse("http://zwzx.liaocheng.gov.cn:8080/x")?;
+        assert!(!p.is_allowed_host(&other_port));
+        assert_eq!(
+            p.canonical(&other_port).as_str(),
+            "http://zwzx.liaocheng.gov.cn/x"
+        );
+        let foreign = Url::parse("https://u:p@www.example.org:8443/a?b=1#c")?;
+        assert_eq!(
+            p.canonical(&foreign).as_str(),
+            "https://www.example.org:8443/a?b=1"
+        );
         assert_eq!(
             p.is_report_title("聊城市行政审批服务局2023年政府信息公开工作年度报告"),
             Some(true)
@@ -443,6 +596,31 @@ mod tests {
         assert!(err.contains("my.toml"), "{err}");
         assert!(err.contains("line 2"), "{err}");
         assert!(err.contains("expected"), "{err}");
+    }
+
+    #[test]
+    fn allowed_hosts_are_normalised_and_checked() -> Result<()> {
+        let base = "name = \"x\"\nagency_id = \"x\"\nagency_name = \"x\"\n\
+                    base_url = \"http://a.example\"\nstart = [\"/l\"]\n\
+                    list_pattern = '^/l$'\ndocument_pattern = '^/d$'\n";
+        let p = Profile::from_toml(
+            &format!("{base}allowed_hosts = [\"A.example:80\", \"b.example:8080\"]"),
+            "t",
+        )?;
+        assert_eq!(p.allowed_hosts, vec!["a.example", "b.example:8080"]);
+        assert!(p.is_allowed_host(&Url::parse("http://b.example:8080/d")?));
+        assert!(!p.is_allowed_host(&Url::parse("http://b.example/d")?));
+        assert_eq!(
+            p.canonical(&Url::parse("https://b.example:8080/d")?)
+                .as_str(),
+            "http://b.example:8080/d"
+        );
+        let err = Profile::from_toml(&format!("{base}allowed_hosts = [\"a.example/x\"]"), "t")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("not a host"), "{err}");
+        Ok(())
     }
 
     #[test]

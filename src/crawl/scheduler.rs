@@ -91,7 +91,8 @@ pub fn host_key(url: &Url) -> String {
     }
 }
 
-/// The URL without its fragment (the dedup key).
+/// The URL without its fragment (the profile-independent part of
+/// [`Profile::canonical`]).
 pub fn canonical(mut url: Url) -> Url {
     url.set_fragment(None);
     url
@@ -116,15 +117,22 @@ impl Scheduler {
         self.robots.contains_key(&host_key(url))
     }
 
+    /// Whether the URL's host is closed because its robots.txt could not be
+    /// read (RFC 9309: an unreachable robots.txt means disallow all).
+    pub fn robots_unreachable(&self, url: &Url) -> bool {
+        matches!(self.robots.get(&host_key(url)), Some(Robots::DisallowAll))
+    }
+
     /// Sets the robots rules of the URL's host.
     pub fn set_robots(&mut self, url: &Url, robots: Robots) {
         self.robots.insert(host_key(url), robots);
     }
 
-    /// Offers a URL; queues it if it is new, on an allowed host and allowed
-    /// by robots.txt. An URL refused for robots or host is still marked seen.
+    /// Offers a URL; queues it if it is new (in its canonical form, see
+    /// [`Profile::canonical`]), on an allowed host and allowed by
+    /// robots.txt. An URL refused for robots or host is still marked seen.
     pub fn push(&mut self, url: Url, kind: Kind) -> Admit {
-        let url = canonical(url);
+        let url = self.profile.canonical(&url);
         if !matches!(url.scheme(), "http" | "https") || !self.profile.is_allowed_host(&url) {
             self.off_site += 1;
             return Admit::OffSite;
@@ -157,7 +165,13 @@ impl Scheduler {
 
     /// Whether the URL (canonical form) was offered before in this run.
     pub fn is_seen(&self, url: &Url) -> bool {
-        self.seen.contains(canonical(url.clone()).as_str())
+        self.seen.contains(self.profile.canonical(url).as_str())
+    }
+
+    /// Marks a URL seen without queueing it (a document reached through a
+    /// redirect: it is not requested again in this run).
+    pub fn mark_seen(&mut self, url: &Url) {
+        self.seen.insert(self.profile.canonical(url).to_string());
     }
 
     /// How many distinct URLs were queued or refused after being seen.
@@ -185,6 +199,14 @@ mod tests {
         assert_eq!(s.push(search, Kind::List), Admit::Disallowed);
         let off = Url::parse("http://www.liaocheng.gov.cn/")?;
         assert_eq!(s.push(off, Kind::List), Admit::OffSite);
+        // Scheme, default port and user info variants are the same document.
+        for variant in [
+            "https://zwzx.liaocheng.gov.cn/channel_l_sxzspjchannel201911221748522677536714/doc_65a9de33c4ca4238a03a9596.html",
+            "http://user:pw@zwzx.liaocheng.gov.cn:80/channel_l_sxzspjchannel201911221748522677536714/doc_65a9de33c4ca4238a03a9596.html",
+            "http://ZWZX.liaocheng.gov.cn:8080/channel_l_sxzspjchannel201911221748522677536714/doc_65a9de33c4ca4238a03a9596.html#x",
+        ] {
+            assert_eq!(s.push(Url::parse(variant)?, Kind::Document), Admit::Duplicate, "{variant}");
+        }
         let mail = Url::parse("mailto:a@b.c")?;
         assert_eq!(s.push(mail, Kind::List), Admit::OffSite);
         assert_eq!(s.pending(), 1);

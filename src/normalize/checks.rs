@@ -16,8 +16,11 @@
 //! - `t4.<group>`: 维持 + 纠正 + 其他 + 尚未审结 = 总计, for 行政复议 and both 行政诉讼 groups.
 //! - `sum.<parent>` / `le.<parent>`: early-table breakdowns: channels add up to
 //!   their total (`=`), 其中 parts do not exceed their parent (`<=`).
+//! - `max.<parent>`: no single channel of a total exceeds it.
 //! - `table_vs_prose.<metric>`: the same metric in a table and in prose of the
-//!   same year agree (prose qualifiers widen the prose figure, see [`agrees`]).
+//!   same year agree (prose qualifiers widen the prose figure, see [`agrees`]);
+//!   identical figures of several copies count once and only ranked
+//!   candidates are paired, so the rows stay linear in the distinct figures.
 //! - `cross_year.carried.<col>`: 结转下年度(y-1) = 上年结转(y).
 //! - `cross_year.in_force.<row>`: 现行有效(y-1) + 制发(y) - 废止(y) = 现行有效(y).
 
@@ -33,7 +36,8 @@ pub const DESCRIPTION: &str = "Each check is a row of checks.csv with status `pa
 | `t4.review`, `t4.litigation_direct`, `t4.litigation_after_review` | Table 4: 结果维持 + 结果纠正 + 其他结果 + 尚未审结 = 总计. |
 | `sum.<parent>` | Early tables and prose: channels add up to their total (e.g. the application channels to 收到申请数). |
 | `le.<parent>` | Early tables and prose: 其中 parts do not exceed their parent. |
-| `table_vs_prose.<metric>` | The same metric in a table and in prose of the same year can both be true (exact `v` means [v, v], `at_least` `v` means [v, ∞), `approx` `v` means [0.9v, 1.1v]; they agree when the ranges meet). |
+| `max.<parent>` | Early tables and prose: no single channel (公报, 网站, 微博, 微信, 其他) exceeds the total it is a channel of (one row per channel). |
+| `table_vs_prose.<metric>` | The same metric in a table and in prose of the same year can both be true (exact `v` means [v, v], `at_least` `v` means [v, ∞), `approx` `v` means [0.9v, 1.1v]; they agree when the ranges meet). Identical figures of several copies of a report count once; every distinct prose figure is paired with the best table figure (national template first), and every further distinct table figure with the first prose figure. |
 | `series.<name>` | Every candidate of a harmonized series against the chosen value, with the same rule. |
 | `cross_year.carried.<col>` | 四、结转下年度继续办理 of year y-1 = 二、上年结转 of year y. |
 | `cross_year.in_force.<row>` | 现行有效件数(y-1) + 本年制发件数(y) - 本年废止件数(y) = 现行有效件数(y), for 规章 and 规范性文件. |";
@@ -150,6 +154,72 @@ const BREAKDOWNS: &[(&str, &[&str], bool)] = &[
         true,
     ),
 ];
+
+/// Channels of a total, each of which alone may not exceed it (the same
+/// item may go out on several channels, so they need not add up to it).
+const CHANNEL_PARTS: &[(&str, &[&str])] = &[(
+    "proactive.items",
+    &[
+        "proactive.via_gazette",
+        "proactive.via_website",
+        "proactive.via_weibo",
+        "proactive.via_wechat",
+        "proactive.via_other",
+    ],
+)];
+
+/// What in its own document (the observations of one document and template)
+/// contradicts a figure: its channels add up to another number (`sum.`), its
+/// 其中 parts add up to more (`le.`), or one channel exceeds it (`max.`).
+/// Only exact figures are compared.
+pub(crate) fn contradiction(o: &ObservationRow, doc: &[&ObservationRow]) -> Option<String> {
+    if o.obs.qualifier != Qualifier::Exact {
+        return None;
+    }
+    let g = Group::new(doc);
+    let exact = |id: &str| g.get(id).filter(|r| r.obs.qualifier == Qualifier::Exact);
+    let metric = o.obs.metric.as_str();
+    for (parent, children, equal) in BREAKDOWNS.iter().filter(|b| b.0 == metric) {
+        let present: Vec<&ObservationRow> = children.iter().filter_map(|c| exact(c)).collect();
+        if present.is_empty()
+            || present.len() != children.iter().filter(|c| g.get(c).is_some()).count()
+        {
+            continue;
+        }
+        let total: Decimal = present.iter().map(|r| r.obs.value).sum();
+        let bad = if *equal {
+            total != o.obs.value
+        } else {
+            total > o.obs.value
+        };
+        if bad {
+            let op = if *equal { "sum" } else { "le" };
+            return Some(format!(
+                "{op}.{parent}: {} = {total}, not {}",
+                describe(&present),
+                if *equal {
+                    format!("= {}", o.obs.value)
+                } else {
+                    format!("<= {}", o.obs.value)
+                }
+            ));
+        }
+    }
+    for (_, channels) in CHANNEL_PARTS.iter().filter(|c| c.0 == metric) {
+        if let Some(r) = channels
+            .iter()
+            .filter_map(|c| exact(c))
+            .find(|r| r.obs.value > o.obs.value)
+        {
+            return Some(format!(
+                "max.{metric}: {} exceeds {}",
+                describe(&[r]),
+                o.obs.value
+            ));
+        }
+    }
+    None
+}
 
 /// Table 4 groups: (check id, prefix). Members are `<prefix>.{maintained,
 /// corrected, other, pending}` and the total `<prefix>.total`.
@@ -464,6 +534,19 @@ fn breakdowns(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
         };
         compare(ctx, g, check, &present, &[parent.to_string()], *equal, out);
     }
+    for (parent, channels) in CHANNEL_PARTS {
+        for ch in channels.iter().filter(|c| g.get(c).is_some()) {
+            compare(
+                ctx,
+                g,
+                format!("max.{parent}"),
+                &[ch.to_string()],
+                &[parent.to_string()],
+                false,
+                out,
+            );
+        }
+    }
 }
 
 /// The range of true values a published figure allows: exact `v` is `[v, v]`,
@@ -486,6 +569,35 @@ pub fn agrees(a: (Decimal, Qualifier), b: (Decimal, Qualifier)) -> bool {
     ahi.is_none_or(|h| h >= blo) && bhi.is_none_or(|h| h >= alo)
 }
 
+/// Identical figures (value, qualifier, raw text, template) of several
+/// documents, counted once: the first with the number of further copies.
+fn distinct<'a>(rows: &[&'a ObservationRow]) -> Vec<(&'a ObservationRow, usize)> {
+    let mut index: BTreeMap<(Decimal, Qualifier, &str, Template), usize> = BTreeMap::new();
+    let mut out: Vec<(&ObservationRow, usize)> = Vec::new();
+    for r in rows {
+        let key = (
+            r.obs.value.normalize(),
+            r.obs.qualifier,
+            r.obs.raw.as_str(),
+            r.obs.template,
+        );
+        match index.get(&key) {
+            Some(&i) => out[i].1 += 1,
+            None => {
+                index.insert(key, out.len());
+                out.push((r, 0));
+            }
+        }
+    }
+    out
+}
+
+/// Table against prose, per year and metric. Identical figures of several
+/// copies count once, and only the ranked candidates are paired: every
+/// distinct prose figure with the best table figure (national template
+/// first), and every further distinct table figure with the first prose
+/// figure. The rows grow with the number of distinct figures, never with
+/// the product of copies.
 fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
     type TablesAndProse<'a> = (Vec<&'a ObservationRow>, Vec<&'a ObservationRow>);
     let mut by: BTreeMap<(i32, &str), TablesAndProse> = BTreeMap::new();
@@ -496,35 +608,52 @@ fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>)
             Source::Prose => e.1.push(o),
         }
     }
-    for ((year, metric), (tables, proses)) in by {
-        for t in &tables {
-            for p in &proses {
-                let ok = agrees(
-                    (t.obs.value, t.obs.qualifier),
-                    (p.obs.value, p.obs.qualifier),
-                );
-                out.push(CheckRow {
-                    agency: agency.to_string(),
-                    year,
-                    check: format!("table_vs_prose.{metric}"),
-                    status: if ok { "pass" } else { "fail" }.to_string(),
-                    expected: t.obs.value.to_string(),
-                    actual: p.obs.value.to_string(),
-                    detail: format!(
-                        "table {} ({} {}, {}) vs prose \"{}\" ({} {}, {}); difference {}",
-                        t.obs.raw,
-                        t.obs.template,
-                        t.obs.location,
-                        t.url,
-                        p.obs.raw,
-                        p.obs.qualifier,
-                        p.obs.location,
-                        p.url,
-                        t.obs.value - p.obs.value
-                    ),
-                    url: t.url.clone(),
-                });
-            }
+    for ((year, metric), (mut tables, proses)) in by {
+        tables.sort_by_key(|t| {
+            !matches!(
+                t.obs.template,
+                Template::National2019 | Template::National2021
+            )
+        });
+        let tables = distinct(&tables);
+        let proses = distinct(&proses);
+        let (Some(&t0), Some(&p0)) = (tables.first(), proses.first()) else {
+            continue;
+        };
+        let pairs = proses
+            .iter()
+            .map(|p| (t0, *p))
+            .chain(tables[1..].iter().map(|t| (*t, p0)));
+        for ((t, tc), (p, pc)) in pairs {
+            let ok = agrees(
+                (t.obs.value, t.obs.qualifier),
+                (p.obs.value, p.obs.qualifier),
+            );
+            let copies = match (tc, pc) {
+                (0, 0) => String::new(),
+                _ => format!(" (identical copies: table {tc} more, prose {pc} more)"),
+            };
+            out.push(CheckRow {
+                agency: agency.to_string(),
+                year,
+                check: format!("table_vs_prose.{metric}"),
+                status: if ok { "pass" } else { "fail" }.to_string(),
+                expected: t.obs.value.to_string(),
+                actual: p.obs.value.to_string(),
+                detail: format!(
+                    "table {} ({} {}, {}) vs prose \"{}\" ({} {}, {}); difference {}{copies}",
+                    t.obs.raw,
+                    t.obs.template,
+                    t.obs.location,
+                    t.url,
+                    p.obs.raw,
+                    p.obs.qualifier,
+                    p.obs.location,
+                    p.url,
+                    t.obs.value - p.obs.value
+                ),
+                url: t.url.clone(),
+            });
         }
     }
 }

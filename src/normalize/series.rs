@@ -14,11 +14,21 @@
 //! empty for that year (a wrong number is worse than none). Every candidate
 //! that was not chosen is compared with the chosen one in a `series.<name>`
 //! row of `checks.csv`, so no choice is silent.
+//!
+//! A value is `disputed` (the `<name>_flag` column, with the candidates and
+//! their sources in `<name>_flag_reason`) when a candidate disagrees with the
+//! best-ranked one beyond their qualifiers, or when the best-ranked figure is
+//! contradicted by its own document (its channels add up to another number,
+//! a part exceeds it: [`checks::contradiction`]). A disputed value is kept
+//! only when the best-ranked figure passes its own document's checks and no
+//! equally ranked figure disagrees with it; otherwise the series is empty
+//! for that year. Identical candidates (the same figure in several copies of
+//! a report) count once.
 
 /// The selection rule, as written in the codebook.
-pub const RULE: &str = "Candidates for a series are the observations whose metric declares that series (the `series` column of the metric table below), plus the listed sums of one document. For each year the value is chosen by this rule, in order: (1) a table over prose; (2) among tables, the national template (2019/2021) over the earlier indicator and statistics tables; (3) an exact figure over an `at_least` one, and that over an `approx` one. If the best-ranked candidates still disagree with each other, the series is left empty for that year. Every candidate that was not chosen is compared with the chosen one in a `series.<name>` row of checks.csv (pass when the two figures can both be true given their qualifiers), so no choice is silent. `<name>_source` names `template:metric` of the chosen value. A year with no report that has figures has status `missing` and says why (for example, a report page whose body is only an image).";
+pub const RULE: &str = "Candidates for a series are the observations whose metric declares that series (the `series` column of the metric table below), plus the listed sums of one document. For each year the value is chosen by this rule, in order: (1) a table over prose; (2) among tables, the national template (2019/2021) over the earlier indicator and statistics tables; (3) an exact figure over an `at_least` one, and that over an `approx` one. If the best-ranked candidates still disagree with each other, the series is left empty for that year. Identical figures (the same value, qualifier, template and metric in several copies of a report) count as one candidate. A value is flagged `disputed` in `<name>_flag`, with every candidate and its source (template:metric, qualifier, location, URL) in `<name>_flag_reason`, when (a) a candidate disagrees with the best-ranked one beyond their qualifiers (exact `v` means [v, v], `at_least` `v` means [v, ∞), `approx` `v` means [0.9v, 1.1v]; they disagree when the ranges do not meet), or (b) the best-ranked figure fails an internal check of its own document on that metric (its channels do not add up to it, its 其中 parts or one of its channels exceed it). A disputed value is kept when the best-ranked figure passes its own document's checks and no equally ranked figure disagrees with it: a table figure that the prose contradicts stays, flagged. It is left empty when the best-ranked figure is contradicted by its own document (a wrong number is worse than a missing one; no lower-ranked figure is promoted in its place, since the document that holds it is in doubt). Every candidate that was not chosen is compared with the chosen one (or, where none was chosen, with the best-ranked one) in a `series.<name>` row of checks.csv, or in the `table_vs_prose.<metric>` row where the two are the same metric in a table and in prose (pass when the two figures can both be true given their qualifiers), so no choice is silent. `<name>_source` names `template:metric` of the chosen value. A year with no report that has figures has status `missing` and says why (for example, a report page whose body is only an image).";
 
-use super::checks::{agrees, CheckRow};
+use super::checks::{self, agrees, CheckRow};
 use super::dataset::{ObservationRow, ReportRow};
 use crate::normalize::metrics::{registry, Template};
 use crate::parse::{Qualifier, Source};
@@ -69,6 +79,33 @@ pub struct SeriesValue {
     pub source: String,
 }
 
+/// Why a series value is in doubt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SeriesFlag {
+    /// The candidates disagree beyond their qualifiers, or the chosen
+    /// source's own document contradicts it.
+    #[serde(rename = "disputed")]
+    Disputed,
+}
+
+impl SeriesFlag {
+    /// The id written in the `<series>_flag` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SeriesFlag::Disputed => "disputed",
+        }
+    }
+}
+
+/// A flag on one series value (kept or left empty), with its reason.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct SeriesDispute {
+    /// The flag.
+    pub flag: SeriesFlag,
+    /// Every candidate with its source, and what contradicts what.
+    pub reason: String,
+}
+
 /// A row of `series.csv`.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct SeriesRow {
@@ -84,6 +121,8 @@ pub struct SeriesRow {
     pub agency_name: String,
     /// The values, in [`SERIES`] order (`None` = no value).
     pub values: Vec<Option<SeriesValue>>,
+    /// The flags, in [`SERIES`] order (`None` = not in doubt).
+    pub flags: Vec<Option<SeriesDispute>>,
 }
 
 /// The competing figures of every (year, series), best-ranked first.
@@ -100,6 +139,10 @@ pub struct Candidate {
     location: String,
     url: String,
     raw: String,
+    /// What in its own document contradicts it, if anything.
+    contradiction: Option<String>,
+    /// How many more documents print the identical figure.
+    copies: usize,
 }
 
 impl Candidate {
@@ -120,6 +163,37 @@ impl Candidate {
     fn label(&self) -> String {
         format!("{}:{}", self.template, self.metric)
     }
+
+    /// The figure with its source, for a flag's reason.
+    fn describe(&self) -> String {
+        let copies = match self.copies {
+            0 => String::new(),
+            n => format!(", and {n} more identical copies"),
+        };
+        let contradicted = match &self.contradiction {
+            Some(c) => format!("; contradicted by its own document: {c}"),
+            None => String::new(),
+        };
+        format!(
+            "{} {} {} \"{}\" ({} {}{copies}){contradicted}",
+            self.label(),
+            self.value,
+            self.qualifier,
+            self.raw,
+            self.location,
+            self.url
+        )
+    }
+
+    /// Whether two candidates print the same figure (copies of a report).
+    fn same_figure(&self, other: &Candidate) -> bool {
+        self.value == other.value
+            && self.qualifier == other.qualifier
+            && self.source == other.source
+            && self.template == other.template
+            && self.metric == other.metric
+            && self.raw == other.raw
+    }
 }
 
 /// Gathers the candidates of every series from the observations, ranked by
@@ -129,7 +203,17 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
     let mut out: BTreeMap<(i32, &'static str), Vec<Candidate>> = BTreeMap::new();
     let mut by_doc: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
     for o in obs {
+        by_doc
+            .entry((o.year, o.url.as_str(), o.obs.template))
+            .or_default()
+            .push(o);
+    }
+    for o in obs {
         if let Some(s) = reg.get(&o.obs.metric).and_then(|m| m.series) {
+            let doc = by_doc
+                .get(&(o.year, o.url.as_str(), o.obs.template))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
             out.entry((o.year, s)).or_default().push(Candidate {
                 value: o.obs.value,
                 qualifier: o.obs.qualifier,
@@ -139,12 +223,10 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
                 location: o.obs.location.to_string(),
                 url: o.url.clone(),
                 raw: o.obs.raw.clone(),
+                contradiction: checks::contradiction(o, doc),
+                copies: 0,
             });
         }
-        by_doc
-            .entry((o.year, o.url.as_str(), o.obs.template))
-            .or_default()
-            .push(o);
     }
     for ((year, url, template), rows) in by_doc {
         for (series, parts) in COMPOSITES {
@@ -181,6 +263,8 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
                     .map(|r| r.obs.raw.as_str())
                     .collect::<Vec<_>>()
                     .join(" + "),
+                contradiction: None,
+                copies: 0,
             });
         }
     }
@@ -191,20 +275,52 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
                 .then_with(|| a.url.cmp(&b.url))
                 .then_with(|| a.location.cmp(&b.location))
         });
+        // identical figures of several copies count once (the first kept)
+        let mut kept: Vec<Candidate> = Vec::with_capacity(v.len());
+        for c in v.drain(..) {
+            match kept.iter_mut().rev().find(|k| k.same_figure(&c)) {
+                Some(k) => k.copies += 1,
+                None => kept.push(c),
+            }
+        }
+        *v = kept;
     }
     out
 }
 
-/// Picks the value of one series: the best-ranked candidates, if they agree.
+/// Picks the value of one series: the best-ranked candidates, if they agree
+/// and their own document does not contradict them.
 fn select(c: &[Candidate]) -> Option<&Candidate> {
     let best = c.first()?;
     let tied = c.iter().take_while(|x| x.rank() == best.rank());
     for x in tied {
-        if x.value != best.value {
+        if x.value != best.value || x.contradiction.is_some() {
             return None;
         }
     }
     Some(best)
+}
+
+/// The flag of one series value: disputed when a candidate disagrees with the
+/// best-ranked one, or the best-ranked one is contradicted by its document.
+fn dispute(c: &[Candidate]) -> Option<SeriesDispute> {
+    let best = c.first()?;
+    let disagree = c[1..]
+        .iter()
+        .any(|x| !agrees((best.value, best.qualifier), (x.value, x.qualifier)));
+    if !disagree && best.contradiction.is_none() {
+        return None;
+    }
+    let verdict = if select(c).is_some() {
+        format!("kept {} {}", best.label(), best.value)
+    } else {
+        "no value kept".to_string()
+    };
+    let list: Vec<String> = c.iter().map(Candidate::describe).collect();
+    Some(SeriesDispute {
+        flag: SeriesFlag::Disputed,
+        reason: format!("{verdict}; candidates: {}", list.join(" | ")),
+    })
 }
 
 /// Builds one series row per year of `range`.
@@ -232,8 +348,10 @@ pub fn harmonize(
             .unwrap_or("")
             .to_string();
         let mut values = Vec::new();
+        let mut flags = Vec::new();
         let mut missing = Vec::new();
         for (name, _) in SERIES {
+            flags.push(cands.get(&(year, name)).and_then(|c| dispute(c)));
             let v = cands
                 .get(&(year, name))
                 .and_then(|c| select(c))
@@ -287,6 +405,7 @@ pub fn harmonize(
             reason,
             agency_name,
             values,
+            flags,
         });
     }
     rows
@@ -325,10 +444,12 @@ pub fn disagreements(
                 actual: other.value.to_string(),
                 detail: format!(
                     "{} {} \"{}\" [{} {}] vs {} {} \"{}\" [{} {}]{}",
-                    if chosen.is_some() {
-                        "chosen"
-                    } else {
-                        "tied, none chosen:"
+                    match chosen {
+                        Some(_) => "chosen",
+                        None if reference.contradiction.is_some() => {
+                            "contradicted by its own document, none chosen:"
+                        }
+                        None => "tied, none chosen:",
                     },
                     reference.label(),
                     reference.raw,

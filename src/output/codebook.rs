@@ -40,6 +40,9 @@ pub fn render() -> String {
          - An empty cell, `/`, `—`, `-`, `无` or `空` yields no observation: it is never read as 0. A published `0` is an observation with value 0.\n\
          - `location`: `tT rR cC` is table T (1-based, in document order), row R and column C of the table's grid with rowspan/colspan expanded (1-based); `pB:S-E` is text block B (1-based) and the character span S..E (0-based, end exclusive) of the phrase within the block's text.\n\n",
     );
+    out.push_str("## Prose scope\n\n");
+    out.push_str(&crate::normalize::metrics::prose::scopes());
+    out.push('\n');
     out.push_str("## Harmonized series\n\n");
     out.push_str(series::RULE);
     out.push_str("\n\n| series | definition | candidate metrics |\n|---|---|---|\n");

@@ -172,7 +172,7 @@ pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
             s.reason.clone(),
             s.agency_name.clone(),
         ];
-        for v in &s.values {
+        for (v, f) in s.values.iter().zip(&s.flags) {
             match v {
                 Some(v) => {
                     rec.push(number(v.value));
@@ -180,6 +180,10 @@ pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
                     rec.push(v.source.clone());
                 }
                 None => rec.extend([String::new(), String::new(), String::new()]),
+            }
+            match f {
+                Some(f) => rec.extend([f.flag.as_str().to_string(), f.reason.clone()]),
+                None => rec.extend([String::new(), String::new()]),
             }
         }
         w.write_record(&rec)?;

@@ -80,7 +80,14 @@ fn series_value(s: &SeriesRow) -> Value {
     m.insert("status".into(), Value::from(s.status.clone()));
     m.insert("reason".into(), Value::from(s.reason.clone()));
     m.insert("agency_name".into(), Value::from(s.agency_name.clone()));
-    for ((name, _), v) in SERIES.iter().zip(&s.values) {
+    for (((name, _), v), f) in SERIES.iter().zip(&s.values).zip(&s.flags) {
+        m.insert(
+            format!("{name}_flag"),
+            match f {
+                Some(f) => json!({"flag": f.flag.as_str(), "reason": f.reason}),
+                None => Value::Null,
+            },
+        );
         m.insert(
             (*name).into(),
             match v {

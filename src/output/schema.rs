@@ -105,7 +105,8 @@ pub const CHECKS: &[Field] = &[
 ];
 
 /// Fixed leading columns of `series.csv`; each series adds `<name>`,
-/// `<name>_qualifier` and `<name>_source`.
+/// `<name>_qualifier`, `<name>_source`, `<name>_flag` and
+/// `<name>_flag_reason`.
 pub const SERIES_LEAD: &[Field] = &[
     f("agency", "string", "Stable agency id.", true),
     f("year", "integer", "Year.", true),
@@ -162,6 +163,18 @@ pub fn series_fields() -> Vec<OwnedField> {
             format!("{name}_source"),
             "string",
             format!("template:metric that supplied {name} (see the selection rule in docs/CODEBOOK.md)."),
+            false,
+        ));
+        v.push((
+            format!("{name}_flag"),
+            "string",
+            format!("disputed when the candidates for {name} disagree beyond their qualifiers or the best-ranked one is contradicted by its own document (the value may then be empty; see the selection rule in docs/CODEBOOK.md); else empty."),
+            false,
+        ));
+        v.push((
+            format!("{name}_flag_reason"),
+            "string",
+            format!("For a disputed {name}: whether a value was kept, and every candidate with its source (template:metric, qualifier, text as published, location, URL) and what contradicts it."),
             false,
         ));
     }

@@ -48,14 +48,15 @@
 use crate::html::value::{halfwidth, Qualifier};
 use crate::html::Page;
 use crate::normalize::metrics::prose::{
-    unit_of, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
-    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, FEE_HEADING_CONTEXT,
-    FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT, FILLERS, NOT_A_COUNT,
-    NOT_THE_YEAR, TEN_THOUSAND, UNIT_WORDS, ZERO_AFTER_METRICS, ZERO_AFTER_WORD,
-    ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES, ZERO_SECOND_VERBS,
+    unit_of, Channel, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
+    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, CUMULATIVE,
+    FEE_HEADING_CONTEXT, FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT,
+    FILLERS, GOVERNMENT_WORDS, HEADING_CHANNELS, NOT_A_COUNT, NOT_THE_YEAR, PART_WORDS,
+    TEN_THOUSAND, THIS_YEAR, UNIT_WORDS, UP_TO, WHOLE_JURISDICTION, ZERO_AFTER_METRICS,
+    ZERO_AFTER_WORD, ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES, ZERO_SECOND_VERBS,
 };
 use crate::normalize::metrics::{Template, Unit};
-use crate::parse::model::{Extract, Location, Observation, Source};
+use crate::parse::model::{Extract, Location, Observation, Source, Warning};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -67,13 +68,168 @@ const HEADING_CHARS: usize = 40;
 pub fn parse(page: &Page) -> Extract {
     let mut ex = Extract::default();
     let mut heading = String::new();
+    let mut outline: Vec<(u8, Scope)> = Vec::new();
+    let government = page
+        .title
+        .iter()
+        .chain(&page.head_title)
+        .chain(page.blocks.first().map(|b| &b.text))
+        .any(|t| GOVERNMENT_WORDS.iter().any(|w| t.contains(w)));
+    let parts: Vec<&'static str> = PART_WORDS
+        .iter()
+        .copied()
+        .filter(|w| !(government && WHOLE_JURISDICTION.contains(w)))
+        .collect();
     for b in &page.blocks {
-        parse_block(b.index, &b.text, &heading, &mut ex);
+        if b.table.is_none() {
+            let text: String = b.text.chars().map(halfwidth).collect();
+            if let Some((level, title)) = outline_item(&text) {
+                outline.retain(|(l, _)| *l < level);
+                outline.push((level, scope_of(title, &parts)));
+            }
+        }
+        let ctx = Context {
+            heading: &heading,
+            scope: scope(&outline),
+            parts: &parts,
+        };
+        parse_block(b.index, &b.text, &ctx, &mut ex);
         if b.table.is_none() && is_heading(&b.text) {
             heading = b.text.chars().map(halfwidth).collect();
         }
     }
     ex
+}
+
+/// What the headings above a paragraph say its figures are about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    /// The agency as a whole (no heading narrows it).
+    Agency,
+    /// One channel (`1.网站信息公开发布情况`): a total beneath is that
+    /// channel's figure.
+    Channel(&'static Channel),
+    /// Several channels, or a channel without a metric
+    /// (`2.政务新媒体公开发布情况`): a total beneath is not read; the word
+    /// names the first channel.
+    Channels(&'static str),
+    /// A part of the agency or a wider whole (`(二)县直各单位`): no figure
+    /// beneath is the agency's own; the word says which part.
+    Part(&'static str),
+}
+
+/// The scope of a paragraph: a part anywhere above it wins, else the
+/// innermost channel.
+fn scope(outline: &[(u8, Scope)]) -> Scope {
+    if let Some((_, s)) = outline.iter().find(|(_, s)| matches!(s, Scope::Part(_))) {
+        return *s;
+    }
+    outline
+        .iter()
+        .rev()
+        .map(|(_, s)| *s)
+        .find(|s| *s != Scope::Agency)
+        .unwrap_or(Scope::Agency)
+}
+
+/// The scope a heading's title gives: the channels it names (one channel, or
+/// several = a part), else the part it names, else the agency.
+fn scope_of(title: &str, parts: &[&'static str]) -> Scope {
+    let mut named: Vec<&'static Channel> = Vec::new();
+    for ch in CHANNELS.iter().chain(HEADING_CHANNELS) {
+        if title.contains(ch.word)
+            && !named
+                .iter()
+                .any(|n| n.posted == ch.posted && n.disclosed == ch.disclosed)
+        {
+            named.push(ch);
+        }
+    }
+    match named.as_slice() {
+        [one] if one.posted.is_some() || one.disclosed.is_some() => Scope::Channel(one),
+        [first, ..] => Scope::Channels(first.word),
+        [] => parts
+            .iter()
+            .find(|w| title.contains(*w))
+            .map_or(Scope::Agency, |w| Scope::Part(w)),
+    }
+}
+
+/// A title run into its paragraph (`1.网站信息公开发布情况。2020年…`) is at
+/// most this long.
+const RUN_IN_TITLE_CHARS: usize = 24;
+
+/// The outline level and title of a block that opens with an outline number
+/// (`一、` 1, `(一)` 2, `1.`/`1、` 3, `(1)` 4, `①` 5). The title is the whole
+/// block when it is a heading, else the words up to the first `。`/`:` when
+/// they are short and have no comma (a run-in title); else empty (a numbered
+/// paragraph: it still closes the deeper sections).
+fn outline_item(text: &str) -> Option<(u8, &str)> {
+    let t = text.trim_start_matches([' ', '\u{3000}', '\u{a0}']);
+    let c: Vec<char> = t.chars().take(8).collect();
+    let cn = |x: char| "一二三四五六七八九十".contains(x);
+    let n_cn = c.iter().take_while(|x| cn(**x)).count();
+    let n_dig = c.iter().take_while(|x| x.is_ascii_digit()).count();
+    let (level, skip) = if n_cn > 0 && c.get(n_cn).is_some_and(|x| matches!(x, '、' | '.')) {
+        (1, n_cn + 1)
+    } else if c.first() == Some(&'(') {
+        let k = c[1..].iter().take_while(|x| cn(**x)).count();
+        let d = c[1..].iter().take_while(|x| x.is_ascii_digit()).count();
+        if k > 0 && c.get(1 + k) == Some(&')') {
+            (2, k + 2)
+        } else if d > 0 && c.get(1 + d) == Some(&')') {
+            (4, d + 2)
+        } else {
+            return None;
+        }
+    } else if n_dig > 0
+        && n_dig <= 2
+        && c.get(n_dig).is_some_and(|x| matches!(x, '、' | '.'))
+        && c.get(n_dig + 1).is_none_or(|x| !x.is_ascii_digit())
+    {
+        (3, n_dig + 1)
+    } else if c.first().is_some_and(|x| ('①'..='⑳').contains(x)) {
+        (5, 1)
+    } else {
+        return None;
+    };
+    let rest_at = t.char_indices().nth(skip).map_or(t.len(), |(i, _)| i);
+    let rest = t[rest_at..].trim_start();
+    if is_heading(text) {
+        return Some((level, rest));
+    }
+    let end = rest.find(['。', ':', ';']).unwrap_or(rest.len());
+    let title = &rest[..end];
+    let short = title.chars().count() <= RUN_IN_TITLE_CHARS;
+    let plain = !title.contains([',', '，', '、']) && !title.chars().any(|x| x.is_ascii_digit());
+    Some((
+        level,
+        if end < rest.len() && short && plain {
+            title
+        } else {
+            ""
+        },
+    ))
+}
+
+/// Where a figure's subject starts: the start of its clause, where brackets
+/// do not end a clause (`市、县(区)、乡镇政府…`), and not before `after`.
+fn subject_start(c: &[char], after: usize, at: usize) -> usize {
+    let mut from = at;
+    while from > after
+        && !matches!(
+            c[from - 1],
+            ',' | '，' | '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？' | '\n'
+        )
+    {
+        from -= 1;
+    }
+    from
+}
+
+/// Whether `metric` is a total that a channel heading narrows to the channel.
+fn is_channel_total(metric: &str) -> bool {
+    matches!(metric, "proactive.items" | "proactive.total_items")
 }
 
 /// Whether a block reads as a heading (short, no sentence end).
@@ -315,7 +471,11 @@ impl Text<'_> {
             clause -= 1;
         }
         let clause: String = self.c[clause..at].iter().collect();
-        NOT_THE_YEAR.iter().any(|w| before.contains(w))
+        let cumulative = clause.contains(CUMULATIVE)
+            && UP_TO.iter().any(|w| before.contains(w))
+            && !THIS_YEAR.iter().any(|w| clause.contains(w));
+        cumulative
+            || NOT_THE_YEAR.iter().any(|w| before.contains(w))
             || NOT_A_COUNT.iter().any(|w| clause.contains(w))
     }
 
@@ -337,7 +497,18 @@ impl Text<'_> {
     }
 }
 
-fn parse_block(block: usize, text: &str, heading: &str, ex: &mut Extract) {
+/// What the page around a block says about its figures.
+struct Context<'a> {
+    /// The heading above the block (half-width).
+    heading: &'a str,
+    /// The scope the numbered headings above give.
+    scope: Scope,
+    /// The words naming a part, for this report.
+    parts: &'a [&'static str],
+}
+
+fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
+    let (heading, scope) = (ctx.heading, ctx.scope);
     let c: Vec<char> = text.chars().map(halfwidth).collect();
     let mut sent = Vec::with_capacity(c.len());
     let mut s = 0usize;
@@ -362,9 +533,54 @@ fn parse_block(block: usize, text: &str, heading: &str, ex: &mut Extract) {
             continue;
         };
         i = fig.end.max(i + 1);
-        if let Some(f) = match_cue(&t, &fig, after, &found) {
+        if let Some(mut f) = match_cue(&t, &fig, after, &found) {
             if !t.not_the_years_count(f.start) {
-                found.push(f);
+                let span = Location::Span {
+                    block,
+                    start: f.start,
+                    end: f.end,
+                };
+                let phrase: String = t.c[f.start..f.end].iter().collect();
+                let lead: String = t.c[subject_start(&t.c, after, f.start)..f.start]
+                    .iter()
+                    .collect();
+                let part = ctx.parts.iter().find(|w| lead.contains(*w)).copied();
+                let part = part.or(match scope {
+                    Scope::Part(w) => Some(w),
+                    _ => None,
+                });
+                if let Some(w) = part {
+                    ex.warnings.push(Warning::at(
+                        span,
+                        format!(
+                            "\"{phrase}\" counts a part ({w}), not the agency's own {}: not read",
+                            f.metric
+                        ),
+                    ));
+                } else if let (Scope::Channels(w), true) = (scope, is_channel_total(f.metric)) {
+                    ex.warnings.push(Warning::at(
+                        span,
+                        format!("\"{phrase}\" sits under a heading about channels ({w}…), not the agency's own {}: not read", f.metric),
+                    ));
+                } else if let (Scope::Channel(ch), true) = (scope, is_channel_total(f.metric)) {
+                    let m = if phrase.contains("发布") {
+                        ch.posted
+                    } else {
+                        ch.disclosed
+                    };
+                    match m {
+                        Some(m) => {
+                            f.metric = m;
+                            found.push(f);
+                        }
+                        None => ex.warnings.push(Warning::at(
+                            span,
+                            format!("\"{phrase}\" sits under a heading about one channel ({}), which has no metric: not read", ch.word),
+                        )),
+                    }
+                } else {
+                    found.push(f);
+                }
             }
         }
         after = fig.end;

@@ -56,7 +56,8 @@ pub struct Job {
 /// Reads the manifest of `archive` and plans one job per distinct document:
 /// the latest successful copy of every document and attachment URL (or its
 /// last failure), entries with the same `sha256` merged into one job under
-/// the smallest URL (the others kept in `also_at`), in manifest order.
+/// the smallest URL (the others kept in `also_at`, with the URLs that
+/// redirected to it), in manifest order.
 pub fn plan(archive: &Archive) -> Result<Vec<Job>> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut by_sha: BTreeMap<String, usize> = BTreeMap::new();
@@ -91,6 +92,23 @@ pub fn plan(archive: &Archive) -> Result<Vec<Job>> {
             entry: e,
             also_at: Vec::new(),
         });
+    }
+    // a URL that redirected to a document is one more URL of it
+    let mut at: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (i, j) in jobs.iter().enumerate() {
+        at.insert(j.entry.url.clone(), i);
+        for u in &j.also_at {
+            at.insert(u.clone(), i);
+        }
+    }
+    let mut redirects: Vec<(String, String)> = archive.redirects()?.into_iter().collect();
+    redirects.sort();
+    for (from, to) in redirects {
+        if let (false, Some(&i)) = (at.contains_key(&from), at.get(&to)) {
+            jobs[i].also_at.push(from.clone());
+            jobs[i].also_at.sort();
+            at.insert(from, i);
+        }
     }
     Ok(jobs)
 }
@@ -146,7 +164,7 @@ fn process_inner(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
                 .as_deref()
                 .unwrap_or("no successful copy in the archive"),
             e.year,
-            e.title.as_deref(),
+            e.title.as_deref().or(e.link_text.as_deref()),
             e.report != Some(false),
         ),
         JobKind::Attachment => DocumentRows::attachment(
@@ -154,7 +172,7 @@ fn process_inner(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
             &e.url,
             e.sha256.as_deref().unwrap_or_default(),
             e.year,
-            e.title.as_deref(),
+            e.title.as_deref().or(e.link_text.as_deref()),
             attachment_reason(e),
         ),
         JobKind::Document => {
@@ -516,26 +534,13 @@ mod tests {
         let a = Archive::create_or_open(tmp.path()).unwrap();
         let sha = a.put(b"<html>same</html>").unwrap();
         let entry = |url: &str, kind: Kind| ManifestEntry {
-            url: url.into(),
-            final_url: url.into(),
             status: Some(200),
             content_type: Some("text/html".into()),
-            etag: None,
-            last_modified: None,
             fetched_at: "2024-01-19T10:32:00Z".into(),
-            encoding: None,
-            encoding_source: None,
-            encoding_label: None,
             sha256: Some(sha.clone()),
             bytes: Some(17),
-            kind,
-            title: None,
-            year: None,
-            report: None,
-            agency_id: None,
-            not_modified: false,
-            error: None,
             attempts: 1,
+            ..ManifestEntry::new(url, kind)
         };
         for (u, k) in [
             ("http://x/b.html", Kind::Document),

@@ -75,6 +75,12 @@ impl Hit {
     }
 }
 
+/// Every test server stops by itself: after this many requests it answers
+/// 503 to everything, and after [`SERVER_LIFETIME`] it closes.
+pub const MAX_REQUESTS: usize = 2_000;
+/// How long a test server lives at most.
+pub const SERVER_LIFETIME: Duration = Duration::from_secs(60);
+
 #[derive(Default)]
 struct Shared {
     /// path (with query) -> answers in order; the last one repeats.
@@ -108,11 +114,10 @@ impl TestServer {
             .with_state(Arc::clone(&shared));
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
+            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+                let _ = rx.await;
+            });
+            let _ = tokio::time::timeout(SERVER_LIFETIME, serve).await;
         });
         TestServer {
             addr,
@@ -146,11 +151,20 @@ async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
         .collect();
-    s.log.lock().expect("log lock").push(Hit {
-        path: path.clone(),
-        at: Instant::now(),
-        headers: headers.clone(),
-    });
+    let total = {
+        let mut log = s.log.lock().expect("log lock");
+        log.push(Hit {
+            path: path.clone(),
+            at: Instant::now(),
+            headers: headers.clone(),
+        });
+        log.len()
+    };
+    if total > MAX_REQUESTS {
+        let mut r = Response::new(Body::from("test server: request budget exhausted"));
+        *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        return r;
+    }
     let Some(answers) = s.routes.get(&path) else {
         let mut r = Response::new(Body::from("not found"));
         *r.status_mut() = StatusCode::NOT_FOUND;

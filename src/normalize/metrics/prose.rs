@@ -37,6 +37,14 @@
 //!   the generic `收取费用 N 元` / `未收取任何费用` only in a sentence or under a
 //!   heading about disclosure ([`Need::Context`]): an agency may charge for
 //!   other services.
+//! - `收到/受理依申请公开(政府)信息 N 件` -> `applications.received`: a
+//!   request received, as table 3 of the same reports counts it (`回复依申请
+//!   公开信息 N 条` without the verb stays `on_request.items`).
+//! - Scope (see `parse::prose`): a figure whose clause subject is a part
+//!   ([`PART_WORDS`]: 县直各单位, 乡镇, 下属单位, 全市…) or that sits under a
+//!   heading naming a part is not read; a total under a heading naming one
+//!   channel ([`HEADING_CHANNELS`], [`CHANNELS`]) is that channel's metric; a
+//!   cumulative count up to a date ([`CUMULATIVE`], [`UP_TO`]) is not read.
 //! - Not read: `日均访问量` (a daily average), `以图解、视频等形式解读…N件` (a
 //!   subset by form), `上年结转N件` (carried over, not received),
 //!   `无依申请公开事项` (vague), a number after two joined cues.
@@ -93,6 +101,7 @@ pub struct Cue {
 /// spaces are removed too).
 pub const FILLERS: &[&str] = &[
     "累计", "共计", "总计", "合计", "总共", "一共", "共", "计", "达到", "达", "为", "了", "有",
+    "是",
 ];
 
 /// Qualifiers before a number meaning "at least" (超过 N).
@@ -117,7 +126,7 @@ pub const UNIT_WORDS: &[&str] = &[
 
 /// A channel word that, right before `发布信息` / `公开信息`, names the
 /// channel of the figure.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Channel {
     /// The channel as written (`门户网站`, `政务微博`).
     pub word: &'static str,
@@ -169,6 +178,79 @@ pub const CHANNELS: &[Channel] = &[
 /// Words that make a clause name several channels (a general total).
 pub const CHANNEL_LIST_MARKS: &[&str] = &["、", "等", "和", "及"];
 
+/// Channel words of a section heading (`1.网站信息公开发布情况`), besides
+/// [`CHANNELS`]: a heading that names one channel scopes the totals beneath
+/// it to that channel; one that names several, or a channel without a metric
+/// (`政务新媒体`), scopes them to a part with no metric of its own.
+pub const HEADING_CHANNELS: &[Channel] = &[
+    channel("网站", Some("website.posts"), WEBSITE),
+    channel("新媒体", None, None),
+    channel("客户端", None, None),
+];
+
+/// Words naming a part of the agency or a wider whole (a group of units, a
+/// level of government, the whole city): in the subject of a figure's clause
+/// (`县直各单位主动公开政府信息1251条`, `市、县(区)、乡镇政府…共4649条`) or in
+/// a heading above it, the figure is not the agency's own. `电子化` marks a
+/// subset by form (`全文电子化的主动公开信息59条`).
+pub const PART_WORDS: &[&str] = &[
+    "县直各单位",
+    "县直单位",
+    "县直部门",
+    "县直各部门",
+    "市直各单位",
+    "市直单位",
+    "市直部门",
+    "市直各部门",
+    "区直",
+    "各乡镇",
+    "乡镇",
+    "街道",
+    "各县",
+    "县(区)",
+    "县区",
+    "区县",
+    "县市区",
+    "市、县",
+    "县、乡",
+    "市县",
+    "县乡",
+    "三级",
+    "两级",
+    "下属单位",
+    "下属各单位",
+    "直属单位",
+    "所属单位",
+    "各单位",
+    "各部门",
+    "各级",
+    "全市",
+    "全县",
+    "全区",
+    "全省",
+    "全系统",
+    "系统内",
+    "电子化",
+];
+
+/// The words of [`PART_WORDS`] that name a whole jurisdiction: they are the
+/// agency's own scope when the report is a government's
+/// ([`GOVERNMENT_WORDS`] in its title: `某县人民政府办公室…年度报告` speaks of
+/// `全县`), and a wider whole than a department's (`莆田市统计局`).
+pub const WHOLE_JURISDICTION: &[&str] = &["全市", "全县", "全区", "全省"];
+/// Words of a title naming a government (not one of its departments).
+pub const GOVERNMENT_WORDS: &[&str] = &["人民政府", "政府办公室", "政府办公厅", "政府办"];
+
+/// A figure whose clause says `累计` in a sentence that counts up to a date
+/// (`截至2010年12月31日，我局累计共主动公开政府信息285条`) is a cumulative
+/// count since the Regulations, not the year's, unless the clause names the
+/// year ([`THIS_YEAR`]): no figure.
+pub const CUMULATIVE: &str = "累计";
+/// Words of a sentence counting up to a date.
+pub const UP_TO: &[&str] = &["截至", "截止", "截到"];
+/// Words of a clause that name the report's year.
+pub const THIS_YEAR: &[&str] = &["本年", "年度", "今年", "全年", "当年"];
+
 const ITEM_UNITS: &[&str] = &["条", "件"];
 const APP_UNITS: &[&str] = &["件", "次", "个", "份", "条"];
 const DOC_UNITS: &[&str] = &["篇", "件", "条", "次"];
@@ -194,8 +276,10 @@ pub const NOT_THE_YEAR: &[&str] = &[
 ];
 /// Words earlier in the clause that make a figure an average or a rate, not
 /// a count (`日均发布信息30条`): no figure.
+/// `结转` (carried over from the year before, `上年度结转…0件`) is not the
+/// year's count either.
 pub const NOT_A_COUNT: &[&str] = &[
-    "日均", "月均", "平均", "每日", "每天", "每月", "每周", "单日",
+    "日均", "月均", "平均", "每日", "每天", "每月", "每周", "单日", "结转",
 ];
 /// Words of a visit figure that is not the year's total (a daily average, a peak).
 const NOT_A_TOTAL_VISIT: &[&str] = &[
@@ -294,6 +378,9 @@ pub const CUES: &[Cue] = &[
             "主动公开发布信息",
             "主动公开各类信息",
             "主动公开政务信息",
+            "主动公开本部门政府信息",
+            "主动公开本单位政府信息",
+            "主动公开本机关政府信息",
             "主动公开文件",
             "公开政府信息",
             "公开各类信息",
@@ -344,6 +431,12 @@ pub const CUES: &[Cue] = &[
             "新收政府信息公开申请",
             "收到依申请公开申请",
             "受理依申请公开申请",
+            "收到依申请公开政府信息",
+            "受理依申请公开政府信息",
+            "收到依申请公开信息",
+            "受理依申请公开信息",
+            "收到依申请公开",
+            "受理依申请公开",
             "收到申请",
             "受理申请",
         ],
@@ -534,6 +627,10 @@ pub const ZERO_RULES: &[ZeroRule] = &[
                 "",
             ],
             &[
+                "申请而引起的",
+                "申请而引发的",
+                "申请引起的",
+                "申请引发的",
                 "而引起的",
                 "而引发的",
                 "引起的",
@@ -722,4 +819,38 @@ pub fn metrics() -> Vec<Metric> {
         add("fees.collected", format!("{p} (= 0)"));
     }
     out
+}
+
+/// The scopes a prose figure can have, for the codebook (made from the word
+/// lists above, so it cannot drift from what the parser does).
+pub fn scopes() -> String {
+    let words = |ws: &mut dyn Iterator<Item = &str>| {
+        ws.map(|w| format!("`{w}`")).collect::<Vec<_>>().join(", ")
+    };
+    let with_metric = |want: bool| {
+        CHANNELS
+            .iter()
+            .chain(HEADING_CHANNELS)
+            .filter(move |c| (c.posted.is_some() || c.disclosed.is_some()) == want)
+            .map(|c| c.word)
+    };
+    format!(
+        "A prose figure belongs to the concept and the scope of its clause and of the numbered headings above it. A heading (`一、` level 1, `(一)` level 2, `1.`/`1、` level 3, `(1)` level 4, `①` level 5; a title run into its paragraph such as `1.网站信息公开发布情况。…` counts) scopes the paragraphs beneath it until the next heading of the same or a higher level; a numbered paragraph without a title closes the deeper headings too.\n\n\
+| scope | when | what is read |\n|---|---|---|\n\
+| the agency | no heading or clause subject below narrows it | every figure, under its metric |\n\
+| one channel | a heading names exactly one channel with a metric (channel words: {}) | a total (`proactive.items`, `proactive.total_items`) becomes that channel's metric: `…发布信息 N 条` its posts (`website.posts`, `wechat.posts`), `…公开信息 N 条` its disclosures (`proactive.via_website`, `.via_wechat`, `.via_weibo`, `.via_gazette`); other metrics are unchanged |\n\
+| several channels, or a channel without a metric | a heading names several channels, or one without a metric ({}) | a total is not read (a warning names it); a channel named in the clause itself is still read as that channel |\n\
+| a part | the clause's subject (its words before the cue, across brackets) or a heading names a part of the agency or a wider whole: {} ({} only in a department's report: in a government's report, whose title names {}, they are its own scope) | nothing is read (a warning names the figure and the part); a part is never the agency's total |\n\
+| another period | `{}` in a clause of a sentence that counts up to a date ({}) without naming the year ({}); a period word earlier in the sentence ({}); a carried-over or average word in the clause ({}) | nothing is read |\n",
+        words(&mut with_metric(true)),
+        words(&mut with_metric(false)),
+        words(&mut PART_WORDS.iter().copied()),
+        words(&mut WHOLE_JURISDICTION.iter().copied()),
+        words(&mut GOVERNMENT_WORDS.iter().copied()),
+        CUMULATIVE,
+        words(&mut UP_TO.iter().copied()),
+        words(&mut THIS_YEAR.iter().copied()),
+        words(&mut NOT_THE_YEAR.iter().copied()),
+        words(&mut NOT_A_COUNT.iter().copied()),
+    )
 }
