@@ -5,7 +5,8 @@
 //!
 //! `crawl` (fetch pages politely) -> `archive` (raw bytes + manifest) ->
 //! `parse` (one module per report era) -> `normalize` (metric vocabulary,
-//! series, checks) -> `output` (CSV, JSON, data package).
+//! series, checks) -> `output` (CSV, JSON, data package). [`pipeline`] runs
+//! archive -> decode -> parse -> normalize -> writers as one library call.
 //!
 //! Two leaf libraries are shared by every stage and depend on nothing else
 //! in the crate: [`html`] (bytes to text, tables as grids, cell values) and
@@ -21,4 +22,5 @@ pub mod html;
 pub mod normalize;
 pub mod output;
 pub mod parse;
+pub mod pipeline;
 pub mod replay;

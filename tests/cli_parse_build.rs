@@ -217,3 +217,26 @@ fn build_writes_chosen_formats_with_bom() {
     );
     assert!(!theirs.join("observations.csv").exists());
 }
+
+#[test]
+fn codebook_to_stdout_and_check_of_a_missing_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_xxgk"))
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .expect("run xxgk")
+    };
+    let o = run(&["codebook", "--out", "-"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o), xxgk::output::codebook::render());
+    assert!(!tmp.path().join("-").exists(), "no file named -");
+    let o = run(&["codebook", "--check", "--out", "nowhere/CODEBOOK.md"]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("is missing"), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("out of date"), "{}", stderr(&o));
+    std::fs::write(tmp.path().join("old.md"), "# an old codebook\n").unwrap();
+    let o = run(&["codebook", "--check", "--out", "old.md"]);
+    assert!(stderr(&o).contains("out of date"), "{}", stderr(&o));
+}

@@ -9,16 +9,16 @@
 //!
 //! Exit status: 0 when the document was read as a report (or statistics
 //! annex); 1 with a message when the file cannot be read, is not a report,
-//! or its year cannot be told.
+//! or its year cannot be told. A closed stdout (`xxgk parse F | head`) ends
+//! the output quietly.
 
-use crate::archive::sha256_hex;
-use crate::html::{decode, Page};
 use crate::normalize::ObservationRow;
 use crate::output::csv::observation_record;
 use crate::output::json::observation_json;
 use crate::output::schema::OBSERVATIONS;
-use crate::parse::{parse_document, DocKind, Options};
-use anyhow::{bail, Context, Result};
+use crate::parse::DocKind;
+use crate::pipeline::{parse_file, quiet_if_stdout_closed};
+use anyhow::{bail, Result};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -52,17 +52,8 @@ pub struct Args {
 
 /// Runs `xxgk parse`.
 pub fn run(args: Args) -> Result<()> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let decoded = decode::decode(&bytes, None);
-    let page = Page::parse(&decoded.text);
-    let doc = parse_document(
-        &page,
-        &Options {
-            year: args.year,
-            title_hint: None,
-        },
-    );
+    let parsed = parse_file(&args.file, args.year)?;
+    let doc = &parsed.doc.parsed;
     let path = args.file.display().to_string();
     for w in &doc.warnings {
         eprintln!("{path}: warning: {w}");
@@ -83,7 +74,7 @@ pub fn run(args: Args) -> Result<()> {
         bail!("{path}: cannot tell which year this report covers; pass --year YEAR");
     };
     let url = args.url.clone().unwrap_or(path);
-    let sha = sha256_hex(&bytes);
+    let sha = parsed.sha256.clone();
     let rows: Vec<ObservationRow> = doc
         .observations
         .iter()
@@ -95,22 +86,38 @@ pub fn run(args: Args) -> Result<()> {
             sha256: sha.clone(),
         })
         .collect();
+    quiet_if_stdout_closed(write_rows(&rows, args.format))
+}
+
+fn write_rows(rows: &[ObservationRow], format: Format) -> std::io::Result<()> {
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    match args.format {
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    match format {
         Format::Json => {
             let arr: Vec<serde_json::Value> = rows.iter().map(observation_json).collect();
-            serde_json::to_writer_pretty(&mut out, &arr)?;
+            serde_json::to_writer_pretty(&mut out, &arr).map_err(|e| match e.io_error_kind() {
+                Some(kind) => std::io::Error::from(kind),
+                None => std::io::Error::other(e),
+            })?;
             writeln!(out)?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut out);
-            w.write_record(OBSERVATIONS.iter().map(|f| f.name))?;
-            for r in &rows {
-                w.write_record(observation_record(r))?;
+            w.write_record(OBSERVATIONS.iter().map(|f| f.name))
+                .map_err(io_error)?;
+            for r in rows {
+                w.write_record(observation_record(r)).map_err(io_error)?;
             }
             w.flush()?;
         }
     }
-    Ok(())
+    out.flush()
+}
+
+/// The I/O error inside a CSV error (so a closed stdout is recognised).
+fn io_error(e: csv::Error) -> std::io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => std::io::Error::other(format!("{other:?}")),
+    }
 }

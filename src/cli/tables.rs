@@ -5,10 +5,14 @@
 //! `·` a slot no cell covers), then the text blocks with their numbers. Use
 //! it to see what the parsers see, e.g. when a new agency's report is read
 //! with warnings; locations in observations.csv (`t2 r5 c3`, `p12:...`)
-//! refer to these numbers.
+//! refer to these numbers. Decoding problems and what the page's limits
+//! left out (markup nested too deep, a table too large) go to stderr.
 
 use crate::html::{decode, Page};
+use crate::pipeline::quiet_if_stdout_closed;
 use anyhow::{Context, Result};
+use std::fmt::Write as _;
+use std::io::Write;
 use std::path::PathBuf;
 
 /// Arguments of `xxgk tables`.
@@ -24,25 +28,31 @@ pub fn run(args: Args) -> Result<()> {
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let d = decode::decode(&bytes, None);
     let page = Page::parse(&d.text);
-    println!("encoding: {} ({:?})", d.encoding, d.source);
-    println!("title: {}", page.title.as_deref().unwrap_or("(none)"));
+    let path = args.file.display();
+    for w in d.warnings().iter().chain(&page.warnings) {
+        eprintln!("{path}: warning: {w}");
+    }
+    let mut s = String::new();
+    let _ = writeln!(s, "encoding: {} ({})", d.encoding, d.source.as_str());
+    let _ = writeln!(s, "title: {}", page.title.as_deref().unwrap_or("(none)"));
     for t in &page.tables {
-        println!(
+        let _ = writeln!(
+            s,
             "\n== table {} ({} rows x {} columns)",
             t.index,
             t.rows(),
             t.cols()
         );
         for (r, line) in t.dump().lines().enumerate() {
-            println!("r{:<3} {line}", r + 1);
+            let _ = writeln!(s, "r{:<3} {line}", r + 1);
         }
     }
-    println!("\n== text blocks");
+    let _ = writeln!(s, "\n== text blocks");
     for b in &page.blocks {
-        match b.table {
-            Some(t) => println!("p{} (cell of table {t}): {}", b.index, b.text),
-            None => println!("p{}: {}", b.index, b.text),
-        }
+        let _ = match b.table {
+            Some(t) => writeln!(s, "p{} (cell of table {t}): {}", b.index, b.text),
+            None => writeln!(s, "p{}: {}", b.index, b.text),
+        };
     }
-    Ok(())
+    quiet_if_stdout_closed(std::io::stdout().lock().write_all(s.as_bytes()))
 }

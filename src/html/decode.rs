@@ -6,6 +6,14 @@
 //! Encoding Standard maps to GBK) are decoded as GB18030, a strict superset:
 //! real pages labelled `gb2312` contain GBK-only characters such as `﹝`.
 //! [`Decoded`] records the encoding used and which evidence decided it.
+//!
+//! No silent loss: when the chosen encoding leaves malformed bytes (a GBK
+//! page served as `charset=utf-8`), the remaining evidence is tried in the
+//! same order (`<meta>`, then detection) and the first multi-byte encoding
+//! that decodes the bytes cleanly wins (a single-byte one decodes anything,
+//! so it proves nothing); [`Decoded::rejected`] records the evidence that
+//! was overruled. When nothing decodes cleanly, the first choice stands and
+//! [`Decoded::had_errors`] is set: callers report it as a warning.
 
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
@@ -54,6 +62,32 @@ pub struct Decoded {
     pub had_errors: bool,
     /// The label as declared by the header or `<meta>` (e.g. `gb2312`), if any.
     pub declared_label: Option<String>,
+    /// Evidence that was overruled because its encoding left malformed bytes
+    /// and a later one decoded cleanly, e.g. `header charset utf-8`.
+    pub rejected: Option<String>,
+}
+
+impl Decoded {
+    /// What the build reports about the decoding, for a document's
+    /// warnings: replaced bytes, or overruled evidence (empty when clean).
+    pub fn warnings(&self) -> Vec<String> {
+        let mut w = Vec::new();
+        if let Some(r) = &self.rejected {
+            w.push(format!(
+                "the {r} does not decode the page (malformed bytes): read as {} ({})",
+                self.encoding,
+                self.source.as_str()
+            ));
+        }
+        if self.had_errors {
+            w.push(format!(
+                "decoding as {} ({}) replaced malformed bytes with U+FFFD: some text may be lost",
+                self.encoding,
+                self.source.as_str()
+            ));
+        }
+        w
+    }
 }
 
 /// Decodes bytes; `content_type` is the HTTP header value, if any.
@@ -63,13 +97,64 @@ pub struct Decoded {
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Decoded {
     let (encoding, source, declared_label, body) = choose(bytes, content_type);
     let (text, had_errors) = encoding.decode_without_bom_handling(body);
-    Decoded {
+    let first = Decoded {
         text: text.into_owned(),
         encoding: encoding.name(),
         source,
         had_errors,
         declared_label,
+        rejected: None,
+    };
+    if !had_errors || source == EncodingSource::Bom {
+        return first;
     }
+    // The declared encoding leaves malformed bytes: the later evidence that
+    // decodes cleanly wins.
+    let mut later: Vec<(&'static Encoding, EncodingSource, Option<String>)> = Vec::new();
+    if source == EncodingSource::Header {
+        if let Some((enc, label)) = meta_encoding(bytes) {
+            later.push((enc, EncodingSource::Meta, Some(label)));
+        }
+    }
+    if source != EncodingSource::Detected {
+        later.push((detect(bytes), EncodingSource::Detected, None));
+    }
+    for (enc, src, label) in later {
+        // a single-byte encoding decodes any bytes "cleanly": no evidence
+        if enc == encoding || enc.is_single_byte() {
+            continue;
+        }
+        let (text, errors) = enc.decode_without_bom_handling(bytes);
+        if !errors {
+            let what = match (source, &first.declared_label) {
+                (EncodingSource::Header, Some(l)) => format!("header charset {l}"),
+                (EncodingSource::Meta, Some(l)) => format!("<meta> charset {l}"),
+                (s, _) => format!("{} encoding {}", s.as_str(), encoding.name()),
+            };
+            return Decoded {
+                text: text.into_owned(),
+                encoding: enc.name(),
+                source: src,
+                had_errors: false,
+                declared_label: label.or(first.declared_label),
+                rejected: Some(what),
+            };
+        }
+    }
+    first
+}
+
+/// The encoding a `<meta>` declares in the first [`PRESCAN_BYTES`] bytes.
+fn meta_encoding(bytes: &[u8]) -> Option<(&'static Encoding, String)> {
+    let label = prescan_meta(&bytes[..bytes.len().min(PRESCAN_BYTES)])?;
+    let enc = Encoding::for_label(label.as_bytes())?;
+    // A page cannot declare UTF-16 in ASCII-compatible bytes (WHATWG).
+    let enc = if enc == UTF_16LE || enc == UTF_16BE {
+        UTF_8
+    } else {
+        enc
+    };
+    Some((superset(enc), label))
 }
 
 /// Picks the encoding; returns it, the evidence, the declared label and the
@@ -86,16 +171,8 @@ fn choose<'a>(
             return (superset(enc), EncodingSource::Header, Some(label), bytes);
         }
     }
-    if let Some(label) = prescan_meta(&bytes[..bytes.len().min(PRESCAN_BYTES)]) {
-        if let Some(enc) = Encoding::for_label(label.as_bytes()) {
-            // A page cannot declare UTF-16 in ASCII-compatible bytes (WHATWG).
-            let enc = if enc == UTF_16LE || enc == UTF_16BE {
-                UTF_8
-            } else {
-                enc
-            };
-            return (superset(enc), EncodingSource::Meta, Some(label), bytes);
-        }
+    if let Some((enc, label)) = meta_encoding(bytes) {
+        return (enc, EncodingSource::Meta, Some(label), bytes);
     }
     (detect(bytes), EncodingSource::Detected, None, bytes)
 }
@@ -354,6 +431,51 @@ mod tests {
             header_charset("text/html;foo=1; charset=utf-8").as_deref(),
             Some("utf-8")
         );
+    }
+
+    #[test]
+    fn a_gbk_page_served_as_utf8_is_read_by_its_meta() {
+        let mut b = b"<html><head><meta charset=gbk><title>".to_vec();
+        b.extend(gbk("聊城市2020年政府信息公开工作年度报告"));
+        let d = decode(&b, Some("text/html; charset=utf-8"));
+        assert_eq!(d.encoding, "gb18030");
+        assert_eq!(d.source, EncodingSource::Meta);
+        assert!(!d.had_errors);
+        assert_eq!(d.rejected.as_deref(), Some("header charset utf-8"));
+        assert!(d.text.contains("2020年政府信息公开"), "{}", d.text);
+        assert_eq!(d.warnings().len(), 1);
+        assert!(d.warnings()[0].contains("header charset utf-8"));
+    }
+
+    #[test]
+    fn a_gbk_page_served_as_utf8_without_meta_is_detected() {
+        let text = "聊城市政务服务中心管理办公室二〇一四年政府信息公开工作年度报告。本年度共主动公开政府信息一万余条。".repeat(4);
+        let d = decode(&gbk(&text), Some("text/html; charset=utf-8"));
+        assert_eq!(d.encoding, "gb18030");
+        assert_eq!(d.source, EncodingSource::Detected);
+        assert_eq!(d.text, text);
+        assert!(d.rejected.is_some());
+    }
+
+    #[test]
+    fn bytes_nothing_decodes_cleanly_are_a_warning() {
+        // a UTF-8 page with one stray invalid byte and no other evidence
+        let mut b = "<meta charset=utf-8>政府信息公开工作年度报告"
+            .as_bytes()
+            .to_vec();
+        b.push(0xff);
+        let d = decode(&b, None);
+        assert!(d.had_errors);
+        assert_eq!(d.encoding, "UTF-8");
+        assert!(
+            d.warnings().iter().any(|w| w.contains("U+FFFD")),
+            "{:?}",
+            d.warnings()
+        );
+        // a clean page has no warnings
+        assert!(decode("<meta charset=utf-8>年报".as_bytes(), None)
+            .warnings()
+            .is_empty());
     }
 
     #[test]

@@ -9,11 +9,25 @@
 //! a slot an earlier rowspan holds), the later cell's colspan stops at the
 //! held slot, so cells never overlap and each cell's `rowspan x colspan`
 //! rectangle is exactly the set of slots pointing to it.
+//!
+//! Hostile markup is bounded: a grid holds at most [`MAX_SLOTS`] slots (a
+//! table that would need more is cut at the first row that overflows, and
+//! [`Table::truncated`] says so), and text is read at most [`MAX_DEPTH`]
+//! elements deep, without recursion on the call stack.
 
 use scraper::{ElementRef, Node};
 
 /// The largest colspan a browser honours.
 const MAX_COLSPAN: usize = 1000;
+
+/// The most slots (rows x columns) one expanded grid may hold; real report
+/// tables hold a few thousand. `40 000` rows of `<td rowspan=0>` would
+/// otherwise need 1.6 billion slots.
+pub const MAX_SLOTS: usize = 250_000;
+
+/// How deep below the element being read text is collected; deeper content
+/// (60 000 nested `<span>`s) is left out, and the page says so.
+pub const MAX_DEPTH: usize = 256;
 
 /// One cell of a table, placed in the expanded grid (0-based).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,6 +57,8 @@ pub struct Table {
     cells: Vec<Cell>,
     /// `rows * cols` slots, each the index of the covering cell, if any.
     slots: Vec<Option<u32>>,
+    /// The first markup row left out because the grid would exceed [`MAX_SLOTS`].
+    truncated: Option<usize>,
 }
 
 /// A row as read from the markup, before placement: `(text, rowspan attr,
@@ -52,13 +68,24 @@ pub type RawRow = Vec<(String, Option<String>, Option<String>, bool)>;
 impl Table {
     /// Builds a grid from raw rows (the cells of each `<tr>` in order, with
     /// their span attributes as written).
+    /// A table that would need more than [`MAX_SLOTS`] slots is cut before
+    /// the first row that overflows (see [`Table::truncated`]).
     pub fn from_raw_rows(index: usize, raw: &[RawRow]) -> Table {
-        let nrows = raw.len();
+        let mut nrows = raw.len();
         // occupancy: per row, which columns are taken (grows as needed)
         let mut taken: Vec<Vec<Option<u32>>> = vec![Vec::new(); nrows];
         let mut cells: Vec<Cell> = Vec::new();
-        for (r, row) in raw.iter().enumerate() {
+        let mut used = 0usize;
+        let mut max_cols = 0usize;
+        let mut truncated = None;
+        'rows: for (r, row) in raw.iter().enumerate() {
             let mut c = 0usize;
+            let first_cell = cells.len();
+            if (r + 1).saturating_mul(max_cols) > MAX_SLOTS {
+                truncated = Some(r);
+                nrows = r;
+                break;
+            }
             for (text, rs, cs, th) in row {
                 while taken[r].get(c).is_some_and(|s| s.is_some()) {
                     c += 1;
@@ -76,6 +103,23 @@ impl Table {
                     0 => nrows - r,
                     n => n.min(nrows - r),
                 };
+                // the slots this cell adds, bounded before anything is allocated
+                let grow: usize = taken[r..r + rowspan]
+                    .iter()
+                    .map(|line| (c + colspan).saturating_sub(line.len()))
+                    .sum();
+                if used.saturating_add(grow) > MAX_SLOTS
+                    || (r + 1).saturating_mul(max_cols.max(c + colspan)) > MAX_SLOTS
+                {
+                    // the grid ends before this row (the slots this row
+                    // took are in rows that are dropped)
+                    cells.truncate(first_cell);
+                    truncated = Some(r);
+                    nrows = r;
+                    break 'rows;
+                }
+                max_cols = max_cols.max(c + colspan);
+                used += grow;
                 let id = cells.len() as u32;
                 for line in &mut taken[r..r + rowspan] {
                     if line.len() < c + colspan {
@@ -97,6 +141,12 @@ impl Table {
                 c += colspan;
             }
         }
+        taken.truncate(nrows);
+        // rowspans of earlier rows were clamped to the table as written: clamp
+        // them again to the rows kept
+        for cell in &mut cells {
+            cell.rowspan = cell.rowspan.min(nrows - cell.row);
+        }
         let cols = taken.iter().map(Vec::len).max().unwrap_or(0);
         let mut slots = vec![None; nrows * cols];
         for (r, line) in taken.iter().enumerate() {
@@ -108,7 +158,14 @@ impl Table {
             cols,
             cells,
             slots,
+            truncated,
         }
+    }
+
+    /// When the markup needed more than [`MAX_SLOTS`] slots: the 0-based
+    /// markup row where the grid was cut (rows from there on are left out).
+    pub fn truncated(&self) -> Option<usize> {
+        self.truncated
     }
 
     /// Number of rows of the grid.
@@ -195,8 +252,16 @@ pub fn table_from_element(index: usize, table: ElementRef<'_>) -> Table {
     Table::from_raw_rows(index, &raw)
 }
 
+/// The rows of a table, through `thead`/`tbody`/`tfoot` and stray wrappers,
+/// not into nested tables; iterative and at most [`MAX_DEPTH`] deep.
 fn collect_rows(el: ElementRef<'_>, out: &mut Vec<RawRow>) {
-    for child in el.children().filter_map(ElementRef::wrap) {
+    let mut stack: Vec<(ElementRef<'_>, usize)> = el
+        .children()
+        .filter_map(ElementRef::wrap)
+        .map(|c| (c, 1))
+        .collect();
+    stack.reverse();
+    while let Some((child, depth)) = stack.pop() {
         match child.value().name() {
             "tr" => {
                 let mut row = RawRow::new();
@@ -213,10 +278,20 @@ fn collect_rows(el: ElementRef<'_>, out: &mut Vec<RawRow>) {
                 }
                 out.push(row);
             }
-            "thead" | "tbody" | "tfoot" => collect_rows(child, out),
             "table" => {}
-            // tolerate stray wrappers (e.g. <form>, <font>) between table and tr
-            _ => collect_rows(child, out),
+            // thead/tbody/tfoot, and stray wrappers (e.g. <form>, <font>)
+            // between table and tr
+            _ if depth < MAX_DEPTH => {
+                let at = stack.len();
+                stack.extend(
+                    child
+                        .children()
+                        .filter_map(ElementRef::wrap)
+                        .map(|c| (c, depth + 1)),
+                );
+                stack[at..].reverse();
+            }
+            _ => {}
         }
     }
 }
@@ -224,14 +299,56 @@ fn collect_rows(el: ElementRef<'_>, out: &mut Vec<RawRow>) {
 /// The text of an element: inline elements concatenated as they are (so a
 /// number split over two `<span>`s stays one number), `<br>` and block
 /// elements (`p`, `div`, `li`, ...) become a space, whitespace is collapsed.
+/// Content more than [`MAX_DEPTH`] elements below `el`, or past the first
+/// [`MAX_CELL_NODES`] nodes, is not read.
 pub fn cell_text(el: ElementRef<'_>) -> String {
     let mut s = String::new();
     push_text(el, &mut s);
     normalize_space(&s)
 }
 
+/// One step of an iterative tree walk: enter a node, or emit the separator
+/// that closes a block element.
+pub(crate) enum Step<'a> {
+    Enter(ego_tree::NodeRef<'a, Node>, usize),
+    Close,
+}
+
+/// Pushes `node`'s children (at `depth`) so that they pop in document order.
+pub(crate) fn push_children<'a>(
+    stack: &mut Vec<Step<'a>>,
+    node: ego_tree::NodeRef<'a, Node>,
+    depth: usize,
+) {
+    if depth > MAX_DEPTH {
+        return;
+    }
+    let at = stack.len();
+    stack.extend(node.children().map(|c| Step::Enter(c, depth)));
+    stack[at..].reverse();
+}
+
+/// The most nodes read for one cell's text: a data cell holds a few; a
+/// layout cell holding a whole report a few thousand. It bounds the work
+/// on tables nested in tables (each outer cell holds the inner ones' text).
+pub const MAX_CELL_NODES: usize = 20_000;
+
 fn push_text(el: ElementRef<'_>, out: &mut String) {
-    for node in el.children() {
+    let mut stack = Vec::new();
+    push_children(&mut stack, *el, 1);
+    let mut visited = 0usize;
+    while let Some(step) = stack.pop() {
+        visited += 1;
+        if visited > MAX_CELL_NODES {
+            break;
+        }
+        let (node, depth) = match step {
+            Step::Close => {
+                out.push(' ');
+                continue;
+            }
+            Step::Enter(node, depth) => (node, depth),
+        };
         match node.value() {
             Node::Text(t) => out.push_str(t),
             Node::Element(e) => {
@@ -243,20 +360,29 @@ fn push_text(el: ElementRef<'_>, out: &mut String) {
                     out.push(' ');
                     continue;
                 }
-                let block = is_block(name);
-                if block {
+                if is_block(name) {
                     out.push(' ');
+                    stack.push(Step::Close);
                 }
-                if let Some(child) = ElementRef::wrap(node) {
-                    push_text(child, out);
-                }
-                if block {
-                    out.push(' ');
-                }
+                push_children(&mut stack, node, depth + 1);
             }
             _ => {}
         }
     }
+}
+
+/// Whether some node lies more than `limit` levels below `el` (its children
+/// are level 1); found without recursion.
+pub fn depth_exceeds(el: ElementRef<'_>, limit: usize) -> bool {
+    let mut stack: Vec<(ego_tree::NodeRef<'_, Node>, usize)> =
+        el.children().map(|c| (c, 1)).collect();
+    while let Some((node, depth)) = stack.pop() {
+        if depth > limit {
+            return true;
+        }
+        stack.extend(node.children().map(|c| (c, depth + 1)));
+    }
+    false
 }
 
 /// Whether an element name is block-level for text extraction.

@@ -27,6 +27,9 @@ pub struct Page {
     /// All visible text of the page body outside the main content (chrome:
     /// publication date, 发布机构, index number), one line per block.
     pub chrome: String,
+    /// What could not be read (markup nested too deep, a table too large to
+    /// expand), one message each; the parser passes them on as warnings.
+    pub warnings: Vec<String>,
 }
 
 impl Page {

@@ -9,7 +9,10 @@
 //! summary row at the bottom of the early indicator tables), which becomes a
 //! block of its own.
 
-use super::grid::{cell_text, is_block, normalize_space, table_from_element};
+use super::grid::{
+    cell_text, depth_exceeds, is_block, normalize_space, push_children, table_from_element, Step,
+    MAX_DEPTH, MAX_SLOTS,
+};
 use super::Page;
 use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::HashSet;
@@ -44,19 +47,32 @@ const CONTENT_SELECTORS: &[&str] = &[
     ".content",
 ];
 
+/// How many matches of a content selector are compared by their text.
+const MAX_CANDIDATES: usize = 64;
+
+/// The most tables read from one page; real reports hold a few dozen.
+pub const MAX_TABLES: usize = 2000;
+
 /// A cell whose text is at least this many characters and reads like a
 /// sentence is prose, not a figure.
 const PROSE_CELL_CHARS: usize = 40;
 
 /// Builds a [`Page`] from HTML text.
 pub fn build_page(html: &str) -> Page {
-    let doc = Html::parse_document(html);
+    let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
+    let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
     let mut page = Page {
         head_title: head_title.clone(),
         ..Page::default()
     };
+    if flat.is_some() {
+        page.warnings.push(format!(
+            "the markup nests elements more than {MAX_PARSE_DEPTH} deep: the tags below that \
+             depth were left out before parsing (their text was kept)"
+        ));
+    }
     let Some(main) = main else {
         page.title = head_title;
         return page;
@@ -75,15 +91,38 @@ pub fn build_page(html: &str) -> Page {
     // are read as text containers as well
     let table_sel = Selector::parse("table").expect("selector");
     let mut layout = HashSet::new();
+    if depth_exceeds(doc.root_element(), MAX_DEPTH) {
+        page.warnings.push(format!(
+            "the page nests elements more than {MAX_DEPTH} deep: text below that depth was not read"
+        ));
+    }
+    let mut n_tables = 0usize;
     for (i, t) in main.select(&table_sel).enumerate() {
+        n_tables = i + 1;
+        if i >= MAX_TABLES {
+            continue;
+        }
         let grid = table_from_element(i + 1, t);
+        if let Some(r) = grid.truncated() {
+            page.warnings.push(format!(
+                "t{}: the table needs more than {MAX_SLOTS} cells once its spans are expanded: \
+                 read up to markup row {r}, the rest was not read",
+                i + 1
+            ));
+        }
         if is_layout_table(t, &grid) {
             layout.insert(t.id());
         }
         page.tables.push(grid);
     }
+    if n_tables > MAX_TABLES {
+        page.warnings.push(format!(
+            "the page has {n_tables} tables: only the first {MAX_TABLES} were read"
+        ));
+    }
     let layout_index: HashSet<usize> = main
         .select(&table_sel)
+        .take(MAX_TABLES)
         .enumerate()
         .filter(|(_, t)| layout.contains(&t.id()))
         .map(|(i, _)| i + 1)
@@ -144,6 +183,122 @@ pub fn build_page(html: &str) -> Page {
     page
 }
 
+/// How deep start tags may nest in the markup before parsing. The HTML
+/// parser's work per start tag grows with the depth (it searches the stack
+/// of open elements), so 60 000 nested `<div>`s would take minutes; real
+/// pages nest a few dozen deep.
+pub const MAX_PARSE_DEPTH: usize = 200;
+
+/// Elements that never have an end tag, or whose end tag is optional (a
+/// page often leaves it out): they are not counted as nesting.
+const NOT_NESTING: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+    "track", "wbr", "p", "li", "dt", "dd", "td", "th", "tr", "thead", "tbody", "tfoot", "option",
+    "optgroup", "colgroup", "caption", "rp", "rt", "html", "head", "body",
+];
+
+/// When start tags in `html` nest deeper than `limit` (counted with a stack
+/// of open elements, an end tag closing what it names and everything opened
+/// inside it), the markup with the start tags below that depth, and their
+/// end tags, left out (text kept); `None` when nothing nests that deep.
+/// A linear scan; comments, `<script>` and `<style>` are skipped.
+pub fn flatten_deep_nesting(html: &str, limit: usize) -> Option<String> {
+    scan_nesting(html, limit, false)?;
+    scan_nesting(html, limit, true)
+}
+
+/// One pass of [`flatten_deep_nesting`]: without `rewrite`, `Some` (an empty
+/// string) as soon as the depth exceeds `limit`; with it, the rewritten markup.
+fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
+    let b = html.as_bytes();
+    let mut out = String::new();
+    let mut kept = 0usize; // bytes of `html` before this index are handled
+                           // open elements: (lower-case name, whether its tags are left out)
+    let mut stack: Vec<(String, bool)> = Vec::new();
+    let mut deep = false;
+    let mut i = 0usize;
+    let find = |from: usize, pat: &[u8]| -> Option<usize> {
+        b.get(from..)?
+            .windows(pat.len())
+            .position(|w| w.eq_ignore_ascii_case(pat))
+            .map(|p| from + p)
+    };
+    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+        let lt = i + p;
+        let rest = &b[lt + 1..];
+        if rest.starts_with(b"!--") {
+            i = find(lt + 4, b"-->").map_or(b.len(), |e| e + 3);
+            continue;
+        }
+        let end_tag = rest.first() == Some(&b'/');
+        let name_start = lt + 1 + usize::from(end_tag);
+        let name_len = b[name_start..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'-' || **c == b':')
+            .count();
+        if name_len == 0 || !b[name_start].is_ascii_alphabetic() {
+            i = lt + 1;
+            continue;
+        }
+        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // the end of the tag: the first '>' outside quotes
+        let mut j = name_start + name_len;
+        let mut quote = None;
+        while j < b.len() {
+            match (quote, b[j]) {
+                (None, b'>') => break,
+                (None, q @ (b'"' | b'\'')) => quote = Some(q),
+                (Some(q), c) if c == q => quote = None,
+                _ => {}
+            }
+            j += 1;
+        }
+        let gt = j.min(b.len().saturating_sub(1));
+        let next = (j + 1).min(b.len());
+        let mut drop = false;
+        if end_tag {
+            // close the named element and everything opened inside it
+            // (searched among the innermost 64 only: a stray end tag must
+            // not cost a walk of a deep stack)
+            let from = stack.len().saturating_sub(64);
+            if let Some(k) = stack[from..].iter().rposition(|(n, _)| *n == name) {
+                drop = stack[from + k].1;
+                stack.truncate(from + k);
+            }
+        } else if !NOT_NESTING.contains(&name.as_str()) && b[gt.saturating_sub(1)] != b'/' {
+            drop = stack.len() >= limit;
+            deep |= drop;
+            if deep && !rewrite {
+                return Some(String::new());
+            }
+            stack.push((name.clone(), drop));
+        }
+        if !end_tag && matches!(name.as_str(), "script" | "style") {
+            let close = if name == "script" {
+                &b"</script"[..]
+            } else {
+                &b"</style"[..]
+            };
+            i = find(next, close).unwrap_or(b.len());
+            if drop && rewrite {
+                out.push_str(&html[kept..lt]);
+                kept = next;
+            }
+            continue;
+        }
+        if drop && rewrite {
+            out.push_str(&html[kept..lt]);
+            kept = next;
+        }
+        i = next;
+    }
+    if !deep {
+        return None;
+    }
+    out.push_str(&html[kept..]);
+    Some(out)
+}
+
 fn first_text(doc: &Html, sel: &str) -> Option<String> {
     let s = Selector::parse(sel).expect("selector");
     doc.select(&s)
@@ -159,7 +314,13 @@ fn first_text(doc: &Html, sel: &str) -> Option<String> {
 fn main_content(doc: &Html) -> Option<ElementRef<'_>> {
     for s in CONTENT_SELECTORS {
         let sel = Selector::parse(s).expect("selector");
-        if let Some(e) = doc.select(&sel).max_by_key(|e| text_len(*e)) {
+        // at most MAX_CANDIDATES matches are measured (nested containers
+        // would make this quadratic)
+        if let Some(e) = doc
+            .select(&sel)
+            .take(MAX_CANDIDATES)
+            .max_by_key(|e| text_len(*e))
+        {
             return Some(e);
         }
     }
@@ -219,8 +380,19 @@ impl BlockWalker {
         self.walk_inner(el, true);
     }
 
+    /// Iterative (an explicit stack, not the call stack), at most
+    /// [`MAX_DEPTH`] elements below `el`.
     fn walk_inner(&mut self, el: ElementRef<'_>, tables: bool) {
-        for node in el.children() {
+        let mut stack = Vec::new();
+        push_children(&mut stack, *el, 1);
+        while let Some(step) = stack.pop() {
+            let (node, depth) = match step {
+                Step::Close => {
+                    self.flush();
+                    continue;
+                }
+                Step::Enter(node, depth) => (node, depth),
+            };
             if Some(node.id()) == self.skip {
                 self.flush();
                 continue;
@@ -240,16 +412,11 @@ impl BlockWalker {
                         self.flush();
                         continue;
                     }
-                    let block = is_block(name);
-                    if block {
+                    if is_block(name) {
                         self.flush();
+                        stack.push(Step::Close);
                     }
-                    if let Some(child) = ElementRef::wrap(node) {
-                        self.walk_inner(child, tables);
-                    }
-                    if block {
-                        self.flush();
-                    }
+                    push_children(&mut stack, node, depth + 1);
                 }
                 _ => {}
             }
@@ -278,6 +445,43 @@ pub fn page_text(page: &Page) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_nesting_is_flattened_before_parsing_and_said() {
+        let deep = format!(
+            "<div id=zoom>{}年报120条{}</div>",
+            "<div>".repeat(40),
+            "</div>".repeat(40)
+        );
+        let flat = flatten_deep_nesting(&deep, 10).expect("deeper than 10");
+        assert_eq!(flat.matches("<div").count(), 10);
+        assert_eq!(flat.matches("</div>").count(), 10);
+        assert!(flat.contains("年报120条"));
+        // unclosed optional-end tags and void elements do not count
+        let sloppy = format!("<div>{}</div>", "<p>段落<br><li>项<td>1".repeat(100));
+        assert_eq!(flatten_deep_nesting(&sloppy, 10), None);
+        // an end tag closes what was opened inside it (an unclosed <span>)
+        let spans = "<div><span>a</div>".repeat(100);
+        assert_eq!(flatten_deep_nesting(&spans, 10), None);
+        // comments and scripts are skipped
+        let script = format!("<script>{}</script><div>x</div>", "<div>".repeat(100));
+        assert_eq!(flatten_deep_nesting(&script, 10), None);
+        let page = Page::parse(&format!(
+            "<body><div id=zoom><p>{}本年度主动公开政府信息120条。{}</p></div></body>",
+            "<div>".repeat(600),
+            "</div>".repeat(600)
+        ));
+        assert!(
+            page.warnings.iter().any(|w| w.contains("200 deep")),
+            "{:?}",
+            page.warnings
+        );
+        assert!(
+            page.blocks.iter().any(|b| b.text.contains("120条")),
+            "{:?}",
+            page.blocks
+        );
+    }
 
     #[test]
     fn main_content_blocks_and_chrome() {

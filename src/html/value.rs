@@ -182,11 +182,12 @@ impl MoneyUnit {
         }
     }
 
-    /// Converts an amount in this unit to yuan, exactly.
-    pub fn to_yuan(self, v: Decimal) -> Decimal {
+    /// Converts an amount in this unit to yuan, exactly; `None` when the
+    /// result is too large to represent (no figure is then read).
+    pub fn to_yuan(self, v: Decimal) -> Option<Decimal> {
         match self {
-            MoneyUnit::Yuan => v,
-            MoneyUnit::WanYuan => (v * Decimal::from(10_000)).normalize(),
+            MoneyUnit::Yuan => Some(v),
+            MoneyUnit::WanYuan => v.checked_mul(Decimal::from(10_000)).map(|v| v.normalize()),
         }
     }
 }
@@ -244,8 +245,13 @@ mod tests {
         assert_eq!(
             MoneyUnit::WanYuan
                 .to_yuan(Decimal::from_str("26463.43").unwrap())
-                .to_string(),
-            "264634300"
+                .map(|v| v.to_string()),
+            Some("264634300".to_string())
+        );
+        // 26 digits of 万元 do not fit: no value, no panic
+        assert_eq!(
+            MoneyUnit::WanYuan.to_yuan(Decimal::from_str("12345678901234567890123456").unwrap()),
+            None
         );
     }
 }

@@ -23,6 +23,71 @@ pub struct DocumentInput {
     pub parsed: Result<ParsedDocument, String>,
 }
 
+/// What happened to one archived document: the `status` column of
+/// `reports.csv`. Every archived document (and attachment) gets exactly one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// A report (or statistics annex) read; its figures are in observations.csv.
+    Parsed,
+    /// A report read, but the year it covers could not be told: its figures
+    /// are held back (not in observations.csv); the warnings say how many.
+    NoYear,
+    /// A report in which no figure could be read.
+    NoFigures,
+    /// A page with no text to read (an image or an attachment only).
+    Empty,
+    /// Not an annual report (a guide, a work plan, another page).
+    NotReport,
+    /// An attachment (PDF, Word, Excel, image, ...) that is archived but not
+    /// read: there is no reader for its format; the warnings say which.
+    AttachmentNotRead,
+    /// The fetch failed (the warnings give the recorded error, e.g. `HTTP 500`).
+    FetchFailed,
+    /// The archived copy could not be read or parsed (the warnings say why).
+    Failed,
+}
+
+impl Status {
+    /// Every status, in the order the build summary lists them.
+    pub const ALL: [Status; 8] = [
+        Status::Parsed,
+        Status::NoYear,
+        Status::NoFigures,
+        Status::Empty,
+        Status::NotReport,
+        Status::AttachmentNotRead,
+        Status::FetchFailed,
+        Status::Failed,
+    ];
+
+    /// The id written in the `status` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Parsed => "parsed",
+            Status::NoYear => "no_year",
+            Status::NoFigures => "no_figures",
+            Status::Empty => "empty",
+            Status::NotReport => "not_report",
+            Status::AttachmentNotRead => "attachment_not_read",
+            Status::FetchFailed => "fetch_failed",
+            Status::Failed => "failed",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl PartialEq<&str> for Status {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 /// A row of `reports.csv`: one document seen.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ReportRow {
@@ -30,11 +95,13 @@ pub struct ReportRow {
     pub agency: String,
     /// The year the document covers, if known.
     pub year: Option<i32>,
-    /// Where that year was read (`title`, `period`, `body`, `given`).
+    /// Where that year was read (`title`, `period`, `body`, `given`, or
+    /// `link` for a document that could not be fetched: the title of the link).
     pub year_source: Option<String>,
     /// The publication date the page states (`YYYY-MM-DD`).
     pub published: Option<String>,
-    /// Document kind (`annual_report`, `statistics_annex`, `guide`, ...).
+    /// Document kind (`annual_report`, `statistics_annex`, `guide`, ...,
+    /// `attachment`, or `unknown` when nothing could be read).
     pub kind: String,
     /// Table templates found, `+`-joined (`national-2021`), or empty.
     pub template: String,
@@ -48,14 +115,17 @@ pub struct ReportRow {
     pub sha256: String,
     /// Encoding used, and what decided it (`GBK (meta)`).
     pub encoding: String,
-    /// `parsed`, `no_figures`, `empty`, `not_report`, `failed`.
-    pub status: String,
+    /// What happened to the document.
+    pub status: Status,
     /// Number of observations read.
     pub observations: usize,
     /// Number of warnings.
     pub warning_count: usize,
     /// The warnings, each with its location (`reports.csv` joins them with ` | `).
     pub warnings: Vec<String>,
+    /// Other URLs at which the same bytes (same sha256) were archived; the
+    /// document is counted once, under `url` (`reports.csv` joins them with ` | `).
+    pub also_at: Vec<String>,
 }
 
 /// A row of `observations.csv`.
@@ -91,6 +161,113 @@ pub struct Dataset {
     pub checks: Vec<checks::CheckRow>,
 }
 
+/// What the build keeps of one document once it is parsed: its row of
+/// `reports.csv` and its figures (never the page itself).
+#[derive(Debug, Clone)]
+pub struct DocumentRows {
+    /// Its row of `reports.csv`.
+    pub report: ReportRow,
+    /// Its figures, for `observations.csv` (empty when its year is unknown).
+    pub observations: Vec<ObservationRow>,
+    /// The year it adds to the default range of `series.csv`, if any.
+    pub seen_year: Option<i32>,
+}
+
+impl DocumentRows {
+    /// The rows of one parsed (or failed) document.
+    pub fn from_input(agency: &str, d: &DocumentInput) -> DocumentRows {
+        let mut report = report_row(agency, d);
+        let mut observations = Vec::new();
+        let mut seen_year = None;
+        if let Ok(p) = &d.parsed {
+            match p.year {
+                Some(y) => {
+                    if p.kind.carries_figures() || p.kind == DocKind::Empty {
+                        seen_year = Some(y);
+                    }
+                    observations = p
+                        .observations
+                        .iter()
+                        .map(|o| ObservationRow {
+                            agency: agency.to_string(),
+                            year: y,
+                            obs: o.clone(),
+                            url: d.url.clone(),
+                            sha256: d.sha256.clone(),
+                        })
+                        .collect();
+                }
+                None if !p.observations.is_empty() => {
+                    report.status = Status::NoYear;
+                    report.warnings.push(format!(
+                        "the year this report covers could not be read from its title or body: \
+                         its {} figures are held back (not in observations.csv)",
+                        p.observations.len()
+                    ));
+                    report.warning_count = report.warnings.len();
+                }
+                None => {}
+            }
+        }
+        DocumentRows {
+            report,
+            observations,
+            seen_year,
+        }
+    }
+
+    /// A document whose fetch failed. `year` and `title` are what the crawl
+    /// knew of it (the title of the link to it), if anything; when `report`
+    /// (the title names an annual report), its year belongs to the range of
+    /// `series.csv`, where the failure is given as the reason it is missing.
+    pub fn fetch_failed(
+        agency: &str,
+        url: &str,
+        error: &str,
+        year: Option<i32>,
+        title: Option<&str>,
+        is_report: bool,
+    ) -> DocumentRows {
+        let mut report = bare_row(agency, url, "");
+        report.kind = "unknown".into();
+        report.status = Status::FetchFailed;
+        report.year = year;
+        report.year_source = year.map(|_| "link".to_string());
+        report.title = title.unwrap_or_default().to_string();
+        report.warnings = vec![format!("fetch failed: {error}")];
+        report.warning_count = 1;
+        DocumentRows {
+            report,
+            observations: Vec::new(),
+            seen_year: year.filter(|_| is_report),
+        }
+    }
+
+    /// An archived attachment that is not read; `why` names its format.
+    pub fn attachment(
+        agency: &str,
+        url: &str,
+        sha256: &str,
+        year: Option<i32>,
+        title: Option<&str>,
+        why: String,
+    ) -> DocumentRows {
+        let mut report = bare_row(agency, url, sha256);
+        report.kind = "attachment".into();
+        report.status = Status::AttachmentNotRead;
+        report.year = year;
+        report.year_source = year.map(|_| "link".to_string());
+        report.title = title.unwrap_or_default().to_string();
+        report.warnings = vec![why];
+        report.warning_count = 1;
+        DocumentRows {
+            report,
+            observations: Vec::new(),
+            seen_year: None,
+        }
+    }
+}
+
 /// Assembles the dataset. `years` is the range to report in `series.csv`;
 /// by default the span of all years any document states (so a year with a
 /// report page but no text, or no page at all between two reported years,
@@ -100,28 +277,29 @@ pub fn assemble(
     docs: Vec<DocumentInput>,
     years: Option<RangeInclusive<i32>>,
 ) -> Dataset {
-    let mut reports = Vec::with_capacity(docs.len());
+    assemble_rows(
+        agency,
+        docs.iter().map(|d| DocumentRows::from_input(agency, d)),
+        years,
+    )
+}
+
+/// Assembles the dataset from the rows of each document, taken one at a
+/// time (see [`assemble`] for `years`).
+pub fn assemble_rows(
+    agency: &str,
+    docs: impl IntoIterator<Item = DocumentRows>,
+    years: Option<RangeInclusive<i32>>,
+) -> Dataset {
+    let mut reports = Vec::new();
     let mut observations = Vec::new();
     let mut seen_years = BTreeSet::new();
     for d in docs {
-        let row = report_row(agency, &d);
-        if let Ok(p) = &d.parsed {
-            if let Some(y) = p.year {
-                if p.kind.carries_figures() || p.kind == DocKind::Empty {
-                    seen_years.insert(y);
-                }
-                for o in &p.observations {
-                    observations.push(ObservationRow {
-                        agency: agency.to_string(),
-                        year: y,
-                        obs: o.clone(),
-                        url: d.url.clone(),
-                        sha256: d.sha256.clone(),
-                    });
-                }
-            }
+        if let Some(y) = d.seen_year {
+            seen_years.insert(y);
         }
-        reports.push(row);
+        observations.extend(d.observations);
+        reports.push(d.report);
     }
     reports.sort_by(|a, b| {
         (a.year, &a.kind, &a.url)
@@ -166,13 +344,8 @@ pub fn assemble(
     }
 }
 
-fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
-    let encoding = match (&d.encoding, &d.encoding_source) {
-        (Some(e), Some(s)) => format!("{e} ({s})"),
-        (Some(e), None) => e.clone(),
-        _ => String::new(),
-    };
-    let mut row = ReportRow {
+fn bare_row(agency: &str, url: &str, sha256: &str) -> ReportRow {
+    ReportRow {
         agency: agency.to_string(),
         year: None,
         year_source: None,
@@ -181,18 +354,29 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
         template: String::new(),
         title: String::new(),
         agency_name: String::new(),
-        url: d.url.clone(),
-        sha256: d.sha256.clone(),
-        encoding,
-        status: String::new(),
+        url: url.to_string(),
+        sha256: sha256.to_string(),
+        encoding: String::new(),
+        status: Status::Failed,
         observations: 0,
         warning_count: 0,
         warnings: Vec::new(),
+        also_at: Vec::new(),
+    }
+}
+
+fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
+    let encoding = match (&d.encoding, &d.encoding_source) {
+        (Some(e), Some(s)) => format!("{e} ({s})"),
+        (Some(e), None) => e.clone(),
+        _ => String::new(),
     };
+    let mut row = bare_row(agency, &d.url, &d.sha256);
+    row.encoding = encoding;
     match &d.parsed {
         Err(e) => {
             row.kind = "unknown".into();
-            row.status = "failed".into();
+            row.status = Status::Failed;
             row.warning_count = 1;
             row.warnings = vec![e.clone()];
         }
@@ -213,12 +397,11 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
             row.warning_count = p.warnings.len();
             row.warnings = p.warnings.iter().map(|w| w.to_string()).collect();
             row.status = match p.kind {
-                DocKind::Empty => "empty",
-                k if !k.carries_figures() => "not_report",
-                _ if p.observations.is_empty() => "no_figures",
-                _ => "parsed",
-            }
-            .to_string();
+                DocKind::Empty => Status::Empty,
+                k if !k.carries_figures() => Status::NotReport,
+                _ if p.observations.is_empty() => Status::NoFigures,
+                _ => Status::Parsed,
+            };
             if p.kind.carries_figures() && p.templates.is_empty() && !p.observations.is_empty() {
                 row.template = Template::Prose.as_str().to_string();
             }

@@ -7,4 +7,7 @@ pub mod dataset;
 pub mod metrics;
 pub mod series;
 
-pub use dataset::{assemble, Dataset, DocumentInput, ObservationRow, ReportRow};
+pub use dataset::{
+    assemble, assemble_rows, Dataset, DocumentInput, DocumentRows, ObservationRow, ReportRow,
+    Status,
+};

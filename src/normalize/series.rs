@@ -366,11 +366,23 @@ pub fn harmonize(
             values.push(v);
         }
         let (status, reason) = if with_figures.is_empty() {
+            let failed = docs.iter().find(|r| r.status == "fetch_failed");
             let why = match docs.iter().find(|r| r.status == "empty") {
                 Some(e) => format!(
                     "the report page has no text (image or attachment only): {}",
                     e.url
                 ),
+                None if failed.is_some() && docs.iter().all(|r| r.observations == 0) => {
+                    let f = failed.expect("checked");
+                    format!(
+                        "{}: {}",
+                        f.warnings
+                            .first()
+                            .map(String::as_str)
+                            .unwrap_or("fetch failed"),
+                        f.url
+                    )
+                }
                 None if !docs.is_empty() => format!(
                     "no figures could be read from {}",
                     docs.iter()

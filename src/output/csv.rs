@@ -1,5 +1,10 @@
 //! The four CSV files: UTF-8, header row, RFC 4180 quoting, rows already
 //! sorted by the dataset, numbers in plain decimal notation.
+//!
+//! With `bom` (the Excel mode) a text cell that a spreadsheet would run as a
+//! formula (one starting with `=`, `+`, `-`, `@`, a tab or a carriage
+//! return) is written with a leading `'`; a cell that is a plain number
+//! (`-14`, `+1`, `0.5`) is left as it is, so numbers stay numbers.
 
 use super::schema::{series_fields, CHECKS, OBSERVATIONS, REPORTS};
 use crate::normalize::{Dataset, ObservationRow};
@@ -17,16 +22,65 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-fn writer(path: &Path, bom: bool) -> Result<csv::Writer<std::io::BufWriter<std::fs::File>>> {
-    let file =
-        std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+/// A CSV writer on a new file (never an existing one, nor a symlink's target).
+struct Writer {
+    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    excel: bool,
+}
+
+impl Writer {
+    fn write_record<I, T>(&mut self, record: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<str>,
+    {
+        if self.excel {
+            self.w.write_record(
+                record
+                    .into_iter()
+                    .map(|c| excel_safe(c.as_ref()).into_owned()),
+            )?;
+        } else {
+            self.w
+                .write_record(record.into_iter().map(|c| c.as_ref().to_string()))?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<()> {
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+fn writer(path: &Path, bom: bool) -> Result<Writer> {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
     let mut buf = std::io::BufWriter::new(file);
     if bom {
         buf.write_all("\u{feff}".as_bytes())?;
     }
-    Ok(csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(buf))
+    Ok(Writer {
+        w: csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(buf),
+        excel: bom,
+    })
+}
+
+/// A cell as Excel may safely open it: a text cell starting with `=`, `+`,
+/// `-`, `@`, a tab or a carriage return gets a leading `'`; plain numbers
+/// are left alone.
+pub fn excel_safe(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && Decimal::from_str_exact(cell.trim_start_matches('+')).is_err() {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 /// Writes `observations.csv`.
@@ -70,7 +124,7 @@ pub fn reports(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
             &opt(&r.published),
             &r.kind,
             &r.template,
-            &r.status,
+            r.status.as_str(),
             &r.title,
             &r.agency_name,
             &r.url,
@@ -79,6 +133,7 @@ pub fn reports(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
             &r.observations.to_string(),
             &r.warning_count.to_string(),
             &r.warnings.join(" | "),
+            &r.also_at.join(" | "),
         ])?;
     }
     w.flush()?;
@@ -135,4 +190,19 @@ pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
     }
     w.flush()?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::excel_safe;
+
+    #[test]
+    fn excel_mode_neutralises_formulas_but_not_numbers() {
+        for risky in ["=SUM(A1)", "@SUM(A1)", "+cmd", "-x", "\tx", "\rx", "=1+1"] {
+            assert_eq!(excel_safe(risky), format!("'{risky}"), "{risky:?}");
+        }
+        for safe in ["-14", "+1", "0.5", "-0.25", "abc", "", "聊城", "a=b"] {
+            assert_eq!(excel_safe(safe), safe, "{safe:?}");
+        }
+    }
 }

@@ -1,5 +1,12 @@
 //! Writers: observations.csv, series.csv, reports.csv, checks.csv,
 //! dataset.json, datapackage.json, and the generated codebook.
+//!
+//! [`write_all`] is atomic per build: every file is written into a fresh
+//! temporary folder beside the output folder (created with `create_new`, so
+//! no existing file or symlink is written through), synced, and only when
+//! all are complete moved into the output folder (a rename replaces a
+//! symlink there instead of writing to its target). A failed build leaves
+//! the previous files untouched, and an I/O error names the file.
 
 pub mod codebook;
 pub mod csv;
@@ -8,8 +15,8 @@ pub mod json;
 pub mod schema;
 
 use crate::normalize::Dataset;
-use anyhow::{Context, Result};
-use std::path::Path;
+use anyhow::{bail, Context, Result};
+use std::path::{Path, PathBuf};
 
 /// Which writers to run and how.
 #[derive(Debug, Clone, Copy)]
@@ -32,30 +39,93 @@ impl Default for Options {
     }
 }
 
-/// Writes the dataset into `dir` (created if missing); returns the files written.
+/// Writes the dataset into `dir` (created if missing); returns the files
+/// written. Atomic per build: see the module documentation.
 pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>> {
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let mut written = Vec::new();
+    // the staging folder goes beside the real folder (when --out is a
+    // symlink to another file system, a rename could not cross over)
+    let real =
+        std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
+    let staging = Staging::new(&real)?;
+    let mut written: Vec<String> = Vec::new();
+    let mut file = |name: &str, write: &dyn Fn(&Path) -> Result<()>| -> Result<()> {
+        let tmp = staging.dir.join(name);
+        write(&tmp)
+            .and_then(|_| sync(&tmp))
+            .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
+        written.push(name.to_string());
+        Ok(())
+    };
     if opts.csv {
-        csv::observations(ds, &dir.join("observations.csv"), opts.bom)?;
-        csv::series(ds, &dir.join("series.csv"), opts.bom)?;
-        csv::reports(ds, &dir.join("reports.csv"), opts.bom)?;
-        csv::checks(ds, &dir.join("checks.csv"), opts.bom)?;
-        datapackage::write(ds, &dir.join("datapackage.json"), opts.bom)?;
-        written.extend(
-            [
-                "observations.csv",
-                "series.csv",
-                "reports.csv",
-                "checks.csv",
-                "datapackage.json",
-            ]
-            .map(String::from),
-        );
+        file("observations.csv", &|p| csv::observations(ds, p, opts.bom))?;
+        file("series.csv", &|p| csv::series(ds, p, opts.bom))?;
+        file("reports.csv", &|p| csv::reports(ds, p, opts.bom))?;
+        file("checks.csv", &|p| csv::checks(ds, p, opts.bom))?;
+        file("datapackage.json", &|p| datapackage::write(ds, p, opts.bom))?;
     }
     if opts.json {
-        json::write(ds, &dir.join("dataset.json"))?;
-        written.push("dataset.json".into());
+        file("dataset.json", &|p| json::write(ds, p))?;
+    }
+    // a folder in the way would stop the renames half-way: check first
+    for name in &written {
+        let to = real.join(name);
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
+            bail!(
+                "cannot write {}: a folder of that name is in the way (nothing was replaced)",
+                to.display()
+            );
+        }
+    }
+    for name in &written {
+        let to = real.join(name);
+        std::fs::rename(staging.dir.join(name), &to)
+            .with_context(|| format!("cannot move the new {} into place", to.display()))?;
     }
     Ok(written)
+}
+
+/// Flushes a written file to disk, so a rename never exposes a file whose
+/// data is not stored yet.
+fn sync(path: &Path) -> Result<()> {
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot sync {}", path.display()))
+}
+
+/// A temporary folder beside the output folder, removed when dropped.
+struct Staging {
+    dir: PathBuf,
+}
+
+impl Staging {
+    fn new(out: &Path) -> Result<Staging> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "out".to_string());
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        for n in 0..1000u32 {
+            let dir = parent.join(format!(".{name}.tmp-{}-{n}", std::process::id()));
+            match std::fs::create_dir(&dir) {
+                Ok(()) => return Ok(Staging { dir }),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(e) => {
+                    return Err(e).with_context(|| {
+                        format!("cannot create the temporary folder {}", dir.display())
+                    })
+                }
+            }
+        }
+        bail!("cannot create a temporary folder beside {}", out.display())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }

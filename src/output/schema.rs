@@ -51,19 +51,20 @@ pub const OBSERVATIONS: &[Field] = &[
 pub const REPORTS: &[Field] = &[
     f("agency", "string", "Stable agency id.", true),
     f("year", "integer", "The year the document covers, when known.", false),
-    f("year_source", "string", "Where the year was read: title, period (统计期限), body, given.", false),
+    f("year_source", "string", "Where the year was read: title, period (统计期限), body, given; link (the title of the link to a document that could not be fetched or read).", false),
     f("published", "date", "Publication date the page states (发布日期), YYYY-MM-DD; provenance only, never the source of `year`.", false),
-    f("kind", "string", "annual_report, statistics_annex, guide, work_plan, empty, other (unknown when the fetch failed).", true),
+    f("kind", "string", "annual_report, statistics_annex, guide, work_plan, empty, other; attachment (a file that is not an HTML page); unknown when nothing could be read.", true),
     f("template", "string", "Table templates found (`+`-joined); prose for reports without tables.", false),
-    f("status", "string", "parsed, no_figures, empty (no text), not_report, failed.", true),
+    f("status", "string", "What happened to the document: parsed; no_year (a report whose year could not be told: its figures are held back, the warnings say how many); no_figures; empty (no text); not_report; attachment_not_read (the warnings name its format); fetch_failed (the warnings give the error); failed (the archived copy could not be read or parsed: the warnings say why).", true),
     f("title", "string", "Title as published.", false),
     f("agency_name", "string", "Agency name as published on the document.", false),
     f("url", "string", "Document URL (the site's own, also when crawled from a replay).", true),
     f("sha256", "string", "SHA-256 of the raw bytes.", false),
-    f("encoding", "string", "Encoding used and what decided it: bom, header, meta or detected.", false),
+    f("encoding", "string", "Encoding used and what decided it: bom, header, meta or detected; evidence overruled because it left malformed bytes follows (`gb18030 (meta; header charset utf-8 rejected)`).", false),
     f("observations", "integer", "Number of observations read.", true),
     f("warning_count", "integer", "Number of warnings.", true),
     f("warnings", "string", "What could not be read with certainty (no value was emitted for it), each with its location, separated by ` | `.", false),
+    f("also_at", "string", "Other URLs at which identical bytes (the same sha256) were archived, separated by ` | `; the document is counted once, under `url`.", false),
 ];
 
 /// Columns of `checks.csv`.

@@ -292,8 +292,18 @@ fn read_table(t: &Table, cols: Columns, h: &TableHeaders, ex: &mut Extract) {
                     .as_deref()
                     .and_then(MoneyUnit::from_unit)
                     .or_else(|| MoneyUnit::from_unit(&unit_text));
-                match scale {
-                    Some(s) => s.to_yuan(n.value),
+                match scale.map(|s| s.to_yuan(n.value)) {
+                    Some(Some(v)) => v,
+                    Some(None) => {
+                        ex.warnings.push(Warning::at(
+                            loc,
+                            format!(
+                                "row '{label}' ({}): amount too large to convert to yuan: no value read",
+                                row.metric
+                            ),
+                        ));
+                        continue;
+                    }
                     None if n.value.is_zero() => Decimal::ZERO,
                     None => {
                         ex.warnings.push(Warning::at(

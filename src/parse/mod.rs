@@ -29,12 +29,16 @@ pub struct Options {
 pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
     let class = kind::classify(page, opts);
     let mut extract = Extract::default();
+    extract
+        .warnings
+        .extend(page.warnings.iter().map(|w| Warning::doc(w.clone())));
     if class.kind.carries_figures() {
         extract.merge(national::parse(page));
         extract.merge(indicator::parse(page));
         extract.merge(stats2014::parse(page));
         extract.merge(prose::parse(page));
     }
+    hold_back_implausible(&mut extract);
     ParsedDocument {
         kind: class.kind,
         year: class.year,
@@ -45,5 +49,29 @@ pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
         templates: extract.templates,
         observations: extract.observations,
         warnings: extract.warnings,
+    }
+}
+
+/// The largest magnitude a published figure may have (10^15: no count or
+/// amount in yuan of an agency's report comes near it). Larger figures are
+/// misreadings or hostile input; keeping them out also keeps every sum of
+/// the checks far from the range of `Decimal`, so none can overflow.
+pub const MAX_FIGURE: i64 = 1_000_000_000_000_000;
+
+/// Moves figures beyond [`MAX_FIGURE`] from the observations to the warnings.
+fn hold_back_implausible(ex: &mut Extract) {
+    let max = rust_decimal::Decimal::from(MAX_FIGURE);
+    let (keep, drop): (Vec<Observation>, Vec<Observation>) = std::mem::take(&mut ex.observations)
+        .into_iter()
+        .partition(|o| o.value.abs() <= max);
+    ex.observations = keep;
+    for o in drop {
+        ex.warnings.push(Warning::at(
+            o.location,
+            format!(
+                "'{}' ({}) is larger than 10^15: not a plausible figure, no value read",
+                o.raw, o.metric
+            ),
+        ));
     }
 }

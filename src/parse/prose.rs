@@ -370,7 +370,8 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
     let mut scaled = false;
     j = skip_spaces(c, j);
     if starts_with_at(c, j, TEN_THOUSAND) {
-        value *= Decimal::from(10_000);
+        // a number too large to scale is no figure (checked, never a panic)
+        value = value.checked_mul(Decimal::from(10_000))?;
         scaled = true;
         j += TEN_THOUSAND.chars().count();
     }

@@ -348,7 +348,10 @@ pub(crate) fn emit(
             if n.value < Decimal::ZERO {
                 return warn(out, "is a negative amount");
             }
-            mu.to_yuan(n.value)
+            match mu.to_yuan(n.value) {
+                Some(v) => v,
+                None => return warn(out, "is an amount too large to convert to yuan"),
+            }
         }
     };
     out.observations.push(Observation {
