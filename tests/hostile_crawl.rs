@@ -72,7 +72,7 @@ async fn two_crawls_into_one_archive_leave_one_valid_archive() {
     for i in 1..=5 {
         routes.push((
             doc(i),
-            vec![Resp::html(&report(2015 + i as i32)).delay(Duration::from_millis(600))],
+            vec![Resp::html(&report(2015 + i as i32)).delay(Duration::from_millis(1200))],
         ));
     }
     let server = TestServer::start(

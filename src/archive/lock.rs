@@ -98,6 +98,9 @@ fn holder_line(file: &mut File) -> String {
     s.lines().next().unwrap_or("").trim().to_string()
 }
 
+/// How many times a busy lock is retried, 50 ms apart.
+const BUSY_RETRIES: usize = 10;
+
 impl ArchiveLock {
     /// Takes the lock of the archive in `dir` without waiting; an error
     /// names who holds it.
@@ -133,8 +136,19 @@ impl ArchiveLock {
                 })
             }
         };
-        let got =
+        // A lock that is busy for a moment only (a process forked by another
+        // thread of this process holds a copy of the descriptor until its
+        // exec closes it) is retried for half a second before refusing.
+        let mut got =
             try_flock(&file, mode).with_context(|| format!("cannot lock {}", path.display()))?;
+        for _ in 0..BUSY_RETRIES {
+            if !matches!(got, Try::Busy) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            got = try_flock(&file, mode)
+                .with_context(|| format!("cannot lock {}", path.display()))?;
+        }
         if let Try::Busy = got {
             // A writer (exclusive) or readers (shared) hold it: which one?
             let readers_only = mode == LockMode::Exclusive && {
