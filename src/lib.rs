@@ -9,7 +9,8 @@
 //!
 //! Two leaf libraries are shared by every stage and depend on nothing else
 //! in the crate: [`html`] (bytes to text, tables as grids, cell values) and
-//! [`normalize::metrics`] (the one metric vocabulary). `replay` serves a saved
+//! [`vocab`] (the label tables as data, `vocab/*.toml`, and the one label
+//! normaliser); [`normalize::metrics`] builds the metric registry from it. `replay` serves a saved
 //! snapshot over HTTP for offline runs, and `cli` holds one file per subcommand.
 
 #![warn(missing_docs)]
@@ -22,3 +23,4 @@ pub mod normalize;
 pub mod output;
 pub mod parse;
 pub mod replay;
+pub mod vocab;

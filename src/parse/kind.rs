@@ -30,9 +30,10 @@
 
 use crate::html::grid::normalize_space;
 use crate::html::Page;
-use crate::normalize::metrics::early::{normalize_label, INDICATOR_HEADERS, STATS2014_HEADERS};
 use crate::parse::model::DocKind;
 use crate::parse::Options;
+use crate::vocab::early;
+use crate::vocab::normalize::{label as normalize_label, text_line};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -139,7 +140,7 @@ fn contains_any(s: &str, words: &[&str]) -> bool {
 }
 
 fn halfwidth(s: &str) -> String {
-    s.chars().map(crate::html::value::halfwidth).collect()
+    text_line(s)
 }
 
 /// The text blocks of the main content that are content: not the title, not
@@ -184,13 +185,13 @@ fn has_table_text(page: &Page) -> bool {
         .any(|t| t.cells().iter().any(|c| !c.text.trim().is_empty()))
 }
 
-/// Whether a table's first rows carry header words of a list.
-fn table_has_header(page: &Page, words: &[&str]) -> bool {
+/// Whether a table's first rows carry one of the header words (normalised).
+fn table_has_header(page: &Page, is_header: impl Fn(&str) -> bool) -> bool {
     page.tables.iter().any(|t| {
         (0..t.rows().min(4)).any(|r| {
             t.row_cells(r)
                 .iter()
-                .any(|c| words.contains(&normalize_label(&c.text).as_str()))
+                .any(|c| is_header(&normalize_label(&c.text)))
         })
     })
 }
@@ -232,7 +233,7 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
     let prose_blocks = blocks.iter().filter(|b| b.table.is_none()).count();
     let heading = texts.iter().any(|t| {
         let n = normalize_label(t);
-        t.chars().count() < 30 && REPORT_HEADINGS.contains(&n.as_str())
+        t.chars().count() < 30 && REPORT_HEADINGS.iter().any(|h| normalize_label(h) == n)
     });
     let period = texts.iter().any(|t| period_re().is_match(t));
     let report_intro = texts.iter().any(|t| {
@@ -244,8 +245,8 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
     if heading || period || report_intro {
         return DocKind::AnnualReport;
     }
-    let indicator = table_has_header(page, INDICATOR_HEADERS.label);
-    let stats = table_has_header(page, STATS2014_HEADERS.label);
+    let indicator = table_has_header(page, |n| early().indicator.label.contains(n));
+    let stats = table_has_header(page, |n| early().stats2014.label.contains(n));
     if indicator || stats {
         // a prose summary row or prose paragraphs make it a report
         let prose = blocks.iter().any(|b| b.text.chars().count() >= 40);
@@ -255,7 +256,9 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
             DocKind::StatisticsAnnex
         };
     }
-    if table_has_header(page, TASK_HEADERS) {
+    if table_has_header(page, |n| {
+        TASK_HEADERS.iter().any(|w| normalize_label(w) == n)
+    }) {
         return DocKind::WorkPlan;
     }
     if texts.iter().any(|t| contains_any(t, GUIDE_BODY))

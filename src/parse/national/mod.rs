@@ -104,7 +104,7 @@ mod table2;
 mod table3;
 mod table4;
 
-use crate::html::value::{halfwidth, parse_cell, CellValue, MoneyUnit};
+use crate::html::value::{parse_cell, CellValue, MoneyUnit};
 use crate::html::{Cell, Page, Table};
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
@@ -236,19 +236,10 @@ fn kind(t: &Table) -> Option<Kind> {
     }
 }
 
-/// Normalises a label for matching: whitespace (incl. nbsp, U+3000) removed,
-/// full-width ASCII made half-width, CJK brackets and quotes unified.
+/// Normalises a label for matching: the one label normaliser at the level of
+/// characters (numbering kept), see [`crate::vocab::normalize::canon`].
 pub fn norm(s: &str) -> String {
-    s.chars()
-        .map(halfwidth)
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}' && *c != '\u{feff}')
-        .map(|c| match c {
-            '【' | '〔' | '［' => '(',
-            '】' | '〕' | '］' => ')',
-            '“' | '”' | '「' | '」' => '"',
-            _ => c,
-        })
-        .collect()
+    crate::vocab::normalize::canon(s)
 }
 
 /// Whether a normalised label contains one of the keys.
