@@ -281,6 +281,20 @@ pub(crate) fn has_text(cell: &Cell) -> bool {
 
 const COUNT_UNITS: &[&str] = &["件", "条", "次", "个", "项", "人次", "人", "篇", "家"];
 
+/// A cell whose unit is written in brackets after the number (`2488（元）`,
+/// `3(万元)`) as number and unit (`2488元`); other text is returned as it is.
+fn unbracket_unit(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = norm(text);
+    for u in ["万元", "元"] {
+        if let Some(head) = t.strip_suffix(&format!("({u})")) {
+            if head.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                return format!("{head}{u}").into();
+            }
+        }
+    }
+    text.into()
+}
+
 /// Reads one value cell as `metric` and pushes an observation or a warning.
 /// `header_money` is the money unit stated in the header (for bare amounts).
 pub(crate) fn emit(
@@ -293,7 +307,7 @@ pub(crate) fn emit(
     header_money: Option<MoneyUnit>,
 ) {
     let location = loc(t, cell);
-    let n = match parse_cell(&cell.text) {
+    let n = match parse_cell(&unbracket_unit(&cell.text)) {
         CellValue::Empty => return,
         CellValue::Text => {
             out.warnings.push(Warning::at(
@@ -333,6 +347,8 @@ pub(crate) fn emit(
                 },
                 None => match header_money {
                     Some(m) => m,
+                    // nothing is nothing in any unit
+                    None if n.value.is_zero() => MoneyUnit::Yuan,
                     None => return warn(out, "is an amount with no unit in the cell or header"),
                 },
             };
