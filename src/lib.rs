@@ -7,11 +7,12 @@
 //! `parse` (one module per report era) -> `normalize` (metric vocabulary,
 //! series, checks) -> `output` (CSV, JSON, data package).
 //!
-//! Two leaf libraries are shared by every stage and depend on nothing else
-//! in the crate: [`html`] (bytes to text, tables as grids, cell values) and
-//! [`vocab`] (the label tables as data, `vocab/*.toml`, and the one label
-//! normaliser); [`normalize::metrics`] builds the metric registry from it. `replay` serves a saved
-//! snapshot over HTTP for offline runs, and `cli` holds one file per subcommand.
+//! Two libraries are shared by every stage: [`vocab`] (the label tables as
+//! data, `vocab/*.toml`, and the one label normaliser; it depends on nothing
+//! else in the crate) and [`html`] (bytes to text, tables as grids, cell
+//! values; it uses only `vocab`'s normaliser). [`normalize::metrics`] builds the
+//! metric registry from the vocabulary. `replay` serves a saved snapshot over
+//! HTTP for offline runs, and `cli` holds one file per subcommand.
 
 #![warn(missing_docs)]
 

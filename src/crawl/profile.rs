@@ -45,6 +45,8 @@ struct ProfileToml {
     user_agent_contact: String,
     #[serde(default)]
     pagination: Option<PaginationToml>,
+    #[serde(default)]
+    labels: crate::vocab::ExtraLabels,
 }
 
 /// `[pagination]`: list pages that are not linked (script-rendered pagers).
@@ -202,6 +204,10 @@ pub struct Profile {
     pub user_agent_contact: String,
     /// List pages generated from a template (`[pagination]`), if any.
     pub pagination: Option<Pagination>,
+    /// The agency's own table labels (`[labels.<template>]`, metric id ->
+    /// labels), checked against the vocabulary at load; parse with
+    /// `vocab::early().with_labels(&profile.labels, ..)`.
+    pub labels: crate::vocab::ExtraLabels,
 }
 
 impl Profile {
@@ -285,8 +291,12 @@ impl Profile {
             bail!("{origin}: rate must be a positive number of requests per second");
         }
         let pagination = raw.pagination.map(|p| pagination(p, origin)).transpose()?;
+        crate::vocab::early()
+            .with_labels(&raw.labels, origin)
+            .map_err(|e| anyhow!("{e}"))?;
         let profile = Profile {
             pagination,
+            labels: raw.labels,
             list_pattern: re("list_pattern", &raw.list_pattern)?,
             document_pattern: re("document_pattern", &raw.document_pattern)?,
             attachment_pattern: raw

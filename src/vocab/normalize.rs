@@ -99,9 +99,9 @@ pub fn canon(s: &str) -> String {
     t
 }
 
-/// A title or a line of text for reading: full-width forms half-width, runs of
-/// spaces (also `&nbsp;`, U+3000) collapsed to one ASCII space, trimmed.
-pub fn text_line(s: &str) -> String {
+/// Runs of spaces (also `&nbsp;`, U+3000, BOM) collapsed to one ASCII space,
+/// trimmed: a title or a line as read, characters otherwise kept.
+pub fn collapse_spaces(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
     for c in s.chars() {
@@ -112,10 +112,16 @@ pub fn text_line(s: &str) -> String {
                 out.push(' ');
                 pending = false;
             }
-            out.push(halfwidth(c));
+            out.push(c);
         }
     }
     out
+}
+
+/// A line of text for reading figures and years: [`collapse_spaces`] with
+/// full-width forms made half-width (`２０１０年` -> `2010年`).
+pub fn text_line(s: &str) -> String {
+    collapse_spaces(s).chars().map(halfwidth).collect()
 }
 
 const CN_DIGITS: &str = "一二三四五六七八九十";
