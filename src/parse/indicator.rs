@@ -1,33 +1,43 @@
-//! The 2012-2013 indicator tables (`指标名称 | 计量单位 | 本年累计`), and the
-//! table reader shared with the 2014 statistics table ([`super::stats2014`]).
+//! The early indicator tables (2008-2018: `指标名称 | 计量单位 | 本年累计`,
+//! `年末统计`, `2013年度 | 历年累计`), and the table reader shared with the 2014
+//! statistics table ([`super::stats2014`]).
 //!
 //! Rules, as a person reads such a table:
 //! - A table is recognised by its header row (one of the first four rows): a
 //!   label column (`指 标 名 称`), a unit column (`计量<br>单位`) and the
-//!   year's column (`本年累计`, `本年度`, `数量`, `统计数`, or `2013年度`). A column headed
-//!   `历年累计` (cumulative over years) is never read as the year's figure; a
-//!   table with no year column yields a warning and nothing else. The header
-//!   words live in `normalize::metrics::early`.
-//! - Each row's label is normalized (numbering `一、` `（一）` `1.`, `其中：`,
-//!   spaces removed) and looked up in the vocabulary
-//!   (`normalize::metrics::early::ROW_LABELS`), never by row position.
+//!   year's column (`本年累计`, `本年`, `年末统计` (also the typo `年未统计`),
+//!   `统计数`, `2013年度`, `2017年`). A column headed with the report's year wins;
+//!   a column headed `历年累计` (cumulative over years) is never read as the
+//!   year's figure. A column headed with another year is read only when it is
+//!   the table's one year column and names the year before the report's (a
+//!   header left from last year's form), with a warning; otherwise the table is
+//!   not read and a warning says why. The header words live in
+//!   `vocab/early.toml`.
+//! - Each row's label is normalised by the one label normaliser
+//!   ([`crate::vocab::normalize::label`]: numbering, `其中：`, spaces, a trailing
+//!   `数`) and looked up in the vocabulary, never by row position.
 //! - Hierarchy: `一、` rows are top level, `（一）` below them, `1.` below
 //!   those; a `其中：` row without a number is a child of the row before it,
 //!   and the unnumbered rows that follow are its siblings; a row reading only
-//!   `其中：` is no row: the unnumbered row after it is the first child. A generic child
-//!   label (`纠错`, `兼职人员`) names a metric only under its parent row.
-//! - The value cell is read with `html::value::parse_cell`: empty, `/`, `—`
-//!   give nothing (never 0); text that is not one number gives a warning.
-//! - The unit is read from the unit column, else from a bracketed unit in
-//!   the label (`主动公开信息数（条）`, `收取费用数（万元）`): a count metric keeps its value
-//!   when the unit word contradicts the label (the label is trusted) and a
-//!   warning names the mismatch; a money metric (`元`/`万元`) is converted to
-//!   yuan, and with no money unit it yields no value (the scale is unknown)
-//!   unless the value is 0.
+//!   `其中：` is no row: the unnumbered row after it is the first child. A
+//!   numbered list (`其中：1.` … or `1.` … under an unnumbered row) ends at the
+//!   next unnumbered row, which is a sibling of the list's parent. A generic
+//!   child label (`纠错`, `政府网站`, `其他类型答复数`) names a metric only under
+//!   its parent row.
+//! - The value cell is read with `html::value::parse_cell`, after a unit word
+//!   written in it is split off (`161条`, `0件次`, `/人次`): empty, `/`, `—` give
+//!   nothing (never 0); text that is not one number gives a warning.
+//! - The unit is read from the unit column (which may repeat the value, `161条`),
+//!   else from the value cell, else from a bracketed unit in the label
+//!   (`主动公开信息数（条）`): a count metric keeps its value when the unit word
+//!   contradicts the label (the label is trusted) and a warning names the
+//!   mismatch; a money metric (`元`/`万元`) is converted to yuan, and with no
+//!   money unit it yields no value (the scale is unknown) unless the value is 0.
 //! - `raw` is the value cell's text, then a space and the unit cell's text
-//!   when the unit column is not empty (`837 条`, `1 人`): the unit as published.
+//!   when the unit column holds only a unit (`837 条`, `1 人`).
 //! - A row whose label cell spans the value column is a section title or the
-//!   prose summary row (read by `prose`); unknown labels give a warning.
+//!   prose summary row (read by `prose`); a row whose label is not in the
+//!   vocabulary gives a warning naming the label, never a guessed metric.
 
 use crate::html::value::{parse_cell, CellValue, MoneyUnit};
 use crate::html::{Page, Table};

@@ -6,8 +6,11 @@
 //! - [`normalize`]: how every parser and the crawler compare labels.
 //! - [`early`]: the early tables (2008-2018 indicator tables, the 2014
 //!   statistics table): header words, sections, units, metrics, row labels.
+//! - [`national`]: the national template (2019, 2021): the table-2 matrix and
+//!   the rows, columns and groups of tables 3 and 4.
 
 pub mod early;
+pub mod national;
 pub mod normalize;
 
 pub use early::{early, EarlyVocab, ExtraLabels};

@@ -5,7 +5,7 @@
 //! Tables are found by their header labels, never by year or position in the
 //! page, and every row and column is identified by its label, read the way a
 //! person reads the page. The labels themselves live in one place,
-//! [`crate::normalize::metrics::national`]; this module only matches them.
+//! `vocab/national.toml` ([`crate::vocab::national`]); this module only matches them.
 //!
 //! # Matching labels
 //! A cell's text is normalised before matching ([`norm`]): all whitespace
@@ -106,8 +106,8 @@ mod table4;
 
 use crate::html::value::{parse_cell, CellValue, MoneyUnit};
 use crate::html::{Cell, Page, Table};
-use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
+use crate::vocab::{Template, Unit};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 

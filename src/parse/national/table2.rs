@@ -10,11 +10,11 @@
 use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
 use crate::html::value::MoneyUnit;
 use crate::html::{Cell, Table};
-use crate::normalize::metrics::national::{
+use crate::parse::model::{Extract, Warning};
+use crate::vocab::national::{
     TABLE2_COLUMNS, TABLE2_LABEL_HEADER_KEYS, TABLE2_METRICS, TABLE2_ROWS,
 };
-use crate::normalize::metrics::Template;
-use crate::parse::model::{Extract, Warning};
+use crate::vocab::Template;
 use std::collections::BTreeSet;
 
 /// Longest text a label or header cell has (longer cells are prose).
@@ -58,7 +58,7 @@ pub(super) fn detect(t: &Table) -> bool {
 
 fn marks(n: &str) -> Vec<Template> {
     let mut v = Vec::new();
-    for c in TABLE2_COLUMNS {
+    for c in TABLE2_COLUMNS.iter() {
         for (t, k) in c.marks {
             if n.contains(k) && !v.contains(t) {
                 v.push(*t);
@@ -101,7 +101,7 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
             let label_cell = anchored
                 .iter()
                 .copied()
-                .find(|c| has_key(&norm(&c.text), TABLE2_LABEL_HEADER_KEYS))
+                .find(|c| has_key(&norm(&c.text), &TABLE2_LABEL_HEADER_KEYS))
                 .or_else(|| cells.first().copied());
             let Some(label_cell) = label_cell else {
                 continue;
@@ -427,7 +427,7 @@ mod tests {
                 assert_eq!(row_of(&norm(l)), vec![i], "{l}");
             }
         }
-        for c in TABLE2_COLUMNS {
+        for c in TABLE2_COLUMNS.iter() {
             for (_, l) in c.labels {
                 let m: Vec<&str> = columns_of(&norm(l))
                     .iter()
