@@ -153,6 +153,8 @@ pub struct NationalVocab {
     pub table4_groups: &'static [Table4Group],
     /// Result columns of table 4.
     pub table4_columns: &'static [Table4Column],
+    /// Unit words a count cell may carry (`12件`).
+    pub count_units: &'static [&'static str],
     /// Metric id -> the series.csv column it feeds.
     pub series: BTreeMap<String, &'static str>,
 }
@@ -271,7 +273,14 @@ struct FileNational {
     table2: FileTable2,
     table3: FileTable3,
     table4: FileTable4,
+    units: FileUnits,
     series: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileUnits {
+    count: Vec<String>,
 }
 
 fn leak(s: String) -> &'static str {
@@ -520,6 +529,7 @@ impl Loader<'_> {
             table4_litigation_keys: leak_all(f.table4.litigation.keys),
             table4_groups: leak_slice(table4_groups),
             table4_columns: leak_slice(table4_columns),
+            count_units: leak_all(f.units.count),
             series: f.series.into_iter().map(|(k, v)| (k, leak(v))).collect(),
         })
     }

@@ -279,8 +279,6 @@ pub(crate) fn has_text(cell: &Cell) -> bool {
     parse_cell(&cell.text) != CellValue::Empty
 }
 
-const COUNT_UNITS: &[&str] = &["件", "条", "次", "个", "项", "人次", "人", "篇", "家"];
-
 /// A cell whose unit is written in brackets after the number (`2488（元）`,
 /// `3(万元)`) as number and unit (`2488元`); other text is returned as it is.
 fn unbracket_unit(text: &str) -> std::borrow::Cow<'_, str> {
@@ -327,7 +325,7 @@ pub(crate) fn emit(
     let value: Decimal = match unit {
         Unit::Count | Unit::CountChange => {
             if let Some(u) = n.unit.as_deref() {
-                if !COUNT_UNITS.contains(&u) {
+                if !crate::vocab::national::national().count_units.contains(&u) {
                     return warn(out, "has a unit that is not a count");
                 }
             }
