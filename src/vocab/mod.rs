@@ -45,7 +45,7 @@ impl std::error::Error for VocabError {}
 /// The report format a figure was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Template {
-    /// 2012-2013 indicator tables (指标名称 / 计量单位 / 本年累计).
+    /// Early indicator tables, 2008-2018 (指标名称 / 计量单位 / 本年累计, 年末统计, 2013年度).
     #[serde(rename = "indicator")]
     Indicator,
     /// The 2014 statistics table (统计指标 / 单位 / 统计数).
