@@ -8,17 +8,10 @@ use xxgk::html::Page;
 use xxgk::parse::{indicator, Extract};
 use xxgk::vocab::early;
 
+mod common;
+
 fn table(rows: &[&[&str]]) -> Page {
-    let mut s = String::from("<table>");
-    for r in rows {
-        s.push_str("<tr>");
-        for c in *r {
-            s.push_str(&format!("<td>{c}</td>"));
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</table>");
-    Page::parse(&s)
+    Page::parse(&common::table_html(rows))
 }
 
 fn read(rows: &[&[&str]], year: Option<i32>) -> Extract {
