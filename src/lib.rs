@@ -8,10 +8,12 @@
 //! series, checks) -> `output` (CSV, JSON, data package). [`pipeline`] runs
 //! archive -> decode -> parse -> normalize -> writers as one library call.
 //!
-//! Two leaf libraries are shared by every stage and depend on nothing else
-//! in the crate: [`html`] (bytes to text, tables as grids, cell values) and
-//! [`normalize::metrics`] (the one metric vocabulary). `replay` serves a saved
-//! snapshot over HTTP for offline runs, and `cli` holds one file per subcommand.
+//! Two libraries are shared by every stage: [`vocab`] (the label tables as
+//! data, `vocab/*.toml`, and the one label normaliser; it depends on nothing
+//! else in the crate) and [`html`] (bytes to text, tables as grids, cell
+//! values; it uses only `vocab`'s normaliser). [`normalize::metrics`] builds the
+//! metric registry from the vocabulary. `replay` serves a saved snapshot over
+//! HTTP for offline runs, and `cli` holds one file per subcommand.
 
 #![warn(missing_docs)]
 
@@ -24,3 +26,4 @@ pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod replay;
+pub mod vocab;

@@ -14,18 +14,7 @@ fn page_with(table: &str) -> Page {
 use xxgk::normalize::metrics::{Template, Unit};
 use xxgk::parse::{indicator, parse_document, stats2014, Extract, Options};
 
-fn table(rows: &[&[&str]]) -> String {
-    let mut s = String::from("<table>");
-    for r in rows {
-        s.push_str("<tr>");
-        for c in *r {
-            s.push_str(&format!("<td>{c}</td>"));
-        }
-        s.push_str("</tr>");
-    }
-    s.push_str("</table>");
-    s
-}
+use common::table_html as table;
 
 /// `metric value raw location` of every observation.
 fn obs(ex: &Extract) -> Vec<String> {

@@ -62,16 +62,16 @@ fn year_re() -> &'static Regex {
     RE.get_or_init(|| Regex::new(r"(19[5-9]\d|20\d\d)\s*年").expect("valid regex"))
 }
 
-/// The first `19xx年`/`20xx年` of a title, if any.
+/// The first `19xx年`/`20xx年` of a title, if any (full-width digits too).
 pub fn year_hint(title: &str) -> Option<i32> {
     year_re()
-        .captures(title)
+        .captures(&crate::vocab::normalize::text_line(title))
         .and_then(|c| c.get(1))
         .and_then(|m| m.as_str().parse().ok())
 }
 
 fn normalize_ws(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::vocab::normalize::collapse_spaces(s)
 }
 
 /// A page's title: for documents the first non-empty `<h1>`, else `<title>`;

@@ -53,6 +53,8 @@ struct ProfileToml {
     strip_query_params: Vec<String>,
     #[serde(default)]
     pagination: Option<PaginationToml>,
+    #[serde(default)]
+    labels: crate::vocab::ExtraLabels,
 }
 
 /// `[pagination]`: list pages that are not linked (script-rendered pagers).
@@ -242,6 +244,10 @@ pub struct Profile {
     pub strip_query_params: Vec<String>,
     /// List pages generated from a template (`[pagination]`), if any.
     pub pagination: Option<Pagination>,
+    /// The agency's own table labels (`[labels.<template>]`, metric id ->
+    /// labels), checked against the vocabulary at load; parse with
+    /// `vocab::early().with_labels(&profile.labels, ..)`.
+    pub labels: crate::vocab::ExtraLabels,
 }
 
 impl Profile {
@@ -359,8 +365,12 @@ impl Profile {
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty());
         let pagination = raw.pagination.map(|p| pagination(p, origin)).transpose()?;
+        crate::vocab::early()
+            .with_labels(&raw.labels, origin)
+            .map_err(|e| anyhow!("{e}"))?;
         let profile = Profile {
             pagination,
+            labels: raw.labels,
             list_pattern: re("list_pattern", &raw.list_pattern)?,
             document_pattern: re("document_pattern", &raw.document_pattern)?,
             attachment_pattern: raw

@@ -426,20 +426,7 @@ pub fn is_block(name: &str) -> bool {
 /// Collapses whitespace (including `&nbsp;` U+00A0 and the ideographic space
 /// U+3000) to single ASCII spaces and trims.
 pub fn normalize_space(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending = false;
-    for ch in s.chars() {
-        if ch.is_whitespace() || ch == '\u{a0}' || ch == '\u{3000}' || ch == '\u{feff}' {
-            pending = !out.is_empty();
-        } else {
-            if pending {
-                out.push(' ');
-                pending = false;
-            }
-            out.push(ch);
-        }
-    }
-    out
+    crate::vocab::normalize::collapse_spaces(s)
 }
 
 #[cfg(test)]

@@ -85,11 +85,7 @@ pub enum CellValue {
 
 /// Maps full-width ASCII variants (digits, signs, `．`, `，`, letters) to ASCII.
 pub fn halfwidth(c: char) -> char {
-    match c {
-        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
-        '\u{2212}' | '\u{2013}' => '-',
-        _ => c,
-    }
+    crate::vocab::normalize::halfwidth(c)
 }
 
 const EMPTY_MARKS: &[&str] = &[

@@ -23,16 +23,19 @@
 //!   work plan; `申请接收渠道` / `获取形式` / `编排体系` read as a guide.
 //! - **Year**: a given `Options::year` wins; then the title
 //!   (`2014年政府信息公开工作年度报告`), the statistics period
-//!   (`数据统计期限从2023年1月1日至12月31日`), then the body (`现将2018年有关情况
+//!   (`数据统计期限从2023年1月1日至12月31日`, or a bare `2010年1月1日至12月31日`),
+//!   then the report's own statement (`…编制的2010年度政府信息公开年度报告`; a
+//!   cited 《…2011年度…报告…的通知》 is not one), then the body (`现将2018年有关情况
 //!   报告如下`, a paragraph opening `2014年，…`). Never the publication date.
 //! - **Agency**: `发布机构` in the chrome, else the signature line just
 //!   before the closing date.
 
 use crate::html::grid::normalize_space;
 use crate::html::Page;
-use crate::normalize::metrics::early::{normalize_label, INDICATOR_HEADERS, STATS2014_HEADERS};
 use crate::parse::model::DocKind;
 use crate::parse::Options;
+use crate::vocab::early;
+use crate::vocab::normalize::{label as normalize_label, text_line};
 use regex::Regex;
 use std::sync::OnceLock;
 
@@ -126,6 +129,33 @@ fn body_year_re() -> &'static Regex {
     )
 }
 
+/// The period a report covers, stated without a `统计期限` lead:
+/// `2010年1月1日至12月31日`, `自2008年1月1日起至2008年12月31日止`.
+fn full_year_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"((?:19|20)\d{2})\s*年\s*0?1\s*月\s*0?1\s*日\s*(?:起)?\s*(?:至|到|-|—|~)\s*(?:((?:19|20)\d{2})\s*年\s*)?12\s*月\s*31\s*日",
+    )
+}
+
+/// The report's own statement of the year it covers: `…编制的2010年度政府信息公开
+/// 年度报告`, `特向社会公布2011年度我局信息公开工作年度报告`.
+fn report_statement_re() -> &'static Regex {
+    static R: OnceLock<Regex> = OnceLock::new();
+    re(
+        &R,
+        r"((?:19|20)\d{2})\s*年度?[^。;；,，、《》]{0,12}?(?:政府信息公开|信息公开|政务公开)[^。;；,，《》]{0,8}?(?:年度报告|工作报告|年报)",
+    )
+}
+
+/// Whether a byte offset of a text lies inside a title in book marks (《…》):
+/// a cited document, not the report's own words.
+fn inside_book_title(text: &str, at: usize) -> bool {
+    let before = &text[..at];
+    before.matches('《').count() > before.matches('》').count()
+}
+
 fn date_line_re() -> &'static Regex {
     static R: OnceLock<Regex> = OnceLock::new();
     re(
@@ -139,7 +169,7 @@ fn contains_any(s: &str, words: &[&str]) -> bool {
 }
 
 fn halfwidth(s: &str) -> String {
-    s.chars().map(crate::html::value::halfwidth).collect()
+    text_line(s)
 }
 
 /// The text blocks of the main content that are content: not the title, not
@@ -184,13 +214,13 @@ fn has_table_text(page: &Page) -> bool {
         .any(|t| t.cells().iter().any(|c| !c.text.trim().is_empty()))
 }
 
-/// Whether a table's first rows carry header words of a list.
-fn table_has_header(page: &Page, words: &[&str]) -> bool {
+/// Whether a table's first rows carry one of the header words (normalised).
+fn table_has_header(page: &Page, is_header: impl Fn(&str) -> bool) -> bool {
     page.tables.iter().any(|t| {
         (0..t.rows().min(4)).any(|r| {
             t.row_cells(r)
                 .iter()
-                .any(|c| words.contains(&normalize_label(&c.text).as_str()))
+                .any(|c| is_header(&normalize_label(&c.text)))
         })
     })
 }
@@ -232,7 +262,7 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
     let prose_blocks = blocks.iter().filter(|b| b.table.is_none()).count();
     let heading = texts.iter().any(|t| {
         let n = normalize_label(t);
-        t.chars().count() < 30 && REPORT_HEADINGS.contains(&n.as_str())
+        t.chars().count() < 30 && REPORT_HEADINGS.iter().any(|h| normalize_label(h) == n)
     });
     let period = texts.iter().any(|t| period_re().is_match(t));
     let report_intro = texts.iter().any(|t| {
@@ -244,8 +274,8 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
     if heading || period || report_intro {
         return DocKind::AnnualReport;
     }
-    let indicator = table_has_header(page, INDICATOR_HEADERS.label);
-    let stats = table_has_header(page, STATS2014_HEADERS.label);
+    let indicator = table_has_header(page, |n| early().indicator.label.contains(n));
+    let stats = table_has_header(page, |n| early().stats2014.label.contains(n));
     if indicator || stats {
         // a prose summary row or prose paragraphs make it a report
         let prose = blocks.iter().any(|b| b.text.chars().count() >= 40);
@@ -255,7 +285,9 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
             DocKind::StatisticsAnnex
         };
     }
-    if table_has_header(page, TASK_HEADERS) {
+    if table_has_header(page, |n| {
+        TASK_HEADERS.iter().any(|w| normalize_label(w) == n)
+    }) {
         return DocKind::WorkPlan;
     }
     if texts.iter().any(|t| contains_any(t, GUIDE_BODY))
@@ -288,6 +320,32 @@ fn find_year(
         if let Some(c) = period_re().captures(&halfwidth(&b.text)) {
             if let Ok(y) = c[1].parse() {
                 return Some((y, "period"));
+            }
+        }
+    }
+    // `2010年1月1日至12月31日` (the end year, when printed, must agree)
+    for b in blocks {
+        let t = halfwidth(&b.text);
+        for c in full_year_re().captures_iter(&t) {
+            if inside_book_title(&t, c.get(0).map_or(0, |m| m.start())) {
+                continue;
+            }
+            let start: Option<i32> = c[1].parse().ok();
+            let end: Option<i32> = c.get(2).and_then(|m| m.as_str().parse().ok());
+            if let Some(y) = start.filter(|y| end.is_none_or(|e| e == *y)) {
+                return Some((y, "period"));
+            }
+        }
+    }
+    // `…编制的2010年度政府信息公开年度报告`, never inside a cited 《title》
+    for b in blocks {
+        let t = halfwidth(&b.text);
+        for c in report_statement_re().captures_iter(&t) {
+            if inside_book_title(&t, c.get(0).map_or(0, |m| m.start())) {
+                continue;
+            }
+            if let Ok(y) = c[1].parse() {
+                return Some((y, "body"));
             }
         }
     }

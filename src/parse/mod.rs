@@ -27,6 +27,16 @@ pub struct Options {
 
 /// Parses one decoded HTML document of any era.
 pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
+    parse_document_with(page, opts, crate::vocab::early())
+}
+
+/// Parses one decoded HTML document with an early-table vocabulary (the
+/// built-in one with an agency's extra labels: `EarlyVocab::with_labels`).
+pub fn parse_document_with(
+    page: &Page,
+    opts: &Options,
+    vocab: &crate::vocab::EarlyVocab,
+) -> ParsedDocument {
     let class = kind::classify(page, opts);
     let mut extract = Extract::default();
     extract
@@ -34,8 +44,8 @@ pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
         .extend(page.warnings.iter().map(|w| Warning::doc(w.clone())));
     if class.kind.carries_figures() {
         extract.merge(national::parse(page));
-        extract.merge(indicator::parse(page));
-        extract.merge(stats2014::parse(page));
+        extract.merge(indicator::parse_with(page, vocab, class.year));
+        extract.merge(stats2014::parse_with(page, vocab, class.year));
         extract.merge(prose::parse(page));
     }
     hold_back_implausible(&mut extract);

@@ -1,7 +1,7 @@
 //! What a parser returns: observations with provenance, and warnings.
 
 pub use crate::html::value::Qualifier;
-use crate::normalize::metrics::{Template, Unit};
+use crate::vocab::{Template, Unit};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::fmt;
@@ -71,7 +71,7 @@ impl Serialize for Location {
 /// One published figure, in canonical units, with where it came from.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Observation {
-    /// Canonical metric id (see `normalize::metrics`).
+    /// Canonical metric id (see `docs/CODEBOOK.md`).
     pub metric: String,
     /// The value in the canonical unit (yuan for money).
     pub value: Decimal,

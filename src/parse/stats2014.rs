@@ -2,7 +2,7 @@
 //!
 //! Read with the same rules as the indicator tables (see
 //! [`super::indicator`]): header words and row labels from
-//! `normalize::metrics::early`, a longer hierarchy (`一、` / `（一）` / `1.` /
+//! `vocab/early.toml`, a longer hierarchy (`一、` / `（一）` / `1.` /
 //! `其中：`) with channels, responses, review, litigation, complaints,
 //! archives, fees, staffing and training. The label is trusted for the
 //! metric: when the unit cell contradicts it (the bureau's table has its units
@@ -13,10 +13,16 @@
 //! are done elsewhere.
 
 use crate::html::Page;
-use crate::normalize::metrics::early::STATS2014_HEADERS;
 use crate::parse::model::Extract;
+use crate::vocab::{early, EarlyVocab};
 
-/// Reads every 2014 statistics table of a page.
+/// Reads every 2014 statistics table of a page with the built-in vocabulary.
 pub fn parse(page: &Page) -> Extract {
-    super::indicator::parse_tables(page, &STATS2014_HEADERS)
+    parse_with(page, early(), None)
+}
+
+/// Reads every 2014 statistics table of a page with a vocabulary, for a
+/// report on `year`.
+pub fn parse_with(page: &Page, vocab: &EarlyVocab, year: Option<i32>) -> Extract {
+    super::indicator::parse_tables(page, vocab, &vocab.stats2014, year)
 }

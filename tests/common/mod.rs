@@ -62,3 +62,17 @@ pub fn assert_valid_datapackage(dir: &std::path::Path) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A `<table>` of plain text cells, one slice per row.
+pub fn table_html(rows: &[&[&str]]) -> String {
+    let mut s = String::from("<table>");
+    for r in rows {
+        s.push_str("<tr>");
+        for c in *r {
+            s.push_str(&format!("<td>{c}</td>"));
+        }
+        s.push_str("</tr>");
+    }
+    s.push_str("</table>");
+    s
+}

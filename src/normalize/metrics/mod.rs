@@ -12,93 +12,9 @@ pub mod early;
 pub mod national;
 pub mod prose;
 
+pub use crate::vocab::{Template, Unit};
 use serde::Serialize;
-use std::fmt;
 use std::sync::OnceLock;
-
-/// The report format a figure was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Template {
-    /// 2012-2013 indicator tables (指标名称 / 计量单位 / 本年累计).
-    #[serde(rename = "indicator")]
-    Indicator,
-    /// The 2014 statistics table (统计指标 / 单位 / 统计数).
-    #[serde(rename = "stats-2014")]
-    Stats2014,
-    /// The 2019 national template (reports on 2019 and 2020).
-    #[serde(rename = "national-2019")]
-    National2019,
-    /// The 2021 national template (国办公开办函〔2021〕30号; reports on 2021 onwards).
-    #[serde(rename = "national-2021")]
-    National2021,
-    /// Figures read from sentences of any era.
-    #[serde(rename = "prose")]
-    Prose,
-}
-
-impl Template {
-    /// Every template, in codebook order.
-    pub const ALL: [Template; 5] = [
-        Template::Indicator,
-        Template::Stats2014,
-        Template::National2019,
-        Template::National2021,
-        Template::Prose,
-    ];
-
-    /// The id written in the `template` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Template::Indicator => "indicator",
-            Template::Stats2014 => "stats-2014",
-            Template::National2019 => "national-2019",
-            Template::National2021 => "national-2021",
-            Template::Prose => "prose",
-        }
-    }
-
-    /// Parses the id written in the `template` column.
-    pub fn from_id(s: &str) -> Option<Template> {
-        Template::ALL.into_iter().find(|t| t.as_str() == s)
-    }
-}
-
-impl fmt::Display for Template {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// The canonical unit of a metric's values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Unit {
-    /// A count of items, applications, cases, people, ... (an integer).
-    #[serde(rename = "count")]
-    Count,
-    /// Money in yuan (a published `万元` figure is multiplied by 10000 exactly).
-    #[serde(rename = "CNY")]
-    Cny,
-    /// A signed change in a count (本年增/减), e.g. `+1`, `-14`.
-    #[serde(rename = "count_change")]
-    CountChange,
-}
-
-impl Unit {
-    /// The id written in the `unit` column.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Unit::Count => "count",
-            Unit::Cny => "CNY",
-            Unit::CountChange => "count_change",
-        }
-    }
-}
-
-impl fmt::Display for Unit {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// How one template prints a metric: the Chinese label(s) a reader sees.
 #[derive(Debug, Clone, Serialize)]

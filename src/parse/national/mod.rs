@@ -5,7 +5,7 @@
 //! Tables are found by their header labels, never by year or position in the
 //! page, and every row and column is identified by its label, read the way a
 //! person reads the page. The labels themselves live in one place,
-//! [`crate::normalize::metrics::national`]; this module only matches them.
+//! `vocab/national.toml` ([`crate::vocab::national`]); this module only matches them.
 //!
 //! # Matching labels
 //! A cell's text is normalised before matching ([`norm`]): all whitespace
@@ -104,10 +104,10 @@ mod table2;
 mod table3;
 mod table4;
 
-use crate::html::value::{halfwidth, parse_cell, CellValue, MoneyUnit};
+use crate::html::value::{parse_cell, CellValue, MoneyUnit};
 use crate::html::{Cell, Page, Table};
-use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
+use crate::vocab::{Template, Unit};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
 
@@ -236,19 +236,10 @@ fn kind(t: &Table) -> Option<Kind> {
     }
 }
 
-/// Normalises a label for matching: whitespace (incl. nbsp, U+3000) removed,
-/// full-width ASCII made half-width, CJK brackets and quotes unified.
+/// Normalises a label for matching: the one label normaliser at the level of
+/// characters (numbering kept), see [`crate::vocab::normalize::canon`].
 pub fn norm(s: &str) -> String {
-    s.chars()
-        .map(halfwidth)
-        .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{3000}' && *c != '\u{feff}')
-        .map(|c| match c {
-            '【' | '〔' | '［' => '(',
-            '】' | '〕' | '］' => ')',
-            '“' | '”' | '「' | '」' => '"',
-            _ => c,
-        })
-        .collect()
+    crate::vocab::normalize::canon(s)
 }
 
 /// Whether a normalised label contains one of the keys.
@@ -288,7 +279,19 @@ pub(crate) fn has_text(cell: &Cell) -> bool {
     parse_cell(&cell.text) != CellValue::Empty
 }
 
-const COUNT_UNITS: &[&str] = &["件", "条", "次", "个", "项", "人次", "人", "篇", "家"];
+/// A cell whose unit is written in brackets after the number (`2488（元）`,
+/// `3(万元)`) as number and unit (`2488元`); other text is returned as it is.
+fn unbracket_unit(text: &str) -> std::borrow::Cow<'_, str> {
+    let t = norm(text);
+    for u in ["万元", "元"] {
+        if let Some(head) = t.strip_suffix(&format!("({u})")) {
+            if head.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+                return format!("{head}{u}").into();
+            }
+        }
+    }
+    text.into()
+}
 
 /// Reads one value cell as `metric` and pushes an observation or a warning.
 /// `header_money` is the money unit stated in the header (for bare amounts).
@@ -302,7 +305,7 @@ pub(crate) fn emit(
     header_money: Option<MoneyUnit>,
 ) {
     let location = loc(t, cell);
-    let n = match parse_cell(&cell.text) {
+    let n = match parse_cell(&unbracket_unit(&cell.text)) {
         CellValue::Empty => return,
         CellValue::Text => {
             out.warnings.push(Warning::at(
@@ -322,7 +325,7 @@ pub(crate) fn emit(
     let value: Decimal = match unit {
         Unit::Count | Unit::CountChange => {
             if let Some(u) = n.unit.as_deref() {
-                if !COUNT_UNITS.contains(&u) {
+                if !crate::vocab::national::national().count_units.contains(&u) {
                     return warn(out, "has a unit that is not a count");
                 }
             }
@@ -342,6 +345,8 @@ pub(crate) fn emit(
                 },
                 None => match header_money {
                     Some(m) => m,
+                    // nothing is nothing in any unit
+                    None if n.value.is_zero() => MoneyUnit::Yuan,
                     None => return warn(out, "is an amount with no unit in the cell or header"),
                 },
             };

@@ -10,11 +10,11 @@
 use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
 use crate::html::value::MoneyUnit;
 use crate::html::{Cell, Table};
-use crate::normalize::metrics::national::{
+use crate::parse::model::{Extract, Warning};
+use crate::vocab::national::{
     TABLE2_COLUMNS, TABLE2_LABEL_HEADER_KEYS, TABLE2_METRICS, TABLE2_ROWS,
 };
-use crate::normalize::metrics::Template;
-use crate::parse::model::{Extract, Warning};
+use crate::vocab::Template;
 use std::collections::BTreeSet;
 
 /// Longest text a label or header cell has (longer cells are prose).
@@ -58,7 +58,7 @@ pub(super) fn detect(t: &Table) -> bool {
 
 fn marks(n: &str) -> Vec<Template> {
     let mut v = Vec::new();
-    for c in TABLE2_COLUMNS {
+    for c in TABLE2_COLUMNS.iter() {
         for (t, k) in c.marks {
             if n.contains(k) && !v.contains(t) {
                 v.push(*t);
@@ -101,7 +101,7 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
             let label_cell = anchored
                 .iter()
                 .copied()
-                .find(|c| has_key(&norm(&c.text), TABLE2_LABEL_HEADER_KEYS))
+                .find(|c| has_key(&norm(&c.text), &TABLE2_LABEL_HEADER_KEYS))
                 .or_else(|| cells.first().copied());
             let Some(label_cell) = label_cell else {
                 continue;
@@ -335,10 +335,18 @@ fn read_section(t: &Table, sec: &Section, tpl: Template, out: &mut Extract) {
     for &(r, ri) in &sec.data {
         let prefix = TABLE2_ROWS[ri].prefix;
         let mut by_head: Vec<Vec<&Cell>> = vec![Vec::new(); sec.heads.len()];
-        for cell in cells_in_row(t, r, sec.value_start, t.cols()) {
-            if cell.row != r || cell.col < sec.value_start {
-                continue;
-            }
+        let row_cells: Vec<&Cell> = cells_in_row(t, r, sec.value_start, t.cols())
+            .into_iter()
+            .filter(|c| c.row == r && c.col >= sec.value_start)
+            .collect();
+        // Word exports put the colspan on another cell in the data rows than in
+        // the header row (`40` over columns 1-2 under `上一年项目数量 | 本年增/减`
+        // over columns 2-3). When the row has one cell per header, a cell that
+        // spans two headers belongs to the header over its first column.
+        let heads_in_use = sec.heads.iter().filter(|h| !h.spacer).count();
+        let one_per_head = row_cells.len() == heads_in_use
+            && sec.heads.iter().all(|h| h.spacer || h.col.is_some());
+        for cell in row_cells {
             let mut hs: BTreeSet<usize> = BTreeSet::new();
             let mut bad = false;
             for c in cell.col..(cell.col + cell.colspan).min(t.cols()) {
@@ -348,6 +356,11 @@ fn read_section(t: &Table, sec: &Section, tpl: Template, out: &mut Extract) {
                     }
                     Some(k) if !sec.heads[k].spacer => bad = true,
                     _ => {}
+                }
+            }
+            if hs.len() > 1 && one_per_head {
+                if let Some(k) = head_at(cell.col).filter(|k| hs.contains(k)) {
+                    hs = BTreeSet::from([k]);
                 }
             }
             let why = if bad {
@@ -414,7 +427,7 @@ mod tests {
                 assert_eq!(row_of(&norm(l)), vec![i], "{l}");
             }
         }
-        for c in TABLE2_COLUMNS {
+        for c in TABLE2_COLUMNS.iter() {
             for (_, l) in c.labels {
                 let m: Vec<&str> = columns_of(&norm(l))
                     .iter()

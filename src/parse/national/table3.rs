@@ -8,9 +8,9 @@
 use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
 use crate::html::value::{parse_cell, CellValue};
 use crate::html::{Cell, Table};
-use crate::normalize::metrics::national::{Table3Row, TABLE3_COLUMNS, TABLE3_GROUPS, TABLE3_ROWS};
-use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Warning};
+use crate::vocab::national::{Table3Row, TABLE3_COLUMNS, TABLE3_GROUPS, TABLE3_ROWS};
+use crate::vocab::{Template, Unit};
 use std::collections::BTreeSet;
 
 /// Column ids that identify the header of table 3 on their own.
@@ -247,7 +247,7 @@ fn innermost_group(n: &str) -> Option<&'static str> {
 fn groups_named(texts: &[String]) -> Vec<&'static str> {
     let mut v = Vec::new();
     for tx in texts {
-        for g in TABLE3_GROUPS {
+        for g in TABLE3_GROUPS.iter() {
             if has_key(tx, g.keys) && !v.contains(&g.id) {
                 v.push(g.id);
             }
@@ -816,7 +816,7 @@ mod tests {
             }
         }
         // a group label alone is no row (except 2019's one-row (六)其他处理)
-        for g in TABLE3_GROUPS {
+        for g in TABLE3_GROUPS.iter() {
             let m: Vec<&str> = match_row(&norm(g.label), &[])
                 .iter()
                 .map(|&i| TABLE3_ROWS[i].id)

@@ -7,9 +7,9 @@
 
 use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
 use crate::html::{Cell, Table};
-use crate::normalize::metrics::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
-use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Warning};
+use crate::vocab::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
+use crate::vocab::{Template, Unit};
 use std::collections::BTreeSet;
 
 const MAX_HEADER: usize = 16;
@@ -33,7 +33,7 @@ pub(super) fn detect(t: &Table) -> bool {
             continue;
         }
         review |= has_key(&n, TABLE4_GROUPS[0].keys);
-        lit |= has_key(&n, TABLE4_LITIGATION_KEYS)
+        lit |= has_key(&n, &TABLE4_LITIGATION_KEYS)
             || TABLE4_GROUPS[1..].iter().any(|g| has_key(&n, g.keys));
         for (k, col) in TABLE4_COLUMNS.iter().enumerate() {
             if has_key(&n, col.keys) {
@@ -81,7 +81,7 @@ pub(super) fn parse(t: &Table, tpl: Template) -> Extract {
         let groups: Vec<usize> = (0..TABLE4_GROUPS.len())
             .filter(|&g| path.iter().any(|p| has_key(p, TABLE4_GROUPS[g].keys)))
             .collect();
-        let lit = path.iter().any(|p| has_key(p, TABLE4_LITIGATION_KEYS));
+        let lit = path.iter().any(|p| has_key(p, &TABLE4_LITIGATION_KEYS));
         let group = match groups.as_slice() {
             [0] if lit => None,
             [g] => Some(*g),

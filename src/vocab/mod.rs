@@ -1,0 +1,127 @@
+//! The vocabulary as data: the labels of the report tables live in
+//! `vocab/*.toml`, embedded at build time and validated on load; this leaf
+//! module (it depends on nothing else in the crate) loads them and owns the one
+//! label normaliser ([`normalize`]). `parse`, `normalize` and `output` read it.
+//!
+//! - [`normalize`]: how every parser and the crawler compare labels.
+//! - [`early`]: the early tables (2008-2018 indicator tables, the 2014
+//!   statistics table): header words, sections, units, metrics, row labels.
+//! - [`national`]: the national template (2019, 2021): the table-2 matrix and
+//!   the rows, columns and groups of tables 3 and 4.
+
+pub mod early;
+pub mod national;
+pub mod normalize;
+
+pub use early::{early, EarlyVocab, ExtraLabels};
+
+use serde::Serialize;
+use std::fmt;
+
+/// An error in a vocabulary file or in an agency's extra labels: the file, the
+/// line (1-based; 0 when unknown) and what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VocabError {
+    /// The file (or profile) the error is in.
+    pub file: String,
+    /// The 1-based line, 0 when not known.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for VocabError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line > 0 {
+            write!(f, "{}:{}: {}", self.file, self.line, self.message)
+        } else {
+            write!(f, "{}: {}", self.file, self.message)
+        }
+    }
+}
+
+impl std::error::Error for VocabError {}
+
+/// The report format a figure was read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Template {
+    /// Early indicator tables, 2008-2018 (指标名称 / 计量单位 / 本年累计, 年末统计, 2013年度).
+    #[serde(rename = "indicator")]
+    Indicator,
+    /// The 2014 statistics table (统计指标 / 单位 / 统计数).
+    #[serde(rename = "stats-2014")]
+    Stats2014,
+    /// The 2019 national template (reports on 2019 and 2020).
+    #[serde(rename = "national-2019")]
+    National2019,
+    /// The 2021 national template (国办公开办函〔2021〕30号; reports on 2021 onwards).
+    #[serde(rename = "national-2021")]
+    National2021,
+    /// Figures read from sentences of any era.
+    #[serde(rename = "prose")]
+    Prose,
+}
+
+impl Template {
+    /// Every template, in codebook order.
+    pub const ALL: [Template; 5] = [
+        Template::Indicator,
+        Template::Stats2014,
+        Template::National2019,
+        Template::National2021,
+        Template::Prose,
+    ];
+
+    /// The id written in the `template` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Template::Indicator => "indicator",
+            Template::Stats2014 => "stats-2014",
+            Template::National2019 => "national-2019",
+            Template::National2021 => "national-2021",
+            Template::Prose => "prose",
+        }
+    }
+
+    /// Parses the id written in the `template` column.
+    pub fn from_id(s: &str) -> Option<Template> {
+        Template::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The canonical unit of a metric's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Unit {
+    /// A count of items, applications, cases, people, ... (an integer).
+    #[serde(rename = "count")]
+    Count,
+    /// Money in yuan (a published `万元` figure is multiplied by 10000 exactly).
+    #[serde(rename = "CNY")]
+    Cny,
+    /// A signed change in a count (本年增/减), e.g. `+1`, `-14`.
+    #[serde(rename = "count_change")]
+    CountChange,
+}
+
+impl Unit {
+    /// The id written in the `unit` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Count => "count",
+            Unit::Cny => "CNY",
+            Unit::CountChange => "count_change",
+        }
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}

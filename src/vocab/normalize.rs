@@ -1,0 +1,331 @@
+//! The one label normaliser: how every parser (early tables, national template,
+//! document kinds) and the crawler's title reading compare Chinese labels.
+//!
+//! Two levels, one set of rules:
+//! - [`canon`]: the characters only. Full-width ASCII made half-width (`（` `）`
+//!   `：` `．` digits), other CJK brackets to `(` `)`, quotes unified, every kind
+//!   of space removed (ASCII, `&nbsp;` U+00A0, U+3000, BOM), and the variant
+//!   characters and typos of `vocab/text.toml` mended (`其它` -> `其他`,
+//!   `年未` -> `年末`). Keeps numbering: the national parser reads keys inside.
+//! - [`label`]: [`canon`], then the outline numbering (`一、`, `（一）`, `(1)`,
+//!   `1.`, `1、`, a bare `3` before the words, `①`) and `其中：` / `包括：` taken off the
+//!   front, repeatedly, then a trailing `:` and a trailing `数` / `情况` / unit
+//!   `件` taken off the end. Two labels that a reader takes for the same row
+//!   compare equal.
+
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::sync::OnceLock;
+
+/// The text rules of `vocab/text.toml`.
+#[derive(Debug, Deserialize)]
+struct TextRules {
+    replace: BTreeMap<String, String>,
+    trailing_jian: TrailingJian,
+}
+
+#[derive(Debug, Deserialize)]
+struct TrailingJian {
+    keep_after: Vec<String>,
+}
+
+/// The compiled text rules.
+struct Rules {
+    replace: Vec<(String, String)>,
+    keep_jian_after: HashSet<char>,
+}
+
+const TEXT_TOML: &str = include_str!("../../vocab/text.toml");
+
+fn rules() -> &'static Rules {
+    static R: OnceLock<Rules> = OnceLock::new();
+    R.get_or_init(|| {
+        // the embedded file is checked by a unit test; a broken one is a build defect
+        let t: TextRules =
+            toml::from_str(TEXT_TOML).unwrap_or_else(|e| panic!("vocab/text.toml: {e}"));
+        Rules {
+            replace: t
+                .replace
+                .into_iter()
+                .map(|(k, v)| (canon_chars(&k), canon_chars(&v)))
+                .collect(),
+            keep_jian_after: t
+                .trailing_jian
+                .keep_after
+                .iter()
+                .filter_map(|s| s.chars().next())
+                .collect(),
+        }
+    })
+}
+
+/// Maps one full-width ASCII variant (digits, letters, `（`, `：`, `．`) and the
+/// minus signs to ASCII; other characters are kept.
+pub fn halfwidth(c: char) -> char {
+    match c {
+        '\u{ff01}'..='\u{ff5e}' => char::from_u32(c as u32 - 0xfee0).unwrap_or(c),
+        '\u{2212}' | '\u{2013}' => '-',
+        _ => c,
+    }
+}
+
+/// Whether a character is a space of any kind (ASCII, `&nbsp;`, U+3000, BOM).
+pub fn is_space(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{feff}'
+}
+
+fn canon_chars(s: &str) -> String {
+    s.chars()
+        .map(halfwidth)
+        .filter(|c| !is_space(*c))
+        .map(|c| match c {
+            '【' | '〔' | '［' => '(',
+            '】' | '〕' | '］' => ')',
+            '“' | '”' | '「' | '」' => '"',
+            _ => c,
+        })
+        .collect()
+}
+
+/// The characters of a label made comparable (see the module comment); the
+/// numbering is kept.
+pub fn canon(s: &str) -> String {
+    let mut t = canon_chars(s);
+    for (from, to) in &rules().replace {
+        if t.contains(from.as_str()) {
+            t = t.replace(from.as_str(), to);
+        }
+    }
+    t
+}
+
+/// Runs of spaces (also `&nbsp;`, U+3000, BOM) collapsed to one ASCII space,
+/// trimmed: a title or a line as read, characters otherwise kept.
+pub fn collapse_spaces(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.chars() {
+        if is_space(c) {
+            pending = !out.is_empty();
+        } else {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A line of text for reading figures and years: [`collapse_spaces`] with
+/// full-width forms made half-width (`２０１０年` -> `2010年`).
+pub fn text_line(s: &str) -> String {
+    collapse_spaces(s).chars().map(halfwidth).collect()
+}
+
+const CN_DIGITS: &str = "一二三四五六七八九十";
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// The length in bytes of the outline number at the start of a canonical label
+/// (`一、`, `(一)`, `(1)`, `1.`, `1、`, `3` before words, `①`), with its level:
+/// `一、` 1, `(一)` 2, the others 3.
+fn numbering(t: &str) -> Option<(usize, u8)> {
+    let cn: usize = t
+        .chars()
+        .take_while(|c| CN_DIGITS.contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    if cn > 0 {
+        let rest = &t[cn..];
+        for sep in ["、", ".", ","] {
+            if rest.starts_with(sep) {
+                return Some((cn + sep.len(), 1));
+            }
+        }
+    }
+    if let Some(rest) = t.strip_prefix('(') {
+        if let Some(close) = rest.find(')') {
+            let inner = &rest[..close];
+            if !inner.is_empty() && inner.chars().all(|c| CN_DIGITS.contains(c)) {
+                return Some((close + 2, 2));
+            }
+            if !inner.is_empty() && inner.len() <= 2 && inner.chars().all(|c| c.is_ascii_digit()) {
+                return Some((close + 2, 3));
+            }
+        }
+    }
+    let d = t.chars().take_while(char::is_ascii_digit).count();
+    if (1..=2).contains(&d) {
+        let rest = &t[d..];
+        for sep in [".", "、", ")"] {
+            if rest.starts_with(sep) && rest.len() > sep.len() {
+                return Some((d + sep.len(), 3));
+            }
+        }
+        // `3不予公开答复数`: a bare number before the words of a row label
+        if rest.chars().next().is_some_and(is_cjk) {
+            return Some((d, 3));
+        }
+    }
+    if let Some(c) = t.chars().next() {
+        if ('\u{2460}'..='\u{2473}').contains(&c) {
+            return Some((c.len_utf8(), 3));
+        }
+    }
+    None
+}
+
+const LEADS: &[&str] = &["其中:", "其中", "包括:"];
+
+/// Normalises a table label for matching (see the module comment).
+pub fn label(s: &str) -> String {
+    let t = canon(s);
+    let mut rest: &str = &t;
+    loop {
+        let before = rest.len();
+        if let Some((n, _)) = numbering(rest) {
+            rest = &rest[n..];
+        }
+        for p in LEADS {
+            if let Some(r) = rest.strip_prefix(p) {
+                rest = r;
+            }
+        }
+        if rest.len() == before {
+            break;
+        }
+    }
+    let mut out = rest.trim_end_matches(':').to_string();
+    strip_trailing(&mut out);
+    out
+}
+
+/// Drops a trailing `数` (also `数数`), `情况` and unit `件` from a label.
+fn strip_trailing(t: &mut String) {
+    loop {
+        let before = t.len();
+        for w in ["数", "情况"] {
+            if t.ends_with(w) && t.len() > w.len() {
+                t.truncate(t.len() - w.len());
+            }
+        }
+        if t.ends_with('件') {
+            let prev = t[..t.len() - '件'.len_utf8()].chars().next_back();
+            if prev.is_some_and(|p| !rules().keep_jian_after.contains(&p)) {
+                t.truncate(t.len() - '件'.len_utf8());
+            }
+        }
+        if t.len() == before {
+            break;
+        }
+    }
+}
+
+/// The outline level of a label as printed: `一、` 1, `（一）` 2, `1.` / `1、` /
+/// `(1)` 3, none 0. A `其中：` before the number is skipped.
+pub fn numbering_level(s: &str) -> u8 {
+    let t = canon(s);
+    let t = LEADS.iter().find_map(|p| t.strip_prefix(p)).unwrap_or(&t);
+    numbering(t).map_or(0, |(_, l)| l)
+}
+
+/// Whether a label as printed starts with `其中`.
+pub fn starts_with_qizhong(s: &str) -> bool {
+    canon(s).starts_with("其中")
+}
+
+/// A normalised label with its parenthesised remarks (`(...)`) removed.
+pub fn without_remarks(s: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' if depth > 0 => depth -= 1,
+            _ if depth == 0 => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A normalised label without its bracketed remarks, its end mended again
+/// (`主动公开信息数(条)` -> `主动公开信息`): the key a label is found by when
+/// its remark is not in the vocabulary.
+pub fn bare(normalized: &str) -> String {
+    let mut t = without_remarks(normalized)
+        .trim_end_matches(':')
+        .to_string();
+    strip_trailing(&mut t);
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_rules_load() {
+        let r = rules();
+        assert!(r.replace.iter().any(|(a, b)| a == "其它" && b == "其他"));
+        assert!(r.keep_jian_after.contains(&'文'));
+    }
+
+    #[test]
+    fn labels_normalise() {
+        assert_eq!(label("指 标 名 称"), "指标名称");
+        assert_eq!(label("指&nbsp;标\u{a0}名\u{3000}称"), "指&nbsp;标名称");
+        assert_eq!(label("其中：1.信函及传真申请数"), "信函及传真申请");
+        assert_eq!(label("（二）收到申请数"), "收到申请");
+        assert_eq!(label("十三、参加学习培训人员数"), "参加学习培训人员");
+        assert_eq!(label("其中：1、政府公报"), "政府公报");
+        assert_eq!(label("6、其它形式申请数"), "其他形式申请");
+        assert_eq!(label("3不予公开答复数"), "不予公开答复");
+        assert_eq!(label("(1)网站"), "网站");
+        assert_eq!(label("①网站"), "网站");
+        assert_eq!(label("接受行政申诉、举报数数"), "接受行政申诉、举报");
+        assert_eq!(label("年未统计"), "年末统计");
+        assert_eq!(
+            label("危及国家安全、公共安全、经济安全和社会稳定件"),
+            label("危及国家安全、公共安全、经济安全和社会稳定")
+        );
+        assert_eq!(label("主动公开文件数"), "主动公开文件");
+        assert_eq!(label("电子邮件"), "电子邮件");
+        assert_eq!(label("其他情况"), "其他");
+        assert_eq!(label("主动公开信息数（条）"), "主动公开信息数(条)");
+        assert_eq!(bare(&label("一、主动公开信息数（条）")), "主动公开信息");
+        assert_eq!(label("２０１３年度"), "2013年度");
+        // a year is not numbering
+        assert_eq!(label("2013年度"), "2013年度");
+        assert_eq!(label("12345热线"), "12345热线");
+        assert_eq!(label(""), "");
+        assert_eq!(label("数"), "数");
+    }
+
+    #[test]
+    fn levels() {
+        assert_eq!(numbering_level("十三、参加"), 1);
+        assert_eq!(numbering_level("（二）收到"), 2);
+        assert_eq!(numbering_level("其中:1.信函"), 3);
+        assert_eq!(numbering_level("其中：1、政府公报"), 3);
+        assert_eq!(numbering_level("3不予公开答复数"), 3);
+        assert_eq!(numbering_level("其中:涉及"), 0);
+        assert_eq!(numbering_level("行政复议数"), 0);
+        assert!(starts_with_qizhong("其中：1.网站公开"));
+    }
+
+    #[test]
+    fn canon_keeps_numbering_and_mends() {
+        assert_eq!(canon("（三）不予公开"), "(三)不予公开");
+        assert_eq!(canon("3.危及“三安全一稳定”"), "3.危及\"三安全一稳定\"");
+        assert_eq!(canon("法人或其它组织"), "法人或其他组织");
+        assert_eq!(
+            text_line("  莆田市\u{3000}２０１０年度　报告 "),
+            "莆田市 2010年度 报告"
+        );
+    }
+}
