@@ -11,7 +11,7 @@
 //! `[labels]` table) to a copy of the vocabulary, with the same checks.
 
 use super::normalize::{bare as bare_label, label as norm_label};
-use super::{Template, Unit, VocabError};
+use super::{line_of, Template, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -141,10 +141,6 @@ pub struct EarlyVocab {
 /// Extra labels of an agency: template id -> metric id -> labels (a profile's
 /// `[labels]` table, e.g. `[labels.indicator]` `"appeals.total" = ["行政申请数"]`).
 pub type ExtraLabels = BTreeMap<String, BTreeMap<String, Vec<String>>>;
-
-fn line_of(text: &str, span: Range<usize>) -> usize {
-    text[..span.start.min(text.len())].matches('\n').count() + 1
-}
 
 fn err(file: &str, text: &str, span: Range<usize>, msg: String) -> VocabError {
     VocabError {

@@ -8,15 +8,40 @@
 //!   statistics table): header words, sections, units, metrics, row labels.
 //! - [`national`]: the national template (2019, 2021): the table-2 matrix and
 //!   the rows, columns and groups of tables 3 and 4.
+//! - [`prose`]: figures stated in sentences: cue phrases, qualifier and unit
+//!   words, channels, scope words, explicit zeros.
 
 pub mod early;
 pub mod national;
 pub mod normalize;
+pub mod prose;
 
 pub use early::{early, EarlyVocab, ExtraLabels};
+pub use prose::{prose, ProseVocab};
 
 use serde::Serialize;
 use std::fmt;
+use std::ops::Range;
+
+/// The 1-based line of a byte span's start in `text`.
+pub(crate) fn line_of(text: &str, span: Range<usize>) -> usize {
+    text[..span.start.min(text.len())].matches('\n').count() + 1
+}
+
+/// A string of the process-wide vocabulary (loaded once, kept for good).
+pub(crate) fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Strings of the process-wide vocabulary.
+pub(crate) fn leak_all(v: Vec<String>) -> &'static [&'static str] {
+    leak_slice(v.into_iter().map(leak).collect())
+}
+
+/// A table of the process-wide vocabulary.
+pub(crate) fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
 
 /// An error in a vocabulary file or in an agency's extra labels: the file, the
 /// line (1-based; 0 when unknown) and what is wrong.

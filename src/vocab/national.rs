@@ -7,7 +7,7 @@
 //! an undeclared group, an id declared twice. The loaded tables are kept for the
 //! life of the process (`&'static`), so the parsers index them as plain slices.
 
-use super::{Template, Unit, VocabError};
+use super::{leak, leak_all, leak_slice, line_of, Template, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -283,23 +283,6 @@ struct FileUnits {
     count: Vec<String>,
 }
 
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-fn leak_all(v: Vec<String>) -> &'static [&'static str] {
-    Box::leak(
-        v.into_iter()
-            .map(leak)
-            .collect::<Vec<_>>()
-            .into_boxed_slice(),
-    )
-}
-
-fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
-    Box::leak(v.into_boxed_slice())
-}
-
 /// Reads a file's text into the vocabulary; `file` names it in errors.
 struct Loader<'a> {
     file: &'a str,
@@ -310,10 +293,7 @@ impl Loader<'_> {
     fn err(&self, span: Range<usize>, message: String) -> VocabError {
         VocabError {
             file: self.file.to_string(),
-            line: self.text[..span.start.min(self.text.len())]
-                .matches('\n')
-                .count()
-                + 1,
+            line: line_of(self.text, span),
             message,
         }
     }
