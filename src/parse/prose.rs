@@ -230,11 +230,6 @@ fn subject_start(c: &[char], after: usize, at: usize) -> usize {
     from
 }
 
-/// Whether `metric` is a total that a channel heading narrows to the channel.
-fn is_channel_total(metric: &str) -> bool {
-    matches!(metric, "proactive.items" | "proactive.total_items")
-}
-
 /// Whether a block reads as a heading (short, no sentence end).
 fn is_heading(text: &str) -> bool {
     text.chars().count() <= HEADING_CHARS && !text.contains(['。', ';', '；'])
@@ -575,13 +570,15 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
                             f.metric
                         ),
                     ));
-                } else if let (Scope::Channels(w), true) = (scope, is_channel_total(f.metric)) {
+                } else if let (Scope::Channels(w), true) = (scope, ctx.v.is_channel_total(f.metric))
+                {
                     ex.warnings.push(Warning::at(
                         span,
                         format!("\"{phrase}\" sits under a heading about channels ({w}…), not the agency's own {}: not read", f.metric),
                     ));
-                } else if let (Scope::Channel(ch), true) = (scope, is_channel_total(f.metric)) {
-                    let m = if phrase.contains("发布") {
+                } else if let (Scope::Channel(ch), true) = (scope, ctx.v.is_channel_total(f.metric))
+                {
+                    let m = if phrase.contains(ctx.v.posted_word) {
                         ch.posted
                     } else {
                         ch.disclosed
@@ -707,8 +704,8 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
             }
             let clause: String = c[head..start].iter().collect();
             let lead = clause.trim_end_matches(['"', '“', '”', ' ']);
-            let lead = lead.strip_suffix("主动").unwrap_or(lead);
-            let posted = phrase.contains("发布");
+            let lead = lead.strip_suffix(v.channel_gap).unwrap_or(lead);
+            let posted = phrase.contains(v.posted_word);
             if let Some(ch) = v
                 .channels
                 .iter()
@@ -889,7 +886,7 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
         if let Some(p) = fee {
             let n = p.chars().count();
             found.push(Found {
-                metric: "fees.collected",
+                metric: v.fee_metric,
                 start: i,
                 end: i + n,
                 value: Decimal::ZERO,

@@ -343,19 +343,22 @@ impl EarlyVocab {
     }
 
     /// A copy with an agency's extra labels added (per template, metric id ->
-    /// labels). `source` names the profile in errors. A label must name a
+    /// labels; the `prose` entry is skipped: see
+    /// [`super::ProseVocab::with_labels`]). `source` names the profile in errors. A label must name a
     /// metric of this vocabulary and must not already name another one.
     pub fn with_labels(&self, extra: &ExtraLabels, source: &str) -> Result<EarlyVocab, VocabError> {
         let mut v = self.clone();
         for (template, by_metric) in extra {
             let t = match Template::from_id(template) {
                 Some(t @ (Template::Indicator | Template::Stats2014)) => t,
+                // cue phrases, added by `ProseVocab::with_labels`
+                Some(Template::Prose) => continue,
                 _ => {
                     return Err(VocabError {
                         file: source.to_string(),
                         line: 0,
                         message: format!(
-                            "[labels.{template}]: labels can be added for the early tables only (indicator, stats-2014)"
+                            "[labels.{template}]: labels can be added for the early tables only (indicator, stats-2014), and cue phrases for prose (prose)"
                         ),
                     })
                 }
@@ -513,10 +516,7 @@ pub fn year_header(normalized: &str) -> Option<i32> {
 /// The built-in early vocabulary (`vocab/early.toml`), loaded once.
 pub fn early() -> &'static EarlyVocab {
     static V: OnceLock<EarlyVocab> = OnceLock::new();
-    V.get_or_init(|| {
-        // the embedded file is validated by a unit test; a broken one is a build defect
-        EarlyVocab::from_toml(EARLY_TOML, FILE).unwrap_or_else(|e| panic!("{e}"))
-    })
+    super::builtin(&V, || EarlyVocab::from_toml(EARLY_TOML, FILE))
 }
 
 #[cfg(test)]

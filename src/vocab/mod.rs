@@ -22,10 +22,21 @@ pub use prose::{prose, ProseVocab};
 use serde::Serialize;
 use std::fmt;
 use std::ops::Range;
+use std::sync::OnceLock;
 
 /// The 1-based line of a byte span's start in `text`.
 pub(crate) fn line_of(text: &str, span: Range<usize>) -> usize {
     text[..span.start.min(text.len())].matches('\n').count() + 1
+}
+
+/// A built-in vocabulary, loaded into `cell` once. The embedded files are
+/// validated by unit tests; a broken one is a build defect, so it panics with
+/// the file and line.
+pub(crate) fn builtin<T>(
+    cell: &'static OnceLock<T>,
+    load: impl FnOnce() -> Result<T, VocabError>,
+) -> &'static T {
+    cell.get_or_init(|| load().unwrap_or_else(|e| panic!("{e}")))
 }
 
 /// A string of the process-wide vocabulary (loaded once, kept for good).

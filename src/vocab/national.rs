@@ -574,10 +574,7 @@ table!(
 /// The built-in national vocabulary (`vocab/national.toml`), loaded once.
 pub fn national() -> &'static NationalVocab {
     static V: OnceLock<NationalVocab> = OnceLock::new();
-    V.get_or_init(|| {
-        // the embedded file is validated by a unit test; a broken one is a build defect
-        NationalVocab::from_toml(NATIONAL_TOML, FILE).unwrap_or_else(|e| panic!("{e}"))
-    })
+    super::builtin(&V, || NationalVocab::from_toml(NATIONAL_TOML, FILE))
 }
 
 #[cfg(test)]

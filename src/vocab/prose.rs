@@ -16,7 +16,7 @@
 //! [`ProseVocab::with_labels`] adds an agency's own cue phrases (a profile's
 //! `[labels.prose]` table) to a copy of the vocabulary, with the same checks.
 
-use super::{early, leak, leak_slice, line_of, Unit, VocabError};
+use super::{builtin, early, leak, leak_slice, line_of, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -50,7 +50,17 @@ struct FileNumbers {
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct FileChannelWording {
+    posted_word: Spanned<String>,
+    gap: Spanned<String>,
+    posted_label: Spanned<String>,
+    disclosed_label: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct FileFees {
+    metric: Spanned<String>,
     sentence_context: Words,
     heading_context: Words,
     zero_phrases: Words,
@@ -137,6 +147,7 @@ struct FileProse {
     fees: FileFees,
     cue: Vec<FileCue>,
     channel: Vec<FileChannel>,
+    channel_wording: FileChannelWording,
     heading_channel: Vec<FileChannel>,
     scope: FileScope,
     zero: Vec<FileZero>,
@@ -255,6 +266,15 @@ pub struct ProseVocab {
     pub cues: &'static [Cue],
     /// Channel words before `发布信息` / `公开信息`.
     pub channels: &'static [Channel],
+    /// The word of a channel cue phrase that makes the figure the channel's
+    /// *posted* metric (发布); without it, the *disclosed* one.
+    pub posted_word: &'static str,
+    /// A word that may stand between a channel word and its cue (主动).
+    pub channel_gap: &'static str,
+    /// The cue the codebook shows after a channel word for its posted metric.
+    pub channel_posted_label: &'static str,
+    /// The cue the codebook shows after a channel word for its disclosed metric.
+    pub channel_disclosed_label: &'static str,
     /// Channel words of a section heading, besides [`Self::channels`].
     pub heading_channels: &'static [Channel],
     /// Words that make a clause name several channels.
@@ -277,6 +297,8 @@ pub struct ProseVocab {
     pub not_a_count: &'static [&'static str],
     /// Words joining two cue phrases before one number.
     pub cue_joins: &'static [&'static str],
+    /// The metric of disclosure fees (its zero phrases are [`Self::fee_zero_phrases`]).
+    pub fee_metric: &'static str,
     /// Words of a sentence about disclosure fees.
     pub fee_sentence_context: &'static [&'static str],
     /// Words of the heading of the fees section.
@@ -490,29 +512,15 @@ impl Loader<'_> {
             if let Some(p) = &c.parent_in_block {
                 needs.push(Need::ParentInBlock(self.metric(p)?));
             }
-            if let Some(l) = &c.followed_by {
-                needs.push(Need::FollowedBy(self.list(
-                    l,
-                    &f.words,
-                    "word list",
-                    at.clone(),
-                )?));
-            }
-            if let Some(l) = &c.clause_without {
-                needs.push(Need::ClauseWithout(self.list(
-                    l,
-                    &f.words,
-                    "word list",
-                    at.clone(),
-                )?));
-            }
-            if let Some(l) = &c.not_after {
-                needs.push(Need::NotAfter(self.list(
-                    l,
-                    &f.words,
-                    "word list",
-                    at.clone(),
-                )?));
+            let named = |l: &FileList| self.list(l, &f.words, "word list", at.clone());
+            for (l, need) in [
+                (&c.followed_by, Need::FollowedBy as fn(_) -> Need),
+                (&c.clause_without, Need::ClauseWithout),
+                (&c.not_after, Need::NotAfter),
+            ] {
+                if let Some(l) = l {
+                    needs.push(need(named(l)?));
+                }
             }
             if c.fee_context {
                 needs.push(Need::Context {
@@ -590,6 +598,10 @@ impl Loader<'_> {
             unit_words,
             cues: leak_slice(cues),
             channels: self.channels(&f.channel)?,
+            posted_word: self.word(&f.channel_wording.posted_word, false)?,
+            channel_gap: self.word(&f.channel_wording.gap, false)?,
+            channel_posted_label: self.word(&f.channel_wording.posted_label, false)?,
+            channel_disclosed_label: self.word(&f.channel_wording.disclosed_label, false)?,
             heading_channels: self.channels(&f.heading_channel)?,
             channel_list_marks: self.words(&s.channel_list_marks)?,
             part_words,
@@ -601,6 +613,7 @@ impl Loader<'_> {
             not_the_year: self.words(&s.not_the_year)?,
             not_a_count: self.words(&s.not_a_count)?,
             cue_joins: self.words(&s.cue_joins)?,
+            fee_metric: self.metric(&fees.metric)?,
             fee_sentence_context,
             fee_heading_context,
             fee_zero_phrases: self.words(&fees.zero_phrases)?,
@@ -659,6 +672,14 @@ impl ProseVocab {
         self.metrics.iter().find(|m| m.id == id)
     }
 
+    /// Whether `metric` is a total that a channel narrows to the channel's
+    /// metric (the metric of a cue with `channel_split`).
+    pub fn is_channel_total(&self, metric: &str) -> bool {
+        self.cues
+            .iter()
+            .any(|c| c.channel_split && c.metric == metric)
+    }
+
     /// The canonical unit of a metric (count when unknown).
     pub fn unit_of(&self, id: &str) -> Unit {
         self.metric(id).map_or(Unit::Count, |m| m.unit)
@@ -712,10 +733,7 @@ impl ProseVocab {
 /// The prose vocabulary of `vocab/prose.toml`, loaded once.
 pub fn prose() -> &'static ProseVocab {
     static V: OnceLock<ProseVocab> = OnceLock::new();
-    V.get_or_init(|| {
-        // the embedded file is validated by a unit test; a broken one is a build defect
-        ProseVocab::from_toml(PROSE_TOML, FILE).unwrap_or_else(|e| panic!("{e}"))
-    })
+    builtin(&V, || ProseVocab::from_toml(PROSE_TOML, FILE))
 }
 
 #[cfg(test)]

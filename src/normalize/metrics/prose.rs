@@ -78,10 +78,10 @@ pub fn metrics() -> Vec<Metric> {
     }
     for ch in v.channels {
         if let Some(m) = ch.posted {
-            add(m, format!("{}发布信息 N 条", ch.word));
+            add(m, format!("{}{} N 条", ch.word, v.channel_posted_label));
         }
         if let Some(m) = ch.disclosed {
-            add(m, format!("{}公开信息 N 条", ch.word));
+            add(m, format!("{}{} N 条", ch.word, v.channel_disclosed_label));
         }
     }
     for rule in v.zero_rules {
@@ -104,7 +104,7 @@ pub fn metrics() -> Vec<Metric> {
         .iter()
         .chain(v.fee_zero_phrases_in_context)
     {
-        add("fees.collected", format!("{p} (= 0)"));
+        add(v.fee_metric, format!("{p} (= 0)"));
     }
     out
 }
