@@ -10,15 +10,9 @@ use xxgk::html::Page;
 use xxgk::parse::prose;
 use xxgk::vocab::prose as prose_vocab;
 
-const PROFILE: &str = r#"
-name = "some-bureau"
-agency_id = "some-bureau"
-agency_name = "某市某局"
-base_url = "http://www.example.gov.cn"
-start = ["/xxgk/ndbg/index.html"]
-list_pattern = '^/xxgk/ndbg/index(_\d+)?\.html$'
-document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
-"#;
+mod common;
+
+use common::PROFILE;
 
 fn report() -> Page {
     Page::parse(

@@ -11,7 +11,7 @@
 //! `[labels]` table) to a copy of the vocabulary, with the same checks.
 
 use super::normalize::{bare as bare_label, label as norm_label};
-use super::{line_of, Template, Unit, VocabError};
+use super::{parse_toml, Template, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -143,37 +143,20 @@ pub struct EarlyVocab {
 pub type ExtraLabels = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
 fn err(file: &str, text: &str, span: Range<usize>, msg: String) -> VocabError {
-    VocabError {
-        file: file.to_string(),
-        line: line_of(text, span),
-        message: msg,
-    }
+    VocabError::at(file, text, span, msg)
 }
 
 fn norm_set(v: &[String]) -> HashSet<String> {
     v.iter().map(|s| norm_label(s)).collect()
 }
 
-fn parse_unit(s: &str) -> Option<Unit> {
-    match s {
-        "count" => Some(Unit::Count),
-        "CNY" => Some(Unit::Cny),
-        "count_change" => Some(Unit::CountChange),
-        _ => None,
-    }
-}
-
 impl EarlyVocab {
     /// Parses and validates a vocabulary file's text; `file` names it in errors.
     pub fn from_toml(text: &str, file: &str) -> Result<EarlyVocab, VocabError> {
-        let f: FileVocab = toml::from_str(text).map_err(|e| VocabError {
-            file: file.to_string(),
-            line: e.span().map_or(0, |s| line_of(text, s)),
-            message: e.message().to_string(),
-        })?;
+        let f: FileVocab = parse_toml(text, file)?;
         let mut metrics = Vec::new();
         for (id, m) in &f.metric {
-            let unit = parse_unit(m.unit.get_ref()).ok_or_else(|| {
+            let unit = Unit::from_id(m.unit.get_ref()).ok_or_else(|| {
                 err(
                     file,
                     text,

@@ -78,6 +78,30 @@ impl fmt::Display for VocabError {
 
 impl std::error::Error for VocabError {}
 
+impl VocabError {
+    /// An error at a byte span of a file's text.
+    pub(crate) fn at(file: &str, text: &str, span: Range<usize>, message: String) -> VocabError {
+        VocabError {
+            file: file.to_string(),
+            line: line_of(text, span),
+            message,
+        }
+    }
+}
+
+/// Parses a vocabulary file's text; a syntax or shape error names the file
+/// and line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, VocabError> {
+    toml::from_str(text).map_err(|e| VocabError {
+        file: file.to_string(),
+        line: e.span().map_or(0, |s| line_of(text, s)),
+        message: e.message().to_string(),
+    })
+}
+
 /// The report format a figure was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Template {
@@ -153,6 +177,13 @@ impl Unit {
             Unit::Cny => "CNY",
             Unit::CountChange => "count_change",
         }
+    }
+
+    /// Parses the id written in the `unit` column.
+    pub fn from_id(s: &str) -> Option<Unit> {
+        [Unit::Count, Unit::Cny, Unit::CountChange]
+            .into_iter()
+            .find(|u| u.as_str() == s)
     }
 }
 

@@ -7,7 +7,7 @@
 //! an undeclared group, an id declared twice. The loaded tables are kept for the
 //! life of the process (`&'static`), so the parsers index them as plain slices.
 
-use super::{leak, leak_all, leak_slice, line_of, Template, Unit, VocabError};
+use super::{leak, leak_all, leak_slice, parse_toml, Template, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -291,11 +291,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn err(&self, span: Range<usize>, message: String) -> VocabError {
-        VocabError {
-            file: self.file.to_string(),
-            line: line_of(self.text, span),
-            message,
-        }
+        VocabError::at(self.file, self.text, span, message)
     }
 
     /// The templates named, each a national format.
@@ -348,16 +344,7 @@ impl Loader<'_> {
     }
 
     fn load(&self) -> Result<NationalVocab, VocabError> {
-        let f: FileNational = toml::from_str(self.text).map_err(|e| VocabError {
-            file: self.file.to_string(),
-            line: e.span().map_or(0, |s| {
-                self.text[..s.start.min(self.text.len())]
-                    .matches('\n')
-                    .count()
-                    + 1
-            }),
-            message: e.message().to_string(),
-        })?;
+        let f: FileNational = parse_toml(self.text, self.file)?;
         let mut seen = HashSet::new();
         let mut table2_rows = Vec::new();
         for r in f.table2.row {

@@ -16,7 +16,7 @@
 //! [`ProseVocab::with_labels`] adds an agency's own cue phrases (a profile's
 //! `[labels.prose]` table) to a copy of the vocabulary, with the same checks.
 
-use super::{builtin, early, leak, leak_slice, line_of, Unit, VocabError};
+use super::{builtin, early, leak, leak_slice, parse_toml, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -330,11 +330,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn err(&self, span: Range<usize>, message: String) -> VocabError {
-        VocabError {
-            file: self.file.to_string(),
-            line: line_of(self.text, span),
-            message,
-        }
+        VocabError::at(self.file, self.text, span, message)
     }
 
     /// A word as matched in half-width text: not empty (unless `empty_ok`),
@@ -439,24 +435,18 @@ impl Loader<'_> {
     }
 
     fn load(mut self) -> Result<ProseVocab, VocabError> {
-        let f: FileProse = toml::from_str(self.text).map_err(|e| VocabError {
-            file: self.file.to_string(),
-            line: e.span().map_or(0, |s| line_of(self.text, s)),
-            message: e.message().to_string(),
-        })?;
+        let f: FileProse = parse_toml(self.text, self.file)?;
         let ev = early();
         for (id, m) in &f.metric {
-            let unit = match m.unit.get_ref().as_str() {
-                "count" => Unit::Count,
-                "CNY" => Unit::Cny,
-                "count_change" => Unit::CountChange,
-                u => {
-                    return Err(self.err(
-                        m.unit.span(),
-                        format!("metric {id}: unknown unit '{u}' (count, CNY, count_change)"),
-                    ))
-                }
-            };
+            let unit = Unit::from_id(m.unit.get_ref()).ok_or_else(|| {
+                self.err(
+                    m.unit.span(),
+                    format!(
+                        "metric {id}: unknown unit '{}' (count, CNY, count_change)",
+                        m.unit.get_ref()
+                    ),
+                )
+            })?;
             if ev.metric(id).is_some() {
                 return Err(self.err(
                     m.unit.span(),
