@@ -24,7 +24,7 @@
 //!   and `办结答复 N 件` -> `applications.closed`.
 //! - A channel word right before `发布信息` (`微信公众号发布信息509条`,
 //!   `门户网站发布信息2002条`) gives the channel's *posted* metric
-//!   (`wechat.posts`, `website.posts`, [`CHANNELS`]); right before `公开信息`
+//!   (`wechat.posts`, `website.posts`, `[[channel]]`); right before `公开信息`
 //!   (`政务微博公开信息120条`, the wording of the 2014 table's channel rows) it
 //!   gives the *disclosed* metric of the 2014 table (`proactive.via_website`,
 //!   `.via_weibo`, `.via_wechat`, `.via_gazette`, `.via_other`); a channel we
@@ -36,7 +36,7 @@
 //!   it answers applications (`不予/部分/同意公开信息`, `not_after`).
 //! - `收取信息处理费 N 元` -> `fees.collected` (yuan; `万元` × 10000 exactly);
 //!   the generic `收取费用 N 元` / `未收取任何费用` only in a sentence or under a
-//!   heading about disclosure ([`Need::Context`]): an agency may charge for
+//!   heading about disclosure (`fee_context`): an agency may charge for
 //!   other services.
 //! - `收到/受理依申请公开(政府)信息 N 件` -> `applications.received`: a
 //!   request received, as table 3 of the same reports counts it (`回复依申请
