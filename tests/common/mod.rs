@@ -76,3 +76,15 @@ pub fn table_html(rows: &[&[&str]]) -> String {
     s.push_str("</table>");
     s
 }
+
+/// A minimal agency profile (without `[labels]`), for the tests of a
+/// profile's extra labels.
+pub const PROFILE: &str = r#"
+name = "some-bureau"
+agency_id = "some-bureau"
+agency_name = "某市某局"
+base_url = "http://www.example.gov.cn"
+start = ["/xxgk/ndbg/index.html"]
+list_pattern = '^/xxgk/ndbg/index(_\d+)?\.html$'
+document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
+"#;
