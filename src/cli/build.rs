@@ -1,4 +1,4 @@
-//! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--years A-B] [--bom] [--format csv,json]`
+//! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--years A-B] [--bom] [--format csv,json,html,parquet]`
 //!
 //! Builds the dataset from an archive made by `xxgk crawl`: every document of
 //! the manifest (its latest successful copy) is decoded, classified and
@@ -40,8 +40,10 @@ pub struct Args {
     /// Write a UTF-8 byte-order mark at the start of each CSV file (for Excel).
     #[arg(long)]
     pub bom: bool,
-    /// Which writers: `csv` (the CSV files and datapackage.json), `json` (dataset.json).
-    #[arg(long, value_delimiter = ',', default_value = "csv,json")]
+    /// Which writers: `csv` (the CSV files, metrics.csv and datapackage.json), `json`
+    /// (dataset.json, observations.jsonl), `html` (report.html, charts/*.svg), `parquet`
+    /// (each table as .parquet).
+    #[arg(long, value_delimiter = ',', default_value = "csv,json,html")]
     pub format: Vec<String>,
 }
 
@@ -213,12 +215,18 @@ pub fn run(args: Args) -> Result<()> {
         csv: false,
         json: false,
         bom: args.bom,
+        html: false,
+        parquet: false,
     };
     for f in &args.format {
         match f.trim() {
             "csv" => opts.csv = true,
             "json" => opts.json = true,
-            other => bail!("unknown --format {other:?}: expected csv, json or csv,json"),
+            "html" => opts.html = true,
+            "parquet" => opts.parquet = true,
+            other => {
+                bail!("unknown --format {other:?}: expected a list of csv, json, html, parquet")
+            }
         }
     }
     let ds = build_dataset(&args.archive, args.agency.as_deref(), args.years.clone())?;

@@ -84,7 +84,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let url = args.url.clone().unwrap_or(path);
     let sha = sha256_hex(&bytes);
-    let rows: Vec<ObservationRow> = doc
+    let mut rows: Vec<ObservationRow> = doc
         .observations
         .iter()
         .map(|o| ObservationRow {
@@ -93,8 +93,10 @@ pub fn run(args: Args) -> Result<()> {
             obs: o.clone(),
             url: url.clone(),
             sha256: sha.clone(),
+            preferred: false,
         })
         .collect();
+    crate::normalize::preferred::mark(&mut rows);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match args.format {

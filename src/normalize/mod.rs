@@ -5,6 +5,9 @@
 pub mod checks;
 pub mod dataset;
 pub mod metrics;
+pub mod preferred;
+pub mod ratios;
 pub mod series;
+pub mod years;
 
 pub use dataset::{assemble, Dataset, DocumentInput, ObservationRow, ReportRow};

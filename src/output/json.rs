@@ -2,6 +2,7 @@
 //! report with its own observations and warnings.
 
 use super::csv::number;
+use crate::normalize::ratios::RATIOS;
 use crate::normalize::series::SERIES;
 use crate::normalize::{Dataset, ObservationRow};
 use anyhow::{Context, Result};
@@ -41,6 +42,7 @@ pub fn observation_json(o: &ObservationRow) -> Value {
         "location": o.obs.location.to_string(),
         "url": o.url,
         "sha256": o.sha256,
+        "preferred": o.preferred,
     })
 }
 
@@ -99,6 +101,18 @@ pub fn to_value(ds: &Dataset) -> Value {
                         None => Value::Null,
                     },
                 );
+            }
+            if let Some(r) = ds.ratios.iter().find(|r| r.year == s.year) {
+                for (ratio, v) in RATIOS.iter().zip(&r.values) {
+                    m.insert(
+                        ratio.name.into(),
+                        json!({
+                            "value": v.value.map(json_number),
+                            "source": v.source,
+                            "note": v.note,
+                        }),
+                    );
+                }
             }
             Value::Object(m)
         })
