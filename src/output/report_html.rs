@@ -168,7 +168,7 @@ pub fn render(ds: &Dataset) -> String {
         ". Built by xxgk from {} documents: {} observations, {} checks ({} failed).</p>\n\
          <p>Reading the figures: <b>≥</b> at least (余, 多, 以上), <b>≈</b> approximately (约, 近, 左右); \
          an open circle is not exact; <span class=\"disputed\">a red ring and ?</span> marks a disputed value; \
-         a year marked <span class=\"fail\">no value</span> is a gap (the reason is listed under the chart), never a zero.</p>\n",
+         a year marked <span class=\"fail\">×</span> is a gap (the reason is listed under the chart), never a zero.</p>\n",
         ds.reports.len(),
         ds.observations.len(),
         ds.checks.len(),

@@ -2,7 +2,7 @@
 //! report.html (inline) and `charts/<series>.svg` (for papers and slides).
 //! Axes with ticks, a point per value, lines broken at gaps, qualifiers
 //! shown next to the value (≥ at least, ≈ approximately), missing years
-//! marked on the axis, disputed values ringed in red.
+//! marked × on the axis, disputed values ringed in red.
 
 use crate::parse::Qualifier;
 use rust_decimal::prelude::ToPrimitive;
@@ -98,7 +98,11 @@ pub fn chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
     let max = vals.iter().cloned().fold(0.0, f64::max);
     let min = vals.iter().cloned().fold(0.0, f64::min);
     let up = ticks(max);
-    let down: Vec<f64> = ticks(-min).into_iter().skip(1).map(|t| -t).collect();
+    let down: Vec<f64> = if min < 0.0 {
+        ticks(-min).into_iter().skip(1).map(|t| -t).collect()
+    } else {
+        Vec::new()
+    };
     let top_v = *up.last().unwrap_or(&1.0);
     let bottom_v = if min < 0.0 {
         *down.last().unwrap_or(&0.0)
@@ -170,7 +174,7 @@ pub fn chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
         if p.value.is_none() {
             let _ = write!(
                 s,
-                "<text class=\"gap\" x=\"{xx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#b00\" font-size=\"11\">no value<title>{}: no value</title></text>",
+                "<text class=\"gap\" x=\"{xx:.1}\" y=\"{:.1}\" text-anchor=\"middle\" fill=\"#b00\" font-size=\"14\">×<title>{}: no value</title></text>",
                 base - 8.0,
                 p.year
             );
@@ -284,7 +288,7 @@ mod tests {
         assert_eq!(d.matches('L').count(), 1, "{d}");
         assert!(svg.contains("≥40"));
         assert!(svg.contains("≈30"));
-        assert!(svg.contains("no value"));
+        assert!(svg.contains("class=\"gap\""));
         assert!(svg.contains("申请 &lt;b&gt;"));
         assert!(!svg.contains("<b>"));
     }
@@ -305,6 +309,10 @@ mod tests {
     fn all_gaps_give_no_series_path_but_a_valid_chart() {
         let svg = chart("c", "t", "count", &[p(2015, None, Qualifier::Exact)]);
         assert!(!svg.contains("class=\"series\""));
+        assert!(
+            !svg.contains(">-1<"),
+            "no negative tick without negative values"
+        );
         assert!(svg.ends_with("</svg>"));
     }
 
