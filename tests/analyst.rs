@@ -38,7 +38,11 @@ fn built() -> &'static Path {
             .unwrap()
             .keep();
         xxgk(&tmp, &["run", "--archive", "archive", "--out", "data"]);
-        let formats = "csv,json,html,parquet";
+        let formats = if cfg!(feature = "parquet") {
+            "csv,json,html,parquet"
+        } else {
+            "csv,json,html"
+        };
         xxgk(
             &tmp,
             &[
@@ -486,11 +490,33 @@ fn parquet_files_read_back_with_types_and_the_csv_row_counts() {
 }
 
 /// DuckDB reads every Parquet file with the CSV's row count.
+#[cfg(feature = "parquet")]
 #[test]
 #[ignore = "needs duckdb (Python); CI runs it with -- --ignored"]
 fn duckdb_reads_every_parquet_file_with_the_csv_row_counts() {
     let dir = built().join("all");
-    let script = "import duckdb,sys\nfor n in ['observations','series','reports','checks','metrics']:\n    p=duckdb.sql(f\"select count(*) from read_parquet('{n}.parquet')\").fetchone()[0]\n    c=duckdb.sql(f\"select count(*) from read_csv('{n}.csv', header=true, all_varchar=true)\").fetchone()[0]\n    t=duckdb.sql(f\"select typeof(year) from read_parquet('{n}.parquet') limit 1\").fetchall() if n!='metrics' else [('BIGINT',)]\n    print(n,p,c,t)\n    assert p==c and p>0, (n,p,c)\n    assert t[0][0]=='BIGINT', (n,t)\nv=duckdb.sql(\"select typeof(value) from read_parquet('observations.parquet') limit 1\").fetchone()[0]\nassert v=='DECIMAL(18,4)', v\n";
+    let script = r#"
+import duckdb
+con = duckdb.connect()
+q = lambda sql: con.execute(sql).fetchall()
+for n in ['observations', 'series', 'reports', 'checks', 'metrics']:
+    p = q(f"select count(*) from read_parquet('{n}.parquet')")[0][0]
+    c = q(f"select count(*) from read_csv('{n}.csv', header=true, all_varchar=true)")[0][0]
+    print(n, p, c)
+    assert p == c and p > 0, (n, p, c)
+    if n != 'metrics':
+        t = q(f"select typeof(year) from read_parquet('{n}.parquet') limit 1")[0][0]
+        assert t == 'BIGINT', (n, t)
+t = q("select typeof(value) from read_parquet('observations.parquet') limit 1")[0][0]
+assert t == 'DECIMAL(18,4)', t
+a = q("select sum(value) from read_parquet('observations.parquet')")[0][0]
+b = q("select sum(cast(value as decimal(18,4))) from read_csv('observations.csv', header=true, all_varchar=true)")[0][0]
+assert a == b, (a, b)
+t = q("select typeof(preferred) from read_parquet('observations.parquet') limit 1")[0][0]
+assert t == 'BOOLEAN', t
+n = q("select count(*) from read_parquet('observations.parquet') where preferred")[0][0]
+assert n > 0, n
+"#;
     let out = Command::new("python3")
         .current_dir(&dir)
         .args(["-c", script])
@@ -505,5 +531,33 @@ fn duckdb_reads_every_parquet_file_with_the_csv_row_counts() {
         out.status.success(),
         "{}\n{err}",
         String::from_utf8_lossy(&out.stdout)
+    );
+}
+
+/// Without the `parquet` feature, `--format parquet` fails before writing
+/// anything, and says how to get it.
+#[cfg(not(feature = "parquet"))]
+#[test]
+fn format_parquet_without_the_feature_fails_with_a_hint() {
+    let dir = built();
+    let out = Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .current_dir(dir)
+        .args([
+            "build",
+            "--archive",
+            "archive",
+            "--out",
+            "pq",
+            "--format",
+            "csv,parquet",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--features parquet"), "{err}");
+    assert!(
+        !dir.join("pq/observations.csv").exists(),
+        "wrote files before failing"
     );
 }

@@ -42,7 +42,7 @@ pub struct Args {
     pub bom: bool,
     /// Which writers: `csv` (the CSV files, metrics.csv and datapackage.json), `json`
     /// (dataset.json, observations.jsonl), `html` (report.html, charts/*.svg), `parquet`
-    /// (each table as .parquet).
+    /// (each table as .parquet; needs the `parquet` cargo feature).
     #[arg(long, value_delimiter = ',', default_value = "csv,json,html")]
     pub format: Vec<String>,
 }
@@ -223,7 +223,11 @@ pub fn run(args: Args) -> Result<()> {
             "csv" => opts.csv = true,
             "json" => opts.json = true,
             "html" => opts.html = true,
-            "parquet" => opts.parquet = true,
+            "parquet" if cfg!(feature = "parquet") => opts.parquet = true,
+            "parquet" => bail!(
+                "--format parquet needs an xxgk built with the `parquet` feature: \
+                 cargo build --release --features parquet"
+            ),
             other => {
                 bail!("unknown --format {other:?}: expected a list of csv, json, html, parquet")
             }

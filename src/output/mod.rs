@@ -89,5 +89,7 @@ fn parquet(ds: &Dataset, dir: &Path) -> Result<Vec<String>> {
 
 #[cfg(not(feature = "parquet"))]
 fn parquet(_: &Dataset, _: &Path) -> Result<Vec<String>> {
-    anyhow::bail!("this xxgk was built without Parquet: rebuild with the `parquet` cargo feature")
+    anyhow::bail!(
+        "this xxgk was built without Parquet: build it with `cargo build --release --features parquet`"
+    )
 }
