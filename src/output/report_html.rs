@@ -17,14 +17,14 @@ use std::path::Path;
 
 /// Short titles of the charts, in [`SERIES`] order (the column name is kept
 /// beside them).
-fn chart_title(name: &str) -> &'static str {
+fn chart_title(name: &'static str) -> &'static str {
     match name {
         "applications_received" => "政府信息公开申请数 (applications received)",
         "proactive_items" => "主动公开信息数 (items published proactively)",
         "licensing_decisions" => "行政许可处理决定数 (licensing decisions)",
         "review_total" => "行政复议数 (administrative reconsiderations)",
         "litigation_total" => "行政诉讼数 (administrative lawsuits)",
-        _ => "series",
+        other => other,
     }
 }
 
