@@ -123,12 +123,13 @@ fn agency_names(ds: &Dataset) -> Vec<(String, i32, i32)> {
     out
 }
 
-const CSS: &str = "body{margin:24px auto;max-width:1100px;padding:0 16px;color:#222;background:#fff;line-height:1.5}\
+const CSS: &str = "body{margin:24px auto;max-width:1400px;padding:0 16px;color:#222;background:#fff;line-height:1.5}\
 h1{font-size:24px;margin-bottom:4px}h2{font-size:19px;margin-top:32px;border-bottom:1px solid #ccc}\
 table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}\
 td.num{text-align:right;white-space:nowrap}small{color:#555}.fail{color:#b00}.disputed{color:#c00;font-weight:bold}\
 .charts{display:flex;flex-wrap:wrap;gap:16px}.chart-box{flex:0 1 640px}.chart-box svg{max-width:100%;height:auto}\
-ul.gaps{font-size:12px;color:#555;margin:2px 0 0 0}a{color:#1f5fa8}";
+ul.gaps{font-size:12px;color:#555;margin:2px 0 0 0}a{color:#1f5fa8}\
+.wide{overflow-x:auto}td small,ul.gaps li{overflow-wrap:anywhere}";
 
 /// Renders report.html.
 pub fn render(ds: &Dataset) -> String {
@@ -212,7 +213,9 @@ pub fn render(ds: &Dataset) -> String {
     }
     h.push_str("</div>\n");
     // per-year table
-    h.push_str("<h2>Key figures by year</h2>\n<table>\n<tr><th>year</th><th>status</th>");
+    h.push_str(
+        "<h2>Key figures by year</h2>\n<div class=\"wide\"><table>\n<tr><th>year</th><th>status</th>",
+    );
     for (name, _) in SERIES {
         let _ = write!(
             h,
@@ -225,11 +228,16 @@ pub fn render(ds: &Dataset) -> String {
     }
     h.push_str("</tr>\n");
     for s in &ds.series {
-        let _ = write!(h, "<tr><td>{}</td><td>{}", s.year, escape(&s.status));
+        let _ = write!(h, "<tr><td>{}</td><td>{}</td>", s.year, escape(&s.status));
         if s.status == "missing" {
-            let _ = write!(h, "<br><small>{}</small>", escape(&s.reason));
+            let _ = writeln!(
+                h,
+                "<td colspan=\"{}\"><small>{}</small></td></tr>",
+                SERIES.len() + RATIOS.len(),
+                escape(&s.reason)
+            );
+            continue;
         }
-        h.push_str("</td>");
         for (i, (name, _)) in SERIES.iter().enumerate() {
             match s.values.get(i).and_then(|v| v.as_ref()) {
                 None => h.push_str("<td class=\"num\"></td>"),
@@ -275,7 +283,7 @@ pub fn render(ds: &Dataset) -> String {
         }
         h.push_str("</tr>\n");
     }
-    h.push_str("</table>\n");
+    h.push_str("</table></div>\n");
     // failed checks
     let failed: Vec<_> = ds.checks.iter().filter(|c| c.status == "fail").collect();
     let _ = write!(
