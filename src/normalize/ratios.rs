@@ -137,11 +137,16 @@ fn compute(
     } else {
         String::new()
     };
-    if why.is_empty() {
-        out.value = Some((n.obs.value / d.obs.value).round_dp(DECIMALS));
-        out.source = format!("{}:{}/{}", n.obs.template, n.obs.metric, d.obs.metric);
-    } else {
+    if !why.is_empty() {
         out.note = why;
+        return out;
+    }
+    match n.obs.value.checked_div(d.obs.value) {
+        Some(q) => {
+            out.value = Some(q.round_dp(DECIMALS));
+            out.source = format!("{}:{}/{}", n.obs.template, n.obs.metric, d.obs.metric);
+        }
+        None => out.note = format!("{} / {} does not fit a decimal", n.obs.metric, d.obs.metric),
     }
     out
 }
@@ -290,6 +295,20 @@ mod tests {
         let r = compute_all(&(2022..=2022), &zero, &[]);
         assert_eq!(r[0].values[0].value, None);
         assert!(r[0].values[0].note.contains("is 0"));
+        let mut huge = rows();
+        for o in &mut huge {
+            match o.obs.metric.as_str() {
+                "results.granted.total" => o.obs.value = Decimal::MAX,
+                "results.total.total" => o.obs.value = Decimal::new(1, 20),
+                _ => {}
+            }
+        }
+        let r = compute_all(&(2022..=2022), &huge, &[]);
+        assert_eq!(
+            r[0].values[0].value, None,
+            "overflow gives no value, no panic"
+        );
+        assert!(r[0].values[0].note.contains("does not fit"));
     }
 
     #[test]
