@@ -28,14 +28,22 @@ pub fn page_with(first_line: &str, body: &str) -> Page {
     ))
 }
 
-/// The six files of a built dataset.
-pub const DATASET_FILES: [&str; 6] = [
+/// The files of a built dataset.
+pub const DATASET_FILES: [&str; 14] = [
     "observations.csv",
     "series.csv",
     "reports.csv",
     "checks.csv",
     "dataset.json",
     "datapackage.json",
+    "metrics.csv",
+    "observations.jsonl",
+    "report.html",
+    "charts/applications_received.svg",
+    "charts/proactive_items.svg",
+    "charts/licensing_decisions.svg",
+    "charts/review_total.svg",
+    "charts/litigation_total.svg",
 ];
 
 /// Validates `dir/datapackage.json` with the Frictionless reference
