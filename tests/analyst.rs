@@ -209,6 +209,23 @@ fn metrics_csv_covers_every_metric_and_is_the_foreign_key_of_observations() {
             }
         }
     }
+    // Scope, as vocab/*.toml declares it: channel metrics (a website paragraph,
+    // the early tables' channel rows) are a part, the totals the agency's.
+    let scope = |id: &str| {
+        metrics
+            .iter()
+            .find(|m| m["id"] == id)
+            .map(|m| m["scope"].clone())
+            .unwrap()
+    };
+    assert!(metrics
+        .iter()
+        .all(|m| m["scope"] == "agency" || m["scope"] == "channel"));
+    assert_eq!(scope("website.posts"), "channel");
+    assert_eq!(scope("proactive.via_website"), "channel");
+    assert_eq!(scope("proactive.via_press"), "channel");
+    assert_eq!(scope("proactive.items"), "agency");
+    assert_eq!(scope("applications.received"), "agency");
     let dp: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(built().join("data/datapackage.json")).unwrap(),
     )

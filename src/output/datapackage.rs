@@ -61,10 +61,16 @@ pub fn to_value(ds: &Dataset, bom: bool) -> Value {
         bom,
     );
     series_res["schema"]["primaryKey"] = json!(["agency", "year"]);
+    let mut metric_fields = fields(METRICS);
+    for f in &mut metric_fields {
+        if f["name"].as_str() == Some("scope") {
+            f["constraints"]["enum"] = json!(["agency", "channel"]);
+        }
+    }
     let mut metrics_res = resource(
         "metrics",
         "The metric vocabulary (the codebook as a table)",
-        fields(METRICS),
+        metric_fields,
         bom,
     );
     metrics_res["schema"]["primaryKey"] = json!(["id"]);

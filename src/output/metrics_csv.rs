@@ -1,5 +1,5 @@
 //! `metrics.csv`: the metric vocabulary as a table, one row per metric id,
-//! with its Chinese labels per template, unit, series and definition. Made
+//! with its Chinese labels per template, unit, series, scope and definition. Made
 //! from the same registry as docs/CODEBOOK.md, so the two cannot differ;
 //! `datapackage.json` declares a foreign key from observations.metric.
 
@@ -40,6 +40,7 @@ pub fn records() -> Vec<Vec<String>> {
             );
             rec.push(m.unit.as_str().to_string());
             rec.push(m.series.unwrap_or("").to_string());
+            rec.push(m.scope().as_str().to_string());
             rec.push(m.definition.clone());
             rec
         })

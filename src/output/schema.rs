@@ -62,6 +62,7 @@ pub const METRICS: &[Field] = &[
     f("templates", "string", "The templates that carry the metric, ` `-separated.", true),
     f("unit", "string", "count, CNY or count_change.", true),
     f("series", "string", "The series.csv column this metric may feed, if any.", false),
+    f("scope", "string", "Whose figure it is: agency (the agency's own figure for the year) or channel (items of one publication channel, such as the website or WeChat: a part, never the total). Figures for other parts (units below the agency, levels of government) are not read; see the codebook's prose scope.", true),
     f("definition", "string", "What the metric counts.", true),
 ];
 

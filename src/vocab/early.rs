@@ -50,6 +50,8 @@ struct FileMetric {
     unit: Spanned<String>,
     definition: String,
     series: Option<String>,
+    #[serde(default)]
+    scope: super::Scope,
 }
 
 #[derive(Debug, Deserialize)]
@@ -103,6 +105,8 @@ pub struct MetricDef {
     pub definition: String,
     /// The series.csv column it feeds.
     pub series: Option<String>,
+    /// Whose figure it is (the agency's, or one channel's).
+    pub scope: super::Scope,
 }
 
 /// A row label entry: the labels that name a metric (under a parent).
@@ -172,6 +176,7 @@ impl EarlyVocab {
                 unit,
                 definition: m.definition.clone(),
                 series: m.series.clone(),
+                scope: m.scope,
             });
         }
         let mut v = EarlyVocab {

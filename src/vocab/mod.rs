@@ -155,6 +155,30 @@ impl fmt::Display for Template {
     }
 }
 
+/// Whose figure a metric counts: the agency's own figure for the year, or
+/// what went through one publication channel (a part, never the total).
+/// Declared per metric in `vocab/*.toml` (`scope = "channel"`; default
+/// `agency`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// The agency's own figure for the year.
+    #[default]
+    Agency,
+    /// Items of one channel (website, WeChat, Weibo, gazette, press...).
+    Channel,
+}
+
+impl Scope {
+    /// The id written in the `scope` column of metrics.csv.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Agency => "agency",
+            Scope::Channel => "channel",
+        }
+    }
+}
+
 /// The canonical unit of a metric's values.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Unit {

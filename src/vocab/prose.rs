@@ -33,6 +33,8 @@ type Words = Vec<Spanned<String>>;
 struct FileMetric {
     unit: Spanned<String>,
     definition: String,
+    #[serde(default)]
+    scope: super::Scope,
 }
 
 #[derive(Debug, Deserialize)]
@@ -238,6 +240,8 @@ pub struct ProseMetric {
     pub definition: &'static str,
     /// The series.csv column it feeds (declared in `vocab/early.toml`).
     pub series: Option<&'static str>,
+    /// Whose figure it is (the agency's, or one channel's).
+    pub scope: super::Scope,
 }
 
 /// The compiled prose vocabulary (see `vocab/prose.toml` for what each list
@@ -458,6 +462,7 @@ impl Loader<'_> {
                 unit,
                 definition: leak(m.definition.clone()),
                 series: None,
+                scope: m.scope,
             });
         }
         for m in ev.metrics() {
@@ -466,6 +471,7 @@ impl Loader<'_> {
                 unit: m.unit,
                 definition: leak(m.definition.clone()),
                 series: m.series.clone().map(leak),
+                scope: m.scope,
             });
         }
         let n = &f.numbers;

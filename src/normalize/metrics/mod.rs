@@ -12,7 +12,7 @@ pub mod early;
 pub mod national;
 pub mod prose;
 
-pub use crate::vocab::{Template, Unit};
+pub use crate::vocab::{Scope, Template, Unit};
 use serde::Serialize;
 use std::sync::OnceLock;
 
@@ -41,6 +41,15 @@ pub struct Metric {
 }
 
 impl Metric {
+    /// Whose figure the metric counts, as `vocab/*.toml` declares it
+    /// (`agency` unless declared `channel`; the national-template metrics
+    /// are all the agency's).
+    pub fn scope(&self) -> Scope {
+        crate::vocab::prose()
+            .metric(&self.id)
+            .map_or(Scope::Agency, |m| m.scope)
+    }
+
     /// The templates that carry this metric.
     pub fn templates(&self) -> Vec<Template> {
         let mut t: Vec<Template> = self.labels.iter().map(|l| l.template).collect();
