@@ -174,6 +174,20 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
     assert_same_files(&dir.join("serial"), &dir.join("healed"));
     let again = build(&archive, &dir.join("again"), &opts(2, false));
     assert_eq!((again.parsed, again.cache_bad), (0, 0), "{again:?}");
+    // ... and the CLI says so on stderr, naming the entry
+    std::fs::write(victim, b"xxgk-parse-cache-1 0\n{}").unwrap();
+    let o = xxgk(dir, &["build", "--archive", "archive", "--out", "cli"]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains("ignoring a parse cache entry")
+            && err.contains(&*victim.file_name().unwrap().to_string_lossy()),
+        "{err}"
+    );
+    let line = parsing_line(&ok(&o));
+    assert!(
+        line.contains("cache entries not trusted (parsed again): 1"),
+        "{line}"
+    );
 
     // a crawl that adds one page: the rebuild parses that page only
     {

@@ -418,13 +418,13 @@ impl BuildStats {
         );
         if self.cache_bad > 0 {
             s.push_str(&format!(
-                "; {} cache entries could not be trusted and were parsed again",
+                "; cache entries not trusted (parsed again): {}",
                 self.cache_bad
             ));
         }
         if self.cache_unwritten > 0 {
             s.push_str(&format!(
-                "; {} parses could not be cached",
+                "; parses that could not be cached: {}",
                 self.cache_unwritten
             ));
         }
