@@ -348,3 +348,64 @@ fn build_reads_a_row_label_only_the_profile_knows() {
     );
     assert!(!dir.join("x").exists());
 }
+
+#[test]
+fn run_reads_the_tables_with_its_profiles_labels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let snap = dir.join("snap");
+    std::fs::create_dir_all(snap.join("xxgk/ndbg/200903")).unwrap();
+    std::fs::write(snap.join("robots.txt"), "User-agent: *\nAllow: /\n").unwrap();
+    std::fs::write(
+        snap.join("xxgk/ndbg/index.html"),
+        "<html><head><meta charset=\"utf-8\"><title>年度报告</title></head><body><ul>\
+         <li><a href=\"/xxgk/ndbg/200903/t20090301_1.html\">某局2008年政府信息公开工作年度报告</a></li>\
+         </ul></body></html>",
+    )
+    .unwrap();
+    std::fs::write(snap.join("xxgk/ndbg/200903/t20090301_1.html"), REPORT).unwrap();
+    let page = |path: &str, file: &str| {
+        format!(
+            "[[page]]\npath = \"{path}\"\nfile = \"{file}\"\n\
+             content_type = \"text/html; charset=utf-8\"\nstatus = 200\n"
+        )
+    };
+    std::fs::write(
+        snap.join("site.toml"),
+        format!(
+            "host = \"www.example.gov.cn\"\n{}{}{}",
+            page("/robots.txt", "robots.txt").replace("text/html", "text/plain"),
+            page("/xxgk/ndbg/index.html", "xxgk/ndbg/index.html"),
+            page(
+                "/xxgk/ndbg/200903/t20090301_1.html",
+                "xxgk/ndbg/200903/t20090301_1.html"
+            ),
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("some-bureau.toml"),
+        format!("{PROFILE}\n[labels.indicator]\n\"appeals.total\" = [\"行政申请数\"]\n"),
+    )
+    .unwrap();
+    ok(&xxgk(
+        dir,
+        &[
+            "run",
+            "--snapshot",
+            "snap",
+            "--profile",
+            "some-bureau.toml",
+            "--archive",
+            "archive",
+            "--out",
+            "data",
+        ],
+    ));
+    let obs = read(dir.join("data/observations.csv"));
+    assert!(
+        obs.lines()
+            .any(|l| l.contains("appeals.total") && l.contains("t1 r4 c3")),
+        "{obs}"
+    );
+}
