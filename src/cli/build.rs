@@ -90,22 +90,6 @@ pub fn parse_years(s: &str) -> Result<RangeInclusive<i32>, String> {
     Ok(a..=b)
 }
 
-/// Builds the dataset from an archive (without writing it).
-pub fn build_dataset(
-    archive_dir: &Path,
-    agency: Option<&str>,
-    years: Option<RangeInclusive<i32>>,
-) -> Result<Dataset> {
-    pipeline::build_dataset(
-        archive_dir,
-        &BuildOptions {
-            agency: agency.map(str::to_string),
-            years,
-            ..Default::default()
-        },
-    )
-}
-
 /// Prints the summary of a build (quietly stops if stdout is closed).
 pub fn summary(ds: &Dataset, out: &Path, files: &[String], stats: &pipeline::BuildStats) {
     let mut text = pipeline::summary(ds, out, files);
