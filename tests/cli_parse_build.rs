@@ -56,7 +56,7 @@ fn parse_csv_of_a_gbk_statistics_table() {
     let mut lines = out.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "agency,year,metric,value,unit,qualifier,raw,source,template,location,url,sha256"
+        "agency,year,metric,value,unit,qualifier,raw,source,template,location,url,sha256,preferred"
     );
     // 网络申请数 31 as published, read from the GBK page
     assert!(
@@ -96,6 +96,7 @@ fn parse_json_objects_have_the_observation_columns() {
         "location",
         "url",
         "sha256",
+        "preferred",
     ];
     expected.sort();
     assert_eq!(keys, expected);

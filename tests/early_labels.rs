@@ -8,15 +8,9 @@ use xxgk::html::Page;
 use xxgk::parse::{parse_document, parse_document_with, Options};
 use xxgk::vocab::early;
 
-const PROFILE: &str = r#"
-name = "some-bureau"
-agency_id = "some-bureau"
-agency_name = "某市某局"
-base_url = "http://www.example.gov.cn"
-start = ["/xxgk/ndbg/index.html"]
-list_pattern = '^/xxgk/ndbg/index(_\d+)?\.html$'
-document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
-"#;
+mod common;
+
+use common::PROFILE;
 
 /// A 2008-style report whose last row reads 行政申请数 (the agency's word for
 /// 行政申诉数).

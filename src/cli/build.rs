@@ -1,19 +1,22 @@
 //! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--profile NAME|FILE]
-//!                    [--years A-B] [--bom] [--format csv,json] [--jobs N] [--no-cache]`
+//!                    [--years A-B] [--bom] [--format csv,json,html,parquet] [--jobs N] [--no-cache]`
 //!
 //! Builds the dataset from an archive made by `xxgk crawl` (the work is done
 //! by [`crate::pipeline`]): every document of the manifest (its latest
 //! successful copy) is decoded, classified and parsed once, one at a time,
 //! then normalized into observations.csv, series.csv, reports.csv,
-//! checks.csv, dataset.json and datapackage.json in `--out` (default
+//! checks.csv, metrics.csv, datapackage.json, dataset.json,
+//! observations.jsonl, report.html and charts/*.svg (and with
+//! `--format ...,parquet`, a Parquet file per table) in `--out` (default
 //! `data/`), written to a temporary folder first and moved into place when
 //! every file is complete.
 //!
-//! `--years 2012-2023` sets the range of series.csv (default: from the first
-//! to the last year any document states). `--agency` overrides the agency id
-//! recorded by the crawl. `--profile` adds the agency's own table labels
-//! (the profile's `[labels]`) to the vocabulary, as `xxgk run` does; its
-//! agency must be the archive's. `--bom` starts the CSV files with a UTF-8 BOM for
+//! `--years 2012-2023` sets the range of series.csv and restricts every
+//! output to those years (default: from the first to the last year any
+//! document states). `--agency` overrides the agency id
+//! recorded by the crawl. `--profile` adds the agency's own labels (the
+//! profile's `[labels]`) to the vocabulary, as `xxgk run` does; its agency
+//! must be the archive's. `--bom` starts the CSV files with a UTF-8 BOM for
 //! Excel and neutralises cells a spreadsheet would run as formulas. Prints a
 //! short summary: documents by status and kind, observations per year,
 //! checks failed. Every archived document is listed in reports.csv with its
@@ -67,8 +70,10 @@ pub struct Args {
     /// neutralise formula-like text cells (for Excel).
     #[arg(long)]
     pub bom: bool,
-    /// Which writers: `csv` (the CSV files and datapackage.json), `json` (dataset.json).
-    #[arg(long, value_delimiter = ',', default_value = "csv,json")]
+    /// Which writers: `csv` (the CSV files, metrics.csv and datapackage.json), `json`
+    /// (dataset.json, observations.jsonl), `html` (report.html, charts/*.svg), `parquet`
+    /// (each table as .parquet; needs the `parquet` cargo feature).
+    #[arg(long, value_delimiter = ',', default_value = "csv,json,html")]
     pub format: Vec<String>,
     /// Threads parsing documents, 1 to 256 (default: one per core).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
@@ -104,12 +109,22 @@ pub fn run(args: Args) -> Result<()> {
         csv: false,
         json: false,
         bom: args.bom,
+        html: false,
+        parquet: false,
     };
     for f in &args.format {
         match f.trim() {
             "csv" => opts.csv = true,
             "json" => opts.json = true,
-            other => bail!("unknown --format {other:?}: expected csv, json or csv,json"),
+            "html" => opts.html = true,
+            "parquet" if cfg!(feature = "parquet") => opts.parquet = true,
+            "parquet" => bail!(
+                "--format parquet needs an xxgk built with the `parquet` feature: \
+                 cargo build --release --features parquet"
+            ),
+            other => {
+                bail!("unknown --format {other:?}: expected a list of csv, json, html, parquet")
+            }
         }
     }
     let profile = args.profile.as_deref().map(Profile::load).transpose()?;

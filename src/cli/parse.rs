@@ -75,7 +75,7 @@ pub fn run(args: Args) -> Result<()> {
     };
     let url = args.url.clone().unwrap_or(path);
     let sha = parsed.sha256.clone();
-    let rows: Vec<ObservationRow> = doc
+    let mut rows: Vec<ObservationRow> = doc
         .observations
         .iter()
         .map(|o| ObservationRow {
@@ -84,8 +84,10 @@ pub fn run(args: Args) -> Result<()> {
             obs: o.clone(),
             url: url.clone(),
             sha256: sha.clone(),
+            preferred: false,
         })
         .collect();
+    crate::normalize::preferred::mark(&mut rows);
     quiet_if_stdout_closed(write_rows(&rows, args.format))
 }
 

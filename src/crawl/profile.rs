@@ -246,7 +246,8 @@ pub struct Profile {
     pub pagination: Option<Pagination>,
     /// The agency's own table labels (`[labels.<template>]`, metric id ->
     /// labels), checked against the vocabulary at load; parse with
-    /// `vocab::early().with_labels(&profile.labels, ..)`.
+    /// `vocab::early().with_labels(&profile.labels, ..)`; `[labels.prose]`
+    /// adds cue phrases: `vocab::prose().with_labels(&profile.labels["prose"], ..)`.
     pub labels: crate::vocab::ExtraLabels,
 }
 
@@ -368,6 +369,11 @@ impl Profile {
         crate::vocab::early()
             .with_labels(&raw.labels, origin)
             .map_err(|e| anyhow!("{e}"))?;
+        if let Some(cues) = raw.labels.get(crate::vocab::Template::Prose.as_str()) {
+            crate::vocab::prose()
+                .with_labels(cues, origin)
+                .map_err(|e| anyhow!("{e}"))?;
+        }
         let profile = Profile {
             pagination,
             labels: raw.labels,

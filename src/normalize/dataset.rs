@@ -1,7 +1,7 @@
 //! The dataset: documents with their parse results, flattened into the rows
 //! of `reports.csv` and `observations.csv`, plus series and checks.
 
-use super::{checks, series};
+use super::{checks, preferred, ratios, series, years};
 use crate::normalize::metrics::Template;
 use crate::parse::{DocKind, Observation, ParsedDocument};
 use serde::Serialize;
@@ -142,6 +142,9 @@ pub struct ObservationRow {
     pub url: String,
     /// SHA-256 of the raw bytes parsed.
     pub sha256: String,
+    /// Whether the series selection rule prefers this row for its (agency,
+    /// year, metric) (set by [`super::preferred::mark`]).
+    pub preferred: bool,
 }
 
 /// The whole dataset of one agency.
@@ -159,6 +162,8 @@ pub struct Dataset {
     pub series: Vec<series::SeriesRow>,
     /// Every consistency check run.
     pub checks: Vec<checks::CheckRow>,
+    /// Derived ratios, one row per year of `series`.
+    pub ratios: Vec<ratios::RatioRow>,
 }
 
 /// What the build keeps of one document once it is parsed: its row of
@@ -194,6 +199,7 @@ impl DocumentRows {
                             obs: o.clone(),
                             url: d.url.clone(),
                             sha256: d.sha256.clone(),
+                            preferred: false,
                         })
                         .collect();
                 }
@@ -291,6 +297,7 @@ pub fn assemble_rows(
     docs: impl IntoIterator<Item = DocumentRows>,
     years: Option<RangeInclusive<i32>>,
 ) -> Dataset {
+    let requested = years.is_some();
     let mut reports = Vec::new();
     let mut observations = Vec::new();
     let mut seen_years = BTreeSet::new();
@@ -329,19 +336,26 @@ pub fn assemble_rows(
         #[allow(clippy::reversed_empty_ranges)]
         _ => 1..=0,
     });
+    preferred::mark(&mut observations);
     let cands = series::candidates(&observations);
     let series = series::harmonize(agency, &range, &reports, &cands);
     let mut checks = checks::run(agency, &observations);
     checks.extend(series::disagreements(agency, &range, &cands));
     checks.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
-    Dataset {
+    let ratios = ratios::compute_all(&range, &observations, &checks);
+    let mut ds = Dataset {
         agency: agency.to_string(),
         years: (*range.start(), *range.end()),
         reports,
         observations,
         series,
         checks,
+        ratios,
+    };
+    if requested {
+        years::restrict(&mut ds, &range);
     }
+    ds
 }
 
 fn bare_row(agency: &str, url: &str, sha256: &str) -> ReportRow {

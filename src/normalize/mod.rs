@@ -5,7 +5,10 @@
 pub mod checks;
 pub mod dataset;
 pub mod metrics;
+pub mod preferred;
+pub mod ratios;
 pub mod series;
+pub mod years;
 
 pub use dataset::{
     assemble, assemble_rows, Dataset, DocumentInput, DocumentRows, ObservationRow, ReportRow,

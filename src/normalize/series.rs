@@ -145,19 +145,43 @@ pub struct Candidate {
     copies: usize,
 }
 
+/// The rank of a figure under the selection rule (lower is preferred):
+/// (table of the national template, other table, prose; exact, at least,
+/// approximate). Also ranks the `preferred` column of observations.
+pub(crate) fn rank(source: Source, template: Template, qualifier: Qualifier) -> (u8, u8) {
+    let s = match (source, template) {
+        (Source::Table, Template::National2019 | Template::National2021) => 0,
+        (Source::Table, _) => 1,
+        (Source::Prose, _) => 2,
+    };
+    let q = match qualifier {
+        Qualifier::Exact => 0,
+        Qualifier::AtLeast => 1,
+        Qualifier::Approx => 2,
+    };
+    (s, q)
+}
+
+/// Applies the rule to figures already sorted best-ranked first: the index
+/// of the first one, if every figure of the best rank has its value.
+pub(crate) fn pick<T>(
+    sorted: &[T],
+    rank: impl Fn(&T) -> (u8, u8),
+    value: impl Fn(&T) -> Decimal,
+) -> Option<usize> {
+    let best = sorted.first()?;
+    let tied = sorted.iter().take_while(|x| rank(x) == rank(best));
+    for x in tied {
+        if value(x) != value(best) {
+            return None;
+        }
+    }
+    Some(0)
+}
+
 impl Candidate {
     fn rank(&self) -> (u8, u8) {
-        let s = match (self.source, self.template) {
-            (Source::Table, Template::National2019 | Template::National2021) => 0,
-            (Source::Table, _) => 1,
-            (Source::Prose, _) => 2,
-        };
-        let q = match self.qualifier {
-            Qualifier::Exact => 0,
-            Qualifier::AtLeast => 1,
-            Qualifier::Approx => 2,
-        };
-        (s, q)
+        rank(self.source, self.template, self.qualifier)
     }
 
     fn label(&self) -> String {

@@ -3,9 +3,9 @@
 //! disagree with the code. `xxgk codebook` writes it; a test keeps the
 //! committed copy up to date.
 
-use super::schema::{owned, series_fields, OwnedField, CHECKS, OBSERVATIONS, REPORTS};
+use super::schema::{owned, series_fields, OwnedField, CHECKS, METRICS, OBSERVATIONS, REPORTS};
 use crate::normalize::metrics::{registry, Template};
-use crate::normalize::{checks, series};
+use crate::normalize::{checks, ratios, series};
 use std::fmt::Write;
 
 fn cell(s: &str) -> String {
@@ -33,6 +33,7 @@ pub fn render() -> String {
     columns(&mut out, "series.csv", &series_fields());
     columns(&mut out, "reports.csv", &owned(REPORTS));
     columns(&mut out, "checks.csv", &owned(CHECKS));
+    columns(&mut out, "metrics.csv", &owned(METRICS));
     out.push_str("## Values, units, qualifiers, locations\n\n");
     out.push_str(
         "- Counts are integers; money is in yuan (CNY): a figure published in 万元 is multiplied by 10000 in decimal arithmetic, never through floating point. `count_change` is a signed change (本年增/减: `+1`, `-14`).\n\
@@ -59,6 +60,23 @@ pub fn render() -> String {
             }
         }
         let _ = writeln!(out, "| `{name}` | {} | {} |", cell(desc), cands.join(", "));
+    }
+    out.push_str("\n## Derived ratios\n\n");
+    out.push_str(ratios::RULE);
+    out.push_str("\n\n| column | definition | formulas, in order |\n|---|---|---|\n");
+    for r in ratios::RATIOS {
+        let formulas: Vec<String> = r
+            .formulas
+            .iter()
+            .map(|(n, d)| format!("`{n}` / `{d}`"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
+            r.name,
+            cell(r.description),
+            formulas.join("; then ")
+        );
     }
     out.push_str("\n## Checks\n\n");
     out.push_str(checks::DESCRIPTION);

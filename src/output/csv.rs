@@ -1,4 +1,4 @@
-//! The four CSV files: UTF-8, header row, RFC 4180 quoting, rows already
+//! The CSV files (observations, series, reports, checks): UTF-8, header row, RFC 4180 quoting, rows already
 //! sorted by the dataset, numbers in plain decimal notation.
 //!
 //! With `bom` (the Excel mode) a text cell that a spreadsheet would run as a
@@ -7,7 +7,8 @@
 //! (`-14`, `+1`, `0.5`) is left as it is, so numbers stay numbers.
 
 use super::schema::{series_fields, CHECKS, OBSERVATIONS, REPORTS};
-use crate::normalize::{Dataset, ObservationRow};
+use crate::normalize::checks::CheckRow;
+use crate::normalize::{Dataset, ObservationRow, ReportRow};
 use anyhow::{Context, Result};
 use rust_decimal::Decimal;
 use std::io::Write;
@@ -83,6 +84,27 @@ pub fn excel_safe(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Writes a CSV file of `header` and `records` (for tables made elsewhere,
+/// such as metrics.csv), in the same dialect and Excel mode as the others.
+pub(crate) fn table<H, R, C>(
+    path: &Path,
+    bom: bool,
+    header: impl IntoIterator<Item = H>,
+    records: impl IntoIterator<Item = R>,
+) -> Result<()>
+where
+    H: AsRef<str>,
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
+    let mut w = writer(path, bom)?;
+    w.write_record(header)?;
+    for r in records {
+        w.write_record(r)?;
+    }
+    w.flush()
+}
+
 /// Writes `observations.csv`.
 pub fn observations(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
     let mut w = writer(path, bom)?;
@@ -95,7 +117,7 @@ pub fn observations(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
 }
 
 /// One observations.csv record, in the column order of the schema.
-pub fn observation_record(o: &ObservationRow) -> [String; 12] {
+pub fn observation_record(o: &ObservationRow) -> [String; 13] {
     [
         o.agency.clone(),
         o.year.to_string(),
@@ -109,6 +131,7 @@ pub fn observation_record(o: &ObservationRow) -> [String; 12] {
         o.obs.location.to_string(),
         o.url.clone(),
         o.sha256.clone(),
+        o.preferred.to_string(),
     ]
 }
 
@@ -117,24 +140,7 @@ pub fn reports(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
     let mut w = writer(path, bom)?;
     w.write_record(REPORTS.iter().map(|f| f.name))?;
     for r in &ds.reports {
-        w.write_record([
-            r.agency.as_str(),
-            &opt(&r.year),
-            &opt(&r.year_source),
-            &opt(&r.published),
-            &r.kind,
-            &r.template,
-            r.status.as_str(),
-            &r.title,
-            &r.agency_name,
-            &r.url,
-            &r.sha256,
-            &r.encoding,
-            &r.observations.to_string(),
-            &r.warning_count.to_string(),
-            &r.warnings.join(" | "),
-            &r.also_at.join(" | "),
-        ])?;
+        w.write_record(report_record(r))?;
     }
     w.flush()?;
     Ok(())
@@ -145,25 +151,63 @@ pub fn checks(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
     let mut w = writer(path, bom)?;
     w.write_record(CHECKS.iter().map(|f| f.name))?;
     for c in &ds.checks {
-        w.write_record([
-            c.agency.as_str(),
-            &c.year.to_string(),
-            &c.check,
-            &c.status,
-            &c.expected,
-            &c.actual,
-            &c.detail,
-            &c.url,
-        ])?;
+        w.write_record(check_record(c))?;
     }
     w.flush()?;
     Ok(())
+}
+
+/// One reports.csv record, in the column order of the schema.
+pub fn report_record(r: &ReportRow) -> Vec<String> {
+    vec![
+        r.agency.clone(),
+        opt(&r.year),
+        opt(&r.year_source),
+        opt(&r.published),
+        r.kind.clone(),
+        r.template.clone(),
+        r.status.as_str().to_string(),
+        r.title.clone(),
+        r.agency_name.clone(),
+        r.url.clone(),
+        r.sha256.clone(),
+        r.encoding.clone(),
+        r.observations.to_string(),
+        r.warning_count.to_string(),
+        r.warnings.join(" | "),
+        r.also_at.join(" | "),
+    ]
+}
+
+/// One checks.csv record, in the column order of the schema.
+pub fn check_record(c: &CheckRow) -> Vec<String> {
+    vec![
+        c.agency.clone(),
+        c.year.to_string(),
+        c.check.clone(),
+        c.status.clone(),
+        c.expected.clone(),
+        c.actual.clone(),
+        c.detail.clone(),
+        c.url.clone(),
+    ]
 }
 
 /// Writes `series.csv`.
 pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
     let mut w = writer(path, bom)?;
     w.write_record(series_fields().iter().map(|f| f.0.as_str()))?;
+    for rec in series_records(ds) {
+        w.write_record(&rec)?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// The records of `series.csv`, in the column order of `series_fields()`
+/// (report.html reads optional columns such as `<series>_flag` from them).
+pub fn series_records(ds: &Dataset) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
     for s in &ds.series {
         let mut rec = vec![
             s.agency.clone(),
@@ -186,10 +230,20 @@ pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
                 None => rec.extend([String::new(), String::new()]),
             }
         }
-        w.write_record(&rec)?;
+        let ratios = ds.ratios.iter().find(|r| r.year == s.year);
+        for i in 0..crate::normalize::ratios::RATIOS.len() {
+            match ratios.and_then(|r| r.values.get(i)) {
+                Some(v) => rec.extend([
+                    v.value.map(number).unwrap_or_default(),
+                    v.source.clone(),
+                    v.note.clone(),
+                ]),
+                None => rec.extend([String::new(), String::new(), String::new()]),
+            }
+        }
+        out.push(rec);
     }
-    w.flush()?;
-    Ok(())
+    out
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! CSV files, with a Table Schema per file made from [`super::schema`] and
 //! the metric ids of the vocabulary as the allowed values of `metric`.
 
-use super::schema::{series_fields, Field, CHECKS, OBSERVATIONS, REPORTS};
+use super::schema::{series_fields, Field, CHECKS, METRICS, OBSERVATIONS, REPORTS};
 use crate::normalize::metrics::registry;
 use crate::normalize::Dataset;
 use anyhow::{Context, Result};
@@ -61,16 +61,33 @@ pub fn to_value(ds: &Dataset, bom: bool) -> Value {
         bom,
     );
     series_res["schema"]["primaryKey"] = json!(["agency", "year"]);
+    let mut metrics_res = resource(
+        "metrics",
+        "The metric vocabulary (the codebook as a table)",
+        fields(METRICS),
+        bom,
+    );
+    metrics_res["schema"]["primaryKey"] = json!(["id"]);
+    let mut obs_res = resource(
+        "observations",
+        "Every published figure, with provenance",
+        obs,
+        bom,
+    );
+    obs_res["schema"]["foreignKeys"] = json!([
+        {"fields": ["metric"], "reference": {"resource": "metrics", "fields": ["id"]}}
+    ]);
     json!({
         "profile": "tabular-data-package",
         "name": format!("xxgk-{}", ds.agency),
         "title": format!("Information-disclosure annual reports of {} ({}-{})", ds.agency, ds.years.0, ds.years.1),
         "description": "Every figure of the agency's 政府信息公开工作年度报告, read by xxgk with its provenance, harmonized series, and consistency checks. See docs/CODEBOOK.md for metric definitions and the selection rule.",
         "resources": [
-            resource("observations", "Every published figure, with provenance", obs, bom),
+            obs_res,
             series_res,
             resource("reports", "Every document seen", fields(REPORTS), bom),
             resource("checks", "Consistency checks (勾稽关系)", fields(CHECKS), bom),
+            metrics_res,
         ],
     })
 }

@@ -2,6 +2,7 @@
 //! report with its own observations and warnings, written as a stream.
 
 use super::csv::number;
+use crate::normalize::ratios::{RatioRow, RATIOS};
 use crate::normalize::series::{SeriesRow, SERIES};
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
 use anyhow::{Context, Result};
@@ -38,6 +39,7 @@ pub fn observation_json(o: &ObservationRow) -> Value {
         "location": o.obs.location.to_string(),
         "url": o.url,
         "sha256": o.sha256,
+        "preferred": o.preferred,
     })
 }
 
@@ -73,8 +75,8 @@ fn report_value(r: &ReportRow, obs: &[&ObservationRow]) -> Value {
     Value::Object(m)
 }
 
-/// One row of the series.
-fn series_value(s: &SeriesRow) -> Value {
+/// One row of the series, with the derived ratios of its year.
+fn series_value(s: &SeriesRow, ratios: Option<&RatioRow>) -> Value {
     let mut m = Map::new();
     m.insert("year".into(), Value::from(s.year));
     m.insert("status".into(), Value::from(s.status.clone()));
@@ -100,7 +102,24 @@ fn series_value(s: &SeriesRow) -> Value {
             },
         );
     }
+    if let Some(r) = ratios {
+        for (ratio, v) in RATIOS.iter().zip(&r.values) {
+            m.insert(
+                ratio.name.into(),
+                json!({
+                    "value": v.value.map(json_number),
+                    "source": v.source,
+                    "note": v.note,
+                }),
+            );
+        }
+    }
     Value::Object(m)
+}
+
+/// The ratios of the year of `s`.
+fn ratios_of<'a>(ds: &'a Dataset, s: &SeriesRow) -> Option<&'a RatioRow> {
+    ds.ratios.iter().find(|r| r.year == s.year)
 }
 
 /// Builds the JSON document as one value (for callers that want the tree;
@@ -112,7 +131,11 @@ pub fn to_value(ds: &Dataset) -> Value {
         .iter()
         .map(|r| report_value(r, observations_of(&by_doc, r)))
         .collect();
-    let series: Vec<Value> = ds.series.iter().map(series_value).collect();
+    let series: Vec<Value> = ds
+        .series
+        .iter()
+        .map(|s| series_value(s, ratios_of(ds, s)))
+        .collect();
     json!({
         "agency": ds.agency,
         "years": [ds.years.0, ds.years.1],
@@ -162,7 +185,12 @@ fn write_to(ds: &Dataset, w: &mut impl Write) -> Result<()> {
             .map(|r| Ok(report_value(r, observations_of(&by_doc, r)))),
     )?;
     w.write_all(b",\n  \"series\": ")?;
-    array(w, ds.series.iter().map(|s| Ok(series_value(s))))?;
+    array(
+        w,
+        ds.series
+            .iter()
+            .map(|s| Ok(series_value(s, ratios_of(ds, s)))),
+    )?;
     w.write_all(b",\n  \"years\": ")?;
     array(
         w,

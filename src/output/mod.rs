@@ -1,5 +1,7 @@
 //! Writers: observations.csv, series.csv, reports.csv, checks.csv,
-//! dataset.json, datapackage.json, and the generated codebook.
+//! metrics.csv, datapackage.json, dataset.json, observations.jsonl,
+//! report.html with charts/*.svg, Parquet (cargo feature `parquet`), and the
+//! generated codebook.
 //!
 //! [`write_all`] is atomic per build: every file is written into a fresh
 //! temporary folder beside the output folder (created with `create_new`, so
@@ -12,7 +14,13 @@ pub mod codebook;
 pub mod csv;
 pub mod datapackage;
 pub mod json;
+pub mod jsonl;
+pub mod metrics_csv;
+#[cfg(feature = "parquet")]
+pub mod parquet;
+pub mod report_html;
 pub mod schema;
+pub mod svg;
 
 use crate::normalize::Dataset;
 use anyhow::{bail, Context, Result};
@@ -27,6 +35,10 @@ pub struct Options {
     pub json: bool,
     /// Start each CSV file with a UTF-8 byte-order mark (for Excel).
     pub bom: bool,
+    /// Write `report.html` and `charts/<series>.svg`.
+    pub html: bool,
+    /// Write each table as Parquet (needs the `parquet` cargo feature).
+    pub parquet: bool,
 }
 
 impl Default for Options {
@@ -35,13 +47,21 @@ impl Default for Options {
             csv: true,
             json: true,
             bom: false,
+            html: true,
+            parquet: false,
         }
     }
 }
 
 /// Writes the dataset into `dir` (created if missing); returns the files
-/// written. Atomic per build: see the module documentation.
+/// written (relative to `dir`; the charts as `charts/<series>.svg`). Atomic
+/// per build: see the module documentation.
 pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>> {
+    if opts.parquet && !cfg!(feature = "parquet") {
+        bail!(
+            "this xxgk was built without Parquet: build it with `cargo build --release --features parquet`"
+        );
+    }
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     // the staging folder goes beside the real folder (when --out is a
     // symlink to another file system, a rename could not cross over)
@@ -62,12 +82,34 @@ pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>>
         file("series.csv", &|p| csv::series(ds, p, opts.bom))?;
         file("reports.csv", &|p| csv::reports(ds, p, opts.bom))?;
         file("checks.csv", &|p| csv::checks(ds, p, opts.bom))?;
+        file("metrics.csv", &|p| metrics_csv::write(p, opts.bom))?;
         file("datapackage.json", &|p| datapackage::write(ds, p, opts.bom))?;
     }
     if opts.json {
         file("dataset.json", &|p| json::write(ds, p))?;
+        file("observations.jsonl", &|p| jsonl::write(ds, p))?;
     }
-    // a folder in the way would stop the renames half-way: check first
+    #[cfg(feature = "parquet")]
+    if opts.parquet {
+        for t in parquet::tables(ds) {
+            file(&format!("{}.parquet", t.0), &|p| {
+                parquet::write_table(p, &t)
+            })?;
+        }
+    }
+    if opts.html {
+        file("report.html", &|p| report_html::write_page(ds, p))?;
+        let charts = staging.dir.join(report_html::CHARTS);
+        std::fs::create_dir(&charts)
+            .with_context(|| format!("cannot create {}", charts.display()))?;
+        for (name, svg) in report_html::charts(ds) {
+            file(&format!("{}/{name}.svg", report_html::CHARTS), &|p| {
+                write_new(p, svg.as_bytes())
+            })?;
+        }
+    }
+    // anything in the way would stop the renames half-way: check first (a
+    // folder where a file goes; a file where the charts folder goes)
     for name in &written {
         let to = real.join(name);
         if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
@@ -77,12 +119,49 @@ pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>>
             );
         }
     }
+    let subdirs: std::collections::BTreeSet<&str> = written
+        .iter()
+        .filter_map(|n| n.split_once('/').map(|(d, _)| d))
+        .collect();
+    for d in &subdirs {
+        let to = real.join(d);
+        if let Ok(m) = std::fs::symlink_metadata(&to) {
+            if !m.is_dir() && !m.file_type().is_symlink() {
+                bail!(
+                    "cannot write {}: a file of that name is in the way of the folder (nothing was replaced)",
+                    to.display()
+                );
+            }
+        }
+    }
+    for d in &subdirs {
+        let to = real.join(d);
+        // a symlink there is replaced by a folder, never written through
+        if std::fs::symlink_metadata(&to).is_ok_and(|m| m.file_type().is_symlink()) {
+            std::fs::remove_file(&to)
+                .with_context(|| format!("cannot replace the symlink {}", to.display()))?;
+        }
+        if !to.is_dir() {
+            std::fs::create_dir(&to).with_context(|| format!("cannot create {}", to.display()))?;
+        }
+    }
     for name in &written {
         let to = real.join(name);
         std::fs::rename(staging.dir.join(name), &to)
             .with_context(|| format!("cannot move the new {} into place", to.display()))?;
     }
     Ok(written)
+}
+
+/// Writes `bytes` to a new file (never an existing one, nor a symlink's target).
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(bytes))
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Flushes a written file to disk, so a rename never exposes a file whose

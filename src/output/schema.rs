@@ -2,6 +2,7 @@
 //! The CSV headers and the `datapackage.json` schemas are both made from
 //! these lists, so they cannot drift apart.
 
+use crate::normalize::ratios::RATIOS;
 use crate::normalize::series::SERIES;
 
 /// One column of a CSV file.
@@ -45,6 +46,23 @@ pub const OBSERVATIONS: &[Field] = &[
     f("location", "string", "Where in the document: `t2 r5 c3` (table, row, column of the expanded grid, 1-based) or `p12:340-352` (text block, character span).", true),
     f("url", "string", "The document URL.", true),
     f("sha256", "string", "SHA-256 of the raw bytes that were parsed.", true),
+    f("preferred", "boolean", "true on the one row of each (agency, year, metric) that the series selection rule prefers (table over prose, national template over older tables, exact over approximate; ties by URL and location); false on the others, which stay for provenance. No row of a group is preferred when its best-ranked figures disagree, or when one of them is contradicted by its own document (as for a disputed series value: its channels add up to another number, or a part exceeds it).", true),
+];
+
+/// Columns of `metrics.csv`, the vocabulary as a table (one row per metric
+/// id); `labels_<template>` holds the labels a template prints, ` / `-joined.
+pub const METRICS: &[Field] = &[
+    f("id", "string", "Canonical metric id, as in the `metric` column of observations.csv.", true),
+    f("label_zh", "string", "The Chinese label (the first one in template order: indicator, stats-2014, national-2019, national-2021, prose).", true),
+    f("labels_indicator", "string", "Labels printed in the 2012-2013 indicator tables.", false),
+    f("labels_stats_2014", "string", "Labels printed in the 2014 statistics table.", false),
+    f("labels_national_2019", "string", "Labels printed in the 2019 national template.", false),
+    f("labels_national_2021", "string", "Labels printed in the 2021 national template.", false),
+    f("labels_prose", "string", "Phrases matched in sentences.", false),
+    f("templates", "string", "The templates that carry the metric, ` `-separated.", true),
+    f("unit", "string", "count, CNY or count_change.", true),
+    f("series", "string", "The series.csv column this metric may feed, if any.", false),
+    f("definition", "string", "What the metric counts.", true),
 ];
 
 /// Columns of `reports.csv`.
@@ -175,6 +193,29 @@ pub fn series_fields() -> Vec<OwnedField> {
             format!("{name}_flag_reason"),
             "string",
             format!("For a disputed {name}: whether a value was kept, and every candidate with its source (template:metric, qualifier, text as published, location, URL) and what contradicts it."),
+            false,
+        ));
+    }
+    for r in RATIOS {
+        v.push((
+            r.name.to_string(),
+            "number",
+            r.description.to_string(),
+            false,
+        ));
+        v.push((
+            format!("{}_source", r.name),
+            "string",
+            format!(
+                "template:numerator/denominator of {} (see Derived ratios in docs/CODEBOOK.md).",
+                r.name
+            ),
+            false,
+        ));
+        v.push((
+            format!("{}_note", r.name),
+            "string",
+            format!("Why {} is empty although its inputs were published (inexact; disputed: no preferred figure, or named by a failed check; zero denominator).", r.name),
             false,
         ));
     }

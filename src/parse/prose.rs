@@ -13,7 +13,7 @@
 //!   section numbers (`1.`, `(一)`) and ratios (`二分之一`) never qualify. A
 //!   count must be whole once `万` is applied (`2.3万条` = 23000, `12.5条` is
 //!   nothing); money may have decimals (`0.5万元` = 5000 yuan);
-//! - a cue phrase of the metric (`normalize::metrics::prose::CUES`) ends right
+//! - a cue phrase of the metric (`[[cue]]` of `vocab/prose.toml`) ends right
 //!   before it in the same clause (clauses end at `，。；：！？（）`) and after
 //!   the previous number, once spaces, filler words (`累计`, `共计`…) and a
 //!   qualifier (`约`, `近`, `超过`…) are set aside; the longest cue wins, then
@@ -26,7 +26,7 @@
 //!   right before the number, so nothing is read; a figure of another period
 //!   (`第一季度`, `上半年`, `历年`, `《条例》实施以来` earlier in the sentence)
 //!   or an average (`日均`, `平均` earlier in the clause) is not read either
-//!   (`NOT_THE_YEAR`, `NOT_A_COUNT`), zeros included;
+//!   (`not_the_year`, `not_a_count`), zeros included;
 //! - channels: a channel word right before `发布信息` / `公开信息` names the
 //!   channel (`政务微博公开信息120条` -> `proactive.via_weibo`); in a list
 //!   (`门户网站公开信息890条、政务微博公开信息120条`) each item is read on its
@@ -47,16 +47,10 @@
 
 use crate::html::value::{halfwidth, Qualifier};
 use crate::html::Page;
-use crate::normalize::metrics::prose::{
-    unit_of, Channel, Cue, Need, APPROX_PREFIX, APPROX_SUFFIX, AT_LEAST_INFIX, AT_LEAST_PREFIX,
-    AT_LEAST_SUFFIX, CHANNELS, CHANNEL_LIST_MARKS, CUES, CUE_JOINS, CUMULATIVE,
-    FEE_HEADING_CONTEXT, FEE_SENTENCE_CONTEXT, FEE_ZERO_PHRASES, FEE_ZERO_PHRASES_IN_CONTEXT,
-    FILLERS, GOVERNMENT_WORDS, HEADING_CHANNELS, NOT_A_COUNT, NOT_THE_YEAR, PART_WORDS,
-    TEN_THOUSAND, THIS_YEAR, UNIT_WORDS, UP_TO, WHOLE_JURISDICTION, ZERO_AFTER_METRICS,
-    ZERO_AFTER_WORD, ZERO_BLOCKERS_AFTER, ZERO_JOINS, ZERO_RULES, ZERO_SECOND_VERBS,
-};
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
+use crate::vocab::prose as vocab;
+use crate::vocab::prose::{Channel, Cue, Need, ProseVocab};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -64,8 +58,15 @@ use std::str::FromStr;
 /// of the paragraphs under it.
 const HEADING_CHARS: usize = 40;
 
-/// Reads every prose figure of a page.
+/// Reads every prose figure of a page with the built-in vocabulary.
 pub fn parse(page: &Page) -> Extract {
+    parse_with(page, vocab::prose())
+}
+
+/// Reads every prose figure of a page with the given vocabulary (the built-in
+/// one, or one with an agency's extra cue phrases,
+/// [`ProseVocab::with_labels`]).
+pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
     let mut ex = Extract::default();
     let mut heading = String::new();
     let mut outline: Vec<(u8, Scope)> = Vec::new();
@@ -74,24 +75,26 @@ pub fn parse(page: &Page) -> Extract {
         .iter()
         .chain(&page.head_title)
         .chain(page.blocks.first().map(|b| &b.text))
-        .any(|t| GOVERNMENT_WORDS.iter().any(|w| t.contains(w)));
-    let parts: Vec<&'static str> = PART_WORDS
+        .any(|t| v.government_words.iter().any(|w| t.contains(w)));
+    let parts: Vec<&'static str> = v
+        .part_words
         .iter()
         .copied()
-        .filter(|w| !(government && WHOLE_JURISDICTION.contains(w)))
+        .filter(|w| !(government && v.whole_jurisdiction.contains(w)))
         .collect();
     for b in &page.blocks {
         if b.table.is_none() {
             let text: String = b.text.chars().map(halfwidth).collect();
             if let Some((level, title)) = outline_item(&text) {
                 outline.retain(|(l, _)| *l < level);
-                outline.push((level, scope_of(title, &parts)));
+                outline.push((level, scope_of(v, title, &parts)));
             }
         }
         let ctx = Context {
             heading: &heading,
             scope: scope(&outline),
             parts: &parts,
+            v,
         };
         parse_block(b.index, &b.text, &ctx, &mut ex);
         if b.table.is_none() && is_heading(&b.text) {
@@ -134,9 +137,9 @@ fn scope(outline: &[(u8, Scope)]) -> Scope {
 
 /// The scope a heading's title gives: the channels it names (one channel, or
 /// several = a part), else the part it names, else the agency.
-fn scope_of(title: &str, parts: &[&'static str]) -> Scope {
+fn scope_of(v: &ProseVocab, title: &str, parts: &[&'static str]) -> Scope {
     let mut named: Vec<&'static Channel> = Vec::new();
-    for ch in CHANNELS.iter().chain(HEADING_CHANNELS) {
+    for ch in v.channels.iter().chain(v.heading_channels) {
         if title.contains(ch.word)
             && !named
                 .iter()
@@ -227,11 +230,6 @@ fn subject_start(c: &[char], after: usize, at: usize) -> usize {
     from
 }
 
-/// Whether `metric` is a total that a channel heading narrows to the channel.
-fn is_channel_total(metric: &str) -> bool {
-    matches!(metric, "proactive.items" | "proactive.total_items")
-}
-
 /// Whether a block reads as a heading (short, no sentence end).
 fn is_heading(text: &str) -> bool {
     text.chars().count() <= HEADING_CHARS && !text.contains(['。', ';', '；'])
@@ -306,7 +304,7 @@ fn three_digits_at(c: &[char], j: usize) -> bool {
 /// unit; `None` when it is not a count (date, document number, percentage...).
 /// Digit groups may be separated by `,` or by one space (`1,234`, `1 234`);
 /// a decimal part is kept (`2.3万`, `0.5万元`; a count must be whole in the end).
-fn read_figure(c: &[char], i: usize) -> Option<Figure> {
+fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
     let mut p = i;
     while p > 0 && c[p - 1] == ' ' {
         p -= 1;
@@ -369,13 +367,13 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
     let mut qualifier = Qualifier::Exact;
     let mut scaled = false;
     j = skip_spaces(c, j);
-    if starts_with_at(c, j, TEN_THOUSAND) {
+    if starts_with_at(c, j, v.ten_thousand) {
         // a number too large to scale is no figure (checked, never a panic)
         value = value.checked_mul(Decimal::from(10_000))?;
         scaled = true;
-        j += TEN_THOUSAND.chars().count();
+        j += v.ten_thousand.chars().count();
     }
-    for q in AT_LEAST_INFIX {
+    for q in v.at_least_infix {
         if starts_with_at(c, j, q) {
             qualifier = Qualifier::AtLeast;
             j += q.chars().count();
@@ -383,11 +381,11 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
         }
     }
     j = skip_spaces(c, j);
-    let unit = UNIT_WORDS.iter().find(|u| starts_with_at(c, j, u))?;
+    let unit = v.unit_words.iter().find(|u| starts_with_at(c, j, u))?;
     j += unit.chars().count();
     for (words, q) in [
-        (AT_LEAST_SUFFIX, Qualifier::AtLeast),
-        (APPROX_SUFFIX, Qualifier::Approx),
+        (v.at_least_suffix, Qualifier::AtLeast),
+        (v.approx_suffix, Qualifier::Approx),
     ] {
         if let Some(w) = words.iter().find(|w| starts_with_at(c, j, w)) {
             if qualifier != Qualifier::Exact && qualifier != q {
@@ -409,7 +407,12 @@ fn read_figure(c: &[char], i: usize) -> Option<Figure> {
 
 /// Removes spaces, fillers and a leading qualifier from the end of
 /// `[from, end)`; returns the new end and the qualifier found.
-fn strip_fillers(c: &[char], from: usize, mut end: usize) -> (usize, Option<Qualifier>) {
+fn strip_fillers(
+    v: &ProseVocab,
+    c: &[char],
+    from: usize,
+    mut end: usize,
+) -> (usize, Option<Qualifier>) {
     let mut qual = None;
     loop {
         let before = end;
@@ -417,9 +420,9 @@ fn strip_fillers(c: &[char], from: usize, mut end: usize) -> (usize, Option<Qual
             end -= 1;
         }
         for (words, q) in [
-            (AT_LEAST_PREFIX, Some(Qualifier::AtLeast)),
-            (APPROX_PREFIX, Some(Qualifier::Approx)),
-            (FILLERS, None),
+            (v.at_least_prefix, Some(Qualifier::AtLeast)),
+            (v.approx_prefix, Some(Qualifier::Approx)),
+            (v.fillers, None),
         ] {
             if let Some(w) = words
                 .iter()
@@ -448,6 +451,8 @@ struct Found {
 
 /// A text block being read.
 struct Text<'a> {
+    /// The vocabulary.
+    v: &'a ProseVocab,
     c: Vec<char>,
     /// Sentence number of every char.
     sent: Vec<usize>,
@@ -457,9 +462,10 @@ struct Text<'a> {
 
 impl Text<'_> {
     /// Whether the figure at `at` covers another period than the year, or is
-    /// an average: words of [`NOT_THE_YEAR`] earlier in its sentence, of
-    /// [`NOT_A_COUNT`] earlier in its clause.
+    /// an average: words of `not_the_year` earlier in its sentence, of
+    /// `not_a_count` earlier in its clause.
     fn not_the_years_count(&self, at: usize) -> bool {
+        let v = self.v;
         let s = self.sent[at];
         let mut from = at;
         while from > 0 && self.sent[from - 1] == s {
@@ -471,12 +477,12 @@ impl Text<'_> {
             clause -= 1;
         }
         let clause: String = self.c[clause..at].iter().collect();
-        let cumulative = clause.contains(CUMULATIVE)
-            && UP_TO.iter().any(|w| before.contains(w))
-            && !THIS_YEAR.iter().any(|w| clause.contains(w));
+        let cumulative = clause.contains(v.cumulative)
+            && v.up_to.iter().any(|w| before.contains(w))
+            && !v.this_year.iter().any(|w| clause.contains(w));
         cumulative
-            || NOT_THE_YEAR.iter().any(|w| before.contains(w))
-            || NOT_A_COUNT.iter().any(|w| clause.contains(w))
+            || v.not_the_year.iter().any(|w| before.contains(w))
+            || v.not_a_count.iter().any(|w| clause.contains(w))
     }
 
     /// The sentence holding char `at`, as text.
@@ -505,6 +511,8 @@ struct Context<'a> {
     scope: Scope,
     /// The words naming a part, for this report.
     parts: &'a [&'static str],
+    /// The vocabulary.
+    v: &'a ProseVocab,
 }
 
 fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
@@ -518,7 +526,12 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
             s += 1;
         }
     }
-    let t = Text { c, sent, heading };
+    let t = Text {
+        v: ctx.v,
+        c,
+        sent,
+        heading,
+    };
     let mut found: Vec<Found> = Vec::new();
     let mut i = 0;
     // end of the previous number read: a cue stands after it
@@ -528,7 +541,7 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
             i += 1;
             continue;
         }
-        let Some(fig) = read_figure(&t.c, i) else {
+        let Some(fig) = read_figure(t.v, &t.c, i) else {
             i += 1;
             continue;
         };
@@ -557,13 +570,15 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
                             f.metric
                         ),
                     ));
-                } else if let (Scope::Channels(w), true) = (scope, is_channel_total(f.metric)) {
+                } else if let (Scope::Channels(w), true) = (scope, ctx.v.is_channel_total(f.metric))
+                {
                     ex.warnings.push(Warning::at(
                         span,
                         format!("\"{phrase}\" sits under a heading about channels ({w}…), not the agency's own {}: not read", f.metric),
                     ));
-                } else if let (Scope::Channel(ch), true) = (scope, is_channel_total(f.metric)) {
-                    let m = if phrase.contains("发布") {
+                } else if let (Scope::Channel(ch), true) = (scope, ctx.v.is_channel_total(f.metric))
+                {
+                    let m = if phrase.contains(ctx.v.posted_word) {
                         ch.posted
                     } else {
                         ch.disclosed
@@ -595,7 +610,7 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
         ex.observations.push(Observation {
             metric: f.metric.to_string(),
             value: f.value,
-            unit: unit_of(f.metric),
+            unit: t.v.unit_of(f.metric),
             qualifier: f.qualifier,
             raw,
             source: Source::Prose,
@@ -652,10 +667,11 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
     while from > after && !is_clause_end(c[from - 1]) {
         from -= 1;
     }
-    let (end, prefix_q) = strip_fillers(c, from, fig.start);
+    let v = t.v;
+    let (end, prefix_q) = strip_fillers(v, c, from, fig.start);
     // candidates: (phrase length, cue index)
     let mut cands: Vec<(usize, usize, &str)> = Vec::new();
-    for (k, cue) in CUES.iter().enumerate() {
+    for (k, cue) in v.cues.iter().enumerate() {
         for p in cue.phrases {
             let n = p.chars().count();
             if end >= from + n && ends_with_at(c, end, p) {
@@ -665,7 +681,7 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
     }
     cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     for (n, k, phrase) in cands {
-        let cue: &Cue = &CUES[k];
+        let cue: &Cue = &v.cues[k];
         if !cue.units.contains(&fig.unit) {
             continue;
         }
@@ -673,7 +689,7 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
         if !holds(&cue.need, t, from, start, fig, found) {
             continue;
         }
-        if joined_to_another_cue(c, from, start) {
+        if joined_to_another_cue(v, c, from, start) {
             return None;
         }
         let mut metric = cue.metric;
@@ -682,20 +698,21 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
             // next item (`890条、政务微博…`) is not a list of channels
             let mut head = from;
             if from == after {
-                if let Some(j) = CUE_JOINS.iter().find(|j| starts_with_at(c, from, j)) {
+                if let Some(j) = v.cue_joins.iter().find(|j| starts_with_at(c, from, j)) {
                     head = (from + j.chars().count()).min(start);
                 }
             }
             let clause: String = c[head..start].iter().collect();
             let lead = clause.trim_end_matches(['"', '“', '”', ' ']);
-            let lead = lead.strip_suffix("主动").unwrap_or(lead);
-            let posted = phrase.contains("发布");
-            if let Some(ch) = CHANNELS
+            let lead = lead.strip_suffix(v.channel_gap).unwrap_or(lead);
+            let posted = phrase.contains(v.posted_word);
+            if let Some(ch) = v
+                .channels
                 .iter()
                 .filter(|ch| lead.ends_with(ch.word))
                 .max_by_key(|ch| ch.word.chars().count())
             {
-                if !CHANNEL_LIST_MARKS.iter().any(|x| clause.contains(x)) {
+                if !v.channel_list_marks.iter().any(|x| clause.contains(x)) {
                     match if posted { ch.posted } else { ch.disclosed } {
                         Some(m) => {
                             metric = m;
@@ -716,7 +733,7 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
             (Some(p), q) if p == q => q,
             _ => return None,
         };
-        let money = unit_of(metric) == Unit::Cny;
+        let money = t.v.unit_of(metric) == Unit::Cny;
         if !money {
             if fig.value.fract() != Decimal::ZERO {
                 return None;
@@ -740,18 +757,23 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
 
 /// Whether the phrase starting at `start` is joined to another cue phrase
 /// before it (`人大代表建议和政协提案15件`): the number is a combined count.
-fn joined_to_another_cue(c: &[char], from: usize, start: usize) -> bool {
-    joined_cue(c, from, start).is_some()
+fn joined_to_another_cue(v: &ProseVocab, c: &[char], from: usize, start: usize) -> bool {
+    joined_cue(v, c, from, start).is_some()
 }
 
 /// The cue joined before the phrase starting at `start`, if any.
-fn joined_cue(c: &[char], from: usize, start: usize) -> Option<(&'static Cue, usize)> {
-    for j in CUE_JOINS {
+fn joined_cue(
+    v: &ProseVocab,
+    c: &[char],
+    from: usize,
+    start: usize,
+) -> Option<(&'static Cue, usize)> {
+    for j in v.cue_joins {
         let n = j.chars().count();
         if start < from + n || !ends_with_at(c, start, j) {
             continue;
         }
-        for cue in CUES {
+        for cue in v.cues {
             for p in cue.phrases {
                 let m = p.chars().count();
                 if start - n >= from + m && ends_with_at(c, start - n, p) {
@@ -782,10 +804,11 @@ fn scope_ends(c: &[char], j: usize, slots: &[&[&str]]) -> Vec<usize> {
 /// Explicit zero phrases: `未发生行政复议和行政诉讼`, `未收到政府信息公开申请`,
 /// `未收取…信息处理费`.
 fn zeros(t: &Text, found: &mut Vec<Found>) {
+    let v = t.v;
     let c = &t.c;
     let mut i = 0;
     'outer: while i < c.len() {
-        for rule in ZERO_RULES {
+        for rule in v.zero_rules {
             for neg in rule.negations {
                 if !starts_with_at(c, i, neg) {
                     continue;
@@ -801,11 +824,11 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
                     };
                     let mut j = s + tw.chars().count();
                     let mut metrics = vec![*m];
-                    for join in ZERO_JOINS {
+                    for join in v.zero_joins {
                         if starts_with_at(c, j, join) {
                             let k = j + join.chars().count();
                             // `、提起行政诉讼`: a verb may open the second target
-                            let second = ZERO_SECOND_VERBS.iter().find_map(|v| {
+                            let second = v.zero_second_verbs.iter().find_map(|v| {
                                 if !starts_with_at(c, k, v) {
                                     return None;
                                 }
@@ -827,7 +850,7 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
                     let after = skip_spaces(c, j);
                     // a number right after is a count, not a zero phrase
                     if c.get(after).is_some_and(|x| x.is_ascii_digit())
-                        || ZERO_BLOCKERS_AFTER
+                        || v.zero_blockers_after
                             .iter()
                             .any(|b| starts_with_at(c, after, b))
                     {
@@ -853,17 +876,17 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
                 }
             }
         }
-        let fee = FEE_ZERO_PHRASES.iter().find(|p| starts_with_at(c, i, p));
+        let fee = v.fee_zero_phrases.iter().find(|p| starts_with_at(c, i, p));
         let fee = fee.or_else(|| {
-            FEE_ZERO_PHRASES_IN_CONTEXT
+            v.fee_zero_phrases_in_context
                 .iter()
                 .find(|p| starts_with_at(c, i, p))
-                .filter(|_| t.in_context(i, FEE_SENTENCE_CONTEXT, FEE_HEADING_CONTEXT))
+                .filter(|_| t.in_context(i, v.fee_sentence_context, v.fee_heading_context))
         });
         if let Some(p) = fee {
             let n = p.chars().count();
             found.push(Found {
-                metric: "fees.collected",
+                metric: v.fee_metric,
                 start: i,
                 end: i + n,
                 value: Decimal::ZERO,
@@ -878,12 +901,13 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
 }
 
 /// `<cue phrase>无` ending a clause (`政协提案无`): a zero for the metrics of
-/// [`ZERO_AFTER_METRICS`]; two joined cues (`行政复议和行政诉讼无`) are both zero.
+/// `zero_after_metrics`; two joined cues (`行政复议和行政诉讼无`) are both zero.
 fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
+    let v = t.v;
     let c = &t.c;
-    let w = ZERO_AFTER_WORD.chars().count();
+    let w = v.zero_after_word.chars().count();
     for e in 0..c.len() {
-        if !starts_with_at(c, e, ZERO_AFTER_WORD)
+        if !starts_with_at(c, e, v.zero_after_word)
             || c.get(e + w).is_some_and(|x| !is_clause_end(*x))
         {
             continue;
@@ -893,9 +917,10 @@ fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
             from -= 1;
         }
         // the longest cue phrase ending right before the word
-        let Some((cue, n)) = CUES
+        let Some((cue, n)) = v
+            .cues
             .iter()
-            .filter(|cue| ZERO_AFTER_METRICS.contains(&cue.metric))
+            .filter(|cue| v.zero_after_metrics.contains(&cue.metric))
             .flat_map(|cue| cue.phrases.iter().map(move |p| (cue, p)))
             .filter(|(_, p)| e >= from + p.chars().count() && ends_with_at(c, e, p))
             .map(|(cue, p)| (cue, p.chars().count()))
@@ -905,8 +930,8 @@ fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
         };
         let mut start = e - n;
         let mut metrics = vec![cue.metric];
-        if let Some((other, s)) = joined_cue(c, from, start) {
-            if !ZERO_AFTER_METRICS.contains(&other.metric) {
+        if let Some((other, s)) = joined_cue(t.v, c, from, start) {
+            if !v.zero_after_metrics.contains(&other.metric) {
                 continue;
             }
             metrics.insert(0, other.metric);

@@ -11,7 +11,7 @@
 //! `[labels]` table) to a copy of the vocabulary, with the same checks.
 
 use super::normalize::{bare as bare_label, label as norm_label};
-use super::{Template, Unit, VocabError};
+use super::{parse_toml, Template, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
@@ -142,42 +142,21 @@ pub struct EarlyVocab {
 /// `[labels]` table, e.g. `[labels.indicator]` `"appeals.total" = ["行政申请数"]`).
 pub type ExtraLabels = BTreeMap<String, BTreeMap<String, Vec<String>>>;
 
-fn line_of(text: &str, span: Range<usize>) -> usize {
-    text[..span.start.min(text.len())].matches('\n').count() + 1
-}
-
 fn err(file: &str, text: &str, span: Range<usize>, msg: String) -> VocabError {
-    VocabError {
-        file: file.to_string(),
-        line: line_of(text, span),
-        message: msg,
-    }
+    VocabError::at(file, text, span, msg)
 }
 
 fn norm_set(v: &[String]) -> HashSet<String> {
     v.iter().map(|s| norm_label(s)).collect()
 }
 
-fn parse_unit(s: &str) -> Option<Unit> {
-    match s {
-        "count" => Some(Unit::Count),
-        "CNY" => Some(Unit::Cny),
-        "count_change" => Some(Unit::CountChange),
-        _ => None,
-    }
-}
-
 impl EarlyVocab {
     /// Parses and validates a vocabulary file's text; `file` names it in errors.
     pub fn from_toml(text: &str, file: &str) -> Result<EarlyVocab, VocabError> {
-        let f: FileVocab = toml::from_str(text).map_err(|e| VocabError {
-            file: file.to_string(),
-            line: e.span().map_or(0, |s| line_of(text, s)),
-            message: e.message().to_string(),
-        })?;
+        let f: FileVocab = parse_toml(text, file)?;
         let mut metrics = Vec::new();
         for (id, m) in &f.metric {
-            let unit = parse_unit(m.unit.get_ref()).ok_or_else(|| {
+            let unit = Unit::from_id(m.unit.get_ref()).ok_or_else(|| {
                 err(
                     file,
                     text,
@@ -347,19 +326,22 @@ impl EarlyVocab {
     }
 
     /// A copy with an agency's extra labels added (per template, metric id ->
-    /// labels). `source` names the profile in errors. A label must name a
+    /// labels; the `prose` entry is skipped: see
+    /// [`super::ProseVocab::with_labels`]). `source` names the profile in errors. A label must name a
     /// metric of this vocabulary and must not already name another one.
     pub fn with_labels(&self, extra: &ExtraLabels, source: &str) -> Result<EarlyVocab, VocabError> {
         let mut v = self.clone();
         for (template, by_metric) in extra {
             let t = match Template::from_id(template) {
                 Some(t @ (Template::Indicator | Template::Stats2014)) => t,
+                // cue phrases, added by `ProseVocab::with_labels`
+                Some(Template::Prose) => continue,
                 _ => {
                     return Err(VocabError {
                         file: source.to_string(),
                         line: 0,
                         message: format!(
-                            "[labels.{template}]: labels can be added for the early tables only (indicator, stats-2014)"
+                            "[labels.{template}]: labels can be added for the early tables only (indicator, stats-2014), and cue phrases for prose (prose)"
                         ),
                     })
                 }
@@ -517,10 +499,7 @@ pub fn year_header(normalized: &str) -> Option<i32> {
 /// The built-in early vocabulary (`vocab/early.toml`), loaded once.
 pub fn early() -> &'static EarlyVocab {
     static V: OnceLock<EarlyVocab> = OnceLock::new();
-    V.get_or_init(|| {
-        // the embedded file is validated by a unit test; a broken one is a build defect
-        EarlyVocab::from_toml(EARLY_TOML, FILE).unwrap_or_else(|e| panic!("{e}"))
-    })
+    super::builtin(&V, || EarlyVocab::from_toml(EARLY_TOML, FILE))
 }
 
 #[cfg(test)]

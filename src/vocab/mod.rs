@@ -8,15 +8,51 @@
 //!   statistics table): header words, sections, units, metrics, row labels.
 //! - [`national`]: the national template (2019, 2021): the table-2 matrix and
 //!   the rows, columns and groups of tables 3 and 4.
+//! - [`prose`]: figures stated in sentences: cue phrases, qualifier and unit
+//!   words, channels, scope words, explicit zeros.
 
 pub mod early;
 pub mod national;
 pub mod normalize;
+pub mod prose;
 
 pub use early::{early, EarlyVocab, ExtraLabels};
+pub use prose::{prose, ProseVocab};
 
 use serde::Serialize;
 use std::fmt;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+/// The 1-based line of a byte span's start in `text`.
+pub(crate) fn line_of(text: &str, span: Range<usize>) -> usize {
+    text[..span.start.min(text.len())].matches('\n').count() + 1
+}
+
+/// A built-in vocabulary, loaded into `cell` once. The embedded files are
+/// validated by unit tests; a broken one is a build defect, so it panics with
+/// the file and line.
+pub(crate) fn builtin<T>(
+    cell: &'static OnceLock<T>,
+    load: impl FnOnce() -> Result<T, VocabError>,
+) -> &'static T {
+    cell.get_or_init(|| load().unwrap_or_else(|e| panic!("{e}")))
+}
+
+/// A string of the process-wide vocabulary (loaded once, kept for good).
+pub(crate) fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+/// Strings of the process-wide vocabulary.
+pub(crate) fn leak_all(v: Vec<String>) -> &'static [&'static str] {
+    leak_slice(v.into_iter().map(leak).collect())
+}
+
+/// A table of the process-wide vocabulary.
+pub(crate) fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
+    Box::leak(v.into_boxed_slice())
+}
 
 /// An error in a vocabulary file or in an agency's extra labels: the file, the
 /// line (1-based; 0 when unknown) and what is wrong.
@@ -41,6 +77,30 @@ impl fmt::Display for VocabError {
 }
 
 impl std::error::Error for VocabError {}
+
+impl VocabError {
+    /// An error at a byte span of a file's text.
+    pub(crate) fn at(file: &str, text: &str, span: Range<usize>, message: String) -> VocabError {
+        VocabError {
+            file: file.to_string(),
+            line: line_of(text, span),
+            message,
+        }
+    }
+}
+
+/// Parses a vocabulary file's text; a syntax or shape error names the file
+/// and line.
+pub(crate) fn parse_toml<T: serde::de::DeserializeOwned>(
+    text: &str,
+    file: &str,
+) -> Result<T, VocabError> {
+    toml::from_str(text).map_err(|e| VocabError {
+        file: file.to_string(),
+        line: e.span().map_or(0, |s| line_of(text, s)),
+        message: e.message().to_string(),
+    })
+}
 
 /// The report format a figure was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -117,6 +177,13 @@ impl Unit {
             Unit::Cny => "CNY",
             Unit::CountChange => "count_change",
         }
+    }
+
+    /// Parses the id written in the `unit` column.
+    pub fn from_id(s: &str) -> Option<Unit> {
+        [Unit::Count, Unit::Cny, Unit::CountChange]
+            .into_iter()
+            .find(|u| u.as_str() == s)
     }
 }
 

@@ -7,7 +7,7 @@
 //! an undeclared group, an id declared twice. The loaded tables are kept for the
 //! life of the process (`&'static`), so the parsers index them as plain slices.
 
-use super::{Template, Unit, VocabError};
+use super::{leak, leak_all, leak_slice, parse_toml, Template, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -283,23 +283,6 @@ struct FileUnits {
     count: Vec<String>,
 }
 
-fn leak(s: String) -> &'static str {
-    Box::leak(s.into_boxed_str())
-}
-
-fn leak_all(v: Vec<String>) -> &'static [&'static str] {
-    Box::leak(
-        v.into_iter()
-            .map(leak)
-            .collect::<Vec<_>>()
-            .into_boxed_slice(),
-    )
-}
-
-fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
-    Box::leak(v.into_boxed_slice())
-}
-
 /// Reads a file's text into the vocabulary; `file` names it in errors.
 struct Loader<'a> {
     file: &'a str,
@@ -308,14 +291,7 @@ struct Loader<'a> {
 
 impl Loader<'_> {
     fn err(&self, span: Range<usize>, message: String) -> VocabError {
-        VocabError {
-            file: self.file.to_string(),
-            line: self.text[..span.start.min(self.text.len())]
-                .matches('\n')
-                .count()
-                + 1,
-            message,
-        }
+        VocabError::at(self.file, self.text, span, message)
     }
 
     /// The templates named, each a national format.
@@ -368,16 +344,7 @@ impl Loader<'_> {
     }
 
     fn load(&self) -> Result<NationalVocab, VocabError> {
-        let f: FileNational = toml::from_str(self.text).map_err(|e| VocabError {
-            file: self.file.to_string(),
-            line: e.span().map_or(0, |s| {
-                self.text[..s.start.min(self.text.len())]
-                    .matches('\n')
-                    .count()
-                    + 1
-            }),
-            message: e.message().to_string(),
-        })?;
+        let f: FileNational = parse_toml(self.text, self.file)?;
         let mut seen = HashSet::new();
         let mut table2_rows = Vec::new();
         for r in f.table2.row {
@@ -594,10 +561,7 @@ table!(
 /// The built-in national vocabulary (`vocab/national.toml`), loaded once.
 pub fn national() -> &'static NationalVocab {
     static V: OnceLock<NationalVocab> = OnceLock::new();
-    V.get_or_init(|| {
-        // the embedded file is validated by a unit test; a broken one is a build defect
-        NationalVocab::from_toml(NATIONAL_TOML, FILE).unwrap_or_else(|e| panic!("{e}"))
-    })
+    super::builtin(&V, || NationalVocab::from_toml(NATIONAL_TOML, FILE))
 }
 
 #[cfg(test)]

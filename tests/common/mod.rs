@@ -28,14 +28,22 @@ pub fn page_with(first_line: &str, body: &str) -> Page {
     ))
 }
 
-/// The six files of a built dataset.
-pub const DATASET_FILES: [&str; 6] = [
+/// The files of a built dataset.
+pub const DATASET_FILES: [&str; 14] = [
     "observations.csv",
     "series.csv",
     "reports.csv",
     "checks.csv",
     "dataset.json",
     "datapackage.json",
+    "metrics.csv",
+    "observations.jsonl",
+    "report.html",
+    "charts/applications_received.svg",
+    "charts/proactive_items.svg",
+    "charts/licensing_decisions.svg",
+    "charts/review_total.svg",
+    "charts/litigation_total.svg",
 ];
 
 /// Validates `dir/datapackage.json` with the Frictionless reference
@@ -76,3 +84,15 @@ pub fn table_html(rows: &[&[&str]]) -> String {
     s.push_str("</table>");
     s
 }
+
+/// A minimal agency profile (without `[labels]`), for the tests of a
+/// profile's extra labels.
+pub const PROFILE: &str = r#"
+name = "some-bureau"
+agency_id = "some-bureau"
+agency_name = "某市某局"
+base_url = "http://www.example.gov.cn"
+start = ["/xxgk/ndbg/index.html"]
+list_pattern = '^/xxgk/ndbg/index(_\d+)?\.html$'
+document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
+"#;

@@ -101,18 +101,6 @@ pub fn registry() -> &'static Registry {
     })
 }
 
-/// The harmonized series (a `series.csv` column) fed by the metric ids that
-/// the early tables and prose share; the national template declares its own.
-pub fn series_of(id: &str) -> Option<&'static str> {
-    match id {
-        "applications.received" => Some("applications_received"),
-        "proactive.items" => Some("proactive_items"),
-        "review.total" => Some("review_total"),
-        "litigation.total" => Some("litigation_total"),
-        _ => None,
-    }
-}
-
 /// Builds a metric entry; a helper for the family tables.
 pub fn metric(
     id: impl Into<String>,

@@ -1,0 +1,220 @@
+//! The `preferred` column of observations: for each (agency, year, metric),
+//! the one figure the series selection rule prefers (table over prose, the
+//! national template over older tables, exact over approximate), so that
+//! the preferred rows pivot to one value per (year, metric). The others
+//! stay in the dataset for provenance.
+
+use super::checks::contradiction;
+use super::dataset::ObservationRow;
+use super::series::{pick, rank};
+use crate::normalize::metrics::Template;
+use std::collections::BTreeMap;
+
+/// Marks the preferred row of every (agency, year, metric) group and clears
+/// the flag of the others. Ties of the same rank are broken by URL, then
+/// location, as in the series. As in the series, no row of the group is
+/// preferred when the best-ranked figures disagree, or when one of them is
+/// contradicted by its own document (its channels add up to another number,
+/// a part exceeds it): a wrong number is worse than none (the series flags
+/// and the checks show the disagreement).
+pub fn mark(obs: &mut [ObservationRow]) {
+    let chosen = {
+        let mut groups: BTreeMap<(&str, i32, &str), Vec<usize>> = BTreeMap::new();
+        let mut by_doc: BTreeMap<(&str, i32, &str, Template), Vec<&ObservationRow>> =
+            BTreeMap::new();
+        for (i, o) in obs.iter().enumerate() {
+            groups
+                .entry((o.agency.as_str(), o.year, o.obs.metric.as_str()))
+                .or_default()
+                .push(i);
+            by_doc
+                .entry((o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
+                .or_default()
+                .push(o);
+        }
+        let key = |o: &ObservationRow| {
+            (
+                rank(o.obs.source, o.obs.template, o.obs.qualifier),
+                o.url.clone(),
+                o.obs.location.to_string(),
+            )
+        };
+        let contradicted = |o: &ObservationRow| {
+            let doc = by_doc
+                .get(&(o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
+                .map(Vec::as_slice)
+                .unwrap_or_default();
+            contradiction(o, doc).is_some()
+        };
+        let mut chosen = Vec::new();
+        for idx in groups.into_values() {
+            let mut sorted: Vec<(_, usize)> = idx.iter().map(|&i| (key(&obs[i]), i)).collect();
+            sorted.sort();
+            let Some(p) = pick(&sorted, |(k, _)| k.0, |(_, i)| obs[*i].obs.value) else {
+                continue;
+            };
+            let best = sorted[p].0 .0;
+            let doubted = sorted
+                .iter()
+                .take_while(|(k, _)| k.0 == best)
+                .any(|(_, i)| contradicted(&obs[*i]));
+            if !doubted {
+                chosen.push(sorted[p].1);
+            }
+        }
+        chosen
+    };
+    for o in obs.iter_mut() {
+        o.preferred = false;
+    }
+    for i in chosen {
+        obs[i].preferred = true;
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::normalize::metrics::{Template, Unit};
+    use crate::parse::{Location, Observation, Qualifier, Source};
+    use rust_decimal::Decimal;
+
+    /// An observation row for tests.
+    pub(crate) fn row(
+        year: i32,
+        metric: &str,
+        value: i64,
+        q: Qualifier,
+        source: Source,
+        template: Template,
+        url: &str,
+    ) -> ObservationRow {
+        ObservationRow {
+            agency: "a".into(),
+            year,
+            obs: Observation {
+                metric: metric.into(),
+                value: Decimal::from(value),
+                unit: Unit::Count,
+                qualifier: q,
+                raw: value.to_string(),
+                source,
+                template,
+                location: Location::Cell {
+                    table: 1,
+                    row: 1,
+                    col: 1,
+                },
+            },
+            url: url.into(),
+            sha256: String::new(),
+            preferred: false,
+        }
+    }
+
+    fn preferred_values(rows: &mut [ObservationRow]) -> Vec<(i32, String, i64)> {
+        mark(rows);
+        rows.iter()
+            .filter(|r| r.preferred)
+            .map(|r| {
+                (
+                    r.year,
+                    r.obs.metric.clone(),
+                    i64::try_from(r.obs.value.mantissa()).unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn table_over_prose_national_over_older_exact_over_inexact() {
+        use Qualifier::*;
+        use Source::Table;
+        use Template::{Indicator, National2021, Stats2014};
+        let mut rows = vec![
+            row(2014, "x", 40, AtLeast, Source::Prose, Template::Prose, "u2"),
+            row(2014, "x", 0, Exact, Table, Stats2014, "u1"),
+            row(2021, "y", 7, Exact, Table, Indicator, "u1"),
+            row(2021, "y", 8, Exact, Table, National2021, "u2"),
+            row(2022, "z", 10, Approx, Source::Prose, Template::Prose, "u1"),
+            row(2022, "z", 12, AtLeast, Source::Prose, Template::Prose, "u2"),
+        ];
+        assert_eq!(
+            preferred_values(&mut rows),
+            vec![
+                (2014, "x".into(), 0),
+                (2021, "y".into(), 8),
+                (2022, "z".into(), 12)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_figure_its_own_document_contradicts_is_not_preferred() {
+        use Qualifier::{AtLeast, Exact};
+        use Source::{Prose, Table};
+        let t = Template::Stats2014;
+        let mut rows = vec![
+            row(2014, "applications.received", 0, Exact, Table, t, "u1"),
+            row(
+                2014,
+                "applications.received.online",
+                31,
+                Exact,
+                Table,
+                t,
+                "u1",
+            ),
+            row(
+                2014,
+                "applications.received",
+                40,
+                AtLeast,
+                Prose,
+                Template::Prose,
+                "u2",
+            ),
+            // the same figures in another year's table agree: 31 is preferred
+            row(2015, "applications.received", 31, Exact, Table, t, "u3"),
+            row(
+                2015,
+                "applications.received.online",
+                31,
+                Exact,
+                Table,
+                t,
+                "u3",
+            ),
+        ];
+        rows[1].obs.location = Location::Cell {
+            table: 1,
+            row: 2,
+            col: 1,
+        };
+        rows[4].obs.location = rows[1].obs.location;
+        let preferred = preferred_values(&mut rows);
+        assert!(
+            !preferred
+                .iter()
+                .any(|p| p.0 == 2014 && p.1 == "applications.received"),
+            "neither the contradicted 0 nor the lower-ranked prose: {preferred:?}"
+        );
+        assert!(preferred.contains(&(2015, "applications.received".into(), 31)));
+        assert!(preferred.contains(&(2014, "applications.received.online".into(), 31)));
+    }
+
+    #[test]
+    fn equal_ties_prefer_one_row_and_disagreeing_ties_none() {
+        use Qualifier::Exact;
+        let t = Template::National2021;
+        let mut rows = vec![
+            row(2020, "same", 5, Exact, Source::Table, t, "u2"),
+            row(2020, "same", 5, Exact, Source::Table, t, "u1"),
+            row(2020, "split", 5, Exact, Source::Table, t, "u1"),
+            row(2020, "split", 6, Exact, Source::Table, t, "u2"),
+        ];
+        rows[0].preferred = true; // stale flags are cleared
+        assert_eq!(preferred_values(&mut rows), vec![(2020, "same".into(), 5)]);
+        assert!(rows[1].preferred, "the tie goes to the first URL");
+    }
+}

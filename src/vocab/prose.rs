@@ -1,0 +1,851 @@
+//! The prose vocabulary (`vocab/prose.toml`), compiled once: the cue phrases
+//! of the metrics read from sentences, filler and qualifier words, unit words,
+//! channels, the words that set a figure's scope, and the explicit zeros.
+//!
+//! Why each cue maps where it does is written next to the data, as comments of
+//! `vocab/prose.toml`; how the words are used is in `parse::prose`.
+//!
+//! Loading validates the file and names `file:line` on every error: a cue,
+//! channel or zero naming a metric declared neither in `vocab/prose.toml` nor
+//! in `vocab/early.toml`, a phrase listed twice for one metric or shadowed by
+//! an unconditional cue of another metric, a cue unit word that is not a unit
+//! word, an unknown unit class or word list, an empty word, a full-width form.
+//! The words are kept as `&'static str` slices of the one process-wide
+//! vocabulary, so the parser allocates nothing to look a word up.
+//!
+//! [`ProseVocab::with_labels`] adds an agency's own cue phrases (a profile's
+//! `[labels.prose]` table) to a copy of the vocabulary, with the same checks.
+
+use super::{builtin, early, leak, leak_slice, parse_toml, Unit, VocabError};
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashSet};
+use std::ops::Range;
+use std::sync::OnceLock;
+use toml::Spanned;
+
+const FILE: &str = "vocab/prose.toml";
+const PROSE_TOML: &str = include_str!("../../vocab/prose.toml");
+
+type Words = Vec<Spanned<String>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileMetric {
+    unit: Spanned<String>,
+    definition: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileNumbers {
+    fillers: Words,
+    at_least_prefix: Words,
+    approx_prefix: Words,
+    at_least_infix: Words,
+    at_least_suffix: Words,
+    approx_suffix: Words,
+    ten_thousand: Spanned<String>,
+    unit_words: Words,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileChannelWording {
+    posted_word: Spanned<String>,
+    gap: Spanned<String>,
+    posted_label: Spanned<String>,
+    disclosed_label: Spanned<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileFees {
+    metric: Spanned<String>,
+    sentence_context: Words,
+    heading_context: Words,
+    zero_phrases: Words,
+    zero_phrases_in_context: Words,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum FileList {
+    Named(String),
+    Words(Vec<String>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileCue {
+    metric: Spanned<String>,
+    phrases: Words,
+    units: FileList,
+    #[serde(default)]
+    channel_split: bool,
+    parent_in_sentence: Option<Spanned<String>>,
+    parent_in_block: Option<Spanned<String>>,
+    followed_by: Option<FileList>,
+    clause_without: Option<FileList>,
+    not_after: Option<FileList>,
+    #[serde(default)]
+    fee_context: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileChannel {
+    word: Spanned<String>,
+    posted: Option<Spanned<String>>,
+    disclosed: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileScope {
+    channel_list_marks: Words,
+    part_words: Words,
+    whole_jurisdiction: Words,
+    government_words: Words,
+    cumulative: Spanned<String>,
+    up_to: Words,
+    this_year: Words,
+    not_the_year: Words,
+    not_a_count: Words,
+    cue_joins: Words,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileZero {
+    negations: Words,
+    scope: Vec<Words>,
+    targets: Vec<[Spanned<String>; 2]>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileZeroJoins {
+    blockers_after: Words,
+    joins: Words,
+    second_verbs: Words,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileZeroAfter {
+    word: Spanned<String>,
+    metrics: Words,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileProse {
+    metric: BTreeMap<String, FileMetric>,
+    numbers: FileNumbers,
+    unit_classes: BTreeMap<String, Words>,
+    words: BTreeMap<String, Words>,
+    fees: FileFees,
+    cue: Vec<FileCue>,
+    channel: Vec<FileChannel>,
+    channel_wording: FileChannelWording,
+    heading_channel: Vec<FileChannel>,
+    scope: FileScope,
+    zero: Vec<FileZero>,
+    zero_joins: FileZeroJoins,
+    zero_after: FileZeroAfter,
+}
+
+/// What must hold around a cue for the number to count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    /// Nothing more.
+    Nothing,
+    /// A figure of this metric was read earlier in the same sentence (其中 parts).
+    ParentInSentence(&'static str),
+    /// A figure of this metric was read earlier in the same text block.
+    ParentInBlock(&'static str),
+    /// The rest of the sentence after the number mentions one of these words.
+    FollowedBy(&'static [&'static str]),
+    /// The clause before the number mentions none of these words.
+    ClauseWithout(&'static [&'static str]),
+    /// The words right before the cue phrase (in its clause, after the
+    /// previous figure) do not end with one of these (`不予公开信息3条`).
+    NotAfter(&'static [&'static str]),
+    /// The sentence mentions one of `sentence`, or the section heading above
+    /// the paragraph mentions one of `heading`: the figure is about disclosure
+    /// (`依申请公开…收取费用120元`), not another service of the agency.
+    Context {
+        /// Words of the sentence.
+        sentence: &'static [&'static str],
+        /// Words of the heading.
+        heading: &'static [&'static str],
+    },
+    /// Every one of these.
+    All(&'static [Need]),
+}
+
+/// One metric's cue phrases in prose.
+#[derive(Debug, Clone, Copy)]
+pub struct Cue {
+    /// The metric id.
+    pub metric: &'static str,
+    /// Phrases that stand right before the number (after fillers are removed).
+    pub phrases: &'static [&'static str],
+    /// Unit words that may follow the number.
+    pub units: &'static [&'static str],
+    /// The extra condition.
+    pub need: Need,
+    /// Whether a channel word right before the phrase turns the figure into
+    /// that channel's metric (see [`ProseVocab::channels`]).
+    pub channel_split: bool,
+}
+
+/// A channel word that, right before `发布信息` / `公开信息`, names the
+/// channel of the figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Channel {
+    /// The channel as written (`门户网站`, `政务微博`).
+    pub word: &'static str,
+    /// The metric of items *posted* there (`…发布信息 N 条`); `None`: a
+    /// channel without a metric (the figure is not read).
+    pub posted: Option<&'static str>,
+    /// The metric of items *disclosed* there (`…公开信息 N 条`, the wording
+    /// of the 2014 table's channel rows); `None`: not read.
+    pub disclosed: Option<&'static str>,
+}
+
+/// An explicit zero: a negation, an optional scope made of one word of each
+/// slot (`""` skips a slot), then one target or two joined by
+/// [`ProseVocab::zero_joins`].
+#[derive(Debug, Clone, Copy)]
+pub struct ZeroRule {
+    /// Negations that open the phrase.
+    pub negations: &'static [&'static str],
+    /// Scope slots.
+    pub scope: &'static [&'static [&'static str]],
+    /// The targets and their metrics.
+    pub targets: &'static [(&'static str, &'static str)],
+}
+
+/// A metric a prose cue, channel or zero names.
+#[derive(Debug, Clone, Copy)]
+pub struct ProseMetric {
+    /// Canonical id.
+    pub id: &'static str,
+    /// Canonical unit.
+    pub unit: Unit,
+    /// One-sentence definition.
+    pub definition: &'static str,
+    /// The series.csv column it feeds (declared in `vocab/early.toml`).
+    pub series: Option<&'static str>,
+}
+
+/// The compiled prose vocabulary (see `vocab/prose.toml` for what each list
+/// means and why).
+#[derive(Debug, Clone)]
+pub struct ProseVocab {
+    /// Every metric named, declared in `vocab/prose.toml` or `vocab/early.toml`.
+    pub metrics: &'static [ProseMetric],
+    /// Words allowed between a cue and its number.
+    pub fillers: &'static [&'static str],
+    /// Qualifiers before a number meaning "at least" (超过 N).
+    pub at_least_prefix: &'static [&'static str],
+    /// Qualifiers before a number meaning "about" (约 N).
+    pub approx_prefix: &'static [&'static str],
+    /// Qualifiers after a number, before the unit, meaning "at least" (N余条).
+    pub at_least_infix: &'static [&'static str],
+    /// Qualifiers after the unit meaning "at least" (N条以上).
+    pub at_least_suffix: &'static [&'static str],
+    /// Qualifiers after the unit meaning "about" (N条左右).
+    pub approx_suffix: &'static [&'static str],
+    /// The multiplier word after a number (万).
+    pub ten_thousand: &'static str,
+    /// Every unit word a prose figure may carry, in matching order.
+    pub unit_words: &'static [&'static str],
+    /// Every cue, in priority order for equally long phrases.
+    pub cues: &'static [Cue],
+    /// Channel words before `发布信息` / `公开信息`.
+    pub channels: &'static [Channel],
+    /// The word of a channel cue phrase that makes the figure the channel's
+    /// *posted* metric (发布); without it, the *disclosed* one.
+    pub posted_word: &'static str,
+    /// A word that may stand between a channel word and its cue (主动).
+    pub channel_gap: &'static str,
+    /// The cue the codebook shows after a channel word for its posted metric.
+    pub channel_posted_label: &'static str,
+    /// The cue the codebook shows after a channel word for its disclosed metric.
+    pub channel_disclosed_label: &'static str,
+    /// Channel words of a section heading, besides [`Self::channels`].
+    pub heading_channels: &'static [Channel],
+    /// Words that make a clause name several channels.
+    pub channel_list_marks: &'static [&'static str],
+    /// Words naming a part of the agency or a wider whole.
+    pub part_words: &'static [&'static str],
+    /// Part words naming a whole jurisdiction (a government's own scope).
+    pub whole_jurisdiction: &'static [&'static str],
+    /// Words of a title naming a government.
+    pub government_words: &'static [&'static str],
+    /// The word of a cumulative count (累计).
+    pub cumulative: &'static str,
+    /// Words of a sentence counting up to a date.
+    pub up_to: &'static [&'static str],
+    /// Words of a clause naming the report's year.
+    pub this_year: &'static [&'static str],
+    /// Words earlier in the sentence naming another period.
+    pub not_the_year: &'static [&'static str],
+    /// Words earlier in the clause making a figure an average or carried over.
+    pub not_a_count: &'static [&'static str],
+    /// Words joining two cue phrases before one number.
+    pub cue_joins: &'static [&'static str],
+    /// The metric of disclosure fees (its zero phrases are [`Self::fee_zero_phrases`]).
+    pub fee_metric: &'static str,
+    /// Words of a sentence about disclosure fees.
+    pub fee_sentence_context: &'static [&'static str],
+    /// Words of the heading of the fees section.
+    pub fee_heading_context: &'static [&'static str],
+    /// Phrases stating that no disclosure fee was collected.
+    pub fee_zero_phrases: &'static [&'static str],
+    /// Phrases stating that no fee was collected, in a fee context only.
+    pub fee_zero_phrases_in_context: &'static [&'static str],
+    /// Every explicit zero phrase.
+    pub zero_rules: &'static [ZeroRule],
+    /// Words right after a zero phrase that make it about a subset.
+    pub zero_blockers_after: &'static [&'static str],
+    /// Words joining two zero targets.
+    pub zero_joins: &'static [&'static str],
+    /// Verbs allowed between a join and the second zero target.
+    pub zero_second_verbs: &'static [&'static str],
+    /// Metrics whose `<cue phrase>无` is a zero.
+    pub zero_after_metrics: &'static [&'static str],
+    /// The word of a trailing zero (无).
+    pub zero_after_word: &'static str,
+}
+
+/// Reads a file's text into the vocabulary; `file` names it in errors.
+struct Loader<'a> {
+    file: &'a str,
+    text: &'a str,
+    metrics: Vec<ProseMetric>,
+}
+
+impl Loader<'_> {
+    fn err(&self, span: Range<usize>, message: String) -> VocabError {
+        VocabError::at(self.file, self.text, span, message)
+    }
+
+    /// A word as matched in half-width text: not empty (unless `empty_ok`),
+    /// no full-width form (it could never match).
+    fn word(&self, w: &Spanned<String>, empty_ok: bool) -> Result<&'static str, VocabError> {
+        let s = w.get_ref();
+        if s.is_empty() && !empty_ok {
+            return Err(self.err(w.span(), "empty word".to_string()));
+        }
+        if let Some(c) = s
+            .chars()
+            .find(|c| ('\u{ff01}'..='\u{ff5e}').contains(c) || *c == '\u{3000}')
+        {
+            return Err(self.err(
+                w.span(),
+                format!("'{s}' has the full-width form '{c}': prose is read half-width, write it half-width"),
+            ));
+        }
+        Ok(leak(s.clone()))
+    }
+
+    fn words(&self, ws: &Words) -> Result<&'static [&'static str], VocabError> {
+        self.words_opt(ws, false)
+    }
+
+    fn words_opt(&self, ws: &Words, empty_ok: bool) -> Result<&'static [&'static str], VocabError> {
+        let mut out = Vec::with_capacity(ws.len());
+        for w in ws {
+            let s = self.word(w, empty_ok)?;
+            if out.contains(&s) {
+                return Err(self.err(w.span(), format!("'{s}' listed twice")));
+            }
+            out.push(s);
+        }
+        Ok(leak_slice(out))
+    }
+
+    /// A list given inline or by the name of a list of `named`; `at` is the
+    /// span errors name (an untagged value keeps no span of its own).
+    fn list(
+        &self,
+        l: &FileList,
+        named: &BTreeMap<String, Words>,
+        what: &str,
+        at: Range<usize>,
+    ) -> Result<&'static [&'static str], VocabError> {
+        match l {
+            FileList::Words(ws) => {
+                let ws: Words = ws
+                    .iter()
+                    .map(|w| Spanned::new(at.clone(), w.clone()))
+                    .collect();
+                self.words(&ws)
+            }
+            FileList::Named(n) => named.get(n).map_or_else(
+                || {
+                    Err(self.err(
+                        at.clone(),
+                        format!(
+                            "unknown {what} '{n}' (one of: {})",
+                            named.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    ))
+                },
+                |ws| self.words(ws),
+            ),
+        }
+    }
+
+    /// The id of a declared metric.
+    fn metric(&self, id: &Spanned<String>) -> Result<&'static str, VocabError> {
+        self.metrics
+            .iter()
+            .find(|m| m.id == id.get_ref())
+            .map(|m| m.id)
+            .ok_or_else(|| {
+                self.err(
+                    id.span(),
+                    format!(
+                        "unknown metric id '{}' (declare it under [metric] here or in vocab/early.toml)",
+                        id.get_ref()
+                    ),
+                )
+            })
+    }
+
+    fn channels(&self, cs: &[FileChannel]) -> Result<&'static [Channel], VocabError> {
+        let mut out: Vec<Channel> = Vec::new();
+        for c in cs {
+            let word = self.word(&c.word, false)?;
+            if out.iter().any(|o| o.word == word) {
+                return Err(self.err(c.word.span(), format!("channel '{word}' listed twice")));
+            }
+            let opt = |m: &Option<Spanned<String>>| m.as_ref().map(|m| self.metric(m)).transpose();
+            out.push(Channel {
+                word,
+                posted: opt(&c.posted)?,
+                disclosed: opt(&c.disclosed)?,
+            });
+        }
+        Ok(leak_slice(out))
+    }
+
+    fn load(mut self) -> Result<ProseVocab, VocabError> {
+        let f: FileProse = parse_toml(self.text, self.file)?;
+        let ev = early();
+        for (id, m) in &f.metric {
+            let unit = Unit::from_id(m.unit.get_ref()).ok_or_else(|| {
+                self.err(
+                    m.unit.span(),
+                    format!(
+                        "metric {id}: unknown unit '{}' (count, CNY, count_change)",
+                        m.unit.get_ref()
+                    ),
+                )
+            })?;
+            if ev.metric(id).is_some() {
+                return Err(self.err(
+                    m.unit.span(),
+                    format!("metric {id} is declared in vocab/early.toml already: declare it once"),
+                ));
+            }
+            self.metrics.push(ProseMetric {
+                id: leak(id.clone()),
+                unit,
+                definition: leak(m.definition.clone()),
+                series: None,
+            });
+        }
+        for m in ev.metrics() {
+            self.metrics.push(ProseMetric {
+                id: leak(m.id.clone()),
+                unit: m.unit,
+                definition: leak(m.definition.clone()),
+                series: m.series.clone().map(leak),
+            });
+        }
+        let n = &f.numbers;
+        let unit_words = self.words(&n.unit_words)?;
+        let mut classes: BTreeMap<String, Words> = BTreeMap::new();
+        for (name, ws) in &f.unit_classes {
+            classes.insert(name.clone(), ws.clone());
+        }
+        let fees = &f.fees;
+        let fee_sentence_context = self.words(&fees.sentence_context)?;
+        let fee_heading_context = self.words(&fees.heading_context)?;
+        let mut cues: Vec<Cue> = Vec::new();
+        // phrase -> (metric, unconditional) of the cues before
+        let mut seen: Vec<(&'static str, &'static str, bool, &'static [&'static str])> = Vec::new();
+        for c in &f.cue {
+            let metric = self.metric(&c.metric)?;
+            let at = c.metric.span();
+            let units = self.list(&c.units, &classes, "unit class", at.clone())?;
+            for u in units {
+                if !unit_words.contains(u) {
+                    return Err(self.err(
+                        at.clone(),
+                        format!(
+                            "{metric}: unit word '{u}' is not one of [numbers].unit_words ({})",
+                            unit_words.join(" ")
+                        ),
+                    ));
+                }
+            }
+            let mut needs: Vec<Need> = Vec::new();
+            if let Some(p) = &c.parent_in_sentence {
+                needs.push(Need::ParentInSentence(self.metric(p)?));
+            }
+            if let Some(p) = &c.parent_in_block {
+                needs.push(Need::ParentInBlock(self.metric(p)?));
+            }
+            let named = |l: &FileList| self.list(l, &f.words, "word list", at.clone());
+            for (l, need) in [
+                (&c.followed_by, Need::FollowedBy as fn(_) -> Need),
+                (&c.clause_without, Need::ClauseWithout),
+                (&c.not_after, Need::NotAfter),
+            ] {
+                if let Some(l) = l {
+                    needs.push(need(named(l)?));
+                }
+            }
+            if c.fee_context {
+                needs.push(Need::Context {
+                    sentence: fee_sentence_context,
+                    heading: fee_heading_context,
+                });
+            }
+            let need = match needs.len() {
+                0 => Need::Nothing,
+                1 => needs[0],
+                _ => Need::All(leak_slice(needs)),
+            };
+            let phrases = self.words(&c.phrases)?;
+            for (p, w) in phrases.iter().zip(&c.phrases) {
+                check_phrase(&seen, p, metric, units, &|m| self.err(w.span(), m))?;
+            }
+            for p in phrases {
+                seen.push((p, metric, need == Need::Nothing, units));
+            }
+            cues.push(Cue {
+                metric,
+                phrases,
+                units,
+                need,
+                channel_split: c.channel_split,
+            });
+        }
+        let s = &f.scope;
+        let part_words = self.words(&s.part_words)?;
+        let whole_jurisdiction = self.words(&s.whole_jurisdiction)?;
+        for (w, sp) in whole_jurisdiction.iter().zip(&s.whole_jurisdiction) {
+            if !part_words.contains(w) {
+                return Err(self.err(
+                    sp.span(),
+                    format!("whole_jurisdiction '{w}' is not one of part_words"),
+                ));
+            }
+        }
+        let mut zero_rules = Vec::new();
+        for z in &f.zero {
+            let mut scope = Vec::new();
+            for slot in &z.scope {
+                scope.push(self.words_opt(slot, true)?);
+            }
+            let mut targets = Vec::new();
+            for [t, m] in &z.targets {
+                targets.push((self.word(t, false)?, self.metric(m)?));
+            }
+            zero_rules.push(ZeroRule {
+                negations: self.words(&z.negations)?,
+                scope: leak_slice(scope),
+                targets: leak_slice(targets),
+            });
+        }
+        let mut zero_after_metrics = Vec::new();
+        for m in &f.zero_after.metrics {
+            let id = self.metric(m)?;
+            if !cues.iter().any(|c| c.metric == id) {
+                return Err(self.err(
+                    m.span(),
+                    format!("[zero_after]: {id} has no cue phrase to read `<phrase>无` with"),
+                ));
+            }
+            zero_after_metrics.push(id);
+        }
+        Ok(ProseVocab {
+            metrics: leak_slice(self.metrics.clone()),
+            fillers: self.words(&n.fillers)?,
+            at_least_prefix: self.words(&n.at_least_prefix)?,
+            approx_prefix: self.words(&n.approx_prefix)?,
+            at_least_infix: self.words(&n.at_least_infix)?,
+            at_least_suffix: self.words(&n.at_least_suffix)?,
+            approx_suffix: self.words(&n.approx_suffix)?,
+            ten_thousand: self.word(&n.ten_thousand, false)?,
+            unit_words,
+            cues: leak_slice(cues),
+            channels: self.channels(&f.channel)?,
+            posted_word: self.word(&f.channel_wording.posted_word, false)?,
+            channel_gap: self.word(&f.channel_wording.gap, false)?,
+            channel_posted_label: self.word(&f.channel_wording.posted_label, false)?,
+            channel_disclosed_label: self.word(&f.channel_wording.disclosed_label, false)?,
+            heading_channels: self.channels(&f.heading_channel)?,
+            channel_list_marks: self.words(&s.channel_list_marks)?,
+            part_words,
+            whole_jurisdiction,
+            government_words: self.words(&s.government_words)?,
+            cumulative: self.word(&s.cumulative, false)?,
+            up_to: self.words(&s.up_to)?,
+            this_year: self.words(&s.this_year)?,
+            not_the_year: self.words(&s.not_the_year)?,
+            not_a_count: self.words(&s.not_a_count)?,
+            cue_joins: self.words(&s.cue_joins)?,
+            fee_metric: self.metric(&fees.metric)?,
+            fee_sentence_context,
+            fee_heading_context,
+            fee_zero_phrases: self.words(&fees.zero_phrases)?,
+            fee_zero_phrases_in_context: self.words(&fees.zero_phrases_in_context)?,
+            zero_rules: leak_slice(zero_rules),
+            zero_blockers_after: self.words(&f.zero_joins.blockers_after)?,
+            zero_joins: self.words(&f.zero_joins.joins)?,
+            zero_second_verbs: self.words_opt(&f.zero_joins.second_verbs, true)?,
+            zero_after_metrics: leak_slice(zero_after_metrics),
+            zero_after_word: self.word(&f.zero_after.word, false)?,
+        })
+    }
+}
+
+/// A phrase may name a metric once; a phrase another metric's cue already
+/// has is allowed only when that cue has a condition or other units (else
+/// the later cue could never be read).
+fn check_phrase(
+    seen: &[(&'static str, &'static str, bool, &'static [&'static str])],
+    phrase: &str,
+    metric: &str,
+    units: &[&str],
+    err: &dyn Fn(String) -> VocabError,
+) -> Result<(), VocabError> {
+    for (p, m, unconditional, u) in seen {
+        if *p != phrase {
+            continue;
+        }
+        if *m == metric {
+            return Err(err(format!(
+                "duplicate cue '{phrase}': already a cue of {metric}"
+            )));
+        }
+        if *unconditional && units.iter().all(|x| u.contains(x)) {
+            return Err(err(format!(
+                "duplicate cue '{phrase}': an unconditional cue of {m} before it takes every figure it could read"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl ProseVocab {
+    /// Parses and validates a vocabulary file's text; `file` names it in errors.
+    pub fn from_toml(text: &str, file: &str) -> Result<ProseVocab, VocabError> {
+        Loader {
+            file,
+            text,
+            metrics: Vec::new(),
+        }
+        .load()
+    }
+
+    /// The metric declared with this id.
+    pub fn metric(&self, id: &str) -> Option<&'static ProseMetric> {
+        self.metrics.iter().find(|m| m.id == id)
+    }
+
+    /// Whether `metric` is a total that a channel narrows to the channel's
+    /// metric (the metric of a cue with `channel_split`).
+    pub fn is_channel_total(&self, metric: &str) -> bool {
+        self.cues
+            .iter()
+            .any(|c| c.channel_split && c.metric == metric)
+    }
+
+    /// The canonical unit of a metric (count when unknown).
+    pub fn unit_of(&self, id: &str) -> Unit {
+        self.metric(id).map_or(Unit::Count, |m| m.unit)
+    }
+
+    /// A copy with an agency's extra cue phrases added (metric id -> phrases,
+    /// a profile's `[labels.prose]` table). Each phrase joins the first cue of
+    /// that metric, with its units and condition; `source` names the profile
+    /// in errors. The metric must have a cue, and the phrase must not be one
+    /// already.
+    pub fn with_labels(
+        &self,
+        extra: &BTreeMap<String, Vec<String>>,
+        source: &str,
+    ) -> Result<ProseVocab, VocabError> {
+        let mut v = self.clone();
+        let mut cues = v.cues.to_vec();
+        let err = |message: String| VocabError {
+            file: source.to_string(),
+            line: 0,
+            message: format!("[labels.prose]: {message}"),
+        };
+        for (metric, phrases) in extra {
+            let Some(k) = cues.iter().position(|c| c.metric == metric) else {
+                return Err(err(format!(
+                    "unknown prose metric id '{metric}' (a metric with a cue in vocab/prose.toml)"
+                )));
+            };
+            let mut all = cues[k].phrases.to_vec();
+            for p in phrases {
+                let known: HashSet<&str> = cues
+                    .iter()
+                    .flat_map(|c| c.phrases.iter().copied())
+                    .chain(all.iter().copied())
+                    .collect();
+                if p.is_empty() {
+                    return Err(err(format!("{metric}: empty phrase")));
+                }
+                if known.contains(p.as_str()) {
+                    return Err(err(format!("{metric}: '{p}' is a cue phrase already")));
+                }
+                all.push(leak(p.clone()));
+            }
+            cues[k].phrases = leak_slice(all);
+        }
+        v.cues = leak_slice(cues);
+        Ok(v)
+    }
+}
+
+/// The prose vocabulary of `vocab/prose.toml`, loaded once.
+pub fn prose() -> &'static ProseVocab {
+    static V: OnceLock<ProseVocab> = OnceLock::new();
+    builtin(&V, || ProseVocab::from_toml(PROSE_TOML, FILE))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_loads() {
+        let v = ProseVocab::from_toml(PROSE_TOML, FILE).unwrap();
+        assert!(v.cues.iter().any(|c| c.metric == "proactive.items"));
+        assert_eq!(v.unit_of("fees.collected"), Unit::Cny);
+        assert_eq!(v.unit_of("website.visits"), Unit::Count);
+    }
+
+    /// The built-in file with `from` replaced by `to` (once), loaded.
+    fn load_changed(from: &str, to: &str) -> VocabError {
+        assert!(PROSE_TOML.contains(from), "{from}");
+        let text = PROSE_TOML.replacen(from, to, 1);
+        ProseVocab::from_toml(&text, FILE).unwrap_err()
+    }
+
+    fn line_with(text: &str) -> usize {
+        PROSE_TOML.lines().position(|l| l.contains(text)).unwrap() + 1
+    }
+
+    #[test]
+    fn unknown_metric_names_file_and_line() {
+        let e = load_changed(
+            "metric = \"npc_suggestions\"",
+            "metric = \"npc_suggestion\"",
+        );
+        assert_eq!(e.file, FILE);
+        assert_eq!(e.line, line_with("metric = \"npc_suggestions\""));
+        assert!(
+            e.message.contains("unknown metric id 'npc_suggestion'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn duplicate_cue_is_an_error() {
+        let e = load_changed(
+            "phrases = [\"人大代表建议\", \"人大建议\", \"代表建议\"]",
+            "phrases = [\"人大代表建议\", \"人大建议\", \"代表建议\", \"人大建议\"]",
+        );
+        assert_eq!(e.line, line_with("\"人大代表建议\", \"人大建议\""));
+        assert!(e.message.contains("twice"), "{e}");
+        // a phrase an unconditional cue of another metric has already
+        let e = load_changed(
+            "phrases = [\"政协委员提案\", \"政协提案\", \"委员提案\"]",
+            "phrases = [\"政协委员提案\", \"政协提案\", \"委员提案\", \"人大建议\"]",
+        );
+        assert!(e.message.contains("duplicate cue '人大建议'"), "{e}");
+        assert_eq!(e.line, line_with("\"政协委员提案\", \"政协提案\""));
+        assert!(
+            e.message.contains("unconditional cue of npc_suggestions"),
+            "{e}"
+        );
+        // the same phrase for the same metric in two cues
+        let e = load_changed(
+            "phrases = [\"收取费用\", ",
+            "phrases = [\"信息处理费\", \"收取费用\", ",
+        );
+        assert!(
+            e.message
+                .contains("duplicate cue '信息处理费': already a cue of fees.collected"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn bad_unit_word_is_an_error() {
+        let e = load_changed(
+            "units = [\"条\", \"件\", \"次\"]",
+            "units = [\"条\", \"件\", \"回\"]",
+        );
+        assert_eq!(e.line, line_with("metric = \"on_request.items\""));
+        assert!(e.message.contains("unit word '回'"), "{e}");
+        let e = load_changed("units = \"cases\"", "units = \"case\"");
+        assert!(e.message.contains("unknown unit class 'case'"), "{e}");
+    }
+
+    #[test]
+    fn full_width_word_and_unknown_list_are_errors() {
+        let e = load_changed("\"县(区)\"", "\"县（区）\"");
+        assert!(e.message.contains("full-width"), "{e}");
+        assert_eq!(e.line, line_with("\"县(区)\""));
+        let e = load_changed(
+            "not_after = \"not_proactive\"",
+            "not_after = \"not_proactiv\"",
+        );
+        assert!(e.message.contains("unknown word list"), "{e}");
+    }
+
+    #[test]
+    fn metric_declared_twice_is_an_error() {
+        let e = load_changed(
+            "[metric]\n",
+            "[metric]\n\"review.total\" = { unit = \"count\", definition = \"x\" }\n",
+        );
+        assert!(e.message.contains("declared in vocab/early.toml"), "{e}");
+    }
+
+    #[test]
+    fn extra_labels_join_the_metric_cue() {
+        let mut extra = BTreeMap::new();
+        extra.insert(
+            "npc_suggestions".to_string(),
+            vec!["办理人大议案".to_string()],
+        );
+        let v = prose().with_labels(&extra, "profiles/x.toml").unwrap();
+        let c = v
+            .cues
+            .iter()
+            .find(|c| c.metric == "npc_suggestions")
+            .unwrap();
+        assert!(c.phrases.contains(&"办理人大议案"));
+        extra.insert("npc_suggestions".to_string(), vec!["政协提案".to_string()]);
+        let e = prose().with_labels(&extra, "profiles/x.toml").unwrap_err();
+        assert!(e.to_string().contains("profiles/x.toml"), "{e}");
+        let mut bad = BTreeMap::new();
+        bad.insert("no.such".to_string(), vec!["某某".to_string()]);
+        assert!(prose().with_labels(&bad, "p").is_err());
+    }
+}
