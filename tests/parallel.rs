@@ -28,22 +28,27 @@ fn ok(o: &Output) -> String {
     out
 }
 
-/// Every file of a folder, by name.
+/// Every file under a folder (report.html's charts/ included), by path.
 fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .map(|p| {
-            (
-                p.file_name().unwrap().to_string_lossy().into_owned(),
-                std::fs::read(&p).unwrap(),
-            )
-        })
-        .collect()
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let name = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(name, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
 }
 
 fn assert_same_files(a: &Path, b: &Path) {
     let (fa, fb) = (files(a), files(b));
+    assert!(fa.len() >= 6, "{}: only {:?}", a.display(), fa.keys());
     assert_eq!(
         fa.keys().collect::<Vec<_>>(),
         fb.keys().collect::<Vec<_>>(),
@@ -228,9 +233,11 @@ document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
 "#;
 
 /// A 2008-style report whose last row reads 行政申请数 (the agency's word
-/// for 行政申诉数), which only its profile knows.
+/// for 行政申诉数), and whose sentence cues 办理市人大议案, which only its
+/// profile knows.
 const REPORT: &str = "<html><head><meta charset=\"utf-8\"><title>某局2008年政府信息公开工作年度报告</title></head><body>\
      <div class=TRS_Editor><p>一、概述</p><p>本报告中所列数据的统计期限自2008年1月1日起至2008年12月31日止。</p>\
+     <p>2008年，我局办理市人大议案共12件。</p>\
      <table><tr><td>指标名称</td><td>计量单位</td><td>年末统计</td></tr>\
      <tr><td>主动公开信息数</td><td>条</td><td>161</td></tr>\
      <tr><td>行政复议数</td><td>件</td><td>0</td></tr>\
@@ -266,7 +273,10 @@ fn build_reads_a_row_label_only_the_profile_knows() {
     agency_archive(&dir.join("archive"), "some-bureau");
     std::fs::write(
         dir.join("some-bureau.toml"),
-        format!("{PROFILE}\n[labels.indicator]\n\"appeals.total\" = [\"行政申请数\"]\n"),
+        format!(
+            "{PROFILE}\n[labels.indicator]\n\"appeals.total\" = [\"行政申请数\"]\n\
+             [labels.prose]\n\"npc_suggestions\" = [\"办理市人大议案\"]\n"
+        ),
     )
     .unwrap();
 
@@ -278,6 +288,7 @@ fn build_reads_a_row_label_only_the_profile_knows() {
     let obs = read(dir.join("plain/observations.csv"));
     assert!(obs.contains("review.total"), "{obs}");
     assert!(!obs.contains("appeals.total"), "{obs}");
+    assert!(!obs.contains("npc_suggestions"), "{obs}");
     assert!(
         read(dir.join("plain/reports.csv")).contains("unknown indicator row label '行政申请数'")
     );
@@ -305,6 +316,11 @@ fn build_reads_a_row_label_only_the_profile_knows() {
         .find(|l| l.contains("appeals.total"))
         .unwrap_or_else(|| panic!("no appeals.total in\n{obs}"));
     assert!(row.contains(",2,") && row.contains("t1 r4 c3"), "{row}");
+    assert!(
+        obs.lines()
+            .any(|l| l.contains("npc_suggestions") && l.contains("办理市人大议案共12件")),
+        "the profile's prose cue was not read:\n{obs}"
+    );
     assert!(!read(dir.join("labelled/reports.csv")).contains("行政申请数"));
 
     // a second build with the profile takes it from the cache

@@ -30,8 +30,8 @@ use crate::crawl::profile::Profile;
 use crate::html::{decode, Page};
 use crate::normalize::{assemble_rows, Dataset, DocumentInput, DocumentRows, Status};
 use crate::output;
-use crate::parse::{parse_document_with, Options, ParsedDocument, Warning};
-use crate::vocab::EarlyVocab;
+use crate::parse::{parse_document_vocabs, Options, ParsedDocument, Warning};
+use crate::vocab::{EarlyVocab, ProseVocab};
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -128,6 +128,7 @@ pub fn process(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
     let ctx = Ctx {
         agency,
         vocab: crate::vocab::early(),
+        prose: crate::vocab::prose(),
         cache: None,
         counts: &Counts::default(),
     };
@@ -139,6 +140,8 @@ struct Ctx<'a> {
     agency: &'a str,
     /// The early-table vocabulary (with the profile's labels).
     vocab: &'a EarlyVocab,
+    /// The prose vocabulary (with the profile's `[labels.prose]`).
+    prose: &'a ProseVocab,
     cache: Option<&'a cache::Cache>,
     counts: &'a Counts,
 }
@@ -251,7 +254,7 @@ fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> ReadDocument {
             year: None,
             title_hint: e.title.clone(),
         };
-        read_with(bytes, ct, &opts, ctx.vocab)
+        read_with(bytes, ct, &opts, ctx.vocab, ctx.prose)
     };
     let Some(c) = ctx.cache else {
         return parse();
@@ -343,6 +346,7 @@ pub fn read_bytes(
             title_hint,
         },
         crate::vocab::early(),
+        crate::vocab::prose(),
     )
 }
 
@@ -351,10 +355,11 @@ fn read_with(
     content_type: Option<&str>,
     opts: &Options,
     vocab: &EarlyVocab,
+    prose: &ProseVocab,
 ) -> ReadDocument {
     let decoded = decode::decode(bytes, content_type);
     let page = Page::parse(&decoded.text);
-    let mut parsed = parse_document_with(&page, opts, vocab);
+    let mut parsed = parse_document_vocabs(&page, opts, vocab, prose);
     let mut warnings: Vec<Warning> = decoded.warnings().into_iter().map(Warning::doc).collect();
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
@@ -469,21 +474,29 @@ pub fn build_dataset_stats(
     let recorded = jobs.iter().find_map(|j| j.entry.agency_id.clone());
     let agency = agency_of(opts, recorded, archive_dir)?;
     let empty = crate::vocab::ExtraLabels::new();
-    let with_labels;
-    let (vocab, labels) = match &opts.profile {
+    let (with_labels, with_cues);
+    let (vocab, prose, labels) = match &opts.profile {
         Some(p) if !p.labels.is_empty() => {
+            let origin = format!("profile {}", p.name);
             with_labels = crate::vocab::early()
-                .with_labels(&p.labels, &format!("profile {}", p.name))
+                .with_labels(&p.labels, &origin)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            (&with_labels, &p.labels)
+            with_cues = match p.labels.get(crate::vocab::Template::Prose.as_str()) {
+                Some(cues) => crate::vocab::prose()
+                    .with_labels(cues, &origin)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                None => crate::vocab::prose().clone(),
+            };
+            (&with_labels, &with_cues, &p.labels)
         }
-        _ => (crate::vocab::early(), &empty),
+        _ => (crate::vocab::early(), crate::vocab::prose(), &empty),
     };
     let cache = (!opts.no_cache).then(|| cache::Cache::new(cache::dir_of(archive_dir), labels));
     let counts = Counts::default();
     let ctx = Ctx {
         agency: &agency,
         vocab,
+        prose,
         cache: cache.as_ref(),
         counts: &counts,
     };
@@ -749,7 +762,13 @@ pub fn parse_file(path: &Path, year: Option<i32>) -> Result<FileParse> {
         title_hint: None,
     };
     match isolated(&path.display().to_string(), || {
-        read_with(&bytes, None, &opts, crate::vocab::early())
+        read_with(
+            &bytes,
+            None,
+            &opts,
+            crate::vocab::early(),
+            crate::vocab::prose(),
+        )
     }) {
         Ok(doc) => Ok(FileParse {
             doc,
