@@ -1,4 +1,5 @@
-//! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--years A-B] [--bom] [--format csv,json,html,parquet]`
+//! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--profile NAME|FILE]
+//!                    [--years A-B] [--bom] [--format csv,json,html,parquet] [--jobs N] [--no-cache]`
 //!
 //! Builds the dataset from an archive made by `xxgk crawl` (the work is done
 //! by [`crate::pipeline`]): every document of the manifest (its latest
@@ -13,11 +14,21 @@
 //! `--years 2012-2023` sets the range of series.csv and restricts every
 //! output to those years (default: from the first to the last year any
 //! document states). `--agency` overrides the agency id
-//! recorded by the crawl. `--bom` starts the CSV files with a UTF-8 BOM for
+//! recorded by the crawl. `--profile` adds the agency's own labels (the
+//! profile's `[labels]`) to the vocabulary, as `xxgk run` does; its agency
+//! must be the archive's. `--bom` starts the CSV files with a UTF-8 BOM for
 //! Excel and neutralises cells a spreadsheet would run as formulas. Prints a
 //! short summary: documents by status and kind, observations per year,
 //! checks failed. Every archived document is listed in reports.csv with its
 //! status (one that failed does not stop the build).
+//!
+//! Documents are parsed on `--jobs` threads (default: one per core; the
+//! output is the same byte for byte). What each document parsed to is kept
+//! in `ARCHIVE/cache/`, keyed by its bytes' hash, the parser version and the
+//! profile's labels, so a rebuild parses only new documents; `--no-cache`
+//! parses everything again without reading or writing the cache. The
+//! summary says how many documents were parsed and how many came from the
+//! cache.
 //!
 //! Exit status: 0 when every document was read; 1 with a message when the
 //! build could not run or write, or when some documents could not be
@@ -25,6 +36,7 @@
 //! written, without them, and the message names them). A closed stdout
 //! ends the summary quietly.
 
+use crate::crawl::profile::Profile;
 use crate::normalize::Dataset;
 use crate::output;
 use crate::pipeline::{self, BuildOptions};
@@ -47,6 +59,10 @@ pub struct Args {
     /// Agency id (default: the one the crawl recorded).
     #[arg(long)]
     pub agency: Option<String>,
+    /// Site profile (a built-in name or a TOML file) whose `[labels]` add the
+    /// agency's own table labels; its agency must be the archive's.
+    #[arg(long)]
+    pub profile: Option<String>,
     /// Year range of series.csv, e.g. `2012-2023`.
     #[arg(long, value_parser = parse_years)]
     pub years: Option<RangeInclusive<i32>>,
@@ -59,6 +75,12 @@ pub struct Args {
     /// (each table as .parquet; needs the `parquet` cargo feature).
     #[arg(long, value_delimiter = ',', default_value = "csv,json,html")]
     pub format: Vec<String>,
+    /// Threads parsing documents, 1 to 256 (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Parse every document again, without reading or writing the parse cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// Parses `2012-2023` (or a single year).
@@ -73,24 +95,11 @@ pub fn parse_years(s: &str) -> Result<RangeInclusive<i32>, String> {
     Ok(a..=b)
 }
 
-/// Builds the dataset from an archive (without writing it).
-pub fn build_dataset(
-    archive_dir: &Path,
-    agency: Option<&str>,
-    years: Option<RangeInclusive<i32>>,
-) -> Result<Dataset> {
-    pipeline::build_dataset(
-        archive_dir,
-        &BuildOptions {
-            agency: agency.map(str::to_string),
-            years,
-        },
-    )
-}
-
 /// Prints the summary of a build (quietly stops if stdout is closed).
-pub fn summary(ds: &Dataset, out: &Path, files: &[String]) {
-    let text = pipeline::summary(ds, out, files);
+pub fn summary(ds: &Dataset, out: &Path, files: &[String], stats: &pipeline::BuildStats) {
+    let mut text = pipeline::summary(ds, out, files);
+    text.push_str(&stats.line());
+    text.push('\n');
     let _ = pipeline::quiet_if_stdout_closed(std::io::stdout().lock().write_all(text.as_bytes()));
 }
 
@@ -118,13 +127,17 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     }
+    let profile = args.profile.as_deref().map(Profile::load).transpose()?;
     let build = BuildOptions {
         agency: args.agency.clone(),
         years: args.years.clone(),
+        profile,
+        jobs: args.jobs.map(usize::from),
+        no_cache: args.no_cache,
     };
-    let (ds, files) = pipeline::build(&args.archive, &args.out, &build, opts)?;
-    summary(&ds, &args.out, &files);
-    match pipeline::failures(&ds) {
+    let built = pipeline::build(&args.archive, &args.out, &build, opts)?;
+    summary(&built.dataset, &args.out, &built.files, &built.stats);
+    match pipeline::failures(&built.dataset) {
         Some(msg) => bail!(msg),
         None => Ok(()),
     }

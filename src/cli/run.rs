@@ -1,6 +1,6 @@
 //! Usage: `xxgk run [--live | --base-url URL | --snapshot DIR] [--profile NAME|FILE]
 //!                  [--archive DIR] [--out DIR] [--years A-B] [--rate N] [--site-permits-rate]
-//!                  [--concurrency N] [--refresh] [-v] [--bom]`
+//!                  [--concurrency N] [--refresh] [-v] [--bom] [--jobs N] [--no-cache]`
 //!
 //! The whole pipeline in one command: crawl, then build.
 //!
@@ -25,8 +25,12 @@
 //! some page failed, the dataset is still built from what was fetched (the
 //! failures show in reports.csv and series.csv) and the exit status is that
 //! of `xxgk crawl` (3 or 4, see `xxgk crawl --help`).
+//!
+//! The build reads the tables with the profile's own labels (`[labels]`),
+//! on `--jobs` threads, with the parse cache of `xxgk build` (`--no-cache`
+//! bypasses it).
 
-use super::build::{build_dataset, out_is_not_another_agencys, parse_years, summary};
+use super::build::{out_is_not_another_agencys, parse_years, summary};
 use crate::crawl::{self, profile::Profile, Config};
 use crate::output;
 use crate::replay;
@@ -84,6 +88,12 @@ pub struct Args {
     /// Write a UTF-8 byte-order mark at the start of each CSV file.
     #[arg(long)]
     pub bom: bool,
+    /// Threads parsing documents, 1 to 256 (default: one per core).
+    #[arg(long, value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub jobs: Option<u16>,
+    /// Parse every document again, without reading or writing the parse cache.
+    #[arg(long)]
+    pub no_cache: bool,
 }
 
 /// A snapshot replays one site: refuse to crawl it with a profile of another
@@ -170,13 +180,20 @@ pub fn run(args: Args) -> Result<()> {
         }
         Ok::<crawl::Summary, anyhow::Error>(crawl_summary)
     })?;
-    let ds = build_dataset(&args.archive, Some(&profile.agency_id), args.years.clone())?;
+    let build = crate::pipeline::BuildOptions {
+        agency: Some(profile.agency_id.clone()),
+        years: args.years.clone(),
+        profile: Some(profile),
+        jobs: args.jobs.map(usize::from),
+        no_cache: args.no_cache,
+    };
+    let (ds, stats) = crate::pipeline::build_dataset_stats(&args.archive, &build)?;
     let opts = output::Options {
         bom: args.bom,
         ..Default::default()
     };
     let files = output::write_all(&ds, &args.out, opts)?;
-    summary(&ds, &args.out, &files);
+    summary(&ds, &args.out, &files, &stats);
     // The dataset shows the failures; the exit status says the crawl was incomplete.
     crawl_summary.check()?;
     Ok(())

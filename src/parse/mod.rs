@@ -37,6 +37,18 @@ pub fn parse_document_with(
     opts: &Options,
     vocab: &crate::vocab::EarlyVocab,
 ) -> ParsedDocument {
+    parse_document_vocabs(page, opts, vocab, crate::vocab::prose())
+}
+
+/// Parses one decoded HTML document with an early-table vocabulary and a
+/// prose vocabulary (each the built-in one with an agency's extra labels:
+/// `EarlyVocab::with_labels`, `ProseVocab::with_labels`).
+pub fn parse_document_vocabs(
+    page: &Page,
+    opts: &Options,
+    vocab: &crate::vocab::EarlyVocab,
+    prose_vocab: &crate::vocab::ProseVocab,
+) -> ParsedDocument {
     let class = kind::classify(page, opts);
     let mut extract = Extract::default();
     extract
@@ -46,7 +58,7 @@ pub fn parse_document_with(
         extract.merge(national::parse(page));
         extract.merge(indicator::parse_with(page, vocab, class.year));
         extract.merge(stats2014::parse_with(page, vocab, class.year));
-        extract.merge(prose::parse(page));
+        extract.merge(prose::parse_with(page, prose_vocab));
     }
     hold_back_implausible(&mut extract);
     ParsedDocument {

@@ -16,20 +16,29 @@
 //!    the archive is never held in memory), and [`build_dataset`] assembles
 //!    the dataset from that stream; [`build`] also writes it.
 //!
-//! `process` is a pure function of the job and the stored bytes, so a thread
-//! pool (map the jobs in parallel, keep their order) and a parse cache keyed
-//! by `sha256` and parser version can wrap it without changing anything else.
+//! `process` is a pure function of the job and the stored bytes: the jobs
+//! are mapped in parallel on a thread pool (`BuildOptions::jobs`, chunk by
+//! chunk, keeping their order, so the output is the serial one byte for
+//! byte), and a document's parse is kept in the parse cache beside the
+//! archive ([`cache`]: keyed by its `sha256`, the parser version and the
+//! profile's labels), so a rebuild parses only what is new.
+
+pub mod cache;
 
 use crate::archive::{sha256_hex, Archive, Kind, ManifestEntry};
+use crate::crawl::profile::Profile;
 use crate::html::{decode, Page};
 use crate::normalize::{assemble_rows, Dataset, DocumentInput, DocumentRows, Status};
 use crate::output;
-use crate::parse::{parse_document, Options, ParsedDocument, Warning};
+use crate::parse::{parse_document_vocabs, Options, ParsedDocument, Warning};
+use crate::vocab::{EarlyVocab, ProseVocab};
 use anyhow::{bail, Context, Result};
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// What one job is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,7 +125,39 @@ pub fn plan(archive: &Archive) -> Result<Vec<Job>> {
 /// The rows of one job; never panics (a panic while reading the document is
 /// caught and becomes its `failed` status, naming the URL).
 pub fn process(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
-    let mut rows = match isolated(&job.entry.url, || process_inner(archive, agency, job)) {
+    let ctx = Ctx {
+        agency,
+        vocab: crate::vocab::early(),
+        prose: crate::vocab::prose(),
+        cache: None,
+        counts: &Counts::default(),
+    };
+    process_with(archive, &ctx, job)
+}
+
+/// What every job of a build shares (read-only but for the counters).
+struct Ctx<'a> {
+    agency: &'a str,
+    /// The early-table vocabulary (with the profile's labels).
+    vocab: &'a EarlyVocab,
+    /// The prose vocabulary (with the profile's `[labels.prose]`).
+    prose: &'a ProseVocab,
+    cache: Option<&'a cache::Cache>,
+    counts: &'a Counts,
+}
+
+/// The counters of a build, shared by the worker threads.
+#[derive(Debug, Default)]
+struct Counts {
+    parsed: AtomicUsize,
+    cached: AtomicUsize,
+    cache_bad: AtomicUsize,
+    cache_unwritten: AtomicUsize,
+}
+
+fn process_with(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
+    let agency = ctx.agency;
+    let mut rows = match isolated(&job.entry.url, || process_inner(archive, ctx, job)) {
         Ok(rows) => rows,
         Err(msg) => {
             let input = DocumentInput {
@@ -154,7 +195,8 @@ fn panic_message(p: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "panic".to_string())
 }
 
-fn process_inner(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
+fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
+    let agency = ctx.agency;
     let e = &job.entry;
     match job.kind {
         JobKind::FetchFailed => DocumentRows::fetch_failed(
@@ -190,7 +232,7 @@ fn process_inner(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
                     "the archived copy {sha} is corrupt (its bytes hash differently)"
                 )),
                 Ok(bytes) => {
-                    let read = read_bytes(&bytes, e.content_type.as_deref(), e.title.clone());
+                    let read = read_cached(ctx, &bytes, e);
                     input.encoding = Some(read.encoding);
                     input.encoding_source = Some(read.encoding_source);
                     Ok(read.parsed)
@@ -199,6 +241,50 @@ fn process_inner(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
             DocumentRows::from_input(agency, &input)
         }
     }
+}
+
+/// Reads a document's verified bytes, or takes what they parsed to from
+/// the cache; a cache entry that cannot be trusted is parsed again (with a
+/// warning on stderr), and a new parse is stored.
+fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> ReadDocument {
+    let ct = e.content_type.as_deref();
+    let parse = || {
+        ctx.counts.parsed.fetch_add(1, Ordering::Relaxed);
+        let opts = Options {
+            year: None,
+            title_hint: e.title.clone(),
+        };
+        read_with(bytes, ct, &opts, ctx.vocab, ctx.prose)
+    };
+    let Some(c) = ctx.cache else {
+        return parse();
+    };
+    let key = c.key(
+        e.sha256.as_deref().unwrap_or_default(),
+        ct,
+        e.title.as_deref(),
+    );
+    match c.get(&key) {
+        cache::Lookup::Hit(doc) => {
+            ctx.counts.cached.fetch_add(1, Ordering::Relaxed);
+            return doc;
+        }
+        cache::Lookup::Miss => {}
+        cache::Lookup::Bad(why) => {
+            ctx.counts.cache_bad.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(
+                "ignoring a parse cache entry of {}: {why}; parsing again",
+                e.url
+            );
+        }
+    }
+    let doc = parse();
+    if let Err(why) = c.put(&key, &doc) {
+        if ctx.counts.cache_unwritten.fetch_add(1, Ordering::Relaxed) == 0 {
+            tracing::warn!("parse cache not written: {why}");
+        }
+    }
+    doc
 }
 
 /// Why an attachment is not read: its format, as the Content-Type or the
@@ -259,13 +345,21 @@ pub fn read_bytes(
             year: None,
             title_hint,
         },
+        crate::vocab::early(),
+        crate::vocab::prose(),
     )
 }
 
-fn read_with(bytes: &[u8], content_type: Option<&str>, opts: &Options) -> ReadDocument {
+fn read_with(
+    bytes: &[u8],
+    content_type: Option<&str>,
+    opts: &Options,
+    vocab: &EarlyVocab,
+    prose: &ProseVocab,
+) -> ReadDocument {
     let decoded = decode::decode(bytes, content_type);
     let page = Page::parse(&decoded.text);
-    let mut parsed = parse_document(&page, opts);
+    let mut parsed = parse_document_vocabs(&page, opts, vocab, prose);
     let mut warnings: Vec<Warning> = decoded.warnings().into_iter().map(Warning::doc).collect();
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
@@ -283,11 +377,69 @@ fn read_with(bytes: &[u8], content_type: Option<&str>, opts: &Options) -> ReadDo
 /// What to build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
-    /// Agency id (default: the one the crawl recorded, else `unknown`).
+    /// Agency id (default: the profile's, else the one the crawl recorded,
+    /// else `unknown`).
     pub agency: Option<String>,
     /// Year range of `series.csv` (default: the years the documents state).
     pub years: Option<RangeInclusive<i32>>,
+    /// The agency's site profile: its `[labels]` are added to the early-table
+    /// vocabulary. Its agency must be the archive's.
+    pub profile: Option<Profile>,
+    /// Worker threads parsing documents (default: one per core; `1` parses
+    /// on the calling thread). The output does not depend on it.
+    pub jobs: Option<usize>,
+    /// Parse every document again, neither reading nor writing the parse
+    /// cache (`ARCHIVE/cache/`).
+    pub no_cache: bool,
 }
+
+/// What a build did, besides the dataset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BuildStats {
+    /// Documents decoded and parsed in this build.
+    pub parsed: usize,
+    /// Documents whose parse was taken from the cache.
+    pub cached: usize,
+    /// Cache entries that could not be trusted (parsed again).
+    pub cache_bad: usize,
+    /// Parses that could not be stored in the cache.
+    pub cache_unwritten: usize,
+    /// Worker threads used.
+    pub threads: usize,
+    /// Whether the cache was used.
+    pub cache: bool,
+}
+
+impl BuildStats {
+    /// One line for the build's summary.
+    pub fn line(&self) -> String {
+        let mut s = format!(
+            "parsing: {} parsed, {} from the parse cache{}, {} thread{}",
+            self.parsed,
+            self.cached,
+            if self.cache { "" } else { " (--no-cache)" },
+            self.threads,
+            if self.threads == 1 { "" } else { "s" }
+        );
+        if self.cache_bad > 0 {
+            s.push_str(&format!(
+                "; cache entries not trusted (parsed again): {}",
+                self.cache_bad
+            ));
+        }
+        if self.cache_unwritten > 0 {
+            s.push_str(&format!(
+                "; parses that could not be cached: {}",
+                self.cache_unwritten
+            ));
+        }
+        s
+    }
+}
+
+/// Jobs handed to the thread pool at once: enough to keep every thread
+/// busy, few enough that the rows waiting for assembly stay small.
+const CHUNK: usize = 64;
 
 /// The rows of every job, one document at a time, in the order of `jobs`.
 pub fn documents<'a>(
@@ -300,6 +452,15 @@ pub fn documents<'a>(
 
 /// Builds the dataset from an archive (without writing it).
 pub fn build_dataset(archive_dir: &Path, opts: &BuildOptions) -> Result<Dataset> {
+    Ok(build_dataset_stats(archive_dir, opts)?.0)
+}
+
+/// Builds the dataset from an archive (without writing it), with what the
+/// build did (documents parsed, taken from the cache).
+pub fn build_dataset_stats(
+    archive_dir: &Path,
+    opts: &BuildOptions,
+) -> Result<(Dataset, BuildStats)> {
     if !archive_dir.join("manifest.jsonl").exists() {
         bail!(
             "{} has no manifest.jsonl: run `xxgk crawl --archive {}` first (or `xxgk run`)",
@@ -311,31 +472,137 @@ pub fn build_dataset(archive_dir: &Path, opts: &BuildOptions) -> Result<Dataset>
         .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
     let jobs = plan(&archive)?;
     let recorded = jobs.iter().find_map(|j| j.entry.agency_id.clone());
-    let agency = opts
+    let agency = agency_of(opts, recorded, archive_dir)?;
+    let empty = crate::vocab::ExtraLabels::new();
+    let (with_labels, with_cues);
+    let (vocab, prose, labels) = match &opts.profile {
+        Some(p) if !p.labels.is_empty() => {
+            let origin = format!("profile {}", p.name);
+            with_labels = crate::vocab::early()
+                .with_labels(&p.labels, &origin)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            with_cues = match p.labels.get(crate::vocab::Template::Prose.as_str()) {
+                Some(cues) => crate::vocab::prose()
+                    .with_labels(cues, &origin)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+                None => crate::vocab::prose().clone(),
+            };
+            (&with_labels, &with_cues, &p.labels)
+        }
+        _ => (crate::vocab::early(), crate::vocab::prose(), &empty),
+    };
+    let cache = (!opts.no_cache).then(|| cache::Cache::new(cache::dir_of(archive_dir), labels));
+    let counts = Counts::default();
+    let ctx = Ctx {
+        agency: &agency,
+        vocab,
+        prose,
+        cache: cache.as_ref(),
+        counts: &counts,
+    };
+    let threads = opts
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let pool = if threads > 1 {
+        Some(
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .thread_name(|i| format!("xxgk-parse-{i}"))
+                .build()
+                .context("cannot start the parsing threads")?,
+        )
+    } else {
+        None
+    };
+    let ctx = &ctx;
+    let archive = &archive;
+    let pool = pool.as_ref();
+    let rows = jobs
+        .chunks(CHUNK)
+        .flat_map(move |chunk| -> Vec<DocumentRows> {
+            match pool {
+                Some(p) => p.install(|| {
+                    chunk
+                        .par_iter()
+                        .map(|j| process_with(archive, ctx, j))
+                        .collect()
+                }),
+                None => chunk
+                    .iter()
+                    .map(|j| process_with(archive, ctx, j))
+                    .collect(),
+            }
+        });
+    let ds = assemble_rows(&agency, rows, opts.years.clone());
+    let stats = BuildStats {
+        parsed: counts.parsed.load(Ordering::Relaxed),
+        cached: counts.cached.load(Ordering::Relaxed),
+        cache_bad: counts.cache_bad.load(Ordering::Relaxed),
+        cache_unwritten: counts.cache_unwritten.load(Ordering::Relaxed),
+        threads,
+        cache: cache.is_some(),
+    };
+    Ok((ds, stats))
+}
+
+/// The agency of a build: `--agency`, the profile's and the one the crawl
+/// recorded must agree; the first given wins.
+fn agency_of(opts: &BuildOptions, recorded: Option<String>, archive_dir: &Path) -> Result<String> {
+    if let Some(p) = &opts.profile {
+        if let Some(r) = recorded.as_ref().filter(|r| **r != p.agency_id) {
+            bail!(
+                "the profile {} is of agency {:?}, but the archive {} holds agency {r:?}: \
+                 pass the profile of the agency that was crawled",
+                p.name,
+                p.agency_id,
+                archive_dir.display()
+            );
+        }
+        if let Some(a) = opts.agency.as_ref().filter(|a| **a != p.agency_id) {
+            bail!(
+                "--agency {a:?} is not the agency of the profile {} ({:?})",
+                p.name,
+                p.agency_id
+            );
+        }
+    }
+    Ok(opts
         .agency
         .clone()
+        .or_else(|| opts.profile.as_ref().map(|p| p.agency_id.clone()))
         .or(recorded)
-        .unwrap_or_else(|| "unknown".to_string());
-    Ok(assemble_rows(
-        &agency,
-        documents(&archive, &agency, &jobs),
-        opts.years.clone(),
-    ))
+        .unwrap_or_else(|| "unknown".to_string()))
+}
+
+/// What [`build`] made.
+#[derive(Debug)]
+pub struct Built {
+    /// The dataset.
+    pub dataset: Dataset,
+    /// The files written (names, in `out`).
+    pub files: Vec<String>,
+    /// What the build did.
+    pub stats: BuildStats,
 }
 
 /// Builds the dataset from `archive_dir` and writes it to `out` (atomically:
-/// see [`output::write_all`]); returns the dataset and the files written.
-/// Refuses to overwrite another agency's dataset in `out`.
+/// see [`output::write_all`]). Refuses to overwrite another agency's
+/// dataset in `out`.
 pub fn build(
     archive_dir: &Path,
     out: &Path,
     opts: &BuildOptions,
     writers: output::Options,
-) -> Result<(Dataset, Vec<String>)> {
-    let ds = build_dataset(archive_dir, opts)?;
-    out_is_not_another_agencys(out, &ds.agency)?;
-    let files = output::write_all(&ds, out, writers)?;
-    Ok((ds, files))
+) -> Result<Built> {
+    let (dataset, stats) = build_dataset_stats(archive_dir, opts)?;
+    out_is_not_another_agencys(out, &dataset.agency)?;
+    let files = output::write_all(&dataset, out, writers)?;
+    Ok(Built {
+        dataset,
+        files,
+        stats,
+    })
 }
 
 /// Refuses to overwrite a dataset of another agency in `out` (in a
@@ -495,7 +762,13 @@ pub fn parse_file(path: &Path, year: Option<i32>) -> Result<FileParse> {
         title_hint: None,
     };
     match isolated(&path.display().to_string(), || {
-        read_with(&bytes, None, &opts)
+        read_with(
+            &bytes,
+            None,
+            &opts,
+            crate::vocab::early(),
+            crate::vocab::prose(),
+        )
     }) {
         Ok(doc) => Ok(FileParse {
             doc,

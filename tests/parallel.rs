@@ -1,0 +1,427 @@
+//! The build in parallel and from the parse cache gives the bytes of a
+//! serial build without cache; a rebuild after a crawl that added one page
+//! parses one page; a damaged cache entry is parsed again, never trusted;
+//! and a profile's own labels reach the build (`build --profile`), as part
+//! of the cache key.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use xxgk::archive::{Archive, Kind, ManifestEntry};
+use xxgk::pipeline::{self, BuildOptions, BuildStats};
+
+fn xxgk(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run xxgk")
+}
+
+fn ok(o: &Output) -> String {
+    let out = String::from_utf8_lossy(&o.stdout).into_owned();
+    assert!(
+        o.status.success(),
+        "xxgk failed:\n{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    out
+}
+
+/// Every file under a folder (report.html's charts/ included), by path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let name = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(name, std::fs::read(&p).unwrap());
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+fn assert_same_files(a: &Path, b: &Path) {
+    let (fa, fb) = (files(a), files(b));
+    assert!(fa.len() >= 6, "{}: only {:?}", a.display(), fa.keys());
+    assert_eq!(
+        fa.keys().collect::<Vec<_>>(),
+        fb.keys().collect::<Vec<_>>(),
+        "{} and {} hold different files",
+        a.display(),
+        b.display()
+    );
+    for (name, bytes) in &fa {
+        assert!(
+            bytes == &fb[name],
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+/// The `parsing:` line of a summary.
+fn parsing_line(summary: &str) -> String {
+    summary
+        .lines()
+        .find(|l| l.starts_with("parsing:"))
+        .unwrap_or_else(|| panic!("no parsing line in\n{summary}"))
+        .to_string()
+}
+
+fn build(archive: &Path, out: &Path, opts: &BuildOptions) -> BuildStats {
+    pipeline::build(archive, out, opts, Default::default())
+        .unwrap()
+        .stats
+}
+
+fn opts(jobs: usize, no_cache: bool) -> BuildOptions {
+    BuildOptions {
+        jobs: Some(jobs),
+        no_cache,
+        ..Default::default()
+    }
+}
+
+fn cache_entries(archive: &Path) -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    let Ok(rd) = std::fs::read_dir(archive.join("cache")) else {
+        return v;
+    };
+    for d in rd {
+        for f in std::fs::read_dir(d.unwrap().path()).unwrap() {
+            v.push(f.unwrap().path());
+        }
+    }
+    v.sort();
+    v
+}
+
+#[test]
+fn serial_parallel_and_cached_builds_give_the_same_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    // the snapshot crawled and built serially without cache
+    let run = ok(&xxgk(
+        dir,
+        &[
+            "run",
+            "--archive",
+            "archive",
+            "--out",
+            "serial",
+            "--jobs",
+            "1",
+            "--no-cache",
+        ],
+    ));
+    assert!(
+        !dir.join("archive/cache").exists(),
+        "--no-cache wrote a cache"
+    );
+    let line = parsing_line(&run);
+    assert!(
+        line.contains("from the parse cache (--no-cache), 1 thread"),
+        "{line}"
+    );
+    let archive = dir.join("archive");
+
+    // in parallel, no cache: every document parsed
+    let par = build(&archive, &dir.join("parallel"), &opts(4, true));
+    assert!(par.parsed > 10, "{par:?}");
+    assert_eq!((par.cached, par.threads), (0, 4));
+    assert_same_files(&dir.join("serial"), &dir.join("parallel"));
+
+    // a cold cache is filled (in parallel), a warm one serves every document
+    let cold = build(&archive, &dir.join("cold"), &opts(3, false));
+    assert_eq!((cold.parsed, cold.cached), (par.parsed, 0), "{cold:?}");
+    assert_eq!(cache_entries(&archive).len(), par.parsed);
+    let warm = build(&archive, &dir.join("warm"), &opts(1, false));
+    assert_eq!((warm.parsed, warm.cached), (0, par.parsed), "{warm:?}");
+    assert_same_files(&dir.join("serial"), &dir.join("cold"));
+    assert_same_files(&dir.join("serial"), &dir.join("warm"));
+
+    // the CLI reports the same counts
+    let cli = ok(&xxgk(
+        dir,
+        &["build", "--archive", "archive", "--out", "cli"],
+    ));
+    let line = parsing_line(&cli);
+    assert!(
+        line.starts_with(&format!(
+            "parsing: 0 parsed, {} from the parse cache",
+            par.parsed
+        )),
+        "{line}"
+    );
+    assert_same_files(&dir.join("serial"), &dir.join("cli"));
+
+    // a damaged entry is parsed again (and rewritten), never trusted
+    let entries = cache_entries(&archive);
+    let victim = &entries[entries.len() / 2];
+    let mut bytes = std::fs::read(victim).unwrap();
+    let last = bytes.len() - 2;
+    bytes[last] ^= 1;
+    std::fs::write(victim, &bytes).unwrap();
+    std::fs::write(&entries[0], b"").unwrap();
+    let healed = build(&archive, &dir.join("healed"), &opts(2, false));
+    assert_eq!(
+        (healed.parsed, healed.cached, healed.cache_bad),
+        (2, par.parsed - 2, 2),
+        "{healed:?}"
+    );
+    assert_same_files(&dir.join("serial"), &dir.join("healed"));
+    let again = build(&archive, &dir.join("again"), &opts(2, false));
+    assert_eq!((again.parsed, again.cache_bad), (0, 0), "{again:?}");
+    // ... and the CLI says so on stderr, naming the entry
+    std::fs::write(victim, b"xxgk-parse-cache-1 0\n{}").unwrap();
+    let o = xxgk(dir, &["build", "--archive", "archive", "--out", "cli"]);
+    let err = String::from_utf8_lossy(&o.stderr).into_owned();
+    assert!(
+        err.contains("ignoring a parse cache entry")
+            && err.contains(&*victim.file_name().unwrap().to_string_lossy()),
+        "{err}"
+    );
+    let line = parsing_line(&ok(&o));
+    assert!(
+        line.contains("cache entries not trusted (parsed again): 1"),
+        "{line}"
+    );
+
+    // a crawl that adds one page: the rebuild parses that page only
+    {
+        let a = Archive::open_writer(&archive).unwrap();
+        let html = "<html><head><meta charset=\"utf-8\"><title>聊城市行政审批服务局2024年政府信息公开工作年度报告</title></head>\
+                    <body><div id=zoom><p>本年度主动公开政府信息1234条。</p></div></body></html>";
+        let sha = a.put(html.as_bytes()).unwrap();
+        a.append(&ManifestEntry {
+            status: Some(200),
+            content_type: Some("text/html; charset=utf-8".into()),
+            fetched_at: "2025-01-19T10:32:00Z".into(),
+            sha256: Some(sha),
+            bytes: Some(html.len() as u64),
+            title: Some("聊城市行政审批服务局2024年政府信息公开工作年度报告".into()),
+            agency_id: Some("liaocheng-xzsp".into()),
+            attempts: 1,
+            ..ManifestEntry::new("http://zwzx.liaocheng.gov.cn/new/2024.html", Kind::Document)
+        })
+        .unwrap();
+    }
+    let one = build(&archive, &dir.join("one"), &opts(2, false));
+    assert_eq!((one.parsed, one.cached), (1, par.parsed), "{one:?}");
+    let obs = String::from_utf8(std::fs::read(dir.join("one/observations.csv")).unwrap()).unwrap();
+    assert!(
+        obs.contains("http://zwzx.liaocheng.gov.cn/new/2024.html"),
+        "the new page's figure is missing"
+    );
+}
+
+const PROFILE: &str = r#"
+name = "some-bureau"
+agency_id = "some-bureau"
+agency_name = "某市某局"
+base_url = "http://www.example.gov.cn"
+start = ["/xxgk/ndbg/index.html"]
+list_pattern = '^/xxgk/ndbg/index(_\d+)?\.html$'
+document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
+"#;
+
+/// A 2008-style report whose last row reads 行政申请数 (the agency's word
+/// for 行政申诉数), and whose sentence cues 办理市人大议案, which only its
+/// profile knows.
+const REPORT: &str = "<html><head><meta charset=\"utf-8\"><title>某局2008年政府信息公开工作年度报告</title></head><body>\
+     <div class=TRS_Editor><p>一、概述</p><p>本报告中所列数据的统计期限自2008年1月1日起至2008年12月31日止。</p>\
+     <p>2008年，我局办理市人大议案共12件。</p>\
+     <table><tr><td>指标名称</td><td>计量单位</td><td>年末统计</td></tr>\
+     <tr><td>主动公开信息数</td><td>条</td><td>161</td></tr>\
+     <tr><td>行政复议数</td><td>件</td><td>0</td></tr>\
+     <tr><td>行政申请数</td><td>件</td><td>2</td></tr></table></div></body></html>";
+
+fn agency_archive(dir: &Path, agency: &str) {
+    let a = Archive::create_or_open(dir).unwrap();
+    let sha = a.put(REPORT.as_bytes()).unwrap();
+    a.append(&ManifestEntry {
+        status: Some(200),
+        content_type: Some("text/html".into()),
+        fetched_at: "2024-01-19T10:32:00Z".into(),
+        sha256: Some(sha),
+        bytes: Some(REPORT.len() as u64),
+        agency_id: Some(agency.into()),
+        attempts: 1,
+        ..ManifestEntry::new(
+            "http://www.example.gov.cn/xxgk/ndbg/200903/t20090301_1.html",
+            Kind::Document,
+        )
+    })
+    .unwrap();
+}
+
+fn read(p: PathBuf) -> String {
+    String::from_utf8(std::fs::read(p).unwrap()).unwrap()
+}
+
+#[test]
+fn build_reads_a_row_label_only_the_profile_knows() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    agency_archive(&dir.join("archive"), "some-bureau");
+    std::fs::write(
+        dir.join("some-bureau.toml"),
+        format!(
+            "{PROFILE}\n[labels.indicator]\n\"appeals.total\" = [\"行政申请数\"]\n\
+             [labels.prose]\n\"npc_suggestions\" = [\"办理市人大议案\"]\n"
+        ),
+    )
+    .unwrap();
+
+    // without the profile (this fills the cache): a warning, no figure
+    ok(&xxgk(
+        dir,
+        &["build", "--archive", "archive", "--out", "plain"],
+    ));
+    let obs = read(dir.join("plain/observations.csv"));
+    assert!(obs.contains("review.total"), "{obs}");
+    assert!(!obs.contains("appeals.total"), "{obs}");
+    assert!(!obs.contains("npc_suggestions"), "{obs}");
+    assert!(
+        read(dir.join("plain/reports.csv")).contains("unknown indicator row label '行政申请数'")
+    );
+
+    // with it: the figure, no warning, although the bytes are in the cache
+    let with = ok(&xxgk(
+        dir,
+        &[
+            "build",
+            "--archive",
+            "archive",
+            "--out",
+            "labelled",
+            "--profile",
+            "some-bureau.toml",
+        ],
+    ));
+    assert!(
+        parsing_line(&with).starts_with("parsing: 1 parsed, 0 from"),
+        "{with}"
+    );
+    let obs = read(dir.join("labelled/observations.csv"));
+    let row = obs
+        .lines()
+        .find(|l| l.contains("appeals.total"))
+        .unwrap_or_else(|| panic!("no appeals.total in\n{obs}"));
+    assert!(row.contains(",2,") && row.contains("t1 r4 c3"), "{row}");
+    assert!(
+        obs.lines()
+            .any(|l| l.contains("npc_suggestions") && l.contains("办理市人大议案共12件")),
+        "the profile's prose cue was not read:\n{obs}"
+    );
+    assert!(!read(dir.join("labelled/reports.csv")).contains("行政申请数"));
+
+    // a second build with the profile takes it from the cache
+    let again = ok(&xxgk(
+        dir,
+        &[
+            "build",
+            "--archive",
+            "archive",
+            "--out",
+            "again",
+            "--profile",
+            "some-bureau.toml",
+        ],
+    ));
+    assert!(
+        parsing_line(&again).starts_with("parsing: 0 parsed, 1 from"),
+        "{again}"
+    );
+    assert_same_files(&dir.join("labelled"), &dir.join("again"));
+
+    // the profile of another agency is refused, naming both
+    agency_archive(&dir.join("other"), "another-bureau");
+    let o = xxgk(
+        dir,
+        &[
+            "build",
+            "--archive",
+            "other",
+            "--out",
+            "x",
+            "--profile",
+            "some-bureau.toml",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("some-bureau") && err.contains("another-bureau"),
+        "{err}"
+    );
+    assert!(!dir.join("x").exists());
+}
+
+#[test]
+fn run_reads_the_tables_with_its_profiles_labels() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let snap = dir.join("snap");
+    std::fs::create_dir_all(snap.join("xxgk/ndbg/200903")).unwrap();
+    std::fs::write(snap.join("robots.txt"), "User-agent: *\nAllow: /\n").unwrap();
+    std::fs::write(
+        snap.join("xxgk/ndbg/index.html"),
+        "<html><head><meta charset=\"utf-8\"><title>年度报告</title></head><body><ul>\
+         <li><a href=\"/xxgk/ndbg/200903/t20090301_1.html\">某局2008年政府信息公开工作年度报告</a></li>\
+         </ul></body></html>",
+    )
+    .unwrap();
+    std::fs::write(snap.join("xxgk/ndbg/200903/t20090301_1.html"), REPORT).unwrap();
+    let page = |path: &str, file: &str| {
+        format!(
+            "[[page]]\npath = \"{path}\"\nfile = \"{file}\"\n\
+             content_type = \"text/html; charset=utf-8\"\nstatus = 200\n"
+        )
+    };
+    std::fs::write(
+        snap.join("site.toml"),
+        format!(
+            "host = \"www.example.gov.cn\"\n{}{}{}",
+            page("/robots.txt", "robots.txt").replace("text/html", "text/plain"),
+            page("/xxgk/ndbg/index.html", "xxgk/ndbg/index.html"),
+            page(
+                "/xxgk/ndbg/200903/t20090301_1.html",
+                "xxgk/ndbg/200903/t20090301_1.html"
+            ),
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("some-bureau.toml"),
+        format!("{PROFILE}\n[labels.indicator]\n\"appeals.total\" = [\"行政申请数\"]\n"),
+    )
+    .unwrap();
+    ok(&xxgk(
+        dir,
+        &[
+            "run",
+            "--snapshot",
+            "snap",
+            "--profile",
+            "some-bureau.toml",
+            "--archive",
+            "archive",
+            "--out",
+            "data",
+        ],
+    ));
+    let obs = read(dir.join("data/observations.csv"));
+    assert!(
+        obs.lines()
+            .any(|l| l.contains("appeals.total") && l.contains("t1 r4 c3")),
+        "{obs}"
+    );
+}
