@@ -16,6 +16,7 @@ async fn serves_every_page_with_its_exact_content_type_and_404_elsewhere() {
     let snap = Snapshot::load(fixture_dir()).expect("snapshot");
     let server = replay::serve(snap.clone(), 0).await.expect("serve");
     assert!(server.base_url().starts_with("http://127.0.0.1:"));
+    let _ = rustls::crypto::ring::default_provider().install_default(); // reqwest is built without a default TLS provider
     let client = reqwest::Client::new();
     let mut meta_only = 0;
     for page in snap.pages() {
@@ -62,6 +63,7 @@ async fn serves_every_page_with_its_exact_content_type_and_404_elsewhere() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn conditional_requests_get_304() {
     let server = replay::serve_dir(fixture_dir(), 0).await.expect("serve");
+    let _ = rustls::crypto::ring::default_provider().install_default(); // reqwest is built without a default TLS provider
     let client = reqwest::Client::new();
     let url = format!("{}/robots.txt", server.base_url());
     let first = client.get(&url).send().await.expect("get");

@@ -174,6 +174,8 @@ impl Downloader {
             }
             attempt.follow()
         });
+        // ring is the one rustls crypto provider compiled in (Cargo.toml); an Err means already installed.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = reqwest::Client::builder()
             .user_agent(cfg.user_agent.clone())
             .connect_timeout(cfg.connect_timeout)
