@@ -4,6 +4,8 @@
 //! Ignored by default (it needs Chromium); CI runs it with `-- --ignored`
 //! and fails when Chromium is missing.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -97,22 +99,7 @@ fn series_paths(dom: &str) -> Vec<String> {
 
 /// A temp dir holding `data/` written by `xxgk run`.
 fn built() -> PathBuf {
-    let tmp = tempfile::Builder::new()
-        .prefix("xxgk-browser")
-        .tempdir()
-        .unwrap()
-        .keep();
-    let out = Command::new(env!("CARGO_BIN_EXE_xxgk"))
-        .current_dir(&tmp)
-        .args(["run", "--archive", "archive", "--out", "data"])
-        .output()
-        .expect("run xxgk");
-    assert!(
-        out.status.success(),
-        "xxgk run failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    tmp
+    common::run_snapshot("xxgk-browser")
 }
 
 #[test]

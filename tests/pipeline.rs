@@ -4,7 +4,6 @@
 //! seed's known inconsistencies, and validate as a Frictionless package.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 mod common;
@@ -16,25 +15,7 @@ fn repo() -> PathBuf {
 /// Runs the pipeline once into a temp dir shared by the tests of this file.
 fn built() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let tmp = tempfile::Builder::new()
-            .prefix("xxgk-pipeline")
-            .tempdir()
-            .unwrap()
-            .keep();
-        let out = Command::new(env!("CARGO_BIN_EXE_xxgk"))
-            .current_dir(&tmp)
-            .args(["run", "--archive", "archive", "--out", "data"])
-            .output()
-            .expect("run xxgk");
-        assert!(
-            out.status.success(),
-            "xxgk run failed:\n{}\n{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        tmp.join("data")
-    })
+    DIR.get_or_init(|| common::run_snapshot("xxgk-pipeline").join("data"))
 }
 
 fn read_csv(path: &Path) -> Vec<csv::StringRecord> {

@@ -9,7 +9,7 @@
 use super::schema::{series_fields, CHECKS, OBSERVATIONS, REPORTS};
 use crate::normalize::checks::CheckRow;
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
-use anyhow::{Context, Result};
+use anyhow::Result;
 use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::Path;
@@ -55,11 +55,7 @@ impl Writer {
 }
 
 fn writer(path: &Path, bom: bool) -> Result<Writer> {
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+    let file = super::create_new(path)?;
     let mut buf = std::io::BufWriter::new(file);
     if bom {
         buf.write_all("\u{feff}".as_bytes())?;

@@ -159,11 +159,7 @@ fn observations_of<'a>(
 /// serde_json's map orders them), streamed one element at a time, so the
 /// whole document is never held as one tree or one string.
 pub fn write(ds: &Dataset, path: &Path) -> Result<()> {
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+    let file = super::create_new(path)?;
     let mut w = std::io::BufWriter::new(file);
     write_to(ds, &mut w).with_context(|| format!("cannot write {}", path.display()))?;
     w.flush()

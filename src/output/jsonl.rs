@@ -18,11 +18,7 @@ pub fn write(ds: &Dataset, path: &Path) -> Result<()> {
         .iter()
         .map(|r| ((r.url.as_str(), r.sha256.as_str()), r))
         .collect();
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {}", path.display()))?;
+    let file = super::create_new(path)?;
     let mut w = std::io::BufWriter::new(file);
     for o in &ds.observations {
         let mut v = observation_json(o);

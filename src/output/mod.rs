@@ -153,14 +153,21 @@ pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>>
     Ok(written)
 }
 
-/// Writes `bytes` to a new file (never an existing one, nor a symlink's target).
-pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    use std::io::Write;
+/// Creates a new file to write (never an existing one, nor a symlink's
+/// target); the error names the file.
+pub(crate) fn create_new(path: &Path) -> Result<std::fs::File> {
     std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .open(path)
-        .and_then(|mut f| f.write_all(bytes))
+        .with_context(|| format!("cannot create {}", path.display()))
+}
+
+/// Writes `bytes` to a new file (never an existing one, nor a symlink's target).
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
+    use std::io::Write;
+    create_new(path)?
+        .write_all(bytes)
         .with_context(|| format!("cannot write {}", path.display()))
 }
 

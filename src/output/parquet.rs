@@ -98,11 +98,7 @@ fn table(path: &Path, name: &str, fields: &[OwnedField], records: &[Vec<String>]
             .set_compression(Compression::UNCOMPRESSED)
             .build(),
     );
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .with_context(|| format!("cannot create {file_name}"))?;
+    let file = super::create_new(path)?;
     let mut w = SerializedFileWriter::new(file, schema, props)?;
     let mut rg = w.next_row_group()?;
     for (c, (col, ty, _, required)) in fields.iter().enumerate() {

@@ -96,3 +96,26 @@ start = ["/xxgk/ndbg/index.html"]
 list_pattern = '^/xxgk/ndbg/index(_\d+)?\.html$'
 document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
 "#;
+
+/// Runs `xxgk run` (the embedded snapshot) in a new temp dir named
+/// `prefix...`, kept after the test, and returns that dir (it holds
+/// `archive/` and `data/`). Fails the test when the run fails.
+pub fn run_snapshot(prefix: &str) -> std::path::PathBuf {
+    let tmp = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .unwrap()
+        .keep();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .current_dir(&tmp)
+        .args(["run", "--archive", "archive", "--out", "data"])
+        .output()
+        .expect("run xxgk");
+    assert!(
+        out.status.success(),
+        "xxgk run failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    tmp
+}
