@@ -17,6 +17,15 @@
 
 #![warn(missing_docs)]
 
+/// `eprintln!` that never panics: a closed or broken stderr (`xxgk crawl -v
+/// 2>&1 | head`) loses the message instead of ending the process mid-crawl.
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
 pub mod archive;
 pub mod cli;
 pub mod crawl;

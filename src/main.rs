@@ -1,6 +1,7 @@
 //! The `xxgk` binary: dispatches to one subcommand of `xxgk::cli`.
 
 use clap::{Parser, Subcommand};
+use std::io::Write;
 use xxgk::cli;
 
 /// Turn government information-disclosure annual reports (政府信息公开工作年度报告)
@@ -52,7 +53,8 @@ fn main() -> std::process::ExitCode {
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("xxgk: {e:#}");
+            // A closed stderr must not turn a failure into a panic.
+            let _ = writeln!(std::io::stderr(), "xxgk: {e:#}");
             // A crawl that ran but did not fully succeed has its own status.
             match e.downcast_ref::<xxgk::crawl::Incomplete>() {
                 Some(i) => std::process::ExitCode::from(i.code),

@@ -817,3 +817,26 @@ fn a_live_crawl_needs_a_contact_and_a_polite_rate() {
         assert!(help.contains(code), "{help}");
     }
 }
+
+/// A reader of stderr that goes away (`xxgk run -v 2>&1 | head`) must not end
+/// the run: the messages are lost, the crawl and the build complete.
+#[test]
+fn a_closed_stderr_does_not_end_a_verbose_run() {
+    let work = tempfile::tempdir().expect("tempdir");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .current_dir(work.path())
+        .args(["run", "-v", "--archive", "archive", "--out", "data"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn xxgk run");
+    // The reading end closes before the first line is written.
+    drop(child.stderr.take());
+    let status = child.wait().expect("wait for xxgk run");
+    assert!(
+        status.success(),
+        "xxgk run -v with a closed stderr: {status:?}"
+    );
+    assert!(work.path().join("data/series.csv").is_file());
+    assert_manifest_lines_valid(&work.path().join("archive"));
+}

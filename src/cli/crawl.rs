@@ -174,7 +174,7 @@ pub fn run(args: Args) -> Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     let summary = rt.block_on(crawl::run(config))?;
-    eprintln!("{summary}");
+    note!("{summary}");
     summary.check()?;
     Ok(())
 }

@@ -56,7 +56,7 @@ pub fn run(args: Args) -> Result<()> {
     let doc = &parsed.doc.parsed;
     let path = args.file.display().to_string();
     for w in &doc.warnings {
-        eprintln!("{path}: warning: {w}");
+        note!("{path}: warning: {w}");
     }
     if !doc.kind.carries_figures() {
         let what = match doc.kind {

@@ -131,10 +131,10 @@ pub fn run(args: Args) -> Result<()> {
         .context("cannot start the async runtime")?;
     let crawl_summary = rt.block_on(async {
         let (server, base_url, rate) = if args.live {
-            eprintln!("crawling the live site {}", profile.base_url);
+            note!("crawling the live site {}", profile.base_url);
             (None, None, args.rate)
         } else if let Some(u) = &args.base_url {
-            eprintln!("crawling {u} as a mirror of {}", profile.base_url);
+            note!("crawling {u} as a mirror of {}", profile.base_url);
             (None, Some(u.clone()), args.rate)
         } else {
             let snapshot = match &args.snapshot {
@@ -144,7 +144,7 @@ pub fn run(args: Args) -> Result<()> {
             snapshot_matches_profile(&snapshot, &profile, &args)?;
             let server = replay::serve(snapshot, 0).await?;
             let url = Url::parse(&server.base_url()).context("replay base URL")?;
-            eprintln!(
+            note!(
                 "replaying the {} snapshot of {} on {url}",
                 if args.snapshot.is_some() {
                     "given"
@@ -171,7 +171,7 @@ pub fn run(args: Args) -> Result<()> {
             s.shutdown().await;
         }
         let crawl_summary = result?;
-        eprintln!("{crawl_summary}");
+        note!("{crawl_summary}");
         if crawl_summary.documents() == 0 && crawl_summary.skipped == 0 {
             bail!(
                 "the crawl found no documents: check the profile's start URLs and patterns ({})",

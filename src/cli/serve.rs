@@ -62,7 +62,7 @@ pub fn run(args: Args) -> Result<()> {
         writeln!(out, "{}", server.base_url()).context("cannot write to stdout")?;
         out.flush().context("cannot write to stdout")?;
         drop(out);
-        eprintln!("serving {pages} pages of {host}; Ctrl-C to stop");
+        note!("serving {pages} pages of {host}; Ctrl-C to stop");
         tokio::select! {
             r = server.wait() => r,
             _ = tokio::signal::ctrl_c() => Ok(()),

@@ -30,7 +30,7 @@ pub fn run(args: Args) -> Result<()> {
     let page = Page::parse(&d.text);
     let path = args.file.display();
     for w in d.warnings().iter().chain(&page.warnings) {
-        eprintln!("{path}: warning: {w}");
+        note!("{path}: warning: {w}");
     }
     let mut s = String::new();
     let _ = writeln!(s, "encoding: {} ({})", d.encoding, d.source.as_str());

@@ -853,7 +853,7 @@ impl Engine {
             (None, b) => format!("{status} {} bytes {}", b.unwrap_or(0), e.url),
         };
         if self.verbose {
-            self.bar.suspend(|| eprintln!("{line}"));
+            self.bar.suspend(|| note!("{line}"));
         } else {
             tracing::info!("{line}");
         }
