@@ -5,7 +5,7 @@
 
 use xxgk::crawl::profile::Profile;
 use xxgk::html::Page;
-use xxgk::parse::{parse_document, parse_document_with, Options};
+use xxgk::parse::{parse_document, parse_document_vocabs, Options};
 use xxgk::vocab::early;
 
 mod common;
@@ -52,7 +52,7 @@ fn a_label_added_in_the_profile_is_read() {
     let vocab = early()
         .with_labels(&profile.labels, "some-bureau.toml")
         .unwrap();
-    let d = parse_document_with(&page, &Options::default(), &vocab);
+    let d = parse_document_vocabs(&page, &Options::default(), &vocab, xxgk::vocab::prose());
     assert_eq!(
         figures(&d),
         [

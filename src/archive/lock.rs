@@ -34,6 +34,17 @@ pub(crate) struct ArchiveLock {
     file: Option<File>,
     /// The previous writer's pid found in the file when it was taken over.
     pub(crate) stale_pid: Option<u32>,
+    /// This process wrote its pid into the file (a writer): it empties the
+    /// file when it lets go, so a pid found there means a killed writer.
+    stamped: bool,
+}
+
+impl Drop for ArchiveLock {
+    fn drop(&mut self) {
+        if let (true, Some(f)) = (self.stamped, &self.file) {
+            let _ = f.set_len(0);
+        }
+    }
 }
 
 /// Result of one non-blocking lock attempt.
@@ -102,9 +113,25 @@ fn holder_line(file: &mut File) -> String {
 const BUSY_RETRIES: usize = 10;
 
 impl ArchiveLock {
-    /// Takes the lock of the archive in `dir` without waiting; an error
-    /// names who holds it.
+    /// Takes the lock of the archive in `dir`, retrying a busy lock for half
+    /// a second; an error names who holds it. An exclusive lock (a writer)
+    /// writes this process's pid into the lock file.
     pub(crate) fn acquire(dir: &Path, mode: LockMode) -> Result<ArchiveLock> {
+        Self::acquire_with(dir, mode, BUSY_RETRIES, mode == LockMode::Exclusive)
+    }
+
+    /// Takes the lock exclusively for a reader's repair of the archive: one
+    /// attempt, no pid written (a reader is not a crawl).
+    pub(crate) fn acquire_for_repair(dir: &Path) -> Result<ArchiveLock> {
+        Self::acquire_with(dir, LockMode::Exclusive, 0, false)
+    }
+
+    fn acquire_with(
+        dir: &Path,
+        mode: LockMode,
+        retries: usize,
+        stamp: bool,
+    ) -> Result<ArchiveLock> {
         let path: PathBuf = dir.join(LOCK_FILE);
         let opened = OpenOptions::new()
             .read(true)
@@ -124,6 +151,7 @@ impl ArchiveLock {
                     return Ok(ArchiveLock {
                         file: None,
                         stale_pid: None,
+                        stamped: false,
                     });
                 }
             },
@@ -141,7 +169,7 @@ impl ArchiveLock {
         // exec closes it) is retried for half a second before refusing.
         let mut got =
             try_flock(&file, mode).with_context(|| format!("cannot lock {}", path.display()))?;
-        for _ in 0..BUSY_RETRIES {
+        for _ in 0..retries {
             if !matches!(got, Try::Busy) {
                 break;
             }
@@ -178,7 +206,7 @@ impl ArchiveLock {
             );
         }
         let mut stale_pid = None;
-        if mode == LockMode::Exclusive {
+        if stamp {
             if let Some(pid) = holder_pid(&mut file) {
                 if pid != std::process::id() {
                     let state = if pid_alive(pid) {
@@ -207,13 +235,23 @@ impl ArchiveLock {
         Ok(ArchiveLock {
             file: Some(file),
             stale_pid,
+            stamped: stamp,
         })
     }
 
-    /// Turns a held exclusive lock into a shared one.
+    /// Turns a held exclusive lock into a shared one. `flock(2)` does this
+    /// by releasing and re-taking, so a crawl may take the archive in
+    /// between: that is an error, never a read without a lock.
     pub(crate) fn downgrade(&self) -> Result<()> {
         if let Some(f) = &self.file {
-            try_flock(f, LockMode::Shared).context("cannot downgrade the archive lock")?;
+            let got =
+                try_flock(f, LockMode::Shared).context("cannot downgrade the archive lock")?;
+            if let Try::Busy = got {
+                bail!(
+                    "a crawl took the archive while it was being opened for reading: \
+                     wait for it to finish, then run again"
+                );
+            }
         }
         Ok(())
     }

@@ -97,7 +97,7 @@ impl Archive {
             return Ok(Archive::with(dir, false, None, None));
         }
         // Alone with the archive: repair it as a crawl would, then share it.
-        if let Ok(l) = lock::ArchiveLock::acquire(&dir, lock::LockMode::Exclusive) {
+        if let Ok(l) = lock::ArchiveLock::acquire_for_repair(&dir) {
             let a = Archive::with(dir, false, Some(l), None);
             a.sweep_tmp();
             if let Err(e) = a.repair_tail() {

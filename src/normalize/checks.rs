@@ -173,12 +173,14 @@ const CHANNEL_PARTS: &[(&str, &[&str])] = &[(
 /// 其中 parts add up to more (`le.`), or one channel exceeds it (`max.`).
 /// Only exact figures are compared.
 pub(crate) fn contradiction(o: &ObservationRow, doc: &[&ObservationRow]) -> Option<String> {
-    if o.obs.qualifier != Qualifier::Exact {
+    let metric = o.obs.metric.as_str();
+    let checked =
+        BREAKDOWNS.iter().any(|b| b.0 == metric) || CHANNEL_PARTS.iter().any(|c| c.0 == metric);
+    if o.obs.qualifier != Qualifier::Exact || !checked {
         return None;
     }
     let g = Group::new(doc);
     let exact = |id: &str| g.get(id).filter(|r| r.obs.qualifier == Qualifier::Exact);
-    let metric = o.obs.metric.as_str();
     for (parent, children, equal) in BREAKDOWNS.iter().filter(|b| b.0 == metric) {
         let present: Vec<&ObservationRow> = children.iter().filter_map(|c| exact(c)).collect();
         if present.is_empty()

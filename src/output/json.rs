@@ -122,29 +122,6 @@ fn ratios_of<'a>(ds: &'a Dataset, s: &SeriesRow) -> Option<&'a RatioRow> {
     ds.ratios.iter().find(|r| r.year == s.year)
 }
 
-/// Builds the JSON document as one value (for callers that want the tree;
-/// [`write`] streams the same document without building it).
-pub fn to_value(ds: &Dataset) -> Value {
-    let by_doc = by_doc(ds);
-    let reports: Vec<Value> = ds
-        .reports
-        .iter()
-        .map(|r| report_value(r, observations_of(&by_doc, r)))
-        .collect();
-    let series: Vec<Value> = ds
-        .series
-        .iter()
-        .map(|s| series_value(s, ratios_of(ds, s)))
-        .collect();
-    json!({
-        "agency": ds.agency,
-        "years": [ds.years.0, ds.years.1],
-        "reports": reports,
-        "series": series,
-        "checks": ds.checks,
-    })
-}
-
 fn observations_of<'a>(
     by_doc: &'a BTreeMap<(&'a str, &'a str), Vec<&'a ObservationRow>>,
     r: &'a ReportRow,

@@ -40,7 +40,7 @@ pub fn records() -> Vec<Vec<String>> {
             );
             rec.push(m.unit.as_str().to_string());
             rec.push(m.series.unwrap_or("").to_string());
-            rec.push(m.scope().as_str().to_string());
+            rec.push(m.scope.as_str().to_string());
             rec.push(m.definition.clone());
             rec
         })

@@ -316,18 +316,19 @@ fn find_year(
     if !kind.carries_figures() {
         return None;
     }
-    for b in blocks {
-        if let Some(c) = period_re().captures(&halfwidth(&b.text)) {
+    // Each block's text made half-width once, for the four readings below.
+    let texts: Vec<String> = blocks.iter().map(|b| halfwidth(&b.text)).collect();
+    for t in &texts {
+        if let Some(c) = period_re().captures(t) {
             if let Ok(y) = c[1].parse() {
                 return Some((y, "period"));
             }
         }
     }
     // `2010年1月1日至12月31日` (the end year, when printed, must agree)
-    for b in blocks {
-        let t = halfwidth(&b.text);
-        for c in full_year_re().captures_iter(&t) {
-            if inside_book_title(&t, c.get(0).map_or(0, |m| m.start())) {
+    for t in &texts {
+        for c in full_year_re().captures_iter(t) {
+            if inside_book_title(t, c.get(0).map_or(0, |m| m.start())) {
                 continue;
             }
             let start: Option<i32> = c[1].parse().ok();
@@ -338,10 +339,9 @@ fn find_year(
         }
     }
     // `…编制的2010年度政府信息公开年度报告`, never inside a cited 《title》
-    for b in blocks {
-        let t = halfwidth(&b.text);
-        for c in report_statement_re().captures_iter(&t) {
-            if inside_book_title(&t, c.get(0).map_or(0, |m| m.start())) {
+    for t in &texts {
+        for c in report_statement_re().captures_iter(t) {
+            if inside_book_title(t, c.get(0).map_or(0, |m| m.start())) {
                 continue;
             }
             if let Ok(y) = c[1].parse() {
@@ -349,8 +349,8 @@ fn find_year(
             }
         }
     }
-    for b in blocks {
-        if let Some(c) = body_year_re().captures(&halfwidth(&b.text)) {
+    for t in &texts {
+        if let Some(c) = body_year_re().captures(t) {
             let m = c.get(1).or_else(|| c.get(2));
             if let Some(Ok(y)) = m.map(|m| m.as_str().parse()) {
                 return Some((y, "body"));

@@ -27,17 +27,7 @@ pub struct Options {
 
 /// Parses one decoded HTML document of any era.
 pub fn parse_document(page: &Page, opts: &Options) -> ParsedDocument {
-    parse_document_with(page, opts, crate::vocab::early())
-}
-
-/// Parses one decoded HTML document with an early-table vocabulary (the
-/// built-in one with an agency's extra labels: `EarlyVocab::with_labels`).
-pub fn parse_document_with(
-    page: &Page,
-    opts: &Options,
-    vocab: &crate::vocab::EarlyVocab,
-) -> ParsedDocument {
-    parse_document_vocabs(page, opts, vocab, crate::vocab::prose())
+    parse_document_vocabs(page, opts, crate::vocab::early(), crate::vocab::prose())
 }
 
 /// Parses one decoded HTML document with an early-table vocabulary and a

@@ -8,15 +8,15 @@
 //!    several URLs are one job, counted once, with every other URL kept as
 //!    provenance (`also_at`). Failed fetches and attachments are jobs too, so
 //!    every archived document gets a row of `reports.csv`.
-//! 2. [`process`] turns one job into the rows the dataset keeps of it
+//! 2. `process_with` turns one job into the rows the dataset keeps of it
 //!    ([`DocumentRows`]: its report row and its figures). It reads, decodes
 //!    and parses one document, drops the page, and never panics: a panic in
 //!    a parser is caught and reported as that document's failure.
-//! 3. [`documents`] runs [`process`] over the jobs one at a time (a stream:
-//!    the archive is never held in memory), and [`build_dataset`] assembles
-//!    the dataset from that stream; [`build`] also writes it.
+//! 3. [`build_dataset_stats`] runs it over the jobs chunk by chunk (the
+//!    archive is never held in memory) and assembles the dataset from the
+//!    rows; [`build`] also writes it.
 //!
-//! `process` is a pure function of the job and the stored bytes: the jobs
+//! `process_with` is a pure function of the job and the stored bytes: the jobs
 //! are mapped in parallel on a thread pool (`BuildOptions::jobs`, chunk by
 //! chunk, keeping their order, so the output is the serial one byte for
 //! byte), and a document's parse is kept in the parse cache beside the
@@ -120,19 +120,6 @@ pub fn plan(archive: &Archive) -> Result<Vec<Job>> {
         }
     }
     Ok(jobs)
-}
-
-/// The rows of one job; never panics (a panic while reading the document is
-/// caught and becomes its `failed` status, naming the URL).
-pub fn process(archive: &Archive, agency: &str, job: &Job) -> DocumentRows {
-    let ctx = Ctx {
-        agency,
-        vocab: crate::vocab::early(),
-        prose: crate::vocab::prose(),
-        cache: None,
-        counts: &Counts::default(),
-    };
-    process_with(archive, &ctx, job)
 }
 
 /// What every job of a build shares (read-only but for the counters).
@@ -331,25 +318,9 @@ pub struct ReadDocument {
     pub encoding_source: String,
 }
 
-/// Decodes and parses one document's bytes (any era, any encoding); the
-/// page is dropped before returning. Decoding problems become warnings.
-pub fn read_bytes(
-    bytes: &[u8],
-    content_type: Option<&str>,
-    title_hint: Option<String>,
-) -> ReadDocument {
-    read_with(
-        bytes,
-        content_type,
-        &Options {
-            year: None,
-            title_hint,
-        },
-        crate::vocab::early(),
-        crate::vocab::prose(),
-    )
-}
-
+/// Decodes and parses one document's bytes (any era, any encoding) with the
+/// given vocabularies; the page is dropped before returning. Decoding
+/// problems become warnings.
 fn read_with(
     bytes: &[u8],
     content_type: Option<&str>,
@@ -440,15 +411,6 @@ impl BuildStats {
 /// Jobs handed to the thread pool at once: enough to keep every thread
 /// busy, few enough that the rows waiting for assembly stay small.
 const CHUNK: usize = 64;
-
-/// The rows of every job, one document at a time, in the order of `jobs`.
-pub fn documents<'a>(
-    archive: &'a Archive,
-    agency: &'a str,
-    jobs: &'a [Job],
-) -> impl Iterator<Item = DocumentRows> + 'a {
-    jobs.iter().map(move |j| process(archive, agency, j))
-}
 
 /// Builds the dataset from an archive (without writing it).
 pub fn build_dataset(archive_dir: &Path, opts: &BuildOptions) -> Result<Dataset> {

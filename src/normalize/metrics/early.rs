@@ -5,7 +5,7 @@
 //! [`crate::vocab::early`]); this file only turns them into registry entries
 //! for the codebook and the data package.
 
-use super::{label, metric, Label, Metric};
+use super::{label, metric, Label, Metric, Scope};
 use crate::vocab::early;
 
 /// The metrics of the early tables, with their labels per template.
@@ -23,13 +23,15 @@ pub fn metrics() -> Vec<Metric> {
             continue;
         }
         let def = v.metric(&r.metric);
-        out.push(metric(
+        let mut m = metric(
             r.metric.as_str(),
             v.unit_of(&r.metric),
             def.map(|d| d.definition.as_str()).unwrap_or(""),
             labels,
             def.and_then(|d| d.series.as_deref()),
-        ));
+        );
+        m.scope = def.map_or(Scope::Agency, |d| d.scope);
+        out.push(m);
     }
     out
 }

@@ -38,18 +38,12 @@ pub struct Metric {
     pub labels: Vec<Label>,
     /// The harmonized series (a `series.csv` column) this metric may feed, if any.
     pub series: Option<&'static str>,
+    /// Whose figure it counts, as `vocab/*.toml` declares it (`agency` unless
+    /// declared `channel`; the national-template metrics are the agency's).
+    pub scope: Scope,
 }
 
 impl Metric {
-    /// Whose figure the metric counts, as `vocab/*.toml` declares it
-    /// (`agency` unless declared `channel`; the national-template metrics
-    /// are all the agency's).
-    pub fn scope(&self) -> Scope {
-        crate::vocab::prose()
-            .metric(&self.id)
-            .map_or(Scope::Agency, |m| m.scope)
-    }
-
     /// The templates that carry this metric.
     pub fn templates(&self) -> Vec<Template> {
         let mut t: Vec<Template> = self.labels.iter().map(|l| l.template).collect();
@@ -99,6 +93,9 @@ pub fn registry() -> &'static Registry {
                     if last.series.is_none() {
                         last.series = m.series;
                     }
+                    if m.scope != Scope::Agency {
+                        last.scope = m.scope;
+                    }
                     if last.definition.is_empty() {
                         last.definition = m.definition;
                     }
@@ -124,6 +121,7 @@ pub fn metric(
         definition: definition.into(),
         labels,
         series,
+        scope: Scope::Agency,
     }
 }
 

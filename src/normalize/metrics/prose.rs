@@ -50,7 +50,7 @@
 //!   subset by form), `上年结转N件` (carried over, not received),
 //!   `无依申请公开事项` (vague), a number after two joined cues.
 
-use super::{label, metric, Metric, Template};
+use super::{label, metric, Metric, Scope, Template};
 use crate::vocab::prose;
 
 /// The metrics read from prose, with their cue phrases as labels.
@@ -62,13 +62,15 @@ pub fn metrics() -> Vec<Metric> {
             m.labels.push(label(Template::Prose, text));
         } else {
             let def = v.metric(id);
-            out.push(metric(
+            let mut m = metric(
                 id,
                 v.unit_of(id),
                 def.map_or("", |d| d.definition),
                 vec![label(Template::Prose, text)],
                 def.and_then(|d| d.series),
-            ));
+            );
+            m.scope = def.map_or(Scope::Agency, |d| d.scope);
+            out.push(m);
         }
     };
     for c in v.cues {
