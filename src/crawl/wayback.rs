@@ -81,7 +81,8 @@ pub struct WaybackSummary {
     pub matching: usize,
     /// Captures fetched and archived in this run.
     pub fetched: usize,
-    /// Captures not fetched because the archive already holds their bytes.
+    /// Captures not fetched: the archive already holds their bytes for that
+    /// URL, or they are older captures of a list page (only the newest is read).
     pub already_archived: usize,
     /// Captures that are an error page (a soft 404 captured from the site):
     /// recorded in the manifest, never used as the document.
@@ -148,15 +149,27 @@ pub(crate) struct CdxPage {
     pub resume_key: Option<String>,
 }
 
-/// The first characters of a body, printable, for an error message.
+/// The first characters of a body, printable, for an error message; the
+/// text of an HTML page (its tags left out), which usually says what is wrong.
 fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&body[..body.len().min(200)]);
-    let s: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(60)
-        .collect();
-    format!("{:?}", s.trim())
+    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]);
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if in_tag => {}
+            c if c.is_control() || c.is_whitespace() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    let words: Vec<&str> = out.split_whitespace().collect();
+    let s: String = words.join(" ").chars().take(120).collect();
+    format!("{s:?}")
 }
 
 /// Parses a CDX answer (`output=json`): an array of string arrays, the first
@@ -170,7 +183,7 @@ pub(crate) fn parse_cdx(body: &[u8]) -> std::result::Result<CdxPage, String> {
     }
     let rows: Vec<Vec<String>> = serde_json::from_slice(body).map_err(|e| {
         format!(
-            "not the expected JSON ({e}); {expected}; the answer starts with {}",
+            "not the expected JSON ({e}); {expected}; the answer's text starts with {}",
             snippet(body)
         )
     })?;
