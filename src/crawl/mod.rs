@@ -465,7 +465,7 @@ pub async fn run(config: Config) -> Result<Summary> {
     };
     let mut result = engine.crawl(concurrency, max_pages).await;
     if let (Ok(()), Some((dl, w)), Some(o)) = (&result, &archive_source, &wayback_opts) {
-        match wayback::recover(&mut engine, dl, o, w).await {
+        match wayback::recover(&mut engine, dl, o, w, max_pages).await {
             Ok(ws) => engine.summary.wayback = Some(ws),
             Err(e) => result = Err(e),
         }

@@ -399,6 +399,7 @@ pub(super) async fn recover(
     dl: &Downloader,
     opts: &Options,
     w: &Wayback,
+    max_captures: usize,
 ) -> Result<WaybackSummary> {
     let mut ws = WaybackSummary {
         endpoint: opts.endpoint.to_string(),
@@ -526,6 +527,14 @@ pub(super) async fn recover(
         }
     }
     wanted.sort_by_key(|c| c.kind != Kind::List);
+    if wanted.len() > max_captures {
+        ws.stopped_early = Some(format!(
+            "{} captures are wanted, more than the limit of {max_captures} fetches per run \
+             (--max-pages); run again to fetch the rest (captures fetched are not fetched again)",
+            wanted.len()
+        ));
+        wanted.truncate(max_captures);
+    }
     engine.bar.inc_length(wanted.len() as u64);
     // 4. fetch, one at a time (the limiter spaces them)
     let mut filled: HashSet<String> = last_ok
