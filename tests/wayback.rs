@@ -212,8 +212,8 @@ async fn run_recovers_removed_pages_from_captures_with_the_same_observations() {
         captures(),
         Behaviour {
             page_size: 3,
-            cdx: CdxMode::Json,
             throttle_first: 1,
+            ..Behaviour::default()
         },
     )
     .await;
@@ -423,15 +423,22 @@ async fn run_recovers_removed_pages_from_captures_with_the_same_observations() {
 
 /// A crawl of the intact live snapshot, then the web archive in `mode`.
 async fn crawl_with(mode: CdxMode, archive: &Path) -> xxgk::crawl::Summary {
+    let b = Behaviour {
+        cdx: mode,
+        ..Behaviour::default()
+    };
+    crawl_against(captures(), b, archive).await.0
+}
+
+/// A crawl of the intact live snapshot, then a fake archive with these
+/// captures; returns the summary and the archive's request log.
+async fn crawl_against(
+    caps: Vec<Capture>,
+    b: Behaviour,
+    archive: &Path,
+) -> (xxgk::crawl::Summary, Vec<fake::Hit>) {
     let live = xxgk::replay::serve_embedded().await.expect("replay");
-    let wb = FakeWayback::start(
-        captures(),
-        Behaviour {
-            cdx: mode,
-            ..Behaviour::default()
-        },
-    )
-    .await;
+    let wb = FakeWayback::start(caps, b).await;
     let mut config = support::config(
         xxgk::crawl::Profile::builtin_default().expect("profile"),
         &live.base_url(),
@@ -444,7 +451,7 @@ async fn crawl_with(mode: CdxMode, archive: &Path) -> xxgk::crawl::Summary {
         .await
         .expect("the crawl ends")
         .expect("the crawl runs");
-    s
+    (s, wb.log())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -553,4 +560,78 @@ fn wayback_flags_are_checked_before_anything_is_fetched() {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("[wayback]"), "{}", text(&o));
     assert!(!tmp.path().join("a/manifest.jsonl").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failed_and_error_page_captures_are_recorded_not_hidden() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let soft_url = live_url(&format!("{CH}/doc_aaaaaaaaaaaaaaaaaaaaaaaa.html"));
+    let gone_url = live_url(&format!("{CH}/doc_bbbbbbbbbbbbbbbbbbbbbbbb.html"));
+    let caps = vec![
+        // a soft 404 the crawler of the archive saw with 200
+        Capture {
+            timestamp: "20200101000000".into(),
+            original: soft_url.clone(),
+            content_type: "text/html; charset=utf-8".into(),
+            body: "<html><head><title>页面不存在</title></head><body>对不起，您访问的页面不存在</body></html>"
+                .as_bytes()
+                .to_vec(),
+        },
+        // listed by the index, but the archive cannot serve it
+        Capture {
+            timestamp: "20200202000000".into(),
+            original: gone_url.clone(),
+            content_type: "text/html".into(),
+            body: b"<html><body>x</body></html>".to_vec(),
+        },
+    ];
+    let b = || Behaviour {
+        gone: vec!["20200202000000".into()],
+        ..Behaviour::default()
+    };
+    let (s, _) = crawl_against(caps.clone(), b(), tmp.path()).await;
+    let w = s.wayback.clone().expect("wayback summary");
+    assert_eq!((w.fetched, w.error_pages, w.failed.len()), (0, 1, 1), "{w}");
+    assert!(
+        w.failed[0].0.contains("doc_bbbbbbbbbbbbbbbbbbbbbbbb.html"),
+        "{:?}",
+        w.failed
+    );
+    assert!(
+        w.failed[0].0.contains("20200202000000id_/"),
+        "{:?}",
+        w.failed
+    );
+    assert!(w.failed[0].1.contains("HTTP 404"), "{:?}", w.failed);
+    assert_eq!(s.exit_code(), xxgk::crawl::EXIT_INCOMPLETE);
+    let m = support::manifest(tmp.path());
+    let soft = m.iter().find(|e| e.url == soft_url).expect("soft entry");
+    assert_eq!((soft.via, soft.status), (Via::Wayback, Some(200)));
+    assert!(!soft.is_success() && soft.error.is_some(), "{soft:?}");
+    let gone = m.iter().find(|e| e.url == gone_url).expect("gone entry");
+    assert_eq!((gone.via, gone.status), (Via::Wayback, Some(404)));
+    assert!(gone
+        .archive_url
+        .as_deref()
+        .is_some_and(|u| u.contains("20200202000000id_/")));
+    // the build shows the failure, saying where it came from
+    let (ds, _) =
+        xxgk::pipeline::build_dataset_stats(tmp.path(), &Default::default()).expect("build");
+    let row = ds.reports.iter().find(|r| r.url == gone_url).expect("row");
+    assert_eq!(
+        (row.status.as_str(), row.via),
+        ("fetch_failed", Via::Wayback)
+    );
+
+    // A re-run asks again for the failed capture only (a captured error page
+    // never changes).
+    let (s, log) = crawl_against(caps, b(), tmp.path()).await;
+    let web: Vec<&str> = log
+        .iter()
+        .filter(|h| h.path.starts_with("/web/"))
+        .map(|h| h.path.as_str())
+        .collect();
+    assert_eq!(web.len(), 1, "{web:?}");
+    assert!(web[0].contains("20200202000000id_/"), "{web:?}");
+    assert_eq!(s.exit_code(), xxgk::crawl::EXIT_INCOMPLETE);
 }

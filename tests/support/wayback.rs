@@ -59,6 +59,8 @@ pub struct Behaviour {
     pub cdx: CdxMode,
     /// Answer this many first capture requests with 429 and `Retry-After: 1`.
     pub throttle_first: usize,
+    /// Captures listed by the index whose raw fetch answers 404 (by timestamp).
+    pub gone: Vec<String>,
 }
 
 impl Default for Behaviour {
@@ -67,6 +69,7 @@ impl Default for Behaviour {
             page_size: 3,
             cdx: CdxMode::Json,
             throttle_first: 0,
+            gone: Vec::new(),
         }
     }
 }
@@ -325,6 +328,13 @@ fn capture(s: &Shared, rest: &str) -> Response {
         r.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         return r;
+    }
+    if s.behaviour.gone.iter().any(|g| g == ts) {
+        return respond(
+            404,
+            "text/html",
+            "<html><body>Not in the archive</body></html>",
+        );
     }
     let k = key(original);
     let same: Vec<&Capture> = s
