@@ -635,3 +635,59 @@ async fn failed_and_error_page_captures_are_recorded_not_hidden() {
     assert!(web[0].contains("20200202000000id_/"), "{web:?}");
     assert_eq!(s.exit_code(), xxgk::crawl::EXIT_INCOMPLETE);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn attachments_of_a_captured_document_are_looked_up_by_their_exact_url() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let doc = live_url(&format!("{CH}/doc_cccccccccccccccccccccccc.html"));
+    let pdf = live_url("/resources/public/20200101/report2016.pdf");
+    let caps = vec![
+        Capture {
+            timestamp: "20200110000000".into(),
+            original: doc.clone(),
+            content_type: "text/html; charset=utf-8".into(),
+            // a relative link: it points at the original host, not the archive
+            body: "<html><head><meta charset=\"utf-8\"><title>2016年政府信息公开工作年度报告</title></head>\
+                   <body><h1>2016年政府信息公开工作年度报告</h1><p>见附件。</p>\
+                   <a href=\"../resources/public/20200101/report2016.pdf\">附件</a></body></html>"
+                .as_bytes()
+                .to_vec(),
+        },
+        Capture {
+            timestamp: "20200105000000".into(),
+            original: pdf.clone(),
+            content_type: "application/pdf".into(),
+            body: b"%PDF-1.4 a scanned report".to_vec(),
+        },
+    ];
+    let (s, log) = crawl_against(caps.clone(), Behaviour::default(), tmp.path()).await;
+    let w = s.wayback.clone().expect("wayback summary");
+    assert_eq!(s.exit_code(), 0, "{s}");
+    assert_eq!(w.fetched, 2, "{w}");
+    let exact: Vec<&str> = log
+        .iter()
+        .filter(|h| h.path.contains("matchType=exact"))
+        .map(|h| h.path.as_str())
+        .collect();
+    assert_eq!(exact.len(), 1, "{exact:?}");
+    assert!(exact[0].contains("report2016.pdf"), "{exact:?}");
+    let m = support::manifest(tmp.path());
+    let a = m.iter().find(|e| e.url == pdf).expect("the attachment");
+    assert_eq!(
+        (a.via, a.kind),
+        (Via::Wayback, xxgk::archive::Kind::Attachment)
+    );
+    assert_eq!(a.content_type.as_deref(), Some("application/pdf"));
+    let d = m.iter().find(|e| e.url == doc).expect("the document");
+    assert_eq!(d.year, Some(2016));
+
+    // resumable: nothing is asked again but the prefix's CDX pages
+    let (s, log) = crawl_against(caps, Behaviour::default(), tmp.path()).await;
+    assert_eq!(s.exit_code(), 0, "{s}");
+    assert!(
+        log.iter()
+            .all(|h| !h.path.starts_with("/web/") && !h.path.contains("matchType=exact")),
+        "{:?}",
+        log.iter().map(|h| &h.path).collect::<Vec<_>>()
+    );
+}

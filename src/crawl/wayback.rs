@@ -25,6 +25,11 @@
 //!    `X-Archive-Orig-Content-Type`. Links in a capture are resolved against
 //!    the original URL.
 //!
+//! 4. Attachments that no prefix covers (`/resources/...` files linked from
+//!    a captured document, or attachments the live site failed to serve) are
+//!    looked up one by one (`matchType=exact`), and their newest capture is
+//!    fetched the same way.
+//!
 //! The build takes a live copy over any capture ([`crate::archive::Archive::latest`]);
 //! a live failure of a URL that a capture filled counts as recovered.
 
@@ -35,7 +40,7 @@ use super::scheduler::host_key;
 use super::Engine;
 use crate::archive::{Kind, ManifestEntry, Via};
 use anyhow::{Context, Result};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use url::Url;
 
 /// The Wayback Machine.
@@ -317,6 +322,7 @@ fn at_endpoint(endpoint: &Url, path: &str) -> String {
 pub(crate) fn cdx_url(
     endpoint: &Url,
     prefix: &Url,
+    match_type: &str,
     w: &Wayback,
     resume: Option<&str>,
 ) -> Result<Url> {
@@ -325,7 +331,7 @@ pub(crate) fn cdx_url(
     {
         let mut q = u.query_pairs_mut();
         q.append_pair("url", prefix.as_str())
-            .append_pair("matchType", "prefix")
+            .append_pair("matchType", match_type)
             .append_pair("output", "json")
             .append_pair("fl", FIELDS)
             .append_pair("filter", "statuscode:200")
@@ -391,9 +397,32 @@ struct Wanted {
     row: CdxRow,
 }
 
+/// Captures found per canonical URL: (URL, kind, CDX rows).
+type Found = BTreeMap<String, (Url, Kind, Vec<CdxRow>)>;
+
+/// What the phase carries from step to step.
+struct State {
+    ws: WaybackSummary,
+    /// The last successful entry of each URL looked at (live or capture).
+    last_ok: HashMap<String, ManifestEntry>,
+    /// SHA-1 (base32) of archived objects, by SHA-256.
+    sha1_of: HashMap<String, String>,
+    /// URLs with a successful capture.
+    filled: HashSet<String>,
+    /// URLs with a successful live copy (which wins over any capture).
+    live: HashSet<String>,
+    /// Attachment links of the captured documents (canonical).
+    attachments: BTreeSet<String>,
+    /// Captures that may still be fetched in this run.
+    budget: usize,
+}
+
 /// The web-archive phase: discovery, selection and fetch (see the module
-/// comment). Failures are recorded in the summary (and fetch failures in
-/// the manifest); an `Err` is only an archive that cannot be written.
+/// comment), then the attachments of the captured documents (and the
+/// attachments the live site failed to serve) that no prefix covers, looked
+/// up one by one (`matchType=exact`, newest capture). Failures are recorded
+/// in the summary (and fetch failures in the manifest); an `Err` is only an
+/// archive that cannot be written.
 pub(super) async fn recover(
     engine: &mut Engine,
     dl: &Downloader,
@@ -401,50 +430,33 @@ pub(super) async fn recover(
     w: &Wayback,
     max_captures: usize,
 ) -> Result<WaybackSummary> {
-    let mut ws = WaybackSummary {
-        endpoint: opts.endpoint.to_string(),
-        ..WaybackSummary::default()
+    let mut st = State {
+        ws: WaybackSummary {
+            endpoint: opts.endpoint.to_string(),
+            ..WaybackSummary::default()
+        },
+        last_ok: HashMap::new(),
+        sha1_of: HashMap::new(),
+        filled: HashSet::new(),
+        live: HashSet::new(),
+        attachments: BTreeSet::new(),
+        budget: max_captures,
     };
     // 1. discovery
-    let mut found: BTreeMap<String, (Url, Kind, Vec<CdxRow>)> = BTreeMap::new();
+    let mut found: Found = BTreeMap::new();
     for prefix in &w.prefixes {
         let mut resume: Option<String> = None;
         let mut keys = HashSet::new();
         for n in 1..=w.max_cdx_pages {
-            let url = cdx_url(&opts.endpoint, prefix, w, resume.as_deref())?;
-            ws.cdx_pages += 1;
-            let page = match dl.fetch_with(&url, None, false).await {
-                Ok(f) => {
-                    ws.requests += f.attempts as usize;
-                    cdx_answer(&f)
-                }
-                Err(e) => {
-                    ws.requests += e.attempts as usize;
-                    Err(e.message)
-                }
+            let url = cdx_url(&opts.endpoint, prefix, "prefix", w, resume.as_deref())?;
+            let Some(page) = cdx_page(engine, dl, &url, &mut st.ws).await else {
+                break;
             };
-            let page = match page {
-                Ok(p) => p,
-                Err(why) => {
-                    engine.note_wayback(&format!("CDX {url}: {why}"));
-                    ws.failed.push((format!("CDX {url}"), why));
-                    break;
-                }
-            };
-            ws.listed += page.rows.len();
-            for row in page.rows {
-                if let Some((u, kind)) = select(&engine.profile, w, &row) {
-                    found
-                        .entry(u.to_string())
-                        .or_insert_with(|| (u, kind, Vec::new()))
-                        .2
-                        .push(row);
-                }
-            }
+            add_rows(engine, w, page.rows, &mut found);
             match page.resume_key {
                 None => break,
                 Some(k) if !keys.insert(k.clone()) => {
-                    ws.failed.push((
+                    st.ws.failed.push((
                         format!("CDX {url}"),
                         format!("the resume key {k:?} came back a second time; paging stopped"),
                     ));
@@ -452,7 +464,7 @@ pub(super) async fn recover(
                 }
                 Some(k) => {
                     if n == w.max_cdx_pages {
-                        ws.stopped_early = Some(format!(
+                        st.ws.stopped_early = Some(format!(
                             "the CDX index of {prefix} has more than {n} pages \
                              (wayback.max_cdx_pages); the next run reads the same first pages"
                         ));
@@ -462,10 +474,118 @@ pub(super) async fn recover(
             }
         }
     }
-    // 2. what the archive already holds of those URLs
+    fetch_found(engine, dl, opts, found, &mut st, true).await?;
+    // 2. attachments no prefix covered: of the captured documents, and those
+    // the live site failed to serve
+    let live_failed: Vec<String> = engine
+        .summary
+        .failed
+        .iter()
+        .map(|(u, _)| u.clone())
+        .filter(|u| found_kind(&engine.profile, u) == Some(Kind::Attachment))
+        .collect();
+    let mut targets: BTreeSet<String> = std::mem::take(&mut st.attachments)
+        .into_iter()
+        .chain(live_failed)
+        .collect();
+    if !targets.is_empty() {
+        // what the archive holds already (an earlier run) is not looked up again
+        for e in engine.archive.entries()? {
+            let e = e?;
+            if e.is_success() {
+                targets.remove(&e.url);
+            }
+        }
+    }
+    let mut found: Found = BTreeMap::new();
+    for t in targets {
+        if st.budget == 0 {
+            break;
+        }
+        let Ok(target) = Url::parse(&t) else {
+            continue;
+        };
+        let url = cdx_url(&opts.endpoint, &target, "exact", w, None)?;
+        if let Some(page) = cdx_page(engine, dl, &url, &mut st.ws).await {
+            add_rows(engine, w, page.rows, &mut found);
+        }
+    }
+    fetch_found(engine, dl, opts, found, &mut st, false).await?;
+    // 3. live failures that a capture fills
+    let mut ws = st.ws;
+    let s = &mut engine.summary;
+    let mut kept = Vec::new();
+    for (url, why) in std::mem::take(&mut s.failed) {
+        // (a live copy, when there is one, is the current one: not a recovery)
+        let by_capture = st.filled.contains(&url) && !st.live.contains(&url);
+        if by_capture && !s.start_failed.iter().any(|(u, _)| *u == url) {
+            let kind = found_kind(&engine.profile, &url);
+            if let Some(n) = kind.and_then(|k| s.failed_kinds.get_mut(&k)) {
+                *n = n.saturating_sub(1);
+            }
+            ws.recovered.push(url);
+        } else {
+            kept.push((url, why));
+        }
+    }
+    s.failed_kinds.retain(|_, n| *n > 0);
+    s.failed = kept;
+    Ok(ws)
+}
+
+/// Reads one CDX page; `None` (the failure recorded) when it failed.
+async fn cdx_page(
+    engine: &Engine,
+    dl: &Downloader,
+    url: &Url,
+    ws: &mut WaybackSummary,
+) -> Option<CdxPage> {
+    ws.cdx_pages += 1;
+    let page = match dl.fetch_with(url, None, false).await {
+        Ok(f) => {
+            ws.requests += f.attempts as usize;
+            cdx_answer(&f)
+        }
+        Err(e) => {
+            ws.requests += e.attempts as usize;
+            Err(e.message)
+        }
+    };
+    match page {
+        Ok(p) => {
+            ws.listed += p.rows.len();
+            Some(p)
+        }
+        Err(why) => {
+            engine.note_wayback(&format!("CDX {url}: {why}"));
+            ws.failed.push((format!("CDX {url}"), why));
+            None
+        }
+    }
+}
+
+/// Keeps the rows that are captures of the profile's pages.
+fn add_rows(engine: &Engine, w: &Wayback, rows: Vec<CdxRow>, found: &mut Found) {
+    for row in rows {
+        if let Some((u, kind)) = select(&engine.profile, w, &row) {
+            found
+                .entry(u.to_string())
+                .or_insert_with(|| (u, kind, Vec::new()))
+                .2
+                .push(row);
+        }
+    }
+}
+
+/// What the archive already holds of the URLs found: the digests of their
+/// captures and the SHA-1 of their stored bytes (their last success goes to
+/// `st.last_ok`).
+fn known_digests(
+    engine: &Engine,
+    found: &Found,
+    st: &mut State,
+) -> Result<HashMap<String, HashSet<String>>> {
     let mut known: HashMap<String, HashSet<String>> = HashMap::new();
-    let mut last_ok: HashMap<String, ManifestEntry> = HashMap::new();
-    let mut sha1_of: HashMap<String, String> = HashMap::new();
     for e in engine.archive.entries()? {
         let e = e?;
         if !found.contains_key(&e.url) {
@@ -484,33 +604,74 @@ pub(super) async fn recover(
             continue;
         }
         if let Some(sha) = e.sha256.as_deref() {
-            if !sha1_of.contains_key(sha) {
-                if let Ok(bytes) = engine.archive.read(sha) {
-                    sha1_of.insert(sha.to_string(), sha1_base32(&bytes));
-                }
-            }
-            if let Some(d) = sha1_of.get(sha) {
-                set.insert(d.clone());
+            if let Some(d) = sha1_of(engine, st, sha) {
+                set.insert(d);
             }
         }
-        last_ok.insert(e.url.clone(), e);
+        match e.via {
+            Via::Wayback => st.filled.insert(e.url.clone()),
+            Via::Live => st.live.insert(e.url.clone()),
+        };
+        st.last_ok.insert(e.url.clone(), e);
     }
-    // 3. selection: lists first (their link texts name the documents' years)
+    Ok(known)
+}
+
+/// The SHA-1 (base32) of an archived object, computed once.
+fn sha1_of(engine: &Engine, st: &mut State, sha: &str) -> Option<String> {
+    if let Some(d) = st.sha1_of.get(sha) {
+        return Some(d.clone());
+    }
+    let d = sha1_base32(&engine.archive.read(sha).ok()?);
+    st.sha1_of.insert(sha.to_string(), d.clone());
+    Some(d)
+}
+
+/// The attachment links of a captured document, canonical, on the agency's hosts.
+fn note_attachments(engine: &Engine, w_hosts: &[String], links: &[Url], st: &mut State) {
+    for u in links {
+        let u = engine.profile.canonical(u);
+        let host_ok = engine.profile.is_allowed_host(&u) || w_hosts.contains(&host_key(&u));
+        if host_ok && engine.profile.classify(&u) == Some(Kind::Attachment) {
+            st.attachments.insert(u.to_string());
+        }
+    }
+}
+
+/// Chooses and fetches the captures found: of documents and attachments
+/// every distinct digest when `all_versions`, else the newest; of list
+/// pages the newest; none whose digest the archive holds for that URL.
+async fn fetch_found(
+    engine: &mut Engine,
+    dl: &Downloader,
+    opts: &Options,
+    found: Found,
+    st: &mut State,
+    all_versions: bool,
+) -> Result<()> {
+    let known = known_digests(engine, &found, st)?;
+    let hosts = engine
+        .profile
+        .wayback
+        .as_ref()
+        .map(|w| w.hosts.clone())
+        .unwrap_or_default();
+    // lists first (their link texts name the documents' years)
     let mut wanted: Vec<Wanted> = Vec::new();
     for (key, (url, kind, mut rows)) in found {
         rows.sort_by(|a, b| a.timestamp.cmp(&b.timestamp));
         let mut digests = HashSet::new();
         rows.retain(|r| digests.insert(r.digest.clone()));
-        ws.matching += rows.len();
-        if kind == Kind::List {
+        st.ws.matching += rows.len();
+        if kind == Kind::List || !all_versions {
             let newest = rows.pop();
-            ws.already_archived += rows.len();
+            st.ws.already_archived += rows.len();
             rows = newest.into_iter().collect();
         }
         let held = known.get(&key);
         for row in rows {
             if held.is_some_and(|h| h.contains(&row.digest)) {
-                ws.already_archived += 1;
+                st.ws.already_archived += 1;
                 continue;
             }
             wanted.push(Wanted {
@@ -520,31 +681,32 @@ pub(super) async fn recover(
             });
         }
         if kind == Kind::Document {
-            if let Some(e) = last_ok.get(&key) {
-                let e = e.clone();
+            if let Some(e) = st.last_ok.get(&key).cloned() {
                 engine.count_document(&e);
+                if e.via == Via::Wayback {
+                    // (a capture archived by an earlier run: its attachments too)
+                    if let Ok(links) = pipeline::archived_links(&engine.archive, &e) {
+                        note_attachments(engine, &hosts, &links, st);
+                    }
+                }
             }
         }
     }
     wanted.sort_by_key(|c| c.kind != Kind::List);
-    if wanted.len() > max_captures {
-        ws.stopped_early = Some(format!(
-            "{} captures are wanted, more than the limit of {max_captures} fetches per run \
-             (--max-pages); run again to fetch the rest (captures fetched are not fetched again)",
-            wanted.len()
+    if wanted.len() > st.budget {
+        st.ws.stopped_early = Some(format!(
+            "{} more captures are wanted than the limit of fetches per run (--max-pages) \
+             allows; run again to fetch the rest (captures fetched are not fetched again)",
+            wanted.len() - st.budget
         ));
-        wanted.truncate(max_captures);
+        wanted.truncate(st.budget);
     }
+    st.budget -= wanted.len();
     engine.bar.inc_length(wanted.len() as u64);
-    // 4. fetch, one at a time (the limiter spaces them)
-    let mut filled: HashSet<String> = last_ok
-        .values()
-        .filter(|e| e.via == Via::Wayback)
-        .map(|e| e.url.clone())
-        .collect();
+    // one at a time (the limiter spaces them)
     for c in wanted {
         let Some(archive_url) = capture_url(&opts.endpoint, &c.row) else {
-            ws.failed.push((
+            st.ws.failed.push((
                 c.url.to_string(),
                 format!(
                     "the capture {} of {:?} has no valid archive URL",
@@ -558,7 +720,7 @@ pub(super) async fn recover(
             Ok(f) => f.attempts,
             Err(e) => e.attempts,
         };
-        ws.requests += attempts as usize;
+        st.ws.requests += attempts as usize;
         let ctx = FetchContext {
             link_text: engine.anchors.get(c.url.as_str()).cloned(),
             redirected_from: None,
@@ -569,7 +731,7 @@ pub(super) async fn recover(
                 archive_url: archive_url.to_string(),
             }),
         };
-        let prev = last_ok.get(c.url.as_str()).cloned();
+        let prev = st.last_ok.get(c.url.as_str()).cloned();
         let (archive, profile, u, kind) = (
             engine.archive.clone(),
             engine.profile.clone(),
@@ -586,20 +748,8 @@ pub(super) async fn recover(
         let e = processed.entry;
         engine.note_wayback(&capture_line(&e));
         if e.is_success() {
-            ws.fetched += 1;
-            if let Some(sha) = &e.sha256 {
-                let digest = match sha1_of.get(sha) {
-                    Some(d) => d.clone(),
-                    None => {
-                        let d = engine
-                            .archive
-                            .read(sha)
-                            .map(|b| sha1_base32(&b))
-                            .unwrap_or_default();
-                        sha1_of.insert(sha.clone(), d.clone());
-                        d
-                    }
-                };
+            st.ws.fetched += 1;
+            if let Some(digest) = e.sha256.as_deref().and_then(|sha| sha1_of(engine, st, sha)) {
                 if digest != c.row.digest {
                     // The archive's digest is of the payload it stored; kept
                     // all the same, and recorded with the CDX digest.
@@ -609,40 +759,26 @@ pub(super) async fn recover(
                     );
                 }
             }
-            if c.kind == Kind::List {
-                engine.remember_anchors(&processed.anchors);
+            match c.kind {
+                Kind::List => engine.remember_anchors(&processed.anchors),
+                Kind::Document => {
+                    engine.count_document(&e);
+                    note_attachments(engine, &hosts, &processed.links, st);
+                }
+                _ => {}
             }
-            if c.kind == Kind::Document {
-                engine.count_document(&e);
-            }
-            filled.insert(e.url.clone());
-            last_ok.insert(e.url.clone(), e);
+            st.filled.insert(e.url.clone());
+            st.last_ok.insert(e.url.clone(), e);
         } else if e.status == Some(200) {
-            ws.error_pages += 1;
+            st.ws.error_pages += 1;
         } else {
-            ws.failed.push((
+            st.ws.failed.push((
                 format!("{} (capture {archive_url})", e.url),
                 e.error.clone().unwrap_or_else(|| "failed".into()),
             ));
         }
     }
-    // 5. live failures that a capture fills
-    let s = &mut engine.summary;
-    let mut kept = Vec::new();
-    for (url, why) in std::mem::take(&mut s.failed) {
-        if filled.contains(&url) && !s.start_failed.iter().any(|(u, _)| *u == url) {
-            let kind = found_kind(&engine.profile, &url);
-            if let Some(n) = kind.and_then(|k| s.failed_kinds.get_mut(&k)) {
-                *n = n.saturating_sub(1);
-            }
-            ws.recovered.push(url);
-        } else {
-            kept.push((url, why));
-        }
-    }
-    s.failed_kinds.retain(|_, n| *n > 0);
-    s.failed = kept;
-    Ok(ws)
+    Ok(())
 }
 
 fn found_kind(profile: &Profile, url: &str) -> Option<Kind> {
@@ -833,6 +969,7 @@ mod tests {
         let u = cdx_url(
             &Url::parse("https://web.archive.org")?,
             &Url::parse("http://h.example/ch/")?,
+            "prefix",
             &w,
             Some("k 1"),
         )?;

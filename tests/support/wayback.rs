@@ -199,7 +199,6 @@ fn cdx(s: &Shared, query: &str) -> Response {
     let get = |k: &str| q.iter().find(|(a, _)| a == k).map(|(_, v)| v.as_str());
     // The client must ask exactly what the issue says.
     let required = [
-        ("matchType", "prefix"),
         ("output", "json"),
         ("fl", "timestamp,original,statuscode,mimetype,digest,length"),
         ("filter", "statuscode:200"),
@@ -244,6 +243,11 @@ fn cdx(s: &Shared, query: &str) -> Response {
         return respond(400, "text/plain", "expected url=");
     };
     let prefix = key(prefix);
+    let exact = match get("matchType") {
+        Some("prefix") => false,
+        Some("exact") => true,
+        _ => return respond(400, "text/plain", "expected matchType=prefix or exact"),
+    };
     let year_ok = |ts: &str| {
         let y: i32 = ts[..4].parse().unwrap_or(0);
         get("from")
@@ -256,7 +260,14 @@ fn cdx(s: &Shared, query: &str) -> Response {
     let mut rows: Vec<&Capture> = s
         .captures
         .iter()
-        .filter(|c| key(&c.original).starts_with(&prefix) && year_ok(&c.timestamp))
+        .filter(|c| {
+            let k = key(&c.original);
+            (if exact {
+                k == prefix
+            } else {
+                k.starts_with(&prefix)
+            }) && year_ok(&c.timestamp)
+        })
         .collect();
     rows.sort_by(|a, b| (key(&a.original), &a.timestamp).cmp(&(key(&b.original), &b.timestamp)));
     // collapse=digest: adjacent rows with the same digest are one
