@@ -437,6 +437,16 @@ async fn crawl_against(
     b: Behaviour,
     archive: &Path,
 ) -> (xxgk::crawl::Summary, Vec<fake::Hit>) {
+    crawl_limited(caps, b, archive, 10_000).await
+}
+
+/// [`crawl_against`] with at most `max_pages` fetches.
+async fn crawl_limited(
+    caps: Vec<Capture>,
+    b: Behaviour,
+    archive: &Path,
+    max_pages: usize,
+) -> (xxgk::crawl::Summary, Vec<fake::Hit>) {
     let live = xxgk::replay::serve_embedded().await.expect("replay");
     let wb = FakeWayback::start(caps, b).await;
     let mut config = support::config(
@@ -447,6 +457,7 @@ async fn crawl_against(
     let mut o = xxgk::crawl::wayback::Options::new(url::Url::parse(&wb.base_url()).expect("url"));
     o.rate = 20.0;
     config.wayback = Some(o);
+    config.max_pages = max_pages;
     let s = tokio::time::timeout(Duration::from_secs(60), xxgk::crawl::run(config))
         .await
         .expect("the crawl ends")
@@ -689,5 +700,32 @@ async fn attachments_of_a_captured_document_are_looked_up_by_their_exact_url() {
             .all(|h| !h.path.starts_with("/web/") && !h.path.contains("matchType=exact")),
         "{:?}",
         log.iter().map(|h| &h.path).collect::<Vec<_>>()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_pages_counts_captures_and_the_next_run_fetches_the_rest() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    // how many pages the live crawl takes
+    let (s, _) = crawl_against(Vec::new(), Behaviour::default(), &tmp.path().join("a")).await;
+    let live: usize = s.per_kind.values().sum();
+    // room for one capture of the two wanted (older versions of two pages)
+    let dir = tmp.path().join("b");
+    let (s, _) = crawl_limited(captures(), Behaviour::default(), &dir, live + 1).await;
+    let w = s.wayback.clone().expect("wayback summary");
+    assert_eq!(w.fetched, 1, "{w}");
+    assert!(
+        w.stopped_early
+            .as_deref()
+            .is_some_and(|m| m.contains("--max-pages")),
+        "{w}"
+    );
+    assert_eq!(s.exit_code(), xxgk::crawl::EXIT_INCOMPLETE);
+    let (s, log) = crawl_limited(captures(), Behaviour::default(), &dir, live + 1).await;
+    let w = s.wayback.clone().expect("wayback summary");
+    assert_eq!((w.fetched, s.exit_code()), (1, 0), "{w}");
+    assert_eq!(
+        log.iter().filter(|h| h.path.starts_with("/web/")).count(),
+        1
     );
 }

@@ -465,7 +465,10 @@ pub async fn run(config: Config) -> Result<Summary> {
     };
     let mut result = engine.crawl(concurrency, max_pages).await;
     if let (Ok(()), Some((dl, w)), Some(o)) = (&result, &archive_source, &wayback_opts) {
-        match wayback::recover(&mut engine, dl, o, w, max_pages).await {
+        // --max-pages counts the captures too
+        let used: usize = engine.summary.per_kind.values().sum();
+        let left = max_pages.saturating_sub(used);
+        match wayback::recover(&mut engine, dl, o, w, left).await {
             Ok(ws) => engine.summary.wayback = Some(ws),
             Err(e) => result = Err(e),
         }
