@@ -33,7 +33,7 @@
 //! The build takes a live copy over any capture ([`crate::archive::Archive::latest`]);
 //! a live failure of a URL that a capture filled counts as recovered.
 
-use super::downloader::{Downloader, Fetched};
+use super::downloader::{Downloader, FetchError, Fetched};
 use super::pipeline::{self, CaptureContext, FetchContext};
 use super::profile::{Profile, Wayback};
 use super::scheduler::host_key;
@@ -285,6 +285,43 @@ pub(crate) fn timestamp_in(url: &Url) -> Option<String> {
     segs.find(|s| *s == "web")?;
     let ts = segs.next()?.strip_suffix("id_")?;
     timestamp_rfc3339(ts)
+}
+
+/// The original URL in an archive URL `.../web/{timestamp}id_/{original}`.
+pub(crate) fn original_in(url: &Url) -> Option<&str> {
+    let s = url.as_str();
+    let web = s.find("/web/")?;
+    let rest = &s[web + 5..];
+    let id = rest.find("id_/")?;
+    Some(&rest[id + 4..])
+}
+
+/// Refuses an answer that the archive redirected to a capture of another
+/// URL (a page that redirected when it was captured): its bytes are not
+/// the page's.
+fn same_page(
+    profile: &Profile,
+    url: &Url,
+    r: std::result::Result<Fetched, FetchError>,
+) -> std::result::Result<Fetched, FetchError> {
+    let Ok(f) = r else {
+        return r;
+    };
+    let other = original_in(&f.final_url)
+        .and_then(|o| canonical_original(profile, o))
+        .filter(|o| o != url);
+    match other {
+        None => Ok(f),
+        Some(o) => Err(FetchError {
+            message: format!(
+                "the archive redirected to {}, a capture of another URL ({o}): not this page",
+                f.final_url
+            ),
+            attempts: f.attempts,
+            at: f.at,
+            connect: false,
+        }),
+    }
 }
 
 /// Base32 (RFC 4648, no padding) of the SHA-1 of `bytes`: the form of a
@@ -715,7 +752,7 @@ async fn fetch_found(
             ));
             continue;
         };
-        let result = dl.fetch(&archive_url, None).await;
+        let result = same_page(&engine.profile, &c.url, dl.fetch(&archive_url, None).await);
         let attempts = match &result {
             Ok(f) => f.attempts,
             Err(e) => e.attempts,
@@ -953,6 +990,40 @@ mod tests {
             "http://127.0.0.1:9/wb/web/20170413083015id_/http://zwzx.liaocheng.gov.cn:80/a.html"
         );
         assert_eq!(timestamp_in(&u).as_deref(), Some("2017-04-13T08:30:15Z"));
+        assert_eq!(
+            original_in(&u),
+            Some("http://zwzx.liaocheng.gov.cn:80/a.html")
+        );
+        // a redirect to a capture of another URL is refused; to another
+        // capture time of the same URL (`:80`, case) it is the page
+        let p = profile();
+        let ch = "/channel_l_sxzspjchannel201911221748522677536714";
+        let page = Url::parse(&format!(
+            "http://zwzx.liaocheng.gov.cn{ch}/doc_65a9de33c4ca4238a03a9596.html"
+        ))?;
+        let answer = |final_url: &str| {
+            Ok(Fetched {
+                status: 200,
+                final_url: Url::parse(final_url).expect("URL"),
+                content_type: None,
+                etag: None,
+                last_modified: None,
+                location: None,
+                body: Vec::new(),
+                attempts: 1,
+                at: std::time::SystemTime::now(),
+                error_page: None,
+                orig_content_type: None,
+            })
+        };
+        let same = format!("http://a/web/20180101000000id_/http://ZWZX.liaocheng.gov.cn:80{ch}/doc_65a9de33c4ca4238a03a9596.html");
+        assert!(same_page(&p, &page, answer(&same)).is_ok());
+        let home = "http://a/web/20180101000000id_/http://zwzx.liaocheng.gov.cn/";
+        let err = same_page(&p, &page, answer(home))
+            .err()
+            .map(|e| e.message)
+            .unwrap_or_default();
+        assert!(err.contains("a capture of another URL"), "{err}");
         Ok(())
     }
 
