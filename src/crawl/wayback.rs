@@ -965,6 +965,18 @@ mod tests {
         assert_eq!(select(&p, &w, &row("20170101000000", &other)), None);
         let search = "http://zwzx.liaocheng.gov.cn/channel_l_sxzspjchannel201911221748522677536714/search?q=1";
         assert_eq!(select(&p, &w, &row("20170101000000", search)), None);
+        // an old host listed in `hosts` counts, with the same patterns
+        let old = Profile::from_toml(
+            &format!(
+                "{}\n[wayback]\nprefixes = [\"http://www.liaocheng.gov.cn/channel_l_sxzspjchannel201911221748522677536714\"]\nhosts = [\"www.liaocheng.gov.cn\"]\n",
+                crate::crawl::profile::BUILTIN[0].1.split("\n[wayback]").next().unwrap_or("")
+            ),
+            "t.toml",
+        )?;
+        let ow = old.wayback.clone().expect("[wayback]");
+        let got =
+            select(&old, &ow, &row("20170101000000", &other)).map(|(u, k)| (u.to_string(), k));
+        assert_eq!(got, Some((other.clone(), Kind::Document)));
         Ok(())
     }
 
