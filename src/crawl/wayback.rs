@@ -113,7 +113,7 @@ impl std::fmt::Display for WaybackSummary {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         writeln!(
             f,
-            "wayback ({}): {} CDX page(s), {} captures listed, {} of the profile's pages; {} fetched, \
+            "wayback ({}): {} CDX page(s), {} captures listed, {} of the profile's pages (distinct); {} fetched, \
              {} already archived, {} error page(s), {} failed, {} requests",
             self.endpoint,
             self.cdx_pages,
