@@ -46,11 +46,11 @@
 //! listed in text order.
 
 use crate::html::value::{halfwidth, Qualifier};
-use crate::html::Page;
+use crate::html::{Block, Page};
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
 use crate::vocab::prose as vocab;
-use crate::vocab::prose::{Channel, Cue, Need, ProseVocab};
+use crate::vocab::prose::{Channel, Cue, Need, NounAfter, ProseVocab};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -82,12 +82,22 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
         .copied()
         .filter(|w| !(government && v.whole_jurisdiction.contains(w)))
         .collect();
-    for b in &page.blocks {
+    for (k, b) in page.blocks.iter().enumerate() {
+        // the block's half-width text, made once
+        let half: String = b.text.chars().map(halfwidth).collect();
         if b.table.is_none() {
-            let text: String = b.text.chars().map(halfwidth).collect();
-            if let Some((level, title)) = outline_item(&text) {
+            if let Some((level, title)) = outline_item(&half) {
+                let level = 2 * level;
                 outline.retain(|(l, _)| *l < level);
                 outline.push((level, scope_of(v, title, &parts)));
+            } else if is_structural_heading(&half) && followed_by_body(&page.blocks[k + 1..]) {
+                // a heading without a number: a sibling of the unnumbered
+                // headings before it, beneath the numbered one it sits under
+                if let Some(first) = outline.iter().position(|(l, _)| l % 2 == 1) {
+                    outline.truncate(first);
+                }
+                let parent = outline.last().map_or(0, |(l, _)| *l);
+                outline.push((parent + 1, scope_of(v, &half, &parts)));
             }
         }
         let ctx = Context {
@@ -96,13 +106,56 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
             parts: &parts,
             v,
         };
-        parse_block(b.index, &b.text, &ctx, &mut ex);
-        if b.table.is_none() && is_heading(&b.text) {
-            heading = b.text.chars().map(halfwidth).collect();
+        parse_block(b.index, &b.text, &half, &ctx, &mut ex);
+        if b.table.is_none() && is_heading(&half) {
+            heading = half;
         }
     }
     ex
 }
+
+/// Whether a block without an outline number reads as a heading by its
+/// structure: short, no sentence or clause punctuation, not a lead-in ending
+/// with `:`, no number but a year (`2020年工作情况`), and some words.
+/// (The page model keeps no bold or heading tag: the structure decides.)
+fn is_structural_heading(half: &str) -> bool {
+    let t = half.trim_matches([' ', '\u{3000}', '\u{a0}']);
+    let c: Vec<char> = t.chars().collect();
+    let words = c
+        .iter()
+        .filter(|x| ('\u{4e00}'..='\u{9fff}').contains(*x))
+        .count();
+    if words < 2 || c.len() > STRUCTURAL_HEADING_CHARS || t.ends_with(':') {
+        return false;
+    }
+    if t.contains(['。', ';', ',', '，', '!', '?', '；', '！', '？']) {
+        return false;
+    }
+    // digits only in a year (4 digits then 年)
+    let mut i = 0;
+    while i < c.len() {
+        if c[i].is_ascii_digit() {
+            let n = c[i..].iter().take_while(|x| x.is_ascii_digit()).count();
+            if n != 4 || c.get(i + n) != Some(&'年') {
+                return false;
+            }
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    true
+}
+
+/// Whether the next block is a body paragraph (a sentence, not another
+/// heading): what makes a short line before it a heading.
+fn followed_by_body(next: &[Block]) -> bool {
+    next.first()
+        .is_some_and(|b| b.table.is_none() && !is_heading(&b.text))
+}
+
+/// A heading without a number is at most this long.
+const STRUCTURAL_HEADING_CHARS: usize = 30;
 
 /// What the headings above a paragraph say its figures are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,6 +326,9 @@ struct Figure {
     unit: &'static str,
     /// Whether the number was stated in 万.
     scaled: bool,
+    /// Whether the number (once 万 is applied) is too large to represent:
+    /// no value, a warning.
+    too_large: bool,
 }
 
 fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
@@ -363,13 +419,14 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
     {
         return None;
     }
-    let mut value = Decimal::from_str(&digits).ok()?;
+    // a number too large to represent (or to scale by 万) is no value:
+    // checked, never a panic, and the caller warns
+    let mut value = Decimal::from_str(&digits).ok();
     let mut qualifier = Qualifier::Exact;
     let mut scaled = false;
     j = skip_spaces(c, j);
     if starts_with_at(c, j, v.ten_thousand) {
-        // a number too large to scale is no figure (checked, never a panic)
-        value = value.checked_mul(Decimal::from(10_000))?;
+        value = value.and_then(|x| x.checked_mul(Decimal::from(10_000)));
         scaled = true;
         j += v.ten_thousand.chars().count();
     }
@@ -398,10 +455,11 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
     Some(Figure {
         start: i,
         end: j,
-        value: value.normalize(),
+        value: value.map_or(Decimal::ZERO, |x| x.normalize()),
         qualifier,
         unit,
         scaled,
+        too_large: value.is_none(),
     })
 }
 
@@ -515,9 +573,11 @@ struct Context<'a> {
     v: &'a ProseVocab,
 }
 
-fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
+/// Reads the figures of one block; `half` is its text made half-width (one
+/// char for one char, so offsets hold for `text`).
+fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Extract) {
     let (heading, scope) = (ctx.heading, ctx.scope);
-    let c: Vec<char> = text.chars().map(halfwidth).collect();
+    let c: Vec<char> = half.chars().collect();
     let mut sent = Vec::with_capacity(c.len());
     let mut s = 0usize;
     for ch in &c {
@@ -546,7 +606,45 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
             continue;
         };
         i = fig.end.max(i + 1);
-        if let Some(mut f) = match_cue(&t, &fig, after, &found) {
+        if fig.too_large {
+            let mut phrase: String = t.c[fig.start..fig.end].iter().take(40).collect();
+            if fig.end - fig.start > 40 {
+                phrase.push('…');
+            }
+            ex.warnings.push(Warning::at(
+                Location::Span {
+                    block,
+                    start: fig.start,
+                    end: fig.end,
+                },
+                format!("\"{phrase}\" is too large a number to represent: no value read"),
+            ));
+            after = fig.end;
+            continue;
+        }
+        let cued = match_cue(&t, &fig, after, &found).or_else(|| {
+            match match_noun_after(&t, &fig, after, ctx.parts)? {
+                NounRead::Figure(f) => Some(f),
+                NounRead::Blocked(f, w) => {
+                    if !t.not_the_years_count(f.start) {
+                        let phrase: String = t.c[f.start..f.end].iter().collect();
+                        ex.warnings.push(Warning::at(
+                            Location::Span {
+                                block,
+                                start: f.start,
+                                end: f.end,
+                            },
+                            format!(
+                                "\"{phrase}\" counts a part or another thing ({w}), not the agency's own {}: not read",
+                                f.metric
+                            ),
+                        ));
+                    }
+                    None
+                }
+            }
+        });
+        if let Some(mut f) = cued {
             if !t.not_the_years_count(f.start) {
                 let span = Location::Span {
                     block,
@@ -601,12 +699,17 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
         after = fig.end;
     }
     let mut zero = Vec::new();
-    zeros(&t, &mut zero);
+    zeros(&t, ctx.parts, &mut zero);
     trailing_zeros(&t, &mut zero);
     found.extend(zero.into_iter().filter(|f| !t.not_the_years_count(f.start)));
     found.sort_by_key(|f| f.start);
+    let orig: Vec<char> = if found.is_empty() {
+        Vec::new()
+    } else {
+        text.chars().collect()
+    };
     for f in found {
-        let raw: String = text.chars().skip(f.start).take(f.end - f.start).collect();
+        let raw: String = orig[f.start..f.end].iter().collect();
         ex.observations.push(Observation {
             metric: f.metric.to_string(),
             value: f.value,
@@ -755,6 +858,205 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
     None
 }
 
+/// The longest modifier between a verb's unit (or a negation) and the noun
+/// it counts (`1条政府信息公开的申请`).
+const MODIFIER_CHARS: usize = 20;
+
+/// What a figure whose noun comes after it gives.
+enum NounRead {
+    /// A figure.
+    Figure(Found),
+    /// The shape holds but a word makes it another figure (a channel, a
+    /// part, a review): the word, for the warning.
+    Blocked(Found, &'static str),
+}
+
+/// Where `rest` (the clause after a unit or a negation) is a modifier, one
+/// of `nouns`, and nothing or one of `tails` up to the clause end: the
+/// modifier's length and the end of the noun.
+fn noun_at(na: &NounAfter, rest: &[char]) -> Option<(usize, usize)> {
+    for k in 0..=rest.len().min(MODIFIER_CHARS) {
+        for noun in na.nouns {
+            let n = noun.chars().count();
+            if !starts_with_at(rest, k, noun) {
+                continue;
+            }
+            if !made_of(na.modifier_words, &rest[..k]) {
+                continue;
+            }
+            let tail = &rest[k + n..];
+            let ends = tail.iter().all(|x| *x == ' ')
+                || na.tails.iter().any(|w| {
+                    starts_with_at(tail, 0, w)
+                        && tail[w.chars().count()..].iter().all(|x| *x == ' ')
+                });
+            if ends {
+                return Some((k, k + n));
+            }
+        }
+    }
+    None
+}
+
+/// Whether `s` is a sequence of `words` (spaces aside).
+fn made_of(words: &[&str], s: &[char]) -> bool {
+    // ok[k]: s[..k] is made of words
+    let mut ok = vec![false; s.len() + 1];
+    ok[0] = true;
+    for k in 0..s.len() {
+        if !ok[k] {
+            continue;
+        }
+        if s[k] == ' ' {
+            ok[k + 1] = true;
+        }
+        for w in words {
+            if starts_with_at(s, k, w) {
+                ok[k + w.chars().count()] = true;
+            }
+        }
+    }
+    ok[s.len()]
+}
+
+/// The first blocker or part word in `text`, if any.
+fn blocker(na: &NounAfter, parts: &[&'static str], text: &str) -> Option<&'static str> {
+    na.blockers
+        .iter()
+        .chain(parts)
+        .copied()
+        .find(|w| text.contains(w))
+}
+
+/// Whether the words around a noun-after figure make it about its metric:
+/// the modifier or subject, else the sentence or the heading.
+fn about(t: &Text, na: &NounAfter, near: &str, at: usize) -> bool {
+    if na.fee_context {
+        t.in_context(at, t.v.fee_sentence_context, t.v.fee_heading_context)
+    } else {
+        na.about.iter().any(|w| near.contains(w)) || t.in_context(at, na.about, na.about)
+    }
+}
+
+/// A figure whose noun comes after it (`收到1条政府信息公开的申请`,
+/// `依申请公开共受理3件`): a verb of a `[[noun_after]]` right before the
+/// number, then the noun ending the clause, or a subject naming it before
+/// the verb.
+fn match_noun_after(
+    t: &Text,
+    fig: &Figure,
+    after: usize,
+    parts: &[&'static str],
+) -> Option<NounRead> {
+    let c = &t.c;
+    let mut from = fig.start;
+    while from > after && !is_clause_end(c[from - 1]) {
+        from -= 1;
+    }
+    let (end, prefix_q) = strip_fillers(t.v, c, from, fig.start);
+    let mut stop = fig.end;
+    while stop < c.len() && !is_clause_end(c[stop]) {
+        stop += 1;
+    }
+    for na in t.v.noun_after {
+        if !na.units.contains(&fig.unit) {
+            continue;
+        }
+        let Some(verb) = na
+            .verbs
+            .iter()
+            .filter(|w| end >= from + w.chars().count() && ends_with_at(c, end, w))
+            .max_by_key(|w| w.chars().count())
+        else {
+            continue;
+        };
+        let start = end - verb.chars().count();
+        let subject: String = c[from..start].iter().collect();
+        let (modifier, noun_end) = match noun_at(na, &c[fig.end..stop]) {
+            Some((k, e)) => (
+                c[fig.end..fig.end + k].iter().collect::<String>(),
+                fig.end + e,
+            ),
+            None if c[fig.end..stop].iter().all(|x| *x == ' ')
+                && na.subjects.iter().any(|w| subject.contains(w)) =>
+            {
+                (String::new(), fig.end)
+            }
+            None => continue,
+        };
+        let near = format!("{subject}{modifier}");
+        if !about(t, na, &near, fig.start) {
+            continue;
+        }
+        let qualifier = match (prefix_q, fig.qualifier) {
+            (None, q) => q,
+            (Some(p), Qualifier::Exact) => p,
+            (Some(p), q) if p == q => q,
+            _ => return None,
+        };
+        if t.v.unit_of(na.metric) != Unit::Cny && fig.value.fract() != Decimal::ZERO {
+            return None;
+        }
+        let qualifier =
+            if fig.scaled && qualifier == Qualifier::Exact && t.v.unit_of(na.metric) != Unit::Cny {
+                Qualifier::Approx
+            } else {
+                qualifier
+            };
+        let f = Found {
+            metric: na.metric,
+            start,
+            end: noun_end,
+            value: fig.value,
+            qualifier,
+            sentence: t.sent[fig.start],
+        };
+        return Some(match blocker(na, parts, &near) {
+            Some(w) => NounRead::Blocked(f, w),
+            None => NounRead::Figure(f),
+        });
+    }
+    None
+}
+
+/// A zero whose noun comes after the negation (`未收到依申请公开政府信息的
+/// 申请`, `未向公众收取任何费用`): a negation of a `[[noun_after]]` at `i`,
+/// a modifier without blockers, the noun ending the clause.
+fn noun_after_zero(t: &Text, i: usize, parts: &[&'static str]) -> Option<Found> {
+    let c = &t.c;
+    for na in t.v.noun_after {
+        for neg in na.negations {
+            if !starts_with_at(c, i, neg) {
+                continue;
+            }
+            let from = i + neg.chars().count();
+            let mut stop = from;
+            while stop < c.len() && !is_clause_end(c[stop]) && stop - from <= 2 * MODIFIER_CHARS {
+                stop += 1;
+            }
+            if stop < c.len() && !is_clause_end(c[stop]) {
+                continue;
+            }
+            let Some((k, e)) = noun_at(na, &c[from..stop]) else {
+                continue;
+            };
+            let modifier: String = c[from..from + k].iter().collect();
+            if blocker(na, parts, &modifier).is_some() || !about(t, na, &modifier, i) {
+                continue;
+            }
+            return Some(Found {
+                metric: na.metric,
+                start: i,
+                end: from + e,
+                value: Decimal::ZERO,
+                qualifier: Qualifier::Exact,
+                sentence: t.sent[i],
+            });
+        }
+    }
+    None
+}
+
 /// Whether the phrase starting at `start` is joined to another cue phrase
 /// before it (`人大代表建议和政协提案15件`): the number is a combined count.
 fn joined_to_another_cue(v: &ProseVocab, c: &[char], from: usize, start: usize) -> bool {
@@ -803,7 +1105,7 @@ fn scope_ends(c: &[char], j: usize, slots: &[&[&str]]) -> Vec<usize> {
 
 /// Explicit zero phrases: `未发生行政复议和行政诉讼`, `未收到政府信息公开申请`,
 /// `未收取…信息处理费`.
-fn zeros(t: &Text, found: &mut Vec<Found>) {
+fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     let v = t.v;
     let c = &t.c;
     let mut i = 0;
@@ -894,6 +1196,11 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
                 sentence: t.sent[i],
             });
             i += n;
+            continue;
+        }
+        if let Some(f) = noun_after_zero(t, i, parts) {
+            i = f.end;
+            found.push(f);
             continue;
         }
         i += 1;

@@ -46,6 +46,12 @@
 //!   heading naming a part is not read; a total under a heading naming one
 //!   channel (`[[heading_channel]]`, `[[channel]]`) is that channel's metric; a
 //!   cumulative count up to a date (`cumulative`, `up_to`) is not read.
+//! - Noun after the number (`[[noun_after]]`): `收到1条政府信息公开的申请`,
+//!   `依申请公开共受理3件` -> `applications.received`; `未收到依申请公开政府信息
+//!   的申请` -> 0, `未向公众收取任何费用` (in the fee context) -> `fees.collected`
+//!   0; the modifier before the noun is made of listed words only, and a
+//!   channel, a part or a review in it (`通过网站受理3条…申请`, `未收到涉及商业
+//!   秘密的…申请`) gives nothing.
 //! - Not read: `日均访问量` (a daily average), `以图解、视频等形式解读…N件` (a
 //!   subset by form), `上年结转N件` (carried over, not received),
 //!   `无依申请公开事项` (vague), a number after two joined cues.
@@ -99,6 +105,18 @@ pub fn metrics() -> Vec<Metric> {
             .and_then(|c| c.phrases.first())
         {
             add(m, format!("{p}{} (= 0)", v.zero_after_word));
+        }
+    }
+    for na in v.noun_after {
+        let noun = na.nouns.first().copied().unwrap_or_default();
+        for verb in na.verbs {
+            add(
+                na.metric,
+                format!("{verb} N {} …{noun}", na.units.join("/")),
+            );
+        }
+        for neg in na.negations {
+            add(na.metric, format!("{neg}…{noun} (= 0)"));
         }
     }
     for p in v
