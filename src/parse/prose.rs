@@ -34,11 +34,31 @@
 //! - qualifiers: `余`/`多`/`以上`/`超过` give `at_least`, `约`/`近`/`左右`/`大约`
 //!   give `approx`; a count stated in `万` is rounded, so it is `approx` unless
 //!   it says `余` (`12.3万人次` = 123000 approx);
+//! - the noun after the number (`[[noun_after]]`): a verb (`收到`, `受理`…)
+//!   right before the number and the counted noun ending the clause after the
+//!   unit (`收到1条政府信息公开的申请`), its modifier made of listed words
+//!   only; or the noun as the clause's subject (`依申请公开共受理3件`). A
+//!   channel, a part or `其中` before the verb or in the modifier
+//!   (`通过网站受理3条信息公开申请`) gives no value and a warning;
+//! - headings: a numbered heading (`一、`, `(一)`, `1.`…) scopes the
+//!   paragraphs beneath it; so does a heading without a number, told by its
+//!   structure (a short block without sentence punctuation or figures,
+//!   followed by a body paragraph: a bold line, an `<h3>`, `【依申请公开】`).
+//!   Such a heading is trusted less: a total beneath one naming a channel is
+//!   not read, and it ends the part named by the unnumbered heading before
+//!   it only when it names a part, a channel or the agency itself (`本局`),
+//!   or has the same bracket (`【…】`);
+//! - a number too large to represent (more digits than a decimal holds, or
+//!   overflowing once `万` is applied) is no value and a warning naming its
+//!   span;
 //! - zeros only from explicit phrases (`未发生因政府信息公开引起的行政复议和行政
 //!   诉讼`, `未收到政府信息公开申请`, `未收取政府信息公开信息处理费`, `政协提案无`;
 //!   `未收取任何费用` only in a sentence or under a heading about disclosure
-//!   fees); a qualified negation (`未发生因超时引发的行政复议`, `未发生行政复议
-//!   被纠错`) is not a zero.
+//!   fees; `未收到依申请公开政府信息的申请`, `未向公众收取任何费用`: a
+//!   negation, a modifier of listed words, the noun ending the clause); a
+//!   qualified negation (`未发生因超时引发的行政复议`, `未发生行政复议被纠错`,
+//!   `未收到涉及商业秘密的…申请`) is not a zero, nor is a part's
+//!   (`县直各单位未收到…`).
 //!
 //! Every figure keeps `raw` = the phrase exactly as published (cue through
 //! unit and qualifier) and `location` = `Location::Span` of that phrase in the
@@ -70,6 +90,8 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
     let mut ex = Extract::default();
     let mut heading = String::new();
     let mut outline: Vec<(u8, Scope)> = Vec::new();
+    // the opening bracket of the last unnumbered heading (`【`), if any
+    let mut last_open: Option<char> = None;
     let government = page
         .title
         .iter()
@@ -91,13 +113,29 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
                 outline.retain(|(l, _)| *l < level);
                 outline.push((level, scope_of(v, title, &parts)));
             } else if is_structural_heading(&half) && followed_by_body(&page.blocks[k + 1..]) {
-                // a heading without a number: a sibling of the unnumbered
-                // headings before it, beneath the numbered one it sits under
-                if let Some(first) = outline.iter().position(|(l, _)| l % 2 == 1) {
-                    outline.truncate(first);
+                // a heading without a number (told by structure, trusted
+                // less): a total beneath one naming a channel is not read
+                let s = match scope_of(v, &half, &parts) {
+                    Scope::Channel(ch) => Scope::Channels(ch.word),
+                    s => s,
+                };
+                // a sibling of the unnumbered heading before it, beneath the
+                // numbered one it sits under, when it names a part, a channel
+                // or the agency itself; else it may be a sub-heading of the
+                // one before, whose scope goes on
+                let first = outline.iter().position(|(l, _)| l % 2 == 1);
+                let open = bracket_open(&half);
+                let closes = s != Scope::Agency
+                    || v.own_words.iter().any(|w| half.contains(w))
+                    || (open.is_some() && open == last_open);
+                last_open = open;
+                if closes || first.is_none() {
+                    if let Some(first) = first {
+                        outline.truncate(first);
+                    }
+                    let parent = outline.last().map_or(0, |(l, _)| *l);
+                    outline.push((parent + 1, s));
                 }
-                let parent = outline.last().map_or(0, |(l, _)| *l);
-                outline.push((parent + 1, scope_of(v, &half, &parts)));
             }
         }
         let ctx = Context {
@@ -145,6 +183,15 @@ fn is_structural_heading(half: &str) -> bool {
         }
     }
     true
+}
+
+/// The opening bracket a heading starts with (`【依申请公开】`): headings of
+/// one shape are siblings.
+fn bracket_open(half: &str) -> Option<char> {
+    half.trim_start_matches([' ', '\u{3000}', '\u{a0}'])
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '【' | '[' | '〖' | '〔' | '<' | '《'))
 }
 
 /// Whether the next block is a body paragraph (a sentence, not another
@@ -701,7 +748,36 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
     let mut zero = Vec::new();
     zeros(&t, ctx.parts, &mut zero);
     trailing_zeros(&t, &mut zero);
-    found.extend(zero.into_iter().filter(|f| !t.not_the_years_count(f.start)));
+    for f in zero {
+        if t.not_the_years_count(f.start) {
+            continue;
+        }
+        // a zero of a part is not the agency's (县直各单位未收到…申请)
+        let lead: String = t.c[subject_start(&t.c, 0, f.start)..f.start]
+            .iter()
+            .collect();
+        let part = ctx.parts.iter().find(|w| lead.contains(*w)).copied();
+        match part.or(match scope {
+            Scope::Part(w) => Some(w),
+            _ => None,
+        }) {
+            Some(w) => {
+                let phrase: String = t.c[f.start..f.end].iter().collect();
+                ex.warnings.push(Warning::at(
+                    Location::Span {
+                        block,
+                        start: f.start,
+                        end: f.end,
+                    },
+                    format!(
+                        "\"{phrase}\" is a zero of a part ({w}), not the agency's own {}: not read",
+                        f.metric
+                    ),
+                ));
+            }
+            None => found.push(f),
+        }
+    }
     found.sort_by_key(|f| f.start);
     let orig: Vec<char> = if found.is_empty() {
         Vec::new()

@@ -114,6 +114,8 @@ struct FileScope {
     not_the_year: Words,
     not_a_count: Words,
     cue_joins: Words,
+    #[serde(default)]
+    own_words: Words,
 }
 
 #[derive(Debug, Deserialize)]
@@ -381,6 +383,9 @@ pub struct ProseVocab {
     pub zero_after_word: &'static str,
     /// Figures and zeros whose noun comes after the number or the negation.
     pub noun_after: &'static [NounAfter],
+    /// Words naming the agency itself (`本局`): an unnumbered heading with
+    /// one closes the part named by the unnumbered heading before it.
+    pub own_words: &'static [&'static str],
 }
 
 /// Reads a file's text into the vocabulary; `file` names it in errors.
@@ -679,6 +684,7 @@ impl Loader<'_> {
             zero_after_metrics: leak_slice(zero_after_metrics),
             zero_after_word: self.word(&f.zero_after.word, false)?,
             noun_after: self.noun_after(&f, &classes, unit_words)?,
+            own_words: self.words(&s.own_words)?,
         })
     }
 
