@@ -390,3 +390,27 @@ fn a_number_too_large_to_represent_is_a_warning_naming_its_place() {
         vec!["website.visits 12000000 approx 网站访问量为1200万次"]
     );
 }
+
+#[test]
+fn a_zero_counting_two_joined_cues_is_both_zero() {
+    // ptstyj-2021: `因政府信息公开申请引起的行政复议、提起行政诉讼数量是0件`
+    let raw = "行政复议、提起行政诉讼数量是0件";
+    assert_eq!(
+        figs(&["因政府信息公开申请引起的行政复议、提起行政诉讼数量是0件。"]),
+        vec![
+            format!("review.total 0 exact {raw}"),
+            format!("litigation.total 0 exact {raw}"),
+        ]
+    );
+    // a combined count of any other value is neither's, with or without a verb
+    for s in [
+        "因政府信息公开申请引起的行政复议、提起行政诉讼数量是3件。",
+        "行政复议和行政诉讼共2件。",
+        // about 0: not an exact zero
+        "行政复议和行政诉讼约0件。",
+        // a part's
+        "县直各单位行政复议和行政诉讼共0件。",
+    ] {
+        assert!(figs(&[s]).is_empty(), "{s}: {:?}", figs(&[s]));
+    }
+}

@@ -372,12 +372,16 @@ fn ptstjj_2021_carried_over_is_not_received() {
 
 #[test]
 fn ptstyj_2021() {
-    // `2021年受理依申请公开政府信息是0件`
+    // `2021年受理依申请公开政府信息是0件。因政府信息公开申请引起的行政复议、
+    // 提起行政诉讼数量是0件。` (a zero of two joined cues is both zero)
+    const RL: &str = "行政复议、提起行政诉讼数量是0件";
     check(
         "ptstyj-2021.html",
         &[
             ("proactive.items", 31, E, "主动公开政府信息31条"),
             ("applications.received", 0, E, "受理依申请公开政府信息是0件"),
+            ("review.total", 0, E, RL),
+            ("litigation.total", 0, E, RL),
             // `本年度没有产生信息公开处理费`
             ("fees.collected", 0, E, "没有产生信息公开处理费"),
         ],

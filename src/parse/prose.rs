@@ -640,6 +640,8 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         heading,
     };
     let mut found: Vec<Found> = Vec::new();
+    // zeros of two joined cues (`行政复议、提起行政诉讼数量是0件`)
+    let mut joined: Vec<Found> = Vec::new();
     let mut i = 0;
     // end of the previous number read: a cue stands after it
     let mut after = 0;
@@ -691,6 +693,9 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                 }
             }
         });
+        if cued.is_none() {
+            joined.extend(joined_zero(&t, &fig, after));
+        }
         if let Some(mut f) = cued {
             if !t.not_the_years_count(f.start) {
                 let span = Location::Span {
@@ -745,7 +750,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         }
         after = fig.end;
     }
-    let mut zero = Vec::new();
+    let mut zero = joined;
     zeros(&t, ctx.parts, &mut zero);
     trailing_zeros(&t, &mut zero);
     for f in zero {
@@ -1146,21 +1151,79 @@ fn joined_cue(
     from: usize,
     start: usize,
 ) -> Option<(&'static Cue, usize)> {
-    for j in v.cue_joins {
-        let n = j.chars().count();
-        if start < from + n || !ends_with_at(c, start, j) {
+    // a verb may open the second cue (`行政复议、提起行政诉讼`)
+    for verb in v.zero_second_verbs {
+        let k = verb.chars().count();
+        if start < from + k || !ends_with_at(c, start, verb) {
             continue;
         }
-        for cue in v.cues {
-            for p in cue.phrases {
-                let m = p.chars().count();
-                if start - n >= from + m && ends_with_at(c, start - n, p) {
-                    return Some((cue, start - n - m));
+        let start = start - k;
+        for j in v.cue_joins {
+            let n = j.chars().count();
+            if start < from + n || !ends_with_at(c, start, j) {
+                continue;
+            }
+            for cue in v.cues {
+                for p in cue.phrases {
+                    let m = p.chars().count();
+                    if start - n >= from + m && ends_with_at(c, start - n, p) {
+                        return Some((cue, start - n - m));
+                    }
                 }
             }
         }
     }
     None
+}
+
+/// A zero after two joined cues of `zero_after_metrics`
+/// (`因政府信息公开申请引起的行政复议、提起行政诉讼数量是0件`): both are zero.
+/// (A combined count of any other value is given to neither.)
+fn joined_zero(t: &Text, fig: &Figure, after: usize) -> Vec<Found> {
+    let (c, v) = (&t.c, t.v);
+    if fig.value != Decimal::ZERO || fig.qualifier != Qualifier::Exact {
+        return Vec::new();
+    }
+    let mut from = fig.start;
+    while from > after && !is_clause_end(c[from - 1]) {
+        from -= 1;
+    }
+    let (end, prefix_q) = strip_fillers(v, c, from, fig.start);
+    if prefix_q.is_some() {
+        return Vec::new();
+    }
+    let Some((cue, n)) = v
+        .cues
+        .iter()
+        .filter(|cue| v.zero_after_metrics.contains(&cue.metric) && cue.units.contains(&fig.unit))
+        .flat_map(|cue| cue.phrases.iter().map(move |p| (cue, p.chars().count())))
+        .filter(|(_, n)| end >= from + n)
+        .filter(|(cue, n)| {
+            cue.phrases
+                .iter()
+                .any(|p| p.chars().count() == *n && ends_with_at(c, end, p))
+        })
+        .max_by_key(|(_, n)| *n)
+    else {
+        return Vec::new();
+    };
+    let Some((other, start)) = joined_cue(v, c, from, end - n) else {
+        return Vec::new();
+    };
+    if !v.zero_after_metrics.contains(&other.metric) || other.metric == cue.metric {
+        return Vec::new();
+    }
+    [other.metric, cue.metric]
+        .into_iter()
+        .map(|metric| Found {
+            metric,
+            start,
+            end: fig.end,
+            value: Decimal::ZERO,
+            qualifier: Qualifier::Exact,
+            sentence: t.sent[fig.start],
+        })
+        .collect()
 }
 
 /// Ends of every scope made of one word per slot (or none) at `j`.
