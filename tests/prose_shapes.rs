@@ -414,3 +414,49 @@ fn a_zero_counting_two_joined_cues_is_both_zero() {
         assert!(figs(&[s]).is_empty(), "{s}: {:?}", figs(&[s]));
     }
 }
+
+#[test]
+fn a_zero_pointing_back_at_its_section_names_the_headings_metrics() {
+    let (got, _) = read(&[
+        "五、有关政府信息公开行政复议、行政诉讼、行政申诉的情况",
+        "无发生上述情况。",
+    ]);
+    assert_eq!(
+        got,
+        vec![
+            "review.total 0 exact 无发生上述情况",
+            "litigation.total 0 exact 无发生上述情况",
+        ]
+    );
+    // a run-in list of sections before the phrase in its sentence
+    assert_eq!(
+        figs(&[
+            "三、依申请公开政府信息办理情况，政府信息公开的收费及减免情况这几条，我局无此类情况。"
+        ]),
+        vec![
+            "fees.collected 0 exact 无此类情况",
+            "applications.received 0 exact 无此类情况",
+        ]
+    );
+    // a heading that names nothing, a qualified heading, a section opened
+    // since the heading, another year: no zero
+    for blocks in [
+        ["六、存在的主要问题", "无此类情况。"],
+        ["五、行政复议被纠错情况", "无此类情况。"],
+        ["（一）其他事项", "本年度无此类情况。"],
+        ["五、行政复议和行政诉讼情况", "去年无此类情况。"],
+    ] {
+        assert!(figs(&blocks).is_empty(), "{blocks:?}: {:?}", figs(&blocks));
+    }
+    let (got, _) = read(&[
+        "五、行政复议和行政诉讼情况",
+        "（一）其他事项",
+        "本年度无此类情况。",
+    ]);
+    assert!(got.is_empty(), "{got:?}");
+    // `政府信息公开申请行政复议` names a review, not applications
+    assert_eq!(
+        figs(&["四、因政府信息公开申请行政复议的情况", "无此类情况。"]),
+        vec!["review.total 0 exact 无此类情况"]
+    );
+}

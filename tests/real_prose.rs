@@ -116,10 +116,20 @@ fn pthyyyyj_2009_this_years_cumulative_is_the_year() {
 
 #[test]
 fn ptstyj_2009_approximate_counts() {
-    // `共主动公开政府信息90余条。其中：业务工作类信息10余条，服务类信息80余条`
+    // `共主动公开政府信息90余条。其中：业务工作类信息10余条，服务类信息80余条`;
+    // `三、依申请公开政府信息办理情况，政府信息公开的收费及减免情况，因政府信息
+    // 公开申请行政复议、提起行政诉讼的情况，…这几条，我局无此类情况。`: a zero
+    // of each metric the sentence names before it
+    const Z: &str = "无此类情况";
     check(
         "ptstyj-2009.html",
-        &[("proactive.items", 90, L, "主动公开政府信息90余条")],
+        &[
+            ("proactive.items", 90, L, "主动公开政府信息90余条"),
+            ("review.total", 0, E, Z),
+            ("litigation.total", 0, E, Z),
+            ("fees.collected", 0, E, Z),
+            ("applications.received", 0, E, Z),
+        ],
     );
 }
 
@@ -175,10 +185,15 @@ fn yjglj_2010_catalogue_count_is_not_proactive_items() {
 fn ptstjj_2011_online_applications_without_a_total_are_not_read() {
     // `网上申请3条，依法公开3条，网上咨询数43条`: no applications total in
     // the sentence, so the channel figure has no parent; `本年度无政府信息公开
-    // 收费`; `无发生上述情况` (a list of sections) is no zero
+    // 收费`; `无发生上述情况` under `五、有关政府信息公开行政复议、行政诉讼、
+    // 行政申诉的情况` (table: 0, 0)
     check(
         "ptstjj-2011.html",
-        &[("fees.collected", 0, E, "无政府信息公开收费")],
+        &[
+            ("fees.collected", 0, E, "无政府信息公开收费"),
+            ("review.total", 0, E, "无发生上述情况"),
+            ("litigation.total", 0, E, "无发生上述情况"),
+        ],
     );
 }
 
@@ -228,7 +243,10 @@ fn ptstyj_2014_up_to_a_date_naming_the_year_is_the_year() {
     // `截止至2014年12月31日，我局2014年度主动公开政府信息31条，历年累计…203条`;
     // `一年来，我局未收到依申请公开方面有关的申请`, `本局2014年度未收到针对本部门
     // 政府信息公开的申请` (table: 受理申请总数 0); `一年来，我局无此类情况` (a
-    // list of sections) is no zero
+    // list of sections) is a zero of each metric its section's heading names
+    // (`四、政府信息公开的收费及减免情况、因政府信息公开申请行政复议、提起行政
+    // 诉讼的情况，…`: fees, reviews, lawsuits; `政府信息公开申请行政复议` names no
+    // application count)
     check(
         "ptstyj-2014.html",
         &[
@@ -239,6 +257,9 @@ fn ptstyj_2014_up_to_a_date_naming_the_year_is_the_year() {
                 E,
                 "未收到依申请公开方面有关的申请",
             ),
+            ("review.total", 0, E, "无此类情况"),
+            ("litigation.total", 0, E, "无此类情况"),
+            ("fees.collected", 0, E, "无此类情况"),
             ("proactive.items", 31, E, "主动公开政府信息31条"),
             (
                 "applications.received",
@@ -278,6 +299,10 @@ fn ptstjj_2015_cumulative_after_the_year_is_not_read() {
             ("proactive.items", 372, E, "主动公开信息372条"),
             ("on_request.items", 3, E, "依申请公开信息3条"),
             ("proactive.items", 372, E, "主动公开信息372条"),
+            // `本年度及历史未发生上述情况` under `五、有关政府信息公开行政复议、
+            // 行政诉讼、行政申诉的情况` (table: 0, 0)
+            ("review.total", 0, E, "未发生上述情况"),
+            ("litigation.total", 0, E, "未发生上述情况"),
             ("proactive.via_website", 372, E, "政府网站主动公开信息372条"),
             ("applications.received", 3, E, "受理政府信息公开申请3条"),
         ],

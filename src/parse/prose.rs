@@ -90,6 +90,8 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
     let mut ex = Extract::default();
     let mut heading = String::new();
     let mut outline: Vec<(u8, Scope)> = Vec::new();
+    // the first sentence of the block that opened the current section
+    let mut section = String::new();
     // the opening bracket of the last unnumbered heading (`【`), if any
     let mut last_open: Option<char> = None;
     let government = page
@@ -112,6 +114,7 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
                 let level = 2 * level;
                 outline.retain(|(l, _)| *l < level);
                 outline.push((level, scope_of(v, title, &parts)));
+                section = first_sentence(&half).to_string();
             } else if is_structural_heading(&half) && followed_by_body(&page.blocks[k + 1..]) {
                 // a heading without a number (told by structure, trusted
                 // less): a total beneath one naming a channel is not read
@@ -135,11 +138,13 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
                     }
                     let parent = outline.last().map_or(0, |(l, _)| *l);
                     outline.push((parent + 1, s));
+                    section = half.clone();
                 }
             }
         }
         let ctx = Context {
             heading: &heading,
+            section: &section,
             scope: scope(&outline),
             parts: &parts,
             v,
@@ -183,6 +188,11 @@ fn is_structural_heading(half: &str) -> bool {
         }
     }
     true
+}
+
+/// The text up to the first sentence end.
+fn first_sentence(half: &str) -> &str {
+    half.find(is_sentence_end).map_or(half, |k| &half[..k])
 }
 
 /// The opening bracket a heading starts with (`【依申请公开】`): headings of
@@ -563,6 +573,9 @@ struct Text<'a> {
     sent: Vec<usize>,
     /// The heading above the block (half-width).
     heading: &'a str,
+    /// The first sentence of the block that opened the block's section
+    /// (half-width).
+    section: &'a str,
 }
 
 impl Text<'_> {
@@ -612,6 +625,8 @@ impl Text<'_> {
 struct Context<'a> {
     /// The heading above the block (half-width).
     heading: &'a str,
+    /// The first sentence of the block that opened the block's section.
+    section: &'a str,
     /// The scope the numbered headings above give.
     scope: Scope,
     /// The words naming a part, for this report.
@@ -638,6 +653,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         c,
         sent,
         heading,
+        section: ctx.section,
     };
     let mut found: Vec<Found> = Vec::new();
     // zeros of two joined cues (`行政复议、提起行政诉讼数量是0件`)
@@ -1337,6 +1353,10 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
             i += n;
             continue;
         }
+        if let Some(n) = zero_back(t, i, found) {
+            i += n;
+            continue;
+        }
         if let Some(f) = noun_after_zero(t, i, parts) {
             i = f.end;
             found.push(f);
@@ -1344,6 +1364,50 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
         }
         i += 1;
     }
+}
+
+/// A zero pointing back at its section (`我局无此类情况`) at `i`: a zero of
+/// each metric named by the words before it in its sentence, else by the
+/// section's first sentence; returns the phrase's length when it is one.
+fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
+    let (c, v) = (&t.c, t.v);
+    let p = v
+        .zero_back_phrases
+        .iter()
+        .find(|p| starts_with_at(c, i, p))?;
+    let n = p.chars().count();
+    let named = |text: &str| -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for (w, m) in v.zero_back_targets {
+            if text.contains(w) && !out.contains(m) {
+                out.push(m);
+            }
+        }
+        out
+    };
+    let mut s0 = i;
+    while s0 > 0 && t.sent[s0 - 1] == t.sent[i] {
+        s0 -= 1;
+    }
+    let before: String = c[s0..i].iter().collect();
+    let (text, metrics) = match named(&before) {
+        m if !m.is_empty() => (before.as_str(), m),
+        _ => (t.section, named(t.section)),
+    };
+    if v.zero_blockers_after.iter().any(|b| text.contains(b)) {
+        return Some(n);
+    }
+    for metric in metrics {
+        found.push(Found {
+            metric,
+            start: i,
+            end: i + n,
+            value: Decimal::ZERO,
+            qualifier: Qualifier::Exact,
+            sentence: t.sent[i],
+        });
+    }
+    Some(n)
 }
 
 /// `<cue phrase>无` ending a clause (`政协提案无`): a zero for the metrics of

@@ -159,6 +159,14 @@ struct FileProse {
     zero_after: FileZeroAfter,
     #[serde(default)]
     noun_after: Vec<FileNounAfter>,
+    zero_back: Option<FileZeroBack>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileZeroBack {
+    phrases: Words,
+    targets: Vec<[Spanned<String>; 2]>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -383,6 +391,12 @@ pub struct ProseVocab {
     pub zero_after_word: &'static str,
     /// Figures and zeros whose noun comes after the number or the negation.
     pub noun_after: &'static [NounAfter],
+    /// Zeros that point back at their section's heading (`无此类情况`): the
+    /// phrases.
+    pub zero_back_phrases: &'static [&'static str],
+    /// The words of a heading naming a metric such a zero is about
+    /// (`行政复议` -> `review.total`).
+    pub zero_back_targets: &'static [(&'static str, &'static str)],
     /// Words naming the agency itself (`本局`): an unnumbered heading with
     /// one closes the part named by the unnumbered heading before it.
     pub own_words: &'static [&'static str],
@@ -685,6 +699,20 @@ impl Loader<'_> {
             zero_after_word: self.word(&f.zero_after.word, false)?,
             noun_after: self.noun_after(&f, &classes, unit_words)?,
             own_words: self.words(&s.own_words)?,
+            zero_back_phrases: match &f.zero_back {
+                Some(z) => self.words(&z.phrases)?,
+                None => &[],
+            },
+            zero_back_targets: match &f.zero_back {
+                Some(z) => {
+                    let mut out = Vec::new();
+                    for [t, m] in &z.targets {
+                        out.push((self.word(t, false)?, self.metric(m)?));
+                    }
+                    leak_slice(out)
+                }
+                None => &[],
+            },
         })
     }
 

@@ -52,6 +52,9 @@
 //!   0; the modifier before the noun is made of listed words only, and a
 //!   channel, a part or a review in it (`通过网站受理3条…申请`, `未收到涉及商业
 //!   秘密的…申请`) gives nothing.
+//! - A zero pointing back at its section (`[zero_back]`: `五、…行政复议、行政
+//!   诉讼…的情况` / `无发生上述情况`) is a zero of each metric the heading
+//!   names (or the words before it in its sentence).
 //! - Not read: `日均访问量` (a daily average), `以图解、视频等形式解读…N件` (a
 //!   subset by form), `上年结转N件` (carried over, not received),
 //!   `无依申请公开事项` (vague), a number after two joined cues.
@@ -117,6 +120,11 @@ pub fn metrics() -> Vec<Metric> {
         }
         for neg in na.negations {
             add(na.metric, format!("{neg}…{noun} (= 0)"));
+        }
+    }
+    if let Some(p) = v.zero_back_phrases.first() {
+        for (w, m) in v.zero_back_targets {
+            add(m, format!("{p} under a heading naming {w} (= 0)"));
         }
     }
     for p in v
