@@ -460,3 +460,15 @@ fn a_zero_pointing_back_at_its_section_names_the_headings_metrics() {
         vec!["review.total 0 exact 无此类情况"]
     );
 }
+
+#[test]
+fn a_long_clause_of_figures_is_read_without_a_panic() {
+    // 10,000 figures in one clause: each is looked at within its own reach;
+    // only the last one's noun ends the clause
+    let long = "收到5件申请 ".repeat(10_000);
+    let (got, _) = read(&["三、依申请公开情况", long.as_str()]);
+    assert_eq!(got, vec!["applications.received 5 exact 收到5件申请"]);
+    let long = format!("{}。", "收到5件政府信息公开申请，".repeat(5_000));
+    let (got, _) = read(&[long.as_str()]);
+    assert_eq!(got.len(), 5_000);
+}

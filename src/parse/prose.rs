@@ -571,6 +571,18 @@ struct Text<'a> {
     c: Vec<char>,
     /// Sentence number of every char.
     sent: Vec<usize>,
+    /// The first char of each sentence.
+    sent_start: Vec<usize>,
+    /// Clause number of every char.
+    clause: Vec<usize>,
+    /// Where the period words first end, per sentence and clause.
+    words: PeriodWords,
+    /// The first char of each clause.
+    clause_start: Vec<usize>,
+    /// Answers of `occurrences` by (sentence?, unit, word list).
+    occurrences_seen: std::cell::RefCell<OccurrenceMemo>,
+    /// Answers of `in_context` by (sentence, word list).
+    context_seen: std::cell::RefCell<std::collections::HashMap<(usize, usize), bool>>,
     /// The heading above the block (half-width).
     heading: &'a str,
     /// The first sentence of the block that opened the block's section
@@ -583,42 +595,98 @@ impl Text<'_> {
     /// an average: words of `not_the_year` earlier in its sentence, of
     /// `not_a_count` earlier in its clause.
     fn not_the_years_count(&self, at: usize) -> bool {
-        let v = self.v;
-        let s = self.sent[at];
-        let mut from = at;
-        while from > 0 && self.sent[from - 1] == s {
-            from -= 1;
+        let w = &self.words;
+        let (s, k) = (self.sent[at], self.clause[at]);
+        let cumulative = w.cumulative[k] <= at && w.up_to[s] <= at && w.this_year[k] > at;
+        cumulative || w.not_the_year[s] <= at || w.not_a_count[k] <= at
+    }
+
+    /// The least end and the greatest start of an occurrence of one of
+    /// `words` inside sentence (or clause) `u`; `usize::MAX` / `None` when
+    /// there is none. Looked up once per unit and list.
+    fn occurrences(&self, sentence: bool, u: usize, words: &[&str]) -> (usize, Option<usize>) {
+        let key = (sentence, u, words.as_ptr() as usize);
+        if let Some(r) = self.occurrences_seen.borrow().get(&key) {
+            return *r;
         }
-        let before: String = self.c[from..at].iter().collect();
-        let mut clause = at;
-        while clause > from && !is_clause_end(self.c[clause - 1]) {
-            clause -= 1;
+        let starts = if sentence {
+            &self.sent_start
+        } else {
+            &self.clause_start
+        };
+        let (a, b) = (
+            starts[u],
+            starts.get(u + 1).copied().unwrap_or(self.c.len()),
+        );
+        let unit = &self.c[..b];
+        let mut r = (usize::MAX, None);
+        for p in a..b {
+            for w in words {
+                if !w.is_empty() && starts_with_at(unit, p, w) {
+                    r.0 = r.0.min(p + w.chars().count());
+                    r.1 = Some(p);
+                }
+            }
         }
-        let clause: String = self.c[clause..at].iter().collect();
-        let cumulative = clause.contains(v.cumulative)
-            && v.up_to.iter().any(|w| before.contains(w))
-            && !v.this_year.iter().any(|w| clause.contains(w));
-        cumulative
-            || v.not_the_year.iter().any(|w| before.contains(w))
-            || v.not_a_count.iter().any(|w| clause.contains(w))
+        self.occurrences_seen.borrow_mut().insert(key, r);
+        r
     }
 
     /// The sentence holding char `at`, as text.
     fn sentence_of(&self, at: usize) -> String {
         let s = self.sent[at];
-        self.c
+        self.c[self.sent_start[s]..self.sent_start.get(s + 1).copied().unwrap_or(self.c.len())]
             .iter()
-            .zip(&self.sent)
-            .filter(|(_, k)| **k == s)
-            .map(|(ch, _)| *ch)
             .collect()
     }
 
-    /// Whether the sentence holding `at` or the heading is about disclosure.
+    /// Whether the sentence holding `at` or the heading is about disclosure
+    /// (one look per sentence and word list).
     fn in_context(&self, at: usize, sentence: &[&str], heading: &[&str]) -> bool {
+        if heading.iter().any(|w| self.heading.contains(w)) {
+            return true;
+        }
+        let key = (self.sent[at], sentence.as_ptr() as usize);
+        if let Some(v) = self.context_seen.borrow().get(&key) {
+            return *v;
+        }
         let s = self.sentence_of(at);
-        sentence.iter().any(|w| s.contains(w)) || heading.iter().any(|w| self.heading.contains(w))
+        let v = sentence.iter().any(|w| s.contains(w));
+        self.context_seen.borrow_mut().insert(key, v);
+        v
     }
+}
+
+/// `(least end, greatest start)` of the occurrences of a word list in a
+/// unit, by (sentence or clause, unit, list address).
+type OccurrenceMemo = std::collections::HashMap<(bool, usize, usize), (usize, Option<usize>)>;
+
+/// Where the words that set a figure's period first end, in each sentence
+/// (`sent`) or clause (`clause`) of a block: a word stands before `at` in
+/// the unit of `at` when its entry is at most `at` (`usize::MAX`: none).
+/// Made once per block, so each figure's check is constant time.
+struct PeriodWords {
+    cumulative: Vec<usize>,
+    this_year: Vec<usize>,
+    not_a_count: Vec<usize>,
+    up_to: Vec<usize>,
+    not_the_year: Vec<usize>,
+}
+
+/// For each unit (ids of `unit`, one per char, ascending), the least end of
+/// an occurrence of one of `words` inside it.
+fn first_ends(c: &[char], unit: &[usize], words: &[&str]) -> Vec<usize> {
+    let n_units = unit.last().map_or(0, |u| u + 1);
+    let mut out = vec![usize::MAX; n_units];
+    for p in 0..c.len() {
+        for w in words {
+            let n = w.chars().count();
+            if n > 0 && starts_with_at(c, p, w) && unit[p + n - 1] == unit[p] {
+                out[unit[p]] = out[unit[p]].min(p + n);
+            }
+        }
+    }
+    out
 }
 
 /// What the page around a block says about its figures.
@@ -641,17 +709,40 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
     let (heading, scope) = (ctx.heading, ctx.scope);
     let c: Vec<char> = half.chars().collect();
     let mut sent = Vec::with_capacity(c.len());
-    let mut s = 0usize;
-    for ch in &c {
+    let mut clause = Vec::with_capacity(c.len());
+    let mut sent_start = vec![0];
+    let mut clause_start = vec![0];
+    let (mut s, mut k) = (0usize, 0usize);
+    for (i, ch) in c.iter().enumerate() {
         sent.push(s);
+        clause.push(k);
         if is_sentence_end(*ch) {
             s += 1;
+            sent_start.push(i + 1);
+        }
+        if is_clause_end(*ch) {
+            k += 1;
+            clause_start.push(i + 1);
         }
     }
+    let v = ctx.v;
+    let words = PeriodWords {
+        cumulative: first_ends(&c, &clause, &[v.cumulative]),
+        this_year: first_ends(&c, &clause, v.this_year),
+        not_a_count: first_ends(&c, &clause, v.not_a_count),
+        up_to: first_ends(&c, &sent, v.up_to),
+        not_the_year: first_ends(&c, &sent, v.not_the_year),
+    };
     let t = Text {
         v: ctx.v,
         c,
         sent,
+        sent_start,
+        clause,
+        words,
+        clause_start,
+        occurrences_seen: Default::default(),
+        context_seen: Default::default(),
         heading,
         section: ctx.section,
     };
@@ -835,22 +926,12 @@ fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, found: 
             .iter()
             .any(|f| f.metric == *m && f.sentence == sentence),
         Need::ParentInBlock(m) => found.iter().any(|f| f.metric == *m),
-        Need::FollowedBy(words) => {
-            let rest: String = c[fig.end..]
-                .iter()
-                .zip(&t.sent[fig.end..])
-                .take_while(|(_, s)| **s == sentence)
-                .map(|(ch, _)| *ch)
-                .collect();
-            words.iter().any(|w| rest.contains(w))
-        }
+        Need::FollowedBy(words) => t
+            .occurrences(true, sentence, words)
+            .1
+            .is_some_and(|last| last >= fig.end),
         Need::ClauseWithout(words) => {
-            let mut clause_start = fig.start;
-            while clause_start > 0 && !is_clause_end(c[clause_start - 1]) {
-                clause_start -= 1;
-            }
-            let text: String = c[clause_start..fig.start].iter().collect();
-            !words.iter().any(|w| text.contains(w))
+            t.occurrences(false, t.clause[fig.start], words).0 > fig.start
         }
         Need::NotAfter(words) => !words.iter().any(|w| {
             let n = w.chars().count();
@@ -1051,9 +1132,15 @@ fn match_noun_after(
         from -= 1;
     }
     let (end, prefix_q) = strip_fillers(t.v, c, from, fig.start);
+    // the clause after the unit, looked at no further than a modifier and a
+    // noun can reach (a clause without end is no noun: linear, not quadratic)
+    let limit = c.len().min(fig.end + 2 * MODIFIER_CHARS);
     let mut stop = fig.end;
-    while stop < c.len() && !is_clause_end(c[stop]) {
+    while stop < limit && !is_clause_end(c[stop]) {
         stop += 1;
+    }
+    if stop < c.len() && !is_clause_end(c[stop]) {
+        return None;
     }
     for na in t.v.noun_after {
         if !na.units.contains(&fig.unit) {
@@ -1366,6 +1453,9 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     }
 }
 
+/// How far back a zero pointing at its section looks in its sentence.
+const ZERO_BACK_CHARS: usize = 200;
+
 /// A zero pointing back at its section (`我局无此类情况`) at `i`: a zero of
 /// each metric named by the words before it in its sentence, else by the
 /// section's first sentence; returns the phrase's length when it is one.
@@ -1385,10 +1475,9 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
         }
         out
     };
-    let mut s0 = i;
-    while s0 > 0 && t.sent[s0 - 1] == t.sent[i] {
-        s0 -= 1;
-    }
+    // the words before it in its sentence (a run-in list of sections is
+    // short: at most ZERO_BACK_CHARS are looked at)
+    let s0 = t.sent_start[t.sent[i]].max(i.saturating_sub(ZERO_BACK_CHARS));
     let before: String = c[s0..i].iter().collect();
     let (text, metrics) = match named(&before) {
         m if !m.is_empty() => (before.as_str(), m),
