@@ -472,3 +472,19 @@ fn a_long_clause_of_figures_is_read_without_a_panic() {
     let (got, _) = read(&[long.as_str()]);
     assert_eq!(got.len(), 5_000);
 }
+
+#[test]
+fn online_interviews_and_not_the_leaders_part() {
+    assert_eq!(
+        figs(&["共发布民意征集1期，网上调查2期，在线访谈10期。"]),
+        vec!["online_interviews 10 exact 在线访谈10期"]
+    );
+    for s in [
+        "主要负责同志参加在线访谈2次。",
+        "开展在线访谈较上年增加3期。",
+        "去年开展在线访谈5期。",
+        "在线访谈点击量达10000次。",
+    ] {
+        assert!(figs(&[s]).is_empty(), "{s}: {:?}", figs(&[s]));
+    }
+}

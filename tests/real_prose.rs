@@ -365,6 +365,8 @@ fn ptsslj_2020_domain_sections_and_a_qualified_negation() {
         &[
             ("proactive.items", 96, E, "主动公开政府信息96条"),
             ("applications.received", 1, E, "受理依申请公开信息1条"),
+            // `共发布民意征集1期，网上调查2期，在线访谈10期，同时开展和转发政策解读21篇`
+            ("online_interviews", 10, E, "在线访谈10期"),
             ("interpretations.total", 21, E, "政策解读21篇"),
         ],
     );
