@@ -281,7 +281,6 @@ fn a_qualified_negation_is_no_zero() {
         "未收到涉及商业秘密的政府信息公开申请。",
         "未收到网站之外的其他形式政府信息公开申请。",
         "未收到通过信函提交的政府信息公开申请。",
-        "未收到因政府信息公开引起的行政复议申请。",
         "县直各单位未收到政府信息公开申请人的投诉。",
         // the noun goes on
         "未收到政府信息公开申请表的反馈意见。",
@@ -291,6 +290,14 @@ fn a_qualified_negation_is_no_zero() {
     ] {
         assert!(figs(&[s]).is_empty(), "{s}: {:?}", figs(&[s]));
     }
+}
+
+#[test]
+fn a_review_application_is_a_review_not_a_disclosure_application() {
+    assert_eq!(
+        figs(&["未收到因政府信息公开引起的行政复议申请。"]),
+        vec!["review.total 0 exact 未收到因政府信息公开引起的行政复议"]
+    );
 }
 
 #[test]
@@ -347,8 +354,13 @@ fn zero_reviews_with_the_scope_words_of_real_reports() {
         figs(&["本局未发生针对本部门有关政府信息公开事务的行政复议案、行政诉讼案和有关的申诉案。"]),
         both("未发生针对本部门有关政府信息公开事务的行政复议案、行政诉讼")
     );
+    assert_eq!(
+        figs(&["本年度未收到因政府信息公开申请行政复议、提起行政诉讼和行政申诉。"]),
+        both("未收到因政府信息公开申请行政复议、提起行政诉讼")
+    );
     // a qualified negation is no zero
     for s in [
+        "未收到因政府信息公开申请行政复议被纠错的通知。",
         "未发生就政府信息公开提出复议超期的情况。",
         "未发生因政府信息公开引起的行政复议被纠错的情况。",
         "未发生针对本部门有关行政许可事务的行政复议案。",
