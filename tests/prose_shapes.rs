@@ -207,6 +207,8 @@ fn number_before_the_noun_is_read_by_the_clause() {
         figs(&["三、依申请公开情况", "我局收到5件申请，均已办结。"]),
         vec!["applications.received 5 exact 收到5件申请"]
     );
+    // a heading about disclosure in general is not about applications
+    assert!(figs(&["二、主动公开情况", "窗口收到5件申请，均已办结。"]).is_empty());
 }
 
 #[test]

@@ -1107,12 +1107,14 @@ fn blocker(na: &NounAfter, parts: &[&'static str], text: &str) -> Option<&'stati
 }
 
 /// Whether the words around a noun-after figure make it about its metric:
-/// the modifier or subject, else the sentence or the heading.
+/// the modifier or subject names one of `about`, else the sentence or the
+/// heading names the noun itself (one of `subjects`: a bare `收到5件申请`
+/// under `三、依申请公开情况`).
 fn about(t: &Text, na: &NounAfter, near: &str, at: usize) -> bool {
     if na.fee_context {
         t.in_context(at, t.v.fee_sentence_context, t.v.fee_heading_context)
     } else {
-        na.about.iter().any(|w| near.contains(w)) || t.in_context(at, na.about, na.about)
+        na.about.iter().any(|w| near.contains(w)) || t.in_context(at, na.subjects, na.subjects)
     }
 }
 
