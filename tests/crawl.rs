@@ -463,7 +463,9 @@ async fn rate_limit_spaces_requests_to_one_host() {
     assert!(
         span >= Duration::from_millis(300),
         "5 requests at 10/s arrived within {span:?}: {:?}",
-        log.iter().map(|r| (&r.path, r.at - log[0].at)).collect::<Vec<_>>()
+        log.iter()
+            .map(|r| (&r.path, r.at - log[0].at))
+            .collect::<Vec<_>>()
     );
 }
 
