@@ -84,22 +84,24 @@ impl Location {
             return self;
         }
         match self {
-            Location::Cell { table, row, col } | Location::FileCell { table, row, col, .. } => {
-                Location::FileCell {
-                    format,
-                    table,
-                    row,
-                    col,
-                }
-            }
-            Location::Span { block, start, end } | Location::FileSpan { block, start, end, .. } => {
-                Location::FileSpan {
-                    format,
-                    block,
-                    start,
-                    end,
-                }
-            }
+            Location::Cell { table, row, col }
+            | Location::FileCell {
+                table, row, col, ..
+            } => Location::FileCell {
+                format,
+                table,
+                row,
+                col,
+            },
+            Location::Span { block, start, end }
+            | Location::FileSpan {
+                block, start, end, ..
+            } => Location::FileSpan {
+                format,
+                block,
+                start,
+                end,
+            },
         }
     }
 }

@@ -73,6 +73,17 @@ fn read_format(
     })
 }
 
+/// The title known from elsewhere for a document: the one the crawl
+/// recorded, else, for an attachment, the text of the link that led to it
+/// (`2021年政府信息公开工作年度报告.docx`), which often is its only title.
+pub(crate) fn title_hint(e: &ManifestEntry) -> Option<String> {
+    e.title.clone().or_else(|| {
+        (e.kind == crate::archive::Kind::Attachment)
+            .then(|| e.link_text.clone())
+            .flatten()
+    })
+}
+
 /// Whether a warning says the document is only an image.
 pub fn is_image_only(warning: &str) -> bool {
     warning.starts_with("image only")
@@ -101,7 +112,17 @@ pub(crate) fn readable(e: &ManifestEntry) -> bool {
         || ct.starts_with("image/")
         || matches!(
             ext.as_str(),
-            "pdf" | "docx" | "xlsx" | "xls" | "png" | "jpg" | "jpeg" | "gif" | "bmp" | "tif" | "tiff"
+            "pdf"
+                | "docx"
+                | "xlsx"
+                | "xls"
+                | "png"
+                | "jpg"
+                | "jpeg"
+                | "gif"
+                | "bmp"
+                | "tif"
+                | "tiff"
         )
 }
 
@@ -121,7 +142,10 @@ mod tests {
             "http://x/download?id=3",
             Some("application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         )));
-        assert!(readable(&e("http://x/a.PDF?v=2", Some("application/octet-stream"))));
+        assert!(readable(&e(
+            "http://x/a.PDF?v=2",
+            Some("application/octet-stream")
+        )));
         assert!(readable(&e("http://x/a.png", Some("image/png"))));
         assert!(!readable(&e("http://x/a.doc", Some("application/msword"))));
         assert!(!readable(&e("http://x/a.rar", None)));

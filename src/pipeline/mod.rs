@@ -236,22 +236,19 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
 /// cannot be read is an error (not cached).
 fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> Result<ReadDocument, String> {
     let ct = e.content_type.as_deref();
+    let hint = attachment::title_hint(e);
     let parse = || {
         ctx.counts.parsed.fetch_add(1, Ordering::Relaxed);
         let opts = Options {
             year: None,
-            title_hint: e.title.clone(),
+            title_hint: hint.clone(),
         };
         read_with(bytes, ct, &opts, ctx.vocab, ctx.prose)
     };
     let Some(c) = ctx.cache else {
         return parse();
     };
-    let key = c.key(
-        e.sha256.as_deref().unwrap_or_default(),
-        ct,
-        e.title.as_deref(),
-    );
+    let key = c.key(e.sha256.as_deref().unwrap_or_default(), ct, hint.as_deref());
     match c.get(&key) {
         cache::Lookup::Hit(doc) => {
             ctx.counts.cached.fetch_add(1, Ordering::Relaxed);
