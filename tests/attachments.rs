@@ -356,6 +356,15 @@ fn the_pipeline_parses_an_archived_attachment_as_a_report() {
     assert!(from_docx
         .iter()
         .all(|o| o.obs.location.to_string().starts_with("docx ")));
+    // the page that only links to it points to it
+    let page_row = row("doc_2021.html");
+    assert!(
+        page_row
+            .warnings
+            .iter()
+            .any(|w| w == "no text of its own: see attachment /files/report_2021.docx"),
+        "{page_row:?}"
+    );
     // 2021 has its series values from the attachment
     let y2021 = ds.series.iter().find(|s| s.year == 2021).unwrap();
     assert_ne!(y2021.status, "missing", "{y2021:?}");
@@ -369,6 +378,7 @@ fn the_pipeline_parses_an_archived_attachment_as_a_report() {
     );
     let y2015 = ds.series.iter().find(|s| s.year == 2015).unwrap();
     assert_eq!(y2015.status, "missing");
+    assert!(y2015.reason.starts_with("image only"), "{y2015:?}");
 
     let broken = row("broken.docx");
     assert_eq!(broken.status, Status::Failed, "{broken:?}");

@@ -17,7 +17,7 @@
 use super::ReadDocument;
 use crate::archive::ManifestEntry;
 use crate::doc::{self, Format};
-use crate::parse::{parse_document_vocabs, Options, Warning};
+use crate::parse::{parse_document_vocabs, DocKind, Options, ParsedDocument, Warning};
 use crate::vocab::{EarlyVocab, ProseVocab};
 
 /// Reads `bytes` when they are an attachment format; `None` for an HTML
@@ -82,6 +82,59 @@ pub(crate) fn title_hint(e: &ManifestEntry) -> Option<String> {
             .then(|| e.link_text.clone())
             .flatten()
     })
+}
+
+/// A page with no text of its own that links to attachments (a report
+/// published as a Word, Excel or PDF file) says so in a warning naming
+/// them as linked (`see attachment /files/2021.docx`): its row points to
+/// the document that holds the report, whose own row gives the figures (the
+/// year is then not missing).
+pub(crate) fn note_attachment_links(parsed: &mut ParsedDocument, html: &str) {
+    if parsed.kind != DocKind::Empty {
+        return;
+    }
+    let links = attachment_links(html);
+    if !links.is_empty() {
+        parsed.warnings.push(Warning::doc(format!(
+            "no text of its own: see attachment {}",
+            links.join(" | ")
+        )));
+    }
+}
+
+/// The most attachment links named in one page's warning.
+const MAX_LINKS: usize = 20;
+
+/// The `href`s of a page that point to a file of a report format
+/// (`.pdf`, `.doc`, `.docx`, `.xls`, `.xlsx`, `.wps`, `.et`), in order,
+/// each once.
+fn attachment_links(html: &str) -> Vec<String> {
+    static HREF: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = HREF.get_or_init(|| {
+        regex::Regex::new(r#"(?i)\bhref\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>"']+))"#).expect("regex")
+    });
+    let mut out: Vec<String> = Vec::new();
+    for c in re.captures_iter(html) {
+        let Some(h) = c.get(1).or(c.get(2)).or(c.get(3)) else {
+            continue;
+        };
+        let href = h.as_str().trim();
+        let path = href
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        let ext = path.rsplit_once('.').map(|(_, x)| x).unwrap_or("");
+        if matches!(ext, "pdf" | "doc" | "docx" | "xls" | "xlsx" | "wps" | "et")
+            && !out.iter().any(|o| o == href)
+        {
+            out.push(href.to_string());
+            if out.len() == MAX_LINKS {
+                break;
+            }
+        }
+    }
+    out
 }
 
 /// Whether a warning says the document is only an image.
@@ -149,6 +202,15 @@ mod tests {
         assert!(readable(&e("http://x/a.png", Some("image/png"))));
         assert!(!readable(&e("http://x/a.doc", Some("application/msword"))));
         assert!(!readable(&e("http://x/a.rar", None)));
+    }
+
+    #[test]
+    fn attachment_links_are_found_once_in_order() {
+        let html = r#"<a href="/f/2021.DOCX?x=1">a</a><a href='b.pdf'>b</a><a href=c.html>c</a><A HREF="/f/2021.DOCX?x=1">d</a><a href=e.xls>"#;
+        assert_eq!(
+            attachment_links(html),
+            ["/f/2021.DOCX?x=1", "b.pdf", "e.xls"]
+        );
     }
 
     #[test]
