@@ -16,7 +16,7 @@
 //! kept, and a grid is cut at [`crate::html::grid::MAX_SLOTS`] cells, each
 //! with a warning. Malformed XML is an error naming the part and the byte.
 
-use super::{entity, open_zip, xml_text, zip_part, ReadError};
+use super::{entity, is_prose_cell, open_zip, xml_text, zip_part, ReadError};
 use crate::html::grid::{normalize_space, RawRow, Table, MAX_SLOTS};
 use crate::html::text::MAX_TABLES;
 use crate::html::{Block, Page};
@@ -394,12 +394,6 @@ impl Walker {
         self.page.title = self.title;
         self.page
     }
-}
-
-/// As the HTML path: a cell of at least 40 characters that reads like a
-/// sentence is prose (the summary row of the early indicator tables).
-fn is_prose_cell(text: &str) -> bool {
-    text.chars().count() >= 40 && (text.contains('，') || text.contains('。') || text.contains(','))
 }
 
 /// The grid of a table: `vMerge` runs become rowspans (a `restart` cell

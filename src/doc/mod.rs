@@ -318,6 +318,13 @@ pub(crate) fn check_zip_limits(bytes: &[u8]) -> Result<(), ReadError> {
     Ok(())
 }
 
+/// As on an HTML page: a table cell of at least 40 characters that reads
+/// like a sentence is prose (the summary row of the early indicator
+/// tables), and becomes a text block of its own.
+pub(crate) fn is_prose_cell(text: &str) -> bool {
+    text.chars().count() >= 40 && (text.contains('，') || text.contains('。') || text.contains(','))
+}
+
 /// The document title of an Office file's `docProps/core.xml`
 /// (`<dc:title>`), when it has one.
 pub(crate) fn core_title(z: &mut zip::ZipArchive<Cursor<&[u8]>>) -> Option<String> {

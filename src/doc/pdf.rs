@@ -27,7 +27,7 @@ pub const MAX_STREAM_BYTES: usize = 64 << 20;
 pub const MAX_PAGES: usize = 2000;
 
 /// Reads a PDF into a page of text blocks; `true` with an empty page when
-/// it has no text (a scan: only images).
+/// it has no text, only images (a scan).
 pub fn read(bytes: &[u8]) -> Result<(Page, bool), ReadError> {
     let opts = LoadOptions {
         max_decompressed_size: Some(MAX_STREAM_BYTES),
@@ -66,15 +66,13 @@ pub fn read(bytes: &[u8]) -> Result<(Page, bool), ReadError> {
     }
     let has_text = lines.iter().any(|(_, l)| !l.trim().is_empty());
     if !has_text {
-        if has_image(&doc) {
-            page.warnings.push(
-                "image only: the PDF has no text, only images (a scan); no figures read".into(),
-            );
+        let image = has_image(&doc);
+        page.warnings.push(if image {
+            "image only: the PDF has no text, only images (a scan); no figures read".into()
         } else {
-            page.warnings
-                .push("the PDF has no text to read; no figures read".into());
-        }
-        return Ok((page, true));
+            "the PDF has no text to read; no figures read".into()
+        });
+        return Ok((page, image));
     }
     let paragraphs = paragraphs(&lines);
     page.title = info_title(&doc).or_else(|| {

@@ -4,16 +4,18 @@
 //! A sheet's grid starts at cell A1, so a location `xlsx t1 r5 c3` is
 //! sheet 1, row 5, column C. Numbers are written as Excel's General format
 //! shows them (at most 15 significant digits: a stored
-//! `27577.499999999996` reads `27577.5`); dates as their serial number is
-//! not a figure of a report and is written as text `YYYY-MM-DD` when
-//! calamine can tell it, else left empty; error cells (`#REF!`) are empty.
+//! `27577.499999999996` reads `27577.5`); a date cell is written as text
+//! `YYYY-MM-DD`, never as its serial number (which would pass for a
+//! figure); error cells (`#REF!`) are empty.
 //! Long prose cells (the summary row of an early indicator table) become
 //! text blocks, as on an HTML page.
 //!
 //! Limits: for XLSX every ZIP part is inflated once with the limits of
 //! [`super::check_zip_limits`] before calamine reads it, cells are read as
 //! a stream and a sheet stops at [`MAX_SLOTS`] cells (a sheet whose used
-//! range claims `XFD1048576` is not allocated), each with a warning.
+//! range claims `XFD1048576` is not allocated), each with a warning. An
+//! XLS sheet is read by calamine as a dense range, bounded by the format
+//! itself (65,536 rows x 256 columns).
 
 use super::{check_zip_limits, ReadError};
 use crate::html::grid::{normalize_space, RawRow, Table, MAX_SLOTS};
@@ -112,9 +114,7 @@ fn finish(page: &mut Page, sheets: usize, title: Option<String>) {
     let mut blocks = Vec::new();
     for t in &page.tables {
         for c in t.cells() {
-            if c.text.chars().count() >= 40
-                && (c.text.contains('，') || c.text.contains('。') || c.text.contains(','))
-            {
+            if super::is_prose_cell(&c.text) {
                 blocks.push(Block {
                     index: blocks.len() + 1,
                     text: c.text.clone(),
