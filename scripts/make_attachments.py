@@ -28,7 +28,7 @@ compare the attachment's figures with the HTML page's):
   substitute glyphs). Content streams are Flate-compressed.
 - image_only_2015.pdf: one page showing only an image (a scan): no text.
 - hostile/: truncated.docx (the DOCX cut in half), zip_bomb.docx (document.xml inflates to
-  200 MB of spaces), nested_tables.docx (10^5 tables nested in each other), huge_gridspan.docx
+  200 MB of spaces), zip_bomb.xlsx (the same as xl/workbook.xml), nested_tables.docx (10^5 tables nested in each other), huge_gridspan.docx
   (gridSpan 2^31 in 2,000 rows), broken_xref.pdf (the prose PDF with every xref offset
   wrong and no startxref).
 
@@ -565,6 +565,14 @@ def make_hostile(out: str, docx_path: str, pdf_path: str) -> None:
     write_raw_deflated_zip(
         os.path.join(out, "zip_bomb.docx"),
         "word/document.xml",
+        body,
+        len(head) + 200 * len(block) + 40,
+    )
+
+    # the same bomb as the workbook part of an XLSX (read through calamine)
+    write_raw_deflated_zip(
+        os.path.join(out, "zip_bomb.xlsx"),
+        "xl/workbook.xml",
         body,
         len(head) + 200 * len(block) + 40,
     )
