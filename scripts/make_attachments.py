@@ -20,9 +20,10 @@ compare the attachment's figures with the HTML page's):
 - indicators_2013.xlsx: the 2013 indicator table (指标名称 / 计量单位 / 本年累计) as one sheet,
   numbers as numeric cells, text in the shared-string table, the table's merged cells as
   <mergeCells>; the document title in docProps/core.xml.
-- prose_2017.pdf: the 2017 prose report, one text line per BT/ET, lines wrapped at 28
-  characters (a number may wrap across two lines, as in a real PDF), paragraphs indented by
-  position only. The font is a Type0 font (Identity-H) whose CIDs are the characters' order
+- prose_2017.pdf: the 2017 prose report, lines wrapped at 28 characters (a number may wrap
+  across two lines, as in a real PDF), paragraphs indented by position only; as Word writes
+  it, the digits of a line are in a second font, each font run its own text object on the
+  line's baseline. The font is a Type0 font (Identity-H) whose CIDs are the characters' order
   of first use, with a ToUnicode CMap: the structure of the subset CJK fonts of Chinese PDFs.
   The font program itself is not embedded (text extraction never reads it; a viewer shows
   substitute glyphs). Content streams are Flate-compressed.
@@ -494,14 +495,19 @@ def make_prose_pdf(out: str, broken: str | None = None) -> bytes:
         y = 800
         for line, first in page:
             x0 = 72 + (24 if first else 0)
-            hexs = "".join(f"{cids[ch]:04x}" for ch in line)
-            ops.append(f"BT /F1 12 Tf {x0} {y} Td <{hexs}> Tj ET")
+            # as Word writes it: digits in another font, each font run its own text
+            # object on the same baseline
+            for run in re.findall(r"\d+|\D+", line):
+                font = "F2" if run[0].isdigit() else "F1"
+                hexs = "".join(f"{cids[ch]:04x}" for ch in run)
+                ops.append(f"BT /{font} 12 Tf {x0} {y} Td <{hexs}> Tj ET")
+                x0 += 12 * len(run)
             y -= 20
         ops.append(f"BT /F1 9 Tf 290 30 Td <{''.join(f'{cids.setdefault(ch, len(cids) + 1):04x}' for ch in str(pi + 1))}> Tj ET")
         content_stream = "\n".join(ops).encode()
         objs.append(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-            f"/Resources << /Font << /F1 3 0 R >> >> /Contents {8 + 2 * pi} 0 R >>".encode()
+            f"/Resources << /Font << /F1 3 0 R /F2 3 0 R >> >> /Contents {8 + 2 * pi} 0 R >>".encode()
         )
         objs.append(stream(content_stream))
     # the page numbers' digits were added to the CIDs after the CMap was written: rewrite
