@@ -183,6 +183,30 @@ fn an_image_only_pdf_has_no_figures_and_says_image_only() {
 }
 
 #[test]
+fn an_html_page_whose_content_is_only_an_image_says_image_only() {
+    // the snapshot's 2015 report page: its body is one <img>
+    let doc = parse_file(&page("doc_5ddba0ac5dd3a1c2e43aaf20.html"), None)
+        .unwrap()
+        .doc
+        .parsed;
+    assert_eq!(doc.kind, xxgk::parse::DocKind::Empty);
+    assert_eq!(doc.year, Some(2015));
+    assert!(
+        doc.warnings.iter().any(|w| w
+            .message
+            .starts_with("image only: the page's content is an image")),
+        "{:?}",
+        doc.warnings
+    );
+    // a page with text and an image is not
+    let text = parse_file(&page(HTML_2017), None).unwrap().doc.parsed;
+    assert!(!text
+        .warnings
+        .iter()
+        .any(|w| w.message.starts_with("image only")));
+}
+
+#[test]
 fn the_format_is_told_by_the_bytes_not_the_extension() {
     let tmp = tempfile::tempdir().unwrap();
     let renamed = tmp.path().join("report.html");

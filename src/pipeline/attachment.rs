@@ -84,14 +84,25 @@ pub(crate) fn title_hint(e: &ManifestEntry) -> Option<String> {
     })
 }
 
-/// A page with no text of its own that links to attachments (a report
-/// published as a Word, Excel or PDF file) says so in a warning naming
-/// them as linked (`see attachment /files/2021.docx`): its row points to
-/// the document that holds the report, whose own row gives the figures (the
-/// year is then not missing).
-pub(crate) fn note_attachment_links(parsed: &mut ParsedDocument, html: &str) {
+/// A page with no text of its own says why: its content is only an image
+/// (`image only`, a scanned report), and it links to attachments (a report
+/// published as a Word, Excel or PDF file), named as linked (`see
+/// attachment /files/2021.docx`): its row points to the document that
+/// holds the report, whose own row gives the figures (the year is then not
+/// missing).
+pub(crate) fn note_empty_page(parsed: &mut ParsedDocument, page: &crate::html::Page, html: &str) {
     if parsed.kind != DocKind::Empty {
         return;
+    }
+    if page.images > 0 && !page.has_text() {
+        parsed.warnings.push(Warning::doc(format!(
+            "image only: the page's content is {} with no text to read; no figures read",
+            if page.images == 1 {
+                "an image".to_string()
+            } else {
+                format!("{} images", page.images)
+            }
+        )));
     }
     let links = attachment_links(html);
     if !links.is_empty() {

@@ -334,7 +334,7 @@ fn read_with(
     let decoded = decode::decode(bytes, content_type);
     let page = Page::parse(&decoded.text);
     let mut parsed = parse_document_vocabs(&page, opts, vocab, prose);
-    attachment::note_attachment_links(&mut parsed, &decoded.text);
+    attachment::note_empty_page(&mut parsed, &page, &decoded.text);
     let mut warnings: Vec<Warning> = decoded.warnings().into_iter().map(Warning::doc).collect();
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
