@@ -142,6 +142,9 @@ async fn serve_embedded_answers_over_http() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn serve_command_prints_base_url_first() {
+    // reqwest is built without a default TLS provider; without this the test
+    // passed only when another test of this binary had installed it first
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut child = Command::new(env!("CARGO_BIN_EXE_xxgk"))
         .arg("serve")
         .arg(fixture_dir())

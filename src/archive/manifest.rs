@@ -39,6 +39,41 @@ impl std::fmt::Display for Kind {
     }
 }
 
+/// Where a stored copy came from: the live site (or a replay or mirror of
+/// it), or a web archive's capture of the page.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    /// Fetched from the site itself (or `--base-url`): the default, and what
+    /// every entry written before captures existed is.
+    #[default]
+    Live,
+    /// A Wayback Machine capture fetched raw (`{endpoint}/web/{timestamp}id_/{url}`).
+    Wayback,
+}
+
+impl Via {
+    /// The snake_case name (`live`, `wayback`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Via::Live => "live",
+            Via::Wayback => "wayback",
+        }
+    }
+
+    fn is_live(&self) -> bool {
+        *self == Via::Live
+    }
+}
+
+impl std::fmt::Display for Via {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One fetch, as one JSON object on one line of `manifest.jsonl`.
 ///
 /// A successful fetch has a 2xx `status`, `sha256` and `bytes`. A `304 Not
@@ -54,6 +89,11 @@ impl std::fmt::Display for Kind {
 /// final URL and `redirected_from` the URL that was requested (so the
 /// original maps to the document it led to). Each change of a URL's bytes
 /// is a new entry with the next `version`; the last success wins.
+///
+/// A web-archive capture (`via: wayback`) keeps the page's original URL in
+/// `url` (its identity) and the archive's URL in `final_url` and
+/// `archive_url`, with the capture time in `captured_at`; a live copy of the
+/// same URL wins over any capture (see [`crate::archive::Archive::latest`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManifestEntry {
     /// The canonical URL (on the profile's own host, even when the crawl
@@ -119,6 +159,19 @@ pub struct ManifestEntry {
     /// How many requests this fetch took (retries included).
     #[serde(default)]
     pub attempts: u32,
+    /// Where the copy came from; absent (older manifests, live fetches) means `live`.
+    #[serde(default, skip_serializing_if = "Via::is_live")]
+    pub via: Via,
+    /// For a capture: when the archive captured the page, RFC 3339 UTC.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captured_at: Option<String>,
+    /// For a capture: the archive URL of the raw capture (`.../web/{timestamp}id_/{url}`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archive_url: Option<String>,
+    /// For a capture: the archive's digest of the capture (its CDX `digest`,
+    /// base32 SHA-1), so a re-run does not fetch it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wayback_digest: Option<String>,
 }
 
 impl ManifestEntry {
@@ -148,6 +201,10 @@ impl ManifestEntry {
             not_modified: false,
             error: None,
             attempts: 0,
+            via: Via::Live,
+            captured_at: None,
+            archive_url: None,
+            wayback_digest: None,
         }
     }
 

@@ -31,7 +31,7 @@ mod lock;
 mod manifest;
 mod time;
 
-pub use manifest::{Kind, ManifestEntry};
+pub use manifest::{Kind, ManifestEntry, Via};
 pub use time::{now_rfc3339, parse_rfc3339, rfc3339};
 
 use anyhow::{anyhow, bail, Context, Result};
@@ -384,21 +384,21 @@ impl Archive {
     }
 
     /// The current state of every URL, for building a dataset: for each URL,
-    /// its last successful entry (2xx, or a 304 that carries the earlier
-    /// object's hash); for URLs that never succeeded, their last failed entry
+    /// its last successful live entry (2xx, or a 304 that carries the earlier
+    /// object's hash); else, for a URL the live site never served, its
+    /// web-archive capture with the latest `captured_at` (the last one of
+    /// equal times); for URLs that never succeeded, their last failed entry
     /// (with `error` set). Entries are returned in the order of the chosen
     /// line in the manifest. Failures after a success are ignored (the stored
-    /// object is still the best copy).
+    /// object is still the best copy), and so are captures once a live copy
+    /// exists (they stay in the manifest as earlier versions).
     pub fn latest(&self) -> Result<Vec<ManifestEntry>> {
-        // url -> (line index, entry, succeeded)
+        // url -> (line index, entry)
         let mut best: HashMap<String, (usize, ManifestEntry)> = HashMap::new();
         for (i, entry) in self.entries()?.enumerate() {
             let entry = entry?;
-            match best.get(&entry.url) {
-                Some((_, prev)) if prev.is_success() && !entry.is_success() => {}
-                _ => {
-                    best.insert(entry.url.clone(), (i, entry));
-                }
+            if better(best.get(&entry.url).map(|(_, e)| e), &entry) {
+                best.insert(entry.url.clone(), (i, entry));
             }
         }
         let mut v: Vec<(usize, ManifestEntry)> = best.into_values().collect();
@@ -443,6 +443,25 @@ impl Archive {
             n += 1;
         }
         Ok(n)
+    }
+}
+
+/// Whether `next` (a later manifest line) replaces `prev` as a URL's current
+/// entry: a success beats a failure, a live success beats a capture, a later
+/// live success beats an earlier one, and among captures the later capture
+/// time wins (ties: the later line).
+fn better(prev: Option<&ManifestEntry>, next: &ManifestEntry) -> bool {
+    let Some(prev) = prev else {
+        return true;
+    };
+    match (prev.is_success(), next.is_success()) {
+        (true, false) => false,
+        (false, _) => true,
+        (true, true) => match (prev.via, next.via) {
+            (_, Via::Live) => true,
+            (Via::Live, Via::Wayback) => false,
+            (Via::Wayback, Via::Wayback) => next.captured_at >= prev.captured_at,
+        },
     }
 }
 
@@ -568,6 +587,49 @@ mod tests {
             ]
         );
         assert_eq!(a.verify()?, 5);
+        Ok(())
+    }
+
+    #[test]
+    fn a_live_copy_wins_over_captures_and_the_newest_capture_over_older_ones() -> Result<()> {
+        let dir = tempfile::tempdir()?;
+        let a = Archive::open_writer(dir.path())?;
+        let capture = |url: &str, body: &[u8], at: &str| -> Result<ManifestEntry> {
+            Ok(ManifestEntry {
+                via: Via::Wayback,
+                captured_at: Some(at.to_string()),
+                ..entry(url, Some(200), Some(a.put(body)?))
+            })
+        };
+        let live = a.put(b"live")?;
+        // x/a: a capture, then the live copy, then a later capture: live wins.
+        a.append(&capture("http://x/a", b"old", "2017-01-01T00:00:00Z")?)?;
+        a.append(&entry("http://x/a", Some(200), Some(live.clone())))?;
+        a.append(&capture("http://x/a", b"older", "2018-01-01T00:00:00Z")?)?;
+        // x/b: the live site failed; of two captures the newer one wins,
+        // whatever order they were fetched in.
+        a.append(&entry("http://x/b", Some(404), None))?;
+        a.append(&capture("http://x/b", b"2019", "2019-06-01T00:00:00Z")?)?;
+        a.append(&capture("http://x/b", b"2016", "2016-06-01T00:00:00Z")?)?;
+        a.append(&entry("http://x/b", Some(404), None))?;
+        let latest = a.latest()?;
+        let got: Vec<_> = latest
+            .iter()
+            .map(|e| (e.url.as_str(), e.via, e.sha256.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("http://x/a", Via::Live, Some(live)),
+                ("http://x/b", Via::Wayback, Some(sha256_hex(b"2019"))),
+            ]
+        );
+        // An entry of an old manifest, without `via`, reads as live.
+        let old: ManifestEntry = serde_json::from_str(
+            r#"{"url":"u","final_url":"u","status":200,"content_type":null,"etag":null,"last_modified":null,"fetched_at":"","encoding":null,"encoding_source":null,"sha256":null,"bytes":null,"kind":"document","title":null,"year":null}"#,
+        )?;
+        assert_eq!(old.via, Via::Live);
+        assert!(!serde_json::to_string(&old)?.contains("via"));
         Ok(())
     }
 

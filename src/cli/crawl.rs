@@ -23,6 +23,13 @@
 //!                           [default: 10000]
 //!   --refresh               revalidate archived documents (conditional
 //!                           requests); a changed page is archived as a new version
+//!   --wayback               after the live crawl, recover the profile's pages
+//!                           from web-archive captures (the profile's [wayback]:
+//!                           CDX discovery, raw `id_` captures, via=wayback)
+//!   --wayback-endpoint URL  the web archive [default: https://web.archive.org]
+//!   --wayback-rate REQ_PER_SEC
+//!                           requests per second to the archive [default: 1];
+//!                           above 1 only for a loopback endpoint
 //!   --no-progress           no progress bar
 //!   -v, --verbose           log every fetch (status, bytes, URL) on stderr
 //!
@@ -32,8 +39,10 @@
 //!      by another crawl, the site is unreachable, a rate or contact refused
 //!   2  the command line could not be parsed
 //!   3  incomplete: some page (report, list page, attachment, robots.txt)
-//!      failed, or the run stopped at --max-pages; the manifest records each
-//!      failure, the next run retries it and goes on
+//!      failed, or the run stopped at --max-pages; with --wayback, also a CDX
+//!      query or capture that failed, or CDX paging cut at max_cdx_pages (a
+//!      live failure that a capture filled counts as recovered); the manifest
+//!      records each failure, the next run retries it and goes on
 //!   4  nothing usable: a start page failed or no page could be fetched
 //!
 //! Examples:
@@ -41,6 +50,7 @@
 //!   xxgk serve fixtures/site &                        # prints http://127.0.0.1:PORT
 //!   xxgk crawl --base-url http://127.0.0.1:PORT --rate 50
 //!   xxgk crawl --profile my-agency.toml --archive archive-my-agency
+//!   XXGK_CONTACT=mailto:you@example.org xxgk crawl --wayback   # live site + its captures
 //! ```
 //!
 //! The archive holds every response's raw bytes under `DIR/objects/` and one
@@ -66,8 +76,10 @@ pub const EXIT_CODES_HELP: &str = "Exit status:
      another crawl, the site is unreachable, a rate or contact refused
   2  the command line could not be parsed
   3  incomplete: some page (report, list page, attachment, robots.txt) failed,
-     or the run stopped at --max-pages; the manifest records each failure and
-     the next run retries it and goes on
+     or the run stopped at --max-pages; with --wayback also a CDX query or a
+     capture that failed, or CDX paging cut at the profile's max_cdx_pages (a
+     live failure that a capture filled counts as recovered); the manifest
+     records each failure and the next run retries it and goes on
   4  nothing usable: a start page failed or no page could be fetched
 
 Towards a site that is not a loopback replay the User-Agent names a contact:
@@ -107,6 +119,39 @@ pub fn parse_concurrency(s: &str) -> Result<usize, String> {
         crawl::MAX_CONCURRENCY,
         "a number of requests in flight",
     )
+}
+
+/// `--wayback-rate`: requests per second to the web archive, 0.001 to 1000.
+pub fn parse_wayback_rate(s: &str) -> Result<f64, String> {
+    ranged(
+        "--wayback-rate",
+        s,
+        0.001_f64,
+        1000.0,
+        "a number of requests per second",
+    )
+}
+
+/// The web-archive options of `--wayback [--wayback-endpoint URL] [--wayback-rate R]`.
+pub fn wayback_options(
+    enabled: bool,
+    endpoint: Option<&str>,
+    rate: Option<f64>,
+) -> Result<Option<crawl::wayback::Options>> {
+    if !enabled {
+        return Ok(None);
+    }
+    let e = endpoint.unwrap_or(crawl::wayback::DEFAULT_ENDPOINT);
+    let url = url::Url::parse(e).map_err(|err| {
+        anyhow!(
+            "--wayback-endpoint {e:?} is not a URL ({err}); expected e.g. https://web.archive.org"
+        )
+    })?;
+    let mut o = crawl::wayback::Options::new(url);
+    if let Some(r) = rate {
+        o.rate = r;
+    }
+    Ok(Some(o))
 }
 
 fn parse_retries(s: &str) -> Result<u32, String> {
@@ -157,6 +202,17 @@ pub struct Args {
     /// archived as a new version (the manifest keeps the history).
     #[arg(long)]
     pub refresh: bool,
+    /// After the live crawl, recover the profile's pages from web-archive captures
+    /// (the profile's [wayback] prefixes; CDX index, raw `id_` captures).
+    #[arg(long)]
+    pub wayback: bool,
+    /// The web archive's origin [default: https://web.archive.org].
+    #[arg(long, value_name = "URL", requires = "wayback")]
+    pub wayback_endpoint: Option<String>,
+    /// Requests per second to the web archive [default: 1]; above 1 only for a
+    /// loopback endpoint.
+    #[arg(long, value_name = "REQ_PER_SEC", requires = "wayback", allow_hyphen_values = true, value_parser = parse_wayback_rate)]
+    pub wayback_rate: Option<f64>,
     /// Do not draw a progress bar.
     #[arg(long)]
     pub no_progress: bool,
@@ -198,5 +254,10 @@ pub fn config(args: &Args) -> Result<Config> {
     config.max_pages = args.max_pages;
     config.refresh = args.refresh;
     config.verbose = args.verbose;
+    config.wayback = wayback_options(
+        args.wayback,
+        args.wayback_endpoint.as_deref(),
+        args.wayback_rate,
+    )?;
     Ok(config)
 }

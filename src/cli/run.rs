@@ -1,6 +1,7 @@
 //! Usage: `xxgk run [--live | --base-url URL | --snapshot DIR] [--profile NAME|FILE]
 //!                  [--archive DIR] [--out DIR] [--years A-B] [--rate N] [--site-permits-rate]
-//!                  [--concurrency N] [--refresh] [-v] [--bom] [--jobs N] [--no-cache]`
+//!                  [--concurrency N] [--refresh] [-v] [--bom] [--jobs N] [--no-cache]
+//!                  [--wayback [--wayback-endpoint URL] [--wayback-rate N]]`
 //!
 //! The whole pipeline in one command: crawl, then build.
 //!
@@ -25,6 +26,11 @@
 //! some page failed, the dataset is still built from what was fetched (the
 //! failures show in reports.csv and series.csv) and the exit status is that
 //! of `xxgk crawl` (3 or 4, see `xxgk crawl --help`).
+//!
+//! `--wayback` then recovers the profile's pages from web-archive captures
+//! (see `xxgk crawl --help`): a page the site no longer serves is filled
+//! from its capture, and `reports.csv` says so (`via`, `captured_at`,
+//! `archive_url`).
 //!
 //! The build reads the tables with the profile's own labels (`[labels]`),
 //! on `--jobs` threads, with the parse cache of `xxgk build` (`--no-cache`
@@ -94,6 +100,17 @@ pub struct Args {
     /// Parse every document again, without reading or writing the parse cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// After the crawl, recover the profile's pages from web-archive captures
+    /// (the profile's [wayback] prefixes; CDX index, raw `id_` captures).
+    #[arg(long)]
+    pub wayback: bool,
+    /// The web archive's origin [default: https://web.archive.org].
+    #[arg(long, value_name = "URL", requires = "wayback")]
+    pub wayback_endpoint: Option<String>,
+    /// Requests per second to the web archive [default: 1]; above 1 only for a
+    /// loopback endpoint.
+    #[arg(long, value_name = "REQ_PER_SEC", requires = "wayback", allow_hyphen_values = true, value_parser = super::crawl::parse_wayback_rate)]
+    pub wayback_rate: Option<f64>,
 }
 
 /// A snapshot replays one site: refuse to crawl it with a profile of another
@@ -123,6 +140,11 @@ fn snapshot_matches_profile(
 /// Runs `xxgk run`.
 pub fn run(args: Args) -> Result<()> {
     let profile = Profile::load(&args.profile)?;
+    let wayback = super::crawl::wayback_options(
+        args.wayback,
+        args.wayback_endpoint.as_deref(),
+        args.wayback_rate,
+    )?;
     out_is_not_another_agencys(&args.out, &profile.agency_id)?;
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -166,6 +188,7 @@ pub fn run(args: Args) -> Result<()> {
         config.permits_rate = args.site_permits_rate;
         config.refresh = args.refresh;
         config.verbose = args.verbose;
+        config.wayback = wayback.clone();
         let result = crawl::run(config).await;
         if let Some(s) = server {
             s.shutdown().await;

@@ -49,6 +49,9 @@ pub struct DownloaderConfig {
     /// Recognises error pages served with 2xx: they are retried like a 5xx
     /// and returned marked ([`Fetched::error_page`]) when retries run out.
     pub error_pages: Option<Arc<ErrorPages>>,
+    /// Whether an error page served with 2xx is retried (a live site's
+    /// `系统繁忙` may pass); off for web-archive captures, which never change.
+    pub retry_error_pages: bool,
 }
 
 /// The User-Agent of a crawl of a live site:
@@ -84,6 +87,7 @@ impl Default for DownloaderConfig {
             retry_after_cap: Duration::from_secs(120),
             redirect_origins: Vec::new(),
             error_pages: None,
+            retry_error_pages: true,
         }
     }
 }
@@ -120,6 +124,9 @@ pub struct Fetched {
     pub at: SystemTime,
     /// Set when a 2xx body is an error page (why), after retries ran out.
     pub error_page: Option<String>,
+    /// The `X-Archive-Orig-Content-Type` header: a web archive's copy of the
+    /// original response's Content-Type (its own `Content-Type` may differ).
+    pub orig_content_type: Option<String>,
 }
 
 /// No usable HTTP answer: a transport error, a timeout, an oversized body.
@@ -357,14 +364,22 @@ impl Downloader {
             attempts,
             at: SystemTime::now(),
             error_page: None,
+            orig_content_type: header_str(&headers, "x-archive-orig-content-type"),
         };
         if status.is_success() && error_pages {
-            if let Some(why) = self
-                .cfg
-                .error_pages
-                .as_ref()
-                .and_then(|e| e.check(&fetched.body, fetched.content_type.as_deref()))
-            {
+            if let Some(why) = self.cfg.error_pages.as_ref().and_then(|e| {
+                let ct = fetched
+                    .orig_content_type
+                    .as_ref()
+                    .or(fetched.content_type.as_ref());
+                e.check(&fetched.body, ct.map(String::as_str))
+            }) {
+                if !self.cfg.retry_error_pages {
+                    return Attempt::Done(Fetched {
+                        error_page: Some(why),
+                        ..fetched
+                    });
+                }
                 return Attempt::Retry {
                     reason: why.clone(),
                     wait: None,
@@ -448,7 +463,7 @@ pub fn status_text(s: StatusCode) -> String {
     }
 }
 
-fn header_str(h: &HeaderMap, name: header::HeaderName) -> Option<String> {
+fn header_str(h: &HeaderMap, name: impl header::AsHeaderName) -> Option<String> {
     h.get(name)
         .and_then(|v| v.to_str().ok())
         .map(|s| s.to_string())

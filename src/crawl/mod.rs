@@ -15,12 +15,18 @@
 //! robots.txt are fetched again with `If-None-Match` / `If-Modified-Since`
 //! from their last entry. A run killed midway therefore resumes where it
 //! stopped.
+//!
+//! Web-archive captures: with [`Config::wayback`], after the live crawl the
+//! profile's `[wayback]` prefixes are looked up in the archive's CDX index
+//! and the captures of its pages are fetched raw into the same archive
+//! ([`wayback`]).
 
 pub mod downloader;
 pub mod errorpage;
 pub mod pipeline;
 pub mod profile;
 pub mod scheduler;
+pub mod wayback;
 
 pub use downloader::{Downloader, DownloaderConfig};
 pub use profile::Profile;
@@ -67,6 +73,9 @@ pub struct Config {
     pub permits_rate: bool,
     /// Log every fetch (URL, status, bytes) on stderr.
     pub verbose: bool,
+    /// After the live crawl, recover the profile's pages from a web
+    /// archive's captures (`--wayback`); needs the profile's `[wayback]`.
+    pub wayback: Option<wayback::Options>,
 }
 
 /// The environment variable naming the contact put in the User-Agent (an
@@ -127,6 +136,7 @@ impl Config {
             refresh: false,
             permits_rate: false,
             verbose: false,
+            wayback: None,
         }
     }
 }
@@ -171,6 +181,8 @@ pub struct Summary {
     pub stopped_early: Option<String>,
     /// The archive directory.
     pub archive_dir: PathBuf,
+    /// What the web-archive phase did (`--wayback`).
+    pub wayback: Option<wayback::WaybackSummary>,
 }
 
 impl Summary {
@@ -183,7 +195,10 @@ impl Summary {
     pub fn exit_code(&self) -> u8 {
         if !self.start_failed.is_empty() || self.pages_ok + self.skipped == 0 {
             EXIT_NOTHING
-        } else if !self.failed.is_empty() || self.stopped_early.is_some() {
+        } else if !self.failed.is_empty()
+            || self.stopped_early.is_some()
+            || self.wayback.as_ref().is_some_and(|w| !w.complete())
+        {
             EXIT_INCOMPLETE
         } else {
             0
@@ -201,6 +216,24 @@ impl Summary {
             format!("the crawl could not start: start page {url}: {why}")
         } else if code == EXIT_NOTHING {
             "the crawl fetched nothing: every page failed (see the failures above)".to_string()
+        } else if let Some(w) = self
+            .wayback
+            .as_ref()
+            .filter(|w| !w.complete() && self.failed.is_empty() && self.stopped_early.is_none())
+        {
+            match w.failed.first() {
+                Some((url, why)) => format!(
+                    "the crawl is incomplete: {} web-archive request(s) failed (first: {url}: \
+                     {why}); the next run tries them again",
+                    w.failed.len()
+                ),
+                None => format!(
+                    "the crawl is incomplete: {}",
+                    w.stopped_early
+                        .as_deref()
+                        .unwrap_or("web-archive paging stopped early")
+                ),
+            }
         } else if self.failed.is_empty() {
             format!(
                 "the crawl is incomplete: {}",
@@ -281,6 +314,9 @@ impl std::fmt::Display for Summary {
         for (url, why) in &self.failed {
             writeln!(f, "failed: {url}: {why}")?;
         }
+        if let Some(w) = &self.wayback {
+            write!(f, "{w}")?;
+        }
         write!(
             f,
             "archive: {}",
@@ -351,6 +387,7 @@ pub async fn run(config: Config) -> Result<Summary> {
         refresh,
         permits_rate,
         verbose,
+        wayback: wayback_opts,
     } = config;
     if let Some(b) = &base_url {
         if !matches!(b.scheme(), "http" | "https") || b.host_str().is_none() {
@@ -393,6 +430,10 @@ pub async fn run(config: Config) -> Result<Summary> {
             patterns: profile.error_patterns.clone(),
         }));
     }
+    let archive_source = match &wayback_opts {
+        Some(o) => Some(wayback_source(&profile, o, &download)?),
+        None => None,
+    };
     let archive = Archive::open_writer(&archive_dir)?;
     if let Some(pid) = archive.took_over_from() {
         tracing::info!("the archive's lock was left by pid {pid}, which is gone; taken over");
@@ -422,7 +463,16 @@ pub async fn run(config: Config) -> Result<Summary> {
         refresh,
         verbose,
     };
-    let result = engine.crawl(concurrency, max_pages).await;
+    let mut result = engine.crawl(concurrency, max_pages).await;
+    if let (Ok(()), Some((dl, w)), Some(o)) = (&result, &archive_source, &wayback_opts) {
+        // --max-pages counts the captures too
+        let used: usize = engine.summary.per_kind.values().sum();
+        let left = max_pages.saturating_sub(used);
+        match wayback::recover(&mut engine, dl, o, w, left).await {
+            Ok(ws) => engine.summary.wayback = Some(ws),
+            Err(e) => result = Err(e),
+        }
+    }
     engine.bar.finish_and_clear();
     result?;
     let mut summary = engine.summary;
@@ -430,6 +480,56 @@ pub async fn run(config: Config) -> Result<Summary> {
     summary.off_site = engine.scheduler.off_site;
     summary.elapsed = started.elapsed();
     Ok(summary)
+}
+
+/// The downloader for a web archive (its own rate limiter and User-Agent)
+/// and the profile's `[wayback]` settings; refuses what is not allowed
+/// before anything is fetched: no `[wayback]` table, an endpoint that is not
+/// http(s), a rate above 1 request per second towards an archive that is not
+/// a loopback server, no contact for a real archive.
+fn wayback_source(
+    profile: &Profile,
+    o: &wayback::Options,
+    download: &DownloaderConfig,
+) -> Result<(Downloader, profile::Wayback)> {
+    let Some(w) = profile.wayback.clone() else {
+        bail!(
+            "--wayback needs a [wayback] table in the profile {} naming the URL prefixes whose \
+             captures to look for (see profiles/liaocheng-xzsp.toml)",
+            profile.name
+        );
+    };
+    let e = &o.endpoint;
+    if !matches!(e.scheme(), "http" | "https") || e.host_str().is_none() {
+        bail!("--wayback-endpoint {e} must be an http(s) URL with a host, e.g. https://web.archive.org");
+    }
+    let local = is_loopback(e);
+    if !(o.rate > 0.0 && o.rate.is_finite()) {
+        bail!("the web-archive rate must be a positive number of requests per second");
+    }
+    if !local && o.rate > wayback::WAYBACK_RATE {
+        bail!(
+            "a rate of {} requests per second towards the web archive {} is above {} request \
+             per second: the archive is a shared public service that throttles and blocks fast \
+             clients. Lower --wayback-rate",
+            o.rate,
+            e.origin().ascii_serialization(),
+            wayback::WAYBACK_RATE
+        );
+    }
+    let user_agent = if local {
+        downloader::replay_user_agent()
+    } else {
+        downloader::user_agent(&contact(profile, e)?)
+    };
+    let cfg = DownloaderConfig {
+        user_agent,
+        rate: o.rate,
+        redirect_origins: vec![e.origin().ascii_serialization()],
+        retry_error_pages: false,
+        ..download.clone()
+    };
+    Ok((Downloader::new(cfg)?, w))
 }
 
 /// Refuses a rate above the polite limit towards a site that is not a
@@ -512,6 +612,11 @@ fn one_agency_per_archive(archive: &Archive, profile: &Profile) -> Result<()> {
 fn previous_successes(archive: &Archive) -> Result<HashMap<String, ManifestEntry>> {
     let mut prev = HashMap::new();
     for e in archive.latest()? {
+        // A capture is not a copy of the live page: the live crawl retries
+        // the page, and sends no validators from the archive's answer.
+        if e.via == crate::archive::Via::Wayback {
+            continue;
+        }
         if e.is_success() && e.sha256.as_deref().is_some_and(|s| archive.contains(s)) {
             prev.insert(e.url.clone(), e);
         }
@@ -793,6 +898,7 @@ impl Engine {
         let ctx = pipeline::FetchContext {
             link_text: self.anchors.get(requested.as_str()).cloned(),
             redirected_from,
+            capture: None,
         };
         let u = url.clone();
         let processed = tokio::task::spawn_blocking(move || {
@@ -852,6 +958,16 @@ impl Engine {
             (None, _) if e.not_modified => format!("{status} not modified {}", e.url),
             (None, b) => format!("{status} {} bytes {}", b.unwrap_or(0), e.url),
         };
+        if self.verbose {
+            self.bar.suspend(|| note!("{line}"));
+        } else {
+            tracing::info!("{line}");
+        }
+    }
+
+    /// Logs one line of the web-archive phase like a fetch: with `-v` on
+    /// stderr, else at `info` level.
+    fn note_wayback(&self, line: &str) {
         if self.verbose {
             self.bar.suspend(|| note!("{line}"));
         } else {

@@ -31,6 +31,23 @@ pub struct FetchContext {
     pub link_text: Option<String>,
     /// The canonical URL requested, when a redirect led to `url`.
     pub redirected_from: Option<String>,
+    /// Set when the fetch is a web-archive capture of `url`.
+    pub capture: Option<CaptureContext>,
+}
+
+/// What the CDX index said of a capture being fetched.
+#[derive(Debug, Clone, Default)]
+pub struct CaptureContext {
+    /// The capture's time as the index gave it, RFC 3339 (the archive may
+    /// redirect to a neighbouring capture: then the final URL's time is recorded).
+    pub captured_at: String,
+    /// The archive's digest of the capture (CDX `digest`).
+    pub digest: String,
+    /// The Content-Type the index recorded (CDX `mimetype`), used when the
+    /// archive's answer carries no original Content-Type.
+    pub mimetype: Option<String>,
+    /// The archive URL requested (`{endpoint}/web/{timestamp}id_/{original}`).
+    pub archive_url: String,
 }
 
 /// Whether a Content-Type names text that should be decoded.
@@ -249,6 +266,13 @@ pub fn process(
         year: ctx.link_text.as_deref().and_then(year_hint),
         ..ManifestEntry::new(url.as_str(), kind)
     };
+    if let Some(c) = &ctx.capture {
+        entry.via = crate::archive::Via::Wayback;
+        entry.captured_at = Some(c.captured_at.clone());
+        entry.wayback_digest = Some(c.digest.clone());
+        entry.archive_url = Some(c.archive_url.clone());
+        entry.final_url = c.archive_url.clone();
+    }
     let f = match result {
         Err(e) => {
             entry.fetched_at = rfc3339(e.at);
@@ -270,6 +294,22 @@ pub fn process(
     entry.last_modified = f.last_modified.clone();
     entry.fetched_at = rfc3339(f.at);
     entry.attempts = f.attempts;
+    if let Some(c) = &ctx.capture {
+        // The archive's own headers are not the page's: its original
+        // Content-Type (charset) is in X-Archive-Orig-Content-Type, and its
+        // validators must never be sent to the live site.
+        entry.content_type = f
+            .orig_content_type
+            .clone()
+            .or_else(|| f.content_type.clone())
+            .or_else(|| c.mimetype.clone());
+        entry.etag = None;
+        entry.last_modified = None;
+        entry.archive_url = Some(f.final_url.to_string());
+        if let Some(t) = super::wayback::timestamp_in(&f.final_url) {
+            entry.captured_at = Some(t);
+        }
+    }
 
     let mut links = Vec::new();
     let mut anchors = Vec::new();
@@ -313,7 +353,7 @@ pub fn process(
         });
         entry.sha256 = Some(sha);
         entry.bytes = Some(f.body.len() as u64);
-        let r = read_page(&f.body, f.content_type.as_deref(), kind, url);
+        let r = read_page(&f.body, entry.content_type.as_deref(), kind, url);
         entry.encoding = r.encoding;
         entry.encoding_source = r.source;
         entry.encoding_label = r.label;

@@ -55,6 +55,128 @@ struct ProfileToml {
     pagination: Option<PaginationToml>,
     #[serde(default)]
     labels: crate::vocab::ExtraLabels,
+    #[serde(default)]
+    wayback: Option<WaybackToml>,
+}
+
+/// `[wayback]`: where to look for web-archive captures of the channel.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WaybackToml {
+    prefixes: Vec<String>,
+    #[serde(default)]
+    from: Option<i32>,
+    #[serde(default)]
+    to: Option<i32>,
+    #[serde(default)]
+    hosts: Vec<String>,
+    #[serde(default = "default_cdx_pages")]
+    max_cdx_pages: u32,
+    #[serde(default = "default_cdx_limit")]
+    cdx_limit: u32,
+}
+
+fn default_cdx_pages() -> u32 {
+    20
+}
+
+fn default_cdx_limit() -> u32 {
+    1000
+}
+
+/// Web-archive recovery (`[wayback]`): the URL prefixes whose captures are
+/// looked up in the archive's CDX index, and the years of the captures
+/// wanted. A capture is fetched only when its original URL, canonicalised,
+/// is on an allowed host (or one of `hosts`) and matches the list, document
+/// or attachment pattern.
+#[derive(Debug, Clone)]
+pub struct Wayback {
+    /// URL prefixes (absolute) searched with `matchType=prefix`.
+    pub prefixes: Vec<Url>,
+    /// First year of captures wanted (the capture's timestamp), if any.
+    pub from: Option<i32>,
+    /// Last year of captures wanted, if any.
+    pub to: Option<i32>,
+    /// Old hosts of the agency (besides `allowed_hosts`) whose captures
+    /// count (`host` or `host:port`, lower-case); the same URL patterns apply.
+    pub hosts: Vec<String>,
+    /// Most CDX pages read per prefix (`showResumeKey` paging).
+    pub max_cdx_pages: u32,
+    /// Rows asked for per CDX page (`limit`).
+    pub cdx_limit: u32,
+}
+
+/// Validates `[wayback]` against the profile's hosts.
+fn wayback(w: WaybackToml, base_url: &Url, allowed: &[String], origin: &str) -> Result<Wayback> {
+    let hosts: Vec<String> = w
+        .hosts
+        .iter()
+        .map(|h| {
+            let h = h.trim().to_ascii_lowercase();
+            Url::parse(&format!("{}://{h}/", base_url.scheme()))
+                .ok()
+                .filter(|u| u.path() == "/" && u.username().is_empty() && !h.is_empty())
+                .map(|u| super::scheduler::host_key(&u))
+                .ok_or_else(|| {
+                    anyhow!("{origin}: wayback.hosts entry {h:?} is not a host or host:port")
+                })
+        })
+        .collect::<Result<_>>()?;
+    if w.prefixes.is_empty() {
+        bail!(
+            "{origin}: wayback.prefixes is empty; expected the URL prefixes whose captures to              look for, e.g. [\"/channel_x/\"] (a path on base_url) or absolute URLs"
+        );
+    }
+    let prefixes = w
+        .prefixes
+        .iter()
+        .map(|p| {
+            let u = base_url
+                .join(p.trim())
+                .map_err(|e| anyhow!("{origin}: wayback.prefixes entry {p:?} is not a path or URL: {e}"))?;
+            let key = super::scheduler::host_key(&u);
+            if !matches!(u.scheme(), "http" | "https")
+                || !(allowed.contains(&key) || hosts.contains(&key))
+            {
+                bail!(
+                    "{origin}: wayback.prefixes entry {p:?} ({u}) is not on an allowed host                      ({allowed:?}) nor on one of wayback.hosts ({hosts:?})"
+                );
+            }
+            Ok(u)
+        })
+        .collect::<Result<Vec<_>>>()?;
+    for (key, y) in [("from", w.from), ("to", w.to)] {
+        if let Some(y) = y {
+            if !(1996..=2100).contains(&y) {
+                bail!("{origin}: wayback.{key} is {y}; expected a year from 1996 (the first captures) to 2100");
+            }
+        }
+    }
+    if let (Some(a), Some(b)) = (w.from, w.to) {
+        if a > b {
+            bail!("{origin}: wayback.from ({a}) is after wayback.to ({b}); expected from <= to");
+        }
+    }
+    if !(1..=1000).contains(&w.max_cdx_pages) {
+        bail!(
+            "{origin}: wayback.max_cdx_pages is {}; expected a number of pages from 1 to 1000",
+            w.max_cdx_pages
+        );
+    }
+    if !(1..=100_000).contains(&w.cdx_limit) {
+        bail!(
+            "{origin}: wayback.cdx_limit is {}; expected a number of rows per page from 1 to 100000",
+            w.cdx_limit
+        );
+    }
+    Ok(Wayback {
+        prefixes,
+        from: w.from,
+        to: w.to,
+        hosts,
+        max_cdx_pages: w.max_cdx_pages,
+        cdx_limit: w.cdx_limit,
+    })
 }
 
 /// `[pagination]`: list pages that are not linked (script-rendered pagers).
@@ -249,6 +371,8 @@ pub struct Profile {
     /// `vocab::early().with_labels(&profile.labels, ..)`; `[labels.prose]`
     /// adds cue phrases: `vocab::prose().with_labels(&profile.labels["prose"], ..)`.
     pub labels: crate::vocab::ExtraLabels,
+    /// Web-archive recovery settings (`[wayback]`), if any.
+    pub wayback: Option<Wayback>,
 }
 
 impl Profile {
@@ -366,6 +490,10 @@ impl Profile {
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty());
         let pagination = raw.pagination.map(|p| pagination(p, origin)).transpose()?;
+        let wayback = raw
+            .wayback
+            .map(|w| wayback(w, &base_url, &allowed_hosts, origin))
+            .transpose()?;
         crate::vocab::early()
             .with_labels(&raw.labels, origin)
             .map_err(|e| anyhow!("{e}"))?;
@@ -376,6 +504,7 @@ impl Profile {
         }
         let profile = Profile {
             pagination,
+            wayback,
             labels: raw.labels,
             list_pattern: re("list_pattern", &raw.list_pattern)?,
             document_pattern: re("document_pattern", &raw.document_pattern)?,
@@ -636,6 +765,56 @@ mod tests {
             .map(|e| e.to_string())
             .unwrap_or_default();
         assert!(err.contains("not a host"), "{err}");
+        Ok(())
+    }
+
+    #[test]
+    fn wayback_table_is_validated_naming_file_and_key() -> Result<()> {
+        let base = "name = \"x\"\nagency_id = \"x\"\nagency_name = \"x\"\n\
+                    base_url = \"http://a.example\"\nstart = [\"/l\"]\n\
+                    list_pattern = '^/l$'\ndocument_pattern = '^/d$'\n";
+        let p = Profile::from_toml(
+            &format!("{base}[wayback]\nprefixes = [\"/l\", \"http://OLD.example/x/\"]\nhosts = [\"old.example\"]\nfrom = 2012\nto = 2018\n"),
+            "p.toml",
+        )?;
+        let w = p.wayback.expect("[wayback]");
+        let prefixes: Vec<&str> = w.prefixes.iter().map(Url::as_str).collect();
+        assert_eq!(prefixes, ["http://a.example/l", "http://old.example/x/"]);
+        assert_eq!(
+            (w.from, w.to, w.hosts.as_slice()),
+            (Some(2012), Some(2018), &["old.example".to_string()][..])
+        );
+        for (table, want) in [
+            ("prefixes = []", "wayback.prefixes is empty"),
+            (
+                "prefixes = [\"http://b.example/\"]",
+                "wayback.prefixes entry",
+            ),
+            (
+                "prefixes = [\"/l\"]\nfrom = 2019\nto = 2018",
+                "wayback.from (2019) is after wayback.to",
+            ),
+            ("prefixes = [\"/l\"]\nfrom = 1900", "wayback.from is 1900"),
+            (
+                "prefixes = [\"/l\"]\nmax_cdx_pages = 0",
+                "wayback.max_cdx_pages",
+            ),
+            ("prefixes = [\"/l\"]\ncdx_limit = 0", "wayback.cdx_limit"),
+            (
+                "prefixes = [\"/l\"]\nhosts = [\"a/b\"]",
+                "wayback.hosts entry",
+            ),
+            ("prefixes = [\"/l\"]\nsurprise = 1", "unknown field"),
+        ] {
+            let err = Profile::from_toml(&format!("{base}[wayback]\n{table}\n"), "p.toml")
+                .err()
+                .map(|e| format!("{e:#}"))
+                .unwrap_or_default();
+            assert!(
+                err.contains("p.toml") && err.contains(want),
+                "{table}: {err}"
+            );
+        }
         Ok(())
     }
 

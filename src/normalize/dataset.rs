@@ -2,6 +2,7 @@
 //! of `reports.csv` and `observations.csv`, plus series and checks.
 
 use super::{checks, preferred, ratios, series, years};
+use crate::archive::{ManifestEntry, Via};
 use crate::normalize::metrics::Template;
 use crate::parse::{DocKind, Observation, ParsedDocument};
 use serde::Serialize;
@@ -126,6 +127,24 @@ pub struct ReportRow {
     /// Other URLs at which the same bytes (same sha256) were archived; the
     /// document is counted once, under `url` (`reports.csv` joins them with ` | `).
     pub also_at: Vec<String>,
+    /// Where the copy read came from: the live site, or a web-archive capture.
+    pub via: Via,
+    /// For a capture: when the archive captured the page (RFC 3339 UTC).
+    pub captured_at: Option<String>,
+    /// For a capture: the archive URL of the raw capture.
+    pub archive_url: Option<String>,
+}
+
+impl ReportRow {
+    /// Records where the copy came from (a manifest entry's `via`,
+    /// `captured_at` and `archive_url`).
+    pub fn set_provenance(&mut self, e: &ManifestEntry) {
+        self.via = e.via;
+        if e.via == Via::Wayback {
+            self.captured_at = e.captured_at.clone();
+            self.archive_url = e.archive_url.clone();
+        }
+    }
 }
 
 /// A row of `observations.csv`.
@@ -376,6 +395,9 @@ fn bare_row(agency: &str, url: &str, sha256: &str) -> ReportRow {
         warning_count: 0,
         warnings: Vec::new(),
         also_at: Vec::new(),
+        via: Via::Live,
+        captured_at: None,
+        archive_url: None,
     }
 }
 

@@ -355,9 +355,14 @@ pub fn harmonize(
     cands: &Candidates,
 ) -> Vec<SeriesRow> {
     let mut by_year: BTreeMap<i32, Vec<&ReportRow>> = BTreeMap::new();
+    // Documents read from a web-archive capture, and when it was captured.
+    let mut captured: BTreeMap<&str, &str> = BTreeMap::new();
     for r in reports {
         if let Some(y) = r.year {
             by_year.entry(y).or_default().push(r);
+        }
+        if r.via == crate::archive::Via::Wayback {
+            captured.insert(&r.url, r.captured_at.as_deref().unwrap_or("?"));
         }
     }
     let mut rows = Vec::new();
@@ -382,7 +387,10 @@ pub fn harmonize(
                 .map(|c| SeriesValue {
                     value: c.value,
                     qualifier: c.qualifier,
-                    source: c.label(),
+                    source: match captured.get(c.url.as_str()) {
+                        Some(at) => format!("{} (wayback capture {at})", c.label()),
+                        None => c.label(),
+                    },
                 });
             if v.is_none() {
                 missing.push(name);

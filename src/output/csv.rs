@@ -172,6 +172,9 @@ pub fn report_record(r: &ReportRow) -> Vec<String> {
         r.warning_count.to_string(),
         r.warnings.join(" | "),
         r.also_at.join(" | "),
+        r.via.as_str().to_string(),
+        opt(&r.captured_at),
+        opt(&r.archive_url),
     ]
 }
 

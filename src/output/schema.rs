@@ -84,6 +84,9 @@ pub const REPORTS: &[Field] = &[
     f("warning_count", "integer", "Number of warnings.", true),
     f("warnings", "string", "What could not be read with certainty (no value was emitted for it), each with its location, separated by ` | `.", false),
     f("also_at", "string", "Other URLs at which identical bytes (the same sha256) were archived, separated by ` | `; the document is counted once, under `url`.", false),
+    f("via", "string", "Where the copy read came from: live (the site, or a replay of it) or wayback (a web-archive capture of `url`, used only where the live site did not serve the page).", true),
+    f("captured_at", "datetime", "For a wayback copy: when the archive captured the page (UTC).", false),
+    f("archive_url", "string", "For a wayback copy: the archive URL of the raw capture (`.../web/{timestamp}id_/{url}`).", false),
 ];
 
 /// Columns of `checks.csv`.
@@ -181,7 +184,7 @@ pub fn series_fields() -> Vec<OwnedField> {
         v.push((
             format!("{name}_source"),
             "string",
-            format!("template:metric that supplied {name} (see the selection rule in docs/CODEBOOK.md)."),
+            format!("template:metric that supplied {name} (see the selection rule in docs/CODEBOOK.md); followed by ` (wayback capture <time>)` when the document was read from a web-archive capture."),
             false,
         ));
         v.push((

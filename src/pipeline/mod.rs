@@ -159,6 +159,7 @@ fn process_with(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
         }
     };
     rows.report.also_at = job.also_at.clone();
+    rows.report.set_provenance(&job.entry);
     rows
 }
 
