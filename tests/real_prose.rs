@@ -65,20 +65,39 @@ fn check(file: &str, expected: &[Fig]) -> Vec<String> {
 #[test]
 fn ptwgj_2008_prose_153_is_read_as_printed() {
     // `2008年，我局共发布主动公开政府信息153件。其中，…` (its categories add up
-    // to 161, the table's figure; the prose total is read as printed)
+    // to 161, the table's figure; the prose total is read as printed);
+    // `我局尚未收到权利人申请公开政府信息的申请`, `尚未发生政府信息公开收费及减免
+    // 的情况`, `尚未发生就政府信息公开提出复议、诉讼和申诉情况` (table: all 0)
+    const R: &str = "未发生就政府信息公开提出复议、诉讼";
     check(
         "ptwgj-2008.html",
-        &[("proactive.items", 153, E, "主动公开政府信息153件")],
+        &[
+            ("proactive.items", 153, E, "主动公开政府信息153件"),
+            (
+                "applications.received",
+                0,
+                E,
+                "未收到权利人申请公开政府信息的申请",
+            ),
+            ("fees.collected", 0, E, "未发生政府信息公开收费"),
+            ("review.total", 0, E, R),
+            ("litigation.total", 0, E, R),
+        ],
     );
 }
 
 #[test]
 fn pthyyyyj_2009_this_years_cumulative_is_the_year() {
-    // `本局本年度累计主动公开政府信息28条`; `02－08年度共计93条` is history
+    // `本局本年度累计主动公开政府信息28条`; `02－08年度共计93条` is history;
+    // the one application stated with the number before the noun: `至2009年底，
+    // 我局收到1条政府信息公开的申请`; `还尚未向公众收取任何费用` under `四、政府
+    // 信息公开的收费及减免情况`
     check(
         "pthyyyyj-2009.html",
         &[
             ("proactive.items", 28, E, "主动公开政府信息28条"),
+            ("applications.received", 1, E, "收到1条政府信息公开的申请"),
+            ("fees.collected", 0, E, "未向公众收取任何费用"),
             (
                 "review.total",
                 0,
@@ -97,10 +116,20 @@ fn pthyyyyj_2009_this_years_cumulative_is_the_year() {
 
 #[test]
 fn ptstyj_2009_approximate_counts() {
-    // `共主动公开政府信息90余条。其中：业务工作类信息10余条，服务类信息80余条`
+    // `共主动公开政府信息90余条。其中：业务工作类信息10余条，服务类信息80余条`;
+    // `三、依申请公开政府信息办理情况，政府信息公开的收费及减免情况，因政府信息
+    // 公开申请行政复议、提起行政诉讼的情况，…这几条，我局无此类情况。`: a zero
+    // of each metric the sentence names before it
+    const Z: &str = "无此类情况";
     check(
         "ptstyj-2009.html",
-        &[("proactive.items", 90, L, "主动公开政府信息90余条")],
+        &[
+            ("proactive.items", 90, L, "主动公开政府信息90余条"),
+            ("review.total", 0, E, Z),
+            ("litigation.total", 0, E, Z),
+            ("fees.collected", 0, E, Z),
+            ("applications.received", 0, E, Z),
+        ],
     );
 }
 
@@ -138,16 +167,40 @@ fn ptcg_2010_cumulative_and_subset_are_not_the_year() {
 
 #[test]
 fn yjglj_2010_catalogue_count_is_not_proactive_items() {
-    // `编制2010年1月至12月信息公开目录236条`: a catalogue, no prose figure
-    check("yjglj-2010.html", &[]);
+    // `编制2010年1月至12月信息公开目录236条`: a catalogue, no prose figure;
+    // `2010年1月1日至今，我局没有收到任何形势公开信息的申请` and `…至今，未收到
+    // 因政府信息公开申请行政复议…`: `至今` is another period, no zero
+    check(
+        "yjglj-2010.html",
+        &[(
+            "fees.collected",
+            0,
+            E,
+            "没有对公民、法人和其他组织的信息申请进行收费",
+        )],
+    );
 }
 
 #[test]
 fn ptstjj_2011_online_applications_without_a_total_are_not_read() {
     // `网上申请3条，依法公开3条，网上咨询数43条`: no applications total in
-    // the sentence, so the channel figure has no parent
-    check("ptstjj-2011.html", &[]);
+    // the sentence, so the channel figure has no parent; `本年度无政府信息公开
+    // 收费`; `无发生上述情况` under `五、有关政府信息公开行政复议、行政诉讼、
+    // 行政申诉的情况` (table: 0, 0)
+    check(
+        "ptstjj-2011.html",
+        &[
+            ("fees.collected", 0, E, "无政府信息公开收费"),
+            ("review.total", 0, E, "无发生上述情况"),
+            ("litigation.total", 0, E, "无发生上述情况"),
+        ],
+    );
 }
+
+/// `没有发生针对本局有关政府信息公开事务的行政复议案、行政诉讼案和各类申诉案`
+const RL12: &str = "没有发生针对本局有关政府信息公开事务的行政复议案、行政诉讼";
+/// `本局…未发生针对本部门有关政府信息公开事务的行政复议案、行政诉讼案和有关的申诉案`
+const RL13: &str = "未发生针对本部门有关政府信息公开事务的行政复议案、行政诉讼";
 
 #[test]
 fn ptslyj_2012() {
@@ -156,6 +209,14 @@ fn ptslyj_2012() {
         &[
             ("proactive.items", 513, E, "主动公开政府信息513条"),
             ("proactive.items.policy_regulation", 4, E, "政策法规4条"),
+            // `2012年度我局没有收到社会和群众公开申请`
+            ("applications.received", 0, E, "没有收到社会和群众公开申请"),
+            // `未对公开的信息进行收费，也没有发生相关的收费与减免情况`: two
+            // zero phrases of one figure
+            ("fees.collected", 0, E, "未对公开的信息进行收费"),
+            ("fees.collected", 0, E, "没有发生相关的收费"),
+            ("review.total", 0, E, RL12),
+            ("litigation.total", 0, E, RL12),
         ],
     );
 }
@@ -169,18 +230,43 @@ fn ptkjj_2013_up_to_year_end_without_cumulative_is_the_year() {
             ("proactive.items", 44, E, "主动公开政府信息共44条"),
             ("applications.received", 0, E, "受理依申请公开0份"),
             ("website.visits", 10000, E, "网站访问量为10000次"),
+            // `本局未发生政府信息公开申请，因此未发生收费情况`
+            ("fees.collected", 0, E, "未发生收费"),
+            ("review.total", 0, E, RL13),
+            ("litigation.total", 0, E, RL13),
         ],
     );
 }
 
 #[test]
 fn ptstyj_2014_up_to_a_date_naming_the_year_is_the_year() {
-    // `截止至2014年12月31日，我局2014年度主动公开政府信息31条，历年累计…203条`
+    // `截止至2014年12月31日，我局2014年度主动公开政府信息31条，历年累计…203条`;
+    // `一年来，我局未收到依申请公开方面有关的申请`, `本局2014年度未收到针对本部门
+    // 政府信息公开的申请` (table: 受理申请总数 0); `一年来，我局无此类情况` (a
+    // list of sections) is a zero of each metric its section's heading names
+    // (`四、政府信息公开的收费及减免情况、因政府信息公开申请行政复议、提起行政
+    // 诉讼的情况，…`: fees, reviews, lawsuits; `政府信息公开申请行政复议` names no
+    // application count)
     check(
         "ptstyj-2014.html",
         &[
             ("proactive.items", 31, E, "主动公开政府信息31条"),
+            (
+                "applications.received",
+                0,
+                E,
+                "未收到依申请公开方面有关的申请",
+            ),
+            ("review.total", 0, E, "无此类情况"),
+            ("litigation.total", 0, E, "无此类情况"),
+            ("fees.collected", 0, E, "无此类情况"),
             ("proactive.items", 31, E, "主动公开政府信息31条"),
+            (
+                "applications.received",
+                0,
+                E,
+                "未收到针对本部门政府信息公开的申请",
+            ),
         ],
     );
 }
@@ -193,6 +279,9 @@ fn ptkjj_2015() {
             ("proactive.items", 36, E, "主动公开本部门政府信息共36条"),
             ("applications.received", 0, E, "受理依申请公开0份"),
             ("website.visits", 9950, E, "网站访问量为9950次"),
+            ("fees.collected", 0, E, "未发生收费"),
+            ("review.total", 0, E, RL13),
+            ("litigation.total", 0, E, RL13),
         ],
     );
 }
@@ -200,16 +289,29 @@ fn ptkjj_2015() {
 #[test]
 fn ptstjj_2015_cumulative_after_the_year_is_not_read() {
     // `共主动公开信息372条，历年累计达3391条`; the table prints 369 主动公开
-    // (372 is its 制作、获取的政府信息总数): the prose figure is read as printed
-    check(
+    // (372 is its 制作、获取的政府信息总数): the prose figure is read as printed.
+    // `通过网站受理3条信息公开申请` counts one channel (a warning says so);
+    // `未收到网站之外的其他形式政府信息公开申请` is no zero for all
+    // applications; `本年度及历年无政府信息公开收费` covers other years too
+    let warnings = check(
         "ptstjj-2015.html",
         &[
             ("proactive.items", 372, E, "主动公开信息372条"),
             ("on_request.items", 3, E, "依申请公开信息3条"),
             ("proactive.items", 372, E, "主动公开信息372条"),
+            // `本年度及历史未发生上述情况` under `五、有关政府信息公开行政复议、
+            // 行政诉讼、行政申诉的情况` (table: 0, 0)
+            ("review.total", 0, E, "未发生上述情况"),
+            ("litigation.total", 0, E, "未发生上述情况"),
             ("proactive.via_website", 372, E, "政府网站主动公开信息372条"),
             ("applications.received", 3, E, "受理政府信息公开申请3条"),
         ],
+    );
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("受理3条信息公开申请") && w.contains("网站")),
+        "{warnings:?}"
     );
 }
 
@@ -221,6 +323,19 @@ fn ptwgj_2017_category_cumulatives_are_not_read() {
         &[
             ("proactive.items", 138, E, "主动公开政府信息138条"),
             ("interpretations.total", 7, E, "政策解读7条"),
+            (
+                "applications.received",
+                0,
+                E,
+                "未收到权利人申请公开政府信息的申请",
+            ),
+            ("review.total", 0, E, "未发生就政府信息公开提出复议、诉讼"),
+            (
+                "litigation.total",
+                0,
+                E,
+                "未发生就政府信息公开提出复议、诉讼",
+            ),
         ],
     );
 }
@@ -250,6 +365,8 @@ fn ptsslj_2020_domain_sections_and_a_qualified_negation() {
         &[
             ("proactive.items", 96, E, "主动公开政府信息96条"),
             ("applications.received", 1, E, "受理依申请公开信息1条"),
+            // `共发布民意征集1期，网上调查2期，在线访谈10期，同时开展和转发政策解读21篇`
+            ("online_interviews", 10, E, "在线访谈10期"),
             ("interpretations.total", 21, E, "政策解读21篇"),
         ],
     );
@@ -282,12 +399,18 @@ fn ptstjj_2021_carried_over_is_not_received() {
 
 #[test]
 fn ptstyj_2021() {
-    // `2021年受理依申请公开政府信息是0件`
+    // `2021年受理依申请公开政府信息是0件。因政府信息公开申请引起的行政复议、
+    // 提起行政诉讼数量是0件。` (a zero of two joined cues is both zero)
+    const RL: &str = "行政复议、提起行政诉讼数量是0件";
     check(
         "ptstyj-2021.html",
         &[
             ("proactive.items", 31, E, "主动公开政府信息31条"),
             ("applications.received", 0, E, "受理依申请公开政府信息是0件"),
+            ("review.total", 0, E, RL),
+            ("litigation.total", 0, E, RL),
+            // `本年度没有产生信息公开处理费`
+            ("fees.collected", 0, E, "没有产生信息公开处理费"),
         ],
     );
 }
@@ -296,7 +419,18 @@ fn ptstyj_2021() {
 fn ptslyj_2022() {
     check(
         "ptslyj-2022.html",
-        &[("proactive.items", 23, E, "主动公开政府信息23条")],
+        &[
+            ("proactive.items", 23, E, "主动公开政府信息23条"),
+            // `我局今年未收到依申请公开政府信息的申请` (table 3: 本年新收 0)
+            (
+                "applications.received",
+                0,
+                E,
+                "未收到依申请公开政府信息的申请",
+            ),
+            // `我局今年无收取信息处理费情况`
+            ("fees.collected", 0, E, "无收取信息处理费"),
+        ],
     );
 }
 

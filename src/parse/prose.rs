@@ -34,11 +34,31 @@
 //! - qualifiers: `余`/`多`/`以上`/`超过` give `at_least`, `约`/`近`/`左右`/`大约`
 //!   give `approx`; a count stated in `万` is rounded, so it is `approx` unless
 //!   it says `余` (`12.3万人次` = 123000 approx);
+//! - the noun after the number (`[[noun_after]]`): a verb (`收到`, `受理`…)
+//!   right before the number and the counted noun ending the clause after the
+//!   unit (`收到1条政府信息公开的申请`), its modifier made of listed words
+//!   only; or the noun as the clause's subject (`依申请公开共受理3件`). A
+//!   channel, a part or `其中` before the verb or in the modifier
+//!   (`通过网站受理3条信息公开申请`) gives no value and a warning;
+//! - headings: a numbered heading (`一、`, `(一)`, `1.`…) scopes the
+//!   paragraphs beneath it; so does a heading without a number, told by its
+//!   structure (a short block without sentence punctuation or figures,
+//!   followed by a body paragraph: a bold line, an `<h3>`, `【依申请公开】`).
+//!   Such a heading is trusted less: a total beneath one naming a channel is
+//!   not read, and it ends the part named by the unnumbered heading before
+//!   it only when it names a part, a channel or the agency itself (`本局`),
+//!   or has the same bracket (`【…】`);
+//! - a number too large to represent (more digits than a decimal holds, or
+//!   overflowing once `万` is applied) is no value and a warning naming its
+//!   span;
 //! - zeros only from explicit phrases (`未发生因政府信息公开引起的行政复议和行政
 //!   诉讼`, `未收到政府信息公开申请`, `未收取政府信息公开信息处理费`, `政协提案无`;
 //!   `未收取任何费用` only in a sentence or under a heading about disclosure
-//!   fees); a qualified negation (`未发生因超时引发的行政复议`, `未发生行政复议
-//!   被纠错`) is not a zero.
+//!   fees; `未收到依申请公开政府信息的申请`, `未向公众收取任何费用`: a
+//!   negation, a modifier of listed words, the noun ending the clause); a
+//!   qualified negation (`未发生因超时引发的行政复议`, `未发生行政复议被纠错`,
+//!   `未收到涉及商业秘密的…申请`) is not a zero, nor is a part's
+//!   (`县直各单位未收到…`).
 //!
 //! Every figure keeps `raw` = the phrase exactly as published (cue through
 //! unit and qualifier) and `location` = `Location::Span` of that phrase in the
@@ -46,11 +66,11 @@
 //! listed in text order.
 
 use crate::html::value::{halfwidth, Qualifier};
-use crate::html::Page;
+use crate::html::{Block, Page};
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
 use crate::vocab::prose as vocab;
-use crate::vocab::prose::{Channel, Cue, Need, ProseVocab};
+use crate::vocab::prose::{Channel, Cue, Need, NounAfter, ProseVocab};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -70,6 +90,10 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
     let mut ex = Extract::default();
     let mut heading = String::new();
     let mut outline: Vec<(u8, Scope)> = Vec::new();
+    // the first sentence of the block that opened the current section
+    let mut section = String::new();
+    // the opening bracket of the last unnumbered heading (`【`), if any
+    let mut last_open: Option<char> = None;
     let government = page
         .title
         .iter()
@@ -82,27 +106,113 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
         .copied()
         .filter(|w| !(government && v.whole_jurisdiction.contains(w)))
         .collect();
-    for b in &page.blocks {
+    for (k, b) in page.blocks.iter().enumerate() {
+        // the block's half-width text, made once
+        let half: String = b.text.chars().map(halfwidth).collect();
         if b.table.is_none() {
-            let text: String = b.text.chars().map(halfwidth).collect();
-            if let Some((level, title)) = outline_item(&text) {
+            if let Some((level, title)) = outline_item(&half) {
+                let level = 2 * level;
                 outline.retain(|(l, _)| *l < level);
                 outline.push((level, scope_of(v, title, &parts)));
+                section = first_sentence(&half).to_string();
+            } else if is_structural_heading(&half) && followed_by_body(&page.blocks[k + 1..]) {
+                // a heading without a number (told by structure, trusted
+                // less): a total beneath one naming a channel is not read
+                let s = match scope_of(v, &half, &parts) {
+                    Scope::Channel(ch) => Scope::Channels(ch.word),
+                    s => s,
+                };
+                // a sibling of the unnumbered heading before it, beneath the
+                // numbered one it sits under, when it names a part, a channel
+                // or the agency itself; else it may be a sub-heading of the
+                // one before, whose scope goes on
+                let first = outline.iter().position(|(l, _)| l % 2 == 1);
+                let open = bracket_open(&half);
+                let closes = s != Scope::Agency
+                    || v.own_words.iter().any(|w| half.contains(w))
+                    || (open.is_some() && open == last_open);
+                last_open = open;
+                if closes || first.is_none() {
+                    if let Some(first) = first {
+                        outline.truncate(first);
+                    }
+                    let parent = outline.last().map_or(0, |(l, _)| *l);
+                    outline.push((parent + 1, s));
+                    section = half.clone();
+                }
             }
         }
         let ctx = Context {
             heading: &heading,
+            section: &section,
             scope: scope(&outline),
             parts: &parts,
             v,
         };
-        parse_block(b.index, &b.text, &ctx, &mut ex);
-        if b.table.is_none() && is_heading(&b.text) {
-            heading = b.text.chars().map(halfwidth).collect();
+        parse_block(b.index, &b.text, &half, &ctx, &mut ex);
+        if b.table.is_none() && is_heading(&half) {
+            heading = half;
         }
     }
     ex
 }
+
+/// Whether a block without an outline number reads as a heading by its
+/// structure: short, no sentence or clause punctuation, not a lead-in ending
+/// with `:`, no number but a year (`2020年工作情况`), and some words.
+/// (The page model keeps no bold or heading tag: the structure decides.)
+fn is_structural_heading(half: &str) -> bool {
+    let t = half.trim_matches([' ', '\u{3000}', '\u{a0}']);
+    let c: Vec<char> = t.chars().collect();
+    let words = c
+        .iter()
+        .filter(|x| ('\u{4e00}'..='\u{9fff}').contains(*x))
+        .count();
+    if words < 2 || c.len() > STRUCTURAL_HEADING_CHARS || t.ends_with(':') {
+        return false;
+    }
+    if t.contains(['。', ';', ',', '，', '!', '?', '；', '！', '？']) {
+        return false;
+    }
+    // digits only in a year (4 digits then 年)
+    let mut i = 0;
+    while i < c.len() {
+        if c[i].is_ascii_digit() {
+            let n = c[i..].iter().take_while(|x| x.is_ascii_digit()).count();
+            if n != 4 || c.get(i + n) != Some(&'年') {
+                return false;
+            }
+            i += n;
+        } else {
+            i += 1;
+        }
+    }
+    true
+}
+
+/// The text up to the first sentence end.
+fn first_sentence(half: &str) -> &str {
+    half.find(is_sentence_end).map_or(half, |k| &half[..k])
+}
+
+/// The opening bracket a heading starts with (`【依申请公开】`): headings of
+/// one shape are siblings.
+fn bracket_open(half: &str) -> Option<char> {
+    half.trim_start_matches([' ', '\u{3000}', '\u{a0}'])
+        .chars()
+        .next()
+        .filter(|c| matches!(c, '【' | '[' | '〖' | '〔' | '<' | '《'))
+}
+
+/// Whether the next block is a body paragraph (a sentence, not another
+/// heading): what makes a short line before it a heading.
+fn followed_by_body(next: &[Block]) -> bool {
+    next.first()
+        .is_some_and(|b| b.table.is_none() && !is_heading(&b.text))
+}
+
+/// A heading without a number is at most this long.
+const STRUCTURAL_HEADING_CHARS: usize = 30;
 
 /// What the headings above a paragraph say its figures are about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -273,6 +383,9 @@ struct Figure {
     unit: &'static str,
     /// Whether the number was stated in 万.
     scaled: bool,
+    /// Whether the number (once 万 is applied) is too large to represent:
+    /// no value, a warning.
+    too_large: bool,
 }
 
 fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
@@ -363,13 +476,14 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
     {
         return None;
     }
-    let mut value = Decimal::from_str(&digits).ok()?;
+    // a number too large to represent (or to scale by 万) is no value:
+    // checked, never a panic, and the caller warns
+    let mut value = Decimal::from_str(&digits).ok();
     let mut qualifier = Qualifier::Exact;
     let mut scaled = false;
     j = skip_spaces(c, j);
     if starts_with_at(c, j, v.ten_thousand) {
-        // a number too large to scale is no figure (checked, never a panic)
-        value = value.checked_mul(Decimal::from(10_000))?;
+        value = value.and_then(|x| x.checked_mul(Decimal::from(10_000)));
         scaled = true;
         j += v.ten_thousand.chars().count();
     }
@@ -398,10 +512,11 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
     Some(Figure {
         start: i,
         end: j,
-        value: value.normalize(),
+        value: value.map_or(Decimal::ZERO, |x| x.normalize()),
         qualifier,
         unit,
         scaled,
+        too_large: value.is_none(),
     })
 }
 
@@ -456,8 +571,23 @@ struct Text<'a> {
     c: Vec<char>,
     /// Sentence number of every char.
     sent: Vec<usize>,
+    /// The first char of each sentence.
+    sent_start: Vec<usize>,
+    /// Clause number of every char.
+    clause: Vec<usize>,
+    /// Where the period words first end, per sentence and clause.
+    words: PeriodWords,
+    /// The first char of each clause.
+    clause_start: Vec<usize>,
+    /// Answers of `occurrences` by (sentence?, unit, word list).
+    occurrences_seen: std::cell::RefCell<OccurrenceMemo>,
+    /// Answers of `in_context` by (sentence, word list).
+    context_seen: std::cell::RefCell<std::collections::HashMap<(usize, usize), bool>>,
     /// The heading above the block (half-width).
     heading: &'a str,
+    /// The first sentence of the block that opened the block's section
+    /// (half-width).
+    section: &'a str,
 }
 
 impl Text<'_> {
@@ -465,48 +595,106 @@ impl Text<'_> {
     /// an average: words of `not_the_year` earlier in its sentence, of
     /// `not_a_count` earlier in its clause.
     fn not_the_years_count(&self, at: usize) -> bool {
-        let v = self.v;
-        let s = self.sent[at];
-        let mut from = at;
-        while from > 0 && self.sent[from - 1] == s {
-            from -= 1;
+        let w = &self.words;
+        let (s, k) = (self.sent[at], self.clause[at]);
+        let cumulative = w.cumulative[k] <= at && w.up_to[s] <= at && w.this_year[k] > at;
+        cumulative || w.not_the_year[s] <= at || w.not_a_count[k] <= at
+    }
+
+    /// The least end and the greatest start of an occurrence of one of
+    /// `words` inside sentence (or clause) `u`; `usize::MAX` / `None` when
+    /// there is none. Looked up once per unit and list.
+    fn occurrences(&self, sentence: bool, u: usize, words: &[&str]) -> (usize, Option<usize>) {
+        let key = (sentence, u, words.as_ptr() as usize);
+        if let Some(r) = self.occurrences_seen.borrow().get(&key) {
+            return *r;
         }
-        let before: String = self.c[from..at].iter().collect();
-        let mut clause = at;
-        while clause > from && !is_clause_end(self.c[clause - 1]) {
-            clause -= 1;
+        let starts = if sentence {
+            &self.sent_start
+        } else {
+            &self.clause_start
+        };
+        let (a, b) = (
+            starts[u],
+            starts.get(u + 1).copied().unwrap_or(self.c.len()),
+        );
+        let unit = &self.c[..b];
+        let mut r = (usize::MAX, None);
+        for p in a..b {
+            for w in words {
+                if !w.is_empty() && starts_with_at(unit, p, w) {
+                    r.0 = r.0.min(p + w.chars().count());
+                    r.1 = Some(p);
+                }
+            }
         }
-        let clause: String = self.c[clause..at].iter().collect();
-        let cumulative = clause.contains(v.cumulative)
-            && v.up_to.iter().any(|w| before.contains(w))
-            && !v.this_year.iter().any(|w| clause.contains(w));
-        cumulative
-            || v.not_the_year.iter().any(|w| before.contains(w))
-            || v.not_a_count.iter().any(|w| clause.contains(w))
+        self.occurrences_seen.borrow_mut().insert(key, r);
+        r
     }
 
     /// The sentence holding char `at`, as text.
     fn sentence_of(&self, at: usize) -> String {
         let s = self.sent[at];
-        self.c
+        self.c[self.sent_start[s]..self.sent_start.get(s + 1).copied().unwrap_or(self.c.len())]
             .iter()
-            .zip(&self.sent)
-            .filter(|(_, k)| **k == s)
-            .map(|(ch, _)| *ch)
             .collect()
     }
 
-    /// Whether the sentence holding `at` or the heading is about disclosure.
+    /// Whether the sentence holding `at` or the heading is about disclosure
+    /// (one look per sentence and word list).
     fn in_context(&self, at: usize, sentence: &[&str], heading: &[&str]) -> bool {
+        if heading.iter().any(|w| self.heading.contains(w)) {
+            return true;
+        }
+        let key = (self.sent[at], sentence.as_ptr() as usize);
+        if let Some(v) = self.context_seen.borrow().get(&key) {
+            return *v;
+        }
         let s = self.sentence_of(at);
-        sentence.iter().any(|w| s.contains(w)) || heading.iter().any(|w| self.heading.contains(w))
+        let v = sentence.iter().any(|w| s.contains(w));
+        self.context_seen.borrow_mut().insert(key, v);
+        v
     }
+}
+
+/// `(least end, greatest start)` of the occurrences of a word list in a
+/// unit, by (sentence or clause, unit, list address).
+type OccurrenceMemo = std::collections::HashMap<(bool, usize, usize), (usize, Option<usize>)>;
+
+/// Where the words that set a figure's period first end, in each sentence
+/// (`sent`) or clause (`clause`) of a block: a word stands before `at` in
+/// the unit of `at` when its entry is at most `at` (`usize::MAX`: none).
+/// Made once per block, so each figure's check is constant time.
+struct PeriodWords {
+    cumulative: Vec<usize>,
+    this_year: Vec<usize>,
+    not_a_count: Vec<usize>,
+    up_to: Vec<usize>,
+    not_the_year: Vec<usize>,
+}
+
+/// For each unit (ids of `unit`, one per char, ascending), the least end of
+/// an occurrence of one of `words` inside it.
+fn first_ends(c: &[char], unit: &[usize], words: &[&str]) -> Vec<usize> {
+    let n_units = unit.last().map_or(0, |u| u + 1);
+    let mut out = vec![usize::MAX; n_units];
+    for p in 0..c.len() {
+        for w in words {
+            let n = w.chars().count();
+            if n > 0 && starts_with_at(c, p, w) && unit[p + n - 1] == unit[p] {
+                out[unit[p]] = out[unit[p]].min(p + n);
+            }
+        }
+    }
+    out
 }
 
 /// What the page around a block says about its figures.
 struct Context<'a> {
     /// The heading above the block (half-width).
     heading: &'a str,
+    /// The first sentence of the block that opened the block's section.
+    section: &'a str,
     /// The scope the numbered headings above give.
     scope: Scope,
     /// The words naming a part, for this report.
@@ -515,24 +703,52 @@ struct Context<'a> {
     v: &'a ProseVocab,
 }
 
-fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
+/// Reads the figures of one block; `half` is its text made half-width (one
+/// char for one char, so offsets hold for `text`).
+fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Extract) {
     let (heading, scope) = (ctx.heading, ctx.scope);
-    let c: Vec<char> = text.chars().map(halfwidth).collect();
+    let c: Vec<char> = half.chars().collect();
     let mut sent = Vec::with_capacity(c.len());
-    let mut s = 0usize;
-    for ch in &c {
+    let mut clause = Vec::with_capacity(c.len());
+    let mut sent_start = vec![0];
+    let mut clause_start = vec![0];
+    let (mut s, mut k) = (0usize, 0usize);
+    for (i, ch) in c.iter().enumerate() {
         sent.push(s);
+        clause.push(k);
         if is_sentence_end(*ch) {
             s += 1;
+            sent_start.push(i + 1);
+        }
+        if is_clause_end(*ch) {
+            k += 1;
+            clause_start.push(i + 1);
         }
     }
+    let v = ctx.v;
+    let words = PeriodWords {
+        cumulative: first_ends(&c, &clause, &[v.cumulative]),
+        this_year: first_ends(&c, &clause, v.this_year),
+        not_a_count: first_ends(&c, &clause, v.not_a_count),
+        up_to: first_ends(&c, &sent, v.up_to),
+        not_the_year: first_ends(&c, &sent, v.not_the_year),
+    };
     let t = Text {
         v: ctx.v,
         c,
         sent,
+        sent_start,
+        clause,
+        words,
+        clause_start,
+        occurrences_seen: Default::default(),
+        context_seen: Default::default(),
         heading,
+        section: ctx.section,
     };
     let mut found: Vec<Found> = Vec::new();
+    // zeros of two joined cues (`行政复议、提起行政诉讼数量是0件`)
+    let mut joined: Vec<Found> = Vec::new();
     let mut i = 0;
     // end of the previous number read: a cue stands after it
     let mut after = 0;
@@ -546,7 +762,48 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
             continue;
         };
         i = fig.end.max(i + 1);
-        if let Some(mut f) = match_cue(&t, &fig, after, &found) {
+        if fig.too_large {
+            let mut phrase: String = t.c[fig.start..fig.end].iter().take(40).collect();
+            if fig.end - fig.start > 40 {
+                phrase.push('…');
+            }
+            ex.warnings.push(Warning::at(
+                Location::Span {
+                    block,
+                    start: fig.start,
+                    end: fig.end,
+                },
+                format!("\"{phrase}\" is too large a number to represent: no value read"),
+            ));
+            after = fig.end;
+            continue;
+        }
+        let cued = match_cue(&t, &fig, after, &found).or_else(|| {
+            match match_noun_after(&t, &fig, after, ctx.parts)? {
+                NounRead::Figure(f) => Some(f),
+                NounRead::Blocked(f, w) => {
+                    if !t.not_the_years_count(f.start) {
+                        let phrase: String = t.c[f.start..f.end].iter().collect();
+                        ex.warnings.push(Warning::at(
+                            Location::Span {
+                                block,
+                                start: f.start,
+                                end: f.end,
+                            },
+                            format!(
+                                "\"{phrase}\" counts a part or another thing ({w}), not the agency's own {}: not read",
+                                f.metric
+                            ),
+                        ));
+                    }
+                    None
+                }
+            }
+        });
+        if cued.is_none() {
+            joined.extend(joined_zero(&t, &fig, after));
+        }
+        if let Some(mut f) = cued {
             if !t.not_the_years_count(f.start) {
                 let span = Location::Span {
                     block,
@@ -600,13 +857,47 @@ fn parse_block(block: usize, text: &str, ctx: &Context, ex: &mut Extract) {
         }
         after = fig.end;
     }
-    let mut zero = Vec::new();
-    zeros(&t, &mut zero);
+    let mut zero = joined;
+    zeros(&t, ctx.parts, &mut zero);
     trailing_zeros(&t, &mut zero);
-    found.extend(zero.into_iter().filter(|f| !t.not_the_years_count(f.start)));
+    for f in zero {
+        if t.not_the_years_count(f.start) {
+            continue;
+        }
+        // a zero of a part is not the agency's (县直各单位未收到…申请)
+        let lead: String = t.c[subject_start(&t.c, 0, f.start)..f.start]
+            .iter()
+            .collect();
+        let part = ctx.parts.iter().find(|w| lead.contains(*w)).copied();
+        match part.or(match scope {
+            Scope::Part(w) => Some(w),
+            _ => None,
+        }) {
+            Some(w) => {
+                let phrase: String = t.c[f.start..f.end].iter().collect();
+                ex.warnings.push(Warning::at(
+                    Location::Span {
+                        block,
+                        start: f.start,
+                        end: f.end,
+                    },
+                    format!(
+                        "\"{phrase}\" is a zero of a part ({w}), not the agency's own {}: not read",
+                        f.metric
+                    ),
+                ));
+            }
+            None => found.push(f),
+        }
+    }
     found.sort_by_key(|f| f.start);
+    let orig: Vec<char> = if found.is_empty() {
+        Vec::new()
+    } else {
+        text.chars().collect()
+    };
     for f in found {
-        let raw: String = text.chars().skip(f.start).take(f.end - f.start).collect();
+        let raw: String = orig[f.start..f.end].iter().collect();
         ex.observations.push(Observation {
             metric: f.metric.to_string(),
             value: f.value,
@@ -635,22 +926,12 @@ fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, found: 
             .iter()
             .any(|f| f.metric == *m && f.sentence == sentence),
         Need::ParentInBlock(m) => found.iter().any(|f| f.metric == *m),
-        Need::FollowedBy(words) => {
-            let rest: String = c[fig.end..]
-                .iter()
-                .zip(&t.sent[fig.end..])
-                .take_while(|(_, s)| **s == sentence)
-                .map(|(ch, _)| *ch)
-                .collect();
-            words.iter().any(|w| rest.contains(w))
-        }
+        Need::FollowedBy(words) => t
+            .occurrences(true, sentence, words)
+            .1
+            .is_some_and(|last| last >= fig.end),
         Need::ClauseWithout(words) => {
-            let mut clause_start = fig.start;
-            while clause_start > 0 && !is_clause_end(c[clause_start - 1]) {
-                clause_start -= 1;
-            }
-            let text: String = c[clause_start..fig.start].iter().collect();
-            !words.iter().any(|w| text.contains(w))
+            t.occurrences(false, t.clause[fig.start], words).0 > fig.start
         }
         Need::NotAfter(words) => !words.iter().any(|w| {
             let n = w.chars().count();
@@ -755,6 +1036,213 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
     None
 }
 
+/// The longest modifier between a verb's unit (or a negation) and the noun
+/// it counts (`1条政府信息公开的申请`).
+const MODIFIER_CHARS: usize = 20;
+
+/// What a figure whose noun comes after it gives.
+enum NounRead {
+    /// A figure.
+    Figure(Found),
+    /// The shape holds but a word makes it another figure (a channel, a
+    /// part, a review): the word, for the warning.
+    Blocked(Found, &'static str),
+}
+
+/// Where `rest` (the clause after a unit or a negation) is a modifier, one
+/// of `nouns`, and nothing or one of `tails` up to the clause end: the
+/// modifier's length and the end of the noun.
+fn noun_at(na: &NounAfter, rest: &[char]) -> Option<(usize, usize)> {
+    for k in 0..=rest.len().min(MODIFIER_CHARS) {
+        for noun in na.nouns {
+            let n = noun.chars().count();
+            if !starts_with_at(rest, k, noun) {
+                continue;
+            }
+            if !made_of(na.modifier_words, &rest[..k]) {
+                continue;
+            }
+            let tail = &rest[k + n..];
+            let ends = tail.iter().all(|x| *x == ' ')
+                || na.tails.iter().any(|w| {
+                    starts_with_at(tail, 0, w)
+                        && tail[w.chars().count()..].iter().all(|x| *x == ' ')
+                });
+            if ends {
+                return Some((k, k + n));
+            }
+        }
+    }
+    None
+}
+
+/// Whether `s` is a sequence of `words` (spaces aside).
+fn made_of(words: &[&str], s: &[char]) -> bool {
+    // ok[k]: s[..k] is made of words
+    let mut ok = vec![false; s.len() + 1];
+    ok[0] = true;
+    for k in 0..s.len() {
+        if !ok[k] {
+            continue;
+        }
+        if s[k] == ' ' {
+            ok[k + 1] = true;
+        }
+        for w in words {
+            if starts_with_at(s, k, w) {
+                ok[k + w.chars().count()] = true;
+            }
+        }
+    }
+    ok[s.len()]
+}
+
+/// The first blocker or part word in `text`, if any.
+fn blocker(na: &NounAfter, parts: &[&'static str], text: &str) -> Option<&'static str> {
+    na.blockers
+        .iter()
+        .chain(parts)
+        .copied()
+        .find(|w| text.contains(w))
+}
+
+/// Whether the words around a noun-after figure make it about its metric:
+/// the modifier or subject names one of `about`, else the sentence or the
+/// heading names the noun itself (one of `subjects`: a bare `收到5件申请`
+/// under `三、依申请公开情况`).
+fn about(t: &Text, na: &NounAfter, near: &str, at: usize) -> bool {
+    if na.fee_context {
+        t.in_context(at, t.v.fee_sentence_context, t.v.fee_heading_context)
+    } else {
+        na.about.iter().any(|w| near.contains(w)) || t.in_context(at, na.subjects, na.subjects)
+    }
+}
+
+/// A figure whose noun comes after it (`收到1条政府信息公开的申请`,
+/// `依申请公开共受理3件`): a verb of a `[[noun_after]]` right before the
+/// number, then the noun ending the clause, or a subject naming it before
+/// the verb.
+fn match_noun_after(
+    t: &Text,
+    fig: &Figure,
+    after: usize,
+    parts: &[&'static str],
+) -> Option<NounRead> {
+    let c = &t.c;
+    let mut from = fig.start;
+    while from > after && !is_clause_end(c[from - 1]) {
+        from -= 1;
+    }
+    let (end, prefix_q) = strip_fillers(t.v, c, from, fig.start);
+    // the clause after the unit, looked at no further than a modifier and a
+    // noun can reach (a clause without end is no noun: linear, not quadratic)
+    let limit = c.len().min(fig.end + 2 * MODIFIER_CHARS);
+    let mut stop = fig.end;
+    while stop < limit && !is_clause_end(c[stop]) {
+        stop += 1;
+    }
+    if stop < c.len() && !is_clause_end(c[stop]) {
+        return None;
+    }
+    for na in t.v.noun_after {
+        if !na.units.contains(&fig.unit) {
+            continue;
+        }
+        let Some(verb) = na
+            .verbs
+            .iter()
+            .filter(|w| end >= from + w.chars().count() && ends_with_at(c, end, w))
+            .max_by_key(|w| w.chars().count())
+        else {
+            continue;
+        };
+        let start = end - verb.chars().count();
+        let subject: String = c[from..start].iter().collect();
+        let (modifier, noun_end) = match noun_at(na, &c[fig.end..stop]) {
+            Some((k, e)) => (
+                c[fig.end..fig.end + k].iter().collect::<String>(),
+                fig.end + e,
+            ),
+            None if c[fig.end..stop].iter().all(|x| *x == ' ')
+                && na.subjects.iter().any(|w| subject.contains(w)) =>
+            {
+                (String::new(), fig.end)
+            }
+            None => continue,
+        };
+        let near = format!("{subject}{modifier}");
+        if !about(t, na, &near, fig.start) {
+            continue;
+        }
+        let qualifier = match (prefix_q, fig.qualifier) {
+            (None, q) => q,
+            (Some(p), Qualifier::Exact) => p,
+            (Some(p), q) if p == q => q,
+            _ => return None,
+        };
+        if t.v.unit_of(na.metric) != Unit::Cny && fig.value.fract() != Decimal::ZERO {
+            return None;
+        }
+        let qualifier =
+            if fig.scaled && qualifier == Qualifier::Exact && t.v.unit_of(na.metric) != Unit::Cny {
+                Qualifier::Approx
+            } else {
+                qualifier
+            };
+        let f = Found {
+            metric: na.metric,
+            start,
+            end: noun_end,
+            value: fig.value,
+            qualifier,
+            sentence: t.sent[fig.start],
+        };
+        return Some(match blocker(na, parts, &near) {
+            Some(w) => NounRead::Blocked(f, w),
+            None => NounRead::Figure(f),
+        });
+    }
+    None
+}
+
+/// A zero whose noun comes after the negation (`未收到依申请公开政府信息的
+/// 申请`, `未向公众收取任何费用`): a negation of a `[[noun_after]]` at `i`,
+/// a modifier without blockers, the noun ending the clause.
+fn noun_after_zero(t: &Text, i: usize, parts: &[&'static str]) -> Option<Found> {
+    let c = &t.c;
+    for na in t.v.noun_after {
+        for neg in na.negations {
+            if !starts_with_at(c, i, neg) {
+                continue;
+            }
+            let from = i + neg.chars().count();
+            let mut stop = from;
+            while stop < c.len() && !is_clause_end(c[stop]) && stop - from <= 2 * MODIFIER_CHARS {
+                stop += 1;
+            }
+            if stop < c.len() && !is_clause_end(c[stop]) {
+                continue;
+            }
+            let Some((k, e)) = noun_at(na, &c[from..stop]) else {
+                continue;
+            };
+            let modifier: String = c[from..from + k].iter().collect();
+            if blocker(na, parts, &modifier).is_some() || !about(t, na, &modifier, i) {
+                continue;
+            }
+            return Some(Found {
+                metric: na.metric,
+                start: i,
+                end: from + e,
+                value: Decimal::ZERO,
+                qualifier: Qualifier::Exact,
+                sentence: t.sent[i],
+            });
+        }
+    }
+    None
+}
+
 /// Whether the phrase starting at `start` is joined to another cue phrase
 /// before it (`人大代表建议和政协提案15件`): the number is a combined count.
 fn joined_to_another_cue(v: &ProseVocab, c: &[char], from: usize, start: usize) -> bool {
@@ -768,21 +1256,79 @@ fn joined_cue(
     from: usize,
     start: usize,
 ) -> Option<(&'static Cue, usize)> {
-    for j in v.cue_joins {
-        let n = j.chars().count();
-        if start < from + n || !ends_with_at(c, start, j) {
+    // a verb may open the second cue (`行政复议、提起行政诉讼`)
+    for verb in v.zero_second_verbs {
+        let k = verb.chars().count();
+        if start < from + k || !ends_with_at(c, start, verb) {
             continue;
         }
-        for cue in v.cues {
-            for p in cue.phrases {
-                let m = p.chars().count();
-                if start - n >= from + m && ends_with_at(c, start - n, p) {
-                    return Some((cue, start - n - m));
+        let start = start - k;
+        for j in v.cue_joins {
+            let n = j.chars().count();
+            if start < from + n || !ends_with_at(c, start, j) {
+                continue;
+            }
+            for cue in v.cues {
+                for p in cue.phrases {
+                    let m = p.chars().count();
+                    if start - n >= from + m && ends_with_at(c, start - n, p) {
+                        return Some((cue, start - n - m));
+                    }
                 }
             }
         }
     }
     None
+}
+
+/// A zero after two joined cues of `zero_after_metrics`
+/// (`因政府信息公开申请引起的行政复议、提起行政诉讼数量是0件`): both are zero.
+/// (A combined count of any other value is given to neither.)
+fn joined_zero(t: &Text, fig: &Figure, after: usize) -> Vec<Found> {
+    let (c, v) = (&t.c, t.v);
+    if fig.value != Decimal::ZERO || fig.qualifier != Qualifier::Exact {
+        return Vec::new();
+    }
+    let mut from = fig.start;
+    while from > after && !is_clause_end(c[from - 1]) {
+        from -= 1;
+    }
+    let (end, prefix_q) = strip_fillers(v, c, from, fig.start);
+    if prefix_q.is_some() {
+        return Vec::new();
+    }
+    let Some((cue, n)) = v
+        .cues
+        .iter()
+        .filter(|cue| v.zero_after_metrics.contains(&cue.metric) && cue.units.contains(&fig.unit))
+        .flat_map(|cue| cue.phrases.iter().map(move |p| (cue, p.chars().count())))
+        .filter(|(_, n)| end >= from + n)
+        .filter(|(cue, n)| {
+            cue.phrases
+                .iter()
+                .any(|p| p.chars().count() == *n && ends_with_at(c, end, p))
+        })
+        .max_by_key(|(_, n)| *n)
+    else {
+        return Vec::new();
+    };
+    let Some((other, start)) = joined_cue(v, c, from, end - n) else {
+        return Vec::new();
+    };
+    if !v.zero_after_metrics.contains(&other.metric) || other.metric == cue.metric {
+        return Vec::new();
+    }
+    [other.metric, cue.metric]
+        .into_iter()
+        .map(|metric| Found {
+            metric,
+            start,
+            end: fig.end,
+            value: Decimal::ZERO,
+            qualifier: Qualifier::Exact,
+            sentence: t.sent[fig.start],
+        })
+        .collect()
 }
 
 /// Ends of every scope made of one word per slot (or none) at `j`.
@@ -803,7 +1349,7 @@ fn scope_ends(c: &[char], j: usize, slots: &[&[&str]]) -> Vec<usize> {
 
 /// Explicit zero phrases: `未发生行政复议和行政诉讼`, `未收到政府信息公开申请`,
 /// `未收取…信息处理费`.
-fn zeros(t: &Text, found: &mut Vec<Found>) {
+fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     let v = t.v;
     let c = &t.c;
     let mut i = 0;
@@ -896,8 +1442,63 @@ fn zeros(t: &Text, found: &mut Vec<Found>) {
             i += n;
             continue;
         }
+        if let Some(n) = zero_back(t, i, found) {
+            i += n;
+            continue;
+        }
+        if let Some(f) = noun_after_zero(t, i, parts) {
+            i = f.end;
+            found.push(f);
+            continue;
+        }
         i += 1;
     }
+}
+
+/// How far back a zero pointing at its section looks in its sentence.
+const ZERO_BACK_CHARS: usize = 200;
+
+/// A zero pointing back at its section (`我局无此类情况`) at `i`: a zero of
+/// each metric named by the words before it in its sentence, else by the
+/// section's first sentence; returns the phrase's length when it is one.
+fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
+    let (c, v) = (&t.c, t.v);
+    let p = v
+        .zero_back_phrases
+        .iter()
+        .find(|p| starts_with_at(c, i, p))?;
+    let n = p.chars().count();
+    let named = |text: &str| -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = Vec::new();
+        for (w, m) in v.zero_back_targets {
+            if text.contains(w) && !out.contains(m) {
+                out.push(m);
+            }
+        }
+        out
+    };
+    // the words before it in its sentence (a run-in list of sections is
+    // short: at most ZERO_BACK_CHARS are looked at)
+    let s0 = t.sent_start[t.sent[i]].max(i.saturating_sub(ZERO_BACK_CHARS));
+    let before: String = c[s0..i].iter().collect();
+    let (text, metrics) = match named(&before) {
+        m if !m.is_empty() => (before.as_str(), m),
+        _ => (t.section, named(t.section)),
+    };
+    if v.zero_blockers_after.iter().any(|b| text.contains(b)) {
+        return Some(n);
+    }
+    for metric in metrics {
+        found.push(Found {
+            metric,
+            start: i,
+            end: i + n,
+            value: Decimal::ZERO,
+            qualifier: Qualifier::Exact,
+            sentence: t.sent[i],
+        });
+    }
+    Some(n)
 }
 
 /// `<cue phrase>无` ending a clause (`政协提案无`): a zero for the metrics of

@@ -114,6 +114,8 @@ struct FileScope {
     not_the_year: Words,
     not_a_count: Words,
     cue_joins: Words,
+    #[serde(default)]
+    own_words: Words,
 }
 
 #[derive(Debug, Deserialize)]
@@ -155,6 +157,37 @@ struct FileProse {
     zero: Vec<FileZero>,
     zero_joins: FileZeroJoins,
     zero_after: FileZeroAfter,
+    #[serde(default)]
+    noun_after: Vec<FileNounAfter>,
+    zero_back: Option<FileZeroBack>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileZeroBack {
+    phrases: Words,
+    targets: Vec<[Spanned<String>; 2]>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileNounAfter {
+    metric: Spanned<String>,
+    #[serde(default)]
+    verbs: Words,
+    #[serde(default)]
+    negations: Words,
+    units: FileList,
+    nouns: Words,
+    #[serde(default)]
+    subjects: Words,
+    #[serde(default)]
+    tails: Words,
+    modifier_words: FileList,
+    about: FileList,
+    #[serde(default)]
+    fee_context: bool,
+    blockers: FileList,
 }
 
 /// What must hold around a cue for the number to count.
@@ -227,6 +260,39 @@ pub struct ZeroRule {
     pub scope: &'static [&'static [&'static str]],
     /// The targets and their metrics.
     pub targets: &'static [(&'static str, &'static str)],
+}
+
+/// A figure or a zero whose noun comes after the number or the negation
+/// (`收到1条政府信息公开的申请`, `未收到依申请公开政府信息的申请`): see
+/// `[[noun_after]]` of `vocab/prose.toml`.
+#[derive(Debug, Clone, Copy)]
+pub struct NounAfter {
+    /// The metric id.
+    pub metric: &'static str,
+    /// Verbs right before the number (fillers and qualifiers aside).
+    pub verbs: &'static [&'static str],
+    /// Negations opening a zero phrase.
+    pub negations: &'static [&'static str],
+    /// Unit words that may follow the number.
+    pub units: &'static [&'static str],
+    /// The nouns counted, after the unit or the negation and a modifier.
+    pub nouns: &'static [&'static str],
+    /// Nouns that, as the subject of the verb's clause, stand for the noun
+    /// after the unit (`依申请公开共受理3件`).
+    pub subjects: &'static [&'static str],
+    /// Words that may follow the noun before the clause ends (`情况`).
+    pub tails: &'static [&'static str],
+    /// The words a modifier between the unit (or the negation) and the noun
+    /// is made of; any other word (`涉及商业秘密的`) makes it a part.
+    pub modifier_words: &'static [&'static str],
+    /// Words of the sentence (or the heading) that make it about this metric.
+    pub about: &'static [&'static str],
+    /// Whether the fee context ([`ProseVocab::fee_sentence_context`]) is the
+    /// context instead of `about`.
+    pub fee_context: bool,
+    /// Words that, in the modifier or the subject, make the figure another
+    /// one (a channel, a part, a review): nothing is read.
+    pub blockers: &'static [&'static str],
 }
 
 /// A metric a prose cue, channel or zero names.
@@ -323,6 +389,17 @@ pub struct ProseVocab {
     pub zero_after_metrics: &'static [&'static str],
     /// The word of a trailing zero (无).
     pub zero_after_word: &'static str,
+    /// Figures and zeros whose noun comes after the number or the negation.
+    pub noun_after: &'static [NounAfter],
+    /// Zeros that point back at their section's heading (`无此类情况`): the
+    /// phrases.
+    pub zero_back_phrases: &'static [&'static str],
+    /// The words of a heading naming a metric such a zero is about
+    /// (`行政复议` -> `review.total`).
+    pub zero_back_targets: &'static [(&'static str, &'static str)],
+    /// Words naming the agency itself (`本局`): an unnumbered heading with
+    /// one closes the part named by the unnumbered heading before it.
+    pub own_words: &'static [&'static str],
 }
 
 /// Reads a file's text into the vocabulary; `file` names it in errors.
@@ -620,7 +697,56 @@ impl Loader<'_> {
             zero_second_verbs: self.words_opt(&f.zero_joins.second_verbs, true)?,
             zero_after_metrics: leak_slice(zero_after_metrics),
             zero_after_word: self.word(&f.zero_after.word, false)?,
+            noun_after: self.noun_after(&f, &classes, unit_words)?,
+            own_words: self.words(&s.own_words)?,
+            zero_back_phrases: match &f.zero_back {
+                Some(z) => self.words(&z.phrases)?,
+                None => &[],
+            },
+            zero_back_targets: match &f.zero_back {
+                Some(z) => {
+                    let mut out = Vec::new();
+                    for [t, m] in &z.targets {
+                        out.push((self.word(t, false)?, self.metric(m)?));
+                    }
+                    leak_slice(out)
+                }
+                None => &[],
+            },
         })
+    }
+
+    fn noun_after(
+        &self,
+        f: &FileProse,
+        classes: &BTreeMap<String, Words>,
+        unit_words: &[&str],
+    ) -> Result<&'static [NounAfter], VocabError> {
+        let mut out = Vec::new();
+        for n in &f.noun_after {
+            let at = n.metric.span();
+            let units = self.list(&n.units, classes, "unit class", at.clone())?;
+            if let Some(u) = units.iter().find(|u| !unit_words.contains(u)) {
+                return Err(self.err(
+                    at,
+                    format!("unit word '{u}' is not one of [numbers].unit_words"),
+                ));
+            }
+            out.push(NounAfter {
+                metric: self.metric(&n.metric)?,
+                verbs: self.words(&n.verbs)?,
+                negations: self.words(&n.negations)?,
+                units,
+                nouns: self.words(&n.nouns)?,
+                subjects: self.words(&n.subjects)?,
+                tails: self.words(&n.tails)?,
+                modifier_words: self.list(&n.modifier_words, &f.words, "word list", at.clone())?,
+                about: self.list(&n.about, &f.words, "word list", at.clone())?,
+                fee_context: n.fee_context,
+                blockers: self.list(&n.blockers, &f.words, "word list", at)?,
+            });
+        }
+        Ok(leak_slice(out))
     }
 }
 

@@ -46,6 +46,15 @@
 //!   heading naming a part is not read; a total under a heading naming one
 //!   channel (`[[heading_channel]]`, `[[channel]]`) is that channel's metric; a
 //!   cumulative count up to a date (`cumulative`, `up_to`) is not read.
+//! - Noun after the number (`[[noun_after]]`): `收到1条政府信息公开的申请`,
+//!   `依申请公开共受理3件` -> `applications.received`; `未收到依申请公开政府信息
+//!   的申请` -> 0, `未向公众收取任何费用` (in the fee context) -> `fees.collected`
+//!   0; the modifier before the noun is made of listed words only, and a
+//!   channel, a part or a review in it (`通过网站受理3条…申请`, `未收到涉及商业
+//!   秘密的…申请`) gives nothing.
+//! - A zero pointing back at its section (`[zero_back]`: `五、…行政复议、行政
+//!   诉讼…的情况` / `无发生上述情况`) is a zero of each metric the heading
+//!   names (or the words before it in its sentence).
 //! - Not read: `日均访问量` (a daily average), `以图解、视频等形式解读…N件` (a
 //!   subset by form), `上年结转N件` (carried over, not received),
 //!   `无依申请公开事项` (vague), a number after two joined cues.
@@ -101,6 +110,23 @@ pub fn metrics() -> Vec<Metric> {
             add(m, format!("{p}{} (= 0)", v.zero_after_word));
         }
     }
+    for na in v.noun_after {
+        let noun = na.nouns.first().copied().unwrap_or_default();
+        for verb in na.verbs {
+            add(
+                na.metric,
+                format!("{verb} N {} …{noun}", na.units.join("/")),
+            );
+        }
+        for neg in na.negations {
+            add(na.metric, format!("{neg}…{noun} (= 0)"));
+        }
+    }
+    if let Some(p) = v.zero_back_phrases.first() {
+        for (w, m) in v.zero_back_targets {
+            add(m, format!("{p} under a heading naming {w} (= 0)"));
+        }
+    }
     for p in v
         .fee_zero_phrases
         .iter()
@@ -126,13 +152,14 @@ pub fn scopes() -> String {
             .map(|c| c.word)
     };
     format!(
-        "A prose figure belongs to the concept and the scope of its clause and of the numbered headings above it. A heading (`一、` level 1, `(一)` level 2, `1.`/`1、` level 3, `(1)` level 4, `①` level 5; a title run into its paragraph such as `1.网站信息公开发布情况。…` counts) scopes the paragraphs beneath it until the next heading of the same or a higher level; a numbered paragraph without a title closes the deeper headings too.\n\n\
+        "A prose figure belongs to the concept and the scope of its clause and of the numbered headings above it. A heading (`一、` level 1, `(一)` level 2, `1.`/`1、` level 3, `(1)` level 4, `①` level 5; a title run into its paragraph such as `1.网站信息公开发布情况。…` counts) scopes the paragraphs beneath it until the next heading of the same or a higher level; a numbered paragraph without a title closes the deeper headings too. A heading without a number (a short line without sentence punctuation or figures before a body paragraph: a bold line, an `<h3>`, `【依申请公开】`) scopes the paragraphs beneath it as well, trusted less: a total beneath one naming a channel is not read, and it ends the part named by the unnumbered heading before it only when it names a part, a channel or the agency itself ({}), or has the same bracket.\n\n\
 | scope | when | what is read |\n|---|---|---|\n\
 | the agency | no heading or clause subject below narrows it | every figure, under its metric |\n\
 | one channel | a heading names exactly one channel with a metric (channel words: {}) | a total (`proactive.items`, `proactive.total_items`) becomes that channel's metric: `…发布信息 N 条` its posts (`website.posts`, `wechat.posts`), `…公开信息 N 条` its disclosures (`proactive.via_website`, `.via_wechat`, `.via_weibo`, `.via_gazette`); other metrics are unchanged |\n\
 | several channels, or a channel without a metric | a heading names several channels, or one without a metric ({}) | a total is not read (a warning names it); a channel named in the clause itself is still read as that channel |\n\
 | a part | the clause's subject (its words before the cue, across brackets) or a heading names a part of the agency or a wider whole: {} ({} only in a department's report: in a government's report, whose title names {}, they are its own scope) | nothing is read (a warning names the figure and the part); a part is never the agency's total |\n\
 | another period | `{}` in a clause of a sentence that counts up to a date ({}) without naming the year ({}); a period word earlier in the sentence ({}); a carried-over or average word in the clause ({}) | nothing is read |\n",
+        words(&mut v.own_words.iter().copied()),
         words(&mut with_metric(true)),
         words(&mut with_metric(false)),
         words(&mut v.part_words.iter().copied()),
