@@ -29,6 +29,7 @@ macro_rules! note {
 pub mod archive;
 pub mod cli;
 pub mod crawl;
+pub mod doc;
 pub mod html;
 pub mod normalize;
 pub mod output;

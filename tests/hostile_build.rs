@@ -300,9 +300,15 @@ fn every_archived_document_is_accounted_for() {
     assert_eq!(status("http://example.gov.cn/r2021.html"), "parsed");
     assert_eq!(status("http://example.gov.cn/noyear.html"), "no_year");
     assert_eq!(status("http://example.gov.cn/guide.html"), "not_report");
+    // a PDF is read now; this one is broken: failed, and named on stderr
     assert_eq!(
         status("http://example.gov.cn/files/report2018.pdf"),
-        "attachment_not_read"
+        "failed"
+    );
+    assert!(
+        text(&o.stderr).contains("http://example.gov.cn/files/report2018.pdf"),
+        "{}",
+        text(&o.stderr)
     );
     assert_eq!(status("http://example.gov.cn/r2020.html"), "fetch_failed");
     let r2020 = report_row(&out, "http://example.gov.cn/r2020.html");
@@ -344,7 +350,7 @@ fn every_archived_document_is_accounted_for() {
         "2 parsed",
         "1 no_year",
         "1 not_report",
-        "1 attachment_not_read",
+        "1 failed",
         "1 fetch_failed",
     ] {
         assert!(summary.contains(s), "{s} in {summary}");

@@ -124,20 +124,23 @@ fn reports_list_every_document_with_its_canonical_url_kind_and_year() {
     assert_eq!(docs.len(), 6, "the snapshot has six documents");
     let mut urls: Vec<String> = reports
         .iter()
-        .filter(|r| r["kind"] != "attachment")
+        .filter(|r| !r["url"].ends_with(".pdf"))
         .map(|r| r["url"].clone())
         .collect();
     urls.sort();
     let want: Vec<String> = docs.iter().map(|p| format!("{HOST}{p}")).collect();
     assert_eq!(urls, want, "one row per document, on the live host");
-    // archived attachments are listed too, saying they were not read
+    // archived attachments are listed too, and read: the PDF holds only
+    // a line of text, no report
     let attachments: Vec<_> = reports
         .iter()
-        .filter(|r| r["kind"] == "attachment")
+        .filter(|r| r["url"].ends_with(".pdf"))
         .collect();
-    assert!(attachments.iter().any(|r| r["url"].ends_with(".pdf")));
+    assert_eq!(attachments.len(), 1);
     for a in attachments {
-        assert_eq!(a["status"], "attachment_not_read", "{a:?}");
+        assert_eq!(a["encoding"], "pdf (magic bytes)", "{a:?}");
+        assert_eq!(a["status"], "empty", "{a:?}");
+        assert_eq!(a["observations"], "0", "{a:?}");
     }
 
     let by_path = |p: &str| {

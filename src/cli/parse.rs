@@ -1,14 +1,20 @@
 //! Usage: `xxgk parse FILE [--url URL] [--year Y] [--agency ID] [--format json|csv]`
 //!
-//! Prints the observations of one HTML document, of any era and encoding,
-//! without an archive: table and prose figures together. `--format json`
+//! Prints the observations of one document, of any era and encoding,
+//! without an archive: table and prose figures together. FILE is an HTML
+//! page, or a report published as an attachment: DOCX, XLSX/XLS or PDF,
+//! told by its magic bytes whatever its extension (a PDF's tables are not
+//! read, only its sentences); locations then name the format
+//! (`docx t2 r5 c3`, `pdf p3:120-131`). `--format json`
 //! (the default) prints one JSON array of objects whose keys are the columns
 //! of observations.csv; `--format csv` prints observations.csv rows with the
 //! header. Warnings go to stderr. The year comes from the document unless
 //! `--year` is given.
 //!
 //! Exit status: 0 when the document was read as a report (or statistics
-//! annex); 1 with a message when the file cannot be read, is not a report,
+//! annex); 1 with a message when the file cannot be read (an attachment
+//! that is broken or of a format not read: the message names the file, the
+//! part and what was expected), is only an image (a scan), is not a report,
 //! or its year cannot be told. A closed stdout (`xxgk parse F | head`) ends
 //! the output quietly.
 
@@ -34,7 +40,8 @@ pub enum Format {
 /// Arguments of `xxgk parse`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The HTML file to read (any encoding: BOM, <meta> or detection decide).
+    /// The file to read: an HTML page (any encoding: BOM, <meta> or detection
+    /// decide), or a DOCX, XLSX/XLS or PDF report.
     pub file: PathBuf,
     /// The document's URL, written in the `url` column (default: the file path).
     #[arg(long)]
@@ -60,9 +67,14 @@ pub fn run(args: Args) -> Result<()> {
     }
     if !doc.kind.carries_figures() {
         let what = match doc.kind {
-            DocKind::Empty => {
-                "a page with no text to read (an image or attachment only)".to_string()
-            }
+            DocKind::Empty => match doc
+                .warnings
+                .iter()
+                .find(|w| crate::pipeline::attachment::is_image_only(&w.message))
+            {
+                Some(w) => w.message.clone(),
+                None => "a page with no text to read (an image or attachment only)".to_string(),
+            },
             k => format!("not an annual report (kind: {k})"),
         };
         bail!(

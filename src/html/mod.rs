@@ -30,6 +30,9 @@ pub struct Page {
     /// What could not be read (markup nested too deep, a table too large to
     /// expand), one message each; the parser passes them on as warnings.
     pub warnings: Vec<String>,
+    /// Images (`<img>`) in the main content: a page whose content is only
+    /// an image is a scanned report ("image only").
+    pub images: usize,
 }
 
 impl Page {

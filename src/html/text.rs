@@ -83,6 +83,9 @@ pub fn build_page(html: &str) -> Page {
         .next()
         .map(cell_text)
         .filter(|s| !s.is_empty());
+    page.images = main
+        .select(&Selector::parse("img").expect("selector"))
+        .count();
     let page_h1 = first_text(&doc, "h1");
     page.title = content_h1.or(page_h1).or(head_title);
 

@@ -399,7 +399,14 @@ pub fn harmonize(
         }
         let (status, reason) = if with_figures.is_empty() {
             let failed = docs.iter().find(|r| r.status == "fetch_failed");
-            let why = match docs.iter().find(|r| r.status == "empty") {
+            let image_only = docs.iter().find(|r| {
+                r.status == "empty" && r.warnings.iter().any(|w| w.starts_with("image only"))
+            });
+            let why = match image_only.or_else(|| docs.iter().find(|r| r.status == "empty")) {
+                Some(e) if image_only.is_some() => format!(
+                    "image only: the report is an image with no text to read: {}",
+                    e.url
+                ),
                 Some(e) => format!(
                     "the report page has no text (image or attachment only): {}",
                     e.url

@@ -30,7 +30,8 @@ impl Source {
 /// Where in the document a figure was read. Displayed as `t2 r5 c3` (table,
 /// row, column of the expanded grid, all 1-based) or `p12:340-352` (1-based
 /// text block, then a half-open span of character offsets, 0-based, within
-/// that block's text).
+/// that block's text). In an attachment the same, after the format:
+/// `docx t2 r5 c3`, `xlsx t1 r4 c2` (sheet, row, column), `pdf p3:120-131`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Location {
     /// A cell of the expanded grid of a table.
@@ -51,6 +52,58 @@ pub enum Location {
         /// One past the last character.
         end: usize,
     },
+    /// A cell of a table of an attachment (DOCX table, XLSX sheet).
+    FileCell {
+        /// The attachment's format.
+        format: crate::doc::Format,
+        /// 1-based index of the table (sheet) in document order.
+        table: usize,
+        /// 1-based row in the expanded grid.
+        row: usize,
+        /// 1-based column in the expanded grid.
+        col: usize,
+    },
+    /// A character span in a text block of an attachment.
+    FileSpan {
+        /// The attachment's format.
+        format: crate::doc::Format,
+        /// 1-based index of the text block.
+        block: usize,
+        /// First character (0-based).
+        start: usize,
+        /// One past the last character.
+        end: usize,
+    },
+}
+
+impl Location {
+    /// The same place in a document of `format` (an attachment); an HTML
+    /// location stays as it is.
+    pub fn in_file(self, format: crate::doc::Format) -> Location {
+        if format == crate::doc::Format::Html {
+            return self;
+        }
+        match self {
+            Location::Cell { table, row, col }
+            | Location::FileCell {
+                table, row, col, ..
+            } => Location::FileCell {
+                format,
+                table,
+                row,
+                col,
+            },
+            Location::Span { block, start, end }
+            | Location::FileSpan {
+                block, start, end, ..
+            } => Location::FileSpan {
+                format,
+                block,
+                start,
+                end,
+            },
+        }
+    }
 }
 
 impl fmt::Display for Location {
@@ -58,6 +111,18 @@ impl fmt::Display for Location {
         match self {
             Location::Cell { table, row, col } => write!(f, "t{table} r{row} c{col}"),
             Location::Span { block, start, end } => write!(f, "p{block}:{start}-{end}"),
+            Location::FileCell {
+                format,
+                table,
+                row,
+                col,
+            } => write!(f, "{format} t{table} r{row} c{col}"),
+            Location::FileSpan {
+                format,
+                block,
+                start,
+                end,
+            } => write!(f, "{format} p{block}:{start}-{end}"),
         }
     }
 }

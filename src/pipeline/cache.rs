@@ -352,6 +352,17 @@ fn intern(s: &str) -> &'static str {
 
 /// Reads a location back from its display form (`t2 r5 c3`, `p12:340-352`).
 fn location(s: &str) -> Result<Location, String> {
+    // an attachment's location: one format prefix (`docx t2 r5 c3`)
+    if let Some((f, rest)) = s.split_once(' ') {
+        if let Some(f) = crate::doc::Format::from_id(f) {
+            return html_location(rest).map(|l| l.in_file(f));
+        }
+    }
+    html_location(s)
+}
+
+/// Reads back an HTML location (`t2 r5 c3`, `p12:340-352`).
+fn html_location(s: &str) -> Result<Location, String> {
     let bad = || format!("bad location {s:?}");
     let num = |t: &str| t.parse::<usize>().map_err(|_| bad());
     if let Some(rest) = s.strip_prefix('t') {
@@ -496,6 +507,12 @@ mod tests {
                 start: 0,
                 end: 9,
             },
+            Location::FileCell {
+                format: crate::doc::Format::Docx,
+                table: 2,
+                row: 5,
+                col: 3,
+            },
         ] {
             assert_eq!(location(&l.to_string()).unwrap(), l);
         }
@@ -507,6 +524,7 @@ mod tests {
             "q1",
             "t1 x2 c3",
             "p1:-2-3",
+            "docx docx t1 r2 c3",
         ] {
             assert!(location(bad).is_err(), "{bad}");
         }

@@ -23,6 +23,7 @@
 //! archive ([`cache`]: keyed by its `sha256`, the parser version and the
 //! profile's labels), so a rebuild parses only what is new.
 
+pub mod attachment;
 pub mod cache;
 
 use crate::archive::{sha256_hex, Archive, Kind, ManifestEntry};
@@ -197,7 +198,7 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
             e.title.as_deref().or(e.link_text.as_deref()),
             e.report != Some(false),
         ),
-        JobKind::Attachment => DocumentRows::attachment(
+        JobKind::Attachment if !attachment::readable(e) => DocumentRows::attachment(
             agency,
             &e.url,
             e.sha256.as_deref().unwrap_or_default(),
@@ -205,7 +206,7 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
             e.title.as_deref().or(e.link_text.as_deref()),
             attachment_reason(e),
         ),
-        JobKind::Document => {
+        JobKind::Document | JobKind::Attachment => {
             let mut input = DocumentInput {
                 url: e.url.clone(),
                 sha256: e.sha256.clone().unwrap_or_default(),
@@ -219,12 +220,11 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
                 Ok(bytes) if sha256_hex(&bytes) != sha => Err(format!(
                     "the archived copy {sha} is corrupt (its bytes hash differently)"
                 )),
-                Ok(bytes) => {
-                    let read = read_cached(ctx, &bytes, e);
+                Ok(bytes) => read_cached(ctx, &bytes, e).map(|read| {
                     input.encoding = Some(read.encoding);
                     input.encoding_source = Some(read.encoding_source);
-                    Ok(read.parsed)
-                }
+                    read.parsed
+                }),
             };
             DocumentRows::from_input(agency, &input)
         }
@@ -233,29 +233,27 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
 
 /// Reads a document's verified bytes, or takes what they parsed to from
 /// the cache; a cache entry that cannot be trusted is parsed again (with a
-/// warning on stderr), and a new parse is stored.
-fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> ReadDocument {
+/// warning on stderr), and a new parse is stored. An attachment that
+/// cannot be read is an error (not cached).
+fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> Result<ReadDocument, String> {
     let ct = e.content_type.as_deref();
+    let hint = attachment::title_hint(e);
     let parse = || {
         ctx.counts.parsed.fetch_add(1, Ordering::Relaxed);
         let opts = Options {
             year: None,
-            title_hint: e.title.clone(),
+            title_hint: hint.clone(),
         };
         read_with(bytes, ct, &opts, ctx.vocab, ctx.prose)
     };
     let Some(c) = ctx.cache else {
         return parse();
     };
-    let key = c.key(
-        e.sha256.as_deref().unwrap_or_default(),
-        ct,
-        e.title.as_deref(),
-    );
+    let key = c.key(e.sha256.as_deref().unwrap_or_default(), ct, hint.as_deref());
     match c.get(&key) {
         cache::Lookup::Hit(doc) => {
             ctx.counts.cached.fetch_add(1, Ordering::Relaxed);
-            return doc;
+            return Ok(doc);
         }
         cache::Lookup::Miss => {}
         cache::Lookup::Bad(why) => {
@@ -266,13 +264,13 @@ fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> ReadDocument {
             );
         }
     }
-    let doc = parse();
+    let doc = parse()?;
     if let Err(why) = c.put(&key, &doc) {
         if ctx.counts.cache_unwritten.fetch_add(1, Ordering::Relaxed) == 0 {
             tracing::warn!("parse cache not written: {why}");
         }
     }
-    doc
+    Ok(doc)
 }
 
 /// Why an attachment is not read: its format, as the Content-Type or the
@@ -301,7 +299,8 @@ fn attachment_reason(e: &ManifestEntry) -> String {
         _ => "a file",
     };
     format!(
-        "attachment not read: {format} ({}, {} bytes); xxgk reads HTML pages only",
+        "attachment not read: {format} ({}, {} bytes); xxgk reads HTML pages, DOCX, \
+         XLSX/XLS, PDF and images",
         ct.as_deref().unwrap_or("no Content-Type"),
         e.bytes.unwrap_or(0)
     )
@@ -319,19 +318,24 @@ pub struct ReadDocument {
     pub encoding_source: String,
 }
 
-/// Decodes and parses one document's bytes (any era, any encoding) with the
-/// given vocabularies; the page is dropped before returning. Decoding
-/// problems become warnings.
+/// Decodes and parses one document's bytes (any era, any encoding; an
+/// attachment by its reader, see [`attachment`]) with the given
+/// vocabularies; the page is dropped before returning. Decoding problems
+/// become warnings; an attachment that cannot be read is an error.
 fn read_with(
     bytes: &[u8],
     content_type: Option<&str>,
     opts: &Options,
     vocab: &EarlyVocab,
     prose: &ProseVocab,
-) -> ReadDocument {
+) -> Result<ReadDocument, String> {
+    if let Some(read) = attachment::read(bytes, opts, vocab, prose) {
+        return read;
+    }
     let decoded = decode::decode(bytes, content_type);
     let page = Page::parse(&decoded.text);
     let mut parsed = parse_document_vocabs(&page, opts, vocab, prose);
+    attachment::note_empty_page(&mut parsed, &page, &decoded.text);
     let mut warnings: Vec<Warning> = decoded.warnings().into_iter().map(Warning::doc).collect();
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
@@ -339,11 +343,11 @@ fn read_with(
     if let Some(r) = &decoded.rejected {
         source.push_str(&format!("; {r} rejected"));
     }
-    ReadDocument {
+    Ok(ReadDocument {
         parsed,
         encoding: decoded.encoding.to_string(),
         encoding_source: source,
-    }
+    })
 }
 
 /// What to build.
@@ -733,10 +737,11 @@ pub fn parse_file(path: &Path, year: Option<i32>) -> Result<FileParse> {
             crate::vocab::prose(),
         )
     }) {
-        Ok(doc) => Ok(FileParse {
+        Ok(Ok(doc)) => Ok(FileParse {
             doc,
             sha256: sha256_hex(&bytes),
         }),
+        Ok(Err(msg)) => bail!("{}: {msg}", path.display()),
         Err(msg) => bail!(msg),
     }
 }

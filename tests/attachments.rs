@@ -1,0 +1,429 @@
+//! Reports published as attachments (DOCX, XLSX, PDF, images): the
+//! fixtures of `fixtures/attachments/` (made by `scripts/make_attachments.py`
+//! from the snapshot's HTML pages) must give the same figures as the HTML
+//! pages they were made from; hostile attachments must end in an error or a
+//! warning, in bounded time and memory, never a panic.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+use xxgk::archive::{sha256_hex, Archive, Kind, ManifestEntry};
+use xxgk::normalize::Status;
+use xxgk::pipeline::{build_dataset_stats, parse_file, BuildOptions};
+
+const PAGES: &str = "fixtures/site/pages/channel_l_sxzspjchannel201911221748522677536714";
+const HTML_2021: &str = "doc_61e52360eccbc87e4b3a993c.html";
+const HTML_2013: &str = "doc_5dddd1b25dd3a1c2e43ab0f3.html";
+const HTML_2017: &str = "doc_5ddc86c75dd3a1c2e43aa42e.html";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn page(name: &str) -> PathBuf {
+    root().join(PAGES).join(name)
+}
+
+fn attachment(name: &str) -> PathBuf {
+    root().join("fixtures/attachments").join(name)
+}
+
+/// (metric, value, unit, qualifier) of one figure.
+type Figure = (String, String, String, String);
+
+/// The figures of a document as a multiset, optionally of one source only.
+fn figures(rows: &[serde_json::Value], source: Option<&str>) -> BTreeMap<Figure, usize> {
+    let mut m = BTreeMap::new();
+    for r in rows {
+        if source.is_some_and(|s| r["source"] != s) {
+            continue;
+        }
+        let f = (
+            r["metric"].as_str().unwrap().to_string(),
+            r["value"].to_string(),
+            r["unit"].as_str().unwrap().to_string(),
+            r["qualifier"].as_str().unwrap().to_string(),
+        );
+        *m.entry(f).or_default() += 1;
+    }
+    m
+}
+
+fn xxgk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xxgk"))
+        .args(args)
+        .output()
+        .expect("run xxgk")
+}
+
+/// `xxgk parse FILE` as JSON rows; panics with stderr when it fails.
+fn parse_cli(path: &Path) -> (Vec<serde_json::Value>, String) {
+    let out = xxgk(&["parse", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        out.status.success(),
+        "xxgk parse {} failed: {stderr}",
+        path.display()
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).expect("JSON rows");
+    (rows, stderr)
+}
+
+#[test]
+fn a_docx_of_a_national_template_report_gives_the_same_figures_as_its_html_page() {
+    let html = parse_file(&page(HTML_2021), None).unwrap().doc.parsed;
+    let docx = parse_file(&attachment("report_2021.docx"), None)
+        .unwrap()
+        .doc
+        .parsed;
+    assert_eq!(docx.kind, html.kind);
+    assert_eq!(docx.year, Some(2021));
+    assert_eq!(docx.templates, html.templates);
+    let key = |d: &xxgk::parse::ParsedDocument| {
+        let mut v: Vec<(String, String, String, String, String)> = d
+            .observations
+            .iter()
+            .map(|o| {
+                (
+                    o.metric.clone(),
+                    o.value.to_string(),
+                    o.unit.as_str().to_string(),
+                    o.qualifier.as_str().to_string(),
+                    o.source.as_str().to_string(),
+                )
+            })
+            .collect();
+        v.sort();
+        v
+    };
+    assert!(html.observations.len() > 150, "{}", html.observations.len());
+    assert_eq!(key(&docx), key(&html));
+    // table figures sit in the same expanded grid cell (the merged cells
+    // were expanded alike), only named as the DOCX's
+    let html_cells: BTreeMap<(String, String), String> = html
+        .observations
+        .iter()
+        .filter(|o| o.source.as_str() == "table")
+        .map(|o| {
+            (
+                (o.metric.clone(), o.value.to_string()),
+                o.location.to_string(),
+            )
+        })
+        .collect();
+    for o in docx
+        .observations
+        .iter()
+        .filter(|o| o.source.as_str() == "table")
+    {
+        let l = o.location.to_string();
+        let html_l = &html_cells[&(o.metric.clone(), o.value.to_string())];
+        assert_eq!(l, format!("docx {html_l}"), "{}", o.metric);
+    }
+    assert!(docx
+        .observations
+        .iter()
+        .filter(|o| o.source.as_str() == "prose")
+        .all(|o| o.location.to_string().starts_with("docx p")));
+}
+
+#[test]
+fn xxgk_parse_reads_the_early_indicator_table_of_an_xlsx() {
+    let (html, _) = parse_cli(&page(HTML_2013));
+    let (xlsx, _) = parse_cli(&attachment("indicators_2013.xlsx"));
+    let table = figures(&xlsx, Some("table"));
+    assert!(table.len() >= 15, "{table:?}");
+    assert_eq!(table, figures(&html, Some("table")));
+    // the table's summary row is prose in both
+    let html_prose = figures(&html, Some("prose"));
+    for (f, n) in figures(&xlsx, Some("prose")) {
+        assert!(html_prose.get(&f).is_some_and(|m| *m >= n), "{f:?}");
+    }
+    for r in &xlsx {
+        assert_eq!(r["year"], 2013);
+        let l = r["location"].as_str().unwrap();
+        assert!(l.starts_with("xlsx t1 r") || l.starts_with("xlsx p"), "{l}");
+    }
+    // the published disagreement stays: 业务公开信息 503 in the table
+    assert!(xlsx
+        .iter()
+        .any(|r| r["metric"] == "proactive.items.business"
+            && r["raw"].as_str().unwrap().starts_with("503")));
+}
+
+#[test]
+fn xxgk_parse_reads_the_sentences_of_a_pdf_prose_report() {
+    let (html, _) = parse_cli(&page(HTML_2017));
+    let (pdf, stderr) = parse_cli(&attachment("prose_2017.pdf"));
+    let got = figures(&pdf, None);
+    assert!(!got.is_empty());
+    assert_eq!(got, figures(&html, None));
+    assert!(stderr.contains("PDF tables are not read"), "{stderr}");
+    for r in &pdf {
+        assert_eq!(r["year"], 2017);
+        assert_eq!(r["source"], "prose");
+        assert!(r["location"].as_str().unwrap().starts_with("pdf p"), "{r}");
+    }
+    // a number wrapped across two lines of the PDF is read whole
+    assert!(
+        pdf.iter().any(|r| r["raw"] == "发布信息累计14494余条"),
+        "{pdf:?}"
+    );
+}
+
+#[test]
+fn an_image_only_pdf_has_no_figures_and_says_image_only() {
+    let out = xxgk(&["parse", attachment("image_only_2015.pdf").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("image only"), "{stderr}");
+    assert!(stderr.contains("image_only_2015.pdf"), "{stderr}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn an_html_page_whose_content_is_only_an_image_says_image_only() {
+    // the snapshot's 2015 report page: its body is one <img>
+    let doc = parse_file(&page("doc_5ddba0ac5dd3a1c2e43aaf20.html"), None)
+        .unwrap()
+        .doc
+        .parsed;
+    assert_eq!(doc.kind, xxgk::parse::DocKind::Empty);
+    assert_eq!(doc.year, Some(2015));
+    assert!(
+        doc.warnings.iter().any(|w| w
+            .message
+            .starts_with("image only: the page's content is an image")),
+        "{:?}",
+        doc.warnings
+    );
+    // a page with text and an image is not
+    let text = parse_file(&page(HTML_2017), None).unwrap().doc.parsed;
+    assert!(!text
+        .warnings
+        .iter()
+        .any(|w| w.message.starts_with("image only")));
+}
+
+#[test]
+fn the_format_is_told_by_the_bytes_not_the_extension() {
+    let tmp = tempfile::tempdir().unwrap();
+    let renamed = tmp.path().join("report.html");
+    std::fs::copy(attachment("report_2021.docx"), &renamed).unwrap();
+    let (rows, _) = parse_cli(&renamed);
+    assert!(rows
+        .iter()
+        .all(|r| r["location"].as_str().unwrap().starts_with("docx ")));
+    // a legacy Word file (OLE with a WordDocument stream) is a clear error
+    let mut doc = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
+    doc.extend("WordDocument".encode_utf16().flat_map(|u| u.to_le_bytes()));
+    let legacy = tmp.path().join("report.docx");
+    std::fs::write(&legacy, &doc).unwrap();
+    let out = xxgk(&["parse", legacy.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("report.docx"), "{stderr}");
+    assert!(
+        stderr.contains("expected a DOCX, XLSX, XLS or PDF"),
+        "{stderr}"
+    );
+}
+
+/// Runs `xxgk parse` on a hostile file: it must end within `limit`, without
+/// a panic (exit 101), with an error or a warning on stderr.
+fn hostile(name: &str, expect: &str) {
+    let path = root().join("fixtures/attachments/hostile").join(name);
+    let t = Instant::now();
+    let out = xxgk(&["parse", path.to_str().unwrap()]);
+    let took = t.elapsed();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(101), "{name} panicked: {stderr}");
+    assert!(took < Duration::from_secs(60), "{name} took {took:?}");
+    assert!(stderr.contains(expect), "{name}: {stderr}");
+    assert!(
+        stderr.contains(name),
+        "{name}: the message names the file: {stderr}"
+    );
+}
+
+#[test]
+fn hostile_attachments_end_in_an_error_or_a_warning() {
+    hostile("truncated.docx", "not a readable ZIP");
+    hostile(
+        "zip_bomb.docx",
+        "word/document.xml: inflates to more than 64 MB",
+    );
+    hostile("nested_tables.docx", "tables nest more than 32 deep");
+    hostile("huge_gridspan.docx", "more than 250000 cells");
+    // the broken cross-reference table is rebuilt by scanning the objects:
+    // the text is still read
+    let out = xxgk(&[
+        "parse",
+        root()
+            .join("fixtures/attachments/hostile/broken_xref.pdf")
+            .to_str()
+            .unwrap(),
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // memory: the largest child so far (the zip bomb inflates to 200 MB)
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    assert_eq!(
+        unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) },
+        0
+    );
+    let max_rss_mb = ru.ru_maxrss / 1024;
+    assert!(max_rss_mb < 400, "a child used {max_rss_mb} MB");
+}
+
+#[test]
+fn a_truncated_pdf_is_an_error_naming_the_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(attachment("prose_2017.pdf")).unwrap();
+    let cut = tmp.path().join("cut.pdf");
+    std::fs::write(&cut, &bytes[..bytes.len() / 3]).unwrap();
+    let out = xxgk(&["parse", cut.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_ne!(out.status.code(), Some(101), "{stderr}");
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("cut.pdf"), "{stderr}");
+}
+
+/// An archive holding an empty report page, its DOCX attachment, an image
+/// and a broken attachment, as a crawl leaves them.
+fn archive_with_attachments(dir: &Path) {
+    let a = Archive::create_or_open(dir).unwrap();
+    let add = |url: &str, kind: Kind, ct: &str, bytes: &[u8], title: Option<&str>| {
+        let sha = a.put(bytes).unwrap();
+        assert_eq!(sha, sha256_hex(bytes));
+        a.append(&ManifestEntry {
+            status: Some(200),
+            content_type: Some(ct.into()),
+            fetched_at: "2024-01-19T10:32:00Z".into(),
+            sha256: Some(sha),
+            bytes: Some(bytes.len() as u64),
+            attempts: 1,
+            link_text: title.map(str::to_string),
+            ..ManifestEntry::new(url, kind)
+        })
+        .unwrap();
+    };
+    add(
+        "http://x.gov.cn/doc_2021.html",
+        Kind::Document,
+        "text/html; charset=utf-8",
+        "<html><head><title>某局2021年政府信息公开工作年度报告</title></head><body><div id=\"zoom\"><p><a href=\"/files/report_2021.docx\">附件：2021年年报.docx</a></p></div></body></html>".as_bytes(),
+        Some("某局2021年政府信息公开工作年度报告"),
+    );
+    add(
+        "http://x.gov.cn/files/report_2021.docx",
+        Kind::Attachment,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        &std::fs::read(attachment("report_2021.docx")).unwrap(),
+        Some("2021年年报.docx"),
+    );
+    add(
+        "http://x.gov.cn/files/scan_2015.pdf",
+        Kind::Attachment,
+        "application/pdf",
+        &std::fs::read(attachment("image_only_2015.pdf")).unwrap(),
+        Some("2015年政府信息公开工作年度报告"),
+    );
+    add(
+        "http://x.gov.cn/files/broken.docx",
+        Kind::Attachment,
+        "application/octet-stream",
+        &std::fs::read(root().join("fixtures/attachments/hostile/truncated.docx")).unwrap(),
+        None,
+    );
+}
+
+#[test]
+fn the_pipeline_parses_an_archived_attachment_as_a_report() {
+    let tmp = tempfile::tempdir().unwrap();
+    archive_with_attachments(tmp.path());
+    let opts = BuildOptions {
+        agency: Some("x".into()),
+        jobs: Some(1),
+        ..BuildOptions::default()
+    };
+    let (ds, stats) = build_dataset_stats(tmp.path(), &opts).unwrap();
+    let row = |u: &str| {
+        ds.reports
+            .iter()
+            .find(|r| r.url.ends_with(u))
+            .unwrap_or_else(|| panic!("no row for {u}"))
+    };
+    let docx = row("report_2021.docx");
+    assert_eq!(docx.status, Status::Parsed, "{docx:?}");
+    assert_eq!(docx.kind, "annual_report");
+    assert_eq!(docx.year, Some(2021));
+    assert_eq!(docx.template, "national-2021");
+    assert_eq!(docx.encoding, "docx (magic bytes)");
+    let html_figures = parse_file(&page(HTML_2021), None)
+        .unwrap()
+        .doc
+        .parsed
+        .observations
+        .len();
+    assert_eq!(docx.observations, html_figures);
+    let from_docx: Vec<_> = ds
+        .observations
+        .iter()
+        .filter(|o| o.url.ends_with("report_2021.docx"))
+        .collect();
+    assert_eq!(from_docx.len(), html_figures);
+    assert!(from_docx
+        .iter()
+        .all(|o| o.obs.location.to_string().starts_with("docx ")));
+    // the page that only links to it points to it
+    let page_row = row("doc_2021.html");
+    assert!(
+        page_row
+            .warnings
+            .iter()
+            .any(|w| w == "no text of its own: see attachment /files/report_2021.docx"),
+        "{page_row:?}"
+    );
+    // 2021 has its series values from the attachment
+    let y2021 = ds.series.iter().find(|s| s.year == 2021).unwrap();
+    assert_ne!(y2021.status, "missing", "{y2021:?}");
+
+    let scan = row("scan_2015.pdf");
+    assert_eq!(scan.status, Status::Empty, "{scan:?}");
+    assert_eq!(scan.year, Some(2015));
+    assert!(
+        scan.warnings.iter().any(|w| w.starts_with("image only")),
+        "{scan:?}"
+    );
+    let y2015 = ds.series.iter().find(|s| s.year == 2015).unwrap();
+    assert_eq!(y2015.status, "missing");
+    assert!(y2015.reason.starts_with("image only"), "{y2015:?}");
+
+    let broken = row("broken.docx");
+    assert_eq!(broken.status, Status::Failed, "{broken:?}");
+    assert!(
+        broken.warnings[0].contains("not a readable ZIP"),
+        "{broken:?}"
+    );
+    let msg = xxgk::pipeline::failures(&ds).expect("a failed document is named");
+    assert!(msg.contains("broken.docx"), "{msg}");
+
+    // the second build takes the attachments from the parse cache, with
+    // their locations read back as written
+    assert!(stats.parsed >= 3, "{stats:?}");
+    let (again, stats2) = build_dataset_stats(tmp.path(), &opts).unwrap();
+    assert!(stats2.cached >= 2, "{stats2:?}");
+    let locs = |d: &xxgk::normalize::Dataset| -> Vec<String> {
+        d.observations
+            .iter()
+            .map(|o| o.obs.location.to_string())
+            .collect()
+    };
+    assert_eq!(locs(&again), locs(&ds));
+    assert_eq!(stats2.cache_bad, 0);
+}
