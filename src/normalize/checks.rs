@@ -233,8 +233,26 @@ const T4_GROUPS: [(&str, &str); 3] = [
 
 /// Runs every per-document and cross-year check.
 pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
+    let mut out = run_documents(agency, obs);
+    table_vs_prose(agency, obs, &mut out);
+    cross_year(agency, obs.iter(), &mut out);
+    out
+}
+
+/// Runs the checks of one year: `obs` are the observations of that year
+/// (sorted as the dataset sorts them), `prev` those of the year before, if
+/// any (for the cross-year checks). The rows are those [`run`] gives for the
+/// year over the whole dataset, in the same order.
+pub fn run_year(agency: &str, obs: &[ObservationRow], prev: &[ObservationRow]) -> Vec<CheckRow> {
+    let mut out = run_documents(agency, obs);
+    table_vs_prose(agency, obs, &mut out);
+    cross_year(agency, prev.iter().chain(obs), &mut out);
+    out
+}
+
+/// The per-document checks (table 3, table 4, breakdowns).
+fn run_documents(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
     let mut out = Vec::new();
-    // group by document and template (table sources only, plus prose groups)
     let mut groups: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
     for o in obs {
         groups
@@ -256,8 +274,6 @@ pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
             breakdowns(&ctx, &g, &mut out);
         }
     }
-    table_vs_prose(agency, obs, &mut out);
-    cross_year(agency, obs, &mut out);
     out
 }
 
@@ -660,7 +676,11 @@ fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>)
     }
 }
 
-fn cross_year(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
+fn cross_year<'a>(
+    agency: &str,
+    obs: impl Iterator<Item = &'a ObservationRow>,
+    out: &mut Vec<CheckRow>,
+) {
     // table values of the national template, by (year, metric)
     let mut v: BTreeMap<(i32, &str), &ObservationRow> = BTreeMap::new();
     let mut national_years = BTreeSet::new();

@@ -173,8 +173,10 @@ struct Entry {
     warnings: Vec<Warn>,
 }
 
+/// An observation with every field as text (cache entries and the build's
+/// spill of rows).
 #[derive(Serialize, Deserialize)]
-struct Obs {
+pub(crate) struct Obs {
     metric: String,
     value: String,
     unit: String,
@@ -205,20 +207,7 @@ impl Entry {
             agency_name: p.agency_name.clone(),
             published: p.published.clone(),
             templates: p.templates.iter().map(|t| t.as_str().to_string()).collect(),
-            observations: p
-                .observations
-                .iter()
-                .map(|o| Obs {
-                    metric: o.metric.clone(),
-                    value: o.value.to_string(),
-                    unit: o.unit.as_str().to_string(),
-                    qualifier: o.qualifier.as_str().to_string(),
-                    raw: o.raw.clone(),
-                    source: o.source.as_str().to_string(),
-                    template: o.template.as_str().to_string(),
-                    location: o.location.to_string(),
-                })
-                .collect(),
+            observations: p.observations.iter().map(Obs::of).collect(),
             warnings: p
                 .warnings
                 .iter()
@@ -234,22 +223,7 @@ impl Entry {
         let observations = self
             .observations
             .into_iter()
-            .map(|o| {
-                Ok(Observation {
-                    value: o
-                        .value
-                        .parse()
-                        .map_err(|_| format!("bad value {:?}", o.value))?,
-                    unit: Unit::from_id(&o.unit)
-                        .ok_or_else(|| format!("unknown unit {:?}", o.unit))?,
-                    qualifier: one_of(&QUALIFIERS, Qualifier::as_str, &o.qualifier, "qualifier")?,
-                    source: one_of(&SOURCES, Source::as_str, &o.source, "source")?,
-                    template: one_of(&Template::ALL, Template::as_str, &o.template, "template")?,
-                    location: location(&o.location)?,
-                    metric: o.metric,
-                    raw: o.raw,
-                })
-            })
+            .map(Obs::into_observation)
             .collect::<Result<Vec<_>, String>>()?;
         let warnings = self
             .warnings
@@ -280,6 +254,41 @@ impl Entry {
             },
             encoding: self.encoding,
             encoding_source: self.encoding_source,
+        })
+    }
+}
+
+impl Obs {
+    /// An observation as text.
+    pub(crate) fn of(o: &Observation) -> Obs {
+        Obs {
+            metric: o.metric.clone(),
+            value: o.value.to_string(),
+            unit: o.unit.as_str().to_string(),
+            qualifier: o.qualifier.as_str().to_string(),
+            raw: o.raw.clone(),
+            source: o.source.as_str().to_string(),
+            template: o.template.as_str().to_string(),
+            location: o.location.to_string(),
+        }
+    }
+
+    /// The observation read back; an unknown id or a malformed field is an
+    /// error naming it.
+    pub(crate) fn into_observation(self) -> Result<Observation, String> {
+        Ok(Observation {
+            value: self
+                .value
+                .parse()
+                .map_err(|_| format!("bad value {:?}", self.value))?,
+            unit: Unit::from_id(&self.unit)
+                .ok_or_else(|| format!("unknown unit {:?}", self.unit))?,
+            qualifier: one_of(&QUALIFIERS, Qualifier::as_str, &self.qualifier, "qualifier")?,
+            source: one_of(&SOURCES, Source::as_str, &self.source, "source")?,
+            template: one_of(&Template::ALL, Template::as_str, &self.template, "template")?,
+            location: location(&self.location)?,
+            metric: self.metric,
+            raw: self.raw,
         })
     }
 }
