@@ -425,3 +425,145 @@ fn run_reads_the_tables_with_its_profiles_labels() {
         "{obs}"
     );
 }
+
+/// Adds `copies` copies of every document of the archive (distinct bytes
+/// and URLs, the same years: several reports per year), a failed fetch
+/// with no year and one of a year long before the others.
+fn add_copies(archive: &Path, copies: usize) {
+    let a = Archive::open_writer(archive).unwrap();
+    let docs: Vec<ManifestEntry> = a
+        .latest()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == Kind::Document && e.is_success())
+        .collect();
+    for c in 1..=copies {
+        for e in &docs {
+            let mut bytes = a.read(e.sha256.as_deref().unwrap()).unwrap();
+            bytes.extend_from_slice(format!("<!-- copy {c} -->").as_bytes());
+            let sha = a.put(&bytes).unwrap();
+            let url = e.url.replacen(
+                "liaocheng.gov.cn/",
+                &format!("liaocheng.gov.cn/copy{c}/"),
+                1,
+            );
+            a.append(&ManifestEntry {
+                url: url.clone(),
+                final_url: url,
+                sha256: Some(sha),
+                bytes: Some(bytes.len() as u64),
+                ..e.clone()
+            })
+            .unwrap();
+        }
+    }
+    for (url, year) in [("nothing.html", None), ("old.html", Some(2001))] {
+        a.append(&ManifestEntry {
+            status: Some(500),
+            fetched_at: "2025-01-19T10:32:00Z".into(),
+            error: Some("HTTP 500".into()),
+            year,
+            report: Some(true),
+            agency_id: Some("liaocheng-xzsp".into()),
+            attempts: 3,
+            ..ManifestEntry::new(
+                &format!("http://zwzx.liaocheng.gov.cn/failed/{url}"),
+                Kind::Document,
+            )
+        })
+        .unwrap();
+    }
+}
+
+/// The streaming build (rows spilled, the dataset assembled and written a
+/// year at a time) writes the bytes that the dataset built in memory and
+/// written at once gives, with several documents a year, a year range,
+/// failed fetches, and every writer; and a failed fetch outside `--years`
+/// still fails the build.
+#[test]
+fn streaming_build_gives_the_bytes_of_the_dataset_in_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(&xxgk(
+        dir,
+        &[
+            "run",
+            "--archive",
+            "archive",
+            "--out",
+            "first",
+            "--no-cache",
+        ],
+    ));
+    let archive = dir.join("archive");
+    add_copies(&archive, 3);
+    for (name, years, jobs) in [
+        ("all", None, 2),
+        ("range", Some(2016..=2021), 1),
+        ("late", Some(2020..=2030), 2),
+    ] {
+        let opts = BuildOptions {
+            years: years.clone(),
+            jobs: Some(jobs),
+            no_cache: jobs == 1,
+            ..Default::default()
+        };
+        let writers = xxgk::output::Options {
+            bom: name == "range",
+            ..Default::default()
+        };
+        let streamed = dir.join(format!("{name}-streamed"));
+        let built = pipeline::build(&archive, &streamed, &opts, writers).unwrap();
+        let held = dir.join(format!("{name}-held"));
+        let (ds, _) = pipeline::build_dataset_stats(&archive, &opts).unwrap();
+        xxgk::output::write_all(&ds, &held, writers).unwrap();
+        assert_same_files(&held, &streamed);
+        // the summary gathered while streaming is that of the whole dataset
+        let whole = pipeline::Summary::of(&ds);
+        assert_eq!(
+            built.summary.text(&streamed, &built.files),
+            whole.text(&streamed, &built.files),
+            "{name}"
+        );
+        let reports = read(streamed.join("reports.csv"));
+        assert_eq!(
+            reports.lines().count() - 1,
+            ds.reports.len(),
+            "{name}: one row per document kept"
+        );
+        assert!(ds.reports.len() > 20, "{name}: {}", ds.reports.len());
+        // both failed fetches fail the build, also the one --years leaves out
+        let msg = built.summary.failures().expect("failures");
+        assert!(msg.starts_with("2 of "), "{msg}");
+        assert!(msg.contains("failed/nothing.html"), "{msg}");
+        assert!(msg.contains("failed/old.html"), "{msg}");
+        if years.is_some() {
+            assert!(
+                msg.contains("year 2001 is outside --years"),
+                "{name}: {msg}"
+            );
+            assert!(!reports.contains("failed/old.html"), "{name}");
+        } else {
+            assert!(reports.contains("failed/old.html"));
+        }
+    }
+    // the CLI exits non-zero for a failure outside --years
+    let o = xxgk(
+        dir,
+        &[
+            "build",
+            "--archive",
+            "archive",
+            "--out",
+            "cli",
+            "--years",
+            "2019-2023",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("failed/old.html") && err.contains("outside --years"),
+        "{err}"
+    );
+}

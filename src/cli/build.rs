@@ -97,7 +97,17 @@ pub fn parse_years(s: &str) -> Result<RangeInclusive<i32>, String> {
 
 /// Prints the summary of a build (quietly stops if stdout is closed).
 pub fn summary(ds: &Dataset, out: &Path, files: &[String], stats: &pipeline::BuildStats) {
-    let mut text = pipeline::summary(ds, out, files);
+    print_summary(&pipeline::Summary::of(ds), out, files, stats);
+}
+
+/// Prints a build's summary and its `parsing:` line.
+fn print_summary(
+    s: &pipeline::Summary,
+    out: &Path,
+    files: &[String],
+    stats: &pipeline::BuildStats,
+) {
+    let mut text = s.text(out, files);
     text.push_str(&stats.line());
     text.push('\n');
     let _ = pipeline::quiet_if_stdout_closed(std::io::stdout().lock().write_all(text.as_bytes()));
@@ -136,8 +146,8 @@ pub fn run(args: Args) -> Result<()> {
         no_cache: args.no_cache,
     };
     let built = pipeline::build(&args.archive, &args.out, &build, opts)?;
-    summary(&built.dataset, &args.out, &built.files, &built.stats);
-    match pipeline::failures(&built.dataset) {
+    print_summary(&built.summary, &args.out, &built.files, &built.stats);
+    match built.summary.failures() {
         Some(msg) => bail!(msg),
         None => Ok(()),
     }
