@@ -35,6 +35,8 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 walk(root, &p, out);
+            } else if p.file_name().is_some_and(|n| n == pipeline::stamp::FILE) {
+                // the build stamp records how the files were made, not the dataset
             } else {
                 let name = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
                 out.insert(name, std::fs::read(&p).unwrap());
@@ -180,8 +182,12 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
     let again = build(&archive, &dir.join("again"), &opts(2, false));
     assert_eq!((again.parsed, again.cache_bad), (0, 0), "{again:?}");
     // ... and the CLI says so on stderr, naming the entry
+    // (--force: the output in cli/ is up to date, which would read nothing)
     std::fs::write(victim, b"xxgk-parse-cache-1 0\n{}").unwrap();
-    let o = xxgk(dir, &["build", "--archive", "archive", "--out", "cli"]);
+    let o = xxgk(
+        dir,
+        &["build", "--archive", "archive", "--out", "cli", "--force"],
+    );
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(
         err.contains("ignoring a parse cache entry")
@@ -566,4 +572,142 @@ fn streaming_build_gives_the_bytes_of_the_dataset_in_memory() {
         err.contains("failed/old.html") && err.contains("outside --years"),
         "{err}"
     );
+}
+
+/// A file's inode and modification time: unchanged when it was not rewritten.
+fn identity(p: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(p).unwrap();
+    (m.ino(), m.modified().unwrap())
+}
+
+/// A second build with nothing new is up to date (nothing rewritten, the
+/// same summary and exit status), and every change of an input or an
+/// output makes it build again, to the bytes of a fresh build.
+#[test]
+fn a_rebuild_with_nothing_new_is_up_to_date_and_any_change_rebuilds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(&xxgk(
+        dir,
+        &["run", "--archive", "archive", "--out", "first"],
+    ));
+    std::fs::write(
+        dir.join("labels.toml"),
+        std::fs::read_to_string(xxgk_profile()).unwrap()
+            + "\n[labels.indicator]\n\"appeals.total\" = [\"行政申请件数\"]\n",
+    )
+    .unwrap();
+    let fresh = std::cell::Cell::new(0);
+    // builds into out/ with `args`: whether it was up to date; a build must
+    // give the bytes of a forced build of the same arguments into a new folder
+    let build = |args: &[&str]| -> bool {
+        let mut all = vec!["build", "--archive", "archive", "--out", "out"];
+        all.extend_from_slice(args);
+        let o = xxgk(dir, &all);
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let up = parsing_line(&text).contains("nothing to do");
+        fresh.set(fresh.get() + 1);
+        let name = format!("fresh{}", fresh.get());
+        let mut forced = vec!["build", "--archive", "archive", "--out", &name, "--force"];
+        forced.extend_from_slice(args);
+        let f = xxgk(dir, &forced);
+        assert_eq!(o.status.code(), f.status.code(), "{all:?}");
+        // the summary of an up-to-date build is the one the build printed
+        let strip = |s: &str| -> String {
+            s.lines()
+                .filter(|l| !l.starts_with("parsing:") && !l.starts_with("wrote "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            strip(&text),
+            strip(&String::from_utf8_lossy(&f.stdout)),
+            "{all:?}"
+        );
+        assert_same_files(&dir.join(&name), &dir.join("out"));
+        std::fs::remove_dir_all(dir.join(&name)).unwrap();
+        up
+    };
+    assert!(!build(&[]), "the first build builds");
+    assert!(dir.join("out").join(pipeline::stamp::FILE).exists());
+    let obs = dir.join("out/observations.csv");
+    let before = identity(&obs);
+    assert!(build(&[]), "nothing new: up to date");
+    assert_eq!(identity(&obs), before, "an up-to-date build rewrote a file");
+
+    // an output edited (same size) or deleted
+    let mut bytes = std::fs::read(&obs).unwrap();
+    let i = bytes.len() - 3;
+    bytes[i] = if bytes[i] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&obs, &bytes).unwrap();
+    assert!(!build(&[]), "an edited output");
+    std::fs::remove_file(dir.join("out/charts/proactive_items.svg")).unwrap();
+    assert!(!build(&[]), "a deleted chart");
+    assert!(build(&[]));
+
+    // options
+    assert!(!build(&["--years", "2019-2023"]));
+    assert!(build(&["--years", "2019-2023"]));
+    assert!(!build(&["--years", "2018-2023"]));
+    assert!(!build(&[]));
+    assert!(!build(&["--bom"]));
+    assert!(!build(&[]));
+    // a format left out: its files of the last build are removed, not left stale
+    assert!(!build(&["--format", "csv"]));
+    assert!(!dir.join("out/report.html").exists(), "a stale report.html");
+    assert!(
+        !dir.join("out/dataset.json").exists(),
+        "a stale dataset.json"
+    );
+    assert!(build(&["--format", "csv"]));
+    assert!(!build(&[]));
+    assert!(dir.join("out/report.html").exists());
+    // --no-cache and --force always build
+    assert!(!build(&["--no-cache"]));
+    let o = xxgk(
+        dir,
+        &["build", "--archive", "archive", "--out", "out", "--force"],
+    );
+    assert!(!parsing_line(&ok(&o)).contains("nothing to do"));
+    assert!(build(&[]));
+
+    // the profile's labels
+    assert!(!build(&["--profile", "labels.toml"]));
+    assert!(build(&["--profile", "labels.toml"]));
+    let labels = std::fs::read_to_string(dir.join("labels.toml")).unwrap();
+    std::fs::write(
+        dir.join("labels.toml"),
+        labels.replace("行政申请件数", "行政申请次数"),
+    )
+    .unwrap();
+    assert!(!build(&["--profile", "labels.toml"]), "a changed label");
+    assert!(!build(&[]));
+
+    // a new page in the archive
+    {
+        let a = Archive::open_writer(dir.join("archive")).unwrap();
+        let html = "<html><head><meta charset=\"utf-8\"><title>聊城市行政审批服务局2024年政府信息公开工作年度报告</title></head>\
+                    <body><div id=zoom><p>本年度主动公开政府信息1234条。</p></div></body></html>";
+        let sha = a.put(html.as_bytes()).unwrap();
+        a.append(&ManifestEntry {
+            status: Some(200),
+            content_type: Some("text/html; charset=utf-8".into()),
+            fetched_at: "2025-01-19T10:32:00Z".into(),
+            sha256: Some(sha),
+            bytes: Some(html.len() as u64),
+            title: Some("聊城市行政审批服务局2024年政府信息公开工作年度报告".into()),
+            agency_id: Some("liaocheng-xzsp".into()),
+            attempts: 1,
+            ..ManifestEntry::new("http://zwzx.liaocheng.gov.cn/new/2024.html", Kind::Document)
+        })
+        .unwrap();
+    }
+    assert!(!build(&[]), "a new page");
+    assert!(read(dir.join("out/observations.csv")).contains("new/2024.html"));
+    assert!(build(&[]));
+}
+
+fn xxgk_profile() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles/liaocheng-xzsp.toml")
 }

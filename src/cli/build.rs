@@ -1,5 +1,6 @@
 //! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--profile NAME|FILE]
-//!                    [--years A-B] [--bom] [--format csv,json,html,parquet] [--jobs N] [--no-cache]`
+//!                    [--years A-B] [--bom] [--format csv,json,html,parquet] [--jobs N] [--no-cache]
+//!                    [--force]`
 //!
 //! Builds the dataset from an archive made by `xxgk crawl` (the work is done
 //! by [`crate::pipeline`]): every document of the manifest (its latest
@@ -29,6 +30,15 @@
 //! parses everything again without reading or writing the cache. The
 //! summary says how many documents were parsed and how many came from the
 //! cache.
+//!
+//! The build streams: each document's rows go to a scratch file as it is
+//! read, then the dataset is assembled and written one year at a time, so
+//! memory holds about one year's rows. It leaves a build stamp in `--out`
+//! (`.xxgk-build`: a hash of the archive entries used, the options, the
+//! profile's labels and the parser version, and the size and SHA-256 of
+//! every file written). A build whose stamp matches and whose files are
+//! intact prints the stamp's summary, says it is up to date and changes
+//! nothing; `--force` (or `--no-cache`) builds anyway.
 //!
 //! Exit status: 0 when every document was read; 1 with a message when the
 //! build could not run or write, or when some documents could not be
@@ -81,6 +91,9 @@ pub struct Args {
     /// Parse every document again, without reading or writing the parse cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Build even when the output is up to date (its build stamp matches).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// Parses `2012-2023` (or a single year).
@@ -145,7 +158,11 @@ pub fn run(args: Args) -> Result<()> {
         jobs: args.jobs.map(usize::from),
         no_cache: args.no_cache,
     };
-    let built = pipeline::build(&args.archive, &args.out, &build, opts)?;
+    let built = if args.force {
+        pipeline::build(&args.archive, &args.out, &build, opts)?
+    } else {
+        pipeline::build_if_changed(&args.archive, &args.out, &build, opts)?
+    };
     print_summary(&built.summary, &args.out, &built.files, &built.stats);
     match built.summary.failures() {
         Some(msg) => bail!(msg),

@@ -25,6 +25,7 @@
 
 pub mod cache;
 mod spill;
+pub mod stamp;
 
 use crate::archive::{sha256_hex, Archive, Kind, ManifestEntry};
 use crate::crawl::profile::Profile;
@@ -382,11 +383,21 @@ pub struct BuildStats {
     pub threads: usize,
     /// Whether the cache was used.
     pub cache: bool,
+    /// Nothing was built: the output was up to date (its build stamp
+    /// matched the inputs and every file was intact).
+    pub up_to_date: bool,
 }
 
 impl BuildStats {
     /// One line for the build's summary.
     pub fn line(&self) -> String {
+        if self.up_to_date {
+            return format!(
+                "parsing: nothing to do: the output is up to date (its build stamp {} matches the archive, \
+                 the options and this xxgk, and every file is as written); --force rebuilds",
+                stamp::FILE
+            );
+        }
         let mut s = format!(
             "parsing: {} parsed, {} from the parse cache{}, {} thread{}",
             self.parsed,
@@ -446,6 +457,8 @@ struct Setup {
     agency: String,
     /// The vocabularies with the profile's labels (else the built-in ones).
     own: Option<(EarlyVocab, ProseVocab)>,
+    /// The profile's labels (an input of the build).
+    labels: crate::vocab::ExtraLabels,
     cache: Option<cache::Cache>,
     threads: usize,
 }
@@ -495,9 +508,34 @@ impl Setup {
             jobs,
             agency,
             own,
+            labels,
             cache,
             threads,
         })
+    }
+
+    /// The hash of everything the output depends on (see [`stamp`]).
+    fn inputs(&self, opts: &BuildOptions, writers: output::Options) -> Result<String> {
+        let mut h = stamp::Inputs::new();
+        h.add(self.agency.as_bytes());
+        h.add(format!("{:?}", opts.years).as_bytes());
+        h.add(format!("{writers:?}").as_bytes());
+        h.add(&serde_json::to_vec(&self.labels)?);
+        for j in &self.jobs {
+            h.add(format!("{:?}", j.kind).as_bytes());
+            h.add(&serde_json::to_vec(&j.entry)?);
+            h.add(j.also_at.join("\n").as_bytes());
+            let size = j
+                .entry
+                .sha256
+                .as_deref()
+                .filter(|_| j.kind != JobKind::FetchFailed)
+                .and_then(|sha| std::fs::metadata(self.archive.object_path(sha)).ok())
+                .map(|m| m.len().to_string())
+                .unwrap_or_default();
+            h.add(size.as_bytes());
+        }
+        Ok(h.finish())
     }
 
     /// Reads every job (on the thread pool, chunk by chunk) and hands its
@@ -551,6 +589,7 @@ impl Setup {
             cache_unwritten: counts.cache_unwritten.load(Ordering::Relaxed),
             threads: self.threads,
             cache: self.cache.is_some(),
+            up_to_date: false,
         })
     }
 }
@@ -612,6 +651,49 @@ pub fn build(
 ) -> Result<Built> {
     let setup = Setup::new(archive_dir, opts)?;
     out_is_not_another_agencys(out, &setup.agency)?;
+    let inputs = setup.inputs(opts, writers)?;
+    build_with(&setup, inputs, out, opts, writers)
+}
+
+/// As [`build`], unless the output is up to date: when the build stamp in
+/// `out` ([`stamp`]) was written by a build of the same inputs (archive
+/// entries, options, profile labels, parser version) and every file it
+/// lists is intact, nothing is read or written and the stamp's summary is
+/// returned (with [`BuildStats::up_to_date`]). `--no-cache`
+/// (`opts.no_cache`) always builds.
+pub fn build_if_changed(
+    archive_dir: &Path,
+    out: &Path,
+    opts: &BuildOptions,
+    writers: output::Options,
+) -> Result<Built> {
+    let setup = Setup::new(archive_dir, opts)?;
+    out_is_not_another_agencys(out, &setup.agency)?;
+    let inputs = setup.inputs(opts, writers)?;
+    if !opts.no_cache {
+        if let Some((summary, files)) = stamp::up_to_date(out, &inputs) {
+            return Ok(Built {
+                summary,
+                files,
+                stats: BuildStats {
+                    threads: setup.threads,
+                    cache: true,
+                    up_to_date: true,
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    build_with(&setup, inputs, out, opts, writers)
+}
+
+fn build_with(
+    setup: &Setup,
+    inputs: String,
+    out: &Path,
+    opts: &BuildOptions,
+    writers: output::Options,
+) -> Result<Built> {
     let mut w = output::DatasetWriter::create(out, writers, &setup.agency)?;
     let mut spill = spill::Spill::create(w.scratch("rows"))?;
     let mut summary = Summary::default();
@@ -646,7 +728,13 @@ pub fn build(
         .map(|s| (s.year, s.status.clone(), s.reason.clone()))
         .collect();
     summary.requested = opts.years.clone();
+    let previous = stamp::previous(out);
+    stamp::remove(out)?;
     let files = w.finish(&tail)?;
+    for note in stamp::remove_stale(out, &previous, &files) {
+        tracing::warn!("{note}");
+    }
+    stamp::write(out, inputs, &files, &summary)?;
     Ok(Built {
         summary,
         files,
@@ -682,7 +770,7 @@ pub fn out_is_not_another_agencys(out: &Path, agency: &str) -> Result<()> {
 /// What a build's summary and exit status need of the dataset, gathered
 /// as the rows stream by (a few numbers per year, the first failed checks
 /// and failed documents).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Documents written (in reports.csv) by kind.
     pub kinds: BTreeMap<String, usize>,
