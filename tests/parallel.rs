@@ -97,7 +97,11 @@ fn cache_entries(archive: &Path) -> Vec<PathBuf> {
         return v;
     };
     for d in rd {
-        for f in std::fs::read_dir(d.unwrap().path()).unwrap() {
+        let d = d.unwrap().path();
+        if !d.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(d).unwrap() {
             v.push(f.unwrap().path());
         }
     }
@@ -710,4 +714,70 @@ fn a_rebuild_with_nothing_new_is_up_to_date_and_any_change_rebuilds() {
 
 fn xxgk_profile() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles/liaocheng-xzsp.toml")
+}
+
+/// `build --prune-cache` removes the entries no build of this version and
+/// these labels uses (and temporary files), keeps the others and files
+/// that are not entries, and refuses while another process uses the archive.
+#[test]
+fn prune_cache_removes_only_entries_this_build_does_not_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(&xxgk(dir, &["run", "--archive", "archive", "--out", "out"]));
+    let archive = dir.join("archive");
+    let entries = cache_entries(&archive);
+    assert!(entries.len() > 10, "{entries:?}");
+    // an entry of an older parser version (another key), a temporary file
+    // of a killed build, and files that are not entries
+    let old = archive.join(format!("cache/ab/{}.json", "ab".repeat(32)));
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::copy(&entries[0], &old).unwrap();
+    let torn = archive.join(format!("cache/ab/.{}.123.0.tmp", "cd".repeat(32)));
+    std::fs::write(&torn, b"xxgk-parse").unwrap();
+    let notes = archive.join("cache/ab/notes.txt");
+    std::fs::write(&notes, b"mine").unwrap();
+    std::fs::write(archive.join("cache/README"), b"mine").unwrap();
+
+    // while the archive is in use, nothing is pruned
+    {
+        let _reader = Archive::open(&archive).unwrap();
+        let err = pipeline::prune_cache(&archive, &BuildOptions::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("in use"), "{err:#}");
+        assert!(old.exists() && torn.exists());
+    }
+    let out = ok(&xxgk(
+        dir,
+        &[
+            "build",
+            "--archive",
+            "archive",
+            "--out",
+            "out",
+            "--prune-cache",
+        ],
+    ));
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("cache: pruned"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.starts_with("cache: pruned 2 files")
+            && line.ends_with(&format!("kept {} entries", entries.len())),
+        "{line}"
+    );
+    assert!(!old.exists() && !torn.exists());
+    assert!(notes.exists() && archive.join("cache/README").exists());
+    assert_eq!(
+        cache_entries(&archive).len(),
+        entries.len() + 1,
+        "notes.txt stays"
+    );
+    // every entry of this build is still served
+    let again = build(&archive, &dir.join("again"), &opts(2, false));
+    assert_eq!(
+        (again.parsed, again.cached),
+        (0, entries.len()),
+        "{again:?}"
+    );
+    assert_same_files(&dir.join("out"), &dir.join("again"));
 }

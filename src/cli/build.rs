@@ -1,6 +1,6 @@
 //! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--profile NAME|FILE]
 //!                    [--years A-B] [--bom] [--format csv,json,html,parquet] [--jobs N] [--no-cache]
-//!                    [--force]`
+//!                    [--force] [--prune-cache]`
 //!
 //! Builds the dataset from an archive made by `xxgk crawl` (the work is done
 //! by [`crate::pipeline`]): every document of the manifest (its latest
@@ -38,7 +38,10 @@
 //! profile's labels and the parser version, and the size and SHA-256 of
 //! every file written). A build whose stamp matches and whose files are
 //! intact prints the stamp's summary, says it is up to date and changes
-//! nothing; `--force` (or `--no-cache`) builds anyway.
+//! nothing; `--force` (or `--no-cache`) builds anyway. `--prune-cache`
+//! then removes the parse cache entries this build does not use (older
+//! parser versions, other labels, documents gone from the archive), under
+//! the archive's exclusive lock.
 //!
 //! Exit status: 0 when every document was read; 1 with a message when the
 //! build could not run or write, or when some documents could not be
@@ -94,6 +97,10 @@ pub struct Args {
     /// Build even when the output is up to date (its build stamp matches).
     #[arg(long)]
     pub force: bool,
+    /// After the build, remove the parse cache entries it does not use
+    /// (older parser versions, other labels), under the archive's lock.
+    #[arg(long)]
+    pub prune_cache: bool,
 }
 
 /// Parses `2012-2023` (or a single year).
@@ -164,6 +171,15 @@ pub fn run(args: Args) -> Result<()> {
         pipeline::build_if_changed(&args.archive, &args.out, &build, opts)?
     };
     print_summary(&built.summary, &args.out, &built.files, &built.stats);
+    if args.prune_cache {
+        let p = pipeline::prune_cache(&args.archive, &build)?;
+        let line = format!(
+            "cache: pruned {} files ({} bytes) no build of this version and these labels uses; kept {} entries\n",
+            p.removed, p.bytes, p.kept
+        );
+        let _ =
+            pipeline::quiet_if_stdout_closed(std::io::stdout().lock().write_all(line.as_bytes()));
+    }
     match built.summary.failures() {
         Some(msg) => bail!(msg),
         None => Ok(()),

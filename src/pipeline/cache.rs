@@ -127,6 +127,71 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// Removes every entry whose key is not in `keep` (entries of older
+    /// parser versions, of other labels, of documents no longer in the
+    /// archive) and temporary files left by killed builds; files that are
+    /// not cache entries are left alone. The caller holds the archive's
+    /// exclusive lock, so no build reads or writes the cache meanwhile.
+    pub(crate) fn prune(&self, keep: &HashSet<String>) -> Result<Pruned, String> {
+        let mut p = Pruned::default();
+        let rd = match std::fs::read_dir(&self.dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(p),
+            Err(e) => return Err(format!("cannot read {}: {e}", self.dir.display())),
+        };
+        let hex = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        for sub in rd.flatten() {
+            let name = sub.file_name().to_string_lossy().into_owned();
+            let is_sub = name.len() == 2 && sub.file_type().is_ok_and(|t| t.is_dir());
+            if !is_sub {
+                continue;
+            }
+            let Ok(files) = std::fs::read_dir(sub.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let file = f.file_name().to_string_lossy().into_owned();
+                let entry = file.strip_suffix(".json").filter(|k| hex(k));
+                let tmp = file
+                    .strip_prefix('.')
+                    .and_then(|t| t.strip_suffix(".tmp"))
+                    .and_then(|t| t.split('.').next())
+                    .filter(|k| hex(k));
+                if !f.file_type().is_ok_and(|t| t.is_file()) {
+                    continue;
+                }
+                match (entry, tmp) {
+                    (Some(k), _) if keep.contains(k) => {
+                        p.kept += 1;
+                        continue;
+                    }
+                    (Some(_), _) | (None, Some(_)) => {}
+                    (None, None) => continue,
+                }
+                let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+                std::fs::remove_file(f.path())
+                    .map_err(|e| format!("cannot remove {}: {e}", f.path().display()))?;
+                p.removed += 1;
+                p.bytes += len;
+            }
+            let _ = std::fs::remove_dir(sub.path()); // only when empty
+        }
+        Ok(p)
+    }
+}
+
+/// What a pruning of the parse cache did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Files removed.
+    pub removed: usize,
+    /// Their size in bytes.
+    pub bytes: u64,
+    /// Entries kept (those of the current build).
+    pub kept: usize,
+}
+
 /// An entry: `MAGIC sha256-of-body\n` then the body (JSON).
 fn encode(doc: &ReadDocument, key: &str) -> Vec<u8> {
     let body = serde_json::to_vec(&Entry::of(doc, key)).expect("an entry serializes");

@@ -742,6 +742,47 @@ fn build_with(
     })
 }
 
+/// Removes the parse cache entries that a build of `archive_dir` with
+/// `opts` does not use: those of older parser versions, of other profile
+/// labels, and of documents no longer in the archive (`xxgk build
+/// --prune-cache`). Takes the archive's exclusive lock first, so it fails,
+/// naming the holder, while a crawl or another build uses the archive, and
+/// no build reads an entry while it is removed.
+pub fn prune_cache(archive_dir: &Path, opts: &BuildOptions) -> Result<cache::Pruned> {
+    if !archive_dir.join("manifest.jsonl").exists() {
+        bail!(
+            "{} has no manifest.jsonl: nothing to prune",
+            archive_dir.display()
+        );
+    }
+    let archive = Archive::open_writer(archive_dir).with_context(|| {
+        format!(
+            "cannot prune the parse cache of {}: the archive is in use",
+            archive_dir.display()
+        )
+    })?;
+    let labels = match &opts.profile {
+        Some(p) => p.labels.clone(),
+        None => crate::vocab::ExtraLabels::new(),
+    };
+    let c = cache::Cache::new(cache::dir_of(archive_dir), &labels);
+    let keep: std::collections::HashSet<String> = plan(&archive)?
+        .iter()
+        .filter(|j| j.kind == JobKind::Document)
+        .map(|j| {
+            let e = &j.entry;
+            c.key(
+                e.sha256.as_deref().unwrap_or_default(),
+                e.content_type.as_deref(),
+                e.title.as_deref(),
+            )
+        })
+        .collect();
+    let pruned = c.prune(&keep).map_err(anyhow::Error::msg)?;
+    drop(archive);
+    Ok(pruned)
+}
+
 /// Refuses to overwrite a dataset of another agency in `out` (in a
 /// checkout, the default `data/` is the bureau's committed dataset).
 pub fn out_is_not_another_agencys(out: &Path, agency: &str) -> Result<()> {
