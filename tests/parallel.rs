@@ -710,6 +710,21 @@ fn a_rebuild_with_nothing_new_is_up_to_date_and_any_change_rebuilds() {
     assert!(!build(&[]), "a new page");
     assert!(read(dir.join("out/observations.csv")).contains("new/2024.html"));
     assert!(build(&[]));
+
+    // a build that cannot move its files into place fails, changes no file
+    // and leaves no stamp: the next build builds
+    let page = dir.join("out/report.html");
+    std::fs::remove_file(&page).unwrap();
+    std::fs::create_dir(&page).unwrap();
+    let before = identity(&obs);
+    let o = xxgk(dir, &["build", "--archive", "archive", "--out", "out"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("in the way"));
+    assert_eq!(identity(&obs), before);
+    assert!(!dir.join("out").join(pipeline::stamp::FILE).exists());
+    std::fs::remove_dir(&page).unwrap();
+    assert!(!build(&[]), "after a failed build");
+    assert!(build(&[]));
 }
 
 fn xxgk_profile() -> PathBuf {
