@@ -528,6 +528,21 @@ fn streaming_build_gives_the_bytes_of_the_dataset_in_memory() {
         let (ds, _) = pipeline::build_dataset_stats(&archive, &opts).unwrap();
         xxgk::output::write_all(&ds, &held, writers).unwrap();
         assert_same_files(&held, &streamed);
+        if years.is_none() {
+            // the checks run a year at a time (the cross-year ones with what
+            // they need of the year before) are those run over all the rows
+            let mut whole = xxgk::normalize::checks::run(&ds.agency, &ds.observations);
+            whole.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
+            let per_year: Vec<_> = ds
+                .checks
+                .iter()
+                .filter(|c| !c.check.starts_with("series."))
+                .cloned()
+                .collect();
+            assert!(whole.iter().any(|c| c.check.starts_with("cross_year.")));
+            assert_eq!(whole.len(), per_year.len());
+            assert!(whole == per_year, "the checks differ");
+        }
         // the summary gathered while streaming is that of the whole dataset
         let whole = pipeline::Summary::of(&ds);
         assert_eq!(

@@ -250,6 +250,39 @@ pub fn run_year(agency: &str, obs: &[ObservationRow], prev: &[ObservationRow]) -
     out
 }
 
+/// What the cross-year checks of the next year read of one year's
+/// observations (sorted as the dataset sorts them): the first national
+/// table figure of each metric they compare (结转下年度, 上年结转, 现行有效,
+/// 制发, 废止), and the year's first national table figure (which tells that the
+/// year has national tables). [`run_year`] with these as `prev` gives the
+/// rows it gives with all of the year's observations.
+pub fn cross_year_inputs(obs: &[ObservationRow]) -> Vec<ObservationRow> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut out = Vec::new();
+    for o in obs.iter().filter(|o| is_national_table(o)) {
+        let m = o.obs.metric.as_str();
+        let compared = ["carried_forward.", "applications.carried_over."]
+            .iter()
+            .any(|p| m.starts_with(p))
+            || ["regulations.", "normative_docs."].iter().any(|p| {
+                m.strip_prefix(p)
+                    .is_some_and(|r| ["in_force", "new", "repealed"].contains(&r))
+            });
+        if (out.is_empty() || compared) && seen.insert(m) {
+            out.push(o.clone());
+        }
+    }
+    out
+}
+
+fn is_national_table(o: &ObservationRow) -> bool {
+    o.obs.source == Source::Table
+        && matches!(
+            o.obs.template,
+            Template::National2019 | Template::National2021
+        )
+}
+
 /// The per-document checks (table 3, table 4, breakdowns).
 fn run_documents(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
     let mut out = Vec::new();
@@ -685,12 +718,7 @@ fn cross_year<'a>(
     let mut v: BTreeMap<(i32, &str), &ObservationRow> = BTreeMap::new();
     let mut national_years = BTreeSet::new();
     for o in obs {
-        if o.obs.source == Source::Table
-            && matches!(
-                o.obs.template,
-                Template::National2019 | Template::National2021
-            )
-        {
+        if is_national_table(o) {
             v.entry((o.year, o.obs.metric.as_str())).or_insert(o);
             national_years.insert(o.year);
         }

@@ -3,7 +3,6 @@
 
 use super::{checks, preferred, ratios, series};
 use crate::normalize::metrics::Template;
-use crate::parse::Source;
 use crate::parse::{DocKind, Observation, ParsedDocument};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -424,7 +423,7 @@ impl Assembler {
     pub fn group(&mut self, year: Option<i32>, docs: Vec<DocumentRows>) -> Option<YearRows> {
         let agency = self.agency.as_str();
         let mut reports = Vec::with_capacity(docs.len());
-        let mut observations = Vec::new();
+        let mut observations = Vec::with_capacity(docs.iter().map(|d| d.observations.len()).sum());
         for d in docs {
             observations.extend(d.observations);
             reports.push(d.report);
@@ -476,19 +475,7 @@ impl Assembler {
                 rows.ratios = ratios::compute_all(&one, &observations, &checks).pop();
             }
             rows.checks = checks;
-            // the next year's cross-year checks read this year's national tables
-            let national = observations
-                .iter()
-                .filter(|o| {
-                    o.obs.source == Source::Table
-                        && matches!(
-                            o.obs.template,
-                            Template::National2019 | Template::National2021
-                        )
-                })
-                .cloned()
-                .collect();
-            self.prev = Some((y, national));
+            self.prev = Some((y, checks::cross_year_inputs(&observations)));
             rows.observations = observations;
         }
         self.keeps(year).then_some(rows)
