@@ -652,7 +652,7 @@ pub fn build(
     let setup = Setup::new(archive_dir, opts)?;
     out_is_not_another_agencys(out, &setup.agency)?;
     let inputs = setup.inputs(opts, writers)?;
-    build_with(&setup, inputs, out, opts, writers)
+    build_with(setup, inputs, out, opts, writers)
 }
 
 /// As [`build`], unless the output is up to date: when the build stamp in
@@ -684,11 +684,11 @@ pub fn build_if_changed(
             });
         }
     }
-    build_with(&setup, inputs, out, opts, writers)
+    build_with(setup, inputs, out, opts, writers)
 }
 
 fn build_with(
-    setup: &Setup,
+    mut setup: Setup,
     inputs: String,
     out: &Path,
     opts: &BuildOptions,
@@ -701,6 +701,8 @@ fn build_with(
         summary.document(&d.report);
         spill.push(d)
     })?;
+    // every document is read: only the rows in the spill are needed now
+    setup.jobs = Vec::new();
     let mut asm = Assembler::new(&setup.agency, opts.years.clone(), spill.seen_years());
     let mut tail = Dataset {
         agency: setup.agency.clone(),
