@@ -35,6 +35,8 @@ fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             let p = e.unwrap().path();
             if p.is_dir() {
                 walk(root, &p, out);
+            } else if p.file_name().is_some_and(|n| n == pipeline::stamp::FILE) {
+                // the build stamp records how the files were made, not the dataset
             } else {
                 let name = p.strip_prefix(root).unwrap().to_string_lossy().into_owned();
                 out.insert(name, std::fs::read(&p).unwrap());
@@ -95,7 +97,11 @@ fn cache_entries(archive: &Path) -> Vec<PathBuf> {
         return v;
     };
     for d in rd {
-        for f in std::fs::read_dir(d.unwrap().path()).unwrap() {
+        let d = d.unwrap().path();
+        if !d.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(d).unwrap() {
             v.push(f.unwrap().path());
         }
     }
@@ -180,8 +186,12 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
     let again = build(&archive, &dir.join("again"), &opts(2, false));
     assert_eq!((again.parsed, again.cache_bad), (0, 0), "{again:?}");
     // ... and the CLI says so on stderr, naming the entry
+    // (--force: the output in cli/ is up to date, which would read nothing)
     std::fs::write(victim, b"xxgk-parse-cache-1 0\n{}").unwrap();
-    let o = xxgk(dir, &["build", "--archive", "archive", "--out", "cli"]);
+    let o = xxgk(
+        dir,
+        &["build", "--archive", "archive", "--out", "cli", "--force"],
+    );
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(
         err.contains("ignoring a parse cache entry")
@@ -424,4 +434,380 @@ fn run_reads_the_tables_with_its_profiles_labels() {
             .any(|l| l.contains("appeals.total") && l.contains("t1 r4 c3")),
         "{obs}"
     );
+}
+
+/// Adds `copies` copies of every document of the archive (distinct bytes
+/// and URLs, the same years: several reports per year), a failed fetch
+/// with no year and one of a year long before the others.
+fn add_copies(archive: &Path, copies: usize) {
+    let a = Archive::open_writer(archive).unwrap();
+    let docs: Vec<ManifestEntry> = a
+        .latest()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.kind == Kind::Document && e.is_success())
+        .collect();
+    for c in 1..=copies {
+        for e in &docs {
+            let mut bytes = a.read(e.sha256.as_deref().unwrap()).unwrap();
+            bytes.extend_from_slice(format!("<!-- copy {c} -->").as_bytes());
+            let sha = a.put(&bytes).unwrap();
+            let url = e.url.replacen(
+                "liaocheng.gov.cn/",
+                &format!("liaocheng.gov.cn/copy{c}/"),
+                1,
+            );
+            a.append(&ManifestEntry {
+                url: url.clone(),
+                final_url: url,
+                sha256: Some(sha),
+                bytes: Some(bytes.len() as u64),
+                ..e.clone()
+            })
+            .unwrap();
+        }
+    }
+    for (url, year) in [("nothing.html", None), ("old.html", Some(2001))] {
+        a.append(&ManifestEntry {
+            status: Some(500),
+            fetched_at: "2025-01-19T10:32:00Z".into(),
+            error: Some("HTTP 500".into()),
+            year,
+            report: Some(true),
+            agency_id: Some("liaocheng-xzsp".into()),
+            attempts: 3,
+            ..ManifestEntry::new(
+                &format!("http://zwzx.liaocheng.gov.cn/failed/{url}"),
+                Kind::Document,
+            )
+        })
+        .unwrap();
+    }
+}
+
+/// The streaming build (rows spilled, the dataset assembled and written a
+/// year at a time) writes the bytes that the dataset built in memory and
+/// written at once gives, with several documents a year, a year range,
+/// failed fetches, and every writer; and a failed fetch outside `--years`
+/// still fails the build.
+#[test]
+fn streaming_build_gives_the_bytes_of_the_dataset_in_memory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(&xxgk(
+        dir,
+        &[
+            "run",
+            "--archive",
+            "archive",
+            "--out",
+            "first",
+            "--no-cache",
+        ],
+    ));
+    let archive = dir.join("archive");
+    add_copies(&archive, 3);
+    for (name, years, jobs) in [
+        ("all", None, 2),
+        ("range", Some(2016..=2021), 1),
+        ("late", Some(2020..=2030), 2),
+    ] {
+        let opts = BuildOptions {
+            years: years.clone(),
+            jobs: Some(jobs),
+            no_cache: jobs == 1,
+            ..Default::default()
+        };
+        let writers = xxgk::output::Options {
+            bom: name == "range",
+            ..Default::default()
+        };
+        let streamed = dir.join(format!("{name}-streamed"));
+        let built = pipeline::build(&archive, &streamed, &opts, writers).unwrap();
+        let held = dir.join(format!("{name}-held"));
+        let (ds, _) = pipeline::build_dataset_stats(&archive, &opts).unwrap();
+        xxgk::output::write_all(&ds, &held, writers).unwrap();
+        assert_same_files(&held, &streamed);
+        if years.is_none() {
+            // the checks run a year at a time (the cross-year ones with what
+            // they need of the year before) are those run over all the rows
+            let mut whole = xxgk::normalize::checks::run(&ds.agency, &ds.observations);
+            whole.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
+            let per_year: Vec<_> = ds
+                .checks
+                .iter()
+                .filter(|c| !c.check.starts_with("series."))
+                .cloned()
+                .collect();
+            assert!(whole.iter().any(|c| c.check.starts_with("cross_year.")));
+            assert_eq!(whole.len(), per_year.len());
+            assert!(whole == per_year, "the checks differ");
+        }
+        // the summary gathered while streaming is that of the whole dataset
+        let whole = pipeline::Summary::of(&ds);
+        assert_eq!(
+            built.summary.text(&streamed, &built.files),
+            whole.text(&streamed, &built.files),
+            "{name}"
+        );
+        let reports = read(streamed.join("reports.csv"));
+        assert_eq!(
+            reports.lines().count() - 1,
+            ds.reports.len(),
+            "{name}: one row per document kept"
+        );
+        assert!(ds.reports.len() > 20, "{name}: {}", ds.reports.len());
+        // both failed fetches fail the build, also the one --years leaves out
+        let msg = built.summary.failures().expect("failures");
+        assert!(msg.starts_with("2 of "), "{msg}");
+        assert!(msg.contains("failed/nothing.html"), "{msg}");
+        assert!(msg.contains("failed/old.html"), "{msg}");
+        if years.is_some() {
+            assert!(
+                msg.contains("year 2001 is outside --years"),
+                "{name}: {msg}"
+            );
+            assert!(!reports.contains("failed/old.html"), "{name}");
+        } else {
+            assert!(reports.contains("failed/old.html"));
+        }
+    }
+    // the CLI exits non-zero for a failure outside --years
+    let o = xxgk(
+        dir,
+        &[
+            "build",
+            "--archive",
+            "archive",
+            "--out",
+            "cli",
+            "--years",
+            "2019-2023",
+        ],
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("failed/old.html") && err.contains("outside --years"),
+        "{err}"
+    );
+}
+
+/// A file's inode and modification time: unchanged when it was not rewritten.
+fn identity(p: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(p).unwrap();
+    (m.ino(), m.modified().unwrap())
+}
+
+/// A second build with nothing new is up to date (nothing rewritten, the
+/// same summary and exit status), and every change of an input or an
+/// output makes it build again, to the bytes of a fresh build.
+#[test]
+fn a_rebuild_with_nothing_new_is_up_to_date_and_any_change_rebuilds() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(&xxgk(
+        dir,
+        &["run", "--archive", "archive", "--out", "first"],
+    ));
+    std::fs::write(
+        dir.join("labels.toml"),
+        std::fs::read_to_string(xxgk_profile()).unwrap()
+            + "\n[labels.indicator]\n\"appeals.total\" = [\"行政申请件数\"]\n",
+    )
+    .unwrap();
+    let fresh = std::cell::Cell::new(0);
+    // builds into out/ with `args`: whether it was up to date; a build must
+    // give the bytes of a forced build of the same arguments into a new folder
+    let build = |args: &[&str]| -> bool {
+        let mut all = vec!["build", "--archive", "archive", "--out", "out"];
+        all.extend_from_slice(args);
+        let o = xxgk(dir, &all);
+        let text = String::from_utf8_lossy(&o.stdout).into_owned();
+        let up = parsing_line(&text).contains("nothing to do");
+        fresh.set(fresh.get() + 1);
+        let name = format!("fresh{}", fresh.get());
+        let mut forced = vec!["build", "--archive", "archive", "--out", &name, "--force"];
+        forced.extend_from_slice(args);
+        let f = xxgk(dir, &forced);
+        assert_eq!(o.status.code(), f.status.code(), "{all:?}");
+        // the summary of an up-to-date build is the one the build printed
+        let strip = |s: &str| -> String {
+            s.lines()
+                .filter(|l| !l.starts_with("parsing:") && !l.starts_with("wrote "))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert_eq!(
+            strip(&text),
+            strip(&String::from_utf8_lossy(&f.stdout)),
+            "{all:?}"
+        );
+        assert_same_files(&dir.join(&name), &dir.join("out"));
+        std::fs::remove_dir_all(dir.join(&name)).unwrap();
+        up
+    };
+    assert!(!build(&[]), "the first build builds");
+    assert!(dir.join("out").join(pipeline::stamp::FILE).exists());
+    let obs = dir.join("out/observations.csv");
+    let before = identity(&obs);
+    assert!(build(&[]), "nothing new: up to date");
+    assert_eq!(identity(&obs), before, "an up-to-date build rewrote a file");
+
+    // an output edited (same size) or deleted
+    let mut bytes = std::fs::read(&obs).unwrap();
+    let i = bytes.len() - 3;
+    bytes[i] = if bytes[i] == b'1' { b'2' } else { b'1' };
+    std::fs::write(&obs, &bytes).unwrap();
+    assert!(!build(&[]), "an edited output");
+    std::fs::remove_file(dir.join("out/charts/proactive_items.svg")).unwrap();
+    assert!(!build(&[]), "a deleted chart");
+    assert!(build(&[]));
+
+    // options
+    assert!(!build(&["--years", "2019-2023"]));
+    assert!(build(&["--years", "2019-2023"]));
+    assert!(!build(&["--years", "2018-2023"]));
+    assert!(!build(&[]));
+    assert!(!build(&["--bom"]));
+    assert!(!build(&[]));
+    // a format left out: its files of the last build are removed, not left stale
+    assert!(!build(&["--format", "csv"]));
+    assert!(!dir.join("out/report.html").exists(), "a stale report.html");
+    assert!(
+        !dir.join("out/dataset.json").exists(),
+        "a stale dataset.json"
+    );
+    assert!(build(&["--format", "csv"]));
+    assert!(!build(&[]));
+    assert!(dir.join("out/report.html").exists());
+    // --no-cache and --force always build
+    assert!(!build(&["--no-cache"]));
+    let o = xxgk(
+        dir,
+        &["build", "--archive", "archive", "--out", "out", "--force"],
+    );
+    assert!(!parsing_line(&ok(&o)).contains("nothing to do"));
+    assert!(build(&[]));
+
+    // the profile's labels
+    assert!(!build(&["--profile", "labels.toml"]));
+    assert!(build(&["--profile", "labels.toml"]));
+    let labels = std::fs::read_to_string(dir.join("labels.toml")).unwrap();
+    std::fs::write(
+        dir.join("labels.toml"),
+        labels.replace("行政申请件数", "行政申请次数"),
+    )
+    .unwrap();
+    assert!(!build(&["--profile", "labels.toml"]), "a changed label");
+    assert!(!build(&[]));
+
+    // a new page in the archive
+    {
+        let a = Archive::open_writer(dir.join("archive")).unwrap();
+        let html = "<html><head><meta charset=\"utf-8\"><title>聊城市行政审批服务局2024年政府信息公开工作年度报告</title></head>\
+                    <body><div id=zoom><p>本年度主动公开政府信息1234条。</p></div></body></html>";
+        let sha = a.put(html.as_bytes()).unwrap();
+        a.append(&ManifestEntry {
+            status: Some(200),
+            content_type: Some("text/html; charset=utf-8".into()),
+            fetched_at: "2025-01-19T10:32:00Z".into(),
+            sha256: Some(sha),
+            bytes: Some(html.len() as u64),
+            title: Some("聊城市行政审批服务局2024年政府信息公开工作年度报告".into()),
+            agency_id: Some("liaocheng-xzsp".into()),
+            attempts: 1,
+            ..ManifestEntry::new("http://zwzx.liaocheng.gov.cn/new/2024.html", Kind::Document)
+        })
+        .unwrap();
+    }
+    assert!(!build(&[]), "a new page");
+    assert!(read(dir.join("out/observations.csv")).contains("new/2024.html"));
+    assert!(build(&[]));
+
+    // a build that cannot move its files into place fails, changes no file
+    // and leaves no stamp: the next build builds
+    let page = dir.join("out/report.html");
+    std::fs::remove_file(&page).unwrap();
+    std::fs::create_dir(&page).unwrap();
+    let before = identity(&obs);
+    let o = xxgk(dir, &["build", "--archive", "archive", "--out", "out"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("in the way"));
+    assert_eq!(identity(&obs), before);
+    assert!(!dir.join("out").join(pipeline::stamp::FILE).exists());
+    std::fs::remove_dir(&page).unwrap();
+    assert!(!build(&[]), "after a failed build");
+    assert!(build(&[]));
+}
+
+fn xxgk_profile() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles/liaocheng-xzsp.toml")
+}
+
+/// `build --prune-cache` removes the entries no build of this version and
+/// these labels uses (and temporary files), keeps the others and files
+/// that are not entries, and refuses while another process uses the archive.
+#[test]
+fn prune_cache_removes_only_entries_this_build_does_not_use() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(&xxgk(dir, &["run", "--archive", "archive", "--out", "out"]));
+    let archive = dir.join("archive");
+    let entries = cache_entries(&archive);
+    assert!(entries.len() > 10, "{entries:?}");
+    // an entry of an older parser version (another key), a temporary file
+    // of a killed build, and files that are not entries
+    let old = archive.join(format!("cache/ab/{}.json", "ab".repeat(32)));
+    std::fs::create_dir_all(old.parent().unwrap()).unwrap();
+    std::fs::copy(&entries[0], &old).unwrap();
+    let torn = archive.join(format!("cache/ab/.{}.123.0.tmp", "cd".repeat(32)));
+    std::fs::write(&torn, b"xxgk-parse").unwrap();
+    let notes = archive.join("cache/ab/notes.txt");
+    std::fs::write(&notes, b"mine").unwrap();
+    std::fs::write(archive.join("cache/README"), b"mine").unwrap();
+
+    // while the archive is in use, nothing is pruned
+    {
+        let _reader = Archive::open(&archive).unwrap();
+        let err = pipeline::prune_cache(&archive, &BuildOptions::default()).unwrap_err();
+        assert!(format!("{err:#}").contains("in use"), "{err:#}");
+        assert!(old.exists() && torn.exists());
+    }
+    let out = ok(&xxgk(
+        dir,
+        &[
+            "build",
+            "--archive",
+            "archive",
+            "--out",
+            "out",
+            "--prune-cache",
+        ],
+    ));
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("cache: pruned"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        line.starts_with("cache: pruned 2 files")
+            && line.ends_with(&format!("kept {} entries", entries.len())),
+        "{line}"
+    );
+    assert!(!old.exists() && !torn.exists());
+    assert!(notes.exists() && archive.join("cache/README").exists());
+    assert_eq!(
+        cache_entries(&archive).len(),
+        entries.len() + 1,
+        "notes.txt stays"
+    );
+    // every entry of this build is still served
+    let again = build(&archive, &dir.join("again"), &opts(2, false));
+    assert_eq!(
+        (again.parsed, again.cached),
+        (0, entries.len()),
+        "{again:?}"
+    );
+    assert_same_files(&dir.join("out"), &dir.join("again"));
 }

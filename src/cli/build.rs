@@ -1,5 +1,6 @@
 //! Usage: `xxgk build [--archive DIR] [--out DIR] [--agency ID] [--profile NAME|FILE]
-//!                    [--years A-B] [--bom] [--format csv,json,html,parquet] [--jobs N] [--no-cache]`
+//!                    [--years A-B] [--bom] [--format csv,json,html,parquet] [--jobs N] [--no-cache]
+//!                    [--force] [--prune-cache]`
 //!
 //! Builds the dataset from an archive made by `xxgk crawl` (the work is done
 //! by [`crate::pipeline`]): every document of the manifest (its latest
@@ -29,6 +30,18 @@
 //! parses everything again without reading or writing the cache. The
 //! summary says how many documents were parsed and how many came from the
 //! cache.
+//!
+//! The build streams: each document's rows go to a scratch file as it is
+//! read, then the dataset is assembled and written one year at a time, so
+//! memory holds about one year's rows. It leaves a build stamp in `--out`
+//! (`.xxgk-build`: a hash of the archive entries used, the options, the
+//! profile's labels and the parser version, and the size and SHA-256 of
+//! every file written). A build whose stamp matches and whose files are
+//! intact prints the stamp's summary, says it is up to date and changes
+//! nothing; `--force` (or `--no-cache`) builds anyway. `--prune-cache`
+//! then removes the parse cache entries this build does not use (older
+//! parser versions, other labels, documents gone from the archive), under
+//! the archive's exclusive lock.
 //!
 //! Exit status: 0 when every document was read; 1 with a message when the
 //! build could not run or write, or when some documents could not be
@@ -81,6 +94,13 @@ pub struct Args {
     /// Parse every document again, without reading or writing the parse cache.
     #[arg(long)]
     pub no_cache: bool,
+    /// Build even when the output is up to date (its build stamp matches).
+    #[arg(long)]
+    pub force: bool,
+    /// After the build, remove the parse cache entries it does not use
+    /// (older parser versions, other labels), under the archive's lock.
+    #[arg(long)]
+    pub prune_cache: bool,
 }
 
 /// Parses `2012-2023` (or a single year).
@@ -97,7 +117,17 @@ pub fn parse_years(s: &str) -> Result<RangeInclusive<i32>, String> {
 
 /// Prints the summary of a build (quietly stops if stdout is closed).
 pub fn summary(ds: &Dataset, out: &Path, files: &[String], stats: &pipeline::BuildStats) {
-    let mut text = pipeline::summary(ds, out, files);
+    print_summary(&pipeline::Summary::of(ds), out, files, stats);
+}
+
+/// Prints a build's summary and its `parsing:` line.
+fn print_summary(
+    s: &pipeline::Summary,
+    out: &Path,
+    files: &[String],
+    stats: &pipeline::BuildStats,
+) {
+    let mut text = s.text(out, files);
     text.push_str(&stats.line());
     text.push('\n');
     let _ = pipeline::quiet_if_stdout_closed(std::io::stdout().lock().write_all(text.as_bytes()));
@@ -135,9 +165,22 @@ pub fn run(args: Args) -> Result<()> {
         jobs: args.jobs.map(usize::from),
         no_cache: args.no_cache,
     };
-    let built = pipeline::build(&args.archive, &args.out, &build, opts)?;
-    summary(&built.dataset, &args.out, &built.files, &built.stats);
-    match pipeline::failures(&built.dataset) {
+    let built = if args.force {
+        pipeline::build(&args.archive, &args.out, &build, opts)?
+    } else {
+        pipeline::build_if_changed(&args.archive, &args.out, &build, opts)?
+    };
+    print_summary(&built.summary, &args.out, &built.files, &built.stats);
+    if args.prune_cache {
+        let p = pipeline::prune_cache(&args.archive, &build)?;
+        let line = format!(
+            "cache: pruned {} files ({} bytes) no build of this version and these labels uses; kept {} entries\n",
+            p.removed, p.bytes, p.kept
+        );
+        let _ =
+            pipeline::quiet_if_stdout_closed(std::io::stdout().lock().write_all(line.as_bytes()));
+    }
+    match built.summary.failures() {
         Some(msg) => bail!(msg),
         None => Ok(()),
     }

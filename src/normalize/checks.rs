@@ -233,8 +233,59 @@ const T4_GROUPS: [(&str, &str); 3] = [
 
 /// Runs every per-document and cross-year check.
 pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
+    let mut out = run_documents(agency, obs);
+    table_vs_prose(agency, obs, &mut out);
+    cross_year(agency, obs.iter(), &mut out);
+    out
+}
+
+/// Runs the checks of one year: `obs` are the observations of that year
+/// (sorted as the dataset sorts them), `prev` those of the year before, if
+/// any (for the cross-year checks). The rows are those [`run`] gives for the
+/// year over the whole dataset, in the same order.
+pub fn run_year(agency: &str, obs: &[ObservationRow], prev: &[ObservationRow]) -> Vec<CheckRow> {
+    let mut out = run_documents(agency, obs);
+    table_vs_prose(agency, obs, &mut out);
+    cross_year(agency, prev.iter().chain(obs), &mut out);
+    out
+}
+
+/// What the cross-year checks of the next year read of one year's
+/// observations (sorted as the dataset sorts them): the first national
+/// table figure of each metric they compare (结转下年度, 上年结转, 现行有效,
+/// 制发, 废止), and the year's first national table figure (which tells that the
+/// year has national tables). [`run_year`] with these as `prev` gives the
+/// rows it gives with all of the year's observations.
+pub fn cross_year_inputs(obs: &[ObservationRow]) -> Vec<ObservationRow> {
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut out = Vec::new();
-    // group by document and template (table sources only, plus prose groups)
+    for o in obs.iter().filter(|o| is_national_table(o)) {
+        let m = o.obs.metric.as_str();
+        let compared = ["carried_forward.", "applications.carried_over."]
+            .iter()
+            .any(|p| m.starts_with(p))
+            || ["regulations.", "normative_docs."].iter().any(|p| {
+                m.strip_prefix(p)
+                    .is_some_and(|r| ["in_force", "new", "repealed"].contains(&r))
+            });
+        if (out.is_empty() || compared) && seen.insert(m) {
+            out.push(o.clone());
+        }
+    }
+    out
+}
+
+fn is_national_table(o: &ObservationRow) -> bool {
+    o.obs.source == Source::Table
+        && matches!(
+            o.obs.template,
+            Template::National2019 | Template::National2021
+        )
+}
+
+/// The per-document checks (table 3, table 4, breakdowns).
+fn run_documents(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
+    let mut out = Vec::new();
     let mut groups: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
     for o in obs {
         groups
@@ -256,8 +307,6 @@ pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
             breakdowns(&ctx, &g, &mut out);
         }
     }
-    table_vs_prose(agency, obs, &mut out);
-    cross_year(agency, obs, &mut out);
     out
 }
 
@@ -660,17 +709,16 @@ fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>)
     }
 }
 
-fn cross_year(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
+fn cross_year<'a>(
+    agency: &str,
+    obs: impl Iterator<Item = &'a ObservationRow>,
+    out: &mut Vec<CheckRow>,
+) {
     // table values of the national template, by (year, metric)
     let mut v: BTreeMap<(i32, &str), &ObservationRow> = BTreeMap::new();
     let mut national_years = BTreeSet::new();
     for o in obs {
-        if o.obs.source == Source::Table
-            && matches!(
-                o.obs.template,
-                Template::National2019 | Template::National2021
-            )
-        {
+        if is_national_table(o) {
             v.entry((o.year, o.obs.metric.as_str())).or_insert(o);
             national_years.insert(o.year);
         }

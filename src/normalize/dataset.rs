@@ -1,12 +1,12 @@
 //! The dataset: documents with their parse results, flattened into the rows
 //! of `reports.csv` and `observations.csv`, plus series and checks.
 
-use super::{checks, preferred, ratios, series, years};
+use super::{checks, preferred, ratios, series};
 use crate::archive::{ManifestEntry, Via};
 use crate::normalize::metrics::Template;
 use crate::parse::{DocKind, Observation, ParsedDocument};
-use serde::Serialize;
-use std::collections::BTreeSet;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
 use std::ops::RangeInclusive;
 
 /// One document as fetched, with what the parser read from it.
@@ -26,7 +26,7 @@ pub struct DocumentInput {
 
 /// What happened to one archived document: the `status` column of
 /// `reports.csv`. Every archived document (and attachment) gets exactly one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// A report (or statistics annex) read; its figures are in observations.csv.
@@ -90,7 +90,7 @@ impl PartialEq<&str> for Status {
 }
 
 /// A row of `reports.csv`: one document seen.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct ReportRow {
     /// Stable agency id.
     pub agency: String,
@@ -183,6 +183,14 @@ pub struct Dataset {
     pub checks: Vec<checks::CheckRow>,
     /// Derived ratios, one row per year of `series`.
     pub ratios: Vec<ratios::RatioRow>,
+}
+
+impl Dataset {
+    /// The derived ratios by year (one lookup per series row instead of a
+    /// scan).
+    pub fn ratios_by_year(&self) -> BTreeMap<i32, &ratios::RatioRow> {
+        self.ratios.iter().map(|r| (r.year, r)).collect()
+    }
 }
 
 /// What the build keeps of one document once it is parsed: its row of
@@ -310,71 +318,187 @@ pub fn assemble(
 }
 
 /// Assembles the dataset from the rows of each document, taken one at a
-/// time (see [`assemble`] for `years`).
+/// time (see [`assemble`] for `years`). The documents are grouped by year
+/// and each group is assembled by an [`Assembler`], as the streaming build
+/// does, so both give the same rows.
 pub fn assemble_rows(
     agency: &str,
     docs: impl IntoIterator<Item = DocumentRows>,
     years: Option<RangeInclusive<i32>>,
 ) -> Dataset {
-    let requested = years.is_some();
-    let mut reports = Vec::new();
-    let mut observations = Vec::new();
+    let mut by_year: BTreeMap<Option<i32>, Vec<DocumentRows>> = BTreeMap::new();
     let mut seen_years = BTreeSet::new();
     for d in docs {
         if let Some(y) = d.seen_year {
             seen_years.insert(y);
         }
-        observations.extend(d.observations);
-        reports.push(d.report);
+        by_year.entry(d.report.year).or_default().push(d);
     }
-    reports.sort_by(|a, b| {
-        (a.year, &a.kind, &a.url)
-            .cmp(&(b.year, &b.kind, &b.url))
-            .then_with(|| a.sha256.cmp(&b.sha256))
-    });
-    observations.sort_by(|a, b| {
-        (
-            a.year,
-            &a.obs.metric,
-            a.obs.source,
-            a.obs.template,
-            &a.url,
-            a.obs.location,
-        )
-            .cmp(&(
-                b.year,
-                &b.obs.metric,
-                b.obs.source,
-                b.obs.template,
-                &b.url,
-                b.obs.location,
-            ))
-    });
-    let range = years.unwrap_or_else(|| match (seen_years.first(), seen_years.last()) {
-        (Some(a), Some(b)) => *a..=*b,
-        #[allow(clippy::reversed_empty_ranges)]
-        _ => 1..=0,
-    });
-    preferred::mark(&mut observations);
-    let cands = series::candidates(&observations);
-    let series = series::harmonize(agency, &range, &reports, &cands);
-    let mut checks = checks::run(agency, &observations);
-    checks.extend(series::disagreements(agency, &range, &cands));
-    checks.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
-    let ratios = ratios::compute_all(&range, &observations, &checks);
+    let mut asm = Assembler::new(agency, years, &seen_years);
     let mut ds = Dataset {
         agency: agency.to_string(),
-        years: (*range.start(), *range.end()),
-        reports,
-        observations,
-        series,
-        checks,
-        ratios,
+        years: asm.years(),
+        reports: Vec::new(),
+        observations: Vec::new(),
+        series: Vec::new(),
+        checks: Vec::new(),
+        ratios: Vec::new(),
     };
-    if requested {
-        years::restrict(&mut ds, &range);
+    for year in asm.group_years(by_year.keys().copied()) {
+        let docs = by_year.remove(&year).unwrap_or_default();
+        if let Some(g) = asm.group(year, docs) {
+            ds.reports.extend(g.reports);
+            ds.observations.extend(g.observations);
+            ds.checks.extend(g.checks);
+            ds.series.extend(g.series);
+            ds.ratios.extend(g.ratios);
+        }
     }
     ds
+}
+
+/// The rows of one year of the dataset (or of the documents whose year is
+/// unknown), sorted as the dataset sorts them.
+#[derive(Debug, Clone, Default)]
+pub struct YearRows {
+    /// The year (`None`: documents whose year is unknown; they come first).
+    pub year: Option<i32>,
+    /// The documents of the year.
+    pub reports: Vec<ReportRow>,
+    /// Their figures, `preferred` marked.
+    pub observations: Vec<ObservationRow>,
+    /// The checks of the year (cross-year checks included).
+    pub checks: Vec<checks::CheckRow>,
+    /// The row of `series.csv`, when the year is in the range.
+    pub series: Option<series::SeriesRow>,
+    /// The derived ratios, when the year is in the range.
+    pub ratios: Option<ratios::RatioRow>,
+}
+
+/// Assembles the dataset one year at a time, holding only the year being
+/// assembled and the figures of the year before (for the cross-year
+/// checks). Every step of the dataset (preferred rows, series, checks,
+/// ratios) works within one year, so the groups, taken in the order of
+/// [`Assembler::group_years`], give exactly the rows of the whole.
+#[derive(Debug)]
+pub struct Assembler {
+    agency: String,
+    range: RangeInclusive<i32>,
+    requested: bool,
+    /// The observations of the last year assembled.
+    prev: Option<(i32, Vec<ObservationRow>)>,
+}
+
+impl Assembler {
+    /// An assembler for `agency`; `years` is the requested range (`--years`),
+    /// else the span of `seen_years` (the years documents state).
+    pub fn new(
+        agency: &str,
+        years: Option<RangeInclusive<i32>>,
+        seen_years: &BTreeSet<i32>,
+    ) -> Assembler {
+        let requested = years.is_some();
+        let range = years.unwrap_or_else(|| match (seen_years.first(), seen_years.last()) {
+            (Some(a), Some(b)) => *a..=*b,
+            #[allow(clippy::reversed_empty_ranges)]
+            _ => 1..=0,
+        });
+        Assembler {
+            agency: agency.to_string(),
+            range,
+            requested,
+            prev: None,
+        }
+    }
+
+    /// First and last year of the range (`Dataset::years`).
+    pub fn years(&self) -> (i32, i32) {
+        (*self.range.start(), *self.range.end())
+    }
+
+    /// The groups to assemble, in order: the unknown year first, then every
+    /// year that has documents or is in the range, ascending.
+    pub fn group_years(
+        &self,
+        doc_years: impl IntoIterator<Item = Option<i32>>,
+    ) -> Vec<Option<i32>> {
+        let mut all: BTreeSet<Option<i32>> = doc_years.into_iter().collect();
+        all.extend(self.range.clone().map(Some));
+        all.into_iter().collect()
+    }
+
+    /// Whether the rows of `year` are part of the output: all of them
+    /// without `--years`; with it, those of its range and the documents
+    /// whose year is unknown (they cannot be attributed to a year, and
+    /// dropping them would hide a failure).
+    pub fn keeps(&self, year: Option<i32>) -> bool {
+        !self.requested || year.is_none_or(|y| self.range.contains(&y))
+    }
+
+    /// Assembles the documents of one year (or of the unknown year). Groups
+    /// must come in the order of [`Assembler::group_years`]. `None` when
+    /// `--years` leaves the year out (it is still assembled, for the
+    /// cross-year checks of the next year).
+    pub fn group(&mut self, year: Option<i32>, docs: Vec<DocumentRows>) -> Option<YearRows> {
+        let agency = self.agency.as_str();
+        let mut reports = Vec::with_capacity(docs.len());
+        let mut observations = Vec::with_capacity(docs.iter().map(|d| d.observations.len()).sum());
+        for d in docs {
+            observations.extend(d.observations);
+            reports.push(d.report);
+        }
+        reports.sort_by(|a, b| {
+            (a.year, &a.kind, &a.url)
+                .cmp(&(b.year, &b.kind, &b.url))
+                .then_with(|| a.sha256.cmp(&b.sha256))
+        });
+        observations.sort_by(|a, b| {
+            (
+                a.year,
+                &a.obs.metric,
+                a.obs.source,
+                a.obs.template,
+                &a.url,
+                a.obs.location,
+            )
+                .cmp(&(
+                    b.year,
+                    &b.obs.metric,
+                    b.obs.source,
+                    b.obs.template,
+                    &b.url,
+                    b.obs.location,
+                ))
+        });
+        preferred::mark(&mut observations);
+        let mut rows = YearRows {
+            year,
+            reports,
+            ..Default::default()
+        };
+        if let Some(y) = year {
+            let cands = series::candidates(&observations);
+            let in_range = self.range.contains(&y);
+            let one = y..=y;
+            if in_range {
+                rows.series = series::harmonize(agency, &one, &rows.reports, &cands).pop();
+            }
+            let prev: &[ObservationRow] = match &self.prev {
+                Some((p, obs)) if *p == y - 1 => obs,
+                _ => &[],
+            };
+            let mut checks = checks::run_year(agency, &observations, prev);
+            checks.extend(series::disagreements(agency, &self.range, &cands));
+            checks.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
+            if in_range {
+                rows.ratios = ratios::compute_all(&one, &observations, &checks).pop();
+            }
+            rows.checks = checks;
+            self.prev = Some((y, checks::cross_year_inputs(&observations)));
+            rows.observations = observations;
+        }
+        self.keeps(year).then_some(rows)
+    }
 }
 
 fn bare_row(agency: &str, url: &str, sha256: &str) -> ReportRow {

@@ -11,6 +11,6 @@ pub mod series;
 pub mod years;
 
 pub use dataset::{
-    assemble, assemble_rows, Dataset, DocumentInput, DocumentRows, ObservationRow, ReportRow,
-    Status,
+    assemble, assemble_rows, Assembler, Dataset, DocumentInput, DocumentRows, ObservationRow,
+    ReportRow, Status, YearRows,
 };

@@ -6,7 +6,7 @@
 //! return) is written with a leading `'`; a cell that is a plain number
 //! (`-14`, `+1`, `0.5`) is left as it is, so numbers stay numbers.
 
-use super::schema::{series_fields, CHECKS, OBSERVATIONS, REPORTS};
+use super::schema::series_fields;
 use crate::normalize::checks::CheckRow;
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
 use anyhow::Result;
@@ -23,10 +23,14 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
     v.as_ref().map(ToString::to_string).unwrap_or_default()
 }
 
-/// A CSV writer on a new file (never an existing one, nor a symlink's target).
-struct Writer {
+/// A CSV writer on a new file (never an existing one, nor a symlink's
+/// target), written a row at a time: fields go straight from the rows to
+/// the buffer (no record of `String`s per row).
+pub(crate) struct Writer {
     w: csv::Writer<std::io::BufWriter<std::fs::File>>,
     excel: bool,
+    /// A reusable buffer for numbers.
+    buf: String,
 }
 
 impl Writer {
@@ -35,26 +39,94 @@ impl Writer {
         I: IntoIterator<Item = T>,
         T: AsRef<str>,
     {
+        for c in record {
+            self.field(c.as_ref())?;
+        }
+        self.end()
+    }
+
+    /// Writes one field of the current record.
+    fn field(&mut self, cell: &str) -> Result<()> {
         if self.excel {
-            self.w.write_record(
-                record
-                    .into_iter()
-                    .map(|c| excel_safe(c.as_ref()).into_owned()),
-            )?;
+            self.w.write_field(excel_safe(cell).as_bytes())?;
         } else {
-            self.w
-                .write_record(record.into_iter().map(|c| c.as_ref().to_string()))?;
+            self.w.write_field(cell)?;
         }
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<()> {
+    /// Writes a field formatted into the reusable buffer.
+    fn field_fmt(&mut self, v: impl std::fmt::Display) -> Result<()> {
+        use std::fmt::Write as _;
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        let _ = write!(buf, "{v}");
+        let r = self.field(&buf);
+        self.buf = buf;
+        r
+    }
+
+    /// Ends the current record.
+    fn end(&mut self) -> Result<()> {
+        self.w.write_record(None::<&[u8]>)?;
+        Ok(())
+    }
+
+    /// Writes one observations.csv row.
+    pub(crate) fn observation(&mut self, o: &ObservationRow) -> Result<()> {
+        self.field(&o.agency)?;
+        self.field_fmt(o.year)?;
+        self.field(&o.obs.metric)?;
+        self.field_fmt(o.obs.value.normalize())?;
+        self.field(o.obs.unit.as_str())?;
+        self.field(o.obs.qualifier.as_str())?;
+        self.field(&o.obs.raw)?;
+        self.field(o.obs.source.as_str())?;
+        self.field(o.obs.template.as_str())?;
+        self.field_fmt(o.obs.location)?;
+        self.field(&o.url)?;
+        self.field(&o.sha256)?;
+        self.field(if o.preferred { "true" } else { "false" })?;
+        self.end()
+    }
+
+    /// Writes one reports.csv row.
+    pub(crate) fn report(&mut self, r: &ReportRow) -> Result<()> {
+        self.write_record(report_record(r))
+    }
+
+    /// Writes one checks.csv row.
+    pub(crate) fn check(&mut self, c: &CheckRow) -> Result<()> {
+        self.field(&c.agency)?;
+        self.field_fmt(c.year)?;
+        self.field(&c.check)?;
+        self.field(&c.status)?;
+        self.field(&c.expected)?;
+        self.field(&c.actual)?;
+        self.field(&c.detail)?;
+        self.field(&c.url)?;
+        self.end()
+    }
+
+    /// Flushes the file.
+    pub(crate) fn flush(&mut self) -> Result<()> {
         self.w.flush()?;
         Ok(())
     }
 }
 
-fn writer(path: &Path, bom: bool) -> Result<Writer> {
+/// A new CSV file with its header row.
+pub(crate) fn with_header<'a>(
+    path: &Path,
+    bom: bool,
+    header: impl IntoIterator<Item = &'a str>,
+) -> Result<Writer> {
+    let mut w = writer(path, bom)?;
+    w.write_record(header)?;
+    Ok(w)
+}
+
+pub(crate) fn writer(path: &Path, bom: bool) -> Result<Writer> {
     let file = super::create_new(path)?;
     let mut buf = std::io::BufWriter::new(file);
     if bom {
@@ -65,6 +137,7 @@ fn writer(path: &Path, bom: bool) -> Result<Writer> {
             .terminator(csv::Terminator::CRLF)
             .from_writer(buf),
         excel: bom,
+        buf: String::new(),
     })
 }
 
@@ -101,17 +174,6 @@ where
     w.flush()
 }
 
-/// Writes `observations.csv`.
-pub fn observations(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
-    let mut w = writer(path, bom)?;
-    w.write_record(OBSERVATIONS.iter().map(|f| f.name))?;
-    for o in &ds.observations {
-        w.write_record(observation_record(o))?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
 /// One observations.csv record, in the column order of the schema.
 pub fn observation_record(o: &ObservationRow) -> [String; 13] {
     [
@@ -129,28 +191,6 @@ pub fn observation_record(o: &ObservationRow) -> [String; 13] {
         o.sha256.clone(),
         o.preferred.to_string(),
     ]
-}
-
-/// Writes `reports.csv`.
-pub fn reports(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
-    let mut w = writer(path, bom)?;
-    w.write_record(REPORTS.iter().map(|f| f.name))?;
-    for r in &ds.reports {
-        w.write_record(report_record(r))?;
-    }
-    w.flush()?;
-    Ok(())
-}
-
-/// Writes `checks.csv`.
-pub fn checks(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
-    let mut w = writer(path, bom)?;
-    w.write_record(CHECKS.iter().map(|f| f.name))?;
-    for c in &ds.checks {
-        w.write_record(check_record(c))?;
-    }
-    w.flush()?;
-    Ok(())
 }
 
 /// One reports.csv record, in the column order of the schema.
@@ -206,6 +246,7 @@ pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
 /// The records of `series.csv`, in the column order of `series_fields()`
 /// (report.html reads optional columns such as `<series>_flag` from them).
 pub fn series_records(ds: &Dataset) -> Vec<Vec<String>> {
+    let ratios = ds.ratios_by_year();
     let mut out = Vec::new();
     for s in &ds.series {
         let mut rec = vec![
@@ -229,7 +270,7 @@ pub fn series_records(ds: &Dataset) -> Vec<Vec<String>> {
                 None => rec.extend([String::new(), String::new()]),
             }
         }
-        let ratios = ds.ratios.iter().find(|r| r.year == s.year);
+        let ratios = ratios.get(&s.year);
         for i in 0..crate::normalize::ratios::RATIOS.len() {
             match ratios.and_then(|r| r.values.get(i)) {
                 Some(v) => rec.extend([

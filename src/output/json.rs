@@ -4,13 +4,14 @@
 use super::csv::number;
 use crate::normalize::ratios::{RatioRow, RATIOS};
 use crate::normalize::series::{SeriesRow, SERIES};
-use crate::normalize::{Dataset, ObservationRow, ReportRow};
-use anyhow::{Context, Result};
+use crate::normalize::{Dataset, ObservationRow, ReportRow, YearRows};
+use anyhow::Result;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::io::Write;
-use std::path::Path;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 /// A decimal as a JSON number, written with exactly its decimal digits
@@ -44,9 +45,9 @@ pub fn observation_json(o: &ObservationRow) -> Value {
 }
 
 /// Observations grouped by the document (URL and hash) they were read from.
-fn by_doc(ds: &Dataset) -> BTreeMap<(&str, &str), Vec<&ObservationRow>> {
+fn by_doc(observations: &[ObservationRow]) -> BTreeMap<(&str, &str), Vec<&ObservationRow>> {
     let mut by_doc: BTreeMap<(&str, &str), Vec<&ObservationRow>> = BTreeMap::new();
-    for o in &ds.observations {
+    for o in observations {
         by_doc.entry((&o.url, &o.sha256)).or_default().push(o);
     }
     by_doc
@@ -117,11 +118,6 @@ fn series_value(s: &SeriesRow, ratios: Option<&RatioRow>) -> Value {
     Value::Object(m)
 }
 
-/// The ratios of the year of `s`.
-fn ratios_of<'a>(ds: &'a Dataset, s: &SeriesRow) -> Option<&'a RatioRow> {
-    ds.ratios.iter().find(|r| r.year == s.year)
-}
-
 fn observations_of<'a>(
     by_doc: &'a BTreeMap<(&'a str, &'a str), Vec<&'a ObservationRow>>,
     r: &'a ReportRow,
@@ -132,68 +128,104 @@ fn observations_of<'a>(
         .unwrap_or_default()
 }
 
-/// Writes `dataset.json`: pretty-printed, keys in sorted order (as
-/// serde_json's map orders them), streamed one element at a time, so the
-/// whole document is never held as one tree or one string.
-pub fn write(ds: &Dataset, path: &Path) -> Result<()> {
-    let file = super::create_new(path)?;
-    let mut w = std::io::BufWriter::new(file);
-    write_to(ds, &mut w).with_context(|| format!("cannot write {}", path.display()))?;
-    w.flush()
-        .with_context(|| format!("cannot write {}", path.display()))
+/// `dataset.json` written as a stream, one year group at a time: the
+/// checks go straight to the file, the reports (with their observations)
+/// to a scratch file that is copied in after the checks, as the keys of a
+/// serde_json map come in sorted order (`agency`, `checks`, `reports`,
+/// `series`, `years`). Pretty-printed, byte for byte as serde_json would
+/// print the whole document, which is never held as one tree or string.
+pub(crate) struct Stream {
+    w: BufWriter<File>,
+    reports: BufWriter<File>,
+    reports_path: PathBuf,
+    checks_first: bool,
+    reports_first: bool,
 }
 
-fn write_to(ds: &Dataset, w: &mut impl Write) -> Result<()> {
-    let by_doc = by_doc(ds);
-    // the keys in the order a serde_json map sorts them
-    w.write_all(b"{\n  \"agency\": ")?;
-    serde_json::to_writer(&mut *w, &ds.agency)?;
-    w.write_all(b",\n  \"checks\": ")?;
-    array(w, ds.checks.iter().map(serde_json::to_value))?;
-    w.write_all(b",\n  \"reports\": ")?;
-    array(
-        w,
-        ds.reports
-            .iter()
-            .map(|r| Ok(report_value(r, observations_of(&by_doc, r)))),
-    )?;
-    w.write_all(b",\n  \"series\": ")?;
-    array(
-        w,
-        ds.series
-            .iter()
-            .map(|s| Ok(series_value(s, ratios_of(ds, s)))),
-    )?;
-    w.write_all(b",\n  \"years\": ")?;
-    array(
-        w,
-        [ds.years.0, ds.years.1]
-            .into_iter()
-            .map(|y| Ok(Value::from(y))),
-    )?;
-    w.write_all(b"\n}\n")?;
+impl Stream {
+    /// Starts `path`; `scratch` is a new file for the reports section.
+    pub(crate) fn create(path: &Path, scratch: PathBuf, agency: &str) -> Result<Stream> {
+        let mut w = BufWriter::new(super::create_new(path)?);
+        let reports = BufWriter::new(super::create_new(&scratch)?);
+        w.write_all(b"{\n  \"agency\": ")?;
+        serde_json::to_writer(&mut w, agency)?;
+        w.write_all(b",\n  \"checks\": ")?;
+        Ok(Stream {
+            w,
+            reports,
+            reports_path: scratch,
+            checks_first: true,
+            reports_first: true,
+        })
+    }
+
+    /// Adds the checks and reports of one year group.
+    pub(crate) fn group(&mut self, g: &YearRows) -> Result<()> {
+        for c in &g.checks {
+            element(
+                &mut self.w,
+                &mut self.checks_first,
+                &serde_json::to_value(c)?,
+            )?;
+        }
+        let by_doc = by_doc(&g.observations);
+        for r in &g.reports {
+            let v = report_value(r, observations_of(&by_doc, r));
+            element(&mut self.reports, &mut self.reports_first, &v)?;
+        }
+        Ok(())
+    }
+
+    /// Ends the document with the series (and their ratios) and the range.
+    pub(crate) fn finish(mut self, ds: &Dataset) -> Result<()> {
+        end_array(&mut self.w, self.checks_first)?;
+        self.w.write_all(b",\n  \"reports\": ")?;
+        self.reports.flush()?;
+        drop(self.reports);
+        std::io::copy(&mut File::open(&self.reports_path)?, &mut self.w)?;
+        let _ = std::fs::remove_file(&self.reports_path);
+        end_array(&mut self.w, self.reports_first)?;
+        self.w.write_all(b",\n  \"series\": ")?;
+        let ratios = ds.ratios_by_year();
+        let mut first = true;
+        for s in &ds.series {
+            let v = series_value(s, ratios.get(&s.year).copied());
+            element(&mut self.w, &mut first, &v)?;
+        }
+        end_array(&mut self.w, first)?;
+        self.w.write_all(b",\n  \"years\": ")?;
+        let mut first = true;
+        for y in [ds.years.0, ds.years.1] {
+            element(&mut self.w, &mut first, &Value::from(y))?;
+        }
+        end_array(&mut self.w, first)?;
+        self.w.write_all(b"\n}\n")?;
+        self.w.flush()?;
+        Ok(())
+    }
+}
+
+/// Writes one element of a JSON array that is the value of a top-level
+/// key: pretty-printed and indented by four spaces, as a pretty-printed
+/// document would place it (`[` before the first).
+fn element(w: &mut impl Write, first: &mut bool, item: &Value) -> Result<()> {
+    w.write_all(if *first { b"[\n" } else { b",\n" })?;
+    *first = false;
+    let text = serde_json::to_string_pretty(item)?;
+    // JSON strings hold no raw newline, so every line break is layout
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            w.write_all(b"\n")?;
+        }
+        w.write_all(b"    ")?;
+        w.write_all(line.as_bytes())?;
+    }
     Ok(())
 }
 
-/// Writes a JSON array that is the value of a top-level key: each element
-/// pretty-printed and indented by four spaces, as a pretty-printed document
-/// would place it.
-fn array(w: &mut impl Write, items: impl Iterator<Item = serde_json::Result<Value>>) -> Result<()> {
-    let mut first = true;
-    for item in items {
-        w.write_all(if first { b"[\n" } else { b",\n" })?;
-        first = false;
-        let text = serde_json::to_string_pretty(&item?)?;
-        // JSON strings hold no raw newline, so every line break is layout
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                w.write_all(b"\n")?;
-            }
-            w.write_all(b"    ")?;
-            w.write_all(line.as_bytes())?;
-        }
-    }
-    w.write_all(if first { b"[]" } else { b"\n  ]" })?;
+/// Closes an array written by [`element`] (`[]` when it is empty).
+fn end_array(w: &mut impl Write, empty: bool) -> Result<()> {
+    w.write_all(if empty { b"[]" } else { b"\n  ]" })?;
     Ok(())
 }
 

@@ -4,23 +4,22 @@
 //! the observations.csv columns plus `title`, `kind` and `agency_name`.
 
 use super::json::observation_json;
-use crate::normalize::{Dataset, ReportRow};
-use anyhow::{Context, Result};
+use crate::normalize::{ReportRow, YearRows};
+use anyhow::Result;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::Path;
 
-/// Writes `observations.jsonl` (UTF-8, `\n` after every line).
-pub fn write(ds: &Dataset, path: &Path) -> Result<()> {
-    let reports: BTreeMap<(&str, &str), &ReportRow> = ds
+/// Writes the observations of one year group (whose reports are in the
+/// same group) as lines of `observations.jsonl` (UTF-8, `\n` after every
+/// line).
+pub(crate) fn group(w: &mut impl Write, g: &YearRows) -> Result<()> {
+    let reports: BTreeMap<(&str, &str), &ReportRow> = g
         .reports
         .iter()
         .map(|r| ((r.url.as_str(), r.sha256.as_str()), r))
         .collect();
-    let file = super::create_new(path)?;
-    let mut w = std::io::BufWriter::new(file);
-    for o in &ds.observations {
+    for o in &g.observations {
         let mut v = observation_json(o);
         let r = reports.get(&(o.url.as_str(), o.sha256.as_str()));
         if let Value::Object(m) = &mut v {
@@ -31,9 +30,8 @@ pub fn write(ds: &Dataset, path: &Path) -> Result<()> {
                 r.map(|r| r.agency_name.clone()).into(),
             );
         }
-        serde_json::to_writer(&mut w, &v)?;
+        serde_json::to_writer(&mut *w, &v)?;
         w.write_all(b"\n")?;
     }
-    w.flush()
-        .with_context(|| format!("cannot write {}", path.display()))
+    Ok(())
 }

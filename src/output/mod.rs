@@ -22,7 +22,7 @@ pub mod report_html;
 pub mod schema;
 pub mod svg;
 
-use crate::normalize::Dataset;
+use crate::normalize::{Dataset, YearRows};
 use anyhow::{bail, Context, Result};
 use std::path::{Path, PathBuf};
 
@@ -55,62 +55,315 @@ impl Default for Options {
 
 /// Writes the dataset into `dir` (created if missing); returns the files
 /// written (relative to `dir`; the charts as `charts/<series>.svg`). Atomic
-/// per build: see the module documentation.
+/// per build: see the module documentation. The rows go through a
+/// [`DatasetWriter`] one year at a time, as in the streaming build.
 pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>> {
-    if opts.parquet && !cfg!(feature = "parquet") {
-        bail!(
-            "this xxgk was built without Parquet: build it with `cargo build --release --features parquet`"
-        );
+    let mut w = DatasetWriter::create(dir, opts, &ds.agency)?;
+    let mut reports = ds.reports.as_slice();
+    let mut observations = ds.observations.as_slice();
+    let mut checks = ds.checks.as_slice();
+    // the rows are sorted by year (the unknown year first)
+    while !(reports.is_empty() && observations.is_empty() && checks.is_empty()) {
+        let year = [
+            reports.first().map(|r| r.year),
+            observations.first().map(|o| Some(o.year)),
+            checks.first().map(|c| Some(c.year)),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .flatten();
+        let r = reports.iter().take_while(|r| r.year == year).count();
+        let o = observations
+            .iter()
+            .take_while(|o| Some(o.year) == year)
+            .count();
+        let c = checks.iter().take_while(|c| Some(c.year) == year).count();
+        let g = YearRows {
+            year,
+            reports: reports[..r].to_vec(),
+            observations: observations[..o].to_vec(),
+            checks: checks[..c].to_vec(),
+            series: None,
+            ratios: None,
+        };
+        w.group(&g, &ds.series)?;
+        (reports, observations, checks) = (&reports[r..], &observations[o..], &checks[c..]);
     }
-    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    // the staging folder goes beside the real folder (when --out is a
-    // symlink to another file system, a rename could not cross over)
-    let real =
-        std::fs::canonicalize(dir).with_context(|| format!("cannot resolve {}", dir.display()))?;
-    let staging = Staging::new(&real)?;
-    let mut written: Vec<String> = Vec::new();
-    let mut file = |name: &str, write: &dyn Fn(&Path) -> Result<()>| -> Result<()> {
-        let tmp = staging.dir.join(name);
-        write(&tmp)
-            .and_then(|_| sync(&tmp))
-            .with_context(|| format!("cannot write {}", dir.join(name).display()))?;
-        written.push(name.to_string());
-        Ok(())
-    };
-    if opts.csv {
-        file("observations.csv", &|p| csv::observations(ds, p, opts.bom))?;
-        file("series.csv", &|p| csv::series(ds, p, opts.bom))?;
-        file("reports.csv", &|p| csv::reports(ds, p, opts.bom))?;
-        file("checks.csv", &|p| csv::checks(ds, p, opts.bom))?;
-        file("metrics.csv", &|p| metrics_csv::write(p, opts.bom))?;
-        file("datapackage.json", &|p| datapackage::write(ds, p, opts.bom))?;
-    }
-    if opts.json {
-        file("dataset.json", &|p| json::write(ds, p))?;
-        file("observations.jsonl", &|p| jsonl::write(ds, p))?;
-    }
+    w.finish(ds)
+}
+
+/// Writes a dataset one year group at a time into a staging folder beside
+/// the output folder, then moves every file into place
+/// ([`DatasetWriter::finish`]): observations.csv, reports.csv, checks.csv,
+/// observations.jsonl and dataset.json are streamed as the groups come;
+/// series.csv, metrics.csv, datapackage.json, report.html and the charts
+/// need only the series and are written at the end. Dropped before
+/// `finish`, it leaves the output folder as it was.
+pub struct DatasetWriter {
+    dir: PathBuf,
+    real: PathBuf,
+    staging: Staging,
+    opts: Options,
+    observations: Option<csv::Writer>,
+    reports: Option<csv::Writer>,
+    checks: Option<csv::Writer>,
+    json: Option<json::Stream>,
+    jsonl: Option<std::io::BufWriter<std::fs::File>>,
+    html: Option<report_html::Collector>,
+    /// With Parquet, the rows are kept for it (the parquet writer takes a
+    /// table at once): memory is not flat with `--format parquet`.
     #[cfg(feature = "parquet")]
-    if opts.parquet {
-        for t in parquet::tables(ds) {
-            file(&format!("{}.parquet", t.0), &|p| {
-                parquet::write_table(p, &t)
-            })?;
+    parquet: Option<Dataset>,
+}
+
+impl DatasetWriter {
+    /// Starts writing a dataset of `agency` into `dir` (created if missing).
+    pub fn create(dir: &Path, opts: Options, agency: &str) -> Result<DatasetWriter> {
+        if opts.parquet && !cfg!(feature = "parquet") {
+            bail!(
+                "this xxgk was built without Parquet: build it with `cargo build --release --features parquet`"
+            );
         }
-    }
-    if opts.html {
-        file("report.html", &|p| report_html::write_page(ds, p))?;
-        let charts = staging.dir.join(report_html::CHARTS);
-        std::fs::create_dir(&charts)
-            .with_context(|| format!("cannot create {}", charts.display()))?;
-        for (name, svg) in report_html::charts(ds) {
-            file(&format!("{}/{name}.svg", report_html::CHARTS), &|p| {
-                write_new(p, svg.as_bytes())
-            })?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        // the staging folder goes beside the real folder (when --out is a
+        // symlink to another file system, a rename could not cross over)
+        let real = std::fs::canonicalize(dir)
+            .with_context(|| format!("cannot resolve {}", dir.display()))?;
+        let staging = Staging::new(&real)?;
+        let sdir = staging.dir.clone();
+        let at = |name: &str| sdir.join(name);
+        let named = |name: &str| format!("cannot write {}", dir.join(name).display());
+        use schema::{CHECKS, OBSERVATIONS, REPORTS};
+        let csv = |name: &str, fields: &[schema::Field]| -> Result<Option<csv::Writer>> {
+            Ok(Some(
+                csv::with_header(&at(name), opts.bom, fields.iter().map(|f| f.name))
+                    .with_context(|| named(name))?,
+            ))
+        };
+        let mut w = DatasetWriter {
+            dir: dir.to_path_buf(),
+            real: real.clone(),
+            observations: None,
+            reports: None,
+            checks: None,
+            json: None,
+            jsonl: None,
+            html: opts.html.then(report_html::Collector::default),
+            #[cfg(feature = "parquet")]
+            parquet: None,
+            opts,
+            staging,
+        };
+        if opts.csv {
+            w.observations = csv("observations.csv", OBSERVATIONS)?;
+            w.reports = csv("reports.csv", REPORTS)?;
+            w.checks = csv("checks.csv", CHECKS)?;
         }
+        if opts.json {
+            w.json = Some(
+                json::Stream::create(
+                    &w.staging.dir.join("dataset.json"),
+                    w.staging.dir.join(".dataset.json.reports"),
+                    agency,
+                )
+                .with_context(|| named("dataset.json"))?,
+            );
+            w.jsonl = Some(std::io::BufWriter::new(
+                create_new(&w.staging.dir.join("observations.jsonl"))
+                    .with_context(|| named("observations.jsonl"))?,
+            ));
+        }
+        #[cfg(feature = "parquet")]
+        if opts.parquet {
+            w.parquet = Some(Dataset {
+                agency: agency.to_string(),
+                years: (0, 0),
+                reports: Vec::new(),
+                observations: Vec::new(),
+                series: Vec::new(),
+                checks: Vec::new(),
+                ratios: Vec::new(),
+            });
+        }
+        Ok(w)
     }
-    // anything in the way would stop the renames half-way: check first (a
-    // folder where a file goes; a file where the charts folder goes)
-    for name in &written {
+
+    /// A path for a scratch file of the build in the staging folder (removed
+    /// with it; never moved into the output folder).
+    pub fn scratch(&self, name: &str) -> PathBuf {
+        self.staging.dir.join(format!(".scratch-{name}"))
+    }
+
+    fn named(&self, name: &str) -> String {
+        format!("cannot write {}", self.dir.join(name).display())
+    }
+
+    /// Writes the rows of one year group (groups in order: the unknown year
+    /// first, then ascending years). `series` holds the series rows known
+    /// so far (report.html keeps the figures behind the value of the
+    /// group's year).
+    pub fn group(
+        &mut self,
+        g: &YearRows,
+        series: &[crate::normalize::series::SeriesRow],
+    ) -> Result<()> {
+        let dir = self.dir.clone();
+        let named = |name: &str| format!("cannot write {}", dir.join(name).display());
+        if let Some(w) = &mut self.observations {
+            for o in &g.observations {
+                w.observation(o)
+                    .with_context(|| named("observations.csv"))?;
+            }
+        }
+        if let Some(w) = &mut self.reports {
+            for r in &g.reports {
+                w.report(r).with_context(|| named("reports.csv"))?;
+            }
+        }
+        if let Some(w) = &mut self.checks {
+            for c in &g.checks {
+                w.check(c).with_context(|| named("checks.csv"))?;
+            }
+        }
+        if let Some(j) = &mut self.json {
+            j.group(g).with_context(|| named("dataset.json"))?;
+        }
+        if let Some(w) = &mut self.jsonl {
+            jsonl::group(w, g).with_context(|| named("observations.jsonl"))?;
+        }
+        if let Some(h) = &mut self.html {
+            match &g.series {
+                Some(s) => h.group(
+                    &g.reports,
+                    &g.observations,
+                    &g.checks,
+                    std::slice::from_ref(s),
+                ),
+                None => h.group(&g.reports, &g.observations, &g.checks, series),
+            }
+        }
+        #[cfg(feature = "parquet")]
+        if let Some(p) = &mut self.parquet {
+            p.reports.extend(g.reports.iter().cloned());
+            p.observations.extend(g.observations.iter().cloned());
+            p.checks.extend(g.checks.iter().cloned());
+        }
+        Ok(())
+    }
+
+    /// Writes the files that need only the series (`ds`: agency, range,
+    /// series and ratios; its other rows are not read), completes the
+    /// streamed ones and moves every file into the output folder; returns
+    /// the files written, as [`write_all`] does.
+    pub fn finish(mut self, ds: &Dataset) -> Result<Vec<String>> {
+        let opts = self.opts;
+        let mut written: Vec<String> = Vec::new();
+        let (observations, reports, checks) = (
+            self.observations.take(),
+            self.reports.take(),
+            self.checks.take(),
+        );
+        let (json, jsonl, html) = (self.json.take(), self.jsonl.take(), self.html.take());
+        #[cfg(feature = "parquet")]
+        let parquet_rows = self.parquet.take();
+        let staged = |name: &str| self.staging.dir.join(name);
+        let done = |w: Option<csv::Writer>, name: &str, written: &mut Vec<String>| -> Result<()> {
+            if let Some(mut w) = w {
+                w.flush()
+                    .and_then(|_| sync(&staged(name)))
+                    .with_context(|| self.named(name))?;
+                written.push(name.to_string());
+            }
+            Ok(())
+        };
+        let file = |name: &str,
+                    write: &dyn Fn(&Path) -> Result<()>,
+                    written: &mut Vec<String>|
+         -> Result<()> {
+            let tmp = staged(name);
+            write(&tmp)
+                .and_then(|_| sync(&tmp))
+                .with_context(|| self.named(name))?;
+            written.push(name.to_string());
+            Ok(())
+        };
+        if opts.csv {
+            done(observations, "observations.csv", &mut written)?;
+            file(
+                "series.csv",
+                &|p| csv::series(ds, p, opts.bom),
+                &mut written,
+            )?;
+            done(reports, "reports.csv", &mut written)?;
+            done(checks, "checks.csv", &mut written)?;
+            file(
+                "metrics.csv",
+                &|p| metrics_csv::write(p, opts.bom),
+                &mut written,
+            )?;
+            file(
+                "datapackage.json",
+                &|p| datapackage::write(ds, p, opts.bom),
+                &mut written,
+            )?;
+        }
+        if let Some(j) = json {
+            j.finish(ds)
+                .and_then(|_| sync(&staged("dataset.json")))
+                .with_context(|| self.named("dataset.json"))?;
+            written.push("dataset.json".into());
+        }
+        if let Some(mut w) = jsonl {
+            use std::io::Write;
+            w.flush()
+                .map_err(anyhow::Error::from)
+                .and_then(|_| sync(&staged("observations.jsonl")))
+                .with_context(|| self.named("observations.jsonl"))?;
+            written.push("observations.jsonl".into());
+        }
+        #[cfg(feature = "parquet")]
+        if let Some(mut p) = parquet_rows {
+            p.agency = ds.agency.clone();
+            p.years = ds.years;
+            p.series = ds.series.clone();
+            p.ratios = ds.ratios.clone();
+            for t in parquet::tables(&p) {
+                file(
+                    &format!("{}.parquet", t.0),
+                    &|path| parquet::write_table(path, &t),
+                    &mut written,
+                )?;
+            }
+        }
+        if let Some(h) = html {
+            let page = h.render(ds);
+            file(
+                "report.html",
+                &|p| write_new(p, page.as_bytes()),
+                &mut written,
+            )?;
+            let charts = self.staging.dir.join(report_html::CHARTS);
+            std::fs::create_dir(&charts)
+                .with_context(|| format!("cannot create {}", charts.display()))?;
+            for (name, svg) in report_html::charts(ds) {
+                file(
+                    &format!("{}/{name}.svg", report_html::CHARTS),
+                    &|p| write_new(p, svg.as_bytes()),
+                    &mut written,
+                )?;
+            }
+        }
+        install(&self.real, &self.staging, &written)?;
+        Ok(written)
+    }
+}
+
+/// Moves the staged files into the output folder, after checking that
+/// nothing is in the way (a folder where a file goes; a file where the
+/// charts folder goes).
+fn install(real: &Path, staging: &Staging, written: &[String]) -> Result<()> {
+    for name in written {
         let to = real.join(name);
         if std::fs::symlink_metadata(&to).is_ok_and(|m| m.is_dir()) {
             bail!(
@@ -145,12 +398,12 @@ pub fn write_all(ds: &Dataset, dir: &Path, opts: Options) -> Result<Vec<String>>
             std::fs::create_dir(&to).with_context(|| format!("cannot create {}", to.display()))?;
         }
     }
-    for name in &written {
+    for name in written {
         let to = real.join(name);
         std::fs::rename(staging.dir.join(name), &to)
             .with_context(|| format!("cannot move the new {} into place", to.display()))?;
     }
-    Ok(written)
+    Ok(())
 }
 
 /// Creates a new file to write (never an existing one, nor a symlink's

@@ -6,9 +6,10 @@
 //! titles and URLs come from the crawled site and are hostile input.
 
 use super::svg::{self, escape, show, Point, FONT_STACK};
+use crate::normalize::checks::CheckRow;
 use crate::normalize::ratios::RATIOS;
-use crate::normalize::series::{SeriesDispute, SeriesFlag, SeriesValue, SERIES};
-use crate::normalize::{Dataset, ObservationRow};
+use crate::normalize::series::{SeriesDispute, SeriesFlag, SeriesRow, SeriesValue, SERIES};
+use crate::normalize::{Dataset, ObservationRow, ReportRow};
 use anyhow::Result;
 use std::fmt::Write;
 use std::path::Path;
@@ -39,7 +40,11 @@ fn link(url: &str, text: &str) -> String {
 
 /// The observations a series value was taken from (`template:metric` or
 /// `template:a+b`), preferring the rows marked preferred.
-fn source_rows<'a>(ds: &'a Dataset, year: i32, v: &SeriesValue) -> Vec<&'a ObservationRow> {
+fn source_rows<'a>(
+    observations: &'a [ObservationRow],
+    year: i32,
+    v: &SeriesValue,
+) -> Vec<&'a ObservationRow> {
     let Some((template, metrics)) = v.source.split_once(':') else {
         return Vec::new();
     };
@@ -49,11 +54,11 @@ fn source_rows<'a>(ds: &'a Dataset, year: i32, v: &SeriesValue) -> Vec<&'a Obser
             let of = |o: &&ObservationRow| {
                 o.year == year && o.obs.metric == m && o.obs.template.as_str() == template
             };
-            ds.observations
+            observations
                 .iter()
                 .filter(of)
                 .find(|o| o.preferred)
-                .or_else(|| ds.observations.iter().find(of))
+                .or_else(|| observations.iter().find(of))
         })
         .collect()
 }
@@ -130,6 +135,116 @@ ul.gaps{font-size:12px;color:#555;margin:2px 0 0 0}a{color:#1f5fa8}\
 
 /// Renders report.html.
 pub fn render(ds: &Dataset) -> String {
+    let mut c = Collector::default();
+    c.group(&ds.reports, &ds.observations, &ds.checks, &ds.series);
+    c.render(ds)
+}
+
+/// What report.html needs of the rows, gathered one year group at a time:
+/// the counts, the HTML rows of the failed checks and of the documents,
+/// and the observations behind each series value (a few per year), so the
+/// page is rendered at the end from the series without the whole dataset.
+#[derive(Debug, Default)]
+pub(crate) struct Collector {
+    reports: usize,
+    observations: usize,
+    checks: usize,
+    failed: usize,
+    failed_rows: String,
+    document_rows: String,
+    /// The source rows of the series values, and the failed `series.*`
+    /// checks (for the reasons of the gaps).
+    tail: Vec<ObservationRow>,
+    series_checks: Vec<CheckRow>,
+}
+
+impl Collector {
+    /// Adds the rows of one year group; `series` holds the series row of
+    /// that year, if any (others are ignored).
+    pub(crate) fn group(
+        &mut self,
+        reports: &[ReportRow],
+        observations: &[ObservationRow],
+        checks: &[CheckRow],
+        series: &[SeriesRow],
+    ) {
+        self.reports += reports.len();
+        self.observations += observations.len();
+        self.checks += checks.len();
+        for c in checks.iter().filter(|c| c.status == "fail") {
+            self.failed += 1;
+            let _ = writeln!(
+                self.failed_rows,
+                "<tr class=\"fail\"><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><small>{}</small></td><td>{}</td></tr>",
+                c.year,
+                escape(&c.check),
+                escape(&c.expected),
+                escape(&c.actual),
+                escape(&c.detail),
+                if c.url.is_empty() { String::new() } else { link(&c.url, "page") }
+            );
+            if c.check.starts_with("series.") {
+                self.series_checks.push(c.clone());
+            }
+        }
+        for r in reports {
+            let title = if r.title.is_empty() {
+                r.url.as_str()
+            } else {
+                r.title.as_str()
+            };
+            let _ = writeln!(
+                self.document_rows,
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
+                r.year.map(|y| y.to_string()).unwrap_or_default(),
+                escape(&r.kind),
+                link(&r.url, title),
+                r.status.as_str(),
+                r.observations,
+                r.warning_count
+            );
+        }
+        let years: std::collections::BTreeSet<i32> = observations.iter().map(|o| o.year).collect();
+        for s in series.iter().filter(|s| years.contains(&s.year)) {
+            for v in s.values.iter().flatten() {
+                for o in source_rows(observations, s.year, v) {
+                    self.tail.push(o.clone());
+                }
+            }
+        }
+    }
+
+    /// Renders the page: `ds` gives the agency, the range, the series and
+    /// the ratios (its other rows are not read).
+    pub(crate) fn render(self, ds: &Dataset) -> String {
+        let tail = Dataset {
+            agency: ds.agency.clone(),
+            years: ds.years,
+            reports: Vec::new(),
+            observations: self.tail,
+            series: ds.series.clone(),
+            checks: self.series_checks,
+            ratios: ds.ratios.clone(),
+        };
+        render_parts(
+            &tail,
+            (self.reports, self.observations, self.checks, self.failed),
+            &self.failed_rows,
+            &self.document_rows,
+        )
+    }
+}
+
+/// Renders report.html from the series of `ds` (with the source rows of
+/// their values in `ds.observations` and the failed `series.*` checks in
+/// `ds.checks`), the counts (reports, observations, checks, failed checks)
+/// and the HTML rows of the failed checks and documents.
+fn render_parts(
+    ds: &Dataset,
+    counts: (usize, usize, usize, usize),
+    failed_rows: &str,
+    document_rows: &str,
+) -> String {
     let names = agency_names(ds);
     let main_name = names
         .last()
@@ -165,10 +280,7 @@ pub fn render(ds: &Dataset) -> String {
          <p>Reading the figures: <b>≥</b> at least (余, 多, 以上), <b>≈</b> approximately (约, 近, 左右); \
          an open circle is not exact; <span class=\"disputed\">a red ring and ?</span> marks a disputed value (<span class=\"disputed\">×?</span> when none was kept, with the reason); \
          a year marked <span class=\"fail\">×</span> is a gap (the reason is listed under the chart), never a zero.</p>\n",
-        ds.reports.len(),
-        ds.observations.len(),
-        ds.checks.len(),
-        ds.checks.iter().filter(|c| c.status == "fail").count()
+        counts.0, counts.1, counts.2, counts.3
     );
     // charts
     h.push_str("<h2>Key series</h2>\n<div class=\"charts\">\n");
@@ -235,6 +347,7 @@ pub fn render(ds: &Dataset) -> String {
         let _ = write!(h, "<th><small>{}</small></th>", r.name);
     }
     h.push_str("</tr>\n");
+    let ratios = ds.ratios_by_year();
     for s in &ds.series {
         let _ = write!(h, "<tr><td>{}</td><td>{}</td>", s.year, escape(&s.status));
         if s.status == "missing" {
@@ -255,7 +368,7 @@ pub fn render(ds: &Dataset) -> String {
                 None => h.push_str("<td class=\"num\"></td>"),
                 Some(v) => {
                     let shown = show(v.value, v.qualifier);
-                    let rows = source_rows(ds, s.year, v);
+                    let rows = source_rows(&ds.observations, s.year, v);
                     let value = match rows.first() {
                         Some(o) => link(&o.url, &shown),
                         None => escape(&shown),
@@ -273,7 +386,7 @@ pub fn render(ds: &Dataset) -> String {
                 }
             }
         }
-        let ratios = ds.ratios.iter().find(|r| r.year == s.year);
+        let ratios = ratios.get(&s.year);
         for i in 0..RATIOS.len() {
             match ratios.and_then(|r| r.values.get(i)) {
                 Some(v) if v.value.is_some() => {
@@ -296,47 +409,19 @@ pub fn render(ds: &Dataset) -> String {
     }
     h.push_str("</table></div>\n");
     // failed checks
-    let failed: Vec<_> = ds.checks.iter().filter(|c| c.status == "fail").collect();
     let _ = write!(
         h,
         "<h2>Failed checks ({})</h2>\n<p>Where the published figures disagree with each other. Both sides as published; the detail names every input with its location.</p>\n",
-        failed.len()
+        counts.3
     );
-    if !failed.is_empty() {
+    if counts.3 > 0 {
         h.push_str("<table>\n<tr><th>year</th><th>check</th><th>one side</th><th>other side</th><th>detail</th><th>document</th></tr>\n");
-        for c in failed {
-            let _ = writeln!(
-                h,
-                "<tr class=\"fail\"><td>{}</td><td><code>{}</code></td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><small>{}</small></td><td>{}</td></tr>",
-                c.year,
-                escape(&c.check),
-                escape(&c.expected),
-                escape(&c.actual),
-                escape(&c.detail),
-                if c.url.is_empty() { String::new() } else { link(&c.url, "page") }
-            );
-        }
+        h.push_str(failed_rows);
         h.push_str("</table>\n");
     }
     // documents
-    let _ = write!(h, "<h2>Documents ({})</h2>\n<table>\n<tr><th>year</th><th>kind</th><th>title</th><th>status</th><th>figures</th><th>warnings</th></tr>\n", ds.reports.len());
-    for r in &ds.reports {
-        let title = if r.title.is_empty() {
-            r.url.as_str()
-        } else {
-            r.title.as_str()
-        };
-        let _ = writeln!(
-            h,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>",
-            r.year.map(|y| y.to_string()).unwrap_or_default(),
-            escape(&r.kind),
-            link(&r.url, title),
-            r.status.as_str(),
-            r.observations,
-            r.warning_count
-        );
-    }
+    let _ = write!(h, "<h2>Documents ({})</h2>\n<table>\n<tr><th>year</th><th>kind</th><th>title</th><th>status</th><th>figures</th><th>warnings</th></tr>\n", counts.0);
+    h.push_str(document_rows);
     h.push_str("</table>\n<p><small>Every figure with its provenance is in observations.csv; the metric definitions and the selection rule are in metrics.csv and docs/CODEBOOK.md.</small></p>\n</body>\n</html>\n");
     h
 }

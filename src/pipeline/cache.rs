@@ -127,6 +127,71 @@ impl Cache {
     }
 }
 
+impl Cache {
+    /// Removes every entry whose key is not in `keep` (entries of older
+    /// parser versions, of other labels, of documents no longer in the
+    /// archive) and temporary files left by killed builds; files that are
+    /// not cache entries are left alone. The caller holds the archive's
+    /// exclusive lock, so no build reads or writes the cache meanwhile.
+    pub(crate) fn prune(&self, keep: &HashSet<String>) -> Result<Pruned, String> {
+        let mut p = Pruned::default();
+        let rd = match std::fs::read_dir(&self.dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(p),
+            Err(e) => return Err(format!("cannot read {}: {e}", self.dir.display())),
+        };
+        let hex = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        for sub in rd.flatten() {
+            let name = sub.file_name().to_string_lossy().into_owned();
+            let is_sub = name.len() == 2 && sub.file_type().is_ok_and(|t| t.is_dir());
+            if !is_sub {
+                continue;
+            }
+            let Ok(files) = std::fs::read_dir(sub.path()) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let file = f.file_name().to_string_lossy().into_owned();
+                let entry = file.strip_suffix(".json").filter(|k| hex(k));
+                let tmp = file
+                    .strip_prefix('.')
+                    .and_then(|t| t.strip_suffix(".tmp"))
+                    .and_then(|t| t.split('.').next())
+                    .filter(|k| hex(k));
+                if !f.file_type().is_ok_and(|t| t.is_file()) {
+                    continue;
+                }
+                match (entry, tmp) {
+                    (Some(k), _) if keep.contains(k) => {
+                        p.kept += 1;
+                        continue;
+                    }
+                    (Some(_), _) | (None, Some(_)) => {}
+                    (None, None) => continue,
+                }
+                let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+                std::fs::remove_file(f.path())
+                    .map_err(|e| format!("cannot remove {}: {e}", f.path().display()))?;
+                p.removed += 1;
+                p.bytes += len;
+            }
+            let _ = std::fs::remove_dir(sub.path()); // only when empty
+        }
+        Ok(p)
+    }
+}
+
+/// What a pruning of the parse cache did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pruned {
+    /// Files removed.
+    pub removed: usize,
+    /// Their size in bytes.
+    pub bytes: u64,
+    /// Entries kept (those of the current build).
+    pub kept: usize,
+}
+
 /// An entry: `MAGIC sha256-of-body\n` then the body (JSON).
 fn encode(doc: &ReadDocument, key: &str) -> Vec<u8> {
     let body = serde_json::to_vec(&Entry::of(doc, key)).expect("an entry serializes");
@@ -173,8 +238,10 @@ struct Entry {
     warnings: Vec<Warn>,
 }
 
+/// An observation with every field as text (cache entries and the build's
+/// spill of rows).
 #[derive(Serialize, Deserialize)]
-struct Obs {
+pub(crate) struct Obs {
     metric: String,
     value: String,
     unit: String,
@@ -205,20 +272,7 @@ impl Entry {
             agency_name: p.agency_name.clone(),
             published: p.published.clone(),
             templates: p.templates.iter().map(|t| t.as_str().to_string()).collect(),
-            observations: p
-                .observations
-                .iter()
-                .map(|o| Obs {
-                    metric: o.metric.clone(),
-                    value: o.value.to_string(),
-                    unit: o.unit.as_str().to_string(),
-                    qualifier: o.qualifier.as_str().to_string(),
-                    raw: o.raw.clone(),
-                    source: o.source.as_str().to_string(),
-                    template: o.template.as_str().to_string(),
-                    location: o.location.to_string(),
-                })
-                .collect(),
+            observations: p.observations.iter().map(Obs::of).collect(),
             warnings: p
                 .warnings
                 .iter()
@@ -234,22 +288,7 @@ impl Entry {
         let observations = self
             .observations
             .into_iter()
-            .map(|o| {
-                Ok(Observation {
-                    value: o
-                        .value
-                        .parse()
-                        .map_err(|_| format!("bad value {:?}", o.value))?,
-                    unit: Unit::from_id(&o.unit)
-                        .ok_or_else(|| format!("unknown unit {:?}", o.unit))?,
-                    qualifier: one_of(&QUALIFIERS, Qualifier::as_str, &o.qualifier, "qualifier")?,
-                    source: one_of(&SOURCES, Source::as_str, &o.source, "source")?,
-                    template: one_of(&Template::ALL, Template::as_str, &o.template, "template")?,
-                    location: location(&o.location)?,
-                    metric: o.metric,
-                    raw: o.raw,
-                })
-            })
+            .map(Obs::into_observation)
             .collect::<Result<Vec<_>, String>>()?;
         let warnings = self
             .warnings
@@ -280,6 +319,41 @@ impl Entry {
             },
             encoding: self.encoding,
             encoding_source: self.encoding_source,
+        })
+    }
+}
+
+impl Obs {
+    /// An observation as text.
+    pub(crate) fn of(o: &Observation) -> Obs {
+        Obs {
+            metric: o.metric.clone(),
+            value: o.value.to_string(),
+            unit: o.unit.as_str().to_string(),
+            qualifier: o.qualifier.as_str().to_string(),
+            raw: o.raw.clone(),
+            source: o.source.as_str().to_string(),
+            template: o.template.as_str().to_string(),
+            location: o.location.to_string(),
+        }
+    }
+
+    /// The observation read back; an unknown id or a malformed field is an
+    /// error naming it.
+    pub(crate) fn into_observation(self) -> Result<Observation, String> {
+        Ok(Observation {
+            value: self
+                .value
+                .parse()
+                .map_err(|_| format!("bad value {:?}", self.value))?,
+            unit: Unit::from_id(&self.unit)
+                .ok_or_else(|| format!("unknown unit {:?}", self.unit))?,
+            qualifier: one_of(&QUALIFIERS, Qualifier::as_str, &self.qualifier, "qualifier")?,
+            source: one_of(&SOURCES, Source::as_str, &self.source, "source")?,
+            template: one_of(&Template::ALL, Template::as_str, &self.template, "template")?,
+            location: location(&self.location)?,
+            metric: self.metric,
+            raw: self.raw,
         })
     }
 }

@@ -25,11 +25,15 @@
 
 pub mod attachment;
 pub mod cache;
+mod spill;
+pub mod stamp;
 
 use crate::archive::{sha256_hex, Archive, Kind, ManifestEntry};
 use crate::crawl::profile::Profile;
 use crate::html::{decode, Page};
-use crate::normalize::{assemble_rows, Dataset, DocumentInput, DocumentRows, Status};
+use crate::normalize::{
+    assemble_rows, Assembler, Dataset, DocumentInput, DocumentRows, ReportRow, Status,
+};
 use crate::output;
 use crate::parse::{parse_document_vocabs, Options, ParsedDocument, Warning};
 use crate::vocab::{EarlyVocab, ProseVocab};
@@ -384,11 +388,21 @@ pub struct BuildStats {
     pub threads: usize,
     /// Whether the cache was used.
     pub cache: bool,
+    /// Nothing was built: the output was up to date (its build stamp
+    /// matched the inputs and every file was intact).
+    pub up_to_date: bool,
 }
 
 impl BuildStats {
     /// One line for the build's summary.
     pub fn line(&self) -> String {
+        if self.up_to_date {
+            return format!(
+                "parsing: nothing to do: the output is up to date (its build stamp {} matches the archive, \
+                 the options and this xxgk, and every file is as written); --force rebuilds",
+                stamp::FILE
+            );
+        }
         let mut s = format!(
             "parsing: {} parsed, {} from the parse cache{}, {} thread{}",
             self.parsed,
@@ -414,7 +428,7 @@ impl BuildStats {
 }
 
 /// Jobs handed to the thread pool at once: enough to keep every thread
-/// busy, few enough that the rows waiting for assembly stay small.
+/// busy, few enough that the rows waiting to be stored stay small.
 const CHUNK: usize = 64;
 
 /// Builds the dataset from an archive (without writing it).
@@ -423,72 +437,141 @@ pub fn build_dataset(archive_dir: &Path, opts: &BuildOptions) -> Result<Dataset>
 }
 
 /// Builds the dataset from an archive (without writing it), with what the
-/// build did (documents parsed, taken from the cache).
+/// build did (documents parsed, taken from the cache). The whole dataset is
+/// held in memory: [`build`] streams it to the output files instead.
 pub fn build_dataset_stats(
     archive_dir: &Path,
     opts: &BuildOptions,
 ) -> Result<(Dataset, BuildStats)> {
-    if !archive_dir.join("manifest.jsonl").exists() {
-        bail!(
-            "{} has no manifest.jsonl: run `xxgk crawl --archive {}` first (or `xxgk run`)",
-            archive_dir.display(),
-            archive_dir.display()
-        );
-    }
-    let archive = Archive::open(archive_dir)
-        .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
-    let jobs = plan(&archive)?;
-    let recorded = jobs.iter().find_map(|j| j.entry.agency_id.clone());
-    let agency = agency_of(opts, recorded, archive_dir)?;
-    let empty = crate::vocab::ExtraLabels::new();
-    let (with_labels, with_cues);
-    let (vocab, prose, labels) = match &opts.profile {
-        Some(p) if !p.labels.is_empty() => {
-            let origin = format!("profile {}", p.name);
-            with_labels = crate::vocab::early()
-                .with_labels(&p.labels, &origin)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            with_cues = match p.labels.get(crate::vocab::Template::Prose.as_str()) {
-                Some(cues) => crate::vocab::prose()
-                    .with_labels(cues, &origin)
-                    .map_err(|e| anyhow::anyhow!("{e}"))?,
-                None => crate::vocab::prose().clone(),
-            };
-            (&with_labels, &with_cues, &p.labels)
+    let setup = Setup::new(archive_dir, opts)?;
+    let mut rows = Vec::new();
+    let stats = setup.run(|d| {
+        rows.push(d);
+        Ok(())
+    })?;
+    let ds = assemble_rows(&setup.agency, rows, opts.years.clone());
+    Ok((ds, stats))
+}
+
+/// What every build needs before it reads a document: the archive, the
+/// jobs, the agency, the vocabularies (with the profile's labels), the
+/// cache and the thread count.
+struct Setup {
+    archive: Archive,
+    jobs: Vec<Job>,
+    agency: String,
+    /// The vocabularies with the profile's labels (else the built-in ones).
+    own: Option<(EarlyVocab, ProseVocab)>,
+    /// The profile's labels (an input of the build).
+    labels: crate::vocab::ExtraLabels,
+    cache: Option<cache::Cache>,
+    threads: usize,
+}
+
+impl Setup {
+    fn new(archive_dir: &Path, opts: &BuildOptions) -> Result<Setup> {
+        if !archive_dir.join("manifest.jsonl").exists() {
+            bail!(
+                "{} has no manifest.jsonl: run `xxgk crawl --archive {}` first (or `xxgk run`)",
+                archive_dir.display(),
+                archive_dir.display()
+            );
         }
-        _ => (crate::vocab::early(), crate::vocab::prose(), &empty),
-    };
-    let cache = (!opts.no_cache).then(|| cache::Cache::new(cache::dir_of(archive_dir), labels));
-    let counts = Counts::default();
-    let ctx = Ctx {
-        agency: &agency,
-        vocab,
-        prose,
-        cache: cache.as_ref(),
-        counts: &counts,
-    };
-    let threads = opts
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .max(1);
-    let pool = if threads > 1 {
-        Some(
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(threads)
-                .thread_name(|i| format!("xxgk-parse-{i}"))
-                .build()
-                .context("cannot start the parsing threads")?,
-        )
-    } else {
-        None
-    };
-    let ctx = &ctx;
-    let archive = &archive;
-    let pool = pool.as_ref();
-    let rows = jobs
-        .chunks(CHUNK)
-        .flat_map(move |chunk| -> Vec<DocumentRows> {
-            match pool {
+        let archive = Archive::open(archive_dir)
+            .with_context(|| format!("cannot open the archive {}", archive_dir.display()))?;
+        let jobs = plan(&archive)?;
+        let recorded = jobs.iter().find_map(|j| j.entry.agency_id.clone());
+        let agency = agency_of(opts, recorded, archive_dir)?;
+        let labels = match &opts.profile {
+            Some(p) if !p.labels.is_empty() => p.labels.clone(),
+            _ => crate::vocab::ExtraLabels::new(),
+        };
+        let own = match &opts.profile {
+            Some(p) if !p.labels.is_empty() => {
+                let origin = format!("profile {}", p.name);
+                let early = crate::vocab::early()
+                    .with_labels(&p.labels, &origin)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?;
+                let prose = match p.labels.get(crate::vocab::Template::Prose.as_str()) {
+                    Some(cues) => crate::vocab::prose()
+                        .with_labels(cues, &origin)
+                        .map_err(|e| anyhow::anyhow!("{e}"))?,
+                    None => crate::vocab::prose().clone(),
+                };
+                Some((early, prose))
+            }
+            _ => None,
+        };
+        let cache =
+            (!opts.no_cache).then(|| cache::Cache::new(cache::dir_of(archive_dir), &labels));
+        let threads = opts
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+            .max(1);
+        Ok(Setup {
+            archive,
+            jobs,
+            agency,
+            own,
+            labels,
+            cache,
+            threads,
+        })
+    }
+
+    /// The hash of everything the output depends on (see [`stamp`]).
+    fn inputs(&self, opts: &BuildOptions, writers: output::Options) -> Result<String> {
+        let mut h = stamp::Inputs::new();
+        h.add(self.agency.as_bytes());
+        h.add(format!("{:?}", opts.years).as_bytes());
+        h.add(format!("{writers:?}").as_bytes());
+        h.add(&serde_json::to_vec(&self.labels)?);
+        for j in &self.jobs {
+            h.add(format!("{:?}", j.kind).as_bytes());
+            h.add(&serde_json::to_vec(&j.entry)?);
+            h.add(j.also_at.join("\n").as_bytes());
+            let size = j
+                .entry
+                .sha256
+                .as_deref()
+                .filter(|_| j.kind != JobKind::FetchFailed)
+                .and_then(|sha| std::fs::metadata(self.archive.object_path(sha)).ok())
+                .map(|m| m.len().to_string())
+                .unwrap_or_default();
+            h.add(size.as_bytes());
+        }
+        Ok(h.finish())
+    }
+
+    /// Reads every job (on the thread pool, chunk by chunk) and hands its
+    /// rows to `sink` in job order.
+    fn run(&self, mut sink: impl FnMut(DocumentRows) -> Result<()>) -> Result<BuildStats> {
+        let (vocab, prose) = match &self.own {
+            Some((e, p)) => (e, p),
+            None => (crate::vocab::early(), crate::vocab::prose()),
+        };
+        let counts = Counts::default();
+        let ctx = Ctx {
+            agency: &self.agency,
+            vocab,
+            prose,
+            cache: self.cache.as_ref(),
+            counts: &counts,
+        };
+        let pool = if self.threads > 1 {
+            Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(self.threads)
+                    .thread_name(|i| format!("xxgk-parse-{i}"))
+                    .build()
+                    .context("cannot start the parsing threads")?,
+            )
+        } else {
+            None
+        };
+        let (ctx, archive) = (&ctx, &self.archive);
+        for chunk in self.jobs.chunks(CHUNK) {
+            let rows: Vec<DocumentRows> = match &pool {
                 Some(p) => p.install(|| {
                     chunk
                         .par_iter()
@@ -499,18 +582,21 @@ pub fn build_dataset_stats(
                     .iter()
                     .map(|j| process_with(archive, ctx, j))
                     .collect(),
+            };
+            for d in rows {
+                sink(d)?;
             }
-        });
-    let ds = assemble_rows(&agency, rows, opts.years.clone());
-    let stats = BuildStats {
-        parsed: counts.parsed.load(Ordering::Relaxed),
-        cached: counts.cached.load(Ordering::Relaxed),
-        cache_bad: counts.cache_bad.load(Ordering::Relaxed),
-        cache_unwritten: counts.cache_unwritten.load(Ordering::Relaxed),
-        threads,
-        cache: cache.is_some(),
-    };
-    Ok((ds, stats))
+        }
+        Ok(BuildStats {
+            parsed: counts.parsed.load(Ordering::Relaxed),
+            cached: counts.cached.load(Ordering::Relaxed),
+            cache_bad: counts.cache_bad.load(Ordering::Relaxed),
+            cache_unwritten: counts.cache_unwritten.load(Ordering::Relaxed),
+            threads: self.threads,
+            cache: self.cache.is_some(),
+            up_to_date: false,
+        })
+    }
 }
 
 /// The agency of a build: `--agency`, the profile's and the one the crawl
@@ -545,31 +631,163 @@ fn agency_of(opts: &BuildOptions, recorded: Option<String>, archive_dir: &Path) 
 /// What [`build`] made.
 #[derive(Debug)]
 pub struct Built {
-    /// The dataset.
-    pub dataset: Dataset,
+    /// What the dataset holds, for the summary and the exit status.
+    pub summary: Summary,
     /// The files written (names, in `out`).
     pub files: Vec<String>,
     /// What the build did.
     pub stats: BuildStats,
 }
 
-/// Builds the dataset from `archive_dir` and writes it to `out` (atomically:
-/// see [`output::write_all`]). Refuses to overwrite another agency's
-/// dataset in `out`.
+/// Builds the dataset from `archive_dir` and writes it to `out`, streaming:
+/// the rows of each document go to a scratch file as it is read (only
+/// where each starts is kept in memory), then the dataset is assembled and
+/// written one year at a time ([`crate::normalize::Assembler`],
+/// [`output::DatasetWriter`]), so memory holds one year's rows, whatever
+/// the number of documents. The files are the bytes [`output::write_all`]
+/// writes for [`build_dataset`]'s dataset, and are moved into `out` only
+/// when all are complete. Refuses to overwrite another agency's dataset in
+/// `out`.
 pub fn build(
     archive_dir: &Path,
     out: &Path,
     opts: &BuildOptions,
     writers: output::Options,
 ) -> Result<Built> {
-    let (dataset, stats) = build_dataset_stats(archive_dir, opts)?;
-    out_is_not_another_agencys(out, &dataset.agency)?;
-    let files = output::write_all(&dataset, out, writers)?;
+    let setup = Setup::new(archive_dir, opts)?;
+    out_is_not_another_agencys(out, &setup.agency)?;
+    let inputs = setup.inputs(opts, writers)?;
+    build_with(setup, inputs, out, opts, writers)
+}
+
+/// As [`build`], unless the output is up to date: when the build stamp in
+/// `out` ([`stamp`]) was written by a build of the same inputs (archive
+/// entries, options, profile labels, parser version) and every file it
+/// lists is intact, nothing is read or written and the stamp's summary is
+/// returned (with [`BuildStats::up_to_date`]). `--no-cache`
+/// (`opts.no_cache`) always builds.
+pub fn build_if_changed(
+    archive_dir: &Path,
+    out: &Path,
+    opts: &BuildOptions,
+    writers: output::Options,
+) -> Result<Built> {
+    let setup = Setup::new(archive_dir, opts)?;
+    out_is_not_another_agencys(out, &setup.agency)?;
+    let inputs = setup.inputs(opts, writers)?;
+    if !opts.no_cache {
+        if let Some((summary, files)) = stamp::up_to_date(out, &inputs) {
+            return Ok(Built {
+                summary,
+                files,
+                stats: BuildStats {
+                    threads: setup.threads,
+                    cache: true,
+                    up_to_date: true,
+                    ..Default::default()
+                },
+            });
+        }
+    }
+    build_with(setup, inputs, out, opts, writers)
+}
+
+fn build_with(
+    mut setup: Setup,
+    inputs: String,
+    out: &Path,
+    opts: &BuildOptions,
+    writers: output::Options,
+) -> Result<Built> {
+    let mut w = output::DatasetWriter::create(out, writers, &setup.agency)?;
+    let mut spill = spill::Spill::create(w.scratch("rows"))?;
+    let mut summary = Summary::default();
+    let stats = setup.run(|d| {
+        summary.document(&d.report);
+        spill.push(d)
+    })?;
+    // every document is read: only the rows in the spill are needed now
+    setup.jobs = Vec::new();
+    let mut asm = Assembler::new(&setup.agency, opts.years.clone(), spill.seen_years());
+    let mut tail = Dataset {
+        agency: setup.agency.clone(),
+        years: asm.years(),
+        reports: Vec::new(),
+        observations: Vec::new(),
+        series: Vec::new(),
+        checks: Vec::new(),
+        ratios: Vec::new(),
+    };
+    for year in asm.group_years(spill.years()) {
+        let docs = spill.take(year)?;
+        let Some(g) = asm.group(year, docs) else {
+            continue;
+        };
+        summary.group(&g);
+        tail.series.extend(g.series.clone());
+        tail.ratios.extend(g.ratios.clone());
+        w.group(&g, &tail.series)?;
+    }
+    drop(spill);
+    summary.series = tail
+        .series
+        .iter()
+        .map(|s| (s.year, s.status.clone(), s.reason.clone()))
+        .collect();
+    summary.requested = opts.years.clone();
+    let previous = stamp::previous(out);
+    stamp::remove(out)?;
+    let files = w.finish(&tail)?;
+    for note in stamp::remove_stale(out, &previous, &files) {
+        tracing::warn!("{note}");
+    }
+    stamp::write(out, inputs, &files, &summary)?;
     Ok(Built {
-        dataset,
+        summary,
         files,
         stats,
     })
+}
+
+/// Removes the parse cache entries that a build of `archive_dir` with
+/// `opts` does not use: those of older parser versions, of other profile
+/// labels, and of documents no longer in the archive (`xxgk build
+/// --prune-cache`). Takes the archive's exclusive lock first, so it fails,
+/// naming the holder, while a crawl or another build uses the archive, and
+/// no build reads an entry while it is removed.
+pub fn prune_cache(archive_dir: &Path, opts: &BuildOptions) -> Result<cache::Pruned> {
+    if !archive_dir.join("manifest.jsonl").exists() {
+        bail!(
+            "{} has no manifest.jsonl: nothing to prune",
+            archive_dir.display()
+        );
+    }
+    let archive = Archive::open_writer(archive_dir).with_context(|| {
+        format!(
+            "cannot prune the parse cache of {}: the archive is in use",
+            archive_dir.display()
+        )
+    })?;
+    let labels = match &opts.profile {
+        Some(p) => p.labels.clone(),
+        None => crate::vocab::ExtraLabels::new(),
+    };
+    let c = cache::Cache::new(cache::dir_of(archive_dir), &labels);
+    let keep: std::collections::HashSet<String> = plan(&archive)?
+        .iter()
+        .filter(|j| j.kind == JobKind::Document)
+        .map(|j| {
+            let e = &j.entry;
+            c.key(
+                e.sha256.as_deref().unwrap_or_default(),
+                e.content_type.as_deref(),
+                e.title.as_deref(),
+            )
+        })
+        .collect();
+    let pruned = c.prune(&keep).map_err(anyhow::Error::msg)?;
+    drop(archive);
+    Ok(pruned)
 }
 
 /// Refuses to overwrite a dataset of another agency in `out` (in a
@@ -597,118 +815,227 @@ pub fn out_is_not_another_agencys(out: &Path, agency: &str) -> Result<()> {
     Ok(())
 }
 
-/// How many documents ended in each status (all statuses, zeros included).
-pub fn status_counts(ds: &Dataset) -> Vec<(Status, usize)> {
-    Status::ALL
-        .iter()
-        .map(|s| (*s, ds.reports.iter().filter(|r| r.status == *s).count()))
-        .collect()
+/// What a build's summary and exit status need of the dataset, gathered
+/// as the rows stream by (a few numbers per year, the first failed checks
+/// and failed documents).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Summary {
+    /// Documents written (in reports.csv) by kind.
+    pub kinds: BTreeMap<String, usize>,
+    /// Documents written by status.
+    pub statuses: BTreeMap<Status, usize>,
+    /// Further URLs of identical copies.
+    pub also_at: usize,
+    /// Warnings of the documents written.
+    pub warnings: usize,
+    /// Observations per year.
+    pub observations: BTreeMap<i32, usize>,
+    /// The rows of series.csv: year, status, reason.
+    pub series: Vec<(i32, String, String)>,
+    /// Checks run, failed, skipped.
+    pub checks: (usize, usize, usize),
+    /// The first 20 failed checks: year, check, expected, actual.
+    pub failed_checks: Vec<(i32, String, String, String)>,
+    /// Every document of the archive, whatever `--years` keeps.
+    pub documents: usize,
+    /// The documents that could not be fetched or read (all of them,
+    /// whatever `--years` keeps): URL, first warning, year.
+    pub failed: Vec<(String, String, Option<i32>)>,
+    /// The `--years` range, if given.
+    pub requested: Option<RangeInclusive<i32>>,
 }
 
-/// When some documents could not be fetched or read: a message naming each
-/// (at most ten) and its reason, for a non-zero exit after the dataset is
-/// written without them.
+impl Summary {
+    /// The summary of a dataset held in memory (its failures are those of
+    /// the documents it keeps).
+    pub fn of(ds: &Dataset) -> Summary {
+        let mut s = Summary::default();
+        for r in &ds.reports {
+            s.document(r);
+        }
+        s.rows(&ds.reports, &ds.observations, &ds.checks);
+        s.series = ds
+            .series
+            .iter()
+            .map(|r| (r.year, r.status.clone(), r.reason.clone()))
+            .collect();
+        s
+    }
+
+    /// Counts one document of the archive (before `--years`): its failure.
+    fn document(&mut self, r: &ReportRow) {
+        self.documents += 1;
+        if matches!(r.status, Status::Failed | Status::FetchFailed) {
+            self.failed.push((
+                r.url.clone(),
+                r.warnings.first().cloned().unwrap_or_default(),
+                r.year,
+            ));
+        }
+    }
+
+    /// Counts the rows of one year group written.
+    fn group(&mut self, g: &crate::normalize::YearRows) {
+        self.rows(&g.reports, &g.observations, &g.checks);
+    }
+
+    fn rows(
+        &mut self,
+        reports: &[ReportRow],
+        observations: &[crate::normalize::ObservationRow],
+        checks: &[crate::normalize::checks::CheckRow],
+    ) {
+        for r in reports {
+            *self.kinds.entry(r.kind.clone()).or_default() += 1;
+            *self.statuses.entry(r.status).or_default() += 1;
+            self.also_at += r.also_at.len();
+            self.warnings += r.warning_count;
+        }
+        for o in observations {
+            *self.observations.entry(o.year).or_default() += 1;
+        }
+        for c in checks {
+            self.checks.0 += 1;
+            match c.status.as_str() {
+                "fail" => {
+                    self.checks.1 += 1;
+                    if self.failed_checks.len() < 20 {
+                        self.failed_checks.push((
+                            c.year,
+                            c.check.clone(),
+                            c.expected.clone(),
+                            c.actual.clone(),
+                        ));
+                    }
+                }
+                "skipped" => self.checks.2 += 1,
+                _ => {}
+            }
+        }
+    }
+
+    /// Documents written.
+    pub fn reports(&self) -> usize {
+        self.statuses.values().sum()
+    }
+
+    /// How many documents written ended in each status (all statuses, zeros
+    /// included).
+    pub fn status_counts(&self) -> Vec<(Status, usize)> {
+        Status::ALL
+            .iter()
+            .map(|s| (*s, self.statuses.get(s).copied().unwrap_or(0)))
+            .collect()
+    }
+
+    /// When some documents could not be fetched or read: a message naming
+    /// each (at most ten) and its reason, for a non-zero exit after the
+    /// dataset is written without them. A failed document outside
+    /// `--years` counts too (it is not in reports.csv, and says so).
+    pub fn failures(&self) -> Option<String> {
+        if self.failed.is_empty() {
+            return None;
+        }
+        let outside = |y: &Option<i32>| match (&self.requested, y) {
+            (Some(r), Some(y)) => !r.contains(y),
+            _ => false,
+        };
+        let named: Vec<String> = self
+            .failed
+            .iter()
+            .take(10)
+            .map(|(url, why, y)| {
+                if outside(y) {
+                    format!(
+                        "{url} ({why}; year {} is outside --years, so it is not in reports.csv)",
+                        y.unwrap_or_default()
+                    )
+                } else {
+                    format!("{url} ({why})")
+                }
+            })
+            .collect();
+        let more = self.failed.len().saturating_sub(10);
+        let mut msg = format!(
+            "{} of {} documents could not be fetched or read (the dataset was written without them; \
+             see the status column of reports.csv): {}",
+            self.failed.len(),
+            self.documents,
+            named.join("; ")
+        );
+        if more > 0 {
+            msg.push_str(&format!("; and {more} more"));
+        }
+        Some(msg)
+    }
+
+    /// The summary as printed by `xxgk build` and `xxgk run`: documents by
+    /// status and kind, observations per year, failed checks.
+    pub fn text(&self, out: &Path, files: &[String]) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        let kinds: Vec<String> = self.kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
+        let _ = writeln!(s, "documents: {} ({})", self.reports(), kinds.join(", "));
+        let statuses: Vec<String> = self
+            .status_counts()
+            .into_iter()
+            .filter(|(_, n)| *n > 0)
+            .map(|(st, n)| format!("{n} {st}"))
+            .collect();
+        let _ = writeln!(s, "  by status: {}", statuses.join(", "));
+        if self.also_at > 0 {
+            let _ = writeln!(
+                s,
+                "  {} more URLs hold identical copies (counted once; see also_at)",
+                self.also_at
+            );
+        }
+        let total: usize = self.observations.values().sum();
+        let _ = writeln!(s, "observations: {total}");
+        for (year, status, reason) in &self.series {
+            let n = self.observations.get(year).copied().unwrap_or(0);
+            let note = if reason.is_empty() {
+                String::new()
+            } else {
+                format!(" ({reason})")
+            };
+            let _ = writeln!(s, "  {year}: {n:>4} observations, series {status}{note}");
+        }
+        let (run, failed, skipped) = self.checks;
+        let _ = writeln!(s, "checks: {run} run, {failed} failed, {skipped} skipped");
+        for (year, check, expected, actual) in &self.failed_checks {
+            let _ = writeln!(s, "  FAIL {year} {check}: {expected} vs {actual}");
+        }
+        if failed > 20 {
+            let _ = writeln!(s, "  ... and {} more in checks.csv", failed - 20);
+        }
+        if self.warnings > 0 {
+            let _ = writeln!(
+                s,
+                "warnings: {} (values not emitted; see the warnings column of reports.csv)",
+                self.warnings
+            );
+        }
+        let _ = writeln!(s, "wrote {} to {}", files.join(", "), out.display());
+        s
+    }
+}
+
+/// How many documents ended in each status (all statuses, zeros included).
+pub fn status_counts(ds: &Dataset) -> Vec<(Status, usize)> {
+    Summary::of(ds).status_counts()
+}
+
+/// When some documents of `ds` could not be fetched or read: see
+/// [`Summary::failures`].
 pub fn failures(ds: &Dataset) -> Option<String> {
-    let failed: Vec<String> = ds
-        .reports
-        .iter()
-        .filter(|r| matches!(r.status, Status::Failed | Status::FetchFailed))
-        .map(|r| {
-            format!(
-                "{} ({})",
-                r.url,
-                r.warnings.first().map(String::as_str).unwrap_or("")
-            )
-        })
-        .collect();
-    if failed.is_empty() {
-        return None;
-    }
-    let more = failed.len().saturating_sub(10);
-    let mut msg = format!(
-        "{} of {} documents could not be fetched or read (the dataset was written without them; \
-         see the status column of reports.csv): {}",
-        failed.len(),
-        ds.reports.len(),
-        failed[..failed.len().min(10)].join("; ")
-    );
-    if more > 0 {
-        msg.push_str(&format!("; and {more} more"));
-    }
-    Some(msg)
+    Summary::of(ds).failures()
 }
 
 /// The summary of a build, as printed by `xxgk build` and `xxgk run`:
 /// documents by status and kind, observations per year, failed checks.
 pub fn summary(ds: &Dataset, out: &Path, files: &[String]) -> String {
-    use std::fmt::Write;
-    let mut s = String::new();
-    let mut kinds: BTreeMap<&str, usize> = BTreeMap::new();
-    for r in &ds.reports {
-        *kinds.entry(r.kind.as_str()).or_default() += 1;
-    }
-    let kinds: Vec<String> = kinds.iter().map(|(k, n)| format!("{n} {k}")).collect();
-    let _ = writeln!(s, "documents: {} ({})", ds.reports.len(), kinds.join(", "));
-    let statuses: Vec<String> = status_counts(ds)
-        .into_iter()
-        .filter(|(_, n)| *n > 0)
-        .map(|(st, n)| format!("{n} {st}"))
-        .collect();
-    let _ = writeln!(s, "  by status: {}", statuses.join(", "));
-    let merged: usize = ds.reports.iter().map(|r| r.also_at.len()).sum();
-    if merged > 0 {
-        let _ = writeln!(
-            s,
-            "  {merged} more URLs hold identical copies (counted once; see also_at)"
-        );
-    }
-    let mut per_year: BTreeMap<i32, usize> = BTreeMap::new();
-    for o in &ds.observations {
-        *per_year.entry(o.year).or_default() += 1;
-    }
-    let _ = writeln!(s, "observations: {}", ds.observations.len());
-    for row in &ds.series {
-        let n = per_year.get(&row.year).copied().unwrap_or(0);
-        let note = if row.reason.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", row.reason)
-        };
-        let _ = writeln!(
-            s,
-            "  {}: {n:>4} observations, series {}{note}",
-            row.year, row.status
-        );
-    }
-    let failed: Vec<&crate::normalize::checks::CheckRow> =
-        ds.checks.iter().filter(|c| c.status == "fail").collect();
-    let skipped = ds.checks.iter().filter(|c| c.status == "skipped").count();
-    let _ = writeln!(
-        s,
-        "checks: {} run, {} failed, {} skipped",
-        ds.checks.len(),
-        failed.len(),
-        skipped
-    );
-    for c in failed.iter().take(20) {
-        let _ = writeln!(
-            s,
-            "  FAIL {} {}: {} vs {}",
-            c.year, c.check, c.expected, c.actual
-        );
-    }
-    if failed.len() > 20 {
-        let _ = writeln!(s, "  ... and {} more in checks.csv", failed.len() - 20);
-    }
-    let warned: usize = ds.reports.iter().map(|r| r.warning_count).sum();
-    if warned > 0 {
-        let _ = writeln!(
-            s,
-            "warnings: {warned} (values not emitted; see the warnings column of reports.csv)"
-        );
-    }
-    let _ = writeln!(s, "wrote {} to {}", files.join(", "), out.display());
-    s
+    Summary::of(ds).text(out, files)
 }
 
 /// One file read by `xxgk parse`.
