@@ -50,7 +50,6 @@
 //! ends the summary quietly.
 
 use crate::crawl::profile::Profile;
-use crate::normalize::Dataset;
 use crate::output;
 use crate::pipeline::{self, BuildOptions};
 use anyhow::{bail, Result};
@@ -115,13 +114,9 @@ pub fn parse_years(s: &str) -> Result<RangeInclusive<i32>, String> {
     Ok(a..=b)
 }
 
-/// Prints the summary of a build (quietly stops if stdout is closed).
-pub fn summary(ds: &Dataset, out: &Path, files: &[String], stats: &pipeline::BuildStats) {
-    print_summary(&pipeline::Summary::of(ds), out, files, stats);
-}
-
-/// Prints a build's summary and its `parsing:` line.
-fn print_summary(
+/// Prints a build's summary and its `parsing:` line (quietly stops if
+/// stdout is closed).
+pub(crate) fn print_summary(
     s: &pipeline::Summary,
     out: &Path,
     files: &[String],

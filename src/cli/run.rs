@@ -36,7 +36,7 @@
 //! on `--jobs` threads, with the parse cache of `xxgk build` (`--no-cache`
 //! bypasses it).
 
-use super::build::{out_is_not_another_agencys, parse_years, summary};
+use super::build::{out_is_not_another_agencys, parse_years, print_summary};
 use crate::crawl::{self, profile::Profile, Config};
 use crate::output;
 use crate::replay;
@@ -210,14 +210,19 @@ pub fn run(args: Args) -> Result<()> {
         jobs: args.jobs.map(usize::from),
         no_cache: args.no_cache,
     };
-    let (ds, stats) = crate::pipeline::build_dataset_stats(&args.archive, &build)?;
     let opts = output::Options {
         bom: args.bom,
         ..Default::default()
     };
-    let files = output::write_all(&ds, &args.out, opts)?;
-    summary(&ds, &args.out, &files, &stats);
-    // The dataset shows the failures; the exit status says the crawl was incomplete.
+    // The same streaming build as `xxgk build` (an unchanged archive leaves
+    // the output as it is).
+    let built = crate::pipeline::build_if_changed(&args.archive, &args.out, &build, opts)?;
+    print_summary(&built.summary, &args.out, &built.files, &built.stats);
+    // The dataset shows the failures; the exit status says the crawl was
+    // incomplete (fetches) or a document could not be read (build).
     crawl_summary.check()?;
-    Ok(())
+    match built.summary.failures() {
+        Some(msg) => bail!(msg),
+        None => Ok(()),
+    }
 }
