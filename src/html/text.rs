@@ -81,7 +81,9 @@ const PROSE_CELL_CHARS: usize = 40;
 /// Builds a [`Page`] from HTML text.
 pub fn build_page(html: &str) -> Page {
     let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
-    let doc = Dom::parse(flat.as_deref().unwrap_or(html));
+    let markup = flat.as_deref().unwrap_or(html);
+    let lean = super::lean::strip_attributes(markup);
+    let doc = Dom::parse(lean.as_deref().unwrap_or(markup));
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
     let mut page = Page {
@@ -323,7 +325,7 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
 /// document-wide CSS selector finds it), if not empty.
 /// The first position at or after `from` where `pat` (whose first byte is
 /// not a letter) occurs in `b`, ASCII case ignored.
-fn find_ignore_case(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+pub(crate) fn find_ignore_case(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
     let mut i = from;
     while let Some(p) = memchr::memchr(pat[0], b.get(i..)?) {
         let at = i + p;
