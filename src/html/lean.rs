@@ -66,15 +66,24 @@ fn one_of(name: &[u8], set: &[&[u8]]) -> bool {
 /// the module comment).
 pub fn strip_attributes(html: &str) -> Option<String> {
     let b = html.as_bytes();
-    for bail in [&b"<svg"[..], b"<math", b"<frameset"] {
-        if find_ignore_case(b, 0, bail).is_some() {
+    // one look at every '<' for the elements this scan leaves alone
+    let mut k = 0usize;
+    while let Some(p) = memchr::memchr(b'<', &b[k..]) {
+        let at = k + p + 1;
+        if [&b"svg"[..], b"math", b"frameset"].iter().any(|n| {
+            b.get(at..at + n.len())
+                .is_some_and(|s| s.eq_ignore_ascii_case(n))
+        }) {
             return None;
         }
+        k = at;
     }
     let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut kept = 0usize; // bytes of `b` before this index are in `out` or dropped
     let mut changed = false;
     let mut i = 0usize;
+    // the attributes of the current tag: (start, end, kept)
+    let mut attrs: Vec<(usize, usize, bool)> = Vec::new();
     while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + p;
         let Some(&c) = b.get(lt + 1) else { break };
@@ -102,8 +111,7 @@ pub fn strip_attributes(html: &str) -> Option<String> {
             j += 1;
         }
         let name = &b[name_start..j];
-        // the attributes: (start, end) of each, and where the tag ends
-        let mut attrs: Vec<(usize, usize, bool)> = Vec::new();
+        attrs.clear();
         let Some((tag_end, self_closing)) = scan_attributes(b, j, &mut attrs) else {
             // cut off by the end of the input: copied as it is
             break;
