@@ -259,15 +259,23 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
         let name = &html[name_start..name_start + name_len];
         // the end of the tag: the first '>' outside quotes
         let mut j = name_start + name_len;
-        let mut quote = None;
-        while j < b.len() {
-            match (quote, b[j]) {
-                (None, b'>') => break,
-                (None, q @ (b'"' | b'\'')) => quote = Some(q),
-                (Some(q), c) if c == q => quote = None,
-                _ => {}
+        loop {
+            // outside quotes: the next '>' or quote; inside: the closing quote
+            let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) else {
+                j = b.len();
+                break;
+            };
+            j += p;
+            if b[j] == b'>' {
+                break;
             }
-            j += 1;
+            match memchr::memchr(b[j], &b[j + 1..]) {
+                Some(q) => j += q + 2,
+                None => {
+                    j = b.len();
+                    break;
+                }
+            }
         }
         let gt = j.min(b.len().saturating_sub(1));
         let next = (j + 1).min(b.len());
