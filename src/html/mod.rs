@@ -9,7 +9,7 @@
 pub mod decode;
 pub mod dom;
 pub mod grid;
-pub mod lean;
+pub(crate) mod lean;
 pub mod text;
 pub mod value;
 
