@@ -80,10 +80,19 @@ const PROSE_CELL_CHARS: usize = 40;
 
 /// Builds a [`Page`] from HTML text.
 pub fn build_page(html: &str) -> Page {
+    build_page_with(html, true)
+}
+
+/// [`build_page`], with or without [`super::lean`] (the tests compare them).
+fn build_page_with(html: &str, lean: bool) -> Page {
     let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
     let markup = flat.as_deref().unwrap_or(html);
-    let lean = super::lean::strip_attributes(markup);
-    let doc = Dom::parse(lean.as_deref().unwrap_or(markup));
+    let stripped = if lean {
+        super::lean::strip_attributes(markup)
+    } else {
+        None
+    };
+    let doc = Dom::parse(stripped.as_deref().unwrap_or(markup));
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
     let mut page = Page {
@@ -499,6 +508,100 @@ pub fn page_text(page: &Page) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Tag soup: start tags with attributes (kept, dropped, quoted `>`,
+    /// unquoted `/`, unclosed quotes), end tags, text, comments of every form.
+    fn soup() -> impl Strategy<Value = String> {
+        let tag = prop::sample::select(vec![
+            "p",
+            "span",
+            "td",
+            "tr",
+            "table",
+            "div",
+            "b",
+            "font",
+            "a",
+            "i",
+            "br",
+            "o:p",
+            "h1",
+            "li",
+            "title",
+            "textarea",
+            "style",
+            "script",
+            "xmp",
+            "noscript",
+            "iframe",
+            "input",
+            "template",
+            "body",
+            "html",
+            "col",
+            "TD",
+            "SPAN",
+            "plaintext",
+            "select",
+            "option",
+        ]);
+        let name = prop::sample::select(vec![
+            "style", "class", "id", "lang", "width", "rowspan", "colspan", "type", "ID", "Style",
+            "=x", "x\"y", "nowrap", "href", "color",
+        ]);
+        let value = prop::sample::select(vec![
+            "",
+            "=1",
+            "=2",
+            "='a>b'",
+            "=\"c d\"",
+            "=zoom",
+            "=content",
+            "=hidden",
+            "=x/",
+            "= 3 ",
+            "='open",
+            "=\"TRS_Editor\"",
+            "=>",
+            "=a'b",
+        ]);
+        let attr = (name, value).prop_map(|(n, v)| format!("{n}{v}"));
+        let end = prop::sample::select(vec![">", "/>", " />"]);
+        let start = (tag.clone(), prop::collection::vec(attr, 0..4), end)
+            .prop_map(|(t, a, e)| format!("<{t} {}{e}", a.join(" ")));
+        let close = tag.prop_map(|t| format!("</{t}>"));
+        let text = prop::sample::select(vec![
+            "本年120条",
+            "0",
+            "&nbsp;",
+            "<!-- c -->",
+            "<!---->",
+            "<!-->",
+            "<!--->",
+            "<!--a--!>",
+            "<![CDATA[x]]>",
+            "<?x?>",
+            "</>",
+            "< p>",
+            "a<b",
+            "\r\n",
+            "<!--",
+        ])
+        .prop_map(str::to_string);
+        prop::collection::vec(prop_oneof![start, close, text], 1..80).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Leaving out the attributes nobody reads never changes the Page.
+        #[test]
+        fn lean_markup_gives_the_same_page(html in soup()) {
+            let lean = build_page_with(&html, true);
+            let full = build_page_with(&html, false);
+            prop_assert_eq!(format!("{lean:?}"), format!("{full:?}"));
+        }
+    }
 
     #[test]
     fn deep_nesting_is_flattened_before_parsing_and_said() {
