@@ -1,13 +1,12 @@
 //! Criterion benches of one document's path through xxgk, per template:
-//! `decode` (bytes to text), `tree` (html5ever via scraper), `grid` (every
+//! `decode` (bytes to text), `tree` (html5ever into `html::dom`), `grid` (every
 //! table expanded from a parsed tree), `page` (tree + grids + text blocks,
 //! `Page::parse`), `parse` (all era parsers on a `Page`), and `document`
 //! (decode + page + parse, what a build does per document before normalize).
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use scraper::{Html, Selector};
 use std::hint::black_box;
-use xxgk::html::{decode, grid, Page};
+use xxgk::html::{decode, dom::Dom, grid, Page};
 use xxgk::parse::{parse_document, Options};
 use xxgk_bench::samples;
 
@@ -17,26 +16,24 @@ fn stages(c: &mut Criterion) {
         !samples.is_empty(),
         "no report page with figures in the snapshot"
     );
-    let table = Selector::parse("table").expect("selector");
     for s in &samples {
         let mut g = c.benchmark_group(s.template);
         g.throughput(Throughput::Bytes(s.bytes.len() as u64));
         let ct = Some(s.content_type.as_str());
         let text = decode::decode(&s.bytes, ct).text;
-        let tree = Html::parse_document(&text);
+        let tree = Dom::parse(&text);
         let page = Page::parse(&text);
         let opts = Options::default();
         g.bench_function("decode", |b| {
             b.iter(|| decode::decode(black_box(&s.bytes), ct))
         });
-        g.bench_function("tree", |b| {
-            b.iter(|| Html::parse_document(black_box(&text)))
-        });
+        g.bench_function("tree", |b| b.iter(|| Dom::parse(black_box(&text))));
         g.bench_function("grid", |b| {
             b.iter(|| {
-                tree.select(&table)
+                tree.elements()
+                    .filter(|(_, e)| e.name() == "table")
                     .enumerate()
-                    .map(|(i, t)| grid::table_from_element(i + 1, t))
+                    .map(|(i, (t, _))| grid::table_from_element(i + 1, &tree, t))
                     .collect::<Vec<_>>()
             })
         });

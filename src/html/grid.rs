@@ -15,7 +15,7 @@
 //! [`Table::truncated`] says so), and text is read at most [`MAX_DEPTH`]
 //! elements deep, without recursion on the call stack.
 
-use scraper::{ElementRef, Node};
+use super::dom::{Data, Dom, NodeId};
 
 /// The largest colspan a browser honours.
 const MAX_COLSPAN: usize = 1000;
@@ -244,52 +244,47 @@ fn parse_span(attr: Option<&str>, is_rowspan: bool) -> usize {
     }
 }
 
-/// Expands one `<table>` element. Rows of nested tables are not included (they
-/// are tables of their own); a nested table's text does count in the outer cell.
-pub fn table_from_element(index: usize, table: ElementRef<'_>) -> Table {
+/// Expands one `<table>` element of `dom`. Rows of nested tables are not
+/// included (they are tables of their own); a nested table's text does count
+/// in the outer cell.
+pub fn table_from_element(index: usize, dom: &Dom, table: NodeId) -> Table {
     let mut raw: Vec<RawRow> = Vec::new();
-    collect_rows(table, &mut raw);
+    collect_rows(dom, table, &mut raw);
     Table::from_raw_rows(index, &raw)
+}
+
+/// The element children of `el`, last first (so that they pop in document order).
+fn element_children_rev(dom: &Dom, el: NodeId) -> impl Iterator<Item = NodeId> + '_ {
+    dom.children_rev(el).filter(|&c| dom.element(c).is_some())
 }
 
 /// The rows of a table, through `thead`/`tbody`/`tfoot` and stray wrappers,
 /// not into nested tables; iterative and at most [`MAX_DEPTH`] deep.
-fn collect_rows(el: ElementRef<'_>, out: &mut Vec<RawRow>) {
-    let mut stack: Vec<(ElementRef<'_>, usize)> = el
-        .children()
-        .filter_map(ElementRef::wrap)
-        .map(|c| (c, 1))
-        .collect();
-    stack.reverse();
+fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
+    let mut stack: Vec<(NodeId, usize)> = element_children_rev(dom, el).map(|c| (c, 1)).collect();
     while let Some((child, depth)) = stack.pop() {
-        match child.value().name() {
-            "tr" => {
+        match dom.name(child) {
+            Some("tr") => {
                 let mut row = RawRow::new();
-                for cell in child.children().filter_map(ElementRef::wrap) {
-                    let name = cell.value().name();
+                for cell in dom.children(child) {
+                    let Some(e) = dom.element(cell) else { continue };
+                    let name = e.name();
                     if name == "td" || name == "th" {
                         row.push((
-                            cell_text(cell),
-                            cell.value().attr("rowspan").map(str::to_string),
-                            cell.value().attr("colspan").map(str::to_string),
+                            cell_text(dom, cell),
+                            e.attr("rowspan").map(str::to_string),
+                            e.attr("colspan").map(str::to_string),
                             name == "th",
                         ));
                     }
                 }
                 out.push(row);
             }
-            "table" => {}
+            Some("table") => {}
             // thead/tbody/tfoot, and stray wrappers (e.g. <form>, <font>)
             // between table and tr
             _ if depth < MAX_DEPTH => {
-                let at = stack.len();
-                stack.extend(
-                    child
-                        .children()
-                        .filter_map(ElementRef::wrap)
-                        .map(|c| (c, depth + 1)),
-                );
-                stack[at..].reverse();
+                stack.extend(element_children_rev(dom, child).map(|c| (c, depth + 1)));
             }
             _ => {}
         }
@@ -301,31 +296,25 @@ fn collect_rows(el: ElementRef<'_>, out: &mut Vec<RawRow>) {
 /// elements (`p`, `div`, `li`, ...) become a space, whitespace is collapsed.
 /// Content more than [`MAX_DEPTH`] elements below `el`, or past the first
 /// [`MAX_CELL_NODES`] nodes, is not read.
-pub fn cell_text(el: ElementRef<'_>) -> String {
+pub fn cell_text(dom: &Dom, el: NodeId) -> String {
     let mut s = String::new();
-    push_text(el, &mut s);
+    push_text(dom, el, &mut s);
     normalize_space(&s)
 }
 
 /// One step of an iterative tree walk: enter a node, or emit the separator
 /// that closes a block element.
-pub(crate) enum Step<'a> {
-    Enter(ego_tree::NodeRef<'a, Node>, usize),
+pub(crate) enum Step {
+    Enter(NodeId, usize),
     Close,
 }
 
 /// Pushes `node`'s children (at `depth`) so that they pop in document order.
-pub(crate) fn push_children<'a>(
-    stack: &mut Vec<Step<'a>>,
-    node: ego_tree::NodeRef<'a, Node>,
-    depth: usize,
-) {
+pub(crate) fn push_children(stack: &mut Vec<Step>, dom: &Dom, node: NodeId, depth: usize) {
     if depth > MAX_DEPTH {
         return;
     }
-    let at = stack.len();
-    stack.extend(node.children().map(|c| Step::Enter(c, depth)));
-    stack[at..].reverse();
+    stack.extend(dom.children_rev(node).map(|c| Step::Enter(c, depth)));
 }
 
 /// The most nodes read for one cell's text: a data cell holds a few; a
@@ -333,9 +322,9 @@ pub(crate) fn push_children<'a>(
 /// on tables nested in tables (each outer cell holds the inner ones' text).
 pub const MAX_CELL_NODES: usize = 20_000;
 
-fn push_text(el: ElementRef<'_>, out: &mut String) {
+fn push_text(dom: &Dom, el: NodeId, out: &mut String) {
     let mut stack = Vec::new();
-    push_children(&mut stack, *el, 1);
+    push_children(&mut stack, dom, el, 1);
     let mut visited = 0usize;
     while let Some(step) = stack.pop() {
         visited += 1;
@@ -349,9 +338,9 @@ fn push_text(el: ElementRef<'_>, out: &mut String) {
             }
             Step::Enter(node, depth) => (node, depth),
         };
-        match node.value() {
-            Node::Text(t) => out.push_str(t),
-            Node::Element(e) => {
+        match &dom.node(node).data {
+            Data::Text(t) => out.push_str(t),
+            Data::Element(e) => {
                 let name = e.name();
                 if matches!(name, "script" | "style" | "noscript" | "template") {
                     continue;
@@ -364,7 +353,7 @@ fn push_text(el: ElementRef<'_>, out: &mut String) {
                     out.push(' ');
                     stack.push(Step::Close);
                 }
-                push_children(&mut stack, node, depth + 1);
+                push_children(&mut stack, dom, node, depth + 1);
             }
             _ => {}
         }
@@ -373,14 +362,13 @@ fn push_text(el: ElementRef<'_>, out: &mut String) {
 
 /// Whether some node lies more than `limit` levels below `el` (its children
 /// are level 1); found without recursion.
-pub fn depth_exceeds(el: ElementRef<'_>, limit: usize) -> bool {
-    let mut stack: Vec<(ego_tree::NodeRef<'_, Node>, usize)> =
-        el.children().map(|c| (c, 1)).collect();
+pub fn depth_exceeds(dom: &Dom, el: NodeId, limit: usize) -> bool {
+    let mut stack: Vec<(NodeId, usize)> = dom.children(el).map(|c| (c, 1)).collect();
     while let Some((node, depth)) = stack.pop() {
         if depth > limit {
             return true;
         }
-        stack.extend(node.children().map(|c| (c, depth + 1)));
+        stack.extend(dom.children(node).map(|c| (c, depth + 1)));
     }
     false
 }
@@ -432,12 +420,11 @@ pub fn normalize_space(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use scraper::{Html, Selector};
 
     fn first_table(html: &str) -> Table {
-        let doc = Html::parse_document(html);
-        let sel = Selector::parse("table").unwrap();
-        table_from_element(1, doc.select(&sel).next().unwrap())
+        let dom = Dom::parse(html);
+        let (t, _) = dom.elements().find(|(_, e)| e.name() == "table").unwrap();
+        table_from_element(1, &dom, t)
     }
 
     #[test]

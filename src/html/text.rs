@@ -9,12 +9,12 @@
 //! summary row at the bottom of the early indicator tables), which becomes a
 //! block of its own.
 
+use super::dom::{Data, Dom, NodeId};
 use super::grid::{
     cell_text, depth_exceeds, is_block, normalize_space, push_children, table_from_element, Step,
     MAX_DEPTH, MAX_SLOTS,
 };
 use super::Page;
-use scraper::{ElementRef, Html, Node, Selector};
 use std::collections::HashSet;
 
 /// A block of running text of the main content.
@@ -28,23 +28,44 @@ pub struct Block {
     pub table: Option<usize>,
 }
 
+/// A content-container selector: `#id`, `.class`, `.a.b` or `tag`
+/// (matched case-sensitively, as CSS selectors are in a no-quirks document).
+#[derive(Debug, Clone, Copy)]
+enum Sel {
+    Id(&'static str),
+    Class(&'static str),
+    Classes(&'static [&'static str]),
+    Tag(&'static str),
+}
+
+impl Sel {
+    fn matches(self, e: &super::dom::Element) -> bool {
+        match self {
+            Sel::Id(id) => e.has_id(id),
+            Sel::Class(c) => e.has_class(c),
+            Sel::Classes(cs) => cs.iter().all(|c| e.has_class(c)),
+            Sel::Tag(t) => e.name() == t,
+        }
+    }
+}
+
 /// Selectors of content containers used by common Chinese government CMSs,
 /// most specific first: the first one that matches anything wins.
-const CONTENT_SELECTORS: &[&str] = &[
-    "#zoom",
-    ".TRS_Editor",
-    "#UCAP-CONTENT",
-    ".article-content",
-    ".view.TRS_UEDITOR",
-    ".wzy_nr",
-    ".pages_content",
-    ".xxgk_content",
-    ".main-txt",
-    ".bt-article",
-    "article",
-    ".article",
-    "#content",
-    ".content",
+const CONTENT_SELECTORS: &[Sel] = &[
+    Sel::Id("zoom"),
+    Sel::Class("TRS_Editor"),
+    Sel::Id("UCAP-CONTENT"),
+    Sel::Class("article-content"),
+    Sel::Classes(&["view", "TRS_UEDITOR"]),
+    Sel::Class("wzy_nr"),
+    Sel::Class("pages_content"),
+    Sel::Class("xxgk_content"),
+    Sel::Class("main-txt"),
+    Sel::Class("bt-article"),
+    Sel::Tag("article"),
+    Sel::Class("article"),
+    Sel::Id("content"),
+    Sel::Class("content"),
 ];
 
 /// How many matches of a content selector are compared by their text.
@@ -59,8 +80,19 @@ const PROSE_CELL_CHARS: usize = 40;
 
 /// Builds a [`Page`] from HTML text.
 pub fn build_page(html: &str) -> Page {
+    build_page_with(html, true)
+}
+
+/// [`build_page`], with or without [`super::lean`] (the tests compare them).
+fn build_page_with(html: &str, lean: bool) -> Page {
     let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
-    let doc = Html::parse_document(flat.as_deref().unwrap_or(html));
+    let markup = flat.as_deref().unwrap_or(html);
+    let stripped = if lean {
+        super::lean::strip_attributes(markup)
+    } else {
+        None
+    };
+    let doc = Dom::parse(stripped.as_deref().unwrap_or(markup));
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
     let mut page = Page {
@@ -77,14 +109,14 @@ pub fn build_page(html: &str) -> Page {
         page.title = head_title;
         return page;
     };
-    let h1 = Selector::parse("h1").expect("selector");
-    let content_h1 = main
-        .select(&h1)
-        .next()
-        .map(cell_text)
+    let content_h1 = doc
+        .descendants(main)
+        .find(|&n| doc.name(n) == Some("h1"))
+        .map(|n| cell_text(&doc, n))
         .filter(|s| !s.is_empty());
-    page.images = main
-        .select(&Selector::parse("img").expect("selector"))
+    page.images = doc
+        .descendants(main)
+        .filter(|&n| doc.name(n) == Some("img"))
         .count();
     let page_h1 = first_text(&doc, "h1");
     page.title = content_h1.or(page_h1).or(head_title);
@@ -92,20 +124,26 @@ pub fn build_page(html: &str) -> Page {
     // tables of the main content, in document order; layout tables (a
     // table used to position the page, holding the report's paragraphs)
     // are read as text containers as well
-    let table_sel = Selector::parse("table").expect("selector");
     let mut layout = HashSet::new();
-    if depth_exceeds(doc.root_element(), MAX_DEPTH) {
+    let mut layout_index = HashSet::new();
+    if doc
+        .root_element()
+        .is_some_and(|r| depth_exceeds(&doc, r, MAX_DEPTH))
+    {
         page.warnings.push(format!(
             "the page nests elements more than {MAX_DEPTH} deep: text below that depth was not read"
         ));
     }
     let mut n_tables = 0usize;
-    for (i, t) in main.select(&table_sel).enumerate() {
+    let tables = doc
+        .descendants(main)
+        .filter(|&n| doc.name(n) == Some("table"));
+    for (i, t) in tables.enumerate() {
         n_tables = i + 1;
         if i >= MAX_TABLES {
             continue;
         }
-        let grid = table_from_element(i + 1, t);
+        let grid = table_from_element(i + 1, &doc, t);
         if let Some(r) = grid.truncated() {
             page.warnings.push(format!(
                 "t{}: the table needs more than {MAX_SLOTS} cells once its spans are expanded: \
@@ -113,8 +151,9 @@ pub fn build_page(html: &str) -> Page {
                 i + 1
             ));
         }
-        if is_layout_table(t, &grid) {
-            layout.insert(t.id());
+        if is_layout_table(&doc, t, &grid) {
+            layout.insert(t);
+            layout_index.insert(i + 1);
         }
         page.tables.push(grid);
     }
@@ -123,16 +162,10 @@ pub fn build_page(html: &str) -> Page {
             "the page has {n_tables} tables: only the first {MAX_TABLES} were read"
         ));
     }
-    let layout_index: HashSet<usize> = main
-        .select(&table_sel)
-        .take(MAX_TABLES)
-        .enumerate()
-        .filter(|(_, t)| layout.contains(&t.id()))
-        .map(|(i, _)| i + 1)
-        .collect();
 
     // text blocks
     let mut w = BlockWalker {
+        dom: &doc,
         blocks: Vec::new(),
         buf: String::new(),
         layout,
@@ -163,17 +196,14 @@ pub fn build_page(html: &str) -> Page {
     page.blocks = blocks;
 
     // chrome: all body text outside the main content
-    if let Some(body) = doc
-        .select(&Selector::parse("body").expect("selector"))
-        .next()
-    {
+    if let Some((body, _)) = doc.elements().find(|(_, e)| e.name() == "body") {
         let mut cw = BlockWalker {
+            dom: &doc,
             blocks: Vec::new(),
             buf: String::new(),
             layout: HashSet::new(),
-            skip: None,
+            skip: Some(main),
         };
-        cw.skip = Some(main.id());
         cw.walk_all(body);
         cw.flush();
         page.chrome = cw
@@ -217,16 +247,11 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
     let mut out = String::new();
     let mut kept = 0usize; // bytes of `html` before this index are handled
                            // open elements: (lower-case name, whether its tags are left out)
-    let mut stack: Vec<(String, bool)> = Vec::new();
+    let mut stack: Vec<(&str, bool)> = Vec::new();
     let mut deep = false;
     let mut i = 0usize;
-    let find = |from: usize, pat: &[u8]| -> Option<usize> {
-        b.get(from..)?
-            .windows(pat.len())
-            .position(|w| w.eq_ignore_ascii_case(pat))
-            .map(|p| from + p)
-    };
-    while let Some(p) = b[i..].iter().position(|&c| c == b'<') {
+    let find = |from: usize, pat: &[u8]| find_ignore_case(b, from, pat);
+    while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + p;
         let rest = &b[lt + 1..];
         if rest.starts_with(b"!--") {
@@ -243,18 +268,27 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
             i = lt + 1;
             continue;
         }
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
+        // ASCII letters, digits, '-' and ':' only: compared ignoring case
+        let name = &html[name_start..name_start + name_len];
         // the end of the tag: the first '>' outside quotes
         let mut j = name_start + name_len;
-        let mut quote = None;
-        while j < b.len() {
-            match (quote, b[j]) {
-                (None, b'>') => break,
-                (None, q @ (b'"' | b'\'')) => quote = Some(q),
-                (Some(q), c) if c == q => quote = None,
-                _ => {}
+        loop {
+            // outside quotes: the next '>' or quote; inside: the closing quote
+            let Some(p) = memchr::memchr3(b'>', b'"', b'\'', &b[j..]) else {
+                j = b.len();
+                break;
+            };
+            j += p;
+            if b[j] == b'>' {
+                break;
             }
-            j += 1;
+            match memchr::memchr(b[j], &b[j + 1..]) {
+                Some(q) => j += q + 2,
+                None => {
+                    j = b.len();
+                    break;
+                }
+            }
         }
         let gt = j.min(b.len().saturating_sub(1));
         let next = (j + 1).min(b.len());
@@ -264,20 +298,26 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
             // (searched among the innermost 64 only: a stray end tag must
             // not cost a walk of a deep stack)
             let from = stack.len().saturating_sub(64);
-            if let Some(k) = stack[from..].iter().rposition(|(n, _)| *n == name) {
+            if let Some(k) = stack[from..]
+                .iter()
+                .rposition(|(n, _)| n.eq_ignore_ascii_case(name))
+            {
                 drop = stack[from + k].1;
                 stack.truncate(from + k);
             }
-        } else if !NOT_NESTING.contains(&name.as_str()) && b[gt.saturating_sub(1)] != b'/' {
+        } else if !NOT_NESTING.iter().any(|n| n.eq_ignore_ascii_case(name))
+            && b[gt.saturating_sub(1)] != b'/'
+        {
             drop = stack.len() >= limit;
             deep |= drop;
             if deep && !rewrite {
                 return Some(String::new());
             }
-            stack.push((name.clone(), drop));
+            stack.push((name, drop));
         }
-        if !end_tag && matches!(name.as_str(), "script" | "style") {
-            let close = if name == "script" {
+        let script = name.eq_ignore_ascii_case("script");
+        if !end_tag && (script || name.eq_ignore_ascii_case("style")) {
+            let close = if script {
                 &b"</script"[..]
             } else {
                 &b"</style"[..]
@@ -302,11 +342,26 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
     Some(out)
 }
 
-fn first_text(doc: &Html, sel: &str) -> Option<String> {
-    let s = Selector::parse(sel).expect("selector");
-    doc.select(&s)
-        .next()
-        .map(cell_text)
+/// The text of the first element named `name` (in creation order, as a
+/// document-wide CSS selector finds it), if not empty.
+/// The first position at or after `from` where `pat` (whose first byte is
+/// not a letter) occurs in `b`, ASCII case ignored.
+pub(crate) fn find_ignore_case(b: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
+    let mut i = from;
+    while let Some(p) = memchr::memchr(pat[0], b.get(i..)?) {
+        let at = i + p;
+        if b.len() - at >= pat.len() && b[at..at + pat.len()].eq_ignore_ascii_case(pat) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
+fn first_text(doc: &Dom, name: &str) -> Option<String> {
+    doc.elements()
+        .find(|(_, e)| e.name() == name)
+        .map(|(n, _)| cell_text(doc, n))
         .filter(|t| !t.is_empty())
 }
 
@@ -314,26 +369,34 @@ fn first_text(doc: &Html, sel: &str) -> Option<String> {
 /// [`CONTENT_SELECTORS`] order) that matches, taking its match with the most
 /// text (an image-only body is still the body: the page then has no text);
 /// else `<body>`, else the root.
-fn main_content(doc: &Html) -> Option<ElementRef<'_>> {
+fn main_content(doc: &Dom) -> Option<NodeId> {
     for s in CONTENT_SELECTORS {
-        let sel = Selector::parse(s).expect("selector");
         // at most MAX_CANDIDATES matches are measured (nested containers
-        // would make this quadratic)
+        // would make this quadratic); on a tie the last one wins
         if let Some(e) = doc
-            .select(&sel)
+            .elements()
+            .filter(|(_, e)| s.matches(e))
             .take(MAX_CANDIDATES)
-            .max_by_key(|e| text_len(*e))
+            .map(|(n, _)| n)
+            .max_by_key(|&n| text_len(doc, n))
         {
             return Some(e);
         }
     }
-    doc.select(&Selector::parse("body").expect("selector"))
-        .next()
-        .or_else(|| Some(doc.root_element()))
+    doc.elements()
+        .find(|(_, e)| e.name() == "body")
+        .map(|(n, _)| n)
+        .or_else(|| doc.root_element())
 }
 
-fn text_len(e: ElementRef<'_>) -> usize {
-    e.text().map(|t| t.trim().chars().count()).sum()
+/// The characters of an element's text nodes, each trimmed.
+fn text_len(doc: &Dom, e: NodeId) -> usize {
+    doc.descendants(e)
+        .filter_map(|n| match &doc.node(n).data {
+            Data::Text(t) => Some(t.trim().chars().count()),
+            _ => None,
+        })
+        .sum()
 }
 
 fn is_prose_cell(text: &str) -> bool {
@@ -344,23 +407,23 @@ fn is_prose_cell(text: &str) -> bool {
 /// Whether a table lays out the page rather than holding data: it holds
 /// another table, or it is a single column whose cells hold long running
 /// text (the whole report pasted into a layout cell).
-fn is_layout_table(el: ElementRef<'_>, grid: &super::grid::Table) -> bool {
-    let nested = Selector::parse("table").expect("selector");
-    if el.select(&nested).next().is_some() {
+fn is_layout_table(doc: &Dom, el: NodeId, grid: &super::grid::Table) -> bool {
+    if doc.descendants(el).any(|n| doc.name(n) == Some("table")) {
         return true;
     }
     grid.cols() == 1 && grid.cells().iter().any(|c| c.text.chars().count() >= 200)
 }
 
-struct BlockWalker {
+struct BlockWalker<'d> {
+    dom: &'d Dom,
     blocks: Vec<Block>,
     buf: String,
     /// Tables to walk into as text containers.
-    layout: HashSet<ego_tree::NodeId>,
-    skip: Option<ego_tree::NodeId>,
+    layout: HashSet<NodeId>,
+    skip: Option<NodeId>,
 }
 
-impl BlockWalker {
+impl BlockWalker<'_> {
     fn flush(&mut self) {
         let t = normalize_space(&self.buf);
         self.buf.clear();
@@ -374,20 +437,21 @@ impl BlockWalker {
     }
 
     /// Walks the main content, leaving tables out.
-    fn walk(&mut self, el: ElementRef<'_>) {
+    fn walk(&mut self, el: NodeId) {
         self.walk_inner(el, false);
     }
 
     /// Walks everything (tables included) but the skipped subtree.
-    fn walk_all(&mut self, el: ElementRef<'_>) {
+    fn walk_all(&mut self, el: NodeId) {
         self.walk_inner(el, true);
     }
 
     /// Iterative (an explicit stack, not the call stack), at most
     /// [`MAX_DEPTH`] elements below `el`.
-    fn walk_inner(&mut self, el: ElementRef<'_>, tables: bool) {
+    fn walk_inner(&mut self, el: NodeId, tables: bool) {
+        let dom = self.dom;
         let mut stack = Vec::new();
-        push_children(&mut stack, *el, 1);
+        push_children(&mut stack, dom, el, 1);
         while let Some(step) = stack.pop() {
             let (node, depth) = match step {
                 Step::Close => {
@@ -396,13 +460,13 @@ impl BlockWalker {
                 }
                 Step::Enter(node, depth) => (node, depth),
             };
-            if Some(node.id()) == self.skip {
+            if Some(node) == self.skip {
                 self.flush();
                 continue;
             }
-            match node.value() {
-                Node::Text(t) => self.buf.push_str(t),
-                Node::Element(e) => {
+            match &dom.node(node).data {
+                Data::Text(t) => self.buf.push_str(t),
+                Data::Element(e) => {
                     let name = e.name();
                     if matches!(name, "script" | "style" | "noscript" | "template" | "head") {
                         continue;
@@ -411,7 +475,7 @@ impl BlockWalker {
                         self.buf.push(' ');
                         continue;
                     }
-                    if name == "table" && !tables && !self.layout.contains(&node.id()) {
+                    if name == "table" && !tables && !self.layout.contains(&node) {
                         self.flush();
                         continue;
                     }
@@ -419,7 +483,7 @@ impl BlockWalker {
                         self.flush();
                         stack.push(Step::Close);
                     }
-                    push_children(&mut stack, node, depth + 1);
+                    push_children(&mut stack, dom, node, depth + 1);
                 }
                 _ => {}
             }
@@ -448,6 +512,100 @@ pub fn page_text(page: &Page) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Tag soup: start tags with attributes (kept, dropped, quoted `>`,
+    /// unquoted `/`, unclosed quotes), end tags, text, comments of every form.
+    fn soup() -> impl Strategy<Value = String> {
+        let tag = prop::sample::select(vec![
+            "p",
+            "span",
+            "td",
+            "tr",
+            "table",
+            "div",
+            "b",
+            "font",
+            "a",
+            "i",
+            "br",
+            "o:p",
+            "h1",
+            "li",
+            "title",
+            "textarea",
+            "style",
+            "script",
+            "xmp",
+            "noscript",
+            "iframe",
+            "input",
+            "template",
+            "body",
+            "html",
+            "col",
+            "TD",
+            "SPAN",
+            "plaintext",
+            "select",
+            "option",
+        ]);
+        let name = prop::sample::select(vec![
+            "style", "class", "id", "lang", "width", "rowspan", "colspan", "type", "ID", "Style",
+            "=x", "x\"y", "nowrap", "href", "color",
+        ]);
+        let value = prop::sample::select(vec![
+            "",
+            "=1",
+            "=2",
+            "='a>b'",
+            "=\"c d\"",
+            "=zoom",
+            "=content",
+            "=hidden",
+            "=x/",
+            "= 3 ",
+            "='open",
+            "=\"TRS_Editor\"",
+            "=>",
+            "=a'b",
+        ]);
+        let attr = (name, value).prop_map(|(n, v)| format!("{n}{v}"));
+        let end = prop::sample::select(vec![">", "/>", " />"]);
+        let start = (tag.clone(), prop::collection::vec(attr, 0..4), end)
+            .prop_map(|(t, a, e)| format!("<{t} {}{e}", a.join(" ")));
+        let close = tag.prop_map(|t| format!("</{t}>"));
+        let text = prop::sample::select(vec![
+            "本年120条",
+            "0",
+            "&nbsp;",
+            "<!-- c -->",
+            "<!---->",
+            "<!-->",
+            "<!--->",
+            "<!--a--!>",
+            "<![CDATA[x]]>",
+            "<?x?>",
+            "</>",
+            "< p>",
+            "a<b",
+            "\r\n",
+            "<!--",
+        ])
+        .prop_map(str::to_string);
+        prop::collection::vec(prop_oneof![start, close, text], 1..80).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        /// Leaving out the attributes nobody reads never changes the Page.
+        #[test]
+        fn lean_markup_gives_the_same_page(html in soup()) {
+            let lean = build_page_with(&html, true);
+            let full = build_page_with(&html, false);
+            prop_assert_eq!(format!("{lean:?}"), format!("{full:?}"));
+        }
+    }
 
     #[test]
     fn deep_nesting_is_flattened_before_parsing_and_said() {

@@ -104,6 +104,24 @@ fn number_re() -> &'static Regex {
 
 /// Reads a cell's text.
 pub fn parse_cell(text: &str) -> CellValue {
+    // most cells are a bare count (`0`, `12`): read without a copy or the regex
+    let plain = text.trim_matches(|c: char| c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}');
+    if !plain.is_empty() && plain.bytes().all(|b| b.is_ascii_digit()) {
+        return match Decimal::from_str(plain) {
+            Ok(value) => CellValue::Number(Number {
+                value,
+                qualifier: Qualifier::Exact,
+                unit: None,
+                signed: false,
+            }),
+            Err(_) => CellValue::Text,
+        };
+    }
+    parse_general(text)
+}
+
+/// [`parse_cell`] for any text: made half-width and space-free, then matched.
+fn parse_general(text: &str) -> CellValue {
     let s: String = text
         .chars()
         .map(halfwidth)
@@ -191,6 +209,27 @@ impl MoneyUnit {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_digits_read_as_the_general_reader_reads_them() {
+        let long = "9".repeat(40);
+        for t in [
+            "0",
+            "12",
+            " 7 ",
+            "\u{a0}30\u{3000}",
+            "007",
+            "1 2",
+            "１２",
+            "12件",
+            "3,456",
+            &long,
+            "٣",
+        ] {
+            assert_eq!(parse_cell(t), parse_general(t), "{t:?}");
+        }
+        assert_eq!(parse_cell(&long), CellValue::Text);
+    }
 
     fn num(s: &str) -> Number {
         match parse_cell(s) {

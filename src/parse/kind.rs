@@ -173,20 +173,33 @@ fn halfwidth(s: &str) -> String {
 }
 
 /// The text blocks of the main content that are content: not the title, not
-/// the tool bar or the QR-code hint.
-fn content_blocks<'a>(page: &'a Page, title: Option<&str>) -> Vec<&'a crate::html::Block> {
-    page.blocks
-        .iter()
-        .filter(|b| {
-            let t = halfwidth(&b.text);
-            let t = t.trim();
-            !t.is_empty()
-                && Some(b.text.as_str()) != title
-                && Some(b.text.as_str()) != page.head_title.as_deref()
-                && !contains_any(t, BOILERPLATE)
-                && !is_attachment_line(t)
-        })
-        .collect()
+/// the tool bar or the QR-code hint; with each one's half-width text (made
+/// once, for every reading below).
+fn content_blocks<'a>(
+    page: &'a Page,
+    title: Option<&str>,
+) -> (Vec<&'a crate::html::Block>, Vec<String>) {
+    let mut blocks = Vec::new();
+    let mut texts = Vec::new();
+    for b in &page.blocks {
+        let half = halfwidth(&b.text);
+        let t = half.trim();
+        if !t.is_empty()
+            && Some(b.text.as_str()) != title
+            && Some(b.text.as_str()) != page.head_title.as_deref()
+            && !contains_any(t, BOILERPLATE)
+            && !is_attachment_line(t)
+        {
+            blocks.push(b);
+            texts.push(half);
+        }
+    }
+    (blocks, texts)
+}
+
+/// The vocabulary's labels normalised once.
+fn normalized(cell: &'static OnceLock<Vec<String>>, words: &[&str]) -> &'static [String] {
+    cell.get_or_init(|| words.iter().map(|w| normalize_label(w)).collect())
 }
 
 /// Whether a line is only an attachment link (`附件：2019年年报.pdf`,
@@ -257,12 +270,16 @@ fn title_kind(title: &str) -> Option<DocKind> {
     None
 }
 
-fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
-    let texts: Vec<String> = blocks.iter().map(|b| halfwidth(&b.text)).collect();
+fn body_kind(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) -> DocKind {
+    static HEADINGS: OnceLock<Vec<String>> = OnceLock::new();
+    static TASKS: OnceLock<Vec<String>> = OnceLock::new();
+    let headings = normalized(&HEADINGS, REPORT_HEADINGS);
     let prose_blocks = blocks.iter().filter(|b| b.table.is_none()).count();
     let heading = texts.iter().any(|t| {
-        let n = normalize_label(t);
-        t.chars().count() < 30 && REPORT_HEADINGS.iter().any(|h| normalize_label(h) == n)
+        t.chars().count() < 30 && {
+            let n = normalize_label(t);
+            headings.contains(&n)
+        }
     });
     let period = texts.iter().any(|t| period_re().is_match(t));
     let report_intro = texts.iter().any(|t| {
@@ -285,9 +302,8 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
             DocKind::StatisticsAnnex
         };
     }
-    if table_has_header(page, |n| {
-        TASK_HEADERS.iter().any(|w| normalize_label(w) == n)
-    }) {
+    let tasks = normalized(&TASKS, TASK_HEADERS);
+    if table_has_header(page, |n| tasks.iter().any(|w| w == n)) {
         return DocKind::WorkPlan;
     }
     if texts.iter().any(|t| contains_any(t, GUIDE_BODY))
@@ -301,11 +317,7 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block]) -> DocKind {
 }
 
 /// The year a document covers, and where it was read.
-fn find_year(
-    title: Option<&str>,
-    blocks: &[&crate::html::Block],
-    kind: DocKind,
-) -> Option<(i32, &'static str)> {
+fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i32, &'static str)> {
     if let Some(t) = title {
         if let Some(c) = year_re().captures(&halfwidth(t)) {
             if let Ok(y) = c[1].parse() {
@@ -316,9 +328,7 @@ fn find_year(
     if !kind.carries_figures() {
         return None;
     }
-    // Each block's text made half-width once, for the four readings below.
-    let texts: Vec<String> = blocks.iter().map(|b| halfwidth(&b.text)).collect();
-    for t in &texts {
+    for t in texts {
         if let Some(c) = period_re().captures(t) {
             if let Ok(y) = c[1].parse() {
                 return Some((y, "period"));
@@ -326,7 +336,7 @@ fn find_year(
         }
     }
     // `2010年1月1日至12月31日` (the end year, when printed, must agree)
-    for t in &texts {
+    for t in texts {
         for c in full_year_re().captures_iter(t) {
             if inside_book_title(t, c.get(0).map_or(0, |m| m.start())) {
                 continue;
@@ -339,7 +349,7 @@ fn find_year(
         }
     }
     // `…编制的2010年度政府信息公开年度报告`, never inside a cited 《title》
-    for t in &texts {
+    for t in texts {
         for c in report_statement_re().captures_iter(t) {
             if inside_book_title(t, c.get(0).map_or(0, |m| m.start())) {
                 continue;
@@ -349,7 +359,7 @@ fn find_year(
             }
         }
     }
-    for t in &texts {
+    for t in texts {
         if let Some(c) = body_year_re().captures(t) {
             let m = c.get(1).or_else(|| c.get(2));
             if let Some(Ok(y)) = m.map(|m| m.as_str().parse()) {
@@ -421,20 +431,20 @@ pub fn classify(page: &Page, opts: &Options) -> Classification {
         .clone()
         .filter(|t| !t.trim().is_empty())
         .or_else(|| opts.title_hint.clone());
-    let blocks = content_blocks(page, title.as_deref());
+    let (blocks, texts) = content_blocks(page, title.as_deref());
     let kind = if blocks.is_empty() && !has_table_text(page) {
         DocKind::Empty
     } else {
         title
             .as_deref()
             .and_then(title_kind)
-            .unwrap_or_else(|| body_kind(page, &blocks))
+            .unwrap_or_else(|| body_kind(page, &blocks, &texts))
     };
     let found = match opts.year {
         Some(y) => Some((y, "given")),
         None => find_year(
             title.as_deref(),
-            &blocks,
+            &texts,
             if kind == DocKind::Empty {
                 DocKind::Other
             } else {

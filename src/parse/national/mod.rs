@@ -117,10 +117,12 @@ pub fn parse(page: &Page) -> Extract {
     let mut out = Extract::default();
     let mut parts: Vec<(usize, Extract)> = Vec::new();
 
+    // each table's kind, found once (every cell normalised once)
+    let kinds: Vec<Option<Kind>> = page.tables.iter().map(kind).collect();
     // table 2 first: its format is the hint for tables 3 and 4
     let mut hint: Option<Template> = None;
-    for t in &page.tables {
-        if kind(t) == Some(Kind::T2) {
+    for (t, k) in page.tables.iter().zip(&kinds) {
+        if *k == Some(Kind::T2) {
             let (tpl, ex) = table2::parse(t);
             if let Some(tpl) = tpl {
                 found.push((t.index, tpl));
@@ -131,11 +133,13 @@ pub fn parse(page: &Page) -> Extract {
     }
     let mut consumed: HashSet<usize> = HashSet::new();
     for (i, t) in page.tables.iter().enumerate() {
-        if kind(t) == Some(Kind::T3) {
+        if kinds[i] == Some(Kind::T3) {
             // continuation tables: no header of their own, same width
             let conts: Vec<&Table> = page.tables[i + 1..]
                 .iter()
-                .take_while(|n| kind(n).is_none() && n.cols() == t.cols())
+                .zip(&kinds[i + 1..])
+                .take_while(|(n, k)| k.is_none() && n.cols() == t.cols())
+                .map(|(n, _)| n)
                 .collect();
             let (tpl, ex, used) = table3::parse(t, &conts, hint);
             for n in conts.iter().take(used) {
@@ -174,8 +178,8 @@ pub fn parse(page: &Page) -> Extract {
             }
         }
     };
-    for t in &page.tables {
-        if kind(t) == Some(Kind::T4) && !consumed.contains(&t.index) {
+    for (t, k) in page.tables.iter().zip(&kinds) {
+        if *k == Some(Kind::T4) && !consumed.contains(&t.index) {
             let mut ex = Extract::default();
             match doc_tpl {
                 Some(tpl) => ex = table4::parse(t, tpl),
@@ -225,11 +229,13 @@ enum Kind {
 }
 
 fn kind(t: &Table) -> Option<Kind> {
-    if table3::detect(t) {
+    // every cell's normalised text, in `t.cells()` order, shared by the detectors
+    let norms: Vec<String> = t.cells().iter().map(|c| norm(&c.text)).collect();
+    if table3::detect(t, &norms) {
         Some(Kind::T3)
-    } else if table4::detect(t) {
+    } else if table4::detect(t, &norms) {
         Some(Kind::T4)
-    } else if table2::detect(t) {
+    } else if table2::detect(&norms) {
         Some(Kind::T2)
     } else {
         None

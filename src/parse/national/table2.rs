@@ -44,16 +44,18 @@ fn columns_of(n: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Whether the table has table-2 headers and rows.
-pub(super) fn detect(t: &Table) -> bool {
-    let mut rows = false;
-    let mut cols = false;
-    for c in t.cells() {
-        let n = norm(&c.text);
-        rows |= !row_of(&n).is_empty();
-        cols |= !columns_of(&n).is_empty();
-    }
-    rows && cols
+/// Whether the table has table-2 headers and rows, given the normalised
+/// text of each of its cells.
+pub(super) fn detect(norms: &[String]) -> bool {
+    let short = |n: &&String| n.chars().count() <= MAX_LABEL;
+    let rows = norms
+        .iter()
+        .filter(short)
+        .any(|n| TABLE2_ROWS.iter().any(|r| has_key(n, r.keys)));
+    rows && norms
+        .iter()
+        .filter(short)
+        .any(|n| TABLE2_COLUMNS.iter().any(|c| has_key(n, c.keys)))
 }
 
 fn marks(n: &str) -> Vec<Template> {

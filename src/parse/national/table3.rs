@@ -24,16 +24,21 @@ const DISTINCTIVE: &[&str] = &[
 
 /// Whether the table carries the 申请人情况 header (自然人 and at least two
 /// 法人或其他组织 columns).
-pub(super) fn detect(t: &Table) -> bool {
-    header_end(t).is_some()
+pub(super) fn detect(t: &Table, norms: &[String]) -> bool {
+    header_end_norm(t, norms).is_some()
 }
 
 /// One past the last header row: the bottom of the distinctive header cells.
 fn header_end(t: &Table) -> Option<usize> {
+    let norms: Vec<String> = t.cells().iter().map(|c| norm(&c.text)).collect();
+    header_end_norm(t, &norms)
+}
+
+/// [`header_end`] given the normalised text of each cell.
+fn header_end_norm(t: &Table, norms: &[String]) -> Option<usize> {
     let mut hits: BTreeSet<&str> = BTreeSet::new();
     let mut end = 0;
-    for c in t.cells() {
-        let n = norm(&c.text);
+    for (c, n) in t.cells().iter().zip(norms) {
         if n.chars().count() > 12 {
             continue;
         }
@@ -41,7 +46,7 @@ fn header_end(t: &Table) -> Option<usize> {
             .iter()
             .filter(|c| DISTINCTIVE.contains(&c.id))
         {
-            if has_key(&n, col.keys) {
+            if has_key(n, col.keys) {
                 hits.insert(col.id);
                 end = end.max(c.row + c.rowspan);
             }

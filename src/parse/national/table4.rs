@@ -24,19 +24,18 @@ fn short(n: &str) -> bool {
 /// least three more of the five result columns side by side. A table that
 /// merely lists 行政复议 / 维持 in its rows (an early statistics table) is not
 /// table 4.
-pub(super) fn detect(t: &Table) -> bool {
+pub(super) fn detect(t: &Table, norms: &[String]) -> bool {
     let (mut review, mut lit) = (false, false);
     let mut leaves_by_row: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); t.rows()];
-    for c in t.cells() {
-        let n = norm(&c.text);
-        if !short(&n) {
+    for (c, n) in t.cells().iter().zip(norms) {
+        if !short(n) {
             continue;
         }
-        review |= has_key(&n, TABLE4_GROUPS[0].keys);
-        lit |= has_key(&n, &TABLE4_LITIGATION_KEYS)
-            || TABLE4_GROUPS[1..].iter().any(|g| has_key(&n, g.keys));
+        review |= has_key(n, TABLE4_GROUPS[0].keys);
+        lit |= has_key(n, &TABLE4_LITIGATION_KEYS)
+            || TABLE4_GROUPS[1..].iter().any(|g| has_key(n, g.keys));
         for (k, col) in TABLE4_COLUMNS.iter().enumerate() {
-            if has_key(&n, col.keys) {
+            if has_key(n, col.keys) {
                 leaves_by_row[c.row].insert(k);
             }
         }
