@@ -235,6 +235,17 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
     }
 }
 
+/// The parse-cache key of an archived document or attachment: its
+/// bytes' hash, its content type and the title hint the parsers are given (the
+/// same for a build that reads it and a prune that keeps it).
+fn cache_key(c: &cache::Cache, e: &ManifestEntry) -> String {
+    c.key(
+        e.sha256.as_deref().unwrap_or_default(),
+        e.content_type.as_deref(),
+        attachment::title_hint(e).as_deref(),
+    )
+}
+
 /// Reads a document's verified bytes, or takes what they parsed to from
 /// the cache; a cache entry that cannot be trusted is parsed again (with a
 /// warning on stderr), and a new parse is stored. An attachment that
@@ -253,7 +264,7 @@ fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> Result<ReadDocumen
     let Some(c) = ctx.cache else {
         return parse();
     };
-    let key = c.key(e.sha256.as_deref().unwrap_or_default(), ct, hint.as_deref());
+    let key = cache_key(c, e);
     match c.get(&key) {
         cache::Lookup::Hit(doc) => {
             ctx.counts.cached.fetch_add(1, Ordering::Relaxed);
@@ -775,15 +786,11 @@ pub fn prune_cache(archive_dir: &Path, opts: &BuildOptions) -> Result<cache::Pru
     let c = cache::Cache::new(cache::dir_of(archive_dir), &labels);
     let keep: std::collections::HashSet<String> = plan(&archive)?
         .iter()
-        .filter(|j| j.kind == JobKind::Document)
-        .map(|j| {
-            let e = &j.entry;
-            c.key(
-                e.sha256.as_deref().unwrap_or_default(),
-                e.content_type.as_deref(),
-                e.title.as_deref(),
-            )
+        .filter(|j| {
+            j.kind == JobKind::Document
+                || (j.kind == JobKind::Attachment && attachment::readable(&j.entry))
         })
+        .map(|j| cache_key(&c, &j.entry))
         .collect();
     let pruned = c.prune(&keep).map_err(anyhow::Error::msg)?;
     drop(archive);
