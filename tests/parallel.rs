@@ -205,24 +205,7 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
     );
 
     // a crawl that adds one page: the rebuild parses that page only
-    {
-        let a = Archive::open_writer(&archive).unwrap();
-        let html = "<html><head><meta charset=\"utf-8\"><title>聊城市行政审批服务局2024年政府信息公开工作年度报告</title></head>\
-                    <body><div id=zoom><p>本年度主动公开政府信息1234条。</p></div></body></html>";
-        let sha = a.put(html.as_bytes()).unwrap();
-        a.append(&ManifestEntry {
-            status: Some(200),
-            content_type: Some("text/html; charset=utf-8".into()),
-            fetched_at: "2025-01-19T10:32:00Z".into(),
-            sha256: Some(sha),
-            bytes: Some(html.len() as u64),
-            title: Some("聊城市行政审批服务局2024年政府信息公开工作年度报告".into()),
-            agency_id: Some("liaocheng-xzsp".into()),
-            attempts: 1,
-            ..ManifestEntry::new("http://zwzx.liaocheng.gov.cn/new/2024.html", Kind::Document)
-        })
-        .unwrap();
-    }
+    add_2024_page(&archive);
     let one = build(&archive, &dir.join("one"), &opts(2, false));
     assert_eq!((one.parsed, one.cached), (1, par.parsed), "{one:?}");
     let obs = String::from_utf8(std::fs::read(dir.join("one/observations.csv")).unwrap()).unwrap();
@@ -704,24 +687,7 @@ fn a_rebuild_with_nothing_new_is_up_to_date_and_any_change_rebuilds() {
     assert!(!build(&[]));
 
     // a new page in the archive
-    {
-        let a = Archive::open_writer(dir.join("archive")).unwrap();
-        let html = "<html><head><meta charset=\"utf-8\"><title>聊城市行政审批服务局2024年政府信息公开工作年度报告</title></head>\
-                    <body><div id=zoom><p>本年度主动公开政府信息1234条。</p></div></body></html>";
-        let sha = a.put(html.as_bytes()).unwrap();
-        a.append(&ManifestEntry {
-            status: Some(200),
-            content_type: Some("text/html; charset=utf-8".into()),
-            fetched_at: "2025-01-19T10:32:00Z".into(),
-            sha256: Some(sha),
-            bytes: Some(html.len() as u64),
-            title: Some("聊城市行政审批服务局2024年政府信息公开工作年度报告".into()),
-            agency_id: Some("liaocheng-xzsp".into()),
-            attempts: 1,
-            ..ManifestEntry::new("http://zwzx.liaocheng.gov.cn/new/2024.html", Kind::Document)
-        })
-        .unwrap();
-    }
+    add_2024_page(&dir.join("archive"));
     assert!(!build(&[]), "a new page");
     assert!(read(dir.join("out/observations.csv")).contains("new/2024.html"));
     assert!(build(&[]));
@@ -810,4 +776,24 @@ fn prune_cache_removes_only_entries_this_build_does_not_use() {
         "{again:?}"
     );
     assert_same_files(&dir.join("out"), &dir.join("again"));
+}
+
+/// Archives a new page (a 2024 report), as a crawl that found one would.
+fn add_2024_page(archive: &Path) {
+    let a = Archive::open_writer(archive).unwrap();
+    let html = "<html><head><meta charset=\"utf-8\"><title>聊城市行政审批服务局2024年政府信息公开工作年度报告</title></head>\
+                <body><div id=zoom><p>本年度主动公开政府信息1234条。</p></div></body></html>";
+    let sha = a.put(html.as_bytes()).unwrap();
+    a.append(&ManifestEntry {
+        status: Some(200),
+        content_type: Some("text/html; charset=utf-8".into()),
+        fetched_at: "2025-01-19T10:32:00Z".into(),
+        sha256: Some(sha),
+        bytes: Some(html.len() as u64),
+        title: Some("聊城市行政审批服务局2024年政府信息公开工作年度报告".into()),
+        agency_id: Some("liaocheng-xzsp".into()),
+        attempts: 1,
+        ..ManifestEntry::new("http://zwzx.liaocheng.gov.cn/new/2024.html", Kind::Document)
+    })
+    .unwrap();
 }

@@ -32,6 +32,7 @@ mod manifest;
 mod time;
 
 pub use manifest::{Kind, ManifestEntry, Via};
+pub(crate) use time::civil_from_days;
 pub use time::{now_rfc3339, parse_rfc3339, rfc3339};
 
 use anyhow::{anyhow, bail, Context, Result};

@@ -257,22 +257,8 @@ fn date_text(d: &calamine::ExcelDateTime) -> String {
     // days since 1899-12-30 (Excel's 1900 system, with its 1900 leap bug
     // only affecting dates before March 1900)
     let days = serial.floor() as i64 - 25569; // to Unix epoch days
-    let (y, m, dd) = civil_from_days(days);
+    let (y, m, dd) = crate::archive::civil_from_days(days);
     format!("{y:04}-{m:02}-{dd:02}")
-}
-
-/// Howard Hinnant's days-to-civil algorithm.
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
 /// A number as Excel's General format shows it: at most 15 significant
@@ -359,7 +345,7 @@ mod tests {
 
     #[test]
     fn dates_are_text() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_723), (2024, 1, 1));
+        assert_eq!(crate::archive::civil_from_days(0), (1970, 1, 1));
+        assert_eq!(crate::archive::civil_from_days(19_723), (2024, 1, 1));
     }
 }

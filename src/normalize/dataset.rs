@@ -186,6 +186,19 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// A dataset of `agency` over `years` with no rows yet.
+    pub fn empty(agency: &str, years: (i32, i32)) -> Dataset {
+        Dataset {
+            agency: agency.to_string(),
+            years,
+            reports: Vec::new(),
+            observations: Vec::new(),
+            series: Vec::new(),
+            checks: Vec::new(),
+            ratios: Vec::new(),
+        }
+    }
+
     /// The derived ratios by year (one lookup per series row instead of a
     /// scan).
     pub fn ratios_by_year(&self) -> BTreeMap<i32, &ratios::RatioRow> {
@@ -335,15 +348,7 @@ pub fn assemble_rows(
         by_year.entry(d.report.year).or_default().push(d);
     }
     let mut asm = Assembler::new(agency, years, &seen_years);
-    let mut ds = Dataset {
-        agency: agency.to_string(),
-        years: asm.years(),
-        reports: Vec::new(),
-        observations: Vec::new(),
-        series: Vec::new(),
-        checks: Vec::new(),
-        ratios: Vec::new(),
-    };
+    let mut ds = Dataset::empty(agency, asm.years());
     for year in asm.group_years(by_year.keys().copied()) {
         let docs = by_year.remove(&year).unwrap_or_default();
         if let Some(g) = asm.group(year, docs) {

@@ -176,15 +176,7 @@ impl DatasetWriter {
         }
         #[cfg(feature = "parquet")]
         if opts.parquet {
-            w.parquet = Some(Dataset {
-                agency: agency.to_string(),
-                years: (0, 0),
-                reports: Vec::new(),
-                observations: Vec::new(),
-                series: Vec::new(),
-                checks: Vec::new(),
-                ratios: Vec::new(),
-            });
+            w.parquet = Some(Dataset::empty(agency, (0, 0)));
         }
         Ok(w)
     }

@@ -218,13 +218,11 @@ impl Collector {
     /// the ratios (its other rows are not read).
     pub(crate) fn render(self, ds: &Dataset) -> String {
         let tail = Dataset {
-            agency: ds.agency.clone(),
-            years: ds.years,
-            reports: Vec::new(),
             observations: self.tail,
             series: ds.series.clone(),
             checks: self.series_checks,
             ratios: ds.ratios.clone(),
+            ..Dataset::empty(&ds.agency, ds.years)
         };
         render_parts(
             &tail,

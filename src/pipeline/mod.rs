@@ -531,6 +531,20 @@ impl Setup {
     }
 
     /// The hash of everything the output depends on (see [`stamp`]).
+    /// The setup of a build into `out` (never another agency's dataset)
+    /// and the hash of its inputs (for the build stamp).
+    fn for_out(
+        archive_dir: &Path,
+        out: &Path,
+        opts: &BuildOptions,
+        writers: output::Options,
+    ) -> Result<(Setup, String)> {
+        let setup = Setup::new(archive_dir, opts)?;
+        out_is_not_another_agencys(out, &setup.agency)?;
+        let inputs = setup.inputs(opts, writers)?;
+        Ok((setup, inputs))
+    }
+
     fn inputs(&self, opts: &BuildOptions, writers: output::Options) -> Result<String> {
         let mut h = stamp::Inputs::new();
         h.add(self.agency.as_bytes());
@@ -665,9 +679,7 @@ pub fn build(
     opts: &BuildOptions,
     writers: output::Options,
 ) -> Result<Built> {
-    let setup = Setup::new(archive_dir, opts)?;
-    out_is_not_another_agencys(out, &setup.agency)?;
-    let inputs = setup.inputs(opts, writers)?;
+    let (setup, inputs) = Setup::for_out(archive_dir, out, opts, writers)?;
     build_with(setup, inputs, out, opts, writers)
 }
 
@@ -683,9 +695,7 @@ pub fn build_if_changed(
     opts: &BuildOptions,
     writers: output::Options,
 ) -> Result<Built> {
-    let setup = Setup::new(archive_dir, opts)?;
-    out_is_not_another_agencys(out, &setup.agency)?;
-    let inputs = setup.inputs(opts, writers)?;
+    let (setup, inputs) = Setup::for_out(archive_dir, out, opts, writers)?;
     if !opts.no_cache {
         if let Some((summary, files)) = stamp::up_to_date(out, &inputs) {
             return Ok(Built {
@@ -720,15 +730,7 @@ fn build_with(
     // every document is read: only the rows in the spill are needed now
     setup.jobs = Vec::new();
     let mut asm = Assembler::new(&setup.agency, opts.years.clone(), spill.seen_years());
-    let mut tail = Dataset {
-        agency: setup.agency.clone(),
-        years: asm.years(),
-        reports: Vec::new(),
-        observations: Vec::new(),
-        series: Vec::new(),
-        checks: Vec::new(),
-        ratios: Vec::new(),
-    };
+    let mut tail = Dataset::empty(&setup.agency, asm.years());
     for year in asm.group_years(spill.years()) {
         let docs = spill.take(year)?;
         let Some(g) = asm.group(year, docs) else {

@@ -96,6 +96,26 @@ pub struct TestServer {
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
+/// Serves `app` on a free port of 127.0.0.1 until the returned sender is
+/// dropped or `lifetime` has passed; returns the address.
+pub async fn spawn_app(
+    app: axum::Router,
+    lifetime: Duration,
+) -> (std::net::SocketAddr, tokio::sync::oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .await
+        .expect("bind 127.0.0.1");
+    let addr = listener.local_addr().expect("local addr");
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(async move {
+        let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
+            let _ = rx.await;
+        });
+        let _ = tokio::time::timeout(lifetime, serve).await;
+    });
+    (addr, tx)
+}
+
 impl TestServer {
     pub async fn start(routes: Vec<(&str, Vec<Resp>)>) -> TestServer {
         let shared = Arc::new(Shared {
@@ -105,20 +125,10 @@ impl TestServer {
                 .collect(),
             ..Shared::default()
         });
-        let listener = tokio::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
-            .await
-            .expect("bind 127.0.0.1");
-        let addr = listener.local_addr().expect("local addr");
         let app = axum::Router::new()
             .fallback(handle)
             .with_state(Arc::clone(&shared));
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let serve = axum::serve(listener, app).with_graceful_shutdown(async move {
-                let _ = rx.await;
-            });
-            let _ = tokio::time::timeout(SERVER_LIFETIME, serve).await;
-        });
+        let (addr, tx) = spawn_app(app, SERVER_LIFETIME).await;
         TestServer {
             addr,
             shared,
