@@ -34,7 +34,8 @@ fn built() -> &'static Path {
     DIR.get_or_init(|| {
         let tmp = tempfile::Builder::new()
             .prefix("xxgk-analyst")
-            .tempdir()
+            // kept under target/tmp (cargo clean removes it), not in /tmp
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
             .unwrap()
             .keep();
         xxgk(&tmp, &["run", "--archive", "archive", "--out", "data"]);

@@ -55,7 +55,8 @@ fn built() -> &'static Path {
     DIR.get_or_init(|| {
         let tmp = tempfile::Builder::new()
             .prefix("xxgk-other-agency")
-            .tempdir()
+            // kept under target/tmp (cargo clean removes it), not in /tmp
+            .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
             .unwrap()
             .keep();
         let (snap, prof) = (snapshot(), profile());

@@ -98,12 +98,13 @@ document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
 "#;
 
 /// Runs `xxgk run` (the embedded snapshot) in a new temp dir named
-/// `prefix...`, kept after the test, and returns that dir (it holds
+/// `prefix...` under target/tmp, kept after the test, and returns that dir (it holds
 /// `archive/` and `data/`). Fails the test when the run fails.
 pub fn run_snapshot(prefix: &str) -> std::path::PathBuf {
     let tmp = tempfile::Builder::new()
         .prefix(prefix)
-        .tempdir()
+        // kept under target/tmp (cargo clean removes it), not in /tmp
+        .tempdir_in(env!("CARGO_TARGET_TMPDIR"))
         .unwrap()
         .keep();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_xxgk"))
