@@ -783,18 +783,12 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                 NounRead::Figure(f) => Some(f),
                 NounRead::Blocked(f, w) => {
                     if !t.not_the_years_count(f.start) {
-                        let phrase: String = t.c[f.start..f.end].iter().collect();
-                        ex.warnings.push(Warning::at(
-                            Location::Span {
-                                block,
-                                start: f.start,
-                                end: f.end,
-                            },
+                        ex.warnings.push(span_warning(&t.c, block, f.start, f.end, |phrase| {
                             format!(
                                 "\"{phrase}\" counts a part or another thing ({w}), not the agency's own {}: not read",
                                 f.metric
-                            ),
-                        ));
+                            )
+                        }));
                     }
                     None
                 }
@@ -874,18 +868,13 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
             _ => None,
         }) {
             Some(w) => {
-                let phrase: String = t.c[f.start..f.end].iter().collect();
-                ex.warnings.push(Warning::at(
-                    Location::Span {
-                        block,
-                        start: f.start,
-                        end: f.end,
-                    },
-                    format!(
+                ex.warnings
+                    .push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                        format!(
                         "\"{phrase}\" is a zero of a part ({w}), not the agency's own {}: not read",
                         f.metric
-                    ),
-                ));
+                    )
+                    }));
             }
             None => found.push(f),
         }
@@ -1549,4 +1538,17 @@ fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
             });
         }
     }
+}
+
+/// A warning about the characters `start..end` of a block, its message made
+/// from the phrase they spell.
+fn span_warning(
+    c: &[char],
+    block: usize,
+    start: usize,
+    end: usize,
+    message: impl FnOnce(&str) -> String,
+) -> Warning {
+    let phrase: String = c[start..end].iter().collect();
+    Warning::at(Location::Span { block, start, end }, message(&phrase))
 }
