@@ -78,24 +78,9 @@ fn built() -> &'static Path {
 /// A CSV record by column name.
 type Row = BTreeMap<String, String>;
 
-/// Reads a CSV file as maps from column name to cell.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            h.iter()
-                .zip(rec.iter())
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn preferred_rows_pivot_to_one_value_per_year_and_metric() {
-    let obs = rows(&built().join("data/observations.csv"));
+    let obs = common::csv_rows(&built().join("data/observations.csv"));
     let mut groups: BTreeMap<(String, String, String), Vec<&Row>> = BTreeMap::new();
     for o in &obs {
         assert!(
@@ -112,7 +97,7 @@ fn preferred_rows_pivot_to_one_value_per_year_and_metric() {
         duplicated >= 10,
         "the snapshot has figures published twice ({duplicated} groups)"
     );
-    let checks = rows(&built().join("data/checks.csv"));
+    let checks = common::csv_rows(&built().join("data/checks.csv"));
     let mut unpreferred = BTreeSet::new();
     for (k, g) in &groups {
         let n = g.iter().filter(|o| o["preferred"] == "true").count();
@@ -150,7 +135,7 @@ fn preferred_rows_pivot_to_one_value_per_year_and_metric() {
         ])
     );
     // every series value is the preferred figure of the metric it names
-    let series = rows(&built().join("data/series.csv"));
+    let series = common::csv_rows(&built().join("data/series.csv"));
     let mut compared = 0;
     for s in &series {
         for name in [
@@ -179,12 +164,12 @@ fn preferred_rows_pivot_to_one_value_per_year_and_metric() {
 
 #[test]
 fn metrics_csv_covers_every_metric_and_is_the_foreign_key_of_observations() {
-    let metrics = rows(&built().join("data/metrics.csv"));
+    let metrics = common::csv_rows(&built().join("data/metrics.csv"));
     let ids: BTreeSet<&str> = metrics.iter().map(|m| m["id"].as_str()).collect();
     assert_eq!(ids.len(), metrics.len(), "ids are unique");
     let reg = xxgk::normalize::metrics::registry();
     assert_eq!(metrics.len(), reg.metrics().len());
-    for o in rows(&built().join("data/observations.csv")) {
+    for o in common::csv_rows(&built().join("data/observations.csv")) {
         assert!(
             ids.contains(o["metric"].as_str()),
             "{} not in metrics.csv",
@@ -251,9 +236,9 @@ fn the_datapackage_with_metrics_and_its_foreign_key_is_valid() {
 #[test]
 fn ratios_are_computed_from_undisputed_exact_inputs_only() {
     let data = built().join("data");
-    let series = rows(&data.join("series.csv"));
-    let obs = rows(&data.join("observations.csv"));
-    let checks = rows(&data.join("checks.csv"));
+    let series = common::csv_rows(&data.join("series.csv"));
+    let obs = common::csv_rows(&data.join("observations.csv"));
+    let checks = common::csv_rows(&data.join("checks.csv"));
     let mut computed = 0;
     let mut withheld = 0;
     for s in &series {
@@ -313,7 +298,7 @@ fn ratios_are_computed_from_undisputed_exact_inputs_only() {
 #[test]
 fn observations_jsonl_is_flat_with_the_report_fields() {
     let text = std::fs::read_to_string(built().join("all/observations.jsonl")).unwrap();
-    let csv_rows = rows(&built().join("all/observations.csv"));
+    let csv_rows = common::csv_rows(&built().join("all/observations.csv"));
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), csv_rows.len());
     for (line, row) in lines.iter().zip(&csv_rows) {
@@ -340,11 +325,11 @@ fn years_filters_every_output_and_the_printed_summary() {
     let dir = built().join("y1920");
     let in_range = |y: &str| y == "2019" || y == "2020";
     for f in ["observations.csv", "series.csv", "checks.csv"] {
-        let r = rows(&dir.join(f));
+        let r = common::csv_rows(&dir.join(f));
         assert!(!r.is_empty(), "{f}");
         assert!(r.iter().all(|x| in_range(&x["year"])), "{f}");
     }
-    let reports = rows(&dir.join("reports.csv"));
+    let reports = common::csv_rows(&dir.join("reports.csv"));
     assert!(reports
         .iter()
         .all(|x| x["year"].is_empty() || in_range(&x["year"])));
@@ -370,7 +355,7 @@ fn years_filters_every_output_and_the_printed_summary() {
     {
         assert!(l.contains(" 2019 ") || l.contains(" 2020 "), "{l}");
     }
-    let full = rows(&built().join("all/checks.csv"));
+    let full = common::csv_rows(&built().join("all/checks.csv"));
     assert!(full
         .iter()
         .any(|c| c["status"] == "fail" && !in_range(&c["year"])));
@@ -393,7 +378,7 @@ fn report_html_is_self_contained_with_charts_gaps_and_failed_checks() {
         assert!(!html.contains(banned), "report.html has {banned}");
     }
     assert!(html.contains("\"Noto Sans CJK SC\", \"Source Han Sans SC\", \"PingFang SC\", \"Microsoft YaHei\", sans-serif"));
-    let series = rows(&dir.join("series.csv"));
+    let series = common::csv_rows(&dir.join("series.csv"));
     let names: BTreeSet<&str> = series
         .iter()
         .map(|s| s["agency_name"].as_str())
@@ -436,7 +421,7 @@ fn report_html_is_self_contained_with_charts_gaps_and_failed_checks() {
         .count();
     assert!(at_least > 0 && html.matches("≥").count() >= at_least);
     // each failed check is listed with both sides
-    let checks = rows(&dir.join("checks.csv"));
+    let checks = common::csv_rows(&dir.join("checks.csv"));
     let failed: Vec<_> = checks.iter().filter(|c| c["status"] == "fail").collect();
     assert_eq!(html.matches("<tr class=\"fail\">").count(), failed.len());
     for c in failed {
@@ -478,7 +463,7 @@ fn chart_box<'a>(html: &'a str, name: &str) -> &'a str {
 fn report_html_marks_every_disputed_series_value_from_the_flag_columns() {
     let dir = built().join("data");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
-    let series = rows(&dir.join("series.csv"));
+    let series = common::csv_rows(&dir.join("series.csv"));
     let mut disputed = Vec::new();
     for s in &series {
         for (name, _) in xxgk::normalize::series::SERIES {
@@ -568,7 +553,7 @@ fn parquet_files_read_back_with_types_and_the_csv_row_counts() {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     let dir = built().join("all");
     for name in ["observations", "series", "reports", "checks", "metrics"] {
-        let csv_rows = rows(&dir.join(format!("{name}.csv")));
+        let csv_rows = common::csv_rows(&dir.join(format!("{name}.csv")));
         let file = std::fs::File::open(dir.join(format!("{name}.parquet"))).unwrap();
         let reader = SerializedFileReader::new(file).unwrap();
         let meta = reader.metadata().file_metadata();

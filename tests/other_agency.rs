@@ -83,21 +83,6 @@ fn data(file: &str) -> PathBuf {
     built().join("data").join(file)
 }
 
-/// Rows of a CSV file as maps from column name to value.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap();
-    let h = r.headers().unwrap().clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.unwrap();
-            h.iter()
-                .zip(rec.iter())
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// Document paths of the snapshot (TRS `tYYYYMMDD_N.html` pages).
 fn snapshot_documents() -> Vec<String> {
     let site = std::fs::read_to_string(snapshot().join("site.toml")).unwrap();
@@ -120,7 +105,7 @@ fn manifest(archive: &Path) -> Vec<serde_json::Value> {
 
 #[test]
 fn reports_list_every_document_with_its_canonical_url_kind_and_year() {
-    let reports = rows(&data("reports.csv"));
+    let reports = common::csv_rows(&data("reports.csv"));
     let docs = snapshot_documents();
     assert_eq!(docs.len(), 6, "the snapshot has six documents");
     let mut urls: Vec<String> = reports
@@ -209,7 +194,7 @@ fn reports_list_every_document_with_its_canonical_url_kind_and_year() {
 
 #[test]
 fn series_covers_the_years_with_the_pdf_gap_and_hand_written_totals() {
-    let series = rows(&data("series.csv"));
+    let series = common::csv_rows(&data("series.csv"));
     let years: Vec<&str> = series.iter().map(|r| r["year"].as_str()).collect();
     assert_eq!(years, ["2018", "2019", "2020", "2021", "2022", "2023"]);
     let year = |y: &str| series.iter().find(|r| r["year"] == y).unwrap();
@@ -261,7 +246,7 @@ fn series_covers_the_years_with_the_pdf_gap_and_hand_written_totals() {
 
 #[test]
 fn the_consistent_fixture_passes_every_check() {
-    let checks = rows(&data("checks.csv"));
+    let checks = common::csv_rows(&data("checks.csv"));
     assert!(!checks.is_empty());
     let failed: Vec<_> = checks.iter().filter(|c| c["status"] == "fail").collect();
     assert!(failed.is_empty(), "{failed:?}");

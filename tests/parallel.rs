@@ -4,6 +4,8 @@
 //! and a profile's own labels reach the build (`build --profile`), as part
 //! of the cache key.
 
+mod common;
+use common::PROFILE;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -214,16 +216,6 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
         "the new page's figure is missing"
     );
 }
-
-const PROFILE: &str = r#"
-name = "some-bureau"
-agency_id = "some-bureau"
-agency_name = "某市某局"
-base_url = "http://www.example.gov.cn"
-start = ["/xxgk/ndbg/index.html"]
-list_pattern = '^/xxgk/ndbg/index(_\d+)?\.html$'
-document_pattern = '^/xxgk/ndbg/\d{6}/t\d+_\d+\.html$'
-"#;
 
 /// A 2008-style report whose last row reads 行政申请数 (the agency's word
 /// for 行政申诉数), and whose sentence cues 办理市人大议案, which only its

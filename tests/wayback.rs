@@ -6,6 +6,7 @@
 //! resume key and a 429 with Retry-After; and CDX answers that are not the
 //! expected JSON.
 
+mod common;
 #[path = "support/wayback.rs"]
 mod fake;
 mod support;
@@ -167,21 +168,6 @@ async fn xxgk_async(args: Vec<String>) -> std::process::Output {
     .expect("xxgk task")
 }
 
-fn read_csv(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut r = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = r.headers().expect("headers").clone();
-    r.records()
-        .map(|rec| {
-            let rec = rec.expect("record");
-            headers
-                .iter()
-                .zip(rec.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 fn text(o: &std::process::Output) -> String {
     format!(
         "status {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -257,8 +243,8 @@ async fn run_recovers_removed_pages_from_captures_with_the_same_observations() {
     );
 
     // reports.csv: the recovered pages say where they came from.
-    let reports = read_csv(&tmp.path().join("data/reports.csv"));
-    let full_reports = read_csv(&tmp.path().join("full-data/reports.csv"));
+    let reports = common::csv_rows(&tmp.path().join("data/reports.csv"));
+    let full_reports = common::csv_rows(&tmp.path().join("full-data/reports.csv"));
     assert_eq!(reports.len(), full_reports.len(), "one row per document");
     let row = |name: &str| {
         reports
@@ -310,8 +296,8 @@ async fn run_recovers_removed_pages_from_captures_with_the_same_observations() {
     }
 
     // series.csv: the same values; the sources read from a capture say so.
-    let series = read_csv(&tmp.path().join("data/series.csv"));
-    let full_series = read_csv(&tmp.path().join("full-data/series.csv"));
+    let series = common::csv_rows(&tmp.path().join("data/series.csv"));
+    let full_series = common::csv_rows(&tmp.path().join("full-data/series.csv"));
     let y2021 = series.iter().find(|r| r["year"] == "2021").expect("2021");
     assert!(
         y2021["applications_received_source"].ends_with(" (wayback capture 2022-03-10T00:00:00Z)"),
