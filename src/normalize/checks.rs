@@ -49,6 +49,7 @@ use crate::parse::{Qualifier, Source};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::OnceLock;
 
 /// One check run.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -223,14 +224,6 @@ pub(crate) fn contradiction(o: &ObservationRow, doc: &[&ObservationRow]) -> Opti
     None
 }
 
-/// Table 4 groups: (check id, prefix). Members are `<prefix>.{maintained,
-/// corrected, other, pending}` and the total `<prefix>.total`.
-const T4_GROUPS: [(&str, &str); 3] = [
-    ("t4.review", "review"),
-    ("t4.litigation_direct", "litigation.direct"),
-    ("t4.litigation_after_review", "litigation.after_review"),
-];
-
 /// Runs every per-document and cross-year check.
 pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
     let mut out = run_documents(agency, obs);
@@ -366,20 +359,20 @@ impl<'a> Group<'a> {
 }
 
 /// Sums the named metrics; `Err` lists the missing ones.
-fn sum<'a>(
+fn sum<'a, 's, S: AsRef<str>>(
     g: &Group<'a>,
-    ids: &[String],
-) -> Result<(Decimal, Vec<&'a ObservationRow>), Vec<String>> {
+    ids: &'s [S],
+) -> Result<(Decimal, Vec<&'a ObservationRow>), Vec<&'s str>> {
     let mut total = Decimal::ZERO;
-    let mut used = Vec::new();
+    let mut used = Vec::with_capacity(ids.len());
     let mut missing = Vec::new();
     for id in ids {
-        match g.get(id) {
+        match g.get(id.as_ref()) {
             Some(o) => {
                 total += o.obs.value;
                 used.push(o);
             }
-            None => missing.push(id.clone()),
+            None => missing.push(id.as_ref()),
         }
     }
     if missing.is_empty() {
@@ -389,33 +382,44 @@ fn sum<'a>(
     }
 }
 
+/// `metric=value [location]` of each row, joined by ` + `.
 fn describe(rows: &[&ObservationRow]) -> String {
-    rows.iter()
-        .map(|o| format!("{}={} [{}]", o.obs.metric, o.obs.value, o.obs.location))
-        .collect::<Vec<_>>()
-        .join(" + ")
+    let mut s = String::new();
+    describe_into(&mut s, rows);
+    s
+}
+
+fn describe_into(s: &mut String, rows: &[&ObservationRow]) {
+    use std::fmt::Write;
+    for (i, o) in rows.iter().enumerate() {
+        if i > 0 {
+            s.push_str(" + ");
+        }
+        // writing to a String cannot fail
+        let _ = write!(s, "{}={} [{}]", o.obs.metric, o.obs.value, o.obs.location);
+    }
 }
 
 /// Emits an equality (or `<=`) check of `lhs` against `rhs`.
-fn compare(
+fn compare<L: AsRef<str>, R: AsRef<str>>(
     ctx: &Ctx<'_>,
     g: &Group<'_>,
     check: String,
-    lhs: &[String],
-    rhs: &[String],
+    lhs: &[L],
+    rhs: &[R],
     equal: bool,
     out: &mut Vec<CheckRow>,
 ) {
     match (sum(g, lhs), sum(g, rhs)) {
         (Ok((a, ua)), Ok((b, ub))) => {
+            use std::fmt::Write;
             let ok = if equal { a == b } else { a <= b };
             let op = if equal { "=" } else { "<=" };
-            let detail = format!(
-                "{} {op} {}; difference {}",
-                describe(&ua),
-                describe(&ub),
-                a - b
-            );
+            let mut detail = String::new();
+            describe_into(&mut detail, &ua);
+            let _ = write!(detail, " {op} ");
+            describe_into(&mut detail, &ub);
+            let _ = write!(detail, "; difference {}", a - b);
             out.push(ctx.row(
                 check,
                 if ok { "pass" } else { "fail" },
@@ -445,7 +449,7 @@ fn t3_layout(template: Template) -> (Vec<String>, Vec<String>) {
     let mut cols = BTreeSet::new();
     let reg = registry();
     for m in reg.metrics() {
-        if !m.templates().contains(&template) {
+        if !m.labels.iter().any(|l| l.template == template) {
             continue;
         }
         let is_t3 = [
@@ -460,13 +464,104 @@ fn t3_layout(template: Template) -> (Vec<String>, Vec<String>) {
             continue;
         }
         for col in TABLE3_COLUMNS.iter().map(|c| c.id) {
-            if let Some(row) = m.id.strip_suffix(&format!(".{col}")) {
+            if let Some(row) = m.id.strip_suffix(col).and_then(|r| r.strip_suffix('.')) {
                 rows.insert(row.to_string());
                 cols.insert(col.to_string());
             }
         }
     }
     (rows.into_iter().collect(), cols.into_iter().collect())
+}
+
+/// The table-3 checks of one template, with every check id and metric id
+/// spelled out once (not per document).
+struct T3Plan {
+    /// Per column id (sorted), its checks.
+    cols: Vec<T3Col>,
+    /// Per row id (sorted), its checks.
+    rows: Vec<T3Row>,
+}
+
+struct T3Col {
+    col: String,
+    /// `t3.identity.<col>` per identity of [`T3_IDENTITY`]: check id, lhs, rhs.
+    identity: Vec<(String, [String; 2], [String; 2])>,
+    /// `t3.results_total.<col>`.
+    results_total: String,
+    /// The result rows of the column (but the total).
+    results: Vec<String>,
+    /// `results.total.<col>`.
+    total: [String; 1],
+}
+
+struct T3Row {
+    /// `t3.row_sum.<row>`.
+    row_sum: String,
+    /// `t3.legal_subtotal.<row>`.
+    legal_subtotal: String,
+    /// The applicant parts of the row (自然人 first, then the five 法人 columns).
+    parts: Vec<String>,
+    /// `<row>.natural_person` and `<row>.legal.subtotal`.
+    with_sub: [String; 2],
+    /// `<row>.legal.subtotal`.
+    subtotal: [String; 1],
+    /// `<row>.total`.
+    total: [String; 1],
+}
+
+impl T3Plan {
+    fn new(template: Template) -> T3Plan {
+        let (rows, cols) = t3_layout(template);
+        let cols = cols
+            .iter()
+            .map(|col| T3Col {
+                col: col.clone(),
+                identity: T3_IDENTITY
+                    .iter()
+                    .map(|(a, b, c, d)| {
+                        (
+                            format!("t3.identity.{col}"),
+                            [format!("{a}.{col}"), format!("{b}.{col}")],
+                            [format!("{c}.{col}"), format!("{d}.{col}")],
+                        )
+                    })
+                    .collect(),
+                results_total: format!("t3.results_total.{col}"),
+                results: rows
+                    .iter()
+                    .filter(|r| r.starts_with("results.") && r.as_str() != "results.total")
+                    .map(|r| format!("{r}.{col}"))
+                    .collect(),
+                total: [format!("results.total.{col}")],
+            })
+            .collect();
+        let rows = rows
+            .iter()
+            .map(|row| T3Row {
+                row_sum: format!("t3.row_sum.{row}"),
+                legal_subtotal: format!("t3.legal_subtotal.{row}"),
+                parts: t3_applicant_parts().map(|c| format!("{row}.{c}")).collect(),
+                with_sub: [
+                    format!("{row}.natural_person"),
+                    format!("{row}.legal.subtotal"),
+                ],
+                subtotal: [format!("{row}.legal.subtotal")],
+                total: [format!("{row}.total")],
+            })
+            .collect();
+        T3Plan { cols, rows }
+    }
+
+    /// The plan of a national template, built once per process.
+    fn national(template: Template) -> Option<&'static T3Plan> {
+        static N2019: OnceLock<T3Plan> = OnceLock::new();
+        static N2021: OnceLock<T3Plan> = OnceLock::new();
+        match template {
+            Template::National2019 => Some(N2019.get_or_init(|| T3Plan::new(template))),
+            Template::National2021 => Some(N2021.get_or_init(|| T3Plan::new(template))),
+            _ => None,
+        }
+    }
 }
 
 fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckRow>) {
@@ -476,104 +571,105 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
     if !t3_present {
         return;
     }
-    let (rows, mut cols) = t3_layout(template);
-    cols.retain(|c| {
-        c != "legal.subtotal" || g.by_metric.keys().any(|k| k.ends_with(".legal.subtotal"))
-    });
-    for col in &cols {
-        for (a, b, c, d) in T3_IDENTITY {
-            compare(
-                ctx,
-                g,
-                format!("t3.identity.{col}"),
-                &[format!("{a}.{col}"), format!("{b}.{col}")],
-                &[format!("{c}.{col}"), format!("{d}.{col}")],
-                true,
-                out,
-            );
+    let own;
+    let plan = match T3Plan::national(template) {
+        Some(p) => p,
+        None => {
+            own = T3Plan::new(template);
+            &own
         }
-        let parts: Vec<String> = rows
-            .iter()
-            .filter(|r| r.starts_with("results.") && r.as_str() != "results.total")
-            .map(|r| format!("{r}.{col}"))
-            .collect();
+    };
+    let subtotal_printed = g.by_metric.keys().any(|k| k.ends_with(".legal.subtotal"));
+    for c in plan
+        .cols
+        .iter()
+        .filter(|c| c.col != "legal.subtotal" || subtotal_printed)
+    {
+        for (check, lhs, rhs) in &c.identity {
+            compare(ctx, g, check.clone(), lhs, rhs, true, out);
+        }
         compare(
             ctx,
             g,
-            format!("t3.results_total.{col}"),
-            &parts,
-            &[format!("results.total.{col}")],
+            c.results_total.clone(),
+            &c.results,
+            &c.total,
             true,
             out,
         );
     }
-    for row in &rows {
-        let parts: Vec<String> = t3_applicant_parts().map(|c| format!("{row}.{c}")).collect();
-        let subtotal = format!("{row}.legal.subtotal");
-        let total = vec![format!("{row}.total")];
-        if g.get(&subtotal).is_some() {
-            let with_sub = vec![format!("{row}.natural_person"), subtotal.clone()];
-            compare(
-                ctx,
-                g,
-                format!("t3.row_sum.{row}"),
-                &with_sub,
-                &total,
-                true,
-                out,
-            );
-            if parts[1..].iter().any(|p| g.get(p).is_some()) {
+    for r in &plan.rows {
+        if g.get(&r.subtotal[0]).is_some() {
+            compare(ctx, g, r.row_sum.clone(), &r.with_sub, &r.total, true, out);
+            if r.parts[1..].iter().any(|p| g.get(p).is_some()) {
                 compare(
                     ctx,
                     g,
-                    format!("t3.legal_subtotal.{row}"),
-                    &parts[1..],
-                    &[subtotal],
+                    r.legal_subtotal.clone(),
+                    &r.parts[1..],
+                    &r.subtotal,
                     true,
                     out,
                 );
             }
         } else {
-            compare(
-                ctx,
-                g,
-                format!("t3.row_sum.{row}"),
-                &parts,
-                &total,
-                true,
-                out,
-            );
+            compare(ctx, g, r.row_sum.clone(), &r.parts, &r.total, true, out);
         }
     }
 }
 
+/// Table 4 groups: (check id, `<prefix>.`, parts, total).
+const T4_CHECKS: [(&str, &str, [&str; 4], [&str; 1]); 3] = [
+    (
+        "t4.review",
+        "review.",
+        [
+            "review.maintained",
+            "review.corrected",
+            "review.other",
+            "review.pending",
+        ],
+        ["review.total"],
+    ),
+    (
+        "t4.litigation_direct",
+        "litigation.direct.",
+        [
+            "litigation.direct.maintained",
+            "litigation.direct.corrected",
+            "litigation.direct.other",
+            "litigation.direct.pending",
+        ],
+        ["litigation.direct.total"],
+    ),
+    (
+        "t4.litigation_after_review",
+        "litigation.after_review.",
+        [
+            "litigation.after_review.maintained",
+            "litigation.after_review.corrected",
+            "litigation.after_review.other",
+            "litigation.after_review.pending",
+        ],
+        ["litigation.after_review.total"],
+    ),
+];
+
 fn table4(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
-    for (check, prefix) in T4_GROUPS {
-        if !g.has_prefix(&format!("{prefix}.")) {
+    for (check, prefix, parts, total) in &T4_CHECKS {
+        if !g.has_prefix(prefix) {
             continue;
         }
-        let parts: Vec<String> = ["maintained", "corrected", "other", "pending"]
-            .iter()
-            .map(|s| format!("{prefix}.{s}"))
-            .collect();
-        compare(
-            ctx,
-            g,
-            check.to_string(),
-            &parts,
-            &[format!("{prefix}.total")],
-            true,
-            out,
-        );
+        compare(ctx, g, check.to_string(), parts, total, true, out);
     }
 }
 
 fn breakdowns(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
     for (parent, children, equal) in BREAKDOWNS {
-        let present: Vec<String> = children
+        let present: Vec<&str> = children
             .iter()
+            .copied()
             .filter(|c| g.get(c).is_some())
-            .map(|c| c.to_string())
             .collect();
         if present.is_empty() {
             continue;
@@ -583,7 +679,7 @@ fn breakdowns(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
         } else {
             format!("le.{parent}")
         };
-        compare(ctx, g, check, &present, &[parent.to_string()], *equal, out);
+        compare(ctx, g, check, &present, &[parent], *equal, out);
     }
     for (parent, channels) in CHANNEL_PARTS {
         for ch in channels.iter().filter(|c| g.get(c).is_some()) {
@@ -591,8 +687,8 @@ fn breakdowns(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
                 ctx,
                 g,
                 format!("max.{parent}"),
-                &[ch.to_string()],
-                &[parent.to_string()],
+                &[ch],
+                &[parent],
                 false,
                 out,
             );

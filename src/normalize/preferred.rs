@@ -8,6 +8,7 @@ use super::checks::contradiction;
 use super::dataset::ObservationRow;
 use super::series::{pick, rank};
 use crate::normalize::metrics::Template;
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 /// Marks the preferred row of every (agency, year, metric) group and clears
@@ -19,27 +20,26 @@ use std::collections::BTreeMap;
 /// and the checks show the disagreement).
 pub fn mark(obs: &mut [ObservationRow]) {
     let chosen = {
-        let mut groups: BTreeMap<(&str, i32, &str), Vec<usize>> = BTreeMap::new();
-        let mut by_doc: BTreeMap<(&str, i32, &str, Template), Vec<&ObservationRow>> =
-            BTreeMap::new();
-        for (i, o) in obs.iter().enumerate() {
-            groups
-                .entry((o.agency.as_str(), o.year, o.obs.metric.as_str()))
-                .or_default()
-                .push(i);
-            by_doc
-                .entry((o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
-                .or_default()
-                .push(o);
-        }
-        let key = |o: &ObservationRow| {
-            (
-                rank(o.obs.source, o.obs.template, o.obs.qualifier),
-                o.url.clone(),
-                o.obs.location.to_string(),
-            )
-        };
+        // the rows of each (agency, year, metric), in row order; a stable sort
+        // of the keys (the rows come sorted by year and metric: one run)
+        let mut keyed: Vec<((&str, i32, &str), usize)> = obs
+            .iter()
+            .enumerate()
+            .map(|(i, o)| ((o.agency.as_str(), o.year, o.obs.metric.as_str()), i))
+            .collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        // each document's rows, only when a contradiction is looked for
+        let by_doc: OnceCell<DocRows> = OnceCell::new();
         let contradicted = |o: &ObservationRow| {
+            let by_doc = by_doc.get_or_init(|| {
+                let mut m: DocRows = BTreeMap::new();
+                for o in obs.iter() {
+                    m.entry((o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
+                        .or_default()
+                        .push(o);
+                }
+                m
+            });
             let doc = by_doc
                 .get(&(o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
                 .map(Vec::as_slice)
@@ -47,8 +47,23 @@ pub fn mark(obs: &mut [ObservationRow]) {
             contradiction(o, doc).is_some()
         };
         let mut chosen = Vec::new();
-        for idx in groups.into_values() {
-            let mut sorted: Vec<(_, usize)> = idx.iter().map(|&i| (key(&obs[i]), i)).collect();
+        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+            // ties of a rank broken by URL, then location as written; one row
+            // needs no tie-break (and no location text)
+            let many = group.len() > 1;
+            let mut sorted: Vec<(TieKey, usize)> = group
+                .iter()
+                .map(|&(_, i)| {
+                    let o = &obs[i];
+                    let at = if many {
+                        o.obs.location.to_string()
+                    } else {
+                        String::new()
+                    };
+                    let r = rank(o.obs.source, o.obs.template, o.obs.qualifier);
+                    ((r, o.url.as_str(), at), i)
+                })
+                .collect();
             sorted.sort();
             let Some(p) = pick(&sorted, |(k, _)| k.0, |(_, i)| obs[*i].obs.value) else {
                 continue;
@@ -71,6 +86,12 @@ pub fn mark(obs: &mut [ObservationRow]) {
         obs[i].preferred = true;
     }
 }
+
+/// The order of the rows of one group: rank, then URL, then location as written.
+type TieKey<'a> = ((u8, u8), &'a str, String);
+
+/// The rows of each document and template: (agency, year, URL, template).
+type DocRows<'a> = BTreeMap<(&'a str, i32, &'a str, Template), Vec<&'a ObservationRow>>;
 
 #[cfg(test)]
 pub(crate) mod tests {

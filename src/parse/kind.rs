@@ -215,10 +215,25 @@ fn is_attachment_line(text: &str) -> bool {
             break;
         }
     }
-    let lower = t.to_lowercase();
+    ends_with_extension(t) && !t.contains(['。', ',', '，']) && t.chars().count() <= 80
+}
+
+/// Whether a text, lowercased, ends with an attachment's file extension.
+/// The extensions are ASCII and every character lowercases to at least one,
+/// so only the last few characters are lowercased.
+fn ends_with_extension(t: &str) -> bool {
+    let longest = ATTACHMENT_EXTENSIONS
+        .iter()
+        .map(|e| e.len())
+        .max()
+        .unwrap_or(0);
+    let tail = t
+        .char_indices()
+        .rev()
+        .nth(longest.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let lower = t[tail..].to_lowercase();
     ATTACHMENT_EXTENSIONS.iter().any(|e| lower.ends_with(e))
-        && !t.contains(['。', ',', '，'])
-        && t.chars().count() <= 80
 }
 
 fn has_table_text(page: &Page) -> bool {
@@ -227,15 +242,14 @@ fn has_table_text(page: &Page) -> bool {
         .any(|t| t.cells().iter().any(|c| !c.text.trim().is_empty()))
 }
 
-/// Whether a table's first rows carry one of the header words (normalised).
-fn table_has_header(page: &Page, is_header: impl Fn(&str) -> bool) -> bool {
-    page.tables.iter().any(|t| {
-        (0..t.rows().min(4)).any(|r| {
-            t.row_cells(r)
-                .iter()
-                .any(|c| is_header(&normalize_label(&c.text)))
-        })
-    })
+/// The normalised labels of the cells of the first rows of every table (where
+/// their headers are), each read once for every header rule.
+fn header_labels(page: &Page) -> Vec<String> {
+    page.tables
+        .iter()
+        .flat_map(|t| (0..t.rows().min(4)).flat_map(move |r| t.row_cells(r)))
+        .map(|c| normalize_label(&c.text))
+        .collect()
 }
 
 /// Whether a title is that of a notice, opinion, reply... (its ending, a
@@ -275,24 +289,24 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) -> D
     static TASKS: OnceLock<Vec<String>> = OnceLock::new();
     let headings = normalized(&HEADINGS, REPORT_HEADINGS);
     let prose_blocks = blocks.iter().filter(|b| b.table.is_none()).count();
-    let heading = texts.iter().any(|t| {
-        t.chars().count() < 30 && {
-            let n = normalize_label(t);
-            headings.contains(&n)
-        }
-    });
-    let period = texts.iter().any(|t| period_re().is_match(t));
-    let report_intro = texts.iter().any(|t| {
-        body_year_re()
-            .captures(t)
-            .is_some_and(|c| c.get(1).is_some())
-            || t.contains("年度报告如下")
-    });
-    if heading || period || report_intro {
+    // one pass over the blocks: a report heading, a statistics period or a
+    // report's opening sentence (`现将2018年有关情况报告如下`) makes it a report
+    let report_like = |t: &String| {
+        t.contains("年度报告如下")
+            || (t.chars().count() < 30 && headings.contains(&normalize_label(t)))
+            || period_re().is_match(t)
+            // group 1 is the `现将…报告如下` branch, which needs 现将
+            || (t.contains("现将")
+                && body_year_re()
+                    .captures(t)
+                    .is_some_and(|c| c.get(1).is_some()))
+    };
+    if texts.iter().any(report_like) {
         return DocKind::AnnualReport;
     }
-    let indicator = table_has_header(page, |n| early().indicator.label.contains(n));
-    let stats = table_has_header(page, |n| early().stats2014.label.contains(n));
+    let heads = header_labels(page);
+    let indicator = heads.iter().any(|n| early().indicator.label.contains(n));
+    let stats = heads.iter().any(|n| early().stats2014.label.contains(n));
     if indicator || stats {
         // a prose summary row or prose paragraphs make it a report
         let prose = blocks.iter().any(|b| b.text.chars().count() >= 40);
@@ -303,7 +317,7 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) -> D
         };
     }
     let tasks = normalized(&TASKS, TASK_HEADERS);
-    if table_has_header(page, |n| tasks.iter().any(|w| w == n)) {
+    if heads.iter().any(|n| tasks.contains(n)) {
         return DocKind::WorkPlan;
     }
     if texts.iter().any(|t| contains_any(t, GUIDE_BODY))
@@ -372,7 +386,7 @@ fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i3
 
 /// The agency as printed: `发布机构` in the chrome, else the signature line
 /// before the closing date.
-fn find_agency(page: &Page, blocks: &[&crate::html::Block]) -> Option<String> {
+fn find_agency(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) -> Option<String> {
     let lines: Vec<&str> = page.chrome.lines().collect();
     for (i, line) in lines.iter().enumerate() {
         let l = halfwidth(line);
@@ -391,10 +405,16 @@ fn find_agency(page: &Page, blocks: &[&crate::html::Block]) -> Option<String> {
             }
         }
     }
-    let prose: Vec<&&crate::html::Block> = blocks.iter().filter(|b| b.table.is_none()).collect();
+    // each block with its half-width text (made once, by `content_blocks`)
+    let prose: Vec<(&crate::html::Block, &String)> = blocks
+        .iter()
+        .copied()
+        .zip(texts)
+        .filter(|(b, _)| b.table.is_none())
+        .collect();
     for w in prose.windows(2).rev() {
-        let date = halfwidth(&w[1].text);
-        let sign = w[0].text.trim();
+        let date = w[1].1;
+        let sign = w[0].0.text.trim();
         if date_line_re().is_match(date.trim())
             && sign.chars().count() <= 30
             && !sign.contains(['，', ',', '。', ':', '：'])
@@ -457,7 +477,50 @@ pub fn classify(page: &Page, opts: &Options) -> Classification {
         year: found.map(|f| f.0),
         year_source: found.map(|f| f.1),
         title,
-        agency_name: find_agency(page, &blocks),
+        agency_name: find_agency(page, &blocks, &texts),
         published: find_published(page),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The extension rule as first written: the whole line lowercased.
+    fn ends_with_extension_reference(t: &str) -> bool {
+        let lower = t.to_lowercase();
+        ATTACHMENT_EXTENSIONS.iter().any(|e| lower.ends_with(e))
+    }
+
+    #[test]
+    fn attachment_lines_by_their_extension_in_any_case() {
+        assert!(is_attachment_line("附件：2019年年报.PDF"));
+        assert!(is_attachment_line("2019年政府信息公开年报.Docx"));
+        assert!(is_attachment_line("点击下载"));
+        assert!(!is_attachment_line("2019年政府信息公开年报.pdfx"));
+        assert!(!is_attachment_line("详见附件2019年年报.pdf，请下载。"));
+        assert!(!is_attachment_line("一、总体情况"));
+        // the Kelvin sign lowercases to an ASCII k; İ to two characters
+        for t in [
+            "年报.pdf",
+            "年报.PDF",
+            "a.DOCX",
+            "İ.pdf",
+            "x.\u{212a}",
+            "ΑΣ.doc",
+            "İİİİİİ",
+            ".7Z",
+            "报告.xlsİ",
+            "",
+            "p",
+            ".tif",
+            "报告\u{212a}.jpg",
+        ] {
+            assert_eq!(
+                ends_with_extension(t),
+                ends_with_extension_reference(t),
+                "{t:?}"
+            );
+        }
     }
 }

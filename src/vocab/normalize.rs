@@ -74,17 +74,33 @@ pub fn is_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{feff}'
 }
 
+/// What [`canon_chars`] makes of one character (`None`: dropped).
+fn canon_char(c: char) -> Option<char> {
+    let c = halfwidth(c);
+    if is_space(c) {
+        return None;
+    }
+    Some(match c {
+        '【' | '〔' | '［' => '(',
+        '】' | '〕' | '］' => ')',
+        '“' | '”' | '「' | '」' => '"',
+        _ => c,
+    })
+}
+
 fn canon_chars(s: &str) -> String {
-    s.chars()
-        .map(halfwidth)
-        .filter(|c| !is_space(*c))
-        .map(|c| match c {
-            '【' | '〔' | '［' => '(',
-            '】' | '〕' | '］' => ')',
-            '“' | '”' | '「' | '」' => '"',
-            _ => c,
-        })
-        .collect()
+    // the part before the first character that changes is copied as it is
+    let Some(i) = s
+        .char_indices()
+        .find(|&(_, c)| canon_char(c) != Some(c))
+        .map(|(i, _)| i)
+    else {
+        return s.to_string();
+    };
+    let mut out = String::with_capacity(s.len());
+    out.push_str(&s[..i]);
+    out.extend(s[i..].chars().filter_map(canon_char));
+    out
 }
 
 /// The characters of a label made comparable (see the module comment); the
@@ -121,7 +137,21 @@ pub fn collapse_spaces(s: &str) -> String {
 /// A line of text for reading figures and years: [`collapse_spaces`] with
 /// full-width forms made half-width (`２０１０年` -> `2010年`).
 pub fn text_line(s: &str) -> String {
-    collapse_spaces(s).chars().map(halfwidth).collect()
+    // one pass: [`halfwidth`] never makes a space of a character that is not one
+    let mut out = String::with_capacity(s.len());
+    let mut pending = false;
+    for c in s.chars() {
+        if is_space(c) {
+            pending = !out.is_empty();
+        } else {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push(halfwidth(c));
+        }
+    }
+    out
 }
 
 const CN_DIGITS: &str = "一二三四五六七八九十";
@@ -316,6 +346,93 @@ mod tests {
         assert_eq!(numbering_level("其中:涉及"), 0);
         assert_eq!(numbering_level("行政复议数"), 0);
         assert!(starts_with_qizhong("其中：1.网站公开"));
+    }
+
+    /// The character rules of [`canon_chars`] and [`text_line`] as first
+    /// written (one adapter per step): the one-pass versions must agree.
+    fn canon_chars_reference(s: &str) -> String {
+        s.chars()
+            .map(halfwidth)
+            .filter(|c| !is_space(*c))
+            .map(|c| match c {
+                '【' | '〔' | '［' => '(',
+                '】' | '〕' | '］' => ')',
+                '“' | '”' | '「' | '」' => '"',
+                _ => c,
+            })
+            .collect()
+    }
+
+    fn text_line_reference(s: &str) -> String {
+        collapse_spaces(s).chars().map(halfwidth).collect()
+    }
+
+    /// Characters the rules treat specially, and some that they keep.
+    const ALPHABET: &[char] = &[
+        'a',
+        'Z',
+        '1',
+        ' ',
+        '\t',
+        '\n',
+        '\u{a0}',
+        '\u{3000}',
+        '\u{feff}',
+        '\u{2003}',
+        '（',
+        '）',
+        '：',
+        '．',
+        '１',
+        '９',
+        'Ａ',
+        '［',
+        '］',
+        '【',
+        '】',
+        '〔',
+        '〕',
+        '“',
+        '”',
+        '「',
+        '」',
+        '\u{2212}',
+        '\u{2013}',
+        '\u{ff5e}',
+        '\u{ff01}',
+        '\u{ff00}',
+        '\u{ff5f}',
+        '其',
+        '它',
+        '他',
+        '年',
+        '未',
+        '末',
+        '一',
+        '、',
+        '件',
+        '数',
+        '(',
+        ')',
+        '.',
+        '\u{10000}',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn one_pass_rules_agree_with_the_reference(
+            idx in proptest::collection::vec(0..ALPHABET.len(), 0..40)
+        ) {
+            let s: String = idx.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(canon_chars(&s), canon_chars_reference(&s));
+            proptest::prop_assert_eq!(text_line(&s), text_line_reference(&s));
+        }
+
+        #[test]
+        fn one_pass_rules_agree_on_any_text(s in "\\PC{0,40}") {
+            proptest::prop_assert_eq!(canon_chars(&s), canon_chars_reference(&s));
+            proptest::prop_assert_eq!(text_line(&s), text_line_reference(&s));
+        }
     }
 
     #[test]

@@ -133,7 +133,7 @@ pub fn parse(page: &Page) -> Extract {
     }
     let mut consumed: HashSet<usize> = HashSet::new();
     for (i, t) in page.tables.iter().enumerate() {
-        if kinds[i] == Some(Kind::T3) {
+        if let Some(Kind::T3 { header_end }) = kinds[i] {
             // continuation tables: no header of their own, same width
             let conts: Vec<&Table> = page.tables[i + 1..]
                 .iter()
@@ -141,7 +141,7 @@ pub fn parse(page: &Page) -> Extract {
                 .take_while(|(n, k)| k.is_none() && n.cols() == t.cols())
                 .map(|(n, _)| n)
                 .collect();
-            let (tpl, ex, used) = table3::parse(t, &conts, hint);
+            let (tpl, ex, used) = table3::parse(t, header_end, &conts, hint);
             for n in conts.iter().take(used) {
                 consumed.insert(n.index);
             }
@@ -224,15 +224,18 @@ pub fn parse(page: &Page) -> Extract {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
     T2,
-    T3,
+    /// Table 3, with one past its last header row.
+    T3 {
+        header_end: usize,
+    },
     T4,
 }
 
 fn kind(t: &Table) -> Option<Kind> {
     // every cell's normalised text, in `t.cells()` order, shared by the detectors
     let norms: Vec<String> = t.cells().iter().map(|c| norm(&c.text)).collect();
-    if table3::detect(t, &norms) {
-        Some(Kind::T3)
+    if let Some(header_end) = table3::header_end(t, &norms) {
+        Some(Kind::T3 { header_end })
     } else if table4::detect(t, &norms) {
         Some(Kind::T4)
     } else if table2::detect(&norms) {
@@ -240,6 +243,12 @@ fn kind(t: &Table) -> Option<Kind> {
     } else {
         None
     }
+}
+
+/// Whether a label normalises to nothing (every character a space): the
+/// same as `norm(s).is_empty()`, without making the normalised text.
+pub(crate) fn blank(s: &str) -> bool {
+    s.chars().all(crate::vocab::normalize::is_space)
 }
 
 /// Normalises a label for matching: the one label normaliser at the level of
@@ -288,9 +297,13 @@ pub(crate) fn has_text(cell: &Cell) -> bool {
 /// A cell whose unit is written in brackets after the number (`2488（元）`,
 /// `3(万元)`) as number and unit (`2488元`); other text is returned as it is.
 fn unbracket_unit(text: &str) -> std::borrow::Cow<'_, str> {
+    // only a closing bracket normalises to `)`: without one, nothing to do
+    if !text.contains([')', '）', '〕', '】']) {
+        return text.into();
+    }
     let t = norm(text);
-    for u in ["万元", "元"] {
-        if let Some(head) = t.strip_suffix(&format!("({u})")) {
+    for (bracketed, u) in [("(万元)", "万元"), ("(元)", "元")] {
+        if let Some(head) = t.strip_suffix(bracketed) {
             if head.chars().next().is_some_and(|c| c.is_ascii_digit()) {
                 return format!("{head}{u}").into();
             }

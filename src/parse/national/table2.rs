@@ -7,7 +7,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, norm};
 use crate::html::value::MoneyUnit;
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
@@ -116,7 +116,7 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
                 .map(|c| Head {
                     cell: c,
                     col: None,
-                    spacer: norm(&c.text).is_empty(),
+                    spacer: blank(&c.text),
                 })
                 .collect();
             sections.push(Section {

@@ -5,7 +5,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, norm};
 use crate::html::value::{parse_cell, CellValue};
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
@@ -22,20 +22,11 @@ const DISTINCTIVE: &[&str] = &[
     "legal.legal_services",
 ];
 
-/// Whether the table carries the 申请人情况 header (自然人 and at least two
-/// 法人或其他组织 columns).
-pub(super) fn detect(t: &Table, norms: &[String]) -> bool {
-    header_end_norm(t, norms).is_some()
-}
-
-/// One past the last header row: the bottom of the distinctive header cells.
-fn header_end(t: &Table) -> Option<usize> {
-    let norms: Vec<String> = t.cells().iter().map(|c| norm(&c.text)).collect();
-    header_end_norm(t, &norms)
-}
-
-/// [`header_end`] given the normalised text of each cell.
-fn header_end_norm(t: &Table, norms: &[String]) -> Option<usize> {
+/// When the table carries the 申请人情况 header (自然人 and at least two
+/// 法人或其他组织 columns), one past its last row: the bottom of the
+/// distinctive header cells. `norms` is the normalised text of each cell,
+/// in `t.cells()` order.
+pub(super) fn header_end(t: &Table, norms: &[String]) -> Option<usize> {
     let mut hits: BTreeSet<&str> = BTreeSet::new();
     let mut end = 0;
     for (c, n) in t.cells().iter().zip(norms) {
@@ -286,7 +277,7 @@ fn data_rows<'a>(
     for (part, &(t, start)) in parts.iter().enumerate() {
         for r in start..t.rows() {
             let all = cells_in_row(t, r, 0, t.cols());
-            if all.iter().all(|c| norm(&c.text).is_empty()) {
+            if all.iter().all(|c| blank(&c.text)) {
                 continue;
             }
             let shifted = shifted_row(t, r, cols);
@@ -523,15 +514,14 @@ fn assign(rows: &[DataRow], tpl: Template, warn: &mut Vec<(usize, String)>) -> V
 
 /// Reads table 3 (with its continuation tables, if they continue it). Returns
 /// the format, the extract, and how many continuation tables were used.
+/// `hend` is one past the header rows ([`header_end`]).
 pub(super) fn parse(
     t: &Table,
+    hend: usize,
     conts: &[&Table],
     hint: Option<Template>,
 ) -> (Option<Template>, Extract, usize) {
     let mut out = Extract::default();
-    let Some(hend) = header_end(t) else {
-        return (None, out, 0);
-    };
     let Some(cols) = columns(t, hend, &mut out) else {
         out.warnings.push(Warning::doc(format!(
             "table {}: 申请人情况 header found but no value column identified",
@@ -779,20 +769,22 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
         }
     }
     for i in 0..TABLE3_COLUMNS.len() {
-        let mine: Vec<&Cell> = resolved
+        // the cells of the column that hold text: the first, and whether there are more
+        let mut with_text = resolved
             .iter()
-            .filter(|(_, j)| *j == i)
-            .map(|(c, _)| *c)
-            .collect();
-        let with_text: Vec<&Cell> = mine.iter().copied().filter(|c| has_text(c)).collect();
+            .filter(|(c, j)| *j == i && has_text(c))
+            .map(|(c, _)| *c);
+        let Some(first) = with_text.next() else {
+            continue;
+        };
         let metric = format!("{row_id}.{}", TABLE3_COLUMNS[i].id);
-        match with_text.len() {
-            0 => {}
-            1 => emit(out, t, with_text[0], metric, Unit::Count, tpl, None),
-            _ => out.warnings.push(Warning::at(
-                loc(t, with_text[0]),
+        if with_text.next().is_none() {
+            emit(out, t, first, metric, Unit::Count, tpl, None);
+        } else {
+            out.warnings.push(Warning::at(
+                loc(t, first),
                 format!("{metric}: several cells in one column; not read"),
-            )),
+            ));
         }
     }
 }
