@@ -756,6 +756,9 @@ fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>)
         }
     }
     for ((year, metric), (mut tables, proses)) in by {
+        if tables.is_empty() || proses.is_empty() {
+            continue;
+        }
         tables.sort_by_key(|t| {
             !matches!(
                 t.obs.template,

@@ -221,40 +221,37 @@ pub struct DocumentRows {
 impl DocumentRows {
     /// The rows of one parsed (or failed) document.
     pub fn from_input(agency: &str, d: &DocumentInput) -> DocumentRows {
-        let mut report = report_row(agency, d);
-        let mut observations = Vec::new();
-        let mut seen_year = None;
-        if let Ok(p) = &d.parsed {
-            match p.year {
-                Some(y) => {
-                    if p.kind.carries_figures() || p.kind == DocKind::Empty {
-                        seen_year = Some(y);
-                    }
-                    observations = p
-                        .observations
-                        .iter()
-                        .map(|o| ObservationRow {
-                            agency: agency.to_string(),
-                            year: y,
-                            obs: o.clone(),
-                            url: d.url.clone(),
-                            sha256: d.sha256.clone(),
-                            preferred: false,
-                        })
-                        .collect();
-                }
-                None if !p.observations.is_empty() => {
-                    report.status = Status::NoYear;
-                    report.warnings.push(format!(
-                        "the year this report covers could not be read from its title or body: \
-                         its {} figures are held back (not in observations.csv)",
-                        p.observations.len()
-                    ));
-                    report.warning_count = report.warnings.len();
-                }
-                None => {}
-            }
+        let (report, year, seen_year) = head(agency, d);
+        let observations = match (year, &d.parsed) {
+            (Some(y), Ok(p)) => p
+                .observations
+                .iter()
+                .map(|o| observation_row(agency, y, o.clone(), d))
+                .collect(),
+            _ => Vec::new(),
+        };
+        DocumentRows {
+            report,
+            observations,
+            seen_year,
         }
+    }
+
+    /// [`DocumentRows::from_input`] of a document that is no longer needed:
+    /// the same rows, with its figures moved instead of copied.
+    pub fn from_owned(agency: &str, mut d: DocumentInput) -> DocumentRows {
+        let (report, year, seen_year) = head(agency, &d);
+        let figures = match (year, &mut d.parsed) {
+            (Some(_), Ok(p)) => std::mem::take(&mut p.observations),
+            _ => Vec::new(),
+        };
+        let observations = match year {
+            Some(y) => figures
+                .into_iter()
+                .map(|o| observation_row(agency, y, o, &d))
+                .collect(),
+            None => Vec::new(),
+        };
         DocumentRows {
             report,
             observations,
@@ -506,6 +503,46 @@ impl Assembler {
     }
 }
 
+/// The report row of a document, the year its figures are kept under (none:
+/// held back), and the year it adds to the default range.
+fn head(agency: &str, d: &DocumentInput) -> (ReportRow, Option<i32>, Option<i32>) {
+    let mut report = report_row(agency, d);
+    let mut year = None;
+    let mut seen_year = None;
+    if let Ok(p) = &d.parsed {
+        match p.year {
+            Some(y) => {
+                if p.kind.carries_figures() || p.kind == DocKind::Empty {
+                    seen_year = Some(y);
+                }
+                year = Some(y);
+            }
+            None if !p.observations.is_empty() => {
+                report.status = Status::NoYear;
+                report.warnings.push(format!(
+                    "the year this report covers could not be read from its title or body: \
+                     its {} figures are held back (not in observations.csv)",
+                    p.observations.len()
+                ));
+                report.warning_count = report.warnings.len();
+            }
+            None => {}
+        }
+    }
+    (report, year, seen_year)
+}
+
+fn observation_row(agency: &str, year: i32, obs: Observation, d: &DocumentInput) -> ObservationRow {
+    ObservationRow {
+        agency: agency.to_string(),
+        year,
+        obs,
+        url: d.url.clone(),
+        sha256: d.sha256.clone(),
+        preferred: false,
+    }
+}
+
 fn bare_row(agency: &str, url: &str, sha256: &str) -> ReportRow {
     ReportRow {
         agency: agency.to_string(),
@@ -573,4 +610,71 @@ fn report_row(agency: &str, d: &DocumentInput) -> ReportRow {
         }
     }
     row
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::{Location, Qualifier, Source};
+    use crate::vocab::Unit;
+
+    fn input(year: Option<i32>, figures: usize, parsed: bool) -> DocumentInput {
+        let observations = (0..figures)
+            .map(|i| Observation {
+                metric: format!("m{i}"),
+                value: rust_decimal::Decimal::from(i as i64),
+                unit: Unit::Count,
+                qualifier: Qualifier::Exact,
+                raw: i.to_string(),
+                source: Source::Table,
+                template: Template::National2021,
+                location: Location::Cell {
+                    table: 1,
+                    row: i + 1,
+                    col: 2,
+                },
+            })
+            .collect();
+        DocumentInput {
+            url: "http://x/a.html".into(),
+            sha256: "ab".into(),
+            encoding: Some("UTF-8".into()),
+            encoding_source: Some("meta".into()),
+            parsed: if parsed {
+                Ok(ParsedDocument {
+                    kind: DocKind::AnnualReport,
+                    year,
+                    year_source: year.map(|_| "title"),
+                    title: Some("t".into()),
+                    agency_name: None,
+                    published: None,
+                    templates: vec![Template::National2021],
+                    observations,
+                    warnings: vec![],
+                })
+            } else {
+                Err("cannot read".into())
+            },
+        }
+    }
+
+    #[test]
+    fn moved_figures_give_the_rows_of_copied_ones() {
+        for (year, figures, parsed) in [
+            (Some(2020), 3, true),
+            (Some(2020), 0, true),
+            (None, 2, true),
+            (None, 0, true),
+            (None, 0, false),
+        ] {
+            let d = input(year, figures, parsed);
+            let copied = DocumentRows::from_input("a", &d);
+            let moved = DocumentRows::from_owned("a", d);
+            assert_eq!(copied.report, moved.report);
+            assert_eq!(copied.observations, moved.observations);
+            assert_eq!(copied.seen_year, moved.seen_year);
+            let expect = if year.is_some() { figures } else { 0 };
+            assert_eq!(moved.observations.len(), expect);
+        }
+    }
 }

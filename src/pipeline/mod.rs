@@ -230,7 +230,7 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
                     read.parsed
                 }),
             };
-            DocumentRows::from_input(agency, &input)
+            DocumentRows::from_owned(agency, input)
         }
     }
 }

@@ -93,17 +93,21 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
     let mut sections: Vec<Section> = Vec::new();
     for r in 0..t.rows() {
         let cells = cells_in_row(t, r, 0, t.cols());
-        let anchored: Vec<&Cell> = cells.iter().copied().filter(|c| c.row == r).collect();
-        let has_row = anchored.iter().any(|c| !row_of(&norm(&c.text)).is_empty());
-        let has_col = anchored
+        // the cells anchored in the row, each normalised once
+        let anchored: Vec<(&Cell, String)> = cells
             .iter()
-            .any(|c| !columns_of(&norm(&c.text)).is_empty());
+            .copied()
+            .filter(|c| c.row == r)
+            .map(|c| (c, norm(&c.text)))
+            .collect();
+        let has_row = anchored.iter().any(|(_, n)| !row_of(n).is_empty());
+        let has_col = anchored.iter().any(|(_, n)| !columns_of(n).is_empty());
         if has_col && !has_row {
             // a header row: the label cell is 信息内容, else the first cell
             let label_cell = anchored
                 .iter()
-                .copied()
-                .find(|c| has_key(&norm(&c.text), &TABLE2_LABEL_HEADER_KEYS))
+                .find(|(_, n)| has_key(n, &TABLE2_LABEL_HEADER_KEYS))
+                .map(|(c, _)| *c)
                 .or_else(|| cells.first().copied());
             let Some(label_cell) = label_cell else {
                 continue;
