@@ -118,38 +118,53 @@ pub fn canon(s: &str) -> String {
 /// Runs of spaces (also `&nbsp;`, U+3000, BOM) collapsed to one ASCII space,
 /// trimmed: a title or a line as read, characters otherwise kept.
 pub fn collapse_spaces(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut pending = false;
-    for c in s.chars() {
-        if is_space(c) {
-            pending = !out.is_empty();
-        } else {
-            if pending {
-                out.push(' ');
-                pending = false;
-            }
-            out.push(c);
-        }
-    }
-    out
+    collapse_mapped(s, |c| c)
 }
 
 /// A line of text for reading figures and years: [`collapse_spaces`] with
 /// full-width forms made half-width (`２０１０年` -> `2010年`).
 pub fn text_line(s: &str) -> String {
     // one pass: [`halfwidth`] never makes a space of a character that is not one
+    collapse_mapped(s, halfwidth)
+}
+
+/// Runs of spaces collapsed to one ASCII space and trimmed, every other
+/// character mapped by `map` (which never makes a space). Runs of characters
+/// that stay as they are copied as slices.
+fn collapse_mapped(s: &str, map: impl Fn(char) -> char) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
-    for c in s.chars() {
-        if is_space(c) {
+    // start of the run of characters kept as they are, not yet copied
+    let mut run = 0;
+    for (i, c) in s.char_indices() {
+        let m = map(c);
+        let space = is_space(c);
+        if m == c && !space {
+            continue;
+        }
+        if run < i {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            out.push_str(&s[run..i]);
+        }
+        run = i + c.len_utf8();
+        if space {
             pending = !out.is_empty();
         } else {
             if pending {
                 out.push(' ');
                 pending = false;
             }
-            out.push(halfwidth(c));
+            out.push(m);
         }
+    }
+    if run < s.len() {
+        if pending {
+            out.push(' ');
+        }
+        out.push_str(&s[run..]);
     }
     out
 }
@@ -363,8 +378,28 @@ mod tests {
             .collect()
     }
 
+    fn collapse_spaces_reference(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut pending = false;
+        for c in s.chars() {
+            if is_space(c) {
+                pending = !out.is_empty();
+            } else {
+                if pending {
+                    out.push(' ');
+                    pending = false;
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
+
     fn text_line_reference(s: &str) -> String {
-        collapse_spaces(s).chars().map(halfwidth).collect()
+        collapse_spaces_reference(s)
+            .chars()
+            .map(halfwidth)
+            .collect()
     }
 
     /// Characters the rules treat specially, and some that they keep.
@@ -426,12 +461,14 @@ mod tests {
             let s: String = idx.iter().map(|&i| ALPHABET[i]).collect();
             proptest::prop_assert_eq!(canon_chars(&s), canon_chars_reference(&s));
             proptest::prop_assert_eq!(text_line(&s), text_line_reference(&s));
+            proptest::prop_assert_eq!(collapse_spaces(&s), collapse_spaces_reference(&s));
         }
 
         #[test]
         fn one_pass_rules_agree_on_any_text(s in "\\PC{0,40}") {
             proptest::prop_assert_eq!(canon_chars(&s), canon_chars_reference(&s));
             proptest::prop_assert_eq!(text_line(&s), text_line_reference(&s));
+            proptest::prop_assert_eq!(collapse_spaces(&s), collapse_spaces_reference(&s));
         }
     }
 
