@@ -785,6 +785,18 @@ mod tests {
             std::fs::write(&path, &bad).unwrap();
             assert!(matches!(c.get(&k), Lookup::Bad(_)));
         }
+        // a body with a valid checksum that is not a whole entry: refused too
+        let body_at = good.iter().position(|b| *b == b'\n').unwrap() + 1;
+        for cut in [body_at + 70, good.len() - 1] {
+            let body = &good[body_at..cut];
+            let mut forged = format!("{MAGIC} {}\n", sha256_hex(body)).into_bytes();
+            forged.extend_from_slice(body);
+            std::fs::write(&path, &forged).unwrap();
+            match c.get(&k) {
+                Lookup::Bad(why) => assert!(why.contains("bad entry"), "{why}"),
+                _ => panic!("a cut entry with a valid checksum was trusted"),
+            }
+        }
         let other = c.key("abd", None, None);
         std::fs::create_dir_all(c.path(&other).parent().unwrap()).unwrap();
         std::fs::write(c.path(&other), &good).unwrap();
