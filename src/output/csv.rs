@@ -6,6 +6,7 @@
 //! return) is written with a leading `'`; a cell that is a plain number
 //! (`-14`, `+1`, `0.5`) is left as it is, so numbers stay numbers.
 
+use super::hashed::{Digest, HashedFile};
 use super::schema::series_fields;
 use crate::normalize::checks::CheckRow;
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
@@ -27,7 +28,7 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 /// target), written a row at a time: fields go straight from the rows to
 /// the buffer (no record of `String`s per row).
 pub(crate) struct Writer {
-    w: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    w: csv::Writer<HashedFile>,
     excel: bool,
     /// A reusable buffer for numbers.
     buf: String,
@@ -53,6 +54,27 @@ impl Writer {
             self.w.write_field(cell)?;
         }
         Ok(())
+    }
+
+    /// Writes an optional field (empty when absent).
+    fn opt_field(&mut self, cell: Option<&str>) -> Result<()> {
+        self.field(cell.unwrap_or_default())
+    }
+
+    /// Writes a field of `parts` joined by ` | `, built in the reusable
+    /// buffer.
+    fn joined(&mut self, parts: &[String]) -> Result<()> {
+        let mut buf = std::mem::take(&mut self.buf);
+        buf.clear();
+        for (i, p) in parts.iter().enumerate() {
+            if i > 0 {
+                buf.push_str(" | ");
+            }
+            buf.push_str(p);
+        }
+        let r = self.field(&buf);
+        self.buf = buf;
+        r
     }
 
     /// Writes a field formatted into the reusable buffer.
@@ -90,9 +112,31 @@ impl Writer {
         self.end()
     }
 
-    /// Writes one reports.csv row.
+    /// Writes one reports.csv row (the fields of [`report_record`]).
     pub(crate) fn report(&mut self, r: &ReportRow) -> Result<()> {
-        self.write_record(report_record(r))
+        self.field(&r.agency)?;
+        match r.year {
+            Some(y) => self.field_fmt(y)?,
+            None => self.field("")?,
+        }
+        self.opt_field(r.year_source.as_deref())?;
+        self.opt_field(r.published.as_deref())?;
+        self.field(&r.kind)?;
+        self.field(&r.template)?;
+        self.field(r.status.as_str())?;
+        self.field(&r.title)?;
+        self.field(&r.agency_name)?;
+        self.field(&r.url)?;
+        self.field(&r.sha256)?;
+        self.field(&r.encoding)?;
+        self.field_fmt(r.observations)?;
+        self.field_fmt(r.warning_count)?;
+        self.joined(&r.warnings)?;
+        self.joined(&r.also_at)?;
+        self.field(r.via.as_str())?;
+        self.opt_field(r.captured_at.as_deref())?;
+        self.opt_field(r.archive_url.as_deref())?;
+        self.end()
     }
 
     /// Writes one checks.csv row.
@@ -108,10 +152,13 @@ impl Writer {
         self.end()
     }
 
-    /// Flushes the file.
-    pub(crate) fn flush(&mut self) -> Result<()> {
-        self.w.flush()?;
-        Ok(())
+    /// Completes the file: written out, synced, with its size and hash.
+    pub(crate) fn finish(self) -> Result<Digest> {
+        let w = self
+            .w
+            .into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
+        Ok(w.finish()?)
     }
 }
 
@@ -127,8 +174,7 @@ pub(crate) fn with_header<'a>(
 }
 
 pub(crate) fn writer(path: &Path, bom: bool) -> Result<Writer> {
-    let file = super::create_new(path)?;
-    let mut buf = std::io::BufWriter::new(file);
+    let mut buf = HashedFile::create(path)?;
     if bom {
         buf.write_all("\u{feff}".as_bytes())?;
     }
@@ -160,7 +206,7 @@ pub(crate) fn table<H, R, C>(
     bom: bool,
     header: impl IntoIterator<Item = H>,
     records: impl IntoIterator<Item = R>,
-) -> Result<()>
+) -> Result<Digest>
 where
     H: AsRef<str>,
     R: IntoIterator<Item = C>,
@@ -171,7 +217,7 @@ where
     for r in records {
         w.write_record(r)?;
     }
-    w.flush()
+    w.finish()
 }
 
 /// One observations.csv record, in the column order of the schema.
@@ -232,15 +278,14 @@ pub fn check_record(c: &CheckRow) -> Vec<String> {
     ]
 }
 
-/// Writes `series.csv`.
-pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
+/// Writes `series.csv`; returns its size and hash.
+pub fn series(ds: &Dataset, path: &Path, bom: bool) -> Result<Digest> {
     let mut w = writer(path, bom)?;
     w.write_record(series_fields().iter().map(|f| f.0.as_str()))?;
     for rec in series_records(ds) {
         w.write_record(&rec)?;
     }
-    w.flush()?;
-    Ok(())
+    w.finish()
 }
 
 /// The records of `series.csv`, in the column order of `series_fields()`

@@ -99,8 +99,9 @@ pub fn to_value(ds: &Dataset, bom: bool) -> Value {
 }
 
 /// Writes `datapackage.json`.
-pub fn write(ds: &Dataset, path: &Path, bom: bool) -> Result<()> {
+pub fn write(ds: &Dataset, path: &Path, bom: bool) -> Result<super::hashed::Digest> {
     let mut text = serde_json::to_string_pretty(&to_value(ds, bom))?;
     text.push('\n');
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+    super::hashed::write_new(path, text.as_bytes())
+        .with_context(|| format!("cannot write {}", path.display()))
 }

@@ -2,6 +2,9 @@
 //! report with its own observations and warnings, written as a stream.
 
 use super::csv::number;
+use super::hashed::{Digest, HashedFile};
+use super::jsonw::Json;
+use crate::normalize::checks::CheckRow;
 use crate::normalize::ratios::{RatioRow, RATIOS};
 use crate::normalize::series::{SeriesRow, SERIES};
 use crate::normalize::{Dataset, ObservationRow, ReportRow, YearRows};
@@ -53,7 +56,8 @@ fn by_doc(observations: &[ObservationRow]) -> BTreeMap<(&str, &str), Vec<&Observ
     by_doc
 }
 
-/// One report with its own observations.
+/// One report with its own observations (as [`report`] writes it).
+#[cfg(test)]
 fn report_value(r: &ReportRow, obs: &[&ObservationRow]) -> Value {
     let mut m = match serde_json::to_value(r) {
         Ok(Value::Object(m)) => m,
@@ -133,19 +137,22 @@ fn observations_of<'a>(
 /// to a scratch file that is copied in after the checks, as the keys of a
 /// serde_json map come in sorted order (`agency`, `checks`, `reports`,
 /// `series`, `years`). Pretty-printed, byte for byte as serde_json would
-/// print the whole document, which is never held as one tree or string.
+/// print the whole document, which is never held as one tree or string;
+/// the checks and reports are written by [`Json`] straight from the rows.
 pub(crate) struct Stream {
-    w: BufWriter<File>,
+    w: HashedFile,
     reports: BufWriter<File>,
     reports_path: PathBuf,
     checks_first: bool,
     reports_first: bool,
+    /// The text of the rows of one group, written out after each group.
+    buf: Json,
 }
 
 impl Stream {
     /// Starts `path`; `scratch` is a new file for the reports section.
     pub(crate) fn create(path: &Path, scratch: PathBuf, agency: &str) -> Result<Stream> {
-        let mut w = BufWriter::new(super::create_new(path)?);
+        let mut w = HashedFile::create(path)?;
         let reports = BufWriter::new(super::create_new(&scratch)?);
         w.write_all(b"{\n  \"agency\": ")?;
         serde_json::to_writer(&mut w, agency)?;
@@ -156,28 +163,33 @@ impl Stream {
             reports_path: scratch,
             checks_first: true,
             reports_first: true,
+            buf: Json::pretty(2),
         })
     }
 
     /// Adds the checks and reports of one year group.
     pub(crate) fn group(&mut self, g: &YearRows) -> Result<()> {
+        let j = &mut self.buf;
+        j.buf.clear();
         for c in &g.checks {
-            element(
-                &mut self.w,
-                &mut self.checks_first,
-                &serde_json::to_value(c)?,
-            )?;
+            start_element(&mut j.buf, &mut self.checks_first);
+            check(j, c);
+            spill(&mut j.buf, &mut self.w, FLUSH)?;
         }
+        spill(&mut j.buf, &mut self.w, 0)?;
         let by_doc = by_doc(&g.observations);
         for r in &g.reports {
-            let v = report_value(r, observations_of(&by_doc, r));
-            element(&mut self.reports, &mut self.reports_first, &v)?;
+            start_element(&mut j.buf, &mut self.reports_first);
+            report(j, r, observations_of(&by_doc, r));
+            spill(&mut j.buf, &mut self.reports, FLUSH)?;
         }
+        spill(&mut j.buf, &mut self.reports, 0)?;
         Ok(())
     }
 
-    /// Ends the document with the series (and their ratios) and the range.
-    pub(crate) fn finish(mut self, ds: &Dataset) -> Result<()> {
+    /// Ends the document with the series (and their ratios) and the range;
+    /// returns its size and SHA-256.
+    pub(crate) fn finish(mut self, ds: &Dataset) -> Result<Digest> {
         end_array(&mut self.w, self.checks_first)?;
         self.w.write_all(b",\n  \"reports\": ")?;
         self.reports.flush()?;
@@ -200,9 +212,160 @@ impl Stream {
         }
         end_array(&mut self.w, first)?;
         self.w.write_all(b"\n}\n")?;
-        self.w.flush()?;
-        Ok(())
+        Ok(self.w.finish()?)
     }
+}
+
+/// Bytes of text gathered before they go to the file.
+const FLUSH: usize = 1 << 16;
+
+/// Moves the text in `buf` to `w` once it holds `at` bytes or more.
+fn spill(buf: &mut Vec<u8>, w: &mut impl Write, at: usize) -> Result<()> {
+    if buf.len() >= at.max(1) {
+        w.write_all(buf)?;
+        buf.clear();
+    }
+    Ok(())
+}
+
+/// Starts one element of an array that is the value of a top-level key
+/// (`[` before the first), indented as a pretty-printed document places it.
+fn start_element(out: &mut Vec<u8>, first: &mut bool) {
+    out.extend_from_slice(if *first { b"[\n    " } else { b",\n    " });
+    *first = false;
+}
+
+/// One check, its keys sorted (as `serde_json::to_value` of a
+/// [`CheckRow`] gives them).
+fn check(j: &mut Json, c: &CheckRow) {
+    j.begin_object();
+    j.key("actual");
+    j.string(&c.actual);
+    j.key("agency");
+    j.string(&c.agency);
+    j.key("check");
+    j.string(&c.check);
+    j.key("detail");
+    j.string(&c.detail);
+    j.key("expected");
+    j.string(&c.expected);
+    j.key("status");
+    j.string(&c.status);
+    j.key("url");
+    j.string(&c.url);
+    j.key("year");
+    j.int(c.year);
+    j.end_object();
+}
+
+/// The members of one observation whose keys sort before `preferred`
+/// (`location`, `metric`); `agency` is the caller's, before them.
+fn observation_head(j: &mut Json, o: &ObservationRow) {
+    j.key("location");
+    j.display(o.obs.location);
+    j.key("metric");
+    j.string(&o.obs.metric);
+    j.key("preferred");
+    j.bool(o.preferred);
+    j.key("qualifier");
+    j.string(o.obs.qualifier.as_str());
+    j.key("raw");
+    j.string(&o.obs.raw);
+}
+
+/// One report with its own observations, keys sorted as [`report_value`]
+/// gave them (the report's fields, its `observations` count replaced by
+/// the list, and `observation_count`).
+fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
+    j.begin_object();
+    j.key("agency");
+    j.string(&r.agency);
+    j.key("agency_name");
+    j.string(&r.agency_name);
+    j.key("also_at");
+    j.strings(&r.also_at);
+    j.key("archive_url");
+    j.opt_string(r.archive_url.as_deref());
+    j.key("captured_at");
+    j.opt_string(r.captured_at.as_deref());
+    j.key("encoding");
+    j.string(&r.encoding);
+    j.key("kind");
+    j.string(&r.kind);
+    j.key("observation_count");
+    j.count(r.observations);
+    j.key("observations");
+    j.begin_array();
+    for o in obs {
+        j.element();
+        j.begin_object();
+        observation_head(j, o);
+        j.key("source");
+        j.string(o.obs.source.as_str());
+        j.key("template");
+        j.string(o.obs.template.as_str());
+        j.key("unit");
+        j.string(o.obs.unit.as_str());
+        j.key("value");
+        j.decimal(o.obs.value);
+        j.end_object();
+    }
+    j.end_array();
+    j.key("published");
+    j.opt_string(r.published.as_deref());
+    j.key("sha256");
+    j.string(&r.sha256);
+    j.key("status");
+    j.string(r.status.as_str());
+    j.key("template");
+    j.string(&r.template);
+    j.key("title");
+    j.string(&r.title);
+    j.key("url");
+    j.string(&r.url);
+    j.key("via");
+    j.string(r.via.as_str());
+    j.key("warning_count");
+    j.count(r.warning_count);
+    j.key("warnings");
+    j.strings(&r.warnings);
+    j.key("year");
+    j.opt_int(r.year);
+    j.key("year_source");
+    j.opt_string(r.year_source.as_deref());
+    j.end_object();
+}
+
+/// One line of `observations.jsonl` (without its `\n`): the observation's
+/// columns and its report's `title`, `kind` and `agency_name` (`null` when
+/// the report is not known), keys sorted as [`observation_json`] with
+/// those three inserted gave them.
+pub(crate) fn observation_line(j: &mut Json, o: &ObservationRow, r: Option<&ReportRow>) {
+    j.begin_object();
+    j.key("agency");
+    j.string(&o.agency);
+    j.key("agency_name");
+    j.opt_string(r.map(|r| r.agency_name.as_str()));
+    j.key("kind");
+    j.opt_string(r.map(|r| r.kind.as_str()));
+    observation_head(j, o);
+    j.key("sha256");
+    j.string(&o.sha256);
+    j.key("source");
+    j.string(o.obs.source.as_str());
+    j.key("template");
+    j.string(o.obs.template.as_str());
+    j.key("title");
+    j.opt_string(r.map(|r| r.title.as_str()));
+    j.key("unit");
+    j.string(o.obs.unit.as_str());
+    j.key("url");
+    j.string(&o.url);
+    j.key("value");
+    j.decimal(o.obs.value);
+    j.key("year");
+    j.int(o.year);
+    j.end_object();
 }
 
 /// Writes one element of a JSON array that is the value of a top-level
@@ -232,6 +395,183 @@ fn end_array(w: &mut impl Write, empty: bool) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::archive::Via;
+    use crate::normalize::Status;
+    use crate::parse::{Location, Observation, Qualifier, Source};
+    use crate::vocab::{Template, Unit};
+    use proptest::prelude::*;
+
+    /// The text the old `Value` path gave for one element (`element`).
+    fn via_value(v: &Value) -> Vec<u8> {
+        let mut out = Vec::new();
+        element(&mut out, &mut false, v).unwrap();
+        out
+    }
+
+    /// The text [`Json`] gives for one element.
+    fn via_writer(f: impl FnOnce(&mut Json)) -> Vec<u8> {
+        let mut j = Json::pretty(2);
+        start_element(&mut j.buf, &mut false);
+        f(&mut j);
+        j.buf
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        // ASCII with every control character, quotes, backslashes, CJK
+        proptest::string::string_regex("[\\x00-\\x7f\"\\\\聊城年度\u{2028}\u{7f}]{0,12}").unwrap()
+    }
+
+    fn decimal() -> impl Strategy<Value = Decimal> {
+        (any::<i64>(), 0u32..12, any::<bool>()).prop_map(|(m, scale, big)| {
+            let d = Decimal::new(m, scale);
+            if big {
+                d.checked_mul(Decimal::from(1_000_000_000i64)).unwrap_or(d)
+            } else {
+                d
+            }
+        })
+    }
+
+    fn location() -> impl Strategy<Value = Location> {
+        (0usize..4, 0usize..5000, 0usize..5000, 0usize..5000).prop_map(|(k, a, b, c)| match k {
+            0 => Location::Cell {
+                table: a,
+                row: b,
+                col: c,
+            },
+            1 => Location::Span {
+                block: a,
+                start: b,
+                end: c,
+            },
+            2 => Location::FileCell {
+                format: crate::doc::Format::Xlsx,
+                table: a,
+                row: b,
+                col: c,
+            },
+            _ => Location::FileSpan {
+                format: crate::doc::Format::Pdf,
+                block: a,
+                start: b,
+                end: c,
+            },
+        })
+    }
+
+    prop_compose! {
+        fn observation()(
+            agency in text(), year in any::<i32>(), metric in text(), value in decimal(),
+            unit in 0usize..3, q in 0usize..3, raw in text(), table in any::<bool>(),
+            t in 0usize..5, location in location(), url in text(), sha256 in text(),
+            preferred in any::<bool>(),
+        ) -> ObservationRow {
+            ObservationRow {
+                agency,
+                year,
+                obs: Observation {
+                    metric,
+                    value,
+                    unit: [Unit::Count, Unit::Cny, Unit::CountChange][unit],
+                    qualifier: [Qualifier::Exact, Qualifier::AtLeast, Qualifier::Approx][q],
+                    raw,
+                    source: if table { Source::Table } else { Source::Prose },
+                    template: Template::ALL[t],
+                    location,
+                },
+                url,
+                sha256,
+                preferred,
+            }
+        }
+    }
+
+    prop_compose! {
+        fn report_row()(
+            strings in proptest::collection::vec(text(), 11),
+            year in proptest::option::of(any::<i32>()),
+            opts in proptest::collection::vec(proptest::option::of(text()), 4),
+            counts in (any::<usize>(), any::<usize>()),
+            warnings in proptest::collection::vec(text(), 0..3),
+            also_at in proptest::collection::vec(text(), 0..3),
+            status in 0usize..8, wayback in any::<bool>(),
+        ) -> ReportRow {
+            let mut s = strings.into_iter();
+            let mut o = opts.into_iter();
+            ReportRow {
+                agency: s.next().unwrap(),
+                year,
+                year_source: o.next().unwrap(),
+                published: o.next().unwrap(),
+                kind: s.next().unwrap(),
+                template: s.next().unwrap(),
+                title: s.next().unwrap(),
+                agency_name: s.next().unwrap(),
+                url: s.next().unwrap(),
+                sha256: s.next().unwrap(),
+                encoding: s.next().unwrap(),
+                status: Status::ALL[status],
+                observations: counts.0,
+                warning_count: counts.1,
+                warnings,
+                also_at,
+                via: if wayback { Via::Wayback } else { Via::Live },
+                captured_at: o.next().unwrap(),
+                archive_url: o.next().unwrap(),
+            }
+        }
+    }
+
+    prop_compose! {
+        fn check_row()(s in proptest::collection::vec(text(), 7), year in any::<i32>()) -> CheckRow {
+            CheckRow {
+                agency: s[0].clone(),
+                year,
+                check: s[1].clone(),
+                status: s[2].clone(),
+                expected: s[3].clone(),
+                actual: s[4].clone(),
+                detail: s[5].clone(),
+                url: s[6].clone(),
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn a_report_is_written_as_its_value(
+            r in report_row(),
+            obs in proptest::collection::vec(observation(), 0..3),
+        ) {
+            let refs: Vec<&ObservationRow> = obs.iter().collect();
+            let want = via_value(&report_value(&r, &refs));
+            let got = via_writer(|j| super::report(j, &r, &refs));
+            prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        }
+
+        #[test]
+        fn a_check_is_written_as_its_value(c in check_row()) {
+            let want = via_value(&serde_json::to_value(&c).unwrap());
+            let got = via_writer(|j| check(j, &c));
+            prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        }
+
+        #[test]
+        fn an_observation_line_is_its_value(o in observation(), r in proptest::option::of(report_row())) {
+            // the line the old writer made: observation_json and three keys
+            let mut v = observation_json(&o);
+            if let Value::Object(m) = &mut v {
+                m.insert("title".into(), r.as_ref().map(|r| r.title.clone()).into());
+                m.insert("kind".into(), r.as_ref().map(|r| r.kind.clone()).into());
+                m.insert("agency_name".into(), r.as_ref().map(|r| r.agency_name.clone()).into());
+            }
+            let mut j = Json::compact();
+            observation_line(&mut j, &o, r.as_ref());
+            prop_assert_eq!(String::from_utf8(j.buf).unwrap(), serde_json::to_string(&v).unwrap());
+        }
+    }
 
     #[test]
     fn numbers_keep_every_digit() {

@@ -48,7 +48,7 @@ pub fn records() -> Vec<Vec<String>> {
 }
 
 /// Writes `metrics.csv` (CRLF, RFC 4180; with `bom`, the Excel mode of the
-/// other CSV files).
-pub fn write(path: &Path, bom: bool) -> Result<()> {
+/// other CSV files); returns its size and hash.
+pub fn write(path: &Path, bom: bool) -> Result<super::hashed::Digest> {
     super::csv::table(path, bom, METRICS.iter().map(|f| f.name), records())
 }

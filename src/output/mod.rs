@@ -13,8 +13,10 @@
 pub mod codebook;
 pub mod csv;
 pub mod datapackage;
+pub mod hashed;
 pub mod json;
 pub mod jsonl;
+mod jsonw;
 pub mod metrics_csv;
 #[cfg(feature = "parquet")]
 pub mod parquet;
@@ -24,6 +26,7 @@ pub mod svg;
 
 use crate::normalize::{Dataset, YearRows};
 use anyhow::{bail, Context, Result};
+pub use hashed::Digest;
 use std::path::{Path, PathBuf};
 
 /// Which writers to run and how.
@@ -109,7 +112,7 @@ pub struct DatasetWriter {
     reports: Option<csv::Writer>,
     checks: Option<csv::Writer>,
     json: Option<json::Stream>,
-    jsonl: Option<std::io::BufWriter<std::fs::File>>,
+    jsonl: Option<jsonl::Writer>,
     html: Option<report_html::Collector>,
     /// With Parquet, the rows are kept for it (the parquet writer takes a
     /// table at once): memory is not flat with `--format parquet`.
@@ -169,10 +172,10 @@ impl DatasetWriter {
                 )
                 .with_context(|| named("dataset.json"))?,
             );
-            w.jsonl = Some(std::io::BufWriter::new(
-                create_new(&w.staging.dir.join("observations.jsonl"))
+            w.jsonl = Some(
+                jsonl::Writer::create(&w.staging.dir.join("observations.jsonl"))
                     .with_context(|| named("observations.jsonl"))?,
-            ));
+            );
         }
         #[cfg(feature = "parquet")]
         if opts.parquet {
@@ -222,7 +225,7 @@ impl DatasetWriter {
             j.group(g).with_context(|| named("dataset.json"))?;
         }
         if let Some(w) = &mut self.jsonl {
-            jsonl::group(w, g).with_context(|| named("observations.jsonl"))?;
+            w.group(g).with_context(|| named("observations.jsonl"))?;
         }
         if let Some(h) = &mut self.html {
             match &g.series {
@@ -248,9 +251,16 @@ impl DatasetWriter {
     /// series and ratios; its other rows are not read), completes the
     /// streamed ones and moves every file into the output folder; returns
     /// the files written, as [`write_all`] does.
-    pub fn finish(mut self, ds: &Dataset) -> Result<Vec<String>> {
+    pub fn finish(self, ds: &Dataset) -> Result<Vec<String>> {
+        Ok(self.finish_digests(ds)?.into_iter().map(|f| f.0).collect())
+    }
+
+    /// As [`DatasetWriter::finish`], with the size and SHA-256 of every
+    /// file, taken as it was written (for the build stamp: no file is read
+    /// back).
+    pub fn finish_digests(mut self, ds: &Dataset) -> Result<Vec<(String, Digest)>> {
         let opts = self.opts;
-        let mut written: Vec<String> = Vec::new();
+        let mut written: Vec<(String, Digest)> = Vec::new();
         let (observations, reports, checks) = (
             self.observations.take(),
             self.reports.take(),
@@ -260,24 +270,20 @@ impl DatasetWriter {
         #[cfg(feature = "parquet")]
         let parquet_rows = self.parquet.take();
         let staged = |name: &str| self.staging.dir.join(name);
-        let done = |w: Option<csv::Writer>, name: &str, written: &mut Vec<String>| -> Result<()> {
-            if let Some(mut w) = w {
-                w.flush()
-                    .and_then(|_| sync(&staged(name)))
-                    .with_context(|| self.named(name))?;
-                written.push(name.to_string());
+        type Written = Vec<(String, Digest)>;
+        let done = |w: Option<csv::Writer>, name: &str, written: &mut Written| -> Result<()> {
+            if let Some(w) = w {
+                let d = w.finish().with_context(|| self.named(name))?;
+                written.push((name.to_string(), d));
             }
             Ok(())
         };
         let file = |name: &str,
-                    write: &dyn Fn(&Path) -> Result<()>,
-                    written: &mut Vec<String>|
+                    write: &dyn Fn(&Path) -> Result<Digest>,
+                    written: &mut Written|
          -> Result<()> {
-            let tmp = staged(name);
-            write(&tmp)
-                .and_then(|_| sync(&tmp))
-                .with_context(|| self.named(name))?;
-            written.push(name.to_string());
+            let d = write(&staged(name)).with_context(|| self.named(name))?;
+            written.push((name.to_string(), d));
             Ok(())
         };
         if opts.csv {
@@ -301,18 +307,14 @@ impl DatasetWriter {
             )?;
         }
         if let Some(j) = json {
-            j.finish(ds)
-                .and_then(|_| sync(&staged("dataset.json")))
-                .with_context(|| self.named("dataset.json"))?;
-            written.push("dataset.json".into());
+            let d = j.finish(ds).with_context(|| self.named("dataset.json"))?;
+            written.push(("dataset.json".into(), d));
         }
-        if let Some(mut w) = jsonl {
-            use std::io::Write;
-            w.flush()
-                .map_err(anyhow::Error::from)
-                .and_then(|_| sync(&staged("observations.jsonl")))
+        if let Some(w) = jsonl {
+            let d = w
+                .finish()
                 .with_context(|| self.named("observations.jsonl"))?;
-            written.push("observations.jsonl".into());
+            written.push(("observations.jsonl".into(), d));
         }
         #[cfg(feature = "parquet")]
         if let Some(mut p) = parquet_rows {
@@ -321,9 +323,14 @@ impl DatasetWriter {
             p.series = ds.series.clone();
             p.ratios = ds.ratios.clone();
             for t in parquet::tables(&p) {
+                // the parquet writer writes the file itself: hashed from disk
                 file(
                     &format!("{}.parquet", t.0),
-                    &|path| parquet::write_table(path, &t),
+                    &|path| {
+                        parquet::write_table(path, &t)?;
+                        sync(path)?;
+                        hashed::file_digest(path)
+                    },
                     &mut written,
                 )?;
             }
@@ -332,7 +339,7 @@ impl DatasetWriter {
             let page = h.render(ds);
             file(
                 "report.html",
-                &|p| write_new(p, page.as_bytes()),
+                &|p| hashed::write_new(p, page.as_bytes()),
                 &mut written,
             )?;
             let charts = self.staging.dir.join(report_html::CHARTS);
@@ -341,12 +348,13 @@ impl DatasetWriter {
             for (name, svg) in report_html::charts(ds) {
                 file(
                     &format!("{}/{name}.svg", report_html::CHARTS),
-                    &|p| write_new(p, svg.as_bytes()),
+                    &|p| hashed::write_new(p, svg.as_bytes()),
                     &mut written,
                 )?;
             }
         }
-        install(&self.real, &self.staging, &written)?;
+        let names: Vec<String> = written.iter().map(|f| f.0.clone()).collect();
+        install(&self.real, &self.staging, &names)?;
         Ok(written)
     }
 }
@@ -418,6 +426,7 @@ pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 
 /// Flushes a written file to disk, so a rename never exposes a file whose
 /// data is not stored yet.
+#[cfg(feature = "parquet")]
 fn sync(path: &Path) -> Result<()> {
     std::fs::File::open(path)
         .and_then(|f| f.sync_all())

@@ -750,11 +750,12 @@ fn build_with(
     summary.requested = opts.years.clone();
     let previous = stamp::previous(out);
     stamp::remove(out)?;
-    let files = w.finish(&tail)?;
+    let written = w.finish_digests(&tail)?;
+    let files: Vec<String> = written.iter().map(|f| f.0.clone()).collect();
     for note in stamp::remove_stale(out, &previous, &files) {
         tracing::warn!("{note}");
     }
-    stamp::write(out, inputs, &files, &summary)?;
+    stamp::write(out, inputs, &written, &summary)?;
     Ok(Built {
         summary,
         files,

@@ -1,13 +1,14 @@
 //! The rows of every document of a build, kept on disk until the dataset is
-//! assembled one year at a time: a scratch file of JSON records (one per
-//! document, in the order they were parsed) and, in memory, only where each
-//! record starts and the year it belongs to. Memory then holds one year of
-//! rows at most, whatever the number of documents.
+//! assembled one year at a time: a scratch file of binary records (one per
+//! document, in the order they were parsed; the parse cache's encoding,
+//! [`Enc`]) and, in memory, only where each record starts and the year it
+//! belongs to. Memory then holds one year of rows at most, whatever the
+//! number of documents.
 
-use super::cache::Obs;
-use crate::normalize::{DocumentRows, ObservationRow, ReportRow};
+use super::cache::{Dec, Enc};
+use crate::archive::Via;
+use crate::normalize::{DocumentRows, ObservationRow, ReportRow, Status};
 use anyhow::{bail, Context, Result};
-use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -23,29 +24,8 @@ pub(crate) struct Spill {
     /// Where the records of each year start, and their length, in order.
     index: BTreeMap<Option<i32>, Vec<(u64, u32)>>,
     seen_years: BTreeSet<i32>,
-}
-
-/// One document's rows as stored.
-#[derive(Serialize, Deserialize)]
-struct Record {
-    report: ReportRow,
-    seen_year: Option<i32>,
-    obs: Vec<Row>,
-}
-
-/// One observation row as stored: the fields shared with its report
-/// (agency, URL, hash) only when they differ from the report's.
-#[derive(Serialize, Deserialize)]
-struct Row {
-    year: i32,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    agency: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    sha256: Option<String>,
-    preferred: bool,
-    obs: Obs,
+    /// The record being written.
+    enc: Enc,
 }
 
 impl Spill {
@@ -65,6 +45,7 @@ impl Spill {
             pos: 0,
             index: BTreeMap::new(),
             seen_years: BTreeSet::new(),
+            enc: Enc::default(),
         })
     }
 
@@ -76,30 +57,14 @@ impl Spill {
         if let Some(y) = d.seen_year {
             self.seen_years.insert(y);
         }
-        let r = &d.report;
-        let differ = |a: &str, b: &str| (a != b).then(|| a.to_string());
-        let rec = Record {
-            obs: d
-                .observations
-                .iter()
-                .map(|o| Row {
-                    year: o.year,
-                    agency: differ(&o.agency, &r.agency),
-                    url: differ(&o.url, &r.url),
-                    sha256: differ(&o.sha256, &r.sha256),
-                    preferred: o.preferred,
-                    obs: Obs::of(&o.obs),
-                })
-                .collect(),
-            seen_year: d.seen_year,
-            report: d.report,
-        };
-        let bytes = serde_json::to_vec(&rec)?;
+        self.enc.buf.clear();
+        record(&mut self.enc, &d);
+        let bytes = &self.enc.buf;
         let len = u32::try_from(bytes.len()).context("one document's rows exceed 4 GB")?;
-        w.write_all(&bytes)
+        w.write_all(bytes)
             .with_context(|| format!("cannot write the scratch file {}", self.path.display()))?;
         self.index
-            .entry(rec.report.year)
+            .entry(d.report.year)
             .or_default()
             .push((self.pos, len));
         self.pos += u64::from(len);
@@ -145,28 +110,113 @@ impl Spill {
     }
 }
 
+const STATUSES: [Status; 8] = Status::ALL;
+const VIAS: [Via; 2] = [Via::Live, Via::Wayback];
+
+/// Fails to compile when a variant is added to `Via` and not to [`VIAS`].
+#[allow(dead_code)]
+fn vias_are_complete(v: Via) {
+    match v {
+        Via::Live | Via::Wayback => {}
+    }
+}
+
+/// Writes one document's rows: the report row, the year it states, and
+/// each observation row with the fields it shares with its report
+/// (agency, URL, hash) only when they differ from the report's.
+fn record(e: &mut Enc, d: &DocumentRows) {
+    let r = &d.report;
+    e.str(&r.agency);
+    e.opt_i32(r.year);
+    e.opt_str(r.year_source.as_deref());
+    e.opt_str(r.published.as_deref());
+    e.str(&r.kind);
+    e.str(&r.template);
+    e.str(&r.title);
+    e.str(&r.agency_name);
+    e.str(&r.url);
+    e.str(&r.sha256);
+    e.str(&r.encoding);
+    e.index(&STATUSES, r.status);
+    e.len(r.observations);
+    e.len(r.warning_count);
+    e.strs(&r.warnings);
+    e.strs(&r.also_at);
+    e.index(&VIAS, r.via);
+    e.opt_str(r.captured_at.as_deref());
+    e.opt_str(r.archive_url.as_deref());
+    e.opt_i32(d.seen_year);
+    e.len(d.observations.len());
+    fn differ<'a>(a: &'a str, b: &str) -> Option<&'a str> {
+        (a != b).then_some(a)
+    }
+    for o in &d.observations {
+        e.opt_i32(Some(o.year));
+        e.opt_str(differ(&o.agency, &r.agency));
+        e.opt_str(differ(&o.url, &r.url));
+        e.opt_str(differ(&o.sha256, &r.sha256));
+        e.bool(o.preferred);
+        e.observation(&o.obs);
+    }
+}
+
 fn decode(bytes: &[u8]) -> Result<DocumentRows> {
-    let rec: Record = serde_json::from_slice(bytes)?;
-    let r = &rec.report;
-    let observations = rec
-        .obs
-        .into_iter()
-        .map(|o| {
-            Ok(ObservationRow {
-                agency: o.agency.unwrap_or_else(|| r.agency.clone()),
-                year: o.year,
-                url: o.url.unwrap_or_else(|| r.url.clone()),
-                sha256: o.sha256.unwrap_or_else(|| r.sha256.clone()),
-                preferred: o.preferred,
-                obs: o.obs.into_observation().map_err(anyhow::Error::msg)?,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let mut d = Dec::new(bytes);
+    let rows = read_record(&mut d).map_err(anyhow::Error::msg)?;
+    d.end().map_err(anyhow::Error::msg)?;
+    Ok(rows)
+}
+
+fn read_record(d: &mut Dec) -> Result<DocumentRows, String> {
+    let report = ReportRow {
+        agency: d.string()?,
+        year: d.opt_i32()?,
+        year_source: d.opt_string()?,
+        published: d.opt_string()?,
+        kind: d.string()?,
+        template: d.string()?,
+        title: d.string()?,
+        agency_name: d.string()?,
+        url: d.string()?,
+        sha256: d.string()?,
+        encoding: d.string()?,
+        status: d.index(&STATUSES, "status")?,
+        observations: d.len()?,
+        warning_count: d.len()?,
+        warnings: d.strs()?,
+        also_at: d.strs()?,
+        via: d.index(&VIAS, "via")?,
+        captured_at: d.opt_string()?,
+        archive_url: d.opt_string()?,
+    };
+    let seen_year = d.opt_i32()?;
+    let n = d.len()?;
+    let mut observations = Vec::with_capacity(n.min(bytes_left(d)));
+    for _ in 0..n {
+        let year = d.opt_i32()?.ok_or("an observation without a year")?;
+        let own = |s: Option<&str>, of: &str| s.unwrap_or(of).to_string();
+        let agency = own(d.opt_str()?, &report.agency);
+        let url = own(d.opt_str()?, &report.url);
+        let sha256 = own(d.opt_str()?, &report.sha256);
+        observations.push(ObservationRow {
+            agency,
+            year,
+            url,
+            sha256,
+            preferred: d.bool()?,
+            obs: d.observation()?,
+        });
+    }
     Ok(DocumentRows {
-        report: rec.report,
+        report,
         observations,
-        seen_year: rec.seen_year,
+        seen_year,
     })
+}
+
+/// An upper bound of the items left to read (each takes a byte at least).
+fn bytes_left(d: &Dec) -> usize {
+    d.left()
 }
 
 impl Drop for Spill {

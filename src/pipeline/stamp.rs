@@ -16,9 +16,10 @@
 //! (atomically) only after every file is in place.
 
 use super::Summary;
+use crate::output::Digest;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
+use sha2::{Digest as _, Sha256};
 use std::io::Read;
 use std::path::Path;
 
@@ -140,16 +141,29 @@ pub(crate) fn remove(out: &Path) -> Result<()> {
     }
 }
 
-/// Writes the stamp of a build whose `files` are in place in `out`
-/// (atomically: a new temporary file, then a rename).
-pub(crate) fn write(out: &Path, inputs: String, files: &[String], summary: &Summary) -> Result<()> {
+/// Writes the stamp of a build whose `files` are in place in `out`, with
+/// the size and SHA-256 each had as it was written (atomically: a new
+/// temporary file, then a rename). A file whose size in `out` is not the
+/// size written (changed since it was moved into place) is listed as it
+/// is now, read back and hashed.
+pub(crate) fn write(
+    out: &Path,
+    inputs: String,
+    files: &[(String, Digest)],
+    summary: &Summary,
+) -> Result<()> {
     let mut listed = Vec::with_capacity(files.len());
-    for name in files {
+    for (name, d) in files {
         let path = out.join(name);
-        let size = std::fs::metadata(&path)
+        let size = std::fs::symlink_metadata(&path)
             .with_context(|| format!("cannot read {}", path.display()))?
             .len();
-        listed.push((name.clone(), size, file_sha256(&path)?));
+        let sum = if size == d.size {
+            d.sha256.clone()
+        } else {
+            file_sha256(&path)?
+        };
+        listed.push((name.clone(), size, sum));
     }
     let stamp = Stamp {
         magic: MAGIC.to_string(),
@@ -194,7 +208,10 @@ mod tests {
         std::fs::write(out.join("a.csv"), "x,y\r\n").unwrap();
         std::fs::create_dir(out.join("charts")).unwrap();
         std::fs::write(out.join("charts/b.svg"), "<svg/>").unwrap();
-        let files = vec!["a.csv".to_string(), "charts/b.svg".to_string()];
+        let files = vec![
+            ("a.csv".to_string(), Digest::of(b"x,y\r\n")),
+            ("charts/b.svg".to_string(), Digest::of(b"<svg/>")),
+        ];
         let summary = Summary {
             documents: 3,
             ..Default::default()
@@ -207,7 +224,8 @@ mod tests {
         assert_ne!(key("ab"), key("a"), "parts are length-prefixed");
         write(out, key("k"), &files, &summary).unwrap();
         let (s, names) = up_to_date(out, &key("k")).expect("up to date");
-        assert_eq!((s, names), (summary, files));
+        let names_written: Vec<String> = files.iter().map(|f| f.0.clone()).collect();
+        assert_eq!((s, names), (summary, names_written));
         assert!(up_to_date(out, &key("other")).is_none(), "other inputs");
         // the same size, other bytes
         std::fs::write(out.join("charts/b.svg"), "<svG/>").unwrap();

@@ -1,0 +1,404 @@
+//! A small JSON writer for the row-shaped outputs (`dataset.json`,
+//! `observations.jsonl`): values go straight into a byte buffer, with no
+//! `serde_json::Value` (and no map, no `String`) per row.
+//!
+//! The bytes are those `serde_json` writes for the same values, which the
+//! files were written with before: strings escaped as its serializer does
+//! (`"`, `\`, `\b` `\t` `\n` `\f` `\r`, other control characters as
+//! `\u00XX` in lower-case hex, everything else as it is), numbers in their
+//! plain decimal text, and, pretty-printed, its layout (two spaces per
+//! level, `"key": value`, `[]`/`{}` when empty). The callers give the keys
+//! of an object in sorted order, as a `serde_json::Map` (a `BTreeMap` in
+//! this build) would hold them.
+
+use rust_decimal::Decimal;
+use std::fmt::Write as _;
+
+/// A JSON text being written, compact or pretty-printed.
+pub(crate) struct Json {
+    /// The bytes written so far (the caller takes them out as it likes).
+    pub(crate) buf: Vec<u8>,
+    pretty: bool,
+    /// Nesting level of the current container (pretty-printing only).
+    depth: usize,
+    /// Whether the current container has no member yet.
+    first: bool,
+}
+
+impl Json {
+    /// A compact writer (`{"a":1,"b":[2]}`).
+    pub(crate) fn compact() -> Json {
+        Json {
+            buf: Vec::with_capacity(1 << 16),
+            pretty: false,
+            depth: 0,
+            first: true,
+        }
+    }
+
+    /// A pretty-printing writer whose values start at nesting level
+    /// `depth` (a value that is an element of a top-level array is at
+    /// level 2: its members are indented by six spaces).
+    pub(crate) fn pretty(depth: usize) -> Json {
+        Json {
+            buf: Vec::with_capacity(1 << 16),
+            pretty: true,
+            depth,
+            first: true,
+        }
+    }
+
+    fn newline(&mut self) {
+        self.buf.push(b'\n');
+        for _ in 0..self.depth {
+            self.buf.extend_from_slice(b"  ");
+        }
+    }
+
+    /// Starts an object.
+    pub(crate) fn begin_object(&mut self) {
+        self.buf.push(b'{');
+        self.depth += 1;
+        self.first = true;
+    }
+
+    /// Starts an array.
+    pub(crate) fn begin_array(&mut self) {
+        self.buf.push(b'[');
+        self.depth += 1;
+        self.first = true;
+    }
+
+    fn member(&mut self) {
+        if !self.first {
+            self.buf.push(b',');
+        }
+        self.first = false;
+        if self.pretty {
+            self.newline();
+        }
+    }
+
+    /// Writes the next key of the current object (keys in sorted order);
+    /// its value follows.
+    pub(crate) fn key(&mut self, k: &str) {
+        self.member();
+        self.string(k);
+        self.buf
+            .extend_from_slice(if self.pretty { b": " } else { b":" });
+    }
+
+    /// Starts the next element of the current array; its value follows.
+    pub(crate) fn element(&mut self) {
+        self.member();
+    }
+
+    fn end(&mut self, close: u8) {
+        self.depth -= 1;
+        if self.pretty && !self.first {
+            self.newline();
+        }
+        self.buf.push(close);
+        // the enclosing container has this value as a member
+        self.first = false;
+    }
+
+    /// Ends the current object.
+    pub(crate) fn end_object(&mut self) {
+        self.end(b'}');
+    }
+
+    /// Ends the current array.
+    pub(crate) fn end_array(&mut self) {
+        self.end(b']');
+    }
+
+    /// A string value (or key), escaped as serde_json escapes it.
+    pub(crate) fn string(&mut self, s: &str) {
+        self.buf.push(b'"');
+        escape_into(&mut self.buf, s);
+        self.buf.push(b'"');
+    }
+
+    /// A string value holding a value's `Display` text (formatted straight
+    /// into the buffer, escaped; no `String` made).
+    pub(crate) fn display(&mut self, v: impl std::fmt::Display) {
+        self.buf.push(b'"');
+        let _ = write!(Escaping(&mut self.buf), "{v}");
+        self.buf.push(b'"');
+    }
+
+    /// An optional string (`null` when absent).
+    pub(crate) fn opt_string(&mut self, s: Option<&str>) {
+        match s {
+            Some(s) => self.string(s),
+            None => self.null(),
+        }
+    }
+
+    /// An integer.
+    pub(crate) fn int(&mut self, v: impl Into<i128>) {
+        let _ = write!(Raw(&mut self.buf), "{}", v.into());
+    }
+
+    /// An optional integer (`null` when absent).
+    pub(crate) fn opt_int(&mut self, v: Option<i32>) {
+        match v {
+            Some(v) => self.int(v),
+            None => self.null(),
+        }
+    }
+
+    /// A count.
+    pub(crate) fn count(&mut self, v: usize) {
+        let _ = write!(Raw(&mut self.buf), "{v}");
+    }
+
+    /// A decimal as a JSON number with exactly its decimal digits, as
+    /// [`super::json::json_number`] gives it (`264634300`, `0.5`,
+    /// `99999999999999999999`; no exponent, no trailing zeros).
+    pub(crate) fn decimal(&mut self, v: Decimal) {
+        let start = self.buf.len();
+        let _ = write!(Raw(&mut self.buf), "{}", v.normalize());
+        // Decimal's text is always a JSON number; were it ever not, it goes
+        // in as a string, as `json_number` falls back to
+        if !is_json_number(&self.buf[start..]) {
+            let text = String::from_utf8_lossy(&self.buf[start..]).into_owned();
+            self.buf.truncate(start);
+            self.string(&text);
+        }
+    }
+
+    /// `true` or `false`.
+    pub(crate) fn bool(&mut self, v: bool) {
+        self.buf
+            .extend_from_slice(if v { b"true" } else { b"false" });
+    }
+
+    /// `null`.
+    pub(crate) fn null(&mut self) {
+        self.buf.extend_from_slice(b"null");
+    }
+
+    /// An array of strings.
+    pub(crate) fn strings<S: AsRef<str>>(&mut self, items: &[S]) {
+        self.begin_array();
+        for s in items {
+            self.element();
+            self.string(s.as_ref());
+        }
+        self.end_array();
+    }
+}
+
+/// How each byte is escaped in a JSON string: 0 = as it is, `u` =
+/// `\u00XX`, any other = a backslash and that character (serde_json's table).
+static ESCAPE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = b'u';
+        b += 1;
+    }
+    t[0x08] = b'b';
+    t[0x09] = b't';
+    t[0x0a] = b'n';
+    t[0x0c] = b'f';
+    t[0x0d] = b'r';
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t
+};
+
+/// Appends `s` escaped as a JSON string's content (without the quotes).
+pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let e = ESCAPE[b as usize];
+        if e == 0 {
+            continue;
+        }
+        out.extend_from_slice(&bytes[start..i]);
+        if e == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[(b >> 4) as usize],
+                HEX[(b & 0xf) as usize],
+            ]);
+        } else {
+            out.extend_from_slice(&[b'\\', e]);
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&bytes[start..]);
+}
+
+/// Whether `t` is a JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`, the forms
+/// a decimal's text takes; exponents are never written).
+fn is_json_number(t: &[u8]) -> bool {
+    let t = t.strip_prefix(b"-").unwrap_or(t);
+    let (int, frac) = match t.iter().position(|b| *b == b'.') {
+        Some(p) => (&t[..p], Some(&t[p + 1..])),
+        None => (t, None),
+    };
+    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
+    digits(int) && (int.len() == 1 || int[0] != b'0') && frac.is_none_or(digits)
+}
+
+/// `fmt::Write` into a byte buffer, as it is.
+struct Raw<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Raw<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// `fmt::Write` into a byte buffer, escaped as JSON string content.
+struct Escaping<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Escaping<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        escape_into(self.0, s);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let mut all = String::new();
+        for c in (0u32..0x80).chain([0x7f, 0x80, 0xa0, 0x2028, 0x2029, 0x4e2d, 0x1f600]) {
+            all.push(char::from_u32(c).unwrap());
+        }
+        for s in [
+            "",
+            "plain",
+            "a\"b\\c",
+            "\u{0}\u{1f}\u{7f}",
+            "行政\n审批\t\r\u{8}\u{c}",
+            &all,
+        ] {
+            let mut j = Json::compact();
+            j.string(s);
+            assert_eq!(
+                String::from_utf8(j.buf).unwrap(),
+                serde_json::to_string(s).unwrap(),
+                "{s:?}"
+            );
+            let mut j = Json::compact();
+            j.display(s);
+            assert_eq!(
+                String::from_utf8(j.buf).unwrap(),
+                serde_json::to_string(s).unwrap()
+            );
+        }
+    }
+
+    #[test]
+    fn decimals_are_written_as_json_number_gives_them() {
+        for s in [
+            "0",
+            "-0",
+            "0.0",
+            "-0.000",
+            "52",
+            "-14",
+            "0.5",
+            "26463.4300",
+            "264634300",
+            "99999999999999999999",
+            "79228162514264337593543950335",
+            "-79228162514264337593543950335",
+            "0.0000000000000000000000000001",
+            "12345678.9012345678",
+            "100",
+            "1.10",
+        ] {
+            let d = Decimal::from_str(s).unwrap();
+            let mut j = Json::compact();
+            j.decimal(d);
+            let want = serde_json::to_string(&super::super::json::json_number(d)).unwrap();
+            assert_eq!(String::from_utf8(j.buf).unwrap(), want, "{s}");
+        }
+        assert!(is_json_number(b"0.5") && is_json_number(b"-12"));
+        for bad in ["", "-", "01", "1.", ".5", "1e5", "+1", "1.2.3"] {
+            assert!(!is_json_number(bad.as_bytes()), "{bad}");
+        }
+    }
+
+    #[test]
+    fn layout_is_serde_json_pretty_and_compact() {
+        let v = serde_json::json!({
+            "a": [],
+            "b": {},
+            "c": [1, "x", null, true, {"d": [false], "e": {}}],
+            "f": {"g": "h", "i": [[]]}
+        });
+        let write = |j: &mut Json| {
+            j.begin_object();
+            j.key("a");
+            j.begin_array();
+            j.end_array();
+            j.key("b");
+            j.begin_object();
+            j.end_object();
+            j.key("c");
+            j.begin_array();
+            j.element();
+            j.int(1);
+            j.element();
+            j.string("x");
+            j.element();
+            j.null();
+            j.element();
+            j.bool(true);
+            j.element();
+            j.begin_object();
+            j.key("d");
+            j.begin_array();
+            j.element();
+            j.bool(false);
+            j.end_array();
+            j.key("e");
+            j.begin_object();
+            j.end_object();
+            j.end_object();
+            j.end_array();
+            j.key("f");
+            j.begin_object();
+            j.key("g");
+            j.string("h");
+            j.key("i");
+            j.begin_array();
+            j.element();
+            j.begin_array();
+            j.end_array();
+            j.end_array();
+            j.end_object();
+            j.end_object();
+        };
+        let mut j = Json::compact();
+        write(&mut j);
+        assert_eq!(
+            String::from_utf8(j.buf).unwrap(),
+            serde_json::to_string(&v).unwrap()
+        );
+        let mut j = Json::pretty(0);
+        write(&mut j);
+        assert_eq!(
+            String::from_utf8(j.buf).unwrap(),
+            serde_json::to_string_pretty(&v).unwrap()
+        );
+    }
+}
