@@ -331,15 +331,40 @@ fn outline_item(text: &str) -> Option<(u8, &str)> {
 /// do not end a clause (`市、县(区)、乡镇政府…`), and not before `after`.
 fn subject_start(c: &[char], after: usize, at: usize) -> usize {
     let mut from = at;
-    while from > after
-        && !matches!(
-            c[from - 1],
-            ',' | '，' | '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？' | '\n'
-        )
-    {
+    while from > after && !is_subject_end(c[from - 1]) {
         from -= 1;
     }
     from
+}
+
+/// Characters ending a figure's subject (a clause end, brackets aside).
+fn is_subject_end(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '，' | '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？' | '\n'
+    )
+}
+
+/// For each char offset `e` of a block (and its end), the first part word in
+/// list order standing wholly in `subject_start(c, 0, e)..e`: the part a zero
+/// at `e` is of. One pass, so that a clause of many zeros stays linear.
+fn parts_before(c: &[char], parts: &CharWords) -> Vec<Option<usize>> {
+    let mut out = Vec::with_capacity(c.len() + 1);
+    let mut from = 0;
+    let mut part: Option<usize> = None;
+    for e in 0..=c.len() {
+        if e > 0 && is_subject_end(c[e - 1]) {
+            from = e;
+            part = None;
+        }
+        for (k, _) in parts.ending_at(c, from, e) {
+            if part.is_none_or(|p| k < p) {
+                part = Some(k);
+            }
+        }
+        out.push(part);
+    }
+    out
 }
 
 /// Whether a block reads as a heading (short, no sentence end).
@@ -408,8 +433,20 @@ fn three_digits_at(c: &[char], j: usize) -> bool {
 /// unit; `None` when it is not a count (date, document number, percentage...).
 /// Digit groups may be separated by `,` or by one space (`1,234`, `1 234`);
 /// a decimal part is kept (`2.3万`, `0.5万元`; a count must be whole in the end).
-fn read_figure(v: &ProseVocab, c: &[char], i: usize, digits: &mut String) -> Option<Figure> {
+///
+/// When it is not, `resume` is the next offset a number could start at: past
+/// the groups of a `,`-grouped run whose reading failed after it, as every
+/// later group of the run but the last would fail the same way (a long run
+/// of groups is read once, not once per group).
+fn read_figure(
+    v: &ProseVocab,
+    c: &[char],
+    i: usize,
+    digits: &mut String,
+    resume: &mut usize,
+) -> Option<Figure> {
     let m = v.m;
+    *resume = i + 1;
     let mut p = i;
     while p > 0 && c[p - 1] == ' ' {
         p -= 1;
@@ -436,6 +473,8 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize, digits: &mut String) -> Opt
         } else if ch == ',' && !digits.is_empty() && three_digits_at(c, j + 1) {
             grouped = true;
             j += 1;
+            // a later group start reads the same run to the same end
+            *resume = j;
         } else {
             break;
         }
@@ -570,6 +609,9 @@ struct Text<'a> {
     context_seen: std::cell::RefCell<std::collections::HashMap<(usize, usize), bool>>,
     /// A buffer for the words around a figure or a zero.
     scratch: std::cell::RefCell<String>,
+    /// What the section names for a zero pointing back at it: its metrics,
+    /// and whether a blocker makes it about a subset.
+    section_zero_back: std::cell::OnceCell<(Vec<&'static str>, bool)>,
     /// The heading above the block (half-width).
     heading: &'a str,
     /// The first sentence of the block that opened the block's section
@@ -738,23 +780,26 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         occurrences_seen: Default::default(),
         context_seen: Default::default(),
         scratch: Default::default(),
+        section_zero_back: Default::default(),
         heading,
         section: ctx.section,
     };
     let mut found: Vec<Found> = Vec::new();
+    let mut seen = Seen::default();
     // zeros of two joined cues (`行政复议、提起行政诉讼数量是0件`)
     let mut joined: Vec<Found> = Vec::new();
     let mut i = 0;
     // end of the previous number read: a cue stands after it
     let mut after = 0;
     let mut digits = String::new();
+    let mut resume = 0;
     while i < t.c.len() {
         if !t.c[i].is_ascii_digit() || (i > 0 && t.c[i - 1].is_ascii_digit()) {
             i += 1;
             continue;
         }
-        let Some(fig) = read_figure(t.v, &t.c, i, &mut digits) else {
-            i += 1;
+        let Some(fig) = read_figure(t.v, &t.c, i, &mut digits, &mut resume) else {
+            i = resume;
             continue;
         };
         i = fig.end.max(i + 1);
@@ -774,7 +819,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
             after = fig.end;
             continue;
         }
-        let cued = match_cue(&t, &fig, after, &found).or_else(|| {
+        let cued = match_cue(&t, &fig, after, &seen).or_else(|| {
             match match_noun_after(&t, &fig, after, ctx.parts)? {
                 NounRead::Figure(f) => Some(f),
                 NounRead::Blocked(f, w) => {
@@ -825,6 +870,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                     match m {
                         Some(m) => {
                             f.metric = m;
+                            seen.note(&f);
                             found.push(f);
                         }
                         None => ex.warnings.push(span_warning(&t.c, block, f.start, f.end, |phrase| {
@@ -832,6 +878,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                         })),
                     }
                 } else {
+                    seen.note(&f);
                     found.push(f);
                 }
             }
@@ -839,6 +886,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         after = fig.end;
     }
     let mut zero = joined;
+    let mut zero_parts: Option<Vec<Option<usize>>> = None;
     zeros(&t, ctx.parts, &mut zero);
     trailing_zeros(&t, &mut zero);
     for f in zero {
@@ -846,8 +894,8 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
             continue;
         }
         // a zero of a part is not the agency's (县直各单位未收到…申请)
-        let lead = &t.c[subject_start(&t.c, 0, f.start)..f.start];
-        let part = ctx.parts_m.first_in(lead).map(|k| ctx.parts[k]);
+        let parts_before = zero_parts.get_or_insert_with(|| parts_before(&t.c, ctx.parts_m));
+        let part = parts_before[f.start].map(|k| ctx.parts[k]);
         match part.or(match scope {
             Scope::Part(w) => Some(w),
             _ => None,
@@ -889,17 +937,36 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
     }
 }
 
+/// The metrics of the figures read so far in a block, each with the
+/// sentence of its last one: figures are read in text order, so a metric
+/// was read in the current sentence when its last figure was (what a `其中`
+/// part needs, in constant time however many figures came before).
+#[derive(Default)]
+struct Seen(Vec<(&'static str, usize)>);
+
+impl Seen {
+    fn note(&mut self, f: &Found) {
+        match self.0.iter_mut().find(|(m, _)| *m == f.metric) {
+            Some(e) => e.1 = f.sentence,
+            None => self.0.push((f.metric, f.sentence)),
+        }
+    }
+
+    /// The sentence of the last figure of `metric`, if any.
+    fn last_sentence(&self, metric: &str) -> Option<usize> {
+        self.0.iter().find(|(m, _)| *m == metric).map(|(_, s)| *s)
+    }
+}
+
 /// Whether `need` holds for a figure whose cue phrase starts at `start`, in
 /// the clause window `[from, fig.start)`.
-fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, found: &[Found]) -> bool {
+fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, seen: &Seen) -> bool {
     let c = &t.c;
     let sentence = t.sent[fig.start];
     match need {
         Need::Nothing => true,
-        Need::ParentInSentence(m) => found
-            .iter()
-            .any(|f| f.metric == *m && f.sentence == sentence),
-        Need::ParentInBlock(m) => found.iter().any(|f| f.metric == *m),
+        Need::ParentInSentence(m) => seen.last_sentence(m) == Some(sentence),
+        Need::ParentInBlock(m) => seen.last_sentence(m).is_some(),
         Need::FollowedBy(words) => t
             .occurrences(true, sentence, words)
             .1
@@ -915,11 +982,11 @@ fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, found: 
                 .is_none()
         }
         Need::Context { sentence, heading } => t.in_context(fig.start, sentence, heading),
-        Need::All(needs) => needs.iter().all(|n| holds(n, t, from, start, fig, found)),
+        Need::All(needs) => needs.iter().all(|n| holds(n, t, from, start, fig, seen)),
     }
 }
 
-fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Found> {
+fn match_cue(t: &Text, fig: &Figure, after: usize, seen: &Seen) -> Option<Found> {
     let c = &t.c;
     let mut from = fig.start;
     while from > after && !is_clause_end(c[from - 1]) {
@@ -936,7 +1003,7 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
             continue;
         }
         let mut start = end - n;
-        if !holds(&cue.need, t, from, start, fig, found) {
+        if !holds(&cue.need, t, from, start, fig, seen) {
             continue;
         }
         if joined_to_another_cue(v, c, from, start) {
@@ -1449,11 +1516,20 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
     let mut before = t.scratch.borrow_mut();
     before.clear();
     before.extend(&c[s0..i]);
-    let (text, metrics) = match named(&before) {
-        m if !m.is_empty() => (before.as_str(), m),
-        _ => (t.section, named(t.section)),
+    let blocked = |text: &str| v.zero_blockers_after.iter().any(|b| text.contains(b));
+    let (metrics, blocked) = match named(&before) {
+        m if !m.is_empty() => {
+            let b = blocked(&before);
+            (m, b)
+        }
+        // the section's answer, looked up once per block (the section's
+        // first sentence may be long)
+        _ => t
+            .section_zero_back
+            .get_or_init(|| (named(t.section), blocked(t.section)))
+            .clone(),
     };
-    if v.zero_blockers_after.iter().any(|b| text.contains(b)) {
+    if blocked {
         return Some(n);
     }
     for metric in metrics {
