@@ -1337,6 +1337,71 @@ mod tests {
         assert!(e.message.contains("declared in vocab/early.toml"), "{e}");
     }
 
+    /// Every text of up to 6 chars over a small alphabet (with chars that
+    /// share a filter bit: `a` and `a` + 1024): the compiled lists find what
+    /// the plain string searches find, in the same order.
+    #[test]
+    fn compiled_words_match_like_string_search() {
+        let alias = char::from_u32('a' as u32 + 1024).unwrap();
+        let alphabet = ['a', 'b', '未', alias];
+        let words = ["ab", "a", "未a", "b未b", &format!("{alias}a")];
+        let cw = CharWords::new(&words);
+        let with_empty = CharWords::new(&["b", ""]);
+        let mut texts: Vec<Vec<char>> = vec![Vec::new()];
+        for len in 1..=6 {
+            let mut t = vec![0usize; len];
+            loop {
+                texts.push(t.iter().map(|k| alphabet[*k]).collect());
+                let mut i = 0;
+                while i < len && t[i] == alphabet.len() - 1 {
+                    t[i] = 0;
+                    i += 1;
+                }
+                if i == len {
+                    break;
+                }
+                t[i] += 1;
+            }
+        }
+        for c in &texts {
+            let text: String = c.iter().collect();
+            let at = |p: usize| -> String { c[p.min(c.len())..].iter().collect() };
+            for p in 0..=c.len() + 1 {
+                let want: Vec<(usize, usize)> = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| p <= c.len() && at(p).starts_with(*w))
+                    .map(|(k, w)| (k, w.chars().count()))
+                    .collect();
+                let got: Vec<(usize, usize)> = cw.starting_at(c, p).collect();
+                assert_eq!(got, want, "{text} at {p}");
+                for from in 0..=p {
+                    let want: Vec<(usize, usize)> = words
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, w)| {
+                            let n = w.chars().count();
+                            p <= c.len()
+                                && p >= from + n
+                                && c[p - n..p].iter().collect::<String>() == **w
+                        })
+                        .map(|(k, w)| (k, w.chars().count()))
+                        .collect();
+                    let got: Vec<(usize, usize)> = cw.ending_at(c, from, p).collect();
+                    assert_eq!(got, want, "{text} ending at {p} from {from}");
+                }
+            }
+            let first = words.iter().position(|w| text.contains(*w));
+            assert_eq!(cw.first_in(c), first, "{text}");
+            assert_eq!(cw.any_in(c), first.is_some(), "{text}");
+            // an empty word stands everywhere
+            assert_eq!(
+                with_empty.first_in(c),
+                Some(usize::from(!text.contains('b')))
+            );
+        }
+    }
+
     #[test]
     fn extra_labels_join_the_metric_cue() {
         let mut extra = BTreeMap::new();
