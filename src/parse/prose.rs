@@ -70,7 +70,7 @@ use crate::html::{Block, Page};
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
 use crate::vocab::prose as vocab;
-use crate::vocab::prose::{Channel, Cue, Need, NounAfter, ProseVocab};
+use crate::vocab::prose::{Channel, CharWords, Cue, Need, NounAfter, NounAfterMatcher, ProseVocab};
 use rust_decimal::Decimal;
 use std::str::FromStr;
 
@@ -106,6 +106,7 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
         .copied()
         .filter(|w| !(government && v.whole_jurisdiction.contains(w)))
         .collect();
+    let parts_m = CharWords::new(&parts);
     for (k, b) in page.blocks.iter().enumerate() {
         // the block's half-width text, made once
         let half: String = b.text.chars().map(halfwidth).collect();
@@ -147,6 +148,7 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
             section: &section,
             scope: scope(&outline),
             parts: &parts,
+            parts_m: &parts_m,
             v,
         };
         parse_block(b.index, &b.text, &half, &ctx, &mut ex);
@@ -329,20 +331,45 @@ fn outline_item(text: &str) -> Option<(u8, &str)> {
 /// do not end a clause (`市、县(区)、乡镇政府…`), and not before `after`.
 fn subject_start(c: &[char], after: usize, at: usize) -> usize {
     let mut from = at;
-    while from > after
-        && !matches!(
-            c[from - 1],
-            ',' | '，' | '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？' | '\n'
-        )
-    {
+    while from > after && !is_subject_end(c[from - 1]) {
         from -= 1;
     }
     from
 }
 
+/// Characters ending a figure's subject (a clause end, brackets aside).
+fn is_subject_end(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '，' | '。' | ';' | '；' | ':' | '：' | '!' | '！' | '?' | '？' | '\n'
+    )
+}
+
+/// For each char offset `e` of a block (and its end), the first part word in
+/// list order standing wholly in `subject_start(c, 0, e)..e`: the part a zero
+/// at `e` is of. One pass, so that a clause of many zeros stays linear.
+fn parts_before(c: &[char], parts: &CharWords) -> Vec<Option<usize>> {
+    let mut out = Vec::with_capacity(c.len() + 1);
+    let mut from = 0;
+    let mut part: Option<usize> = None;
+    for e in 0..=c.len() {
+        if e > 0 && is_subject_end(c[e - 1]) {
+            from = e;
+            part = None;
+        }
+        for (k, _) in parts.ending_at(c, from, e) {
+            if part.is_none_or(|p| k < p) {
+                part = Some(k);
+            }
+        }
+        out.push(part);
+    }
+    out
+}
+
 /// Whether a block reads as a heading (short, no sentence end).
 fn is_heading(text: &str) -> bool {
-    text.chars().count() <= HEADING_CHARS && !text.contains(['。', ';', '；'])
+    text.chars().nth(HEADING_CHARS).is_none() && !text.contains(['。', ';', '；'])
 }
 
 /// Characters ending a clause: the cue must sit in the number's clause.
@@ -388,17 +415,6 @@ struct Figure {
     too_large: bool,
 }
 
-fn starts_with_at(chars: &[char], at: usize, word: &str) -> bool {
-    word.chars()
-        .enumerate()
-        .all(|(k, w)| chars.get(at + k) == Some(&w))
-}
-
-fn ends_with_at(chars: &[char], end: usize, word: &str) -> bool {
-    let n = word.chars().count();
-    end >= n && starts_with_at(chars, end - n, word)
-}
-
 fn skip_spaces(c: &[char], mut j: usize) -> usize {
     while c.get(j) == Some(&' ') {
         j += 1;
@@ -417,7 +433,20 @@ fn three_digits_at(c: &[char], j: usize) -> bool {
 /// unit; `None` when it is not a count (date, document number, percentage...).
 /// Digit groups may be separated by `,` or by one space (`1,234`, `1 234`);
 /// a decimal part is kept (`2.3万`, `0.5万元`; a count must be whole in the end).
-fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
+///
+/// When it is not, `resume` is the next offset a number could start at: past
+/// the groups of a `,`-grouped run whose reading failed after it, as every
+/// later group of the run but the last would fail the same way (a long run
+/// of groups is read once, not once per group).
+fn read_figure(
+    v: &ProseVocab,
+    c: &[char],
+    i: usize,
+    digits: &mut String,
+    resume: &mut usize,
+) -> Option<Figure> {
+    let m = v.m;
+    *resume = i + 1;
     let mut p = i;
     while p > 0 && c[p - 1] == ' ' {
         p -= 1;
@@ -434,7 +463,7 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
         }
     }
     let mut j = i;
-    let mut digits = String::new();
+    digits.clear();
     let mut grouped = false;
     while j < c.len() {
         let ch = c[j];
@@ -444,6 +473,8 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
         } else if ch == ',' && !digits.is_empty() && three_digits_at(c, j + 1) {
             grouped = true;
             j += 1;
+            // a later group start reads the same run to the same end
+            *resume = j;
         } else {
             break;
         }
@@ -458,16 +489,14 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
     // a decimal part (not a date `2014.12.31`, not a section `1.1.`)
     if c.get(j) == Some(&'.') && c.get(j + 1).is_some_and(char::is_ascii_digit) {
         let mut k = j + 1;
-        let mut frac = String::new();
         while c.get(k).is_some_and(char::is_ascii_digit) {
-            frac.push(c[k]);
             k += 1;
         }
         if c.get(k) == Some(&'.') {
             return None;
         }
         digits.push('.');
-        digits.push_str(&frac);
+        digits.extend(&c[j + 1..k]);
         j = k;
     }
     // dates (2014.12.31), times and phone numbers are not counts
@@ -478,35 +507,33 @@ fn read_figure(v: &ProseVocab, c: &[char], i: usize) -> Option<Figure> {
     }
     // a number too large to represent (or to scale by 万) is no value:
     // checked, never a panic, and the caller warns
-    let mut value = Decimal::from_str(&digits).ok();
+    let mut value = Decimal::from_str(digits).ok();
     let mut qualifier = Qualifier::Exact;
     let mut scaled = false;
     j = skip_spaces(c, j);
-    if starts_with_at(c, j, v.ten_thousand) {
+    if let Some((_, n)) = m.ten_thousand.first_at(c, j) {
         value = value.and_then(|x| x.checked_mul(Decimal::from(10_000)));
         scaled = true;
-        j += v.ten_thousand.chars().count();
+        j += n;
     }
-    for q in v.at_least_infix {
-        if starts_with_at(c, j, q) {
-            qualifier = Qualifier::AtLeast;
-            j += q.chars().count();
-            break;
-        }
+    if let Some((_, n)) = m.at_least_infix.first_at(c, j) {
+        qualifier = Qualifier::AtLeast;
+        j += n;
     }
     j = skip_spaces(c, j);
-    let unit = v.unit_words.iter().find(|u| starts_with_at(c, j, u))?;
-    j += unit.chars().count();
+    let (u, n) = m.unit_words.first_at(c, j)?;
+    let unit = v.unit_words[u];
+    j += n;
     for (words, q) in [
-        (v.at_least_suffix, Qualifier::AtLeast),
-        (v.approx_suffix, Qualifier::Approx),
+        (&m.at_least_suffix, Qualifier::AtLeast),
+        (&m.approx_suffix, Qualifier::Approx),
     ] {
-        if let Some(w) = words.iter().find(|w| starts_with_at(c, j, w)) {
+        if let Some((_, n)) = words.first_at(c, j) {
             if qualifier != Qualifier::Exact && qualifier != q {
                 return None;
             }
             qualifier = q;
-            j += w.chars().count();
+            j += n;
         }
     }
     Some(Figure {
@@ -535,15 +562,12 @@ fn strip_fillers(
             end -= 1;
         }
         for (words, q) in [
-            (v.at_least_prefix, Some(Qualifier::AtLeast)),
-            (v.approx_prefix, Some(Qualifier::Approx)),
-            (v.fillers, None),
+            (&v.m.at_least_prefix, Some(Qualifier::AtLeast)),
+            (&v.m.approx_prefix, Some(Qualifier::Approx)),
+            (&v.m.fillers, None),
         ] {
-            if let Some(w) = words
-                .iter()
-                .find(|w| end >= from + w.chars().count() && ends_with_at(c, end, w))
-            {
-                end -= w.chars().count();
+            if let Some((_, n)) = words.ending_at(c, from, end).next() {
+                end -= n;
                 if q.is_some() && qual.is_none() {
                     qual = q;
                 }
@@ -583,6 +607,11 @@ struct Text<'a> {
     occurrences_seen: std::cell::RefCell<OccurrenceMemo>,
     /// Answers of `in_context` by (sentence, word list).
     context_seen: std::cell::RefCell<std::collections::HashMap<(usize, usize), bool>>,
+    /// A buffer for the words around a figure or a zero.
+    scratch: std::cell::RefCell<String>,
+    /// What the section names for a zero pointing back at it: its metrics,
+    /// and whether a blocker makes it about a subset.
+    section_zero_back: std::cell::OnceCell<(Vec<&'static str>, bool)>,
     /// The heading above the block (half-width).
     heading: &'a str,
     /// The first sentence of the block that opened the block's section
@@ -619,11 +648,15 @@ impl Text<'_> {
             starts.get(u + 1).copied().unwrap_or(self.c.len()),
         );
         let unit = &self.c[..b];
+        let words = self.v.m.need_words(words);
         let mut r = (usize::MAX, None);
         for p in a..b {
-            for w in words {
-                if !w.is_empty() && starts_with_at(unit, p, w) {
-                    r.0 = r.0.min(p + w.chars().count());
+            if !words.may_start(unit, p) {
+                continue;
+            }
+            for (_, n) in words.starting_at(unit, p) {
+                if n > 0 {
+                    r.0 = r.0.min(p + n);
                     r.1 = Some(p);
                 }
             }
@@ -632,12 +665,10 @@ impl Text<'_> {
         r
     }
 
-    /// The sentence holding char `at`, as text.
-    fn sentence_of(&self, at: usize) -> String {
+    /// The sentence holding char `at`.
+    fn sentence_of(&self, at: usize) -> &[char] {
         let s = self.sent[at];
-        self.c[self.sent_start[s]..self.sent_start.get(s + 1).copied().unwrap_or(self.c.len())]
-            .iter()
-            .collect()
+        &self.c[self.sent_start[s]..self.sent_start.get(s + 1).copied().unwrap_or(self.c.len())]
     }
 
     /// Whether the sentence holding `at` or the heading is about disclosure
@@ -650,8 +681,7 @@ impl Text<'_> {
         if let Some(v) = self.context_seen.borrow().get(&key) {
             return *v;
         }
-        let s = self.sentence_of(at);
-        let v = sentence.iter().any(|w| s.contains(w));
+        let v = self.v.m.need_words(sentence).any_in(self.sentence_of(at));
         self.context_seen.borrow_mut().insert(key, v);
         v
     }
@@ -675,13 +705,17 @@ struct PeriodWords {
 
 /// For each unit (ids of `unit`, one per char, ascending), the least end of
 /// an occurrence of one of `words` inside it.
-fn first_ends(c: &[char], unit: &[usize], words: &[&str]) -> Vec<usize> {
+/// One pass over the block; only the positions a word can start at are
+/// tried.
+fn first_ends(c: &[char], unit: &[usize], words: &CharWords) -> Vec<usize> {
     let n_units = unit.last().map_or(0, |u| u + 1);
     let mut out = vec![usize::MAX; n_units];
     for p in 0..c.len() {
-        for w in words {
-            let n = w.chars().count();
-            if n > 0 && starts_with_at(c, p, w) && unit[p + n - 1] == unit[p] {
+        if !words.may_start(c, p) {
+            continue;
+        }
+        for (_, n) in words.starting_at(c, p) {
+            if n > 0 && unit[p + n - 1] == unit[p] {
                 out[unit[p]] = out[unit[p]].min(p + n);
             }
         }
@@ -699,6 +733,8 @@ struct Context<'a> {
     scope: Scope,
     /// The words naming a part, for this report.
     parts: &'a [&'static str],
+    /// `parts` compiled.
+    parts_m: &'a CharWords,
     /// The vocabulary.
     v: &'a ProseVocab,
 }
@@ -727,11 +763,11 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
     }
     let v = ctx.v;
     let words = PeriodWords {
-        cumulative: first_ends(&c, &clause, &[v.cumulative]),
-        this_year: first_ends(&c, &clause, v.this_year),
-        not_a_count: first_ends(&c, &clause, v.not_a_count),
-        up_to: first_ends(&c, &sent, v.up_to),
-        not_the_year: first_ends(&c, &sent, v.not_the_year),
+        cumulative: first_ends(&c, &clause, &v.m.cumulative),
+        this_year: first_ends(&c, &clause, &v.m.this_year),
+        not_a_count: first_ends(&c, &clause, &v.m.not_a_count),
+        up_to: first_ends(&c, &sent, &v.m.up_to),
+        not_the_year: first_ends(&c, &sent, &v.m.not_the_year),
     };
     let t = Text {
         v: ctx.v,
@@ -743,22 +779,27 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         clause_start,
         occurrences_seen: Default::default(),
         context_seen: Default::default(),
+        scratch: Default::default(),
+        section_zero_back: Default::default(),
         heading,
         section: ctx.section,
     };
     let mut found: Vec<Found> = Vec::new();
+    let mut seen = Seen::default();
     // zeros of two joined cues (`行政复议、提起行政诉讼数量是0件`)
     let mut joined: Vec<Found> = Vec::new();
     let mut i = 0;
     // end of the previous number read: a cue stands after it
     let mut after = 0;
+    let mut digits = String::new();
+    let mut resume = 0;
     while i < t.c.len() {
         if !t.c[i].is_ascii_digit() || (i > 0 && t.c[i - 1].is_ascii_digit()) {
             i += 1;
             continue;
         }
-        let Some(fig) = read_figure(t.v, &t.c, i) else {
-            i += 1;
+        let Some(fig) = read_figure(t.v, &t.c, i, &mut digits, &mut resume) else {
+            i = resume;
             continue;
         };
         i = fig.end.max(i + 1);
@@ -778,7 +819,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
             after = fig.end;
             continue;
         }
-        let cued = match_cue(&t, &fig, after, &found).or_else(|| {
+        let cued = match_cue(&t, &fig, after, &seen).or_else(|| {
             match match_noun_after(&t, &fig, after, ctx.parts)? {
                 NounRead::Figure(f) => Some(f),
                 NounRead::Blocked(f, w) => {
@@ -799,37 +840,29 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         }
         if let Some(mut f) = cued {
             if !t.not_the_years_count(f.start) {
-                let span = Location::Span {
-                    block,
-                    start: f.start,
-                    end: f.end,
-                };
-                let phrase: String = t.c[f.start..f.end].iter().collect();
-                let lead: String = t.c[subject_start(&t.c, after, f.start)..f.start]
-                    .iter()
-                    .collect();
-                let part = ctx.parts.iter().find(|w| lead.contains(*w)).copied();
+                let phrase = &t.c[f.start..f.end];
+                let lead = &t.c[subject_start(&t.c, after, f.start)..f.start];
+                let part = ctx.parts_m.first_in(lead).map(|k| ctx.parts[k]);
                 let part = part.or(match scope {
                     Scope::Part(w) => Some(w),
                     _ => None,
                 });
                 if let Some(w) = part {
-                    ex.warnings.push(Warning::at(
-                        span,
-                        format!(
+                    ex.warnings
+                        .push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                            format!(
                             "\"{phrase}\" counts a part ({w}), not the agency's own {}: not read",
                             f.metric
-                        ),
-                    ));
+                        )
+                        }));
                 } else if let (Scope::Channels(w), true) = (scope, ctx.v.is_channel_total(f.metric))
                 {
-                    ex.warnings.push(Warning::at(
-                        span,
-                        format!("\"{phrase}\" sits under a heading about channels ({w}…), not the agency's own {}: not read", f.metric),
-                    ));
+                    ex.warnings.push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                        format!("\"{phrase}\" sits under a heading about channels ({w}…), not the agency's own {}: not read", f.metric)
+                    }));
                 } else if let (Scope::Channel(ch), true) = (scope, ctx.v.is_channel_total(f.metric))
                 {
-                    let m = if phrase.contains(ctx.v.posted_word) {
+                    let m = if ctx.v.m.posted_word.any_in(phrase) {
                         ch.posted
                     } else {
                         ch.disclosed
@@ -837,14 +870,15 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                     match m {
                         Some(m) => {
                             f.metric = m;
+                            seen.note(&f);
                             found.push(f);
                         }
-                        None => ex.warnings.push(Warning::at(
-                            span,
-                            format!("\"{phrase}\" sits under a heading about one channel ({}), which has no metric: not read", ch.word),
-                        )),
+                        None => ex.warnings.push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                            format!("\"{phrase}\" sits under a heading about one channel ({}), which has no metric: not read", ch.word)
+                        })),
                     }
                 } else {
+                    seen.note(&f);
                     found.push(f);
                 }
             }
@@ -852,6 +886,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         after = fig.end;
     }
     let mut zero = joined;
+    let mut zero_parts: Option<Vec<Option<usize>>> = None;
     zeros(&t, ctx.parts, &mut zero);
     trailing_zeros(&t, &mut zero);
     for f in zero {
@@ -859,10 +894,8 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
             continue;
         }
         // a zero of a part is not the agency's (县直各单位未收到…申请)
-        let lead: String = t.c[subject_start(&t.c, 0, f.start)..f.start]
-            .iter()
-            .collect();
-        let part = ctx.parts.iter().find(|w| lead.contains(*w)).copied();
+        let parts_before = zero_parts.get_or_insert_with(|| parts_before(&t.c, ctx.parts_m));
+        let part = parts_before[f.start].map(|k| ctx.parts[k]);
         match part.or(match scope {
             Scope::Part(w) => Some(w),
             _ => None,
@@ -904,17 +937,36 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
     }
 }
 
+/// The metrics of the figures read so far in a block, each with the
+/// sentence of its last one: figures are read in text order, so a metric
+/// was read in the current sentence when its last figure was (what a `其中`
+/// part needs, in constant time however many figures came before).
+#[derive(Default)]
+struct Seen(Vec<(&'static str, usize)>);
+
+impl Seen {
+    fn note(&mut self, f: &Found) {
+        match self.0.iter_mut().find(|(m, _)| *m == f.metric) {
+            Some(e) => e.1 = f.sentence,
+            None => self.0.push((f.metric, f.sentence)),
+        }
+    }
+
+    /// The sentence of the last figure of `metric`, if any.
+    fn last_sentence(&self, metric: &str) -> Option<usize> {
+        self.0.iter().find(|(m, _)| *m == metric).map(|(_, s)| *s)
+    }
+}
+
 /// Whether `need` holds for a figure whose cue phrase starts at `start`, in
 /// the clause window `[from, fig.start)`.
-fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, found: &[Found]) -> bool {
+fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, seen: &Seen) -> bool {
     let c = &t.c;
     let sentence = t.sent[fig.start];
     match need {
         Need::Nothing => true,
-        Need::ParentInSentence(m) => found
-            .iter()
-            .any(|f| f.metric == *m && f.sentence == sentence),
-        Need::ParentInBlock(m) => found.iter().any(|f| f.metric == *m),
+        Need::ParentInSentence(m) => seen.last_sentence(m) == Some(sentence),
+        Need::ParentInBlock(m) => seen.last_sentence(m).is_some(),
         Need::FollowedBy(words) => t
             .occurrences(true, sentence, words)
             .1
@@ -922,16 +974,19 @@ fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, found: 
         Need::ClauseWithout(words) => {
             t.occurrences(false, t.clause[fig.start], words).0 > fig.start
         }
-        Need::NotAfter(words) => !words.iter().any(|w| {
-            let n = w.chars().count();
-            start >= from + n && ends_with_at(c, start, w)
-        }),
+        Need::NotAfter(words) => {
+            t.v.m
+                .need_words(words)
+                .ending_at(c, from, start)
+                .next()
+                .is_none()
+        }
         Need::Context { sentence, heading } => t.in_context(fig.start, sentence, heading),
-        Need::All(needs) => needs.iter().all(|n| holds(n, t, from, start, fig, found)),
+        Need::All(needs) => needs.iter().all(|n| holds(n, t, from, start, fig, seen)),
     }
 }
 
-fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Found> {
+fn match_cue(t: &Text, fig: &Figure, after: usize, seen: &Seen) -> Option<Found> {
     let c = &t.c;
     let mut from = fig.start;
     while from > after && !is_clause_end(c[from - 1]) {
@@ -939,24 +994,16 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
     }
     let v = t.v;
     let (end, prefix_q) = strip_fillers(v, c, from, fig.start);
-    // candidates: (phrase length, cue index)
-    let mut cands: Vec<(usize, usize, &str)> = Vec::new();
-    for (k, cue) in v.cues.iter().enumerate() {
-        for p in cue.phrases {
-            let n = p.chars().count();
-            if end >= from + n && ends_with_at(c, end, p) {
-                cands.push((n, k, p));
-            }
-        }
-    }
-    cands.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (n, k, phrase) in cands {
+    // the phrases ending at `end`, longest first, then in cue order
+    for (i, n) in v.m.cue_phrases_longest.ending_at(c, from, end) {
+        let (k, j) = v.m.cue_phrase_longest_of[i];
         let cue: &Cue = &v.cues[k];
+        let phrase = cue.phrases[j];
         if !cue.units.contains(&fig.unit) {
             continue;
         }
         let mut start = end - n;
-        if !holds(&cue.need, t, from, start, fig, found) {
+        if !holds(&cue.need, t, from, start, fig, seen) {
             continue;
         }
         if joined_to_another_cue(v, c, from, start) {
@@ -968,25 +1015,33 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, found: &[Found]) -> Option<Fo
             // next item (`890条、政务微博…`) is not a list of channels
             let mut head = from;
             if from == after {
-                if let Some(j) = v.cue_joins.iter().find(|j| starts_with_at(c, from, j)) {
-                    head = (from + j.chars().count()).min(start);
+                if let Some((_, n)) = v.m.cue_joins.first_at(c, from) {
+                    head = (from + n).min(start);
                 }
             }
-            let clause: String = c[head..start].iter().collect();
-            let lead = clause.trim_end_matches(['"', '“', '”', ' ']);
-            let lead = lead.strip_suffix(v.channel_gap).unwrap_or(lead);
+            let clause = &c[head..start];
+            let mut lead = clause.len();
+            while lead > 0 && matches!(clause[lead - 1], '"' | '“' | '”' | ' ') {
+                lead -= 1;
+            }
+            if let Some((_, n)) = v.m.channel_gap.ending_at(clause, 0, lead).next() {
+                lead -= n;
+            }
             let posted = phrase.contains(v.posted_word);
-            if let Some(ch) = v
-                .channels
-                .iter()
-                .filter(|ch| lead.ends_with(ch.word))
-                .max_by_key(|ch| ch.word.chars().count())
-            {
-                if !v.channel_list_marks.iter().any(|x| clause.contains(x)) {
+            // the longest channel word ending the lead (the last of equals)
+            let mut named: Option<(usize, usize)> = None;
+            for (k, n) in v.m.channels.ending_at(clause, 0, lead) {
+                if named.is_none_or(|(_, b)| n >= b) {
+                    named = Some((k, n));
+                }
+            }
+            if let Some((k, n)) = named {
+                let ch = &v.channels[k];
+                if !v.m.channel_list_marks.any_in(clause) {
                     match if posted { ch.posted } else { ch.disclosed } {
                         Some(m) => {
                             metric = m;
-                            start = head + lead.chars().count() - ch.word.chars().count();
+                            start = head + lead - n;
                         }
                         None => return None,
                     }
@@ -1041,22 +1096,20 @@ enum NounRead {
 /// Where `rest` (the clause after a unit or a negation) is a modifier, one
 /// of `nouns`, and nothing or one of `tails` up to the clause end: the
 /// modifier's length and the end of the noun.
-fn noun_at(na: &NounAfter, rest: &[char]) -> Option<(usize, usize)> {
+fn noun_at(na: &NounAfterMatcher, rest: &[char]) -> Option<(usize, usize)> {
     for k in 0..=rest.len().min(MODIFIER_CHARS) {
-        for noun in na.nouns {
-            let n = noun.chars().count();
-            if !starts_with_at(rest, k, noun) {
-                continue;
-            }
-            if !made_of(na.modifier_words, &rest[..k]) {
+        // whether rest[..k] is a modifier: looked at once a noun follows
+        let mut modifier: Option<bool> = None;
+        for (_, n) in na.nouns.starting_at(rest, k) {
+            if !*modifier.get_or_insert_with(|| made_of(&na.modifier_words, &rest[..k])) {
                 continue;
             }
             let tail = &rest[k + n..];
             let ends = tail.iter().all(|x| *x == ' ')
-                || na.tails.iter().any(|w| {
-                    starts_with_at(tail, 0, w)
-                        && tail[w.chars().count()..].iter().all(|x| *x == ' ')
-                });
+                || na
+                    .tails
+                    .starting_at(tail, 0)
+                    .any(|(_, w)| tail[w..].iter().all(|x| *x == ' '));
             if ends {
                 return Some((k, k + n));
             }
@@ -1066,9 +1119,16 @@ fn noun_at(na: &NounAfter, rest: &[char]) -> Option<(usize, usize)> {
 }
 
 /// Whether `s` is a sequence of `words` (spaces aside).
-fn made_of(words: &[&str], s: &[char]) -> bool {
-    // ok[k]: s[..k] is made of words
-    let mut ok = vec![false; s.len() + 1];
+fn made_of(words: &CharWords, s: &[char]) -> bool {
+    // ok[k]: s[..k] is made of words (on the stack for a modifier's length)
+    let mut stack = [false; MODIFIER_CHARS + 1];
+    let mut heap = Vec::new();
+    let ok: &mut [bool] = if s.len() < stack.len() {
+        &mut stack[..=s.len()]
+    } else {
+        heap.resize(s.len() + 1, false);
+        &mut heap
+    };
     ok[0] = true;
     for k in 0..s.len() {
         if !ok[k] {
@@ -1077,10 +1137,8 @@ fn made_of(words: &[&str], s: &[char]) -> bool {
         if s[k] == ' ' {
             ok[k + 1] = true;
         }
-        for w in words {
-            if starts_with_at(s, k, w) {
-                ok[k + w.chars().count()] = true;
-            }
+        for (_, n) in words.starting_at(s, k) {
+            ok[k + n] = true;
         }
     }
     ok[s.len()]
@@ -1133,33 +1191,37 @@ fn match_noun_after(
     if stop < c.len() && !is_clause_end(c[stop]) {
         return None;
     }
-    for na in t.v.noun_after {
+    for (na, nm) in t.v.noun_after.iter().zip(&t.v.m.noun_after) {
         if !na.units.contains(&fig.unit) {
             continue;
         }
-        let Some(verb) = na
-            .verbs
-            .iter()
-            .filter(|w| end >= from + w.chars().count() && ends_with_at(c, end, w))
-            .max_by_key(|w| w.chars().count())
-        else {
+        // the longest verb ending right before the number (the last of equals)
+        let mut verb: Option<usize> = None;
+        for (_, n) in nm.verbs.ending_at(c, from, end) {
+            if verb.is_none_or(|b| n >= b) {
+                verb = Some(n);
+            }
+        }
+        let Some(verb) = verb else {
             continue;
         };
-        let start = end - verb.chars().count();
-        let subject: String = c[from..start].iter().collect();
-        let (modifier, noun_end) = match noun_at(na, &c[fig.end..stop]) {
-            Some((k, e)) => (
-                c[fig.end..fig.end + k].iter().collect::<String>(),
-                fig.end + e,
-            ),
+        let start = end - verb;
+        // the subject, then the modifier
+        let mut near = t.scratch.borrow_mut();
+        near.clear();
+        near.extend(&c[from..start]);
+        let noun_end = match noun_at(nm, &c[fig.end..stop]) {
+            Some((k, e)) => {
+                near.extend(&c[fig.end..fig.end + k]);
+                fig.end + e
+            }
             None if c[fig.end..stop].iter().all(|x| *x == ' ')
-                && na.subjects.iter().any(|w| subject.contains(w)) =>
+                && na.subjects.iter().any(|w| near.contains(w)) =>
             {
-                (String::new(), fig.end)
+                fig.end
             }
             None => continue,
         };
-        let near = format!("{subject}{modifier}");
         if !about(t, na, &near, fig.start) {
             continue;
         }
@@ -1199,12 +1261,9 @@ fn match_noun_after(
 /// a modifier without blockers, the noun ending the clause.
 fn noun_after_zero(t: &Text, i: usize, parts: &[&'static str]) -> Option<Found> {
     let c = &t.c;
-    for na in t.v.noun_after {
-        for neg in na.negations {
-            if !starts_with_at(c, i, neg) {
-                continue;
-            }
-            let from = i + neg.chars().count();
+    for (na, nm) in t.v.noun_after.iter().zip(&t.v.m.noun_after) {
+        for (_, neg) in nm.negations.starting_at(c, i) {
+            let from = i + neg;
             let mut stop = from;
             while stop < c.len() && !is_clause_end(c[stop]) && stop - from <= 2 * MODIFIER_CHARS {
                 stop += 1;
@@ -1212,10 +1271,12 @@ fn noun_after_zero(t: &Text, i: usize, parts: &[&'static str]) -> Option<Found> 
             if stop < c.len() && !is_clause_end(c[stop]) {
                 continue;
             }
-            let Some((k, e)) = noun_at(na, &c[from..stop]) else {
+            let Some((k, e)) = noun_at(nm, &c[from..stop]) else {
                 continue;
             };
-            let modifier: String = c[from..from + k].iter().collect();
+            let mut modifier = t.scratch.borrow_mut();
+            modifier.clear();
+            modifier.extend(&c[from..from + k]);
             if blocker(na, parts, &modifier).is_some() || !about(t, na, &modifier, i) {
                 continue;
             }
@@ -1245,25 +1306,14 @@ fn joined_cue(
     from: usize,
     start: usize,
 ) -> Option<(&'static Cue, usize)> {
+    let m = v.m;
     // a verb may open the second cue (`行政复议、提起行政诉讼`)
-    for verb in v.zero_second_verbs {
-        let k = verb.chars().count();
-        if start < from + k || !ends_with_at(c, start, verb) {
-            continue;
-        }
+    for (_, k) in m.zero_second_verbs.ending_at(c, from, start) {
         let start = start - k;
-        for j in v.cue_joins {
-            let n = j.chars().count();
-            if start < from + n || !ends_with_at(c, start, j) {
-                continue;
-            }
-            for cue in v.cues {
-                for p in cue.phrases {
-                    let m = p.chars().count();
-                    if start - n >= from + m && ends_with_at(c, start - n, p) {
-                        return Some((cue, start - n - m));
-                    }
-                }
+        for (_, n) in m.cue_joins.ending_at(c, from, start) {
+            // the first phrase in cue order, then phrase order
+            if let Some((i, len)) = m.cue_phrases.ending_at(c, from, start - n).next() {
+                return Some((&v.cues[m.cue_phrase_of[i].0], start - n - len));
             }
         }
     }
@@ -1286,18 +1336,7 @@ fn joined_zero(t: &Text, fig: &Figure, after: usize) -> Vec<Found> {
     if prefix_q.is_some() {
         return Vec::new();
     }
-    let Some((cue, n)) = v
-        .cues
-        .iter()
-        .filter(|cue| v.zero_after_metrics.contains(&cue.metric) && cue.units.contains(&fig.unit))
-        .flat_map(|cue| cue.phrases.iter().map(move |p| (cue, p.chars().count())))
-        .filter(|(_, n)| end >= from + n)
-        .filter(|(cue, n)| {
-            cue.phrases
-                .iter()
-                .any(|p| p.chars().count() == *n && ends_with_at(c, end, p))
-        })
-        .max_by_key(|(_, n)| *n)
+    let Some((cue, n)) = longest_zero_cue(v, c, from, end, |cue| cue.units.contains(&fig.unit))
     else {
         return Vec::new();
     };
@@ -1320,16 +1359,37 @@ fn joined_zero(t: &Text, fig: &Figure, after: usize) -> Vec<Found> {
         .collect()
 }
 
+/// The longest phrase of a cue of `zero_after_metrics` (that `also` holds
+/// for) ending at `end` and starting at or after `from`: its cue (the last in
+/// cue order of those with a phrase so long) and its length.
+fn longest_zero_cue(
+    v: &ProseVocab,
+    c: &[char],
+    from: usize,
+    end: usize,
+    also: impl Fn(&Cue) -> bool,
+) -> Option<(&'static Cue, usize)> {
+    let mut best: Option<(&'static Cue, usize)> = None;
+    for (i, n) in v.m.cue_phrases.ending_at(c, from, end) {
+        let cue = &v.cues[v.m.cue_phrase_of[i].0];
+        if v.zero_after_metrics.contains(&cue.metric)
+            && also(cue)
+            && best.is_none_or(|(_, b)| n >= b)
+        {
+            best = Some((cue, n));
+        }
+    }
+    best
+}
+
 /// Ends of every scope made of one word per slot (or none) at `j`.
-fn scope_ends(c: &[char], j: usize, slots: &[&[&str]]) -> Vec<usize> {
+fn scope_ends(c: &[char], j: usize, slots: &[CharWords]) -> Vec<usize> {
     let Some((first, rest)) = slots.split_first() else {
         return vec![j];
     };
     let mut out = Vec::new();
-    for w in *first {
-        if starts_with_at(c, j, w) {
-            out.extend(scope_ends(c, j + w.chars().count(), rest));
-        }
+    for (_, n) in first.starting_at(c, j) {
+        out.extend(scope_ends(c, j + n, rest));
     }
     out.sort_unstable();
     out.dedup();
@@ -1340,54 +1400,44 @@ fn scope_ends(c: &[char], j: usize, slots: &[&[&str]]) -> Vec<usize> {
 /// `未收取…信息处理费`.
 fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     let v = t.v;
+    let m = v.m;
     let c = &t.c;
     let mut i = 0;
     'outer: while i < c.len() {
-        for rule in v.zero_rules {
-            for neg in rule.negations {
-                if !starts_with_at(c, i, neg) {
-                    continue;
-                }
-                let from = i + neg.chars().count();
+        // every zero phrase opens with one of these words
+        if !m.zero_start.may_start(c, i) {
+            i += 1;
+            continue;
+        }
+        for (rule, rm) in v.zero_rules.iter().zip(&m.zero_rules) {
+            for (_, neg) in rm.negations.starting_at(c, i) {
+                let from = i + neg;
                 // the longest phrase that reads as a zero
                 let mut best: Option<(usize, Vec<&'static str>)> = None;
-                for s in scope_ends(c, from, rule.scope) {
-                    let Some((tw, m)) =
-                        rule.targets.iter().find(|(tw, _)| starts_with_at(c, s, tw))
-                    else {
+                for s in scope_ends(c, from, &rm.scope) {
+                    let Some((ti, tn)) = rm.targets.first_at(c, s) else {
                         continue;
                     };
-                    let mut j = s + tw.chars().count();
-                    let mut metrics = vec![*m];
-                    for join in v.zero_joins {
-                        if starts_with_at(c, j, join) {
-                            let k = j + join.chars().count();
-                            // `、提起行政诉讼`: a verb may open the second target
-                            let second = v.zero_second_verbs.iter().find_map(|v| {
-                                if !starts_with_at(c, k, v) {
-                                    return None;
-                                }
-                                let k = k + v.chars().count();
-                                rule.targets
-                                    .iter()
-                                    .find(|(t2, _)| starts_with_at(c, k, t2))
-                                    .map(|t| (k, t))
-                            });
-                            if let Some((k, (t2, m2))) = second {
-                                j = k + t2.chars().count();
-                                if !metrics.contains(m2) {
-                                    metrics.push(*m2);
-                                }
+                    let mut j = s + tn;
+                    let mut metrics = vec![rule.targets[ti].1];
+                    if let Some((_, jn)) = m.zero_joins.first_at(c, j) {
+                        let k = j + jn;
+                        // `、提起行政诉讼`: a verb may open the second target
+                        let second = m.zero_second_verbs.starting_at(c, k).find_map(|(_, vn)| {
+                            rm.targets.first_at(c, k + vn).map(|t| (k + vn, t))
+                        });
+                        if let Some((k, (t2, n2))) = second {
+                            j = k + n2;
+                            let m2 = rule.targets[t2].1;
+                            if !metrics.contains(&m2) {
+                                metrics.push(m2);
                             }
-                            break;
                         }
                     }
                     let after = skip_spaces(c, j);
                     // a number right after is a count, not a zero phrase
                     if c.get(after).is_some_and(|x| x.is_ascii_digit())
-                        || v.zero_blockers_after
-                            .iter()
-                            .any(|b| starts_with_at(c, after, b))
+                        || m.zero_blockers_after.first_at(c, after).is_some()
                     {
                         continue;
                     }
@@ -1411,15 +1461,13 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
                 }
             }
         }
-        let fee = v.fee_zero_phrases.iter().find(|p| starts_with_at(c, i, p));
+        let fee = m.fee_zero_phrases.first_at(c, i);
         let fee = fee.or_else(|| {
-            v.fee_zero_phrases_in_context
-                .iter()
-                .find(|p| starts_with_at(c, i, p))
+            m.fee_zero_phrases_in_context
+                .first_at(c, i)
                 .filter(|_| t.in_context(i, v.fee_sentence_context, v.fee_heading_context))
         });
-        if let Some(p) = fee {
-            let n = p.chars().count();
+        if let Some((_, n)) = fee {
             found.push(Found {
                 metric: v.fee_metric,
                 start: i,
@@ -1452,11 +1500,7 @@ const ZERO_BACK_CHARS: usize = 200;
 /// section's first sentence; returns the phrase's length when it is one.
 fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
     let (c, v) = (&t.c, t.v);
-    let p = v
-        .zero_back_phrases
-        .iter()
-        .find(|p| starts_with_at(c, i, p))?;
-    let n = p.chars().count();
+    let (_, n) = v.m.zero_back_phrases.first_at(c, i)?;
     let named = |text: &str| -> Vec<&'static str> {
         let mut out: Vec<&'static str> = Vec::new();
         for (w, m) in v.zero_back_targets {
@@ -1469,12 +1513,23 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
     // the words before it in its sentence (a run-in list of sections is
     // short: at most ZERO_BACK_CHARS are looked at)
     let s0 = t.sent_start[t.sent[i]].max(i.saturating_sub(ZERO_BACK_CHARS));
-    let before: String = c[s0..i].iter().collect();
-    let (text, metrics) = match named(&before) {
-        m if !m.is_empty() => (before.as_str(), m),
-        _ => (t.section, named(t.section)),
+    let mut before = t.scratch.borrow_mut();
+    before.clear();
+    before.extend(&c[s0..i]);
+    let blocked = |text: &str| v.zero_blockers_after.iter().any(|b| text.contains(b));
+    let (metrics, blocked) = match named(&before) {
+        m if !m.is_empty() => {
+            let b = blocked(&before);
+            (m, b)
+        }
+        // the section's answer, looked up once per block (the section's
+        // first sentence may be long)
+        _ => t
+            .section_zero_back
+            .get_or_init(|| (named(t.section), blocked(t.section)))
+            .clone(),
     };
-    if v.zero_blockers_after.iter().any(|b| text.contains(b)) {
+    if blocked {
         return Some(n);
     }
     for metric in metrics {
@@ -1495,11 +1550,11 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
 fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
     let v = t.v;
     let c = &t.c;
-    let w = v.zero_after_word.chars().count();
     for e in 0..c.len() {
-        if !starts_with_at(c, e, v.zero_after_word)
-            || c.get(e + w).is_some_and(|x| !is_clause_end(*x))
-        {
+        let Some((_, w)) = v.m.zero_after_word.first_at(c, e) else {
+            continue;
+        };
+        if c.get(e + w).is_some_and(|x| !is_clause_end(*x)) {
             continue;
         }
         let mut from = e;
@@ -1507,15 +1562,7 @@ fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
             from -= 1;
         }
         // the longest cue phrase ending right before the word
-        let Some((cue, n)) = v
-            .cues
-            .iter()
-            .filter(|cue| v.zero_after_metrics.contains(&cue.metric))
-            .flat_map(|cue| cue.phrases.iter().map(move |p| (cue, p)))
-            .filter(|(_, p)| e >= from + p.chars().count() && ends_with_at(c, e, p))
-            .map(|(cue, p)| (cue, p.chars().count()))
-            .max_by_key(|(_, n)| *n)
-        else {
+        let Some((cue, n)) = longest_zero_cue(v, c, from, e, |_| true) else {
             continue;
         };
         let mut start = e - n;

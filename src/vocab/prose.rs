@@ -400,6 +400,9 @@ pub struct ProseVocab {
     /// Words naming the agency itself (`本局`): an unnumbered heading with
     /// one closes the part named by the unnumbered heading before it.
     pub own_words: &'static [&'static str],
+    /// The lists above compiled for the parser (made at load, and again by
+    /// [`Self::with_labels`]).
+    pub(crate) m: &'static Matchers,
 }
 
 /// Reads a file's text into the vocabulary; `file` names it in errors.
@@ -659,7 +662,7 @@ impl Loader<'_> {
             }
             zero_after_metrics.push(id);
         }
-        Ok(ProseVocab {
+        let mut v = ProseVocab {
             metrics: leak_slice(self.metrics.clone()),
             fillers: self.words(&n.fillers)?,
             at_least_prefix: self.words(&n.at_least_prefix)?,
@@ -713,7 +716,10 @@ impl Loader<'_> {
                 }
                 None => &[],
             },
-        })
+            m: &EMPTY_MATCHERS,
+        };
+        v.m = Box::leak(Box::new(Matchers::new(&v)));
+        Ok(v)
     }
 
     fn noun_after(
@@ -848,7 +854,379 @@ impl ProseVocab {
             cues[k].phrases = leak_slice(all);
         }
         v.cues = leak_slice(cues);
+        v.m = Box::leak(Box::new(Matchers::new(&v)));
         Ok(v)
+    }
+}
+
+/// A set of chars, by their code point modulo 1024: `false` means no char of
+/// the set, `true` maybe one (a filter: one bit test per char of a block).
+#[derive(Debug, Clone)]
+pub(crate) struct CharFilter([u64; 16]);
+
+impl CharFilter {
+    const EMPTY: CharFilter = CharFilter([0; 16]);
+
+    fn insert(&mut self, c: char) {
+        let x = c as usize & 1023;
+        self.0[x >> 6] |= 1 << (x & 63);
+    }
+
+    /// Whether `c` may be in the set (`false`: it is not).
+    #[inline]
+    pub(crate) fn may_hold(&self, c: char) -> bool {
+        let x = c as usize & 1023;
+        (self.0[x >> 6] >> (x & 63)) & 1 == 1
+    }
+}
+
+/// A word list compiled for matching at char offsets of a block's chars:
+/// each word as chars (its length known), in the list's order, and filters
+/// of the chars the words start and end with, so that a position no word
+/// can start (or end) at is passed over without looking at any word.
+#[derive(Debug, Clone)]
+pub(crate) struct CharWords {
+    words: Vec<Box<[char]>>,
+    first: CharFilter,
+    last: CharFilter,
+    /// Whether a word is empty (it matches at every position).
+    empty: bool,
+}
+
+impl CharWords {
+    const EMPTY: CharWords = CharWords {
+        words: Vec::new(),
+        first: CharFilter::EMPTY,
+        last: CharFilter::EMPTY,
+        empty: false,
+    };
+
+    /// The words, compiled in their order.
+    pub(crate) fn new(words: &[&str]) -> CharWords {
+        let mut out = CharWords::EMPTY;
+        for w in words {
+            let w: Box<[char]> = w.chars().collect();
+            match (w.first(), w.last()) {
+                (Some(f), Some(l)) => {
+                    out.first.insert(*f);
+                    out.last.insert(*l);
+                }
+                _ => out.empty = true,
+            }
+            out.words.push(w);
+        }
+        out
+    }
+
+    /// Whether some word may start at `at` (`false`: none does).
+    #[inline]
+    pub(crate) fn may_start(&self, c: &[char], at: usize) -> bool {
+        self.empty || c.get(at).is_some_and(|x| self.first.may_hold(*x))
+    }
+
+    /// The words of `c` starting at `at`, in the list's order: (index,
+    /// length in chars).
+    #[inline]
+    pub(crate) fn starting_at<'a>(
+        &'a self,
+        c: &'a [char],
+        at: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let words: &[Box<[char]>] = if self.may_start(c, at) {
+            &self.words
+        } else {
+            &[]
+        };
+        words
+            .iter()
+            .enumerate()
+            .filter(move |(_, w)| is_at(c, at, w))
+            .map(|(k, w)| (k, w.len()))
+    }
+
+    /// The first word (in the list's order) starting at `at`.
+    #[inline]
+    pub(crate) fn first_at(&self, c: &[char], at: usize) -> Option<(usize, usize)> {
+        self.starting_at(c, at).next()
+    }
+
+    /// The words of `c` ending at `end` and starting at or after `from`, in
+    /// the list's order: (index, length in chars).
+    #[inline]
+    pub(crate) fn ending_at<'a>(
+        &'a self,
+        c: &'a [char],
+        from: usize,
+        end: usize,
+    ) -> impl Iterator<Item = (usize, usize)> + 'a {
+        let may = self.empty
+            || (end > 0 && end > from && c.get(end - 1).is_some_and(|x| self.last.may_hold(*x)));
+        let words: &[Box<[char]>] = if may { &self.words } else { &[] };
+        words
+            .iter()
+            .enumerate()
+            .filter(move |(_, w)| end >= from + w.len() && is_at(c, end - w.len(), w))
+            .map(|(k, w)| (k, w.len()))
+    }
+
+    /// The first word in the list's order that occurs anywhere in `c`
+    /// (`str::contains` of each word in turn, in one pass).
+    pub(crate) fn first_in(&self, c: &[char]) -> Option<usize> {
+        let mut best: Option<usize> = None;
+        for p in 0..=c.len() {
+            if let Some((k, _)) = self.first_at(c, p) {
+                if best.is_none_or(|b| k < b) {
+                    best = Some(k);
+                    if k == 0 {
+                        break;
+                    }
+                }
+            }
+        }
+        best
+    }
+
+    /// Whether one of the words occurs in `c`.
+    pub(crate) fn any_in(&self, c: &[char]) -> bool {
+        (0..=c.len()).any(|p| self.first_at(c, p).is_some())
+    }
+}
+
+/// Whether `word` stands in `c` at `at` (an empty word stands anywhere).
+#[inline]
+fn is_at(c: &[char], at: usize, word: &[char]) -> bool {
+    word.is_empty() || c.get(at..at + word.len()) == Some(word)
+}
+
+/// An explicit zero rule compiled: see [`ZeroRule`].
+#[derive(Debug, Clone)]
+pub(crate) struct ZeroMatcher {
+    /// The negations.
+    pub(crate) negations: CharWords,
+    /// The scope slots.
+    pub(crate) scope: Vec<CharWords>,
+    /// The targets' words (their metrics are in [`ZeroRule::targets`]).
+    pub(crate) targets: CharWords,
+}
+
+/// A `[[noun_after]]` compiled: see [`NounAfter`].
+#[derive(Debug, Clone)]
+pub(crate) struct NounAfterMatcher {
+    /// The verbs.
+    pub(crate) verbs: CharWords,
+    /// The negations.
+    pub(crate) negations: CharWords,
+    /// The nouns.
+    pub(crate) nouns: CharWords,
+    /// The tails.
+    pub(crate) tails: CharWords,
+    /// The words of a modifier.
+    pub(crate) modifier_words: CharWords,
+}
+
+/// The prose vocabulary's word lists compiled once for the parser
+/// (`parse::prose`): each list as [`CharWords`], the cue phrases in the
+/// orders the parser tries them, and the chars a zero phrase can start with.
+#[derive(Debug, Clone)]
+pub(crate) struct Matchers {
+    pub(crate) fillers: CharWords,
+    pub(crate) at_least_prefix: CharWords,
+    pub(crate) approx_prefix: CharWords,
+    pub(crate) at_least_infix: CharWords,
+    pub(crate) at_least_suffix: CharWords,
+    pub(crate) approx_suffix: CharWords,
+    pub(crate) ten_thousand: CharWords,
+    pub(crate) unit_words: CharWords,
+    pub(crate) cumulative: CharWords,
+    pub(crate) this_year: CharWords,
+    pub(crate) not_a_count: CharWords,
+    pub(crate) up_to: CharWords,
+    pub(crate) not_the_year: CharWords,
+    pub(crate) cue_joins: CharWords,
+    pub(crate) posted_word: CharWords,
+    pub(crate) channel_gap: CharWords,
+    pub(crate) channel_list_marks: CharWords,
+    /// Every cue phrase in cue order, then phrase order.
+    pub(crate) cue_phrases: CharWords,
+    /// (cue index, phrase index) of each of `cue_phrases`.
+    pub(crate) cue_phrase_of: Vec<(usize, usize)>,
+    /// Every cue phrase, longest first, then in cue order, then phrase
+    /// order: the order `match_cue` tries them in.
+    pub(crate) cue_phrases_longest: CharWords,
+    /// (cue index, phrase index) of each of `cue_phrases_longest`.
+    pub(crate) cue_phrase_longest_of: Vec<(usize, usize)>,
+    /// The channel words, in order.
+    pub(crate) channels: CharWords,
+    pub(crate) zero_rules: Vec<ZeroMatcher>,
+    pub(crate) zero_blockers_after: CharWords,
+    pub(crate) zero_joins: CharWords,
+    pub(crate) zero_second_verbs: CharWords,
+    pub(crate) zero_after_word: CharWords,
+    pub(crate) fee_zero_phrases: CharWords,
+    pub(crate) fee_zero_phrases_in_context: CharWords,
+    pub(crate) zero_back_phrases: CharWords,
+    pub(crate) noun_after: Vec<NounAfterMatcher>,
+    /// The first chars of every phrase a zero can start with (negations,
+    /// fee and pointing-back phrases): `zeros` looks only where one stands.
+    pub(crate) zero_start: CharWords,
+    /// The word lists of the cues' conditions, by the address and length of
+    /// the list (see [`Self::need_words`]).
+    need_words: Vec<((usize, usize), CharWords)>,
+}
+
+/// The placeholder of a vocabulary being built.
+static EMPTY_MATCHERS: Matchers = Matchers {
+    fillers: CharWords::EMPTY,
+    at_least_prefix: CharWords::EMPTY,
+    approx_prefix: CharWords::EMPTY,
+    at_least_infix: CharWords::EMPTY,
+    at_least_suffix: CharWords::EMPTY,
+    approx_suffix: CharWords::EMPTY,
+    ten_thousand: CharWords::EMPTY,
+    unit_words: CharWords::EMPTY,
+    cumulative: CharWords::EMPTY,
+    this_year: CharWords::EMPTY,
+    not_a_count: CharWords::EMPTY,
+    up_to: CharWords::EMPTY,
+    not_the_year: CharWords::EMPTY,
+    cue_joins: CharWords::EMPTY,
+    posted_word: CharWords::EMPTY,
+    channel_gap: CharWords::EMPTY,
+    channel_list_marks: CharWords::EMPTY,
+    cue_phrases: CharWords::EMPTY,
+    cue_phrase_of: Vec::new(),
+    cue_phrases_longest: CharWords::EMPTY,
+    cue_phrase_longest_of: Vec::new(),
+    channels: CharWords::EMPTY,
+    zero_rules: Vec::new(),
+    zero_blockers_after: CharWords::EMPTY,
+    zero_joins: CharWords::EMPTY,
+    zero_second_verbs: CharWords::EMPTY,
+    zero_after_word: CharWords::EMPTY,
+    fee_zero_phrases: CharWords::EMPTY,
+    fee_zero_phrases_in_context: CharWords::EMPTY,
+    zero_back_phrases: CharWords::EMPTY,
+    noun_after: Vec::new(),
+    zero_start: CharWords::EMPTY,
+    need_words: Vec::new(),
+};
+
+impl Matchers {
+    /// Compiles the word lists of `v`.
+    fn new(v: &ProseVocab) -> Matchers {
+        let w = |l: &[&str]| CharWords::new(l);
+        let mut cue_phrase_of = Vec::new();
+        let mut phrases = Vec::new();
+        for (k, cue) in v.cues.iter().enumerate() {
+            for (j, p) in cue.phrases.iter().enumerate() {
+                cue_phrase_of.push((k, j));
+                phrases.push(*p);
+            }
+        }
+        // longest first, then cue order, then phrase order (a stable sort)
+        let mut longest: Vec<usize> = (0..phrases.len()).collect();
+        longest.sort_by_key(|&i| std::cmp::Reverse(phrases[i].chars().count()));
+        let mut need_words = Vec::new();
+        let mut add = |l: &'static [&'static str]| {
+            let key = (l.as_ptr() as usize, l.len());
+            if !need_words.iter().any(|(k, _)| *k == key) {
+                need_words.push((key, CharWords::new(l)));
+            }
+        };
+        fn lists(need: &Need, add: &mut dyn FnMut(&'static [&'static str])) {
+            match need {
+                Need::Nothing | Need::ParentInSentence(_) | Need::ParentInBlock(_) => {}
+                Need::FollowedBy(l) | Need::ClauseWithout(l) | Need::NotAfter(l) => add(l),
+                Need::Context { sentence, heading } => {
+                    add(sentence);
+                    add(heading);
+                }
+                Need::All(needs) => needs.iter().for_each(|n| lists(n, add)),
+            }
+        }
+        for cue in v.cues {
+            lists(&cue.need, &mut add);
+        }
+        for na in v.noun_after {
+            add(na.subjects);
+        }
+        add(v.fee_sentence_context);
+        add(v.fee_heading_context);
+        let mut starts: Vec<&str> = Vec::new();
+        for r in v.zero_rules {
+            starts.extend(r.negations);
+        }
+        starts.extend(v.fee_zero_phrases);
+        starts.extend(v.fee_zero_phrases_in_context);
+        starts.extend(v.zero_back_phrases);
+        for na in v.noun_after {
+            starts.extend(na.negations);
+        }
+        let channels: Vec<&str> = v.channels.iter().map(|c| c.word).collect();
+        Matchers {
+            fillers: w(v.fillers),
+            at_least_prefix: w(v.at_least_prefix),
+            approx_prefix: w(v.approx_prefix),
+            at_least_infix: w(v.at_least_infix),
+            at_least_suffix: w(v.at_least_suffix),
+            approx_suffix: w(v.approx_suffix),
+            ten_thousand: w(&[v.ten_thousand]),
+            unit_words: w(v.unit_words),
+            cumulative: w(&[v.cumulative]),
+            this_year: w(v.this_year),
+            not_a_count: w(v.not_a_count),
+            up_to: w(v.up_to),
+            not_the_year: w(v.not_the_year),
+            cue_joins: w(v.cue_joins),
+            posted_word: w(&[v.posted_word]),
+            channel_gap: w(&[v.channel_gap]),
+            channel_list_marks: w(v.channel_list_marks),
+            cue_phrases: w(&phrases),
+            cue_phrases_longest: w(&longest.iter().map(|&i| phrases[i]).collect::<Vec<_>>()),
+            cue_phrase_longest_of: longest.iter().map(|&i| cue_phrase_of[i]).collect(),
+            cue_phrase_of,
+            channels: w(&channels),
+            zero_rules: v
+                .zero_rules
+                .iter()
+                .map(|r| ZeroMatcher {
+                    negations: w(r.negations),
+                    scope: r.scope.iter().map(|s| w(s)).collect(),
+                    targets: w(&r.targets.iter().map(|(t, _)| *t).collect::<Vec<_>>()),
+                })
+                .collect(),
+            zero_blockers_after: w(v.zero_blockers_after),
+            zero_joins: w(v.zero_joins),
+            zero_second_verbs: w(v.zero_second_verbs),
+            zero_after_word: w(&[v.zero_after_word]),
+            fee_zero_phrases: w(v.fee_zero_phrases),
+            fee_zero_phrases_in_context: w(v.fee_zero_phrases_in_context),
+            zero_back_phrases: w(v.zero_back_phrases),
+            noun_after: v
+                .noun_after
+                .iter()
+                .map(|na| NounAfterMatcher {
+                    verbs: w(na.verbs),
+                    negations: w(na.negations),
+                    nouns: w(na.nouns),
+                    tails: w(na.tails),
+                    modifier_words: w(na.modifier_words),
+                })
+                .collect(),
+            zero_start: w(&starts),
+            need_words,
+        }
+    }
+
+    /// A word list of a cue's condition (or of a noun-after's subjects, or
+    /// of the fee context), compiled at load; a list of another vocabulary
+    /// is compiled now.
+    pub(crate) fn need_words(&self, l: &[&str]) -> std::borrow::Cow<'_, CharWords> {
+        let key = (l.as_ptr() as usize, l.len());
+        match self.need_words.iter().find(|(k, _)| *k == key) {
+            Some((_, w)) => std::borrow::Cow::Borrowed(w),
+            None => std::borrow::Cow::Owned(CharWords::new(l)),
+        }
     }
 }
 
@@ -957,6 +1335,71 @@ mod tests {
             "[metric]\n\"review.total\" = { unit = \"count\", definition = \"x\" }\n",
         );
         assert!(e.message.contains("declared in vocab/early.toml"), "{e}");
+    }
+
+    /// Every text of up to 6 chars over a small alphabet (with chars that
+    /// share a filter bit: `a` and `a` + 1024): the compiled lists find what
+    /// the plain string searches find, in the same order.
+    #[test]
+    fn compiled_words_match_like_string_search() {
+        let alias = char::from_u32('a' as u32 + 1024).unwrap();
+        let alphabet = ['a', 'b', '未', alias];
+        let words = ["ab", "a", "未a", "b未b", &format!("{alias}a")];
+        let cw = CharWords::new(&words);
+        let with_empty = CharWords::new(&["b", ""]);
+        let mut texts: Vec<Vec<char>> = vec![Vec::new()];
+        for len in 1..=6 {
+            let mut t = vec![0usize; len];
+            loop {
+                texts.push(t.iter().map(|k| alphabet[*k]).collect());
+                let mut i = 0;
+                while i < len && t[i] == alphabet.len() - 1 {
+                    t[i] = 0;
+                    i += 1;
+                }
+                if i == len {
+                    break;
+                }
+                t[i] += 1;
+            }
+        }
+        for c in &texts {
+            let text: String = c.iter().collect();
+            let at = |p: usize| -> String { c[p.min(c.len())..].iter().collect() };
+            for p in 0..=c.len() + 1 {
+                let want: Vec<(usize, usize)> = words
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, w)| p <= c.len() && at(p).starts_with(*w))
+                    .map(|(k, w)| (k, w.chars().count()))
+                    .collect();
+                let got: Vec<(usize, usize)> = cw.starting_at(c, p).collect();
+                assert_eq!(got, want, "{text} at {p}");
+                for from in 0..=p {
+                    let want: Vec<(usize, usize)> = words
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, w)| {
+                            let n = w.chars().count();
+                            p <= c.len()
+                                && p >= from + n
+                                && c[p - n..p].iter().collect::<String>() == **w
+                        })
+                        .map(|(k, w)| (k, w.chars().count()))
+                        .collect();
+                    let got: Vec<(usize, usize)> = cw.ending_at(c, from, p).collect();
+                    assert_eq!(got, want, "{text} ending at {p} from {from}");
+                }
+            }
+            let first = words.iter().position(|w| text.contains(*w));
+            assert_eq!(cw.first_in(c), first, "{text}");
+            assert_eq!(cw.any_in(c), first.is_some(), "{text}");
+            // an empty word stands everywhere
+            assert_eq!(
+                with_empty.first_in(c),
+                Some(usize::from(!text.contains('b')))
+            );
+        }
     }
 
     #[test]
