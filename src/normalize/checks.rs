@@ -173,14 +173,14 @@ const CHANNEL_PARTS: &[(&str, &[&str])] = &[(
 /// contradicts a figure: its channels add up to another number (`sum.`), its
 /// 其中 parts add up to more (`le.`), or one channel exceeds it (`max.`).
 /// Only exact figures are compared.
-pub(crate) fn contradiction(o: &ObservationRow, doc: &[&ObservationRow]) -> Option<String> {
+pub(crate) fn contradiction(o: &ObservationRow, doc: &DocIndex<'_>) -> Option<String> {
     let metric = o.obs.metric.as_str();
     let checked =
         BREAKDOWNS.iter().any(|b| b.0 == metric) || CHANNEL_PARTS.iter().any(|c| c.0 == metric);
     if o.obs.qualifier != Qualifier::Exact || !checked {
         return None;
     }
-    let g = Group::new(doc);
+    let g = &doc.0;
     let exact = |id: &str| g.get(id).filter(|r| r.obs.qualifier == Qualifier::Exact);
     for (parent, children, equal) in BREAKDOWNS.iter().filter(|b| b.0 == metric) {
         let present: Vec<&ObservationRow> = children.iter().filter_map(|c| exact(c)).collect();
@@ -335,6 +335,17 @@ impl Ctx<'_> {
 /// read twice in one document (it should not be) keeps its first value.
 struct Group<'a> {
     by_metric: BTreeMap<&'a str, &'a ObservationRow>,
+}
+
+/// One document's figures by metric, built once per document for
+/// [`contradiction`] (which is asked for many figures of one document).
+pub(crate) struct DocIndex<'a>(Group<'a>);
+
+impl<'a> DocIndex<'a> {
+    /// Indexes a document's rows (the first row of a metric stands for it).
+    pub(crate) fn new(rows: &[&'a ObservationRow]) -> DocIndex<'a> {
+        DocIndex(Group::new(rows))
+    }
 }
 
 impl<'a> Group<'a> {

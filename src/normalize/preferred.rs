@@ -4,7 +4,7 @@
 //! the preferred rows pivot to one value per (year, metric). The others
 //! stay in the dataset for provenance.
 
-use super::checks::contradiction;
+use super::checks::{contradiction, DocIndex};
 use super::dataset::ObservationRow;
 use super::series::{pick, rank};
 use crate::normalize::metrics::Template;
@@ -29,7 +29,8 @@ pub fn mark(obs: &mut [ObservationRow]) {
             .collect();
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
         // each document's rows, only when a contradiction is looked for
-        let by_doc: OnceCell<DocRows> = OnceCell::new();
+        let by_doc: OnceCell<DocIndexes> = OnceCell::new();
+        let none = DocIndex::new(&[]);
         let contradicted = |o: &ObservationRow| {
             let by_doc = by_doc.get_or_init(|| {
                 let mut m: DocRows = BTreeMap::new();
@@ -38,12 +39,14 @@ pub fn mark(obs: &mut [ObservationRow]) {
                         .or_default()
                         .push(o);
                 }
-                m
+                // one index per document, not one per figure asked about
+                m.into_iter()
+                    .map(|(k, rows)| (k, DocIndex::new(&rows)))
+                    .collect()
             });
             let doc = by_doc
                 .get(&(o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+                .unwrap_or(&none);
             contradiction(o, doc).is_some()
         };
         let mut chosen = Vec::new();
@@ -92,6 +95,8 @@ type TieKey<'a> = ((u8, u8), &'a str, String);
 
 /// The rows of each document and template: (agency, year, URL, template).
 type DocRows<'a> = BTreeMap<(&'a str, i32, &'a str, Template), Vec<&'a ObservationRow>>;
+/// Each document's index, by the same key.
+type DocIndexes<'a> = BTreeMap<(&'a str, i32, &'a str, Template), DocIndex<'a>>;
 
 #[cfg(test)]
 pub(crate) mod tests {

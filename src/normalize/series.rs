@@ -232,12 +232,17 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
             .or_default()
             .push(o);
     }
+    // one index per document for the contradiction check (not one per figure)
+    let indexes: BTreeMap<(i32, &str, Template), checks::DocIndex> = by_doc
+        .iter()
+        .map(|(k, rows)| (*k, checks::DocIndex::new(rows)))
+        .collect();
+    let none = checks::DocIndex::new(&[]);
     for o in obs {
         if let Some(s) = reg.get(&o.obs.metric).and_then(|m| m.series) {
-            let doc = by_doc
+            let doc = indexes
                 .get(&(o.year, o.url.as_str(), o.obs.template))
-                .map(Vec::as_slice)
-                .unwrap_or_default();
+                .unwrap_or(&none);
             out.entry((o.year, s)).or_default().push(Candidate {
                 value: o.obs.value,
                 qualifier: o.obs.qualifier,
