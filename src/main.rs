@@ -35,11 +35,20 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     // Warnings (robots.txt problems, a repaired manifest, ...) go to stderr;
     // RUST_LOG overrides the level.
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+    // RUST_LOG is `level` or `target=level,...` directives (an invalid one
+    // leaves the default).
+    use tracing_subscriber::prelude::*;
+    let filter = std::env::var("RUST_LOG")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| {
+            tracing_subscriber::filter::Targets::new()
+                .with_default(tracing_subscriber::filter::LevelFilter::WARN)
+        });
+    let _ = tracing_subscriber::registry()
+        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(filter)
         .try_init();
     let result = match cli.command {
         Command::Run(a) => cli::run::run(a),

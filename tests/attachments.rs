@@ -152,6 +152,7 @@ fn xxgk_parse_reads_the_early_indicator_table_of_an_xlsx() {
             && r["raw"].as_str().unwrap().starts_with("503")));
 }
 
+#[cfg(feature = "pdf")]
 #[test]
 fn xxgk_parse_reads_the_sentences_of_a_pdf_prose_report() {
     let (html, _) = parse_cli(&page(HTML_2017));
@@ -172,6 +173,7 @@ fn xxgk_parse_reads_the_sentences_of_a_pdf_prose_report() {
     );
 }
 
+#[cfg(feature = "pdf")]
 #[test]
 fn an_image_only_pdf_has_no_figures_and_says_image_only() {
     let out = xxgk(&["parse", attachment("image_only_2015.pdf").to_str().unwrap()]);
@@ -258,18 +260,21 @@ fn hostile_attachments_end_in_an_error_or_a_warning() {
     hostile("huge_gridspan.docx", "more than 250000 cells");
     // the broken cross-reference table is rebuilt by scanning the objects:
     // the text is still read
-    let out = xxgk(&[
-        "parse",
-        root()
-            .join("fixtures/attachments/hostile/broken_xref.pdf")
-            .to_str()
-            .unwrap(),
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    #[cfg(feature = "pdf")]
+    {
+        let out = xxgk(&[
+            "parse",
+            root()
+                .join("fixtures/attachments/hostile/broken_xref.pdf")
+                .to_str()
+                .unwrap(),
+        ]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     // memory: the largest child so far (the zip bomb inflates to 200 MB)
     let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
     assert_eq!(
@@ -291,6 +296,22 @@ fn a_truncated_pdf_is_an_error_naming_the_file() {
     assert_ne!(out.status.code(), Some(101), "{stderr}");
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("cut.pdf"), "{stderr}");
+}
+
+/// Without the `pdf` feature, `xxgk parse FILE.pdf` fails and says how to
+/// read it; a build lists the PDF as an attachment not read (above).
+#[cfg(not(feature = "pdf"))]
+#[test]
+fn without_pdf_reading_parse_says_how_to_get_it() {
+    let out = xxgk(&["parse", attachment("prose_2017.pdf").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("prose_2017.pdf"), "{stderr}");
+    assert!(
+        stderr.contains("PDF reading not built in: rebuild with --features pdf"),
+        "{stderr}"
+    );
+    assert!(out.stdout.is_empty());
 }
 
 /// An archive holding an empty report page, its DOCX attachment, an image
@@ -394,15 +415,29 @@ fn the_pipeline_parses_an_archived_attachment_as_a_report() {
     assert_ne!(y2021.status, "missing", "{y2021:?}");
 
     let scan = row("scan_2015.pdf");
-    assert_eq!(scan.status, Status::Empty, "{scan:?}");
-    assert_eq!(scan.year, Some(2015));
-    assert!(
-        scan.warnings.iter().any(|w| w.starts_with("image only")),
-        "{scan:?}"
-    );
-    let y2015 = ds.series.iter().find(|s| s.year == 2015).unwrap();
-    assert_eq!(y2015.status, "missing");
-    assert!(y2015.reason.starts_with("image only"), "{y2015:?}");
+    #[cfg(feature = "pdf")]
+    {
+        assert_eq!(scan.status, Status::Empty, "{scan:?}");
+        assert_eq!(scan.year, Some(2015));
+        assert!(
+            scan.warnings.iter().any(|w| w.starts_with("image only")),
+            "{scan:?}"
+        );
+        let y2015 = ds.series.iter().find(|s| s.year == 2015).unwrap();
+        assert_eq!(y2015.status, "missing");
+        assert!(y2015.reason.starts_with("image only"), "{y2015:?}");
+    }
+    // without PDF reading the PDF is listed, not read, and says why
+    #[cfg(not(feature = "pdf"))]
+    {
+        assert_eq!(scan.status, Status::AttachmentNotRead, "{scan:?}");
+        assert!(
+            scan.warnings[0].ends_with("PDF reading not built in: rebuild with --features pdf"),
+            "{scan:?}"
+        );
+        let summary = xxgk::pipeline::summary(&ds, Path::new("out"), &[]);
+        assert!(summary.contains("1 attachment_not_read"), "{summary}");
+    }
 
     let broken = row("broken.docx");
     assert_eq!(broken.status, Status::Failed, "{broken:?}");
@@ -415,6 +450,7 @@ fn the_pipeline_parses_an_archived_attachment_as_a_report() {
 
     // the second build takes the attachments from the parse cache, with
     // their locations read back as written
+    // the page, the DOCX, the broken DOCX (and the PDF, when read)
     assert!(stats.parsed >= 3, "{stats:?}");
     let (again, stats2) = build_dataset_stats(tmp.path(), &opts).unwrap();
     assert!(stats2.cached >= 2, "{stats2:?}");

@@ -11,8 +11,8 @@
 //!   [`SHORT_PAGE_CHARS`] characters), contains one of [`DEFAULT_PATTERNS`];
 //! - its text matches one of the profile's `error_patterns` (regexes).
 
+use crate::html::dom::{Data, Dom, NodeId};
 use regex::Regex;
-use scraper::{Html, Selector};
 
 /// Phrases of common Chinese CMS error pages (and their English cousins).
 pub const DEFAULT_PATTERNS: &[&str] = &[
@@ -80,11 +80,10 @@ impl ErrorPages {
             return None;
         }
         let text = crate::html::decode::decode(body, content_type).text;
-        let doc = Html::parse_document(&text);
-        let title = Selector::parse("title")
-            .ok()
-            .and_then(|s| doc.select(&s).next())
-            .map(|t| t.text().collect::<String>())
+        let doc = Dom::parse(&text);
+        let title = elements_named(&doc, "title")
+            .next()
+            .map(|t| text_of(&doc, t))
             .unwrap_or_default();
         let visible = visible_text(&doc);
         for re in &self.patterns {
@@ -108,34 +107,79 @@ impl ErrorPages {
     }
 }
 
-/// The text of `<body>` outside scripts and styles, whitespace-collapsed.
-fn visible_text(doc: &Html) -> String {
-    let Ok(body) = Selector::parse("body") else {
-        return String::new();
-    };
+/// The elements named `name` (local name, any namespace) in creation order,
+/// attached to the tree or not: what the CSS type selector `name` matches in
+/// a document-wide selection.
+pub(crate) fn elements_named<'a>(doc: &'a Dom, name: &'a str) -> impl Iterator<Item = NodeId> + 'a {
+    doc.elements()
+        .filter(move |(_, e)| e.name() == name)
+        .map(|(id, _)| id)
+}
+
+/// The text of `id`'s descendants (template contents included), concatenated.
+pub(crate) fn text_of(doc: &Dom, id: NodeId) -> String {
     let mut out = String::new();
-    for b in doc.select(&body) {
-        for node in b.descendants() {
-            if let Some(t) = node.value().as_text() {
-                let hidden = node.ancestors().any(|a| {
-                    a.value()
-                        .as_element()
-                        .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript"))
-                });
-                if !hidden {
+    for n in doc.descendants(id) {
+        if let Data::Text(t) = &doc.node(n).data {
+            out.push_str(t);
+        }
+    }
+    out
+}
+
+/// The text of `<body>` outside scripts and styles, whitespace-collapsed.
+fn visible_text(doc: &Dom) -> String {
+    let mut out = String::new();
+    for body in elements_named(doc, "body") {
+        // Whether a node has a script/style/noscript ancestor, `body` and
+        // the ancestors above it included; walked with an explicit stack
+        // (no recursion on deeply nested pages).
+        let mut stack: Vec<(NodeId, bool)> = vec![(body, hidden_above(doc, body))];
+        while let Some((id, hidden)) = stack.pop() {
+            match &doc.node(id).data {
+                Data::Text(t) if !hidden => {
                     out.push_str(t);
                     out.push(' ');
                 }
+                _ => {}
+            }
+            let hides = doc
+                .element(id)
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript"));
+            for c in doc.children_rev(id) {
+                stack.push((c, hidden || hides));
             }
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn has_content_elements(doc: &Html) -> bool {
-    Selector::parse("img, embed, object, iframe, a[href], table, video")
-        .ok()
-        .is_some_and(|s| doc.select(&s).next().is_some())
+/// Whether an ancestor of `id` is a script, style or noscript element.
+fn hidden_above(doc: &Dom, id: NodeId) -> bool {
+    // `Dom` has no parent links in its API: find `id` under the root by a
+    // walk that tracks the hiding state, once per `<body>` (one per page).
+    let mut stack: Vec<(NodeId, bool)> = vec![(0, false)];
+    while let Some((n, hidden)) = stack.pop() {
+        if n == id {
+            return hidden;
+        }
+        let hides = doc
+            .element(n)
+            .is_some_and(|e| matches!(e.name(), "script" | "style" | "noscript"));
+        for c in doc.children_rev(n) {
+            stack.push((c, hidden || hides));
+        }
+    }
+    false
+}
+
+fn has_content_elements(doc: &Dom) -> bool {
+    doc.elements().any(|(_, e)| {
+        matches!(
+            e.name(),
+            "img" | "embed" | "object" | "iframe" | "table" | "video"
+        ) || (e.name() == "a" && e.attr("href").is_some())
+    })
 }
 
 #[cfg(test)]
@@ -173,6 +217,38 @@ mod tests {
         assert_eq!(e.check(no_text_img.as_bytes(), HTML), None);
         // Binary attachments are not read as pages.
         assert_eq!(e.check(b"%PDF-1.4 \x00\x01", Some("application/pdf")), None);
+    }
+
+    #[test]
+    fn hidden_text_templates_and_titles() {
+        let e = ErrorPages::default();
+        // Text inside script, style and noscript is not the page's text.
+        let scripted =
+            "<html><head><title>t</title></head><body><script>var s='系统繁忙';</script>\
+            <style>p{}</style><noscript>页面不存在</noscript><div></div></body></html>";
+        assert!(e
+            .check(scripted.as_bytes(), HTML)
+            .is_some_and(|w| w.contains("no article body")));
+        // A template's contents are text of the page (as in a browser's DOM).
+        let templ = "<html><body><template><p>系统繁忙</p></template></body></html>";
+        assert!(e
+            .check(templ.as_bytes(), HTML)
+            .is_some_and(|w| w.contains("系统繁忙")));
+        // The first <title> in document order, even an SVG one.
+        let svg = "<html><body><svg><title>页面未找到</title></svg>".to_string()
+            + &"正文".repeat(300)
+            + "</body></html>";
+        assert!(e
+            .check(svg.as_bytes(), HTML)
+            .is_some_and(|w| w.contains("页面未找到")));
+        // Deep nesting: no recursion, no stack overflow.
+        let deep = "<div>".repeat(3_000) + "系统繁忙";
+        assert!(e
+            .check(deep.as_bytes(), HTML)
+            .is_some_and(|w| w.contains("系统繁忙")));
+        let doc = Dom::parse("<p>a<b>b</b><template>c</template></p>");
+        let p = elements_named(&doc, "p").next().expect("a <p>");
+        assert_eq!(text_of(&doc, p), "abc");
     }
 
     #[test]

@@ -4,11 +4,12 @@
 
 use crate::archive::{rfc3339, Archive, Kind, ManifestEntry};
 use crate::crawl::downloader::{status_text, FetchError, Fetched};
+use crate::crawl::errorpage::{elements_named, text_of};
 use crate::crawl::profile::Profile;
 use crate::html::decode::decode;
+use crate::html::dom::Dom;
 use anyhow::{anyhow, Result};
 use regex::Regex;
-use scraper::{Html, Selector};
 use std::sync::OnceLock;
 use url::Url;
 
@@ -93,11 +94,10 @@ fn normalize_ws(s: &str) -> String {
 
 /// A page's title: for documents the first non-empty `<h1>`, else `<title>`;
 /// for other pages `<title>` first.
-pub fn page_title(doc: &Html, kind: Kind) -> Option<String> {
-    let first = |sel: &str| -> Option<String> {
-        let s = Selector::parse(sel).ok()?;
-        doc.select(&s)
-            .map(|e| normalize_ws(&e.text().collect::<String>()))
+pub fn page_title(doc: &Dom, kind: Kind) -> Option<String> {
+    let first = |name: &str| -> Option<String> {
+        elements_named(doc, name)
+            .map(|e| normalize_ws(&text_of(doc, e)))
             .find(|t| !t.is_empty())
     };
     if kind == Kind::Document {
@@ -109,22 +109,21 @@ pub fn page_title(doc: &Html, kind: Kind) -> Option<String> {
 
 /// Every link of a page (`a`/`area` `href`, `img`/`iframe`/`embed` `src`,
 /// `object` `data`), resolved against `base`, http(s) only, fragments removed.
-pub fn page_links(doc: &Html, base: &Url) -> Vec<Url> {
+pub fn page_links(doc: &Dom, base: &Url) -> Vec<Url> {
     let mut out = Vec::new();
+    // (element, attribute): the selector `a[href]` and its kin, one pass each
+    // over the elements in creation order, as a document-wide selection.
     let pairs = [
-        ("a[href]", "href"),
-        ("area[href]", "href"),
-        ("img[src]", "src"),
-        ("iframe[src]", "src"),
-        ("embed[src]", "src"),
-        ("object[data]", "data"),
+        ("a", "href"),
+        ("area", "href"),
+        ("img", "src"),
+        ("iframe", "src"),
+        ("embed", "src"),
+        ("object", "data"),
     ];
-    for (sel, attr) in pairs {
-        let Ok(s) = Selector::parse(sel) else {
-            continue;
-        };
-        for e in doc.select(&s) {
-            let Some(v) = e.value().attr(attr) else {
+    for (name, attr) in pairs {
+        for (_, e) in doc.elements().filter(|(_, e)| e.name() == name) {
+            let Some(v) = e.attr(attr) else {
                 continue;
             };
             let v = v.trim();
@@ -184,7 +183,7 @@ fn read_page(body: &[u8], content_type: Option<&str>, kind: Kind, page_url: &Url
     }
     let d = decode(body, content_type);
     let (title, links, anchors) = if html {
-        let doc = Html::parse_document(&d.text);
+        let doc = Dom::parse(&d.text);
         (
             page_title(&doc, kind),
             page_links(&doc, page_url),
@@ -205,21 +204,19 @@ fn read_page(body: &[u8], content_type: Option<&str>, kind: Kind, page_url: &Url
 
 /// The text of each `<a href>` (resolved against `base`, http(s) only,
 /// without fragment), whitespace-normalised, links with no text left out.
-pub fn page_anchors(doc: &Html, base: &Url) -> Vec<(Url, String)> {
-    let Ok(s) = Selector::parse("a[href]") else {
-        return Vec::new();
-    };
-    doc.select(&s)
-        .filter_map(|e| {
-            let href = e.value().attr("href")?.trim();
+pub fn page_anchors(doc: &Dom, base: &Url) -> Vec<(Url, String)> {
+    doc.elements()
+        .filter(|(_, e)| e.name() == "a")
+        .filter_map(|(id, e)| {
+            let href = e.attr("href")?.trim();
             let mut u = base.join(href).ok()?;
             if !matches!(u.scheme(), "http" | "https") {
                 return None;
             }
             u.set_fragment(None);
-            let mut text = normalize_ws(&e.text().collect::<String>());
+            let mut text = normalize_ws(&text_of(doc, id));
             if text.is_empty() {
-                text = normalize_ws(e.value().attr("title").unwrap_or(""));
+                text = normalize_ws(e.attr("title").unwrap_or(""));
             }
             (!text.is_empty()).then_some((u, text))
         })
@@ -407,7 +404,7 @@ mod tests {
         let html = r##"<html><head><title>T - site</title></head><body>
             <h1> 2023年 报告 </h1><a href="doc_1.html#x">a</a><a href="javascript:;">j</a>
             <a href="mailto:a@b">m</a><img src="/r/1.png"><a href="#top">t</a></body></html>"##;
-        let doc = Html::parse_document(html);
+        let doc = Dom::parse(html);
         assert_eq!(
             page_title(&doc, Kind::Document).as_deref(),
             Some("2023年 报告")
@@ -421,6 +418,60 @@ mod tests {
         assert_eq!(
             links,
             vec!["http://h.example/ch/doc_1.html", "http://h.example/r/1.png"]
+        );
+        Ok(())
+    }
+
+    #[test]
+    fn links_by_kind_then_order_and_anchor_texts() -> Result<()> {
+        let html = r##"<html><body><object data="o.pdf"></object><a href=" a.html ">A <b>1</b></a>
+            <iframe src="f.html"></iframe><area href="m.html"><embed src="e.swf">
+            <a href="t.html" title=" 标题 "><img src="i.png"></a><a name=x>no href</a>
+            <a href="ftp://h/x">ftp</a><svg><a xlink:href="s.html">svg</a></svg></body></html>"##;
+        let doc = Dom::parse(html);
+        let base = Url::parse("http://h.example/d/")?;
+        let links: Vec<String> = page_links(&doc, &base)
+            .iter()
+            .map(|u| u.path().to_string())
+            .collect();
+        // a, area, img, iframe, embed, object: each kind in document order
+        assert_eq!(
+            links,
+            vec![
+                "/d/a.html",
+                "/d/t.html",
+                "/d/m.html",
+                "/d/i.png",
+                "/d/f.html",
+                "/d/e.swf",
+                "/d/o.pdf"
+            ]
+        );
+        let anchors: Vec<(String, String)> = page_anchors(&doc, &base)
+            .into_iter()
+            .map(|(u, t)| (u.path().to_string(), t))
+            .collect();
+        assert_eq!(
+            anchors,
+            vec![
+                ("/d/a.html".to_string(), "A 1".to_string()),
+                ("/d/t.html".to_string(), "标题".to_string())
+            ]
+        );
+        // a link to a non-ASCII host (IDNA, unicode-rs tables) and full-width dots
+        let doc = Dom::parse(
+            r#"<a href="http://政府。中国/a.html">x</a><a href="http://ÄÖ.example/">y</a>"#,
+        );
+        let hosts: Vec<String> = page_links(&doc, &base)
+            .iter()
+            .map(|u| u.host_str().unwrap_or("").to_string())
+            .collect();
+        assert_eq!(hosts, vec!["xn--mxtq1m.xn--fiqs8s", "xn--4ca0b.example"]);
+        // an empty <h1> is skipped for the next one
+        let doc = Dom::parse("<title>T</title><h1> </h1><h1>2021年报告</h1>");
+        assert_eq!(
+            page_title(&doc, Kind::Document).as_deref(),
+            Some("2021年报告")
         );
         Ok(())
     }

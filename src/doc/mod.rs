@@ -10,8 +10,14 @@
 //! [`ReadError`] naming the part and what was expected, never a panic.
 //! A PDF's tables are not read (its text is, for the prose parser), and a
 //! PDF without text, or an image, is an "image only" page with no figures.
+//!
+//! PDF reading is the cargo feature `pdf` (on by default: lopdf and its
+//! dependencies are about a fifth of a cold build). Without it a PDF is
+//! told by its bytes as always, and reading one is an error that says so
+//! ([`PDF_NOT_BUILT_IN`]); a build lists it as an attachment not read.
 
 pub mod docx;
+#[cfg(feature = "pdf")]
 pub mod pdf;
 pub mod xlsx;
 
@@ -72,12 +78,12 @@ impl Format {
     }
 
     /// Whether [`read`] reads this format into a page (HTML is read by
-    /// `html`, not here).
+    /// `html`, not here; PDF only with the `pdf` feature).
     pub fn is_attachment_readable(self) -> bool {
         matches!(
             self,
-            Format::Docx | Format::Xlsx | Format::Xls | Format::Pdf | Format::Image
-        )
+            Format::Docx | Format::Xlsx | Format::Xls | Format::Image
+        ) || (self == Format::Pdf && reads_pdf())
     }
 
     /// What the format is, for messages.
@@ -205,6 +211,14 @@ fn contains(hay: &[u8], needle: &[u8]) -> bool {
     !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
 }
 
+/// Why a PDF is not read by a binary built without the `pdf` feature.
+pub const PDF_NOT_BUILT_IN: &str = "PDF reading not built in: rebuild with --features pdf";
+
+/// Whether this binary reads PDF files (the cargo feature `pdf`).
+pub const fn reads_pdf() -> bool {
+    cfg!(feature = "pdf")
+}
+
 /// Reads an attachment of a readable format (see
 /// [`Format::is_attachment_readable`]) into a page.
 pub fn read(bytes: &[u8], format: Format) -> Result<AttachmentPage, ReadError> {
@@ -212,7 +226,10 @@ pub fn read(bytes: &[u8], format: Format) -> Result<AttachmentPage, ReadError> {
         Format::Docx => (docx::read(bytes)?, false),
         Format::Xlsx => (xlsx::read_xlsx(bytes)?, false),
         Format::Xls => (xlsx::read_xls(bytes)?, false),
+        #[cfg(feature = "pdf")]
         Format::Pdf => pdf::read(bytes)?,
+        #[cfg(not(feature = "pdf"))]
+        Format::Pdf => return Err(ReadError::new("file", PDF_NOT_BUILT_IN)),
         Format::Image => (Page::default(), true),
         other => {
             return Err(ReadError::new(
@@ -403,5 +420,13 @@ mod tests {
     fn unreadable_formats_are_an_error_saying_what_was_expected() {
         let e = read(b"x", Format::Doc).unwrap_err();
         assert!(e.to_string().contains("expected a DOCX"), "{e}");
+    }
+
+    #[cfg(not(feature = "pdf"))]
+    #[test]
+    fn without_the_pdf_feature_a_pdf_is_an_error_saying_how_to_read_it() {
+        assert!(!reads_pdf());
+        let e = read(b"%PDF-1.4\n%%EOF", Format::Pdf).unwrap_err();
+        assert_eq!(e.to_string(), format!("file: {PDF_NOT_BUILT_IN}"));
     }
 }

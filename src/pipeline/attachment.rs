@@ -73,6 +73,22 @@ fn read_format(
     })
 }
 
+/// Why a stored copy is not read by this binary although its format is
+/// one xxgk reads: a PDF (told by its bytes) when the `pdf` feature is not
+/// built in. The reason becomes the warning of an `attachment_not_read`
+/// row, so the document is counted and says how to read it.
+pub(crate) fn not_built_in(bytes: &[u8]) -> Option<String> {
+    if doc::reads_pdf() || doc::sniff(bytes) != Format::Pdf {
+        return None;
+    }
+    Some(format!(
+        "attachment not read: {} ({} bytes); {}",
+        Format::Pdf.describe(),
+        bytes.len(),
+        doc::PDF_NOT_BUILT_IN
+    ))
+}
+
 /// The title known from elsewhere for a document: the one the crawl
 /// recorded, else, for an attachment, the text of the link that led to it
 /// (`2021年政府信息公开工作年度报告.docx`), which often is its only title.
@@ -213,6 +229,21 @@ mod tests {
         assert!(readable(&e("http://x/a.png", Some("image/png"))));
         assert!(!readable(&e("http://x/a.doc", Some("application/msword"))));
         assert!(!readable(&e("http://x/a.rar", None)));
+    }
+
+    #[test]
+    fn a_pdf_is_read_or_says_the_feature_is_missing() {
+        let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF";
+        assert_eq!(not_built_in(b"<html><p>x</p></html>"), None);
+        assert_eq!(not_built_in(b"\x89PNG\r\n\x1a\n\0\0"), None);
+        match not_built_in(pdf) {
+            None => assert!(doc::reads_pdf()),
+            Some(why) => {
+                assert!(!doc::reads_pdf());
+                assert!(why.contains("a PDF document"), "{why}");
+                assert!(why.ends_with("rebuild with --features pdf"), "{why}");
+            }
+        }
     }
 
     #[test]

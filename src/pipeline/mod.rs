@@ -224,11 +224,24 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
                 Ok(bytes) if sha256_hex(&bytes) != sha => Err(format!(
                     "the archived copy {sha} is corrupt (its bytes hash differently)"
                 )),
-                Ok(bytes) => read_cached(ctx, &bytes, e).map(|read| {
-                    input.encoding = Some(read.encoding);
-                    input.encoding_source = Some(read.encoding_source);
-                    read.parsed
-                }),
+                Ok(bytes) => {
+                    // a PDF in a binary built without the `pdf` feature
+                    if let Some(why) = attachment::not_built_in(&bytes) {
+                        return DocumentRows::attachment(
+                            agency,
+                            &e.url,
+                            sha,
+                            e.year,
+                            e.title.as_deref().or(e.link_text.as_deref()),
+                            why,
+                        );
+                    }
+                    read_cached(ctx, &bytes, e).map(|read| {
+                        input.encoding = Some(read.encoding);
+                        input.encoding_source = Some(read.encoding_source);
+                        read.parsed
+                    })
+                }
             };
             DocumentRows::from_owned(agency, input)
         }

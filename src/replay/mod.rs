@@ -24,13 +24,15 @@
 //! [`serve_embedded`] replays it from any directory, fully offline.
 
 use anyhow::{anyhow, bail, Context, Result};
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::Response;
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use hyper_util::rt::TokioIo;
 use include_dir::{include_dir, Dir};
 use serde::Deserialize;
 use std::collections::HashMap;
+use std::convert::Infallible;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 use std::sync::Arc;
@@ -241,23 +243,73 @@ pub async fn serve(snapshot: Snapshot, port: u16) -> Result<ReplayServer> {
         .await
         .with_context(|| format!("cannot listen on 127.0.0.1:{port} (is the port in use?)"))?;
     let addr = listener.local_addr()?;
-    let app = axum::Router::new()
-        .fallback(handle)
-        .with_state(Arc::new(snapshot));
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let task = tokio::spawn(async move {
-        let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-            let _ = rx.await;
-        });
-        if let Err(e) = server.await {
-            tracing::error!("replay server stopped: {e}");
-        }
-    });
+    let task = tokio::spawn(accept_loop(listener, Arc::new(snapshot), rx));
     Ok(ReplayServer {
         addr,
         shutdown: Some(tx),
         task: Some(task),
     })
+}
+
+/// Accepts connections until `stop` fires (or its sender is dropped), each
+/// served over HTTP/1.1 (keep-alive) in its own task; then stops accepting,
+/// asks every open connection to finish its request in flight and close,
+/// and waits for them.
+async fn accept_loop(
+    listener: tokio::net::TcpListener,
+    snap: Arc<Snapshot>,
+    mut stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    let (closing_tx, closing_rx) = tokio::sync::watch::channel(false);
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        let stream = tokio::select! {
+            conn = listener.accept() => match conn {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    accept_error(e).await;
+                    continue;
+                }
+            },
+            _ = &mut stop => break,
+        };
+        // finished connections are reaped as new ones come
+        while conns.try_join_next().is_some() {}
+        let snap = Arc::clone(&snap);
+        let mut closing = closing_rx.clone();
+        conns.spawn(async move {
+            let service = hyper::service::service_fn(move |req| {
+                let resp = handle(&snap, &req);
+                async move { Ok::<_, Infallible>(resp) }
+            });
+            let conn = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service);
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => return,
+                _ = closing.wait_for(|c| *c) => conn.as_mut().graceful_shutdown(),
+            }
+            let _ = conn.await;
+        });
+    }
+    drop(listener);
+    let _ = closing_tx.send(true);
+    while conns.join_next().await.is_some() {}
+}
+
+/// An accept error: a connection reset before it was accepted is skipped; any
+/// other (out of file descriptors) is logged and retried after a second.
+async fn accept_error(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionRefused | ConnectionAborted | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!("replay server: accept error: {e}");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
 /// Loads the snapshot folder `dir` and serves it on 127.0.0.1:`port` (0 picks one).
@@ -270,7 +322,10 @@ pub async fn serve_embedded() -> Result<ReplayServer> {
     serve(Snapshot::embedded()?, 0).await
 }
 
-async fn handle(State(snap): State<Arc<Snapshot>>, req: Request) -> Response {
+/// A response with its `Content-Length` (the body's length; 0 for HEAD and 304).
+type Response = hyper::Response<Full<Bytes>>;
+
+fn handle(snap: &Snapshot, req: &hyper::Request<Incoming>) -> Response {
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return plain(StatusCode::METHOD_NOT_ALLOWED, "only GET and HEAD\n");
     }
@@ -287,24 +342,25 @@ async fn handle(State(snap): State<Arc<Snapshot>>, req: Request) -> Response {
     let last_modified = httpdate::fmt_http_date(page.last_modified);
     let status = StatusCode::from_u16(page.status).unwrap_or(StatusCode::OK);
     let fresh = status == StatusCode::OK && not_modified(req.headers(), &etag, page.last_modified);
-    let mut builder = Response::builder()
+    let mut builder = hyper::Response::builder()
         .header(header::ETAG, &etag)
         .header(header::LAST_MODIFIED, &last_modified);
     let body = if fresh {
         builder = builder.status(StatusCode::NOT_MODIFIED);
-        Body::empty()
+        Bytes::new()
     } else {
         builder = builder
             .status(status)
             .header(header::CONTENT_TYPE, &page.content_type);
         if req.method() == Method::HEAD {
-            Body::empty()
+            Bytes::new()
         } else {
-            Body::from(page.body.clone())
+            page.body.clone()
         }
     };
     builder
-        .body(body)
+        .header(header::CONTENT_LENGTH, body.len())
+        .body(Full::new(body))
         .unwrap_or_else(|_| plain(StatusCode::INTERNAL_SERVER_ERROR, "bad response\n"))
 }
 
@@ -331,12 +387,14 @@ fn not_modified(headers: &HeaderMap, etag: &str, last_modified: SystemTime) -> b
 }
 
 fn plain(status: StatusCode, text: &'static str) -> Response {
-    let mut r = Response::new(Body::from(text));
+    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
     *r.status_mut() = status;
     r.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; charset=utf-8"),
     );
+    r.headers_mut()
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(text.len()));
     r
 }
 
