@@ -92,12 +92,18 @@ struct Attr {
     role: Role,
 }
 
-/// Whether an `id` or `class` value may name a content container: it holds
-/// one of the names the content selectors look for, or a character
-/// reference or NUL (whose parsed value the raw text does not show).
-fn may_name_content(v: &[u8]) -> bool {
+/// Whether an `id` (the whole value) or a `class` (one of its
+/// space-separated words) may name a content container: it is one of the
+/// names the content selectors look for, or the value holds a character
+/// reference or NUL (whose parsed value the raw text does not show; a CR
+/// becomes a LF, a space either way).
+fn may_name_content(v: &[u8], role: Role) -> bool {
+    let named = |w: &[u8]| super::text::content_names().any(|n| n.as_bytes() == w);
     v.iter().any(|&c| c == b'&' || c == 0)
-        || super::text::content_names().any(|n| v.windows(n.len()).any(|w| w == n.as_bytes()))
+        || match role {
+            Role::Id => named(v),
+            _ => v.split(|&c| is_ws(c)).any(named),
+        }
 }
 
 /// Whether the attributes of `role` (`id` or `class`) of a tag are kept:
@@ -108,7 +114,7 @@ fn may_name_content(v: &[u8]) -> bool {
 fn keep_group(b: &[u8], attrs: &[Attr], role: Role) -> bool {
     attrs
         .iter()
-        .any(|a| a.role == role && may_name_content(&b[a.value.0..a.value.1]))
+        .any(|a| a.role == role && may_name_content(&b[a.value.0..a.value.1], role))
 }
 
 /// The markup without the attributes nobody reads; `None` when nothing
@@ -268,7 +274,8 @@ fn strip(html: &str, canon: bool) -> Result<Option<String>, NoCanonicalForm> {
 struct Sets {
     ids: std::collections::HashMap<Vec<u8>, usize>,
     key: Vec<u8>,
-    pairs: Vec<(Vec<u8>, (usize, usize))>,
+    /// (name, value) ranges of the tag being read.
+    pairs: Vec<((usize, usize), (usize, usize))>,
 }
 
 /// The attributes of a formatting element (`<a>`, `<b>`, `<font>` ...),
@@ -292,24 +299,37 @@ fn formatting_attributes(b: &[u8], attrs: &[Attr], sets: &mut Sets) -> Option<Ve
     if attrs.iter().all(verbatim) {
         return None;
     }
+    // (name, value) as the tokenizer reads them: the first of duplicate
+    // names (compared with ASCII case ignored), sorted by lower-cased name
     sets.pairs.clear();
     for a in attrs.iter().filter(|a| !verbatim(a)) {
-        let name = b[a.start..a.name_end].to_ascii_lowercase();
-        if !sets.pairs.iter().any(|(n, _)| *n == name) {
-            sets.pairs.push((name, a.value));
+        let name = &b[a.start..a.name_end];
+        if !sets
+            .pairs
+            .iter()
+            .any(|&(n, _)| b[n.0..n.1].eq_ignore_ascii_case(name))
+        {
+            sets.pairs.push(((a.start, a.name_end), a.value));
         }
     }
-    sets.pairs.sort_by(|x, y| x.0.cmp(&y.0));
-    // name NUL value NUL ...: neither holds a NUL (checked above)
+    let lower = |r: (usize, usize)| b[r.0..r.1].iter().map(u8::to_ascii_lowercase);
+    sets.pairs.sort_by(|x, y| lower(x.0).cmp(lower(y.0)));
+    // name NUL value NUL ...: neither holds a NUL (checked by the caller)
     sets.key.clear();
-    for (n, (s, e)) in &sets.pairs {
-        sets.key.extend_from_slice(n);
+    for &(n, v) in &sets.pairs {
+        sets.key.extend(lower(n));
         sets.key.push(0);
-        sets.key.extend_from_slice(&b[*s..*e]);
+        sets.key.extend_from_slice(&b[v.0..v.1]);
         sets.key.push(0);
     }
-    let next = sets.ids.len();
-    let id = *sets.ids.entry(sets.key.clone()).or_insert(next);
+    let id = match sets.ids.get(&sets.key) {
+        Some(&id) => id,
+        None => {
+            let id = sets.ids.len();
+            sets.ids.insert(sets.key.clone(), id);
+            id
+        }
+    };
     let mut t = Vec::new();
     for a in attrs.iter().filter(|a| verbatim(a)) {
         t.push(b' ');
