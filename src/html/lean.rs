@@ -4,12 +4,15 @@
 //! Tags are about 70 % of a report page's characters (Word exports put a
 //! `style`, `lang` and `width` on every `<p>`, `<span>` and `<td>`), and
 //! html5ever's tokenizer reads them character by character. A page reads
-//! only `id`, `class`, `rowspan` and `colspan`; the tree builder reads a few
-//! more (`type` of an `<input>` in a table, a declarative shadow root's mode),
-//! and it compares ALL attributes of formatting elements (`<b>`, `<font>`,
-//! `<a>` ...: the "Noah's Ark" clause of the active formatting elements), so
-//! those keep theirs. The tree html5ever then builds is the same as from the
-//! original markup, minus the attributes nobody reads.
+//! only `rowspan` and `colspan`, and an `id` or `class` that names a content
+//! container (kept when it may: see [`keep_group`]); the tree builder reads
+//! a few more (`type` of an `<input>` in a table, a declarative shadow
+//! root's mode), and it compares ALL attributes of formatting elements
+//! (`<b>`, `<font>`, `<a>` ...: the "Noah's Ark" clause of the active
+//! formatting elements), so those get one attribute that numbers their set
+//! (see [`formatting_attributes`]). A comment's text is left out (the node
+//! stays). The tree html5ever then builds is the same as from the original
+//! markup, minus what nobody reads.
 //!
 //! The scan follows the tokenizer's states where it matters: comments,
 //! `<!...>` and `<?...>` declarations, attribute values in quotes (a `>`
