@@ -185,6 +185,47 @@ impl Dom {
     }
 }
 
+#[cfg(test)]
+impl Dom {
+    /// Every node in creation order with its links and what the page reads
+    /// of it (element names, text, the content selectors' ids and classes,
+    /// spans), attributes nobody reads aside: for tests that compare trees.
+    pub(crate) fn shape(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let what = match &n.data {
+                Data::Document => "#document".to_string(),
+                Data::Fragment => "#fragment".to_string(),
+                Data::Other => "#other".to_string(),
+                Data::Text(t) => format!("{:?}", &**t),
+                Data::Element(e) => {
+                    let ids: Vec<&str> = super::text::content_names()
+                        .filter(|n| e.has_id(n))
+                        .collect();
+                    let classes: Vec<&str> = super::text::content_names()
+                        .filter(|n| e.has_class(n))
+                        .collect();
+                    // spans are read of table cells only
+                    let cell = matches!(e.name(), "td" | "th");
+                    format!(
+                        "<{:?}> id {ids:?} class {classes:?} span {:?} {:?}",
+                        e.name,
+                        e.attr("rowspan").filter(|_| cell),
+                        e.attr("colspan").filter(|_| cell)
+                    )
+                }
+            };
+            let _ = writeln!(
+                s,
+                "{i}: {} {} {} {} {} {what}",
+                n.parent, n.prev, n.next, n.first, n.last
+            );
+        }
+        s
+    }
+}
+
 /// See [`Dom::children`].
 pub struct Children<'a> {
     dom: &'a Dom,

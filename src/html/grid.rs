@@ -412,9 +412,41 @@ pub fn is_block(name: &str) -> bool {
 }
 
 /// Collapses whitespace (including `&nbsp;` U+00A0 and the ideographic space
-/// U+3000) to single ASCII spaces and trims.
+/// U+3000) to single ASCII spaces and trims: what
+/// [`crate::vocab::normalize::collapse_spaces`] gives, with the runs between
+/// spaces copied as slices rather than char by char.
 pub fn normalize_space(s: &str) -> String {
-    crate::vocab::normalize::collapse_spaces(s)
+    let mut out = String::with_capacity(s.len());
+    // the start of the run of non-space characters being read
+    let mut run: Option<usize> = None;
+    let mut pending = false;
+    let b = s.as_bytes();
+    let mut i = 0usize;
+    while i < b.len() {
+        let (space, len) = if b[i] < 0x80 {
+            (matches!(b[i], b' ' | b'\t'..=b'\r'), 1)
+        } else {
+            let c = s[i..].chars().next().expect("a char at a char boundary");
+            (crate::vocab::normalize::is_space(c), c.len_utf8())
+        };
+        if space {
+            if let Some(r) = run.take() {
+                out.push_str(&s[r..i]);
+            }
+            pending = !out.is_empty();
+        } else if run.is_none() {
+            if pending {
+                out.push(' ');
+                pending = false;
+            }
+            run = Some(i);
+        }
+        i += len;
+    }
+    if let Some(r) = run {
+        out.push_str(&s[r..]);
+    }
+    out
 }
 
 #[cfg(test)]
@@ -472,6 +504,24 @@ mod tests {
             "<table><tr><td><p><span>11</span><span>904</span>&nbsp;条</p><p>结果<br>维持</p></td></tr></table>",
         );
         assert_eq!(t.text(0, 0), "11904 条 结果 维持");
+    }
+
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The slice-copying collapse gives exactly the shared normaliser's text.
+        #[test]
+        fn normalize_space_is_collapse_spaces(
+            s in proptest::collection::vec(proptest::sample::select(vec![
+                "a", "一", "12", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "\u{3000}",
+                "\u{feff}", "\u{85}", "\u{2028}", "\u{200b}", "\u{1f}", "，", "é",
+            ]), 0..24).prop_map(|v| v.concat())
+        ) {
+            prop_assert_eq!(
+                normalize_space(&s),
+                crate::vocab::normalize::collapse_spaces(&s)
+            );
+        }
     }
 
     #[test]

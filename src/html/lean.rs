@@ -4,12 +4,15 @@
 //! Tags are about 70 % of a report page's characters (Word exports put a
 //! `style`, `lang` and `width` on every `<p>`, `<span>` and `<td>`), and
 //! html5ever's tokenizer reads them character by character. A page reads
-//! only `id`, `class`, `rowspan` and `colspan`; the tree builder reads a few
-//! more (`type` of an `<input>` in a table, a declarative shadow root's mode),
-//! and it compares ALL attributes of formatting elements (`<b>`, `<font>`,
-//! `<a>` ...: the "Noah's Ark" clause of the active formatting elements), so
-//! those keep theirs. The tree html5ever then builds is the same as from the
-//! original markup, minus the attributes nobody reads.
+//! only `rowspan` and `colspan`, and an `id` or `class` that names a content
+//! container (kept when it may: see [`keep_group`]); the tree builder reads
+//! a few more (`type` of an `<input>` in a table, a declarative shadow
+//! root's mode), and it compares ALL attributes of formatting elements
+//! (`<b>`, `<font>`, `<a>` ...: the "Noah's Ark" clause of the active
+//! formatting elements), so those get one attribute that numbers their set
+//! (see [`formatting_attributes`]). A comment's text is left out (the node
+//! stays). The tree html5ever then builds is the same as from the original
+//! markup, minus what nobody reads.
 //!
 //! The scan follows the tokenizer's states where it matters: comments,
 //! `<!...>` and `<?...>` declarations, attribute values in quotes (a `>`
@@ -24,15 +27,35 @@
 
 use super::text::find_ignore_case;
 
-/// Attributes the page or the tree builder reads (lower case).
-const KEEP: &[&[u8]] = &[
-    b"id",
-    b"class",
-    b"rowspan",
-    b"colspan",
-    b"type",
-    b"shadowrootmode",
-];
+/// What the page or the tree builder reads of an attribute (by its name,
+/// ASCII case ignored).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    /// `id`: read by the content selectors (`#zoom`).
+    Id,
+    /// `class`: read by the content selectors (`.TRS_Editor`).
+    Class,
+    /// `rowspan`, `colspan` (grids), `type` (an `<input>` in a table) and
+    /// `shadowrootmode` (a declarative shadow root): kept as written.
+    Keep,
+    /// Read by nobody.
+    Drop,
+}
+
+fn role(name: &[u8]) -> Role {
+    if name.eq_ignore_ascii_case(b"id") {
+        Role::Id
+    } else if name.eq_ignore_ascii_case(b"class") {
+        Role::Class
+    } else if [&b"rowspan"[..], b"colspan", b"type", b"shadowrootmode"]
+        .iter()
+        .any(|k| k.eq_ignore_ascii_case(name))
+    {
+        Role::Keep
+    } else {
+        Role::Drop
+    }
+}
 
 /// Formatting elements: the tree builder compares their attributes.
 const FORMATTING: &[&[u8]] = &[
@@ -61,20 +84,72 @@ fn one_of(name: &[u8], set: &[&[u8]]) -> bool {
     set.iter().any(|s| s.eq_ignore_ascii_case(name))
 }
 
+/// One attribute of a tag as the tokenizer reads it: the markup from `start`
+/// to `end`, its name `start..name_end`, its value (without quotes) `value`.
+#[derive(Clone, Copy)]
+struct Attr {
+    start: usize,
+    name_end: usize,
+    value: (usize, usize),
+    end: usize,
+    role: Role,
+}
+
+/// Whether an `id` (the whole value) or a `class` (one of its
+/// space-separated words) may name a content container: it is one of the
+/// names the content selectors look for, or the value holds a character
+/// reference or NUL (whose parsed value the raw text does not show; a CR
+/// becomes a LF, a space either way).
+fn may_name_content(v: &[u8], role: Role) -> bool {
+    let named = |w: &[u8]| super::text::content_names().any(|n| n.as_bytes() == w);
+    v.iter().any(|&c| c == b'&' || c == 0)
+        || match role {
+            Role::Id => named(v),
+            _ => v.split(|&c| is_ws(c)).any(named),
+        }
+}
+
+/// Whether the attributes of `role` (`id` or `class`) of a tag are kept:
+/// all of them when one may name a content container, else none. (The
+/// tokenizer keeps the first of duplicate names, so a group is kept or left
+/// out as a whole: leaving out `class=x` before `class=TRS_Editor` would
+/// make the second one count.)
+fn keep_group(b: &[u8], attrs: &[Attr], role: Role) -> bool {
+    attrs
+        .iter()
+        .any(|a| a.role == role && may_name_content(&b[a.value.0..a.value.1], role))
+}
+
 /// The markup without the attributes nobody reads; `None` when nothing
 /// would be left out, or when the page is one this scan leaves alone (see
 /// the module comment).
 pub fn strip_attributes(html: &str) -> Option<String> {
+    match strip(html, true) {
+        Ok(s) => s,
+        // a formatting element whose attributes have no canonical form:
+        // every formatting element keeps its attributes as written
+        Err(NoCanonicalForm) => strip(html, false).unwrap_or(None),
+    }
+}
+
+/// A formatting element's attributes hold a character reference, NUL or CR.
+struct NoCanonicalForm;
+
+/// [`strip_attributes`]; with `canon`, the attributes of formatting elements
+/// are replaced by the number of their set (see [`formatting_attributes`]).
+fn strip(html: &str, canon: bool) -> Result<Option<String>, NoCanonicalForm> {
     let b = html.as_bytes();
     // one look at every '<' for the elements this scan leaves alone
     let mut k = 0usize;
     while let Some(p) = memchr::memchr(b'<', &b[k..]) {
         let at = k + p + 1;
-        if [&b"svg"[..], b"math", b"frameset"].iter().any(|n| {
-            b.get(at..at + n.len())
-                .is_some_and(|s| s.eq_ignore_ascii_case(n))
-        }) {
-            return None;
+        if b.get(at).is_some_and(|c| b"sSmMfF".contains(c))
+            && [&b"svg"[..], b"math", b"frameset"].iter().any(|n| {
+                b.get(at..at + n.len())
+                    .is_some_and(|s| s.eq_ignore_ascii_case(n))
+            })
+        {
+            return Ok(None);
         }
         k = at;
     }
@@ -82,17 +157,27 @@ pub fn strip_attributes(html: &str) -> Option<String> {
     let mut kept = 0usize; // bytes of `b` before this index are in `out` or dropped
     let mut changed = false;
     let mut i = 0usize;
-    // the attributes of the current tag: (start, end, kept)
-    let mut attrs: Vec<(usize, usize, bool)> = Vec::new();
+    let mut attrs: Vec<Attr> = Vec::new();
+    // the attribute sets of formatting elements, by their canonical form
+    let mut sets = Sets::default();
     while let Some(p) = memchr::memchr(b'<', &b[i..]) {
         let lt = i + p;
         let Some(&c) = b.get(lt + 1) else { break };
         if c == b'!' {
-            i = if b[lt..].starts_with(b"<!--") {
-                comment_end(b, lt + 4)
+            if b[lt..].starts_with(b"<!--") {
+                // a comment's text is read by nobody: `<!---->` holds the
+                // same (empty) comment node; an unclosed one stays unclosed
+                let (end, closed) = comment_end(b, lt + 4);
+                if end > lt + 7 || !closed {
+                    out.extend_from_slice(&b[kept..lt]);
+                    out.extend_from_slice(if closed { b"<!---->" } else { b"<!--" });
+                    kept = end;
+                    changed |= end != lt + 4;
+                }
+                i = end;
             } else {
-                memchr::memchr(b'>', &b[lt..]).map_or(b.len(), |q| lt + q + 1)
-            };
+                i = memchr::memchr(b'>', &b[lt..]).map_or(b.len(), |q| lt + q + 1);
+            }
             continue;
         }
         if c == b'?' || (c == b'/' && b.get(lt + 2).is_some_and(|d| !d.is_ascii_alphabetic())) {
@@ -116,19 +201,51 @@ pub fn strip_attributes(html: &str) -> Option<String> {
             // cut off by the end of the input: copied as it is
             break;
         };
-        if !end_tag && !one_of(name, FORMATTING) && attrs.iter().any(|a| !a.2) {
-            // the tag without the attributes nobody reads
-            out.extend_from_slice(&b[kept..j]);
-            for &(s, e, keep) in &attrs {
-                if keep {
-                    out.push(b' ');
-                    out.extend_from_slice(&b[s..e]);
+        if !end_tag && !attrs.is_empty() {
+            let rewritten = if one_of(name, FORMATTING) {
+                if !canon {
+                    None
+                } else if b[j..tag_end]
+                    .iter()
+                    .any(|&c| c == b'&' || c == 0 || c == b'\r')
+                {
+                    return Err(NoCanonicalForm);
+                } else {
+                    formatting_attributes(b, &attrs, &mut sets)
                 }
+            } else {
+                // `<html>` and `<body>` add their attributes to an element
+                // already open when repeated: only names decide there
+                let by_name =
+                    name.eq_ignore_ascii_case(b"html") || name.eq_ignore_ascii_case(b"body");
+                let keep_id = by_name || keep_group(b, &attrs, Role::Id);
+                let keep_class = by_name || keep_group(b, &attrs, Role::Class);
+                let keep = |a: &Attr| match a.role {
+                    Role::Id => keep_id,
+                    Role::Class => keep_class,
+                    Role::Keep => true,
+                    Role::Drop => false,
+                };
+                if attrs.iter().all(keep) {
+                    None
+                } else {
+                    let mut t = Vec::new();
+                    for a in attrs.iter().filter(|a| keep(a)) {
+                        t.push(b' ');
+                        t.extend_from_slice(&b[a.start..a.end]);
+                    }
+                    Some(t)
+                }
+            };
+            if let Some(t) = rewritten {
+                // the tag with the attributes that are read
+                out.extend_from_slice(&b[kept..j]);
+                out.extend_from_slice(&t);
+                // a space before `/>`: after an unquoted value, `/` would be part of it
+                out.extend_from_slice(if self_closing { b" />" } else { b">" });
+                kept = tag_end;
+                changed = true;
             }
-            // a space before `/>`: after an unquoted value, `/` would be part of it
-            out.extend_from_slice(if self_closing { b" />" } else { b">" });
-            kept = tag_end;
-            changed = true;
         }
         i = tag_end;
         if end_tag {
@@ -142,42 +259,112 @@ pub fn strip_attributes(html: &str) -> Option<String> {
             if name.eq_ignore_ascii_case(b"script")
                 && find_ignore_case(&b[i..close], 0, b"<!--").is_some()
             {
-                return None;
+                return Ok(None);
             }
             i = close;
         }
     }
     if !changed {
-        return None;
+        return Ok(None);
     }
     out.extend_from_slice(&b[kept..]);
-    // only ASCII attributes were removed, at ASCII boundaries
-    String::from_utf8(out).ok()
+    // only ASCII markup was removed or written, at ASCII boundaries
+    Ok(String::from_utf8(out).ok())
+}
+
+/// Numbers for the distinct attribute sets of formatting elements.
+#[derive(Default)]
+struct Sets {
+    ids: std::collections::HashMap<Vec<u8>, usize>,
+    key: Vec<u8>,
+    /// (name, value) ranges of the tag being read.
+    pairs: Vec<((usize, usize), (usize, usize))>,
+}
+
+/// The attributes of a formatting element (`<a>`, `<b>`, `<font>` ...),
+/// rewritten: `id` and `class` as for any element, and the others replaced
+/// by one attribute `x=N`, where `N` numbers their set as the tokenizer
+/// reads it (names lower-cased, the first of duplicates, values as written;
+/// order does not count). Two such elements have equal attributes after the
+/// rewrite exactly when they had before, which is all the tree builder
+/// looks at (the "Noah's Ark" clause, and clones). The tag must hold no
+/// character reference, NUL or CR (whose parsed value the raw text does not
+/// show); none on the page may, or a tag left as written could hold the
+/// same `x`. `None` (the tag as it is) when nothing changes.
+fn formatting_attributes(b: &[u8], attrs: &[Attr], sets: &mut Sets) -> Option<Vec<u8>> {
+    let keep_id = keep_group(b, attrs, Role::Id);
+    let keep_class = keep_group(b, attrs, Role::Class);
+    let verbatim = |a: &Attr| match a.role {
+        Role::Id => keep_id,
+        Role::Class => keep_class,
+        _ => false,
+    };
+    if attrs.iter().all(verbatim) {
+        return None;
+    }
+    // (name, value) as the tokenizer reads them: the first of duplicate
+    // names (compared with ASCII case ignored), sorted by lower-cased name
+    sets.pairs.clear();
+    for a in attrs.iter().filter(|a| !verbatim(a)) {
+        let name = &b[a.start..a.name_end];
+        if !sets
+            .pairs
+            .iter()
+            .any(|&(n, _)| b[n.0..n.1].eq_ignore_ascii_case(name))
+        {
+            sets.pairs.push(((a.start, a.name_end), a.value));
+        }
+    }
+    let lower = |r: (usize, usize)| b[r.0..r.1].iter().map(u8::to_ascii_lowercase);
+    sets.pairs.sort_by(|x, y| lower(x.0).cmp(lower(y.0)));
+    // name NUL value NUL ...: neither holds a NUL (checked by the caller)
+    sets.key.clear();
+    for &(n, v) in &sets.pairs {
+        sets.key.extend(lower(n));
+        sets.key.push(0);
+        sets.key.extend_from_slice(&b[v.0..v.1]);
+        sets.key.push(0);
+    }
+    let id = match sets.ids.get(&sets.key) {
+        Some(&id) => id,
+        None => {
+            let id = sets.ids.len();
+            sets.ids.insert(sets.key.clone(), id);
+            id
+        }
+    };
+    let mut t = Vec::new();
+    for a in attrs.iter().filter(|a| verbatim(a)) {
+        t.push(b' ');
+        t.extend_from_slice(&b[a.start..a.end]);
+    }
+    t.extend_from_slice(format!(" x={id}").as_bytes());
+    Some(t)
 }
 
 /// Where a comment whose text starts at `from` (after `<!--`) ends: after
 /// `-->` or `--!>`, or at once for `<!-->` and `<!--->`; the end of the
-/// input when it is not closed.
-fn comment_end(b: &[u8], from: usize) -> usize {
+/// input when it is not closed (then `false`).
+fn comment_end(b: &[u8], from: usize) -> (usize, bool) {
     let rest = &b[from.min(b.len())..];
     if rest.starts_with(b">") {
-        return from + 1;
+        return (from + 1, true);
     }
     if rest.starts_with(b"->") {
-        return from + 2;
+        return (from + 2, true);
     }
     let mut k = from;
     while let Some(p) = memchr::memchr(b'-', &b[k..]) {
         let at = k + p;
         if b[at..].starts_with(b"-->") {
-            return at + 3;
+            return (at + 3, true);
         }
         if b[at..].starts_with(b"--!>") {
-            return at + 4;
+            return (at + 4, true);
         }
         k = at + 1;
     }
-    b.len()
+    (b.len(), false)
 }
 
 /// Where the raw text of element `name`, starting at `from`, ends: at its end
@@ -201,14 +388,10 @@ fn raw_end(b: &[u8], from: usize, name: &[u8]) -> usize {
 }
 
 /// Reads the attributes of a tag from `j` (just after its name) the way the
-/// tokenizer does; pushes `(start, end, kept)` per attribute and returns the
-/// index just past the tag's `>` and whether it closed with `/>`, or `None`
-/// when the input ends first.
-fn scan_attributes(
-    b: &[u8],
-    mut j: usize,
-    attrs: &mut Vec<(usize, usize, bool)>,
-) -> Option<(usize, bool)> {
+/// tokenizer does; pushes each [`Attr`] and returns the index just past the
+/// tag's `>` and whether it closed with `/>`, or `None` when the input ends
+/// first.
+fn scan_attributes(b: &[u8], mut j: usize, attrs: &mut Vec<Attr>) -> Option<(usize, bool)> {
     loop {
         while j < b.len() && is_ws(b[j]) {
             j += 1;
@@ -230,7 +413,8 @@ fn scan_attributes(
         while j < b.len() && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
             j += 1;
         }
-        let name = &b[start..j];
+        let name_end = j;
+        let mut value = (j, j);
         let mut end = j;
         let mut k = j;
         while k < b.len() && is_ws(b[k]) {
@@ -244,20 +428,29 @@ fn scan_attributes(
             match *b.get(k)? {
                 q @ (b'"' | b'\'') => {
                     let close = memchr::memchr(q, &b[k + 1..])?;
+                    value = (k + 1, k + 1 + close);
                     k += close + 2;
                 }
                 // `a=>`: an empty value, the tag ends here
-                b'>' => {}
+                b'>' => value = (k, k),
                 _ => {
+                    let s = k;
                     while k < b.len() && !is_ws(b[k]) && b[k] != b'>' {
                         k += 1;
                     }
+                    value = (s, k);
                 }
             }
             end = k;
             j = k;
         }
-        attrs.push((start, end, one_of(name, KEEP)));
+        attrs.push(Attr {
+            start,
+            name_end,
+            value,
+            end,
+            role: role(&b[start..name_end]),
+        });
     }
 }
 
@@ -272,10 +465,11 @@ mod tests {
              <td rowspan=2 width=30 colspan = \"3\"/><b style=x>k</b><br style=y/>",
         )
         .expect("changed");
-        // `y/` is an unquoted value: `<br style=y/>` is not self-closing
+        // `y/` is an unquoted value: `<br style=y/>` is not self-closing;
+        // a class no content selector names is left out too
         assert_eq!(
             s,
-            "<p class=MsoNormal><span>1</span><td rowspan=2 colspan = \"3\" /><b style=x>k</b><br>"
+            "<p><span>1</span><td rowspan=2 colspan = \"3\" /><b x=0>k</b><br>"
         );
     }
 
@@ -288,7 +482,7 @@ mod tests {
         .expect("changed");
         assert_eq!(
             s,
-            "<title><p style=x></title><p><!-- <p style=z> --><textarea><a b=c></TEXTAREA >\
+            "<title><p style=x></title><p><!----><textarea><a b=c></TEXTAREA >\
              <script>x='<p style=w>'</script>"
         );
         assert_eq!(
@@ -299,7 +493,7 @@ mod tests {
             strip_attributes("<script><!--<script></script>--></script><p style=x>"),
             None
         );
-        assert_eq!(strip_attributes("<p class=x>"), None);
+        assert_eq!(strip_attributes("<p class=TRS_Editor>"), None);
         // an unquoted value kept before a dropped attribute and `/>`
         assert_eq!(
             strip_attributes("<p id=zoom style/>").as_deref(),
@@ -315,5 +509,63 @@ mod tests {
             strip_attributes("<p style=x>a<td style='unclosed>").as_deref(),
             Some("<p>a<td style='unclosed>")
         );
+    }
+
+    #[test]
+    fn ids_and_classes_stay_where_a_content_selector_may_read_them() {
+        let s = |h: &str| strip_attributes(h).unwrap_or_else(|| h.to_string());
+        assert_eq!(
+            s("<div class='x TRS_Editor' id=a>"),
+            "<div class='x TRS_Editor'>"
+        );
+        assert_eq!(s("<div id=zoom class=MsoNormal>"), "<div id=zoom>");
+        // a character reference may spell a selector's name: kept
+        assert_eq!(
+            s("<div class=&#84;RS_Editor style=a>"),
+            "<div class=&#84;RS_Editor>"
+        );
+        // duplicates: the first counts, so the group is kept or left out whole
+        assert_eq!(
+            s("<p class=a CLASS=content style=x>"),
+            "<p class=a CLASS=content>"
+        );
+        assert_eq!(s("<p class=a class=b id=c>a"), "<p>a");
+        // <html> and <body> merge into the open element: only names decide
+        assert_eq!(s("<body class=a style=b>"), "<body class=a>");
+    }
+
+    #[test]
+    fn formatting_elements_keep_which_attribute_sets_are_equal() {
+        let s = |h: &str| strip_attributes(h).unwrap_or_else(|| h.to_string());
+        // the same set (order, case of names, quotes aside) gets one number
+        assert_eq!(
+            s("<a href=/ target=x><a TARGET='x' href=\"/\"><a href=/><b href=/><p style=q>"),
+            "<a x=0><a x=0><a x=1><b x=1><p>"
+        );
+        // the first of duplicate names counts
+        assert_eq!(s("<b c=1 c=2><b c=1><b c=2>"), "<b x=0><b x=0><b x=1>");
+        // id and class as for any element; the others still numbered
+        assert_eq!(s("<font id=zoom class=q color=red>"), "<font id=zoom x=0>");
+        assert_eq!(s("<b class=TRS_Editor>t"), "<b class=TRS_Editor>t");
+        // a character reference, NUL or CR in any formatting tag: all of
+        // them keep their attributes as written
+        assert_eq!(
+            s("<a href=/><p style=q><a x=\"&#48;\">"),
+            "<a href=/><p><a x=\"&#48;\">"
+        );
+        assert_eq!(s("<b a='1\r\n'><i b=2>"), "<b a='1\r\n'><i b=2>");
+    }
+
+    #[test]
+    fn comments_are_emptied() {
+        let s = |h: &str| strip_attributes(h).unwrap_or_else(|| h.to_string());
+        assert_eq!(
+            s("a<!--[if gte mso 9]><xml><w:x/></xml><![endif]-->b<!-- x --!>c<!-->d<!--->e"),
+            "a<!---->b<!---->c<!-->d<!--->e"
+        );
+        // unclosed: it still runs to the end of the input
+        assert_eq!(s("a<!-- <p style=x>b"), "a<!--");
+        assert_eq!(s("a<!---"), "a<!--");
+        assert_eq!(strip_attributes("a<!---->b<!-->"), None);
     }
 }
