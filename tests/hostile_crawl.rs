@@ -840,3 +840,31 @@ fn a_closed_stderr_does_not_end_a_verbose_run() {
     assert!(work.path().join("data/series.csv").is_file());
     assert_manifest_lines_valid(&work.path().join("archive"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_nested_a_hundred_thousand_deep_is_read_in_bounded_time() {
+    // a list page and a report page whose markup nests 100,000 <div>s
+    // (tree building over such nesting took minutes): the crawl reads the
+    // list's links above the deep part, archives both reports and ends
+    let deep = format!("{}x{}", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    let list = list_page("年报", &[&doc(1), &doc(2)]).replace("</body>", &format!("{deep}</body>"));
+    let deep_report = report(2021).replace("</body>", &format!("{deep}</body>"));
+    let server = TestServer::start(vec![
+        ("/list", vec![Resp::html(&list)]),
+        (&doc(1), vec![Resp::html(&report(2020))]),
+        (&doc(2), vec![Resp::html(&deep_report)]),
+    ])
+    .await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = Instant::now();
+    let summary = tokio::time::timeout(
+        Duration::from_secs(120),
+        run_crawl(config(profile(), &server.base_url(), dir.path())),
+    )
+    .await
+    .expect("the crawl ends")
+    .expect("crawl");
+    assert!(t.elapsed() < Duration::from_secs(120), "{:?}", t.elapsed());
+    assert_eq!(summary.documents(), 2);
+    assert_eq!(server.hits(&doc(2)).len(), 1);
+}

@@ -80,7 +80,9 @@ impl ErrorPages {
             return None;
         }
         let text = crate::html::decode::decode(body, content_type).text;
-        let doc = Dom::parse(&text);
+        // bounded like the build's parse: a page nested 100,000 deep is read
+        // in linear time (the tags below the limit left out, their text kept)
+        let (doc, _) = crate::html::text::parse_bounded(&text);
         let title = elements_named(&doc, "title")
             .next()
             .map(|t| text_of(&doc, t))

@@ -8,6 +8,7 @@ use crate::crawl::errorpage::{elements_named, text_of};
 use crate::crawl::profile::Profile;
 use crate::html::decode::decode;
 use crate::html::dom::Dom;
+use crate::html::text::{parse_bounded, MAX_PARSE_DEPTH};
 use anyhow::{anyhow, Result};
 use regex::Regex;
 use std::sync::OnceLock;
@@ -183,7 +184,13 @@ fn read_page(body: &[u8], content_type: Option<&str>, kind: Kind, page_url: &Url
     }
     let d = decode(body, content_type);
     let (title, links, anchors) = if html {
-        let doc = Dom::parse(&d.text);
+        let (doc, flattened) = parse_bounded(&d.text);
+        if flattened {
+            tracing::warn!(
+                "{page_url}: the markup nests elements more than {MAX_PARSE_DEPTH} deep; \
+                 links below that depth were not followed"
+            );
+        }
         (
             page_title(&doc, kind),
             page_links(&doc, page_url),

@@ -286,6 +286,17 @@ fn not_nesting(name: &str) -> bool {
     )
 }
 
+/// Parses `html` into a tree as the build does, with its nesting bounded:
+/// tags deeper than [`MAX_PARSE_DEPTH`] are left out first (their text
+/// kept), so that no page, however deep, costs more than a linear scan and
+/// a bounded tree. The flag says whether anything was left out.
+pub fn parse_bounded(html: &str) -> (Dom, bool) {
+    match flatten_deep_nesting(html, MAX_PARSE_DEPTH) {
+        Some(flat) => (Dom::parse(&flat), true),
+        None => (Dom::parse(html), false),
+    }
+}
+
 /// When start tags in `html` nest deeper than `limit` (counted with a stack
 /// of open elements, an end tag closing what it names and everything opened
 /// inside it), the markup with the start tags below that depth, and their
