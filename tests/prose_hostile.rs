@@ -5,24 +5,13 @@
 //! the parser stays linear in the block's length (a quadratic step would not
 //! end in the time of a test run on these sizes).
 
-use xxgk::html::Page;
-use xxgk::parse::prose;
+mod common;
 
 /// (metric value qualifier raw) of the prose figures of the paragraphs, and
 /// the warnings.
 fn read(blocks: &[&str]) -> (Vec<String>, Vec<String>) {
     let body: String = blocks.iter().map(|s| format!("<p>{s}</p>")).collect();
-    let page = Page::parse(&format!(
-        "<html><body><div class=\"TRS_Editor\">{body}</div></body></html>"
-    ));
-    let ex = prose::parse(&page);
-    (
-        ex.observations
-            .iter()
-            .map(|o| format!("{} {} {} {}", o.metric, o.value, o.qualifier, o.raw))
-            .collect(),
-        ex.warnings.iter().map(|w| w.to_string()).collect(),
-    )
+    common::prose_of(&body)
 }
 
 #[test]

@@ -7,24 +7,9 @@
 //! part, a channel, another year, a percentage, a date, a document number is
 //! never a value.
 
-use xxgk::html::Page;
-use xxgk::parse::prose;
+mod common;
 
-/// (metric value qualifier raw) of the prose figures of `html` (the content
-/// of the page's content container), and the warnings.
-fn read_html(html: &str) -> (Vec<String>, Vec<String>) {
-    let page = Page::parse(&format!(
-        "<html><body><div class=\"TRS_Editor\">{html}</div></body></html>"
-    ));
-    let ex = prose::parse(&page);
-    (
-        ex.observations
-            .iter()
-            .map(|o| format!("{} {} {} {}", o.metric, o.value, o.qualifier, o.raw))
-            .collect(),
-        ex.warnings.iter().map(|w| w.to_string()).collect(),
-    )
-}
+use common::prose_of as read_html;
 
 /// The same for paragraphs, one `<p>` each.
 fn read(blocks: &[&str]) -> (Vec<String>, Vec<String>) {

@@ -20,7 +20,6 @@ use crate::output::Digest;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
-use std::io::Read;
 use std::path::Path;
 
 /// The stamp's file name, in the output folder.
@@ -181,20 +180,7 @@ pub(crate) fn write(
 
 /// SHA-256 of a file, read in blocks.
 fn file_sha256(path: &Path) -> Result<String> {
-    let mut f =
-        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut h = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f
-            .read(&mut buf)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        if n == 0 {
-            break;
-        }
-        h.update(&buf[..n]);
-    }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::output::hashed::file_digest(path)?.sha256)
 }
 
 #[cfg(test)]

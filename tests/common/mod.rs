@@ -136,3 +136,19 @@ pub fn csv_rows(path: &std::path::Path) -> Vec<std::collections::BTreeMap<String
         })
         .collect()
 }
+
+/// (metric value qualifier raw) of the prose figures of `html` (the inside
+/// of the page's content container), and the warnings.
+pub fn prose_of(html: &str) -> (Vec<String>, Vec<String>) {
+    let page = Page::parse(&format!(
+        "<html><body><div class=\"TRS_Editor\">{html}</div></body></html>"
+    ));
+    let ex = xxgk::parse::prose::parse(&page);
+    (
+        ex.observations
+            .iter()
+            .map(|o| format!("{} {} {} {}", o.metric, o.value, o.qualifier, o.raw))
+            .collect(),
+        ex.warnings.iter().map(|w| w.to_string()).collect(),
+    )
+}
