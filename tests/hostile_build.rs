@@ -545,7 +545,7 @@ fn one_figure_repeated_thousands_of_times_in_a_report_builds_in_bounded_time() {
         out.to_str().unwrap(),
     ]);
     assert!(exited_cleanly(&o), "{o:?}\n{}", text(&o.stderr));
-    assert!(t.elapsed().as_secs() < 60, "took {:?}", t.elapsed());
+    assert!(t.elapsed().as_secs() < 20, "took {:?}", t.elapsed());
     let row = report_row(&out, "http://example.gov.cn/repeat.html");
     assert_eq!(row["status"], "parsed", "{row:?}");
     assert_eq!(row["observations"], n.to_string(), "{row:?}");
