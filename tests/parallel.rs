@@ -93,22 +93,56 @@ fn opts(jobs: usize, no_cache: bool) -> BuildOptions {
     }
 }
 
-fn cache_entries(archive: &Path) -> Vec<PathBuf> {
+/// One parse cache entry: its pack file, where it starts and its length.
+#[derive(Debug, Clone)]
+struct Entry {
+    pack: PathBuf,
+    at: usize,
+    len: usize,
+}
+
+/// The entries of the packs in the archive's cache (read here from the
+/// documented format: `xxgk-parse-pack-1\n`, then records of `E`, a
+/// little-endian u32 length, a 64-hex-digit key and the entry).
+fn cache_entries(archive: &Path) -> Vec<Entry> {
     let mut v = Vec::new();
-    let Ok(rd) = std::fs::read_dir(archive.join("cache")) else {
-        return v;
-    };
-    for d in rd {
-        let d = d.unwrap().path();
-        if !d.is_dir() {
-            continue;
+    for pack in cache_packs(archive) {
+        let bytes = std::fs::read(&pack).unwrap();
+        assert!(bytes.starts_with(b"xxgk-parse-pack-1\n"), "{pack:?}");
+        let mut at = 18;
+        while at < bytes.len() {
+            assert_eq!(bytes[at], b'E', "{pack:?} at {at}");
+            let len = u32::from_le_bytes(bytes[at + 1..at + 5].try_into().unwrap()) as usize;
+            v.push(Entry {
+                pack: pack.clone(),
+                at: at + 69,
+                len,
+            });
+            at += 69 + len;
         }
-        for f in std::fs::read_dir(d).unwrap() {
-            v.push(f.unwrap().path());
-        }
+        assert_eq!(at, bytes.len(), "{pack:?}");
     }
+    v
+}
+
+/// The pack files of the archive's cache, oldest first.
+fn cache_packs(archive: &Path) -> Vec<PathBuf> {
+    let Ok(rd) = std::fs::read_dir(archive.join("cache")) else {
+        return Vec::new();
+    };
+    let mut v: Vec<PathBuf> = rd
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .collect();
     v.sort();
     v
+}
+
+/// Changes the bytes of an entry in its pack with `f`.
+fn damage(e: &Entry, f: impl FnOnce(&mut [u8])) {
+    let mut bytes = std::fs::read(&e.pack).unwrap();
+    f(&mut bytes[e.at..e.at + e.len]);
+    std::fs::write(&e.pack, &bytes).unwrap();
 }
 
 #[test]
@@ -170,14 +204,16 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
     );
     assert_same_files(&dir.join("serial"), &dir.join("cli"));
 
+    // one pack for a first build
+    assert_eq!(cache_packs(&archive).len(), 1);
     // a damaged entry is parsed again (and rewritten), never trusted
     let entries = cache_entries(&archive);
     let victim = &entries[entries.len() / 2];
-    let mut bytes = std::fs::read(victim).unwrap();
-    let last = bytes.len() - 2;
-    bytes[last] ^= 1;
-    std::fs::write(victim, &bytes).unwrap();
-    std::fs::write(&entries[0], b"").unwrap();
+    damage(victim, |b| {
+        let last = b.len() - 2;
+        b[last] ^= 1;
+    });
+    damage(&entries[0], |b| b[0] = b'y');
     let healed = build(&archive, &dir.join("healed"), &opts(2, false));
     assert_eq!(
         (healed.parsed, healed.cached, healed.cache_bad),
@@ -185,11 +221,15 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
         "{healed:?}"
     );
     assert_same_files(&dir.join("serial"), &dir.join("healed"));
+    // the two parsed again went to a second pack, which wins
+    assert_eq!(cache_packs(&archive).len(), 2);
+    assert_eq!(cache_entries(&archive).len(), par.parsed + 2);
     let again = build(&archive, &dir.join("again"), &opts(2, false));
     assert_eq!((again.parsed, again.cache_bad), (0, 0), "{again:?}");
-    // ... and the CLI says so on stderr, naming the entry
+    // ... and the CLI says so on stderr, naming the pack
     // (--force: the output in cli/ is up to date, which would read nothing)
-    std::fs::write(victim, b"xxgk-parse-cache-1 0\n{}").unwrap();
+    let newest = cache_entries(&archive).pop().unwrap();
+    damage(&newest, |b| b.fill(b'x'));
     let o = xxgk(
         dir,
         &["build", "--archive", "archive", "--out", "cli", "--force"],
@@ -197,7 +237,7 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
     let err = String::from_utf8_lossy(&o.stderr).into_owned();
     assert!(
         err.contains("ignoring a parse cache entry")
-            && err.contains(&*victim.file_name().unwrap().to_string_lossy()),
+            && err.contains(&*newest.pack.file_name().unwrap().to_string_lossy()),
         "{err}"
     );
     let line = parsing_line(&ok(&o));
@@ -205,6 +245,21 @@ fn serial_parallel_and_cached_builds_give_the_same_bytes() {
         line.contains("cache entries not trusted (parsed again): 1"),
         "{line}"
     );
+    // a build killed while writing its pack: the entries before the cut serve
+    // (the first pack: its last entry is in no later pack)
+    let packs = cache_packs(&archive);
+    let last = &packs[0];
+    let len = std::fs::metadata(last).unwrap().len();
+    let f = std::fs::OpenOptions::new().write(true).open(last).unwrap();
+    f.set_len(len - 3).unwrap();
+    drop(f);
+    let torn = build(&archive, &dir.join("torn"), &opts(2, false));
+    assert_eq!(
+        (torn.parsed, torn.cached, torn.cache_bad),
+        (1, par.parsed - 1, 0),
+        "{torn:?}"
+    );
+    assert_same_files(&dir.join("serial"), &dir.join("torn"));
 
     // a crawl that adds one page: the rebuild parses that page only
     add_2024_page(&archive);
@@ -715,17 +770,17 @@ fn prune_cache_removes_only_entries_this_build_does_not_use() {
     let archive = dir.join("archive");
     let entries = cache_entries(&archive);
     assert!(entries.len() > 10, "{entries:?}");
-    // an entry of an older parser version (another key), a temporary file
-    // of a killed build, and files that are not entries
+    // an entry of format 2 (one file per entry), one of format 1, a
+    // temporary file of a killed build, and files that are not entries
     let old = archive.join(format!("cache/ab/{}.json", "ab".repeat(32)));
     std::fs::create_dir_all(old.parent().unwrap()).unwrap();
-    std::fs::copy(&entries[0], &old).unwrap();
+    std::fs::write(&old, b"xxgk-parse-cache-1 0\n{}").unwrap();
     let torn = archive.join(format!("cache/ab/.{}.123.0.tmp", "cd".repeat(32)));
     std::fs::write(&torn, b"xxgk-parse").unwrap();
     let notes = archive.join("cache/ab/notes.txt");
     std::fs::write(&notes, b"mine").unwrap();
     std::fs::write(archive.join("cache/README"), b"mine").unwrap();
-
+    let pack = cache_packs(&archive).pop().unwrap();
     // while the archive is in use, nothing is pruned
     {
         let _reader = Archive::open(&archive).unwrap();
@@ -755,11 +810,9 @@ fn prune_cache_removes_only_entries_this_build_does_not_use() {
     );
     assert!(!old.exists() && !torn.exists());
     assert!(notes.exists() && archive.join("cache/README").exists());
-    assert_eq!(
-        cache_entries(&archive).len(),
-        entries.len() + 1,
-        "notes.txt stays"
-    );
+    // its one pack holds only entries of this build: left as it was
+    assert_eq!(cache_packs(&archive), vec![pack]);
+    assert_eq!(cache_entries(&archive).len(), entries.len());
     // every entry of this build is still served
     let again = build(&archive, &dir.join("again"), &opts(2, false));
     assert_eq!(

@@ -7,10 +7,14 @@
 //! manifest gives it, the agency's extra labels (a profile's `[labels]`),
 //! and [`PARSER_VERSION`], a hash of every source file, the vocabulary and
 //! `Cargo.lock` computed by `build.rs` (so no entry outlives the code that
-//! made it). Entries are written atomically (a temporary file, then a
-//! rename); each starts with the SHA-256 of its body, so a torn, truncated
-//! or altered entry is detected, ignored with a warning and parsed again,
-//! never trusted.
+//! made it). A build appends its new entries to one pack file of its own
+//! (`cache/*.pack`, [`PACK_MAGIC`]; concurrent builds each write their
+//! own), indexed by the frame header of each record when the cache is
+//! first read; a later pack wins. Each entry starts with the SHA-256 of
+//! its body and holds its key, so a torn, truncated or altered entry is
+//! detected, ignored with a warning and parsed again, never trusted; a
+//! pack cut off by a killed build serves the entries before the cut.
+//! `--prune-cache` merges the packs into one.
 //!
 //! The body is a compact binary record ([`Enc`]/[`Dec`]: varints,
 //! length-prefixed UTF-8 strings, enums by their index in a fixed list,
@@ -25,7 +29,9 @@ use crate::archive::sha256_hex;
 use crate::parse::{DocKind, Location, Observation, ParsedDocument, Qualifier, Source, Warning};
 use crate::vocab::{ExtraLabels, Template, Unit};
 use rust_decimal::Decimal;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -43,11 +49,22 @@ pub fn dir_of(archive_dir: &Path) -> PathBuf {
 }
 
 /// A parse cache in one folder, for one set of extra labels.
+///
+/// The entries live in pack files (`cache/*.pack`, see [`PACK_MAGIC`]):
+/// a build appends the entries it makes to one new pack of its own, so a
+/// first build of 1,000 documents creates one file, not 1,000 files and
+/// 1,000 renames. The packs are indexed (their frame headers read, not
+/// their bodies) at the first lookup; an entry is verified (checksum and
+/// key) when it is read.
 #[derive(Debug)]
 pub(crate) struct Cache {
     dir: PathBuf,
     /// Hash of the parser version and the extra labels: part of every key.
     salt: String,
+    /// The entries of the packs there when the cache was first read.
+    index: OnceLock<Index>,
+    /// The pack this build appends to (created at the first entry).
+    pack: Mutex<PackWriter>,
 }
 
 /// What a lookup found.
@@ -60,6 +77,62 @@ pub(crate) enum Lookup {
     Bad(String),
 }
 
+/// First line of a pack file (format 1); records follow, each a frame
+/// header ([`FRAME`]: the byte `E`, the entry's length as a little-endian
+/// `u32`, its key as 64 hex digits) and the entry ([`encode`]: `MAGIC
+/// sha256-of-body\n` and the body, which starts with the key again). A
+/// record cut off at the end of a pack (a build killed while writing, or
+/// one still writing) ends the pack's index; a damaged entry is refused
+/// when it is read.
+pub const PACK_MAGIC: &[u8] = b"xxgk-parse-pack-1\n";
+
+/// Length of a record's frame header.
+const FRAME: usize = 1 + 4 + 64;
+
+/// With more packs than this, a pack is opened for each lookup instead of
+/// being kept open (`--prune-cache` merges them into one).
+const OPEN_PACKS: usize = 64;
+
+/// Bytes gathered before they are written to the pack.
+const PACK_BUFFER: usize = 1 << 18;
+
+/// Where each entry of the packs is.
+#[derive(Debug, Default)]
+struct Index {
+    packs: Vec<Pack>,
+    /// Key -> (pack, offset of the entry, its length); a later pack wins.
+    entries: HashMap<[u8; 64], (usize, u64, u32)>,
+}
+
+#[derive(Debug)]
+struct Pack {
+    path: PathBuf,
+    file: Option<std::fs::File>,
+    size: u64,
+}
+
+/// The pack a build writes: `None` until its first entry; `failed` after a
+/// write error (nothing more is appended to a pack that may hold a torn
+/// record).
+#[derive(Debug, Default)]
+struct PackWriter {
+    w: Option<(std::io::BufWriter<std::fs::File>, PathBuf)>,
+    failed: bool,
+}
+
+impl Drop for PackWriter {
+    fn drop(&mut self) {
+        if let Some((w, path)) = &mut self.w {
+            if let Err(e) = w.flush() {
+                tracing::warn!(
+                    "parse cache not written: cannot write {}: {e}",
+                    path.display()
+                );
+            }
+        }
+    }
+}
+
 impl Cache {
     /// The cache in `dir` for documents parsed with `labels` added to the
     /// vocabulary.
@@ -68,6 +141,8 @@ impl Cache {
         Cache {
             dir,
             salt: sha256_hex(format!("{PARSER_VERSION}\0{labels}").as_bytes()),
+            index: OnceLock::new(),
+            pack: Mutex::new(PackWriter::default()),
         }
     }
 
@@ -93,59 +168,308 @@ impl Cache {
         )
     }
 
-    fn path(&self, key: &str) -> PathBuf {
-        self.dir.join(&key[..2]).join(format!("{key}.bin"))
+    fn index(&self) -> &Index {
+        self.index.get_or_init(|| {
+            let (index, notes) = Index::read(&self.dir);
+            for n in notes {
+                tracing::warn!("{n}");
+            }
+            index
+        })
     }
 
     /// Looks up a key; any problem with the entry is [`Lookup::Bad`].
     pub(crate) fn get(&self, key: &str) -> Lookup {
-        let path = self.path(key);
-        let bytes = match std::fs::read(&path) {
+        let index = self.index();
+        let Some(k) = key_bytes(key) else {
+            return Lookup::Miss;
+        };
+        let Some(&(pack, offset, len)) = index.entries.get(&k) else {
+            return Lookup::Miss;
+        };
+        let p = &index.packs[pack];
+        let bytes = match p.read(offset, len) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Lookup::Miss,
-            Err(e) => return Lookup::Bad(format!("cannot read {}: {e}", path.display())),
+            Err(e) => return Lookup::Bad(format!("cannot read {}: {e}", p.path.display())),
         };
         match decode(&bytes, key) {
             Ok(doc) => Lookup::Hit(doc),
-            Err(why) => Lookup::Bad(format!("{}: {why}", path.display())),
+            Err(why) => Lookup::Bad(format!(
+                "{} (the entry at byte {offset}): {why}",
+                p.path.display()
+            )),
         }
     }
 
-    /// Stores an entry atomically (temporary file in the same folder, then
-    /// rename); an error names the file.
+    /// Appends an entry to this build's pack (created at the first entry:
+    /// a new file, never an existing one); an error names the file.
     pub(crate) fn put(&self, key: &str, doc: &ReadDocument) -> Result<(), String> {
-        static SEQ: AtomicU64 = AtomicU64::new(0);
-        let path = self.path(key);
-        let folder = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(folder)
-            .map_err(|e| format!("cannot create {}: {e}", folder.display()))?;
-        let tmp = folder.join(format!(
-            ".{key}.{}.{}.tmp",
+        if key_bytes(key).is_none() {
+            return Err(format!("a cache key is not 64 hex digits: {key:?}"));
+        }
+        let entry = encode(doc, key);
+        let len = u32::try_from(entry.len())
+            .map_err(|_| format!("a cache entry of {} bytes is too large", entry.len()))?;
+        let mut frame = Vec::with_capacity(FRAME);
+        frame.push(b'E');
+        frame.extend_from_slice(&len.to_le_bytes());
+        frame.extend_from_slice(key.as_bytes());
+        let mut pw = self.pack.lock().unwrap_or_else(|p| p.into_inner());
+        if pw.failed {
+            return Err("an earlier write to the parse cache failed".into());
+        }
+        if pw.w.is_none() {
+            let (file, path) = new_pack(&self.dir)?;
+            pw.w = Some((std::io::BufWriter::with_capacity(PACK_BUFFER, file), path));
+        }
+        let Some((w, path)) = pw.w.as_mut() else {
+            return Err("no pack".into());
+        };
+        let r = w.write_all(&frame).and_then(|_| w.write_all(&entry));
+        if let Err(e) = r {
+            let msg = format!("cannot write {}: {e}", path.display());
+            pw.failed = true;
+            return Err(msg);
+        }
+        Ok(())
+    }
+}
+
+/// A key's 64 hex digits as bytes (`None` if it is not one).
+fn key_bytes(key: &str) -> Option<[u8; 64]> {
+    let k: [u8; 64] = key.as_bytes().try_into().ok()?;
+    k.iter().all(u8::is_ascii_hexdigit).then_some(k)
+}
+
+/// Creates a new pack file in `dir` (named by the time, the process and a
+/// counter, so packs sort by age and concurrent builds never share one),
+/// with its first line written.
+fn new_pack(dir: &Path) -> Result<(std::fs::File, PathBuf), String> {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos());
+    loop {
+        let path = dir.join(format!(
+            "{nanos:020}-{}-{}.pack",
             std::process::id(),
             SEQ.fetch_add(1, Ordering::Relaxed)
         ));
-        let write = || -> std::io::Result<()> {
-            std::fs::write(&tmp, encode(doc, key))?;
-            std::fs::rename(&tmp, &path)
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(mut f) => {
+                f.write_all(PACK_MAGIC)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                return Ok((f, path));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(format!("cannot create {}: {e}", path.display())),
+        }
+    }
+}
+
+/// The pack files in `dir`, oldest first (by name).
+fn pack_paths(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let rd = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(format!("cannot read {}: {e}", dir.display())),
+    };
+    let mut v: Vec<PathBuf> = rd
+        .flatten()
+        .filter(|f| f.file_type().is_ok_and(|t| t.is_file()))
+        .map(|f| f.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "pack"))
+        .collect();
+    v.sort();
+    Ok(v)
+}
+
+impl Pack {
+    fn read(&self, offset: u64, len: u32) -> std::io::Result<Vec<u8>> {
+        let mut buf = vec![0u8; len as usize];
+        match &self.file {
+            Some(f) => f.read_exact_at(&mut buf, offset)?,
+            None => std::fs::File::open(&self.path)?.read_exact_at(&mut buf, offset)?,
+        }
+        Ok(buf)
+    }
+}
+
+impl Index {
+    /// Indexes the packs in `dir` by their frame headers; returns the index
+    /// and what was wrong with a pack (its entries after the damage are
+    /// not indexed: they are parsed again).
+    fn read(dir: &Path) -> (Index, Vec<String>) {
+        let mut index = Index::default();
+        let mut notes = Vec::new();
+        let paths = match pack_paths(dir) {
+            Ok(p) => p,
+            Err(e) => return (index, vec![e]),
         };
-        write().map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("cannot write {}: {e}", path.display())
-        })
+        let keep_open = paths.len() <= OPEN_PACKS;
+        for path in paths {
+            let file = match std::fs::File::open(&path) {
+                Ok(f) => f,
+                Err(e) => {
+                    notes.push(format!("cannot read {}: {e}", path.display()));
+                    continue;
+                }
+            };
+            let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+            let mut head = vec![0u8; PACK_MAGIC.len()];
+            if file.read_exact_at(&mut head, 0).is_err() || head != PACK_MAGIC {
+                // a pack just created by a concurrent build may be empty yet
+                if size > 0 {
+                    notes.push(format!(
+                        "ignoring the parse cache pack {}: it does not start with {:?}",
+                        path.display(),
+                        String::from_utf8_lossy(PACK_MAGIC).trim_end()
+                    ));
+                }
+                continue;
+            }
+            let n = index.packs.len();
+            let mut at = PACK_MAGIC.len() as u64;
+            let mut frame = [0u8; FRAME];
+            while at + FRAME as u64 <= size {
+                if file.read_exact_at(&mut frame, at).is_err() {
+                    break;
+                }
+                let len = u32::from_le_bytes([frame[1], frame[2], frame[3], frame[4]]);
+                let key = key_bytes(std::str::from_utf8(&frame[5..]).unwrap_or(""));
+                let (b'E', Some(key)) = (frame[0], key) else {
+                    notes.push(format!(
+                        "the parse cache pack {} is damaged at byte {at}: the entries after it are parsed again",
+                        path.display()
+                    ));
+                    break;
+                };
+                let body = at + FRAME as u64;
+                if body + u64::from(len) > size {
+                    break; // cut off: a killed build, or one still writing
+                }
+                index.entries.insert(key, (n, body, len));
+                at = body + u64::from(len);
+            }
+            index.packs.push(Pack {
+                path,
+                file: keep_open.then_some(file),
+                size,
+            });
+        }
+        (index, notes)
     }
 }
 
 impl Cache {
     /// Removes every entry whose key is not in `keep` (entries of older
     /// parser versions, of other labels, of documents no longer in the
-    /// archive) and temporary files left by killed builds; files that are
-    /// not cache entries are left alone. The caller holds the archive's
-    /// exclusive lock, so no build reads or writes the cache meanwhile.
+    /// archive, damaged ones) and temporary files left by killed builds:
+    /// the entries kept are copied into one new pack, which replaces the
+    /// old packs (one pack whose every entry is kept is left as it is).
+    /// The files of the cache's format 2 (one file per entry, in
+    /// subfolders) are removed too; files that are not cache files are
+    /// left alone. The caller holds the archive's exclusive lock, so no
+    /// build reads or writes the cache meanwhile. `bytes` counts the size
+    /// of the files removed less that of the new pack.
     pub(crate) fn prune(&self, keep: &HashSet<String>) -> Result<Pruned, String> {
         let mut p = Pruned::default();
+        self.prune_format_2(&mut p)?;
+        let (index, _) = Index::read(&self.dir);
+        // the entries kept, verified, in pack order
+        let mut kept: Vec<(&[u8; 64], usize, u64, u32)> = index
+            .entries
+            .iter()
+            .filter(|(k, _)| keep.contains(std::str::from_utf8(&k[..]).unwrap_or("")))
+            .map(|(k, &(pack, off, len))| (k, pack, off, len))
+            .collect();
+        kept.sort_by_key(|e| (e.1, e.2));
+        let whole = |pack: &Pack| {
+            // every record of the pack is indexed, kept and not overridden
+            let mine = kept.iter().filter(|e| index.packs[e.1].path == pack.path);
+            let used: u64 = mine.map(|e| FRAME as u64 + u64::from(e.3)).sum();
+            used + PACK_MAGIC.len() as u64 == pack.size
+        };
+        let tmps = self.pack_temps()?;
+        if index.packs.len() == 1 && whole(&index.packs[0]) {
+            p.kept = kept.len();
+        } else if !index.packs.is_empty() {
+            let (file, path) = new_pack(&self.dir)?;
+            // written under a temporary name, renamed when complete
+            let tmp = path.with_extension("pack.tmp");
+            std::fs::rename(&path, &tmp)
+                .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+            let mut w = std::io::BufWriter::with_capacity(PACK_BUFFER, file);
+            let mut new_size = PACK_MAGIC.len() as u64;
+            for (key, pack, off, len) in &kept {
+                let key = std::str::from_utf8(&key[..]).unwrap_or("");
+                let Ok(bytes) = index.packs[*pack].read(*off, *len) else {
+                    continue;
+                };
+                if decode(&bytes, key).is_err() {
+                    continue; // damaged: not kept
+                }
+                let mut frame = vec![b'E'];
+                frame.extend_from_slice(&len.to_le_bytes());
+                frame.extend_from_slice(key.as_bytes());
+                w.write_all(&frame)
+                    .and_then(|_| w.write_all(&bytes))
+                    .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+                new_size += (FRAME + bytes.len()) as u64;
+                p.kept += 1;
+            }
+            let file = w
+                .into_inner()
+                .map_err(|e| format!("cannot write {}: {}", tmp.display(), e.error()))?;
+            file.sync_all()
+                .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
+            std::fs::rename(&tmp, &path)
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let mut freed = 0u64;
+            for pack in &index.packs {
+                std::fs::remove_file(&pack.path)
+                    .map_err(|e| format!("cannot remove {}: {e}", pack.path.display()))?;
+                p.removed += 1;
+                freed += pack.size;
+            }
+            p.bytes += freed.saturating_sub(new_size);
+        }
+        for (path, len) in tmps {
+            std::fs::remove_file(&path)
+                .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+            p.removed += 1;
+            p.bytes += len;
+        }
+        Ok(p)
+    }
+
+    /// Temporary packs of killed prunes (`*.pack.tmp`) with their sizes.
+    fn pack_temps(&self) -> Result<Vec<(PathBuf, u64)>, String> {
         let rd = match std::fs::read_dir(&self.dir) {
             Ok(rd) => rd,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(p),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(format!("cannot read {}: {e}", self.dir.display())),
+        };
+        Ok(rd
+            .flatten()
+            .filter(|f| f.file_type().is_ok_and(|t| t.is_file()))
+            .filter(|f| f.file_name().to_string_lossy().ends_with(".pack.tmp"))
+            .map(|f| (f.path(), f.metadata().map(|m| m.len()).unwrap_or(0)))
+            .collect())
+    }
+
+    /// Removes the entries of format 1 and 2 (one file per entry in a
+    /// two-letter subfolder: never read by this version) and their
+    /// temporary files.
+    fn prune_format_2(&self, p: &mut Pruned) -> Result<(), String> {
+        let rd = match std::fs::read_dir(&self.dir) {
+            Ok(rd) => rd,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
             Err(e) => return Err(format!("cannot read {}: {e}", self.dir.display())),
         };
         let hex = |s: &str| s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit());
@@ -160,7 +484,6 @@ impl Cache {
             };
             for f in files.flatten() {
                 let file = f.file_name().to_string_lossy().into_owned();
-                // `.json`: entries of format 1, removed as any other stale entry
                 let entry = file
                     .strip_suffix(".bin")
                     .or_else(|| file.strip_suffix(".json"))
@@ -170,16 +493,8 @@ impl Cache {
                     .and_then(|t| t.strip_suffix(".tmp"))
                     .and_then(|t| t.split('.').next())
                     .filter(|k| hex(k));
-                if !f.file_type().is_ok_and(|t| t.is_file()) {
+                if !f.file_type().is_ok_and(|t| t.is_file()) || (entry.is_none() && tmp.is_none()) {
                     continue;
-                }
-                match (entry, tmp) {
-                    (Some(k), _) if keep.contains(k) && file.ends_with(".bin") => {
-                        p.kept += 1;
-                        continue;
-                    }
-                    (Some(_), _) | (None, Some(_)) => {}
-                    (None, None) => continue,
                 }
                 let len = f.metadata().map(|m| m.len()).unwrap_or(0);
                 std::fs::remove_file(f.path())
@@ -189,7 +504,7 @@ impl Cache {
             }
             let _ = std::fs::remove_dir(sub.path()); // only when empty
         }
-        Ok(p)
+        Ok(())
     }
 }
 
@@ -739,6 +1054,16 @@ mod tests {
         assert_eq!(format!("{:?}", a), format!("{:?}", b));
     }
 
+    /// The one pack in `dir` and where its entries are.
+    fn the_pack(dir: &Path) -> (PathBuf, Vec<(u64, u32)>) {
+        let (index, notes) = Index::read(dir);
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(index.packs.len(), 1);
+        let mut at: Vec<(u64, u32)> = index.entries.values().map(|e| (e.1, e.2)).collect();
+        at.sort();
+        (index.packs[0].path.clone(), at)
+    }
+
     #[test]
     fn an_entry_reads_back_as_written() {
         let tmp = tempfile::tempdir().unwrap();
@@ -746,44 +1071,108 @@ mod tests {
         let k = c.key("abc", Some("text/html"), None);
         assert!(matches!(c.get(&k), Lookup::Miss));
         c.put(&k, &doc()).unwrap();
-        match c.get(&k) {
-            Lookup::Hit(d) => same(&d, &doc()),
-            _ => panic!("expected a hit"),
+        let k2 = c.key("abd", Some("text/html"), None);
+        c.put(&k2, &doc()).unwrap();
+        drop(c); // the pack is written out
+        let c = Cache::new(tmp.path().join("cache"), &ExtraLabels::new());
+        for k in [&k, &k2] {
+            match c.get(k) {
+                Lookup::Hit(d) => same(&d, &doc()),
+                _ => panic!("expected a hit"),
+            }
+        }
+        assert!(matches!(c.get(&c.key("abe", None, None)), Lookup::Miss));
+        // one file for both entries
+        assert_eq!(the_pack(&tmp.path().join("cache")).1.len(), 2);
+        // another build's pack is read too; a later pack wins
+        let mut other = doc();
+        other.encoding = "gb18030".into();
+        let c2 = Cache::new(tmp.path().join("cache"), &ExtraLabels::new());
+        c2.put(&k2, &other).unwrap();
+        drop(c2);
+        let c = Cache::new(tmp.path().join("cache"), &ExtraLabels::new());
+        match (c.get(&k), c.get(&k2)) {
+            (Lookup::Hit(a), Lookup::Hit(b)) => {
+                same(&a, &doc());
+                same(&b, &other);
+            }
+            _ => panic!("expected hits"),
         }
     }
 
     #[test]
-    fn keys_differ_by_every_input() {
-        let a = Cache::new("x".into(), &ExtraLabels::new());
-        let mut labels = ExtraLabels::new();
-        labels
-            .entry("indicator".into())
-            .or_default()
-            .insert("appeals.total".into(), vec!["行政申请数".into()]);
-        let b = Cache::new("x".into(), &labels);
-        let k = a.key("abc", Some("text/html"), None);
-        assert_ne!(k, b.key("abc", Some("text/html"), None));
-        assert_ne!(k, a.key("abd", Some("text/html"), None));
-        assert_ne!(k, a.key("abc", None, None));
-        assert_ne!(k, a.key("abc", Some("text/html"), Some("")));
-        assert_ne!(a.key("abc", None, Some("-")), a.key("abc", None, None));
+    fn a_pack_cut_off_keeps_the_entries_before_the_cut() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cache");
+        let c = Cache::new(dir.clone(), &ExtraLabels::new());
+        let keys: Vec<String> = ["a", "b", "c"]
+            .iter()
+            .map(|s| c.key(s, None, None))
+            .collect();
+        for k in &keys {
+            c.put(k, &doc()).unwrap();
+        }
+        drop(c);
+        let (pack, at) = the_pack(&dir);
+        let whole = std::fs::read(&pack).unwrap();
+        // cut in the last entry, in its frame header, and right after the first
+        for cut in [
+            whole.len() - 1,
+            at[2].0 as usize - 10,
+            (at[0].0 + u64::from(at[0].1)) as usize,
+        ] {
+            std::fs::write(&pack, &whole[..cut]).unwrap();
+            let c = Cache::new(dir.clone(), &ExtraLabels::new());
+            let hits: Vec<bool> = keys
+                .iter()
+                .map(|k| match c.get(k) {
+                    Lookup::Hit(d) => {
+                        same(&d, &doc());
+                        true
+                    }
+                    Lookup::Miss => false,
+                    Lookup::Bad(why) => panic!("a cut record was read: {why}"),
+                })
+                .collect();
+            assert!(hits[0] && !hits[2], "cut at {cut}: {hits:?}");
+        }
+        // an empty pack (just created by another build) is no error
+        std::fs::write(&pack, b"").unwrap();
+        let (index, notes) = Index::read(&dir);
+        assert!(index.entries.is_empty() && notes.is_empty(), "{notes:?}");
     }
 
     #[test]
     fn a_damaged_entry_is_refused() {
         let tmp = tempfile::tempdir().unwrap();
-        let c = Cache::new(tmp.path().to_path_buf(), &ExtraLabels::new());
+        let dir = tmp.path().join("cache");
+        let c = Cache::new(dir.clone(), &ExtraLabels::new());
         let k = c.key("abc", None, None);
         c.put(&k, &doc()).unwrap();
-        let path = c.path(&k);
-        let good = std::fs::read(&path).unwrap();
-        // a changed byte in the body, a torn file, an entry under another key
+        drop(c);
+        let (pack, at) = the_pack(&dir);
+        let (off, len) = (at[0].0 as usize, at[0].1 as usize);
+        let whole = std::fs::read(&pack).unwrap();
+        let good = whole[off..off + len].to_vec();
+        let get = |entry: &[u8], key: &str| {
+            // the entry put in place of the good one, its frame adjusted
+            let mut bytes = whole[..off - FRAME].to_vec();
+            bytes.push(b'E');
+            bytes.extend_from_slice(&(entry.len() as u32).to_le_bytes());
+            bytes.extend_from_slice(key.as_bytes());
+            bytes.extend_from_slice(entry);
+            std::fs::write(&pack, &bytes).unwrap();
+            Cache::new(dir.clone(), &ExtraLabels::new()).get(key)
+        };
+        // a changed byte in the body, a torn entry, an empty one
         let mut flipped = good.clone();
         let last = flipped.len() - 1;
         flipped[last] ^= 1;
         for bad in [flipped, good[..good.len() / 2].to_vec(), b"".to_vec()] {
-            std::fs::write(&path, &bad).unwrap();
-            assert!(matches!(c.get(&k), Lookup::Bad(_)));
+            match get(&bad, &k) {
+                Lookup::Bad(why) => assert!(why.contains(&*pack.to_string_lossy()), "{why}"),
+                _ => panic!("a damaged entry was trusted"),
+            }
         }
         // a body with a valid checksum that is not a whole entry: refused too
         let body_at = good.iter().position(|b| *b == b'\n').unwrap() + 1;
@@ -791,19 +1180,75 @@ mod tests {
             let body = &good[body_at..cut];
             let mut forged = format!("{MAGIC} {}\n", sha256_hex(body)).into_bytes();
             forged.extend_from_slice(body);
-            std::fs::write(&path, &forged).unwrap();
-            match c.get(&k) {
+            match get(&forged, &k) {
                 Lookup::Bad(why) => assert!(why.contains("bad entry"), "{why}"),
                 _ => panic!("a cut entry with a valid checksum was trusted"),
             }
         }
+        // an entry filed under another key
+        let c = Cache::new(dir.clone(), &ExtraLabels::new());
         let other = c.key("abd", None, None);
-        std::fs::create_dir_all(c.path(&other).parent().unwrap()).unwrap();
-        std::fs::write(c.path(&other), &good).unwrap();
-        match c.get(&other) {
+        match get(&good, &other) {
             Lookup::Bad(why) => assert!(why.contains("holds key"), "{why}"),
             _ => panic!("an entry under another key was trusted"),
         }
+        // a damaged frame header: a warning naming the pack, nothing after it read
+        let mut bytes = whole.clone();
+        bytes[off - FRAME] = b'X';
+        std::fs::write(&pack, &bytes).unwrap();
+        let (index, notes) = Index::read(&dir);
+        assert!(index.entries.is_empty());
+        assert!(
+            notes.len() == 1 && notes[0].contains("damaged at byte"),
+            "{notes:?}"
+        );
+        // the good pack again: found
+        std::fs::write(&pack, &whole).unwrap();
+        assert!(matches!(
+            Cache::new(dir.clone(), &ExtraLabels::new()).get(&k),
+            Lookup::Hit(_)
+        ));
+    }
+
+    #[test]
+    fn prune_merges_the_packs_and_keeps_only_the_entries_asked_for() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("cache");
+        let c = Cache::new(dir.clone(), &ExtraLabels::new());
+        let keys: Vec<String> = (0..4).map(|i| c.key(&i.to_string(), None, None)).collect();
+        // two builds' packs
+        for k in &keys[..2] {
+            c.put(k, &doc()).unwrap();
+        }
+        drop(c);
+        let c = Cache::new(dir.clone(), &ExtraLabels::new());
+        for k in &keys[2..] {
+            c.put(k, &doc()).unwrap();
+        }
+        drop(c);
+        std::fs::write(dir.join("notes.txt"), b"mine").unwrap();
+        std::fs::write(dir.join("1-2-3.pack.tmp"), b"xx").unwrap();
+        let keep: HashSet<String> = [&keys[0], &keys[3]].into_iter().cloned().collect();
+        let c = Cache::new(dir.clone(), &ExtraLabels::new());
+        let p = c.prune(&keep).unwrap();
+        assert_eq!(
+            (p.removed, p.kept),
+            (3, 2),
+            "two packs and a temporary file"
+        );
+        assert!(dir.join("notes.txt").exists() && !dir.join("1-2-3.pack.tmp").exists());
+        let (_, at) = the_pack(&dir);
+        assert_eq!(at.len(), 2);
+        let c = Cache::new(dir.clone(), &ExtraLabels::new());
+        for (i, k) in keys.iter().enumerate() {
+            let hit = matches!(c.get(k), Lookup::Hit(_));
+            assert_eq!(hit, i == 0 || i == 3, "{i}");
+        }
+        // nothing more to drop: the pack stays as it is
+        let (pack, _) = the_pack(&dir);
+        let p = c.prune(&keep).unwrap();
+        assert_eq!((p.removed, p.kept, p.bytes), (0, 2, 0));
+        assert!(pack.exists());
     }
 
     #[test]
