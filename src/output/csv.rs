@@ -26,12 +26,61 @@ fn opt<T: ToString>(v: &Option<T>) -> String {
 
 /// A CSV writer on a new file (never an existing one, nor a symlink's
 /// target), written a row at a time: fields go straight from the rows to
-/// the buffer (no record of `String`s per row).
+/// a byte buffer (no record of `String`s per row, no `core::fmt`), in the
+/// csv crate's dialect (RFC 4180, CRLF; a field is quoted when it holds
+/// `,`, `"`, CR or LF, its quotes doubled; a record of one empty field is
+/// `""`): a property test compares the bytes with the csv crate's.
 pub(crate) struct Writer {
-    w: csv::Writer<HashedFile>,
+    w: HashedFile,
     excel: bool,
+    /// The text of the rows not written out yet.
+    out: Vec<u8>,
+    /// Where the current record starts in `out`.
+    record: usize,
+    /// Whether the current record has a field yet.
+    started: bool,
     /// A reusable buffer for numbers.
-    buf: String,
+    buf: Vec<u8>,
+    /// The last document's `,URL,sha256` fields, as written (observation
+    /// rows of one document repeat them).
+    doc: DocFields,
+}
+
+/// The encoded `,url,sha256` of the last observation's document.
+#[derive(Default)]
+struct DocFields {
+    url: String,
+    sha256: String,
+    bytes: Vec<u8>,
+}
+
+/// Bytes gathered before they go to the file (hashed and written at once).
+const FLUSH: usize = 1 << 18;
+
+/// Which bytes make a field quoted (the csv crate's `requires_quotes`
+/// with a `,` delimiter, `"` quote and a CRLF terminator).
+fn needs_quotes(cell: &[u8]) -> bool {
+    cell.iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+}
+
+/// Appends one field's text, quoted when needed.
+fn push_field(out: &mut Vec<u8>, cell: &[u8]) {
+    if needs_quotes(cell) {
+        out.push(b'"');
+        let mut start = 0;
+        for (i, b) in cell.iter().enumerate() {
+            if *b == b'"' {
+                out.extend_from_slice(&cell[start..=i]);
+                out.push(b'"');
+                start = i + 1;
+            }
+        }
+        out.extend_from_slice(&cell[start..]);
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(cell);
+    }
 }
 
 impl Writer {
@@ -46,12 +95,20 @@ impl Writer {
         self.end()
     }
 
+    fn sep(&mut self) {
+        if self.started {
+            self.out.push(b',');
+        }
+        self.started = true;
+    }
+
     /// Writes one field of the current record.
     fn field(&mut self, cell: &str) -> Result<()> {
+        self.sep();
         if self.excel {
-            self.w.write_field(excel_safe(cell).as_bytes())?;
+            push_field(&mut self.out, excel_safe(cell).as_bytes());
         } else {
-            self.w.write_field(cell)?;
+            push_field(&mut self.out, cell.as_bytes());
         }
         Ok(())
     }
@@ -61,62 +118,91 @@ impl Writer {
         self.field(cell.unwrap_or_default())
     }
 
-    /// Writes a field of `parts` joined by ` | `, built in the reusable
-    /// buffer.
+    /// Writes a field of `parts` joined by ` | `.
     fn joined(&mut self, parts: &[String]) -> Result<()> {
+        if parts.len() == 1 {
+            return self.field(&parts[0]);
+        }
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         for (i, p) in parts.iter().enumerate() {
             if i > 0 {
-                buf.push_str(" | ");
+                buf.extend_from_slice(b" | ");
             }
-            buf.push_str(p);
+            buf.extend_from_slice(p.as_bytes());
         }
-        let r = self.field(&buf);
+        let r = self.field(std::str::from_utf8(&buf).unwrap_or_default());
         self.buf = buf;
         r
     }
 
-    /// Writes a field formatted into the reusable buffer.
-    fn field_fmt(&mut self, v: impl std::fmt::Display) -> Result<()> {
-        use std::fmt::Write as _;
+    /// Writes a field made by `f` in the reusable buffer (ASCII numbers
+    /// and locations).
+    fn field_with(&mut self, f: impl FnOnce(&mut Vec<u8>)) -> Result<()> {
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
-        let _ = write!(buf, "{v}");
-        let r = self.field(&buf);
+        f(&mut buf);
+        let r = self.field(std::str::from_utf8(&buf).unwrap_or_default());
         self.buf = buf;
         r
     }
 
-    /// Ends the current record.
+    /// Ends the current record, and writes out the rows gathered once
+    /// they are many.
     fn end(&mut self) -> Result<()> {
-        self.w.write_record(None::<&[u8]>)?;
+        if self.out.len() == self.record {
+            // a record of one empty field (or none) is `""`
+            self.out.extend_from_slice(b"\"\"");
+        }
+        self.out.extend_from_slice(b"\r\n");
+        self.started = false;
+        if self.out.len() >= FLUSH {
+            self.w.write_all(&self.out)?;
+            self.out.clear();
+        }
+        self.record = self.out.len();
         Ok(())
     }
 
     /// Writes one observations.csv row.
     pub(crate) fn observation(&mut self, o: &ObservationRow) -> Result<()> {
+        use super::digits;
         self.field(&o.agency)?;
-        self.field_fmt(o.year)?;
+        self.field_with(|b| digits::int(b, i64::from(o.year)))?;
         self.field(&o.obs.metric)?;
-        self.field_fmt(o.obs.value.normalize())?;
+        self.field_with(|b| digits::decimal(b, o.obs.value))?;
         self.field(o.obs.unit.as_str())?;
         self.field(o.obs.qualifier.as_str())?;
         self.field(&o.obs.raw)?;
         self.field(o.obs.source.as_str())?;
         self.field(o.obs.template.as_str())?;
-        self.field_fmt(o.obs.location)?;
-        self.field(&o.url)?;
-        self.field(&o.sha256)?;
+        self.field_with(|b| digits::location(b, o.obs.location))?;
+        // the document's URL and hash, encoded once per document
+        if self.doc.url != o.url || self.doc.sha256 != o.sha256 || self.doc.bytes.is_empty() {
+            let mut d = DocFields {
+                url: o.url.clone(),
+                sha256: o.sha256.clone(),
+                bytes: Vec::new(),
+            };
+            let (out, started) = (std::mem::take(&mut self.out), self.started);
+            self.started = true;
+            self.field(&o.url)?;
+            self.field(&o.sha256)?;
+            d.bytes = std::mem::replace(&mut self.out, out);
+            self.started = started;
+            self.doc = d;
+        }
+        self.out.extend_from_slice(&self.doc.bytes);
         self.field(if o.preferred { "true" } else { "false" })?;
         self.end()
     }
 
     /// Writes one reports.csv row (the fields of [`report_record`]).
     pub(crate) fn report(&mut self, r: &ReportRow) -> Result<()> {
+        use super::digits;
         self.field(&r.agency)?;
         match r.year {
-            Some(y) => self.field_fmt(y)?,
+            Some(y) => self.field_with(|b| digits::int(b, i64::from(y)))?,
             None => self.field("")?,
         }
         self.opt_field(r.year_source.as_deref())?;
@@ -129,8 +215,8 @@ impl Writer {
         self.field(&r.url)?;
         self.field(&r.sha256)?;
         self.field(&r.encoding)?;
-        self.field_fmt(r.observations)?;
-        self.field_fmt(r.warning_count)?;
+        self.field_with(|b| digits::uint(b, r.observations as u64))?;
+        self.field_with(|b| digits::uint(b, r.warning_count as u64))?;
         self.joined(&r.warnings)?;
         self.joined(&r.also_at)?;
         self.field(r.via.as_str())?;
@@ -142,7 +228,7 @@ impl Writer {
     /// Writes one checks.csv row.
     pub(crate) fn check(&mut self, c: &CheckRow) -> Result<()> {
         self.field(&c.agency)?;
-        self.field_fmt(c.year)?;
+        self.field_with(|b| super::digits::int(b, i64::from(c.year)))?;
         self.field(&c.check)?;
         self.field(&c.status)?;
         self.field(&c.expected)?;
@@ -153,12 +239,9 @@ impl Writer {
     }
 
     /// Completes the file: written out, synced, with its size and hash.
-    pub(crate) fn finish(self) -> Result<Digest> {
-        let w = self
-            .w
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("{}", e.error()))?;
-        Ok(w.finish()?)
+    pub(crate) fn finish(mut self) -> Result<Digest> {
+        self.w.write_all(&self.out)?;
+        Ok(self.w.finish()?)
     }
 }
 
@@ -174,16 +257,18 @@ pub(crate) fn with_header<'a>(
 }
 
 pub(crate) fn writer(path: &Path, bom: bool) -> Result<Writer> {
-    let mut buf = HashedFile::create(path)?;
+    let mut w = HashedFile::create(path)?;
     if bom {
-        buf.write_all("\u{feff}".as_bytes())?;
+        w.write_all("\u{feff}".as_bytes())?;
     }
     Ok(Writer {
-        w: csv::WriterBuilder::new()
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(buf),
+        w,
         excel: bom,
-        buf: String::new(),
+        out: Vec::with_capacity(FLUSH + (1 << 12)),
+        record: 0,
+        started: false,
+        buf: Vec::new(),
+        doc: DocFields::default(),
     })
 }
 
@@ -333,7 +418,117 @@ pub fn series_records(ds: &Dataset) -> Vec<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use super::excel_safe;
+    use super::*;
+    use crate::parse::{Location, Observation, Qualifier, Source};
+    use crate::vocab::{Template, Unit};
+    use proptest::prelude::*;
+
+    /// The bytes the csv crate writes for `records` (as this module did).
+    fn by_csv_crate(bom: bool, records: &[Vec<String>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        if bom {
+            out.extend_from_slice("\u{feff}".as_bytes());
+        }
+        let mut w = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .flexible(true)
+            .from_writer(&mut out);
+        for r in records {
+            if bom {
+                w.write_record(r.iter().map(|c| excel_safe(c).into_owned()))
+                    .unwrap();
+            } else {
+                w.write_record(r).unwrap();
+            }
+        }
+        w.flush().unwrap();
+        drop(w);
+        out
+    }
+
+    fn cell() -> impl Strategy<Value = String> {
+        proptest::string::string_regex("[a,\"\r\n =+@\t-]{0,6}|[0-9.-]{1,4}|聊城").unwrap()
+    }
+
+    fn observation(url: usize, sha: usize, raw: String, value: i64, scale: u32) -> ObservationRow {
+        ObservationRow {
+            agency: "a,b".into(),
+            year: 2000 + url as i32,
+            obs: Observation {
+                metric: "m".into(),
+                value: Decimal::new(value, scale),
+                unit: Unit::Count,
+                qualifier: Qualifier::AtLeast,
+                raw,
+                source: Source::Prose,
+                template: Template::Prose,
+                location: Location::Span {
+                    block: url,
+                    start: sha,
+                    end: 9,
+                },
+            },
+            url: ["http://x/1", "http://x/\"2,", "=u"][url].into(),
+            sha256: ["s1", "s2"][sha].into(),
+            preferred: url == 0,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn records_are_written_as_the_csv_crate_writes_them(
+            records in proptest::collection::vec(proptest::collection::vec(cell(), 0..5), 1..6),
+            bom in any::<bool>(),
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("t.csv");
+            // (the header goes through the excel mode too)
+            let d = table(&path, bom, &records[0], &records[1..]).unwrap();
+            let got = std::fs::read(&path).unwrap();
+            prop_assert_eq!(&got, &by_csv_crate(bom, &records));
+            prop_assert_eq!(d, Digest::of(&got));
+        }
+
+        #[test]
+        fn observation_rows_are_their_records(
+            rows in proptest::collection::vec(
+                (0usize..3, 0usize..2, cell(), any::<i64>(), 0u32..8), 0..8),
+            bom in any::<bool>(),
+        ) {
+            let rows: Vec<ObservationRow> = rows
+                .into_iter()
+                .map(|(u, s, raw, v, sc)| observation(u, s, raw, v, sc))
+                .collect();
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("o.csv");
+            let mut w = writer(&path, bom).unwrap();
+            for o in &rows {
+                w.observation(o).unwrap();
+            }
+            w.finish().unwrap();
+            let want: Vec<Vec<String>> =
+                rows.iter().map(|o| observation_record(o).to_vec()).collect();
+            prop_assert_eq!(std::fs::read(&path).unwrap(), by_csv_crate(bom, &want));
+        }
+    }
+
+    #[test]
+    fn a_large_file_goes_out_whole() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("big.csv");
+        let records: Vec<Vec<String>> = (0..40_000)
+            .map(|i| vec![format!("row {i}"), "x\"y".repeat(i % 7), String::new()])
+            .collect();
+        let d = table(&path, false, ["a", "b", "c"], &records).unwrap();
+        let mut all = vec![vec!["a".to_string(), "b".into(), "c".into()]];
+        all.extend(records);
+        let want = by_csv_crate(false, &all);
+        assert!(want.len() > 2 * FLUSH);
+        assert_eq!(std::fs::read(&path).unwrap(), want);
+        assert_eq!(d, Digest::of(&want));
+    }
 
     #[test]
     fn excel_mode_neutralises_formulas_but_not_numbers() {

@@ -37,7 +37,7 @@ fn hex(sum: &[u8]) -> String {
 }
 
 /// Bytes gathered before they are hashed and written out.
-const BUFFER: usize = 1 << 16;
+const BUFFER: usize = 1 << 18;
 
 /// A new file (never an existing one, nor a symlink's target), buffered,
 /// hashing what goes to it. [`HashedFile::finish`] writes out the rest,

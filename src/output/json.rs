@@ -153,7 +153,7 @@ impl Stream {
     /// Starts `path`; `scratch` is a new file for the reports section.
     pub(crate) fn create(path: &Path, scratch: PathBuf, agency: &str) -> Result<Stream> {
         let mut w = HashedFile::create(path)?;
-        let reports = BufWriter::new(super::create_new(&scratch)?);
+        let reports = BufWriter::with_capacity(FLUSH, super::create_new(&scratch)?);
         w.write_all(b"{\n  \"agency\": ")?;
         serde_json::to_writer(&mut w, agency)?;
         w.write_all(b",\n  \"checks\": ")?;
@@ -194,7 +194,17 @@ impl Stream {
         self.w.write_all(b",\n  \"reports\": ")?;
         self.reports.flush()?;
         drop(self.reports);
-        std::io::copy(&mut File::open(&self.reports_path)?, &mut self.w)?;
+        // read back in large blocks, each hashed and written at once
+        let mut scratch = File::open(&self.reports_path)?;
+        let mut block = vec![0u8; FLUSH];
+        loop {
+            let n = std::io::Read::read(&mut scratch, &mut block)?;
+            if n == 0 {
+                break;
+            }
+            self.w.write_all(&block[..n])?;
+        }
+        drop(scratch);
         let _ = std::fs::remove_file(&self.reports_path);
         end_array(&mut self.w, self.reports_first)?;
         self.w.write_all(b",\n  \"series\": ")?;
@@ -217,7 +227,7 @@ impl Stream {
 }
 
 /// Bytes of text gathered before they go to the file.
-const FLUSH: usize = 1 << 16;
+const FLUSH: usize = 1 << 18;
 
 /// Moves the text in `buf` to `w` once it holds `at` bytes or more.
 fn spill(buf: &mut Vec<u8>, w: &mut impl Write, at: usize) -> Result<()> {
@@ -262,7 +272,7 @@ fn check(j: &mut Json, c: &CheckRow) {
 /// (`location`, `metric`); `agency` is the caller's, before them.
 fn observation_head(j: &mut Json, o: &ObservationRow) {
     j.key("location");
-    j.display(o.obs.location);
+    j.location(o.obs.location);
     j.key("metric");
     j.string(&o.obs.metric);
     j.key("preferred");

@@ -41,7 +41,7 @@ impl Writer {
             let r = reports.get(&(o.url.as_str(), o.sha256.as_str())).copied();
             observation_line(&mut self.j, o, r);
             self.j.buf.push(b'\n');
-            if self.j.buf.len() >= 1 << 16 {
+            if self.j.buf.len() >= 1 << 18 {
                 self.w.write_all(&self.j.buf)?;
                 self.j.buf.clear();
             }

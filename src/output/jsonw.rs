@@ -12,7 +12,6 @@
 //! this build) would hold them.
 
 use rust_decimal::Decimal;
-use std::fmt::Write as _;
 
 /// A JSON text being written, compact or pretty-printed.
 pub(crate) struct Json {
@@ -29,7 +28,7 @@ impl Json {
     /// A compact writer (`{"a":1,"b":[2]}`).
     pub(crate) fn compact() -> Json {
         Json {
-            buf: Vec::with_capacity(1 << 16),
+            buf: Vec::with_capacity((1 << 18) + (1 << 14)),
             pretty: false,
             depth: 0,
             first: true,
@@ -41,7 +40,7 @@ impl Json {
     /// level 2: its members are indented by six spaces).
     pub(crate) fn pretty(depth: usize) -> Json {
         Json {
-            buf: Vec::with_capacity(1 << 16),
+            buf: Vec::with_capacity((1 << 18) + (1 << 14)),
             pretty: true,
             depth,
             first: true,
@@ -120,14 +119,6 @@ impl Json {
         self.buf.push(b'"');
     }
 
-    /// A string value holding a value's `Display` text (formatted straight
-    /// into the buffer, escaped; no `String` made).
-    pub(crate) fn display(&mut self, v: impl std::fmt::Display) {
-        self.buf.push(b'"');
-        let _ = write!(Escaping(&mut self.buf), "{v}");
-        self.buf.push(b'"');
-    }
-
     /// An optional string (`null` when absent).
     pub(crate) fn opt_string(&mut self, s: Option<&str>) {
         match s {
@@ -137,8 +128,8 @@ impl Json {
     }
 
     /// An integer.
-    pub(crate) fn int(&mut self, v: impl Into<i128>) {
-        let _ = write!(Raw(&mut self.buf), "{}", v.into());
+    pub(crate) fn int(&mut self, v: impl Into<i64>) {
+        super::digits::int(&mut self.buf, v.into());
     }
 
     /// An optional integer (`null` when absent).
@@ -151,22 +142,22 @@ impl Json {
 
     /// A count.
     pub(crate) fn count(&mut self, v: usize) {
-        let _ = write!(Raw(&mut self.buf), "{v}");
+        super::digits::uint(&mut self.buf, v as u64);
     }
 
     /// A decimal as a JSON number with exactly its decimal digits, as
     /// [`super::json::json_number`] gives it (`264634300`, `0.5`,
-    /// `99999999999999999999`; no exponent, no trailing zeros).
+    /// `99999999999999999999`; no exponent, no trailing zeros): a
+    /// normalized decimal's text is always a JSON number.
     pub(crate) fn decimal(&mut self, v: Decimal) {
-        let start = self.buf.len();
-        let _ = write!(Raw(&mut self.buf), "{}", v.normalize());
-        // Decimal's text is always a JSON number; were it ever not, it goes
-        // in as a string, as `json_number` falls back to
-        if !is_json_number(&self.buf[start..]) {
-            let text = String::from_utf8_lossy(&self.buf[start..]).into_owned();
-            self.buf.truncate(start);
-            self.string(&text);
-        }
+        super::digits::decimal(&mut self.buf, v);
+    }
+
+    /// A location as a string (its text needs no escaping).
+    pub(crate) fn location(&mut self, l: crate::parse::Location) {
+        self.buf.push(b'"');
+        super::digits::location(&mut self.buf, l);
+        self.buf.push(b'"');
     }
 
     /// `true` or `false`.
@@ -238,38 +229,6 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(&bytes[start..]);
 }
 
-/// Whether `t` is a JSON number (`-?(0|[1-9][0-9]*)(\.[0-9]+)?`, the forms
-/// a decimal's text takes; exponents are never written).
-fn is_json_number(t: &[u8]) -> bool {
-    let t = t.strip_prefix(b"-").unwrap_or(t);
-    let (int, frac) = match t.iter().position(|b| *b == b'.') {
-        Some(p) => (&t[..p], Some(&t[p + 1..])),
-        None => (t, None),
-    };
-    let digits = |d: &[u8]| !d.is_empty() && d.iter().all(u8::is_ascii_digit);
-    digits(int) && (int.len() == 1 || int[0] != b'0') && frac.is_none_or(digits)
-}
-
-/// `fmt::Write` into a byte buffer, as it is.
-struct Raw<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for Raw<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        self.0.extend_from_slice(s.as_bytes());
-        Ok(())
-    }
-}
-
-/// `fmt::Write` into a byte buffer, escaped as JSON string content.
-struct Escaping<'a>(&'a mut Vec<u8>);
-
-impl std::fmt::Write for Escaping<'_> {
-    fn write_str(&mut self, s: &str) -> std::fmt::Result {
-        escape_into(self.0, s);
-        Ok(())
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -295,12 +254,6 @@ mod tests {
                 String::from_utf8(j.buf).unwrap(),
                 serde_json::to_string(s).unwrap(),
                 "{s:?}"
-            );
-            let mut j = Json::compact();
-            j.display(s);
-            assert_eq!(
-                String::from_utf8(j.buf).unwrap(),
-                serde_json::to_string(s).unwrap()
             );
         }
     }
@@ -330,10 +283,6 @@ mod tests {
             j.decimal(d);
             let want = serde_json::to_string(&super::super::json::json_number(d)).unwrap();
             assert_eq!(String::from_utf8(j.buf).unwrap(), want, "{s}");
-        }
-        assert!(is_json_number(b"0.5") && is_json_number(b"-12"));
-        for bad in ["", "-", "01", "1.", ".5", "1e5", "+1", "1.2.3"] {
-            assert!(!is_json_number(bad.as_bytes()), "{bad}");
         }
     }
 

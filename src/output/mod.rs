@@ -13,6 +13,7 @@
 pub mod codebook;
 pub mod csv;
 pub mod datapackage;
+mod digits;
 pub mod hashed;
 pub mod json;
 pub mod jsonl;

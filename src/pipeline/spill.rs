@@ -37,7 +37,7 @@ impl Spill {
             .create_new(true)
             .open(&path)
             .with_context(|| format!("cannot create the scratch file {}", path.display()))?;
-        let w = BufWriter::with_capacity(1 << 16, file.try_clone()?);
+        let w = BufWriter::with_capacity(1 << 18, file.try_clone()?);
         Ok(Spill {
             path,
             w: Some(w),
