@@ -350,6 +350,7 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
 /// columns and its report's `title`, `kind` and `agency_name` (`null` when
 /// the report is not known), keys sorted as [`observation_json`] with
 /// those three inserted gave them.
+#[cfg(test)]
 pub(crate) fn observation_line(j: &mut Json, o: &ObservationRow, r: Option<&ReportRow>) {
     j.begin_object();
     j.key("agency");

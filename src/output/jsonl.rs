@@ -2,21 +2,137 @@
 //! its report needed to read it (title, kind, agency name), so that
 //! `pandas.read_json(path, lines=True)` gives a table directly. The keys are
 //! the observations.csv columns plus `title`, `kind` and `agency_name`.
+//!
+//! The fields a line shares with the other lines of its document (agency,
+//! report fields, hash, URL, year) are escaped once per document and copied
+//! into each line; a property test compares every line with
+//! [`observation_line`], the line written field by field.
 
+use super::digits;
 use super::hashed::{Digest, HashedFile};
-use super::json::observation_line;
-use super::jsonw::Json;
-use crate::normalize::{ReportRow, YearRows};
+use super::jsonw::escape_into;
+use crate::normalize::{ObservationRow, ReportRow, YearRows};
 use anyhow::Result;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
+#[cfg(test)]
+use super::json::observation_line;
+
 /// `observations.jsonl` being written, one year group at a time.
 pub(crate) struct Writer {
     w: HashedFile,
     /// The lines of one group, written out after each group.
-    j: Json,
+    buf: Vec<u8>,
+    doc: DocText,
+}
+
+/// Bytes gathered before they go to the file.
+const FLUSH: usize = 1 << 18;
+
+/// The text of a line that comes from its document, between the fields of
+/// the observation, for the document of the last line.
+#[derive(Default)]
+struct DocText {
+    agency: String,
+    url: String,
+    sha256: String,
+    year: i32,
+    /// The report row the pieces were made with (identity only).
+    report: Option<*const ReportRow>,
+    valid: bool,
+    /// `{"agency":…,"agency_name":…,"kind":…,"location":"`
+    head: Vec<u8>,
+    /// `,"sha256":…,"source":"`
+    sha: Vec<u8>,
+    /// `,"title":…,"unit":"`
+    title: Vec<u8>,
+    /// `,"url":…,"value":`
+    url_text: Vec<u8>,
+    /// `,"year":…}` and the line's end
+    tail: Vec<u8>,
+}
+
+fn string(out: &mut Vec<u8>, s: &str) {
+    out.push(b'"');
+    escape_into(out, s);
+    out.push(b'"');
+}
+
+fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
+    match s {
+        Some(s) => string(out, s),
+        None => out.extend_from_slice(b"null"),
+    }
+}
+
+impl DocText {
+    fn is_for(&self, o: &ObservationRow, r: Option<&ReportRow>) -> bool {
+        self.valid
+            && self.report == r.map(|r| r as *const ReportRow)
+            && self.year == o.year
+            && self.url == o.url
+            && self.sha256 == o.sha256
+            && self.agency == o.agency
+    }
+
+    fn make(o: &ObservationRow, r: Option<&ReportRow>) -> DocText {
+        let mut d = DocText {
+            agency: o.agency.clone(),
+            url: o.url.clone(),
+            sha256: o.sha256.clone(),
+            year: o.year,
+            report: r.map(|r| r as *const ReportRow),
+            valid: true,
+            ..DocText::default()
+        };
+        d.head.extend_from_slice(b"{\"agency\":");
+        string(&mut d.head, &o.agency);
+        d.head.extend_from_slice(b",\"agency_name\":");
+        opt_string(&mut d.head, r.map(|r| r.agency_name.as_str()));
+        d.head.extend_from_slice(b",\"kind\":");
+        opt_string(&mut d.head, r.map(|r| r.kind.as_str()));
+        d.head.extend_from_slice(b",\"location\":\"");
+        d.sha.extend_from_slice(b",\"sha256\":");
+        string(&mut d.sha, &o.sha256);
+        d.sha.extend_from_slice(b",\"source\":");
+        d.title.extend_from_slice(b",\"title\":");
+        opt_string(&mut d.title, r.map(|r| r.title.as_str()));
+        d.title.extend_from_slice(b",\"unit\":");
+        d.url_text.extend_from_slice(b",\"url\":");
+        string(&mut d.url_text, &o.url);
+        d.url_text.extend_from_slice(b",\"value\":");
+        d.tail.extend_from_slice(b",\"year\":");
+        digits::int(&mut d.tail, i64::from(o.year));
+        d.tail.extend_from_slice(b"}\n");
+        d
+    }
+
+    /// Appends the line of `o` (whose document this is) with its `\n`.
+    fn line(&self, out: &mut Vec<u8>, o: &ObservationRow) {
+        out.extend_from_slice(&self.head);
+        digits::location(out, o.obs.location);
+        out.extend_from_slice(b"\",\"metric\":");
+        string(out, &o.obs.metric);
+        out.extend_from_slice(if o.preferred {
+            b",\"preferred\":true,\"qualifier\":"
+        } else {
+            b",\"preferred\":false,\"qualifier\":"
+        });
+        string(out, o.obs.qualifier.as_str());
+        out.extend_from_slice(b",\"raw\":");
+        string(out, &o.obs.raw);
+        out.extend_from_slice(&self.sha);
+        string(out, o.obs.source.as_str());
+        out.extend_from_slice(b",\"template\":");
+        string(out, o.obs.template.as_str());
+        out.extend_from_slice(&self.title);
+        string(out, o.obs.unit.as_str());
+        out.extend_from_slice(&self.url_text);
+        digits::decimal(out, o.obs.value);
+        out.extend_from_slice(&self.tail);
+    }
 }
 
 impl Writer {
@@ -24,7 +140,8 @@ impl Writer {
     pub(crate) fn create(path: &Path) -> Result<Writer> {
         Ok(Writer {
             w: HashedFile::create(path)?,
-            j: Json::compact(),
+            buf: Vec::with_capacity(FLUSH + (1 << 14)),
+            doc: DocText::default(),
         })
     }
 
@@ -36,23 +153,131 @@ impl Writer {
             .iter()
             .map(|r| ((r.url.as_str(), r.sha256.as_str()), r))
             .collect();
-        self.j.buf.clear();
+        // the report rows of the last group are gone: no piece outlives it
+        self.doc.valid = false;
+        self.buf.clear();
         for o in &g.observations {
             let r = reports.get(&(o.url.as_str(), o.sha256.as_str())).copied();
-            observation_line(&mut self.j, o, r);
-            self.j.buf.push(b'\n');
-            if self.j.buf.len() >= 1 << 18 {
-                self.w.write_all(&self.j.buf)?;
-                self.j.buf.clear();
+            if !self.doc.is_for(o, r) {
+                self.doc = DocText::make(o, r);
+            }
+            self.doc.line(&mut self.buf, o);
+            if self.buf.len() >= FLUSH {
+                self.w.write_all(&self.buf)?;
+                self.buf.clear();
             }
         }
-        self.w.write_all(&self.j.buf)?;
-        self.j.buf.clear();
+        self.w.write_all(&self.buf)?;
+        self.buf.clear();
+        self.doc.valid = false;
         Ok(())
     }
 
     /// Completes the file: synced, with its size and hash.
     pub(crate) fn finish(self) -> Result<Digest> {
         Ok(self.w.finish()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::jsonw::Json;
+    use crate::parse::{Location, Observation, Qualifier, Source};
+    use crate::vocab::{Template, Unit};
+    use proptest::prelude::*;
+    use rust_decimal::Decimal;
+
+    fn row(doc: usize, year: i32, raw: String, value: i64, preferred: bool) -> ObservationRow {
+        ObservationRow {
+            agency: ["a", "b\"\n"][doc % 2].into(),
+            year,
+            obs: Observation {
+                metric: "m\\x".into(),
+                value: Decimal::new(value, (doc % 4) as u32),
+                unit: [Unit::Count, Unit::Cny][doc % 2],
+                qualifier: [Qualifier::Exact, Qualifier::AtLeast, Qualifier::Approx][doc % 3],
+                raw,
+                source: [Source::Table, Source::Prose][doc % 2],
+                template: Template::ALL[doc % 5],
+                location: Location::Cell {
+                    table: doc,
+                    row: 2,
+                    col: 3,
+                },
+            },
+            url: format!("http://x/{doc}\u{1}"),
+            sha256: format!("s{}", doc / 2),
+            preferred,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn lines_are_those_written_field_by_field(
+            rows in proptest::collection::vec(
+                (0usize..5, 2019i32..2021, "[a\"\\\\\n聊]{0,6}", any::<i64>(), any::<bool>()), 0..12),
+            titles in proptest::collection::vec(proptest::option::of("[t\"聊\t]{0,5}"), 5),
+        ) {
+            let rows: Vec<ObservationRow> = rows
+                .into_iter()
+                .map(|(d, y, raw, v, p)| row(d, y, raw, v, p))
+                .collect();
+            // reports for some documents (others have none: `null` fields)
+            let reports: Vec<ReportRow> = (0..5)
+                .filter(|d| titles[*d].is_some())
+                .map(|d| ReportRow {
+                    agency: "a".into(),
+                    year: Some(2020),
+                    year_source: None,
+                    published: None,
+                    kind: format!("k{d}"),
+                    template: String::new(),
+                    status: crate::normalize::Status::ALL[0],
+                    title: titles[d].clone().unwrap_or_default(),
+                    agency_name: format!("n\"{d}"),
+                    url: format!("http://x/{d}\u{1}"),
+                    sha256: format!("s{}", d / 2),
+                    encoding: String::new(),
+                    observations: 0,
+                    warning_count: 0,
+                    warnings: vec![],
+                    also_at: vec![],
+                    via: crate::archive::Via::Live,
+                    captured_at: None,
+                    archive_url: None,
+                })
+                .collect();
+            let g = YearRows {
+                year: Some(2020),
+                reports: reports.clone(),
+                observations: rows.clone(),
+                checks: vec![],
+                series: None,
+                ratios: None,
+            };
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("o.jsonl");
+            let mut w = Writer::create(&path).unwrap();
+            w.group(&g).unwrap();
+            w.group(&g).unwrap();
+            w.finish().unwrap();
+            let mut want = Vec::new();
+            for _ in 0..2 {
+                for o in &rows {
+                    let r = reports.iter().find(|r| r.url == o.url && r.sha256 == o.sha256);
+                    let mut j = Json::compact();
+                    observation_line(&mut j, o, r);
+                    want.extend_from_slice(&j.buf);
+                    want.push(b'\n');
+                }
+            }
+            prop_assert_eq!(
+                String::from_utf8(std::fs::read(&path).unwrap()).unwrap(),
+                String::from_utf8(want).unwrap()
+            );
+        }
     }
 }

@@ -26,6 +26,7 @@ pub(crate) struct Json {
 
 impl Json {
     /// A compact writer (`{"a":1,"b":[2]}`).
+    #[cfg(test)]
     pub(crate) fn compact() -> Json {
         Json {
             buf: Vec::with_capacity((1 << 18) + (1 << 14)),
@@ -202,29 +203,53 @@ static ESCAPE: [u8; 256] = {
 };
 
 /// Appends `s` escaped as a JSON string's content (without the quotes).
+/// Eight bytes at a time: a block with no control character, `"` or `\\`
+/// is copied as it is.
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = s.as_bytes();
     let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let e = ESCAPE[b as usize];
-        if e == 0 {
-            continue;
+    let mut i = 0;
+    while i < bytes.len() {
+        if i + 8 <= bytes.len() {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(&bytes[i..i + 8]);
+            let x = u64::from_le_bytes(w);
+            // a byte below 0x20, or equal to `"` or `\\` (no false negative)
+            let low = x.wrapping_sub(ONES * 0x20) & !x;
+            let q = x ^ (ONES * u64::from(b'"'));
+            let b = x ^ (ONES * u64::from(b'\\'));
+            let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+            if (low | zero(q) | zero(b)) & HIGH == 0 {
+                i += 8;
+                continue;
+            }
         }
-        out.extend_from_slice(&bytes[start..i]);
-        if e == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(&[
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[(b >> 4) as usize],
-                HEX[(b & 0xf) as usize],
-            ]);
-        } else {
-            out.extend_from_slice(&[b'\\', e]);
+        let end = (i + 8).min(bytes.len());
+        for j in i..end {
+            let c = bytes[j];
+            let e = ESCAPE[c as usize];
+            if e == 0 {
+                continue;
+            }
+            out.extend_from_slice(&bytes[start..j]);
+            if e == b'u' {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(&[
+                    b'\\',
+                    b'u',
+                    b'0',
+                    b'0',
+                    HEX[(c >> 4) as usize],
+                    HEX[(c & 0xf) as usize],
+                ]);
+            } else {
+                out.extend_from_slice(&[b'\\', e]);
+            }
+            start = j + 1;
         }
-        start = i + 1;
+        i = end;
     }
     out.extend_from_slice(&bytes[start..]);
 }
@@ -255,6 +280,19 @@ mod tests {
                 serde_json::to_string(s).unwrap(),
                 "{s:?}"
             );
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn any_string_is_escaped_as_serde_json_escapes_it(
+            s in proptest::string::string_regex("[\\x00-\\x7f\"\\\\\u{80}-\u{7ff}聊城年度\u{2028}]{0,40}").unwrap(),
+        ) {
+            let mut j = Json::compact();
+            j.string(&s);
+            proptest::prop_assert_eq!(String::from_utf8(j.buf).unwrap(), serde_json::to_string(&s).unwrap());
         }
     }
 
