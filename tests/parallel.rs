@@ -842,3 +842,53 @@ fn add_2024_page(archive: &Path) {
     })
     .unwrap();
 }
+
+/// Two builds of one archive at once (each holds the archive's shared
+/// lock) write a pack each (when both parse), never the same file; a third build reads
+/// both, and `--prune-cache` merges them into one.
+#[test]
+fn concurrent_builds_write_their_own_packs() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    ok(&xxgk(
+        dir,
+        &[
+            "run",
+            "--archive",
+            "archive",
+            "--out",
+            "serial",
+            "--no-cache",
+        ],
+    ));
+    let archive = dir.join("archive");
+    let stats: Vec<BuildStats> = std::thread::scope(|s| {
+        let a = s.spawn(|| build(&archive, &dir.join("a"), &opts(1, false)));
+        let b = s.spawn(|| build(&archive, &dir.join("b"), &opts(1, false)));
+        vec![a.join().unwrap(), b.join().unwrap()]
+    });
+    let docs = stats[0].parsed + stats[0].cached;
+    assert!(docs > 10, "{stats:?}");
+    assert_same_files(&dir.join("serial"), &dir.join("a"));
+    assert_same_files(&dir.join("serial"), &dir.join("b"));
+    // each parsed what it did not find; together they hold every parse
+    let parsed = stats[0].parsed + stats[1].parsed;
+    assert!(parsed >= docs, "{stats:?}");
+    // (one pack if a build ran through before the other read the cache)
+    let packs = cache_packs(&archive);
+    let made = stats.iter().filter(|s| s.parsed > 0).count();
+    assert_eq!(packs.len(), made, "{packs:?} {stats:?}");
+    assert_eq!(cache_entries(&archive).len(), parsed);
+    let c = build(&archive, &dir.join("c"), &opts(2, false));
+    assert_eq!((c.parsed, c.cached, c.cache_bad), (0, docs, 0), "{c:?}");
+    assert_same_files(&dir.join("serial"), &dir.join("c"));
+    // prune merges the two packs into one with each entry once
+    let p = pipeline::prune_cache(&archive, &BuildOptions::default()).unwrap();
+    let removed = if made == 2 { 2 } else { 0 };
+    assert_eq!((p.removed, p.kept), (removed, docs), "{p:?}");
+    assert_eq!(cache_packs(&archive).len(), 1);
+    assert_eq!(cache_entries(&archive).len(), docs);
+    let d = build(&archive, &dir.join("d"), &opts(2, false));
+    assert_eq!((d.parsed, d.cached), (0, docs), "{d:?}");
+    assert_same_files(&dir.join("serial"), &dir.join("d"));
+}
