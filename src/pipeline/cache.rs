@@ -396,9 +396,11 @@ impl Cache {
             used + PACK_MAGIC.len() as u64 == pack.size
         };
         let tmps = self.pack_temps()?;
-        if index.packs.len() == 1 && whole(&index.packs[0]) {
+        // every pack file, those that could not be indexed too
+        let all = pack_paths(&self.dir)?;
+        if all.len() == 1 && index.packs.len() == 1 && whole(&index.packs[0]) {
             p.kept = kept.len();
-        } else if !index.packs.is_empty() {
+        } else if !all.is_empty() {
             let (file, path) = new_pack(&self.dir)?;
             // written under a temporary name, renamed when complete
             let tmp = path.with_extension("pack.tmp");
@@ -431,11 +433,12 @@ impl Cache {
             std::fs::rename(&tmp, &path)
                 .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             let mut freed = 0u64;
-            for pack in &index.packs {
-                std::fs::remove_file(&pack.path)
-                    .map_err(|e| format!("cannot remove {}: {e}", pack.path.display()))?;
+            for old in &all {
+                let len = std::fs::metadata(old).map(|m| m.len()).unwrap_or(0);
+                std::fs::remove_file(old)
+                    .map_err(|e| format!("cannot remove {}: {e}", old.display()))?;
                 p.removed += 1;
-                freed += pack.size;
+                freed += len;
             }
             p.bytes += freed.saturating_sub(new_size);
         }
@@ -1244,6 +1247,12 @@ mod tests {
             let hit = matches!(c.get(k), Lookup::Hit(_));
             assert_eq!(hit, i == 0 || i == 3, "{i}");
         }
+        // a pack that cannot be read (not a pack) is removed by the next prune
+        let bad = dir.join("0-0-0.pack");
+        std::fs::write(&bad, b"not a pack").unwrap();
+        let p = c.prune(&keep).unwrap();
+        assert_eq!((p.removed, p.kept), (2, 2));
+        assert!(!bad.exists());
         // nothing more to drop: the pack stays as it is
         let (pack, _) = the_pack(&dir);
         let p = c.prune(&keep).unwrap();
