@@ -165,7 +165,9 @@ fn date_line_re() -> &'static Regex {
 }
 
 fn contains_any(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.contains(w))
+    words
+        .iter()
+        .any(|w| memchr::memmem::find(s.as_bytes(), w.as_bytes()).is_some())
 }
 
 fn halfwidth(s: &str) -> String {
