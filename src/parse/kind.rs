@@ -165,9 +165,10 @@ fn date_line_re() -> &'static Regex {
 }
 
 fn contains_any(s: &str, words: &[&str]) -> bool {
+    let mask = crate::vocab::normalize::byte_mask(s);
     words
         .iter()
-        .any(|w| memchr::memmem::find(s.as_bytes(), w.as_bytes()).is_some())
+        .any(|w| crate::vocab::normalize::contains_masked(s, mask, w))
 }
 
 fn halfwidth(s: &str) -> String {

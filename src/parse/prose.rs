@@ -165,6 +165,10 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
 /// (The page model keeps no bold or heading tag: the structure decides.)
 fn is_structural_heading(half: &str) -> bool {
     let t = half.trim_matches([' ', '\u{3000}', '\u{a0}']);
+    // a long block is no heading: its chars are not collected
+    if t.chars().nth(STRUCTURAL_HEADING_CHARS).is_some() {
+        return false;
+    }
     let c: Vec<char> = t.chars().collect();
     let words = c
         .iter()
@@ -251,8 +255,10 @@ fn scope(outline: &[(u8, Scope)]) -> Scope {
 /// several = a part), else the part it names, else the agency.
 fn scope_of(v: &ProseVocab, title: &str, parts: &[&'static str]) -> Scope {
     let mut named: Vec<&'static Channel> = Vec::new();
+    let mask = crate::vocab::normalize::byte_mask(title);
+    let has = |w: &str| crate::vocab::normalize::contains_masked(title, mask, w);
     for ch in v.channels.iter().chain(v.heading_channels) {
-        if title.contains(ch.word)
+        if has(ch.word)
             && !named
                 .iter()
                 .any(|n| n.posted == ch.posted && n.disclosed == ch.disclosed)
@@ -265,7 +271,7 @@ fn scope_of(v: &ProseVocab, title: &str, parts: &[&'static str]) -> Scope {
         [first, ..] => Scope::Channels(first.word),
         [] => parts
             .iter()
-            .find(|w| title.contains(*w))
+            .find(|w| has(w))
             .map_or(Scope::Agency, |w| Scope::Part(w)),
     }
 }

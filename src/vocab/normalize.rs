@@ -171,14 +171,30 @@ pub fn halfwidth_str(s: &str) -> String {
     out
 }
 
+/// The bytes of `s`, each as bit `byte % 64` of a mask: when `s` contains
+/// `word`, `byte_mask(word) & !byte_mask(s) == 0`. A cheap test that rules
+/// out most words before a substring search ([`contains_masked`]).
+#[inline]
+pub fn byte_mask(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| m | 1 << (b & 63))
+}
+
+/// `s.contains(word)`, where `mask` is [`byte_mask`]`(s)`: a word with a
+/// byte that `s` does not have is ruled out without a search.
+#[inline]
+pub fn contains_masked(s: &str, mask: u64, word: &str) -> bool {
+    byte_mask(word) & !mask == 0 && s.contains(word)
+}
+
 /// The characters of a label made comparable (see the module comment); the
 /// numbering is kept.
 pub fn canon(s: &str) -> String {
     let mut t = canon_chars(s);
+    let mut mask = byte_mask(&t);
     for (from, to) in &rules().replace {
-        // memchr's search: no searcher to set up for a label's few bytes
-        if memchr::memmem::find(t.as_bytes(), from.as_bytes()).is_some() {
+        if contains_masked(&t, mask, from) {
             t = t.replace(from.as_str(), to);
+            mask = byte_mask(&t);
         }
     }
     t
@@ -547,6 +563,22 @@ mod tests {
             proptest::prop_assert_eq!(text_line(&s), text_line_reference(&s));
             proptest::prop_assert_eq!(collapse_spaces(&s), collapse_spaces_reference(&s));
             proptest::prop_assert_eq!(halfwidth_str(&s), s.chars().map(halfwidth).collect::<String>());
+        }
+
+        #[test]
+        fn masked_search_agrees_with_contains(
+            a in proptest::collection::vec(0..ALPHABET.len(), 0..30),
+            b in proptest::collection::vec(0..ALPHABET.len(), 0..4)
+        ) {
+            let s: String = a.iter().map(|&i| ALPHABET[i]).collect();
+            let w: String = b.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(contains_masked(&s, byte_mask(&s), &w), s.contains(&w));
+            // every word of the text is found
+            let c: Vec<char> = s.chars().collect();
+            for i in 0..c.len() {
+                let w: String = c[i..(i + 3).min(c.len())].iter().collect();
+                proptest::prop_assert!(contains_masked(&s, byte_mask(&s), &w));
+            }
         }
 
         #[test]
