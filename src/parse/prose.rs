@@ -714,6 +714,10 @@ struct PeriodWords {
 /// at `p` (`out` has one entry per unit).
 #[inline]
 fn note_first_ends(c: &[char], unit: &[usize], words: &CharWords, p: usize, out: &mut [usize]) {
+    // the list's own filter first: most positions start no word of it
+    if !words.may_start(c, p) {
+        return;
+    }
     for (_, n) in words.starting_at(c, p) {
         if n > 0 && unit[p + n - 1] == unit[p] {
             out[unit[p]] = out[unit[p]].min(p + n);
@@ -775,7 +779,9 @@ struct Context<'a> {
 /// char for one char, so offsets hold for `text`).
 fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Extract) {
     let (heading, scope) = (ctx.heading, ctx.scope);
-    let c: Vec<char> = half.chars().collect();
+    // counted first (a fast pass): one allocation of the exact size
+    let mut c: Vec<char> = Vec::with_capacity(half.chars().count());
+    c.extend(half.chars());
     let mut sent = Vec::with_capacity(c.len());
     let mut clause = Vec::with_capacity(c.len());
     let mut sent_start = vec![0];
