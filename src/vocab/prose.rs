@@ -1028,7 +1028,12 @@ impl StartFilter {
 /// Whether `word` stands in `c` at `at` (an empty word stands anywhere).
 #[inline]
 fn is_at(c: &[char], at: usize, word: &[char]) -> bool {
-    word.is_empty() || c.get(at..at + word.len()) == Some(word)
+    // the first char compared alone first: most candidates differ there,
+    // without a call to compare the slices
+    match word.first() {
+        None => true,
+        Some(f) => c.get(at) == Some(f) && c.get(at..at + word.len()) == Some(word),
+    }
 }
 
 /// An explicit zero rule compiled: see [`ZeroRule`].
