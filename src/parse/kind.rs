@@ -165,7 +165,10 @@ fn date_line_re() -> &'static Regex {
 }
 
 fn contains_any(s: &str, words: &[&str]) -> bool {
-    words.iter().any(|w| s.contains(w))
+    let mask = crate::vocab::normalize::byte_mask(s);
+    words
+        .iter()
+        .any(|w| crate::vocab::normalize::contains_masked(s, mask, w))
 }
 
 fn halfwidth(s: &str) -> String {

@@ -108,9 +108,15 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // the two HTML forms are most of the rows of a build: written
+        // through a buffer, without the formatting machinery per number
         match self {
-            Location::Cell { table, row, col } => write!(f, "t{table} r{row} c{col}"),
-            Location::Span { block, start, end } => write!(f, "p{block}:{start}-{end}"),
+            Location::Cell { table, row, col } => {
+                f.write_str(Digits::new().parts(&[("t", *table), (" r", *row), (" c", *col)]))
+            }
+            Location::Span { block, start, end } => {
+                f.write_str(Digits::new().parts(&[("p", *block), (":", *start), ("-", *end)]))
+            }
             Location::FileCell {
                 format,
                 table,
@@ -124,6 +130,47 @@ impl fmt::Display for Location {
                 end,
             } => write!(f, "{format} p{block}:{start}-{end}"),
         }
+    }
+}
+
+/// A short text of prefixes and numbers, made on the stack (three numbers of
+/// at most 20 digits and prefixes of at most 2 bytes fit).
+struct Digits {
+    buf: [u8; 72],
+    len: usize,
+}
+
+impl Digits {
+    fn new() -> Digits {
+        Digits {
+            buf: [0; 72],
+            len: 0,
+        }
+    }
+
+    /// Each prefix followed by its number in decimal, as `write!` gives it.
+    fn parts(&mut self, parts: &[(&str, usize); 3]) -> &str {
+        for (prefix, n) in parts {
+            let p = prefix.as_bytes();
+            self.buf[self.len..self.len + p.len()].copy_from_slice(p);
+            self.len += p.len();
+            let mut tmp = [0u8; 20];
+            let mut k = tmp.len();
+            let mut n = *n;
+            loop {
+                k -= 1;
+                tmp[k] = b'0' + (n % 10) as u8;
+                n /= 10;
+                if n == 0 {
+                    break;
+                }
+            }
+            let d = &tmp[k..];
+            self.buf[self.len..self.len + d.len()].copy_from_slice(d);
+            self.len += d.len();
+        }
+        // only ASCII was written
+        std::str::from_utf8(&self.buf[..self.len]).unwrap_or_default()
     }
 }
 
@@ -282,5 +329,35 @@ impl Extract {
         }
         self.observations.extend(other.observations);
         self.warnings.extend(other.warnings);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_read_as_written_by_format() {
+        let ns = [0, 1, 9, 10, 99, 100, 12345, u32::MAX as usize, usize::MAX];
+        for &a in &ns {
+            for &b in &ns {
+                for &c in &ns {
+                    let cell = Location::Cell {
+                        table: a,
+                        row: b,
+                        col: c,
+                    };
+                    assert_eq!(cell.to_string(), format!("t{a} r{b} c{c}"));
+                    let span = Location::Span {
+                        block: a,
+                        start: b,
+                        end: c,
+                    };
+                    assert_eq!(span.to_string(), format!("p{a}:{b}-{c}"));
+                    // padding of the outer format is not applied, as before
+                    assert_eq!(format!("{span:>40}"), format!("p{a}:{b}-{c}"));
+                }
+            }
+        }
     }
 }

@@ -65,7 +65,7 @@
 //! block's text (char offsets, 0-based, half-open). Figures of a block are
 //! listed in text order.
 
-use crate::html::value::{halfwidth, Qualifier};
+use crate::html::value::Qualifier;
 use crate::html::{Block, Page};
 use crate::normalize::metrics::{Template, Unit};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
@@ -109,7 +109,7 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
     let parts_m = CharWords::new(&parts);
     for (k, b) in page.blocks.iter().enumerate() {
         // the block's half-width text, made once
-        let half: String = b.text.chars().map(halfwidth).collect();
+        let half: String = crate::vocab::normalize::halfwidth_str(&b.text);
         if b.table.is_none() {
             if let Some((level, title)) = outline_item(&half) {
                 let level = 2 * level;
@@ -165,6 +165,10 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
 /// (The page model keeps no bold or heading tag: the structure decides.)
 fn is_structural_heading(half: &str) -> bool {
     let t = half.trim_matches([' ', '\u{3000}', '\u{a0}']);
+    // a long block is no heading: its chars are not collected
+    if t.chars().nth(STRUCTURAL_HEADING_CHARS).is_some() {
+        return false;
+    }
     let c: Vec<char> = t.chars().collect();
     let words = c
         .iter()
@@ -251,8 +255,10 @@ fn scope(outline: &[(u8, Scope)]) -> Scope {
 /// several = a part), else the part it names, else the agency.
 fn scope_of(v: &ProseVocab, title: &str, parts: &[&'static str]) -> Scope {
     let mut named: Vec<&'static Channel> = Vec::new();
+    let mask = crate::vocab::normalize::byte_mask(title);
+    let has = |w: &str| crate::vocab::normalize::contains_masked(title, mask, w);
     for ch in v.channels.iter().chain(v.heading_channels) {
-        if title.contains(ch.word)
+        if has(ch.word)
             && !named
                 .iter()
                 .any(|n| n.posted == ch.posted && n.disclosed == ch.disclosed)
@@ -265,7 +271,7 @@ fn scope_of(v: &ProseVocab, title: &str, parts: &[&'static str]) -> Scope {
         [first, ..] => Scope::Channels(first.word),
         [] => parts
             .iter()
-            .find(|w| title.contains(*w))
+            .find(|w| has(w))
             .map_or(Scope::Agency, |w| Scope::Part(w)),
     }
 }
@@ -704,23 +710,53 @@ struct PeriodWords {
 }
 
 /// For each unit (ids of `unit`, one per char, ascending), the least end of
-/// an occurrence of one of `words` inside it.
-/// One pass over the block; only the positions a word can start at are
-/// tried.
-fn first_ends(c: &[char], unit: &[usize], words: &CharWords) -> Vec<usize> {
-    let n_units = unit.last().map_or(0, |u| u + 1);
-    let mut out = vec![usize::MAX; n_units];
-    for p in 0..c.len() {
-        if !words.may_start(c, p) {
-            continue;
-        }
-        for (_, n) in words.starting_at(c, p) {
-            if n > 0 && unit[p + n - 1] == unit[p] {
-                out[unit[p]] = out[unit[p]].min(p + n);
-            }
+/// an occurrence of one of `words` inside it, noted for the words starting
+/// at `p` (`out` has one entry per unit).
+#[inline]
+fn note_first_ends(c: &[char], unit: &[usize], words: &CharWords, p: usize, out: &mut [usize]) {
+    // the list's own filter first: most positions start no word of it
+    if !words.may_start(c, p) {
+        return;
+    }
+    for (_, n) in words.starting_at(c, p) {
+        if n > 0 && unit[p + n - 1] == unit[p] {
+            out[unit[p]] = out[unit[p]].min(p + n);
         }
     }
-    out
+}
+
+/// The period words of a block ([`PeriodWords`]): where each list's words
+/// first end in each clause (`cumulative`, `this_year`, `not_a_count`) or
+/// sentence (`up_to`, `not_the_year`). One pass over the block for the five
+/// lists; only the positions a word of one of them can start at are tried.
+fn period_words(m: &vocab::Matchers, c: &[char], clause: &[usize], sent: &[usize]) -> PeriodWords {
+    let n_clauses = clause.last().map_or(0, |u| u + 1);
+    let n_sents = sent.last().map_or(0, |u| u + 1);
+    let mut w = PeriodWords {
+        cumulative: vec![usize::MAX; n_clauses],
+        this_year: vec![usize::MAX; n_clauses],
+        not_a_count: vec![usize::MAX; n_clauses],
+        up_to: vec![usize::MAX; n_sents],
+        not_the_year: vec![usize::MAX; n_sents],
+    };
+    let starts = vocab::StartFilter::of(&[
+        &m.cumulative,
+        &m.this_year,
+        &m.not_a_count,
+        &m.up_to,
+        &m.not_the_year,
+    ]);
+    for p in 0..c.len() {
+        if !starts.may_start(c, p) {
+            continue;
+        }
+        note_first_ends(c, clause, &m.cumulative, p, &mut w.cumulative);
+        note_first_ends(c, clause, &m.this_year, p, &mut w.this_year);
+        note_first_ends(c, clause, &m.not_a_count, p, &mut w.not_a_count);
+        note_first_ends(c, sent, &m.up_to, p, &mut w.up_to);
+        note_first_ends(c, sent, &m.not_the_year, p, &mut w.not_the_year);
+    }
+    w
 }
 
 /// What the page around a block says about its figures.
@@ -743,7 +779,9 @@ struct Context<'a> {
 /// char for one char, so offsets hold for `text`).
 fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Extract) {
     let (heading, scope) = (ctx.heading, ctx.scope);
-    let c: Vec<char> = half.chars().collect();
+    // counted first (a fast pass): one allocation of the exact size
+    let mut c: Vec<char> = Vec::with_capacity(half.chars().count());
+    c.extend(half.chars());
     let mut sent = Vec::with_capacity(c.len());
     let mut clause = Vec::with_capacity(c.len());
     let mut sent_start = vec![0];
@@ -762,13 +800,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         }
     }
     let v = ctx.v;
-    let words = PeriodWords {
-        cumulative: first_ends(&c, &clause, &v.m.cumulative),
-        this_year: first_ends(&c, &clause, &v.m.this_year),
-        not_a_count: first_ends(&c, &clause, &v.m.not_a_count),
-        up_to: first_ends(&c, &sent, &v.m.up_to),
-        not_the_year: first_ends(&c, &sent, &v.m.not_the_year),
-    };
+    let words = period_words(v.m, &c, &clause, &sent);
     let t = Text {
         v: ctx.v,
         c,

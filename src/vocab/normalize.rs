@@ -89,27 +89,112 @@ fn canon_char(c: char) -> Option<char> {
 }
 
 fn canon_chars(s: &str) -> String {
-    // the part before the first character that changes is copied as it is
-    let Some(i) = s
-        .char_indices()
-        .find(|&(_, c)| canon_char(c) != Some(c))
-        .map(|(i, _)| i)
-    else {
+    // the runs of characters that stay as they are are copied as slices
+    let mut out: Option<String> = None;
+    let mut run = 0;
+    for (i, c) in may_change(s) {
+        let m = canon_char(c);
+        if m == Some(c) {
+            continue;
+        }
+        let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
+        o.push_str(&s[run..i]);
+        if let Some(m) = m {
+            o.push(m);
+        }
+        run = i + c.len_utf8();
+    }
+    match out {
+        None => s.to_string(),
+        Some(mut o) => {
+            o.push_str(&s[run..]);
+            o
+        }
+    }
+}
+
+/// Whether a byte of UTF-8 text may start a character that [`halfwidth`],
+/// [`is_space`] or [`canon_char`] treats specially: an ASCII space, or the
+/// first byte of U+0080..U+00BF (U+0085, nbsp), U+1xxx (U+1680),
+/// U+2xxx (spaces, minus signs, quotes), U+3xxx (U+3000, CJK brackets) or
+/// U+Fxxx (BOM, full-width forms). A continuation byte never is, nor the
+/// first byte of a CJK ideograph (U+4000..U+9FFF), so every other character
+/// is passed over without being decoded.
+const MAY_CHANGE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        t[b] = matches!(b, 0x09..=0x0d | 0x20 | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef);
+        b += 1;
+    }
+    t
+};
+
+/// The characters of `s` (with their byte offsets) that [`halfwidth`],
+/// [`is_space`] or [`canon_char`] may change: every other character is kept
+/// as it is by each of them (a superset, see [`MAY_CHANGE`]).
+fn may_change(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let b = s.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        while i < b.len() {
+            let x = b[i];
+            if MAY_CHANGE[x as usize] {
+                let c = s[i..].chars().next()?;
+                let at = i;
+                i += c.len_utf8();
+                return Some((at, c));
+            }
+            // the length of the character from its first byte
+            i += match x {
+                0x00..=0x7f => 1,
+                0x80..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            };
+        }
+        None
+    })
+}
+
+/// `s` with [`halfwidth`] applied to every character (the same length in
+/// characters: offsets hold). Only U+2xxx and U+FFxx characters change, so
+/// the text before the first of them is copied as it is.
+pub fn halfwidth_str(s: &str) -> String {
+    let Some(i) = memchr::memchr2(0xe2, 0xef, s.as_bytes()) else {
         return s.to_string();
     };
+    // a lead byte: `i` is a character boundary
     let mut out = String::with_capacity(s.len());
     out.push_str(&s[..i]);
-    out.extend(s[i..].chars().filter_map(canon_char));
+    out.extend(s[i..].chars().map(halfwidth));
     out
+}
+
+/// The bytes of `s`, each as bit `byte % 64` of a mask: when `s` contains
+/// `word`, `byte_mask(word) & !byte_mask(s) == 0`. A cheap test that rules
+/// out most words before a substring search ([`contains_masked`]).
+#[inline]
+pub fn byte_mask(s: &str) -> u64 {
+    s.bytes().fold(0, |m, b| m | 1 << (b & 63))
+}
+
+/// `s.contains(word)`, where `mask` is [`byte_mask`]`(s)`: a word with a
+/// byte that `s` does not have is ruled out without a search.
+#[inline]
+pub fn contains_masked(s: &str, mask: u64, word: &str) -> bool {
+    byte_mask(word) & !mask == 0 && s.contains(word)
 }
 
 /// The characters of a label made comparable (see the module comment); the
 /// numbering is kept.
 pub fn canon(s: &str) -> String {
     let mut t = canon_chars(s);
+    let mut mask = byte_mask(&t);
     for (from, to) in &rules().replace {
-        if t.contains(from.as_str()) {
+        if contains_masked(&t, mask, from) {
             t = t.replace(from.as_str(), to);
+            mask = byte_mask(&t);
         }
     }
     t
@@ -129,14 +214,15 @@ pub fn text_line(s: &str) -> String {
 }
 
 /// Runs of spaces collapsed to one ASCII space and trimmed, every other
-/// character mapped by `map` (which never makes a space). Runs of characters
-/// that stay as they are copied as slices.
+/// character mapped by `map` (which never makes a space, and changes only
+/// characters [`may_change`] yields). Runs of characters that stay as they
+/// are copied as slices.
 fn collapse_mapped(s: &str, map: impl Fn(char) -> char) -> String {
     let mut out = String::with_capacity(s.len());
     let mut pending = false;
     // start of the run of characters kept as they are, not yet copied
     let mut run = 0;
-    for (i, c) in s.char_indices() {
+    for (i, c) in may_change(s) {
         let m = map(c);
         let space = is_space(c);
         if m == c && !space {
@@ -451,6 +537,20 @@ mod tests {
         ')',
         '.',
         '\u{10000}',
+        '\u{85}',
+        '\u{1680}',
+        '\u{2000}',
+        '\u{200a}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{202f}',
+        '\u{205f}',
+        '\u{200b}',
+        '\u{3001}',
+        '\u{feff}',
+        '\u{fffd}',
+        'é',
+        '\u{1f600}',
     ];
 
     proptest::proptest! {
@@ -462,6 +562,23 @@ mod tests {
             proptest::prop_assert_eq!(canon_chars(&s), canon_chars_reference(&s));
             proptest::prop_assert_eq!(text_line(&s), text_line_reference(&s));
             proptest::prop_assert_eq!(collapse_spaces(&s), collapse_spaces_reference(&s));
+            proptest::prop_assert_eq!(halfwidth_str(&s), s.chars().map(halfwidth).collect::<String>());
+        }
+
+        #[test]
+        fn masked_search_agrees_with_contains(
+            a in proptest::collection::vec(0..ALPHABET.len(), 0..30),
+            b in proptest::collection::vec(0..ALPHABET.len(), 0..4)
+        ) {
+            let s: String = a.iter().map(|&i| ALPHABET[i]).collect();
+            let w: String = b.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(contains_masked(&s, byte_mask(&s), &w), s.contains(&w));
+            // every word of the text is found
+            let c: Vec<char> = s.chars().collect();
+            for i in 0..c.len() {
+                let w: String = c[i..(i + 3).min(c.len())].iter().collect();
+                proptest::prop_assert!(contains_masked(&s, byte_mask(&s), &w));
+            }
         }
 
         #[test]
@@ -469,6 +586,7 @@ mod tests {
             proptest::prop_assert_eq!(canon_chars(&s), canon_chars_reference(&s));
             proptest::prop_assert_eq!(text_line(&s), text_line_reference(&s));
             proptest::prop_assert_eq!(collapse_spaces(&s), collapse_spaces_reference(&s));
+            proptest::prop_assert_eq!(halfwidth_str(&s), s.chars().map(halfwidth).collect::<String>());
         }
     }
 

@@ -992,10 +992,48 @@ impl CharWords {
     }
 }
 
+/// The chars a word of any of several lists may start with: one filter test
+/// per char for a pass that looks for the words of all of them at once.
+#[derive(Debug, Clone)]
+pub(crate) struct StartFilter {
+    first: CharFilter,
+    /// Whether a list has an empty word (it starts at every position).
+    empty: bool,
+}
+
+impl StartFilter {
+    /// The union of the lists' start filters.
+    pub(crate) fn of(lists: &[&CharWords]) -> StartFilter {
+        let mut out = StartFilter {
+            first: CharFilter::EMPTY,
+            empty: false,
+        };
+        for l in lists {
+            for (a, b) in out.first.0.iter_mut().zip(l.first.0.iter()) {
+                *a |= *b;
+            }
+            out.empty |= l.empty;
+        }
+        out
+    }
+
+    /// Whether a word of one of the lists may start at `at` (`false`: none
+    /// does, and [`CharWords::starting_at`] of each list yields nothing).
+    #[inline]
+    pub(crate) fn may_start(&self, c: &[char], at: usize) -> bool {
+        self.empty || c.get(at).is_some_and(|x| self.first.may_hold(*x))
+    }
+}
+
 /// Whether `word` stands in `c` at `at` (an empty word stands anywhere).
 #[inline]
 fn is_at(c: &[char], at: usize, word: &[char]) -> bool {
-    word.is_empty() || c.get(at..at + word.len()) == Some(word)
+    // the first char compared alone first: most candidates differ there,
+    // without a call to compare the slices
+    match word.first() {
+        None => true,
+        Some(f) => c.get(at) == Some(f) && c.get(at..at + word.len()) == Some(word),
+    }
 }
 
 /// An explicit zero rule compiled: see [`ZeroRule`].

@@ -259,7 +259,10 @@ pub fn norm(s: &str) -> String {
 
 /// Whether a normalised label contains one of the keys.
 pub(crate) fn has_key(label: &str, keys: &[&str]) -> bool {
-    keys.iter().any(|k| label.contains(k))
+    // a key with a byte the label lacks is ruled out without a search
+    let mask = crate::vocab::normalize::byte_mask(label);
+    keys.iter()
+        .any(|k| crate::vocab::normalize::contains_masked(label, mask, k))
 }
 
 /// The distinct cells covering row `r` in columns `c0..c1`, left to right.

@@ -44,6 +44,17 @@ fn columns_of(n: &str) -> Vec<usize> {
         .collect()
 }
 
+/// Whether a label is a row's: `!row_of(n).is_empty()`, without the list.
+fn is_row(n: &str) -> bool {
+    n.chars().count() <= MAX_LABEL && TABLE2_ROWS.iter().any(|r| has_key(n, r.keys))
+}
+
+/// Whether a label is a column's: `!columns_of(n).is_empty()`, without the
+/// list.
+fn is_column(n: &str) -> bool {
+    n.chars().count() <= MAX_LABEL && TABLE2_COLUMNS.iter().any(|c| has_key(n, c.keys))
+}
+
 /// Whether the table has table-2 headers and rows, given the normalised
 /// text of each of its cells.
 pub(super) fn detect(norms: &[String]) -> bool {
@@ -100,8 +111,8 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
             .filter(|c| c.row == r)
             .map(|c| (c, norm(&c.text)))
             .collect();
-        let has_row = anchored.iter().any(|(_, n)| !row_of(n).is_empty());
-        let has_col = anchored.iter().any(|(_, n)| !columns_of(n).is_empty());
+        let has_row = anchored.iter().any(|(_, n)| is_row(n));
+        let has_col = anchored.iter().any(|(_, n)| is_column(n));
         if has_col && !has_row {
             // a header row: the label cell is 信息内容, else the first cell
             let label_cell = anchored
@@ -442,6 +453,30 @@ mod tests {
                 assert_eq!(m, vec![c.suffix], "{l}");
                 assert!(row_of(&norm(l)).is_empty(), "{l} reads as a row");
             }
+        }
+    }
+
+    #[test]
+    fn row_and_column_tests_agree_with_the_lists() {
+        let mut labels: Vec<String> = Vec::new();
+        for r in TABLE2_ROWS.iter() {
+            labels.extend(r.labels.iter().map(|(_, l)| norm(l)));
+        }
+        for c in TABLE2_COLUMNS.iter() {
+            labels.extend(c.labels.iter().map(|(_, l)| norm(l)));
+        }
+        labels.extend(
+            [
+                "",
+                "信息内容",
+                "合计",
+                "规章规章规章规章规章规章规章规章规章规章规章规章规章",
+            ]
+            .map(String::from),
+        );
+        for n in &labels {
+            assert_eq!(is_row(n), !row_of(n).is_empty(), "{n}");
+            assert_eq!(is_column(n), !columns_of(n).is_empty(), "{n}");
         }
     }
 }

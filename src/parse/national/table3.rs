@@ -29,14 +29,16 @@ const DISTINCTIVE: &[&str] = &[
 pub(super) fn header_end(t: &Table, norms: &[String]) -> Option<usize> {
     let mut hits: BTreeSet<&str> = BTreeSet::new();
     let mut end = 0;
+    // the distinctive columns, picked once (not once per cell)
+    let distinctive: Vec<_> = TABLE3_COLUMNS
+        .iter()
+        .filter(|c| DISTINCTIVE.contains(&c.id))
+        .collect();
     for (c, n) in t.cells().iter().zip(norms) {
         if n.chars().count() > 12 {
             continue;
         }
-        for col in TABLE3_COLUMNS
-            .iter()
-            .filter(|c| DISTINCTIVE.contains(&c.id))
-        {
+        for col in &distinctive {
             if has_key(n, col.keys) {
                 hits.insert(col.id);
                 end = end.max(c.row + c.rowspan);
