@@ -96,16 +96,16 @@ pub fn build_page(html: &str) -> Page {
     build_page_with(html, true)
 }
 
-/// [`build_page`], with or without [`super::lean`] (the tests compare them).
+/// [`build_page`] with our tokenizer ([`Dom::parse_lean`]), or with
+/// html5ever's (`lean` false: the tests compare them).
 fn build_page_with(html: &str, lean: bool) -> Page {
     let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
     let markup = flat.as_deref().unwrap_or(html);
-    let stripped = if lean {
-        super::lean::strip_attributes(markup)
+    let doc = if lean {
+        Dom::parse_lean(markup)
     } else {
-        None
+        Dom::parse(markup)
     };
-    let doc = Dom::parse(stripped.as_deref().unwrap_or(markup));
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
     let mut page = Page {
@@ -714,15 +714,13 @@ mod tests {
             .prop_map(|v| v.concat())
     }
 
-    /// The page and the tree (all that the page reads of it) with and
-    /// without [`super::super::lean`].
+    /// The page and the tree (all that the page reads of it) with our
+    /// tokenizer and with html5ever's.
     fn same_with_and_without_lean(html: &str) -> Result<(), TestCaseError> {
         let lean = build_page_with(html, true);
         let full = build_page_with(html, false);
         prop_assert_eq!(format!("{lean:?}"), format!("{full:?}"));
-        if let Some(stripped) = super::super::lean::strip_attributes(html) {
-            prop_assert_eq!(Dom::parse(&stripped).shape(), Dom::parse(html).shape());
-        }
+        prop_assert_eq!(Dom::parse_lean(html).shape(), Dom::parse(html).shape());
         Ok(())
     }
 
