@@ -69,7 +69,7 @@ const CONTENT_SELECTORS: &[Sel] = &[
 ];
 
 /// The ids and classes the content selectors look for (what
-/// [`super::lean`] must keep).
+/// [`super::tokenizer`] must keep).
 pub(crate) fn content_names() -> impl Iterator<Item = &'static str> {
     CONTENT_SELECTORS
         .iter()
