@@ -363,7 +363,12 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
         if end_tag {
             // close the named element and everything opened inside it
             // (searched among the innermost 64 only: a stray end tag must
-            // not cost a walk of a deep stack)
+            // not cost a walk of a deep stack); an element that does not
+            // nest (`</p>`, `</td>` ...) was never pushed: nothing to search
+            if not_nesting(name) {
+                i = next;
+                continue;
+            }
             let from = stack.len().saturating_sub(64);
             if let Some(k) = stack[from..]
                 .iter()

@@ -510,9 +510,16 @@ impl Builder<'_, '_> {
         }
         let pending = std::mem::take(&mut self.pending);
         if self.attrs == Attrs::All {
+            // the names seen, in a set when there are many (a hostile tag)
+            let mut many: Option<std::collections::HashSet<Cow<'_, str>>> =
+                (pending.len() > 16).then(std::collections::HashSet::new);
             for a in &pending {
                 let n = lower_name(&self.s[a.name.0..a.name.1]);
-                if out.iter().any(|x| *x.name.local == *n) {
+                let seen = match &mut many {
+                    Some(set) => !set.insert(n.clone()),
+                    None => out.iter().any(|x| *x.name.local == *n),
+                };
+                if seen {
                     dup = true;
                     continue;
                 }
@@ -569,19 +576,19 @@ impl Builder<'_, '_> {
 
     /// The attributes of a formatting element ([`Builder::attrs`]): kept
     /// `id` and `class`, then `x=N` for the set of the others; whether
-    /// there were duplicate names.
+    /// there were duplicate names. O(k log k) in the number of attributes.
     fn formatting_attrs(&mut self, pending: &[RawAttr], out: &mut Vec<Attribute>) -> bool {
-        let mut dup = false;
-        // (lower-cased name, decoded value), the first of duplicates
-        let mut seen: Vec<NameValue<'_>> = Vec::with_capacity(pending.len());
-        for a in pending {
-            let n = lower_name(&self.s[a.name.0..a.name.1]);
-            if seen.iter().any(|(x, _)| *x == n) {
-                dup = true;
-                continue;
-            }
-            seen.push((n, self.value(a.value)));
-        }
+        // lower-cased names sorted (stable: the first of duplicates first), then
+        // the first of each name kept
+        let mut names: Vec<NameRange<'_>> = pending
+            .iter()
+            .map(|a| (lower_name(&self.s[a.name.0..a.name.1]), a.value))
+            .collect();
+        names.sort_by(|a, b| a.0.cmp(&b.0));
+        let before = names.len();
+        names.dedup_by(|later, first| later.0 == first.0);
+        let dup = names.len() != before;
+        let seen: Vec<NameValue<'_>> = names.into_iter().map(|(n, v)| (n, self.value(v))).collect();
         let mut rest: Vec<&NameValue<'_>> = Vec::with_capacity(seen.len());
         for nv in &seen {
             let (n, v) = nv;
@@ -604,7 +611,7 @@ impl Builder<'_, '_> {
             }
         }
         if !rest.is_empty() {
-            rest.sort_by(|a, b| a.0.cmp(&b.0));
+            // `rest` is sorted by name: the set's canonical form
             self.key.clear();
             for (n, v) in rest {
                 self.key.push_str(n);
@@ -689,6 +696,9 @@ impl Builder<'_, '_> {
         }
     }
 }
+
+/// A lower-cased attribute name and where its value is.
+type NameRange<'a> = (Cow<'a, str>, Option<(usize, usize)>);
 
 /// A lower-cased attribute name and its decoded value.
 type NameValue<'a> = (Cow<'a, str>, StrTendril);
@@ -1362,6 +1372,17 @@ mod tests {
             "<p>\u{fffd}中文&nbsp;&copy;&#x4e2d;</p><font size=3><b>粗</font>体</b>",
         ] {
             same(html).unwrap();
+        }
+    }
+
+    #[test]
+    fn many_and_duplicate_attributes() {
+        let attrs: String = (0..3000).map(|i| format!(" a{} b{i}=x", i % 700)).collect();
+        for html in [
+            format!("<b{attrs} id=zoom>x<b{attrs}>y<b{attrs} id=zoom><p>z"),
+            format!("<div{attrs} class=content>x</div><svg{attrs}></svg>"),
+        ] {
+            same(&html).unwrap();
         }
     }
 
