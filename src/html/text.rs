@@ -99,12 +99,11 @@ pub fn build_page(html: &str) -> Page {
 /// [`build_page`] with our tokenizer ([`Dom::parse_lean`]), or with
 /// html5ever's (`lean` false: the tests compare them).
 fn build_page_with(html: &str, lean: bool) -> Page {
-    let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
-    let markup = flat.as_deref().unwrap_or(html);
-    let doc = if lean {
-        Dom::parse_lean(markup)
+    let (doc, flattened) = if lean {
+        parse_lean_bounded(html)
     } else {
-        Dom::parse(markup)
+        let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
+        (Dom::parse(flat.as_deref().unwrap_or(html)), flat.is_some())
     };
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
@@ -112,7 +111,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
         head_title: head_title.clone(),
         ..Page::default()
     };
-    if flat.is_some() {
+    if flattened {
         page.warnings.push(format!(
             "the markup nests elements more than {MAX_PARSE_DEPTH} deep: the tags below that \
              depth were left out before parsing (their text was kept)"
@@ -239,7 +238,7 @@ pub const MAX_PARSE_DEPTH: usize = 200;
 /// its end tag is optional (a page often leaves it out): it is not counted
 /// as nesting. The name is lower-cased into a buffer, then one `match` (the
 /// scan asks for every tag).
-fn not_nesting(name: &str) -> bool {
+pub(crate) fn not_nesting(name: &str) -> bool {
     let n = name.as_bytes();
     let mut buf = [0u8; 8];
     if n.len() > buf.len() {
@@ -294,6 +293,25 @@ pub fn parse_bounded(html: &str) -> (Dom, bool) {
     match flatten_deep_nesting(html, MAX_PARSE_DEPTH) {
         Some(flat) => (Dom::parse(&flat), true),
         None => (Dom::parse(html), false),
+    }
+}
+
+/// [`Dom::parse_lean`] with the nesting bounded as [`parse_bounded`] does;
+/// the tokenizer keeps [`flatten_deep_nesting`]'s count of open elements,
+/// so that its scan runs only when the page may nest too deep (or reads
+/// differently: see [`super::tokenizer::Nesting`]).
+fn parse_lean_bounded(html: &str) -> (Dom, bool) {
+    use super::tokenizer::{parse_nesting, Attrs, Nesting};
+    let first = parse_nesting(html, Attrs::Lean, MAX_PARSE_DEPTH);
+    if let Some((dom, Nesting::Shallow)) = first {
+        return (dom, false);
+    }
+    match flatten_deep_nesting(html, MAX_PARSE_DEPTH) {
+        Some(flat) => (Dom::parse_lean(&flat), true),
+        None => match first {
+            Some((dom, _)) => (dom, false),
+            None => (Dom::parse(html), false),
+        },
     }
 }
 
@@ -363,12 +381,7 @@ fn scan_nesting(html: &str, limit: usize, rewrite: bool) -> Option<String> {
         if end_tag {
             // close the named element and everything opened inside it
             // (searched among the innermost 64 only: a stray end tag must
-            // not cost a walk of a deep stack); an element that does not
-            // nest (`</p>`, `</td>` ...) was never pushed: nothing to search
-            if not_nesting(name) {
-                i = next;
-                continue;
-            }
+            // not cost a walk of a deep stack)
             let from = stack.len().saturating_sub(64);
             if let Some(k) = stack[from..]
                 .iter()

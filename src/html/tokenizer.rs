@@ -53,14 +53,57 @@ enum Stop {
 /// when the page needs a state this tokenizer leaves to html5ever (see the
 /// module comment).
 pub(crate) fn parse(html: &str, attrs: Attrs) -> Option<Dom> {
-    match run(html, attrs) {
-        Ok(dom) => Some(dom),
-        Err(Stop::Foreign) => run(html, Attrs::All).ok(),
+    parse_nesting(html, attrs, 0).map(|(dom, _)| dom)
+}
+
+/// What the tokenizer saw of [`super::text::flatten_deep_nesting`]'s view
+/// of the markup.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Nesting {
+    /// Its scan would find nothing nested deeper than the limit.
+    Shallow,
+    /// Its scan would find something deeper (or the limit was 0).
+    Deep,
+    /// Its scan reads the markup differently from the tokenizer here
+    /// (quotes inside names or unquoted values, `<` in a comment, raw text
+    /// or declaration, names beyond `[A-Za-z0-9:-]`, a tag cut off ...):
+    /// run it to know.
+    Unsure,
+}
+
+/// [`parse`], and whether the markup nests start tags deeper than `limit`
+/// as [`super::text::flatten_deep_nesting`] counts them (its stack of open
+/// elements, kept while tokenizing: the same tags at the same places, as
+/// long as the two read the markup alike; else [`Nesting::Unsure`]).
+pub(crate) fn parse_nesting(html: &str, attrs: Attrs, limit: usize) -> Option<(Dom, Nesting)> {
+    match run(html, attrs, limit) {
+        Ok(r) => Some(r),
+        Err(Stop::Foreign) => run(html, Attrs::All, limit).ok(),
         Err(Stop::Fallback) => None,
     }
 }
 
-fn run(html: &str, attrs: Attrs) -> Result<Dom, Stop> {
+/// The stack of open elements of `flatten_deep_nesting`'s scan: names as
+/// ranges of the input.
+struct Nest {
+    limit: usize,
+    stack: Vec<(usize, usize)>,
+    state: Nesting,
+}
+
+impl Nest {
+    fn unsure(&mut self) {
+        if self.state == Nesting::Shallow {
+            self.state = Nesting::Unsure;
+        }
+    }
+
+    fn tracking(&self) -> bool {
+        self.state == Nesting::Shallow
+    }
+}
+
+fn run(html: &str, attrs: Attrs, limit: usize) -> Result<(Dom, Nesting), Stop> {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
     let tb = TreeBuilder::new(Sink::new(), TreeBuilderOpts::default());
     let mut t = Builder {
@@ -75,12 +118,24 @@ fn run(html: &str, attrs: Attrs) -> Result<Dom, Stop> {
         key: String::new(),
         pending: Vec::new(),
         nul: memchr::memchr(0, html.as_bytes()).is_some(),
+        odd_quote: false,
+        raw_end_at: (None, false),
+        nest: Nest {
+            limit,
+            stack: Vec::new(),
+            state: if limit == 0 {
+                Nesting::Deep
+            } else {
+                Nesting::Shallow
+            },
+        },
     };
     t.data(0)?;
+    let nesting = t.nest.state;
     drop(t);
     let _ = tb.process_token(Token::EOFToken, 1);
     tb.end();
-    Ok(html5ever::tree_builder::TreeSink::finish(tb.sink))
+    Ok((html5ever::tree_builder::TreeSink::finish(tb.sink), nesting))
 }
 
 /// Whitespace as the tokenizer sees it (a CR is a LF by then).
@@ -119,6 +174,13 @@ struct Builder<'a, 't> {
     pending: Vec<RawAttr>,
     /// Whether the input holds a NUL anywhere.
     nul: bool,
+    /// The tag just read holds a quote in a name or an unquoted value.
+    odd_quote: bool,
+    /// `flatten_deep_nesting`'s view, kept while tokenizing.
+    nest: Nest,
+    /// Where the last raw text's end tag starts (`None`: the end of the
+    /// input), and whether the raw text ended there.
+    raw_end_at: (Option<usize>, bool),
 }
 
 /// Named and numeric character references: the outcome of reading one at `&`.
@@ -279,7 +341,51 @@ impl Builder<'_, '_> {
     /// A bogus comment whose text starts at `from`: up to the first `>`.
     fn bogus_comment(&mut self, lt: usize, from: usize) -> usize {
         let end = memchr::memchr(b'>', &self.b[from..]).map_or(self.b.len(), |q| from + q + 1);
+        self.no_lt(lt + 1, end);
         self.comment(lt, end)
+    }
+
+    /// The scan reads markup between `from` and `to` that the tokenizer
+    /// does not (a declaration, raw text): unsure if it holds a `<`.
+    fn no_lt(&mut self, from: usize, to: usize) {
+        if self.nest.tracking() && memchr::memchr(b'<', &self.b[from..to.max(from)]).is_some() {
+            self.nest.unsure();
+        }
+    }
+
+    /// The scan's stack of open elements at the tag `name_start..name_end`
+    /// that ends at `end` (just past its `>`).
+    fn nest_tag(&mut self, name_start: usize, name_end: usize, end: usize, kind: TagKind) {
+        if !self.nest.tracking() {
+            return;
+        }
+        let b = self.b;
+        let name = &b[name_start..name_end];
+        if self.odd_quote
+            || !name
+                .iter()
+                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b':')
+        {
+            self.nest.unsure();
+            return;
+        }
+        let name_str = &self.s[name_start..name_end];
+        let stack = &mut self.nest.stack;
+        if kind == TagKind::EndTag {
+            let from = stack.len().saturating_sub(64);
+            if let Some(k) = stack[from..]
+                .iter()
+                .rposition(|&(s, e)| b[s..e].eq_ignore_ascii_case(name))
+            {
+                stack.truncate(from + k);
+            }
+        } else if !super::text::not_nesting(name_str) && b[end.saturating_sub(2)] != b'/' {
+            if stack.len() >= self.nest.limit {
+                self.nest.state = Nesting::Deep;
+                return;
+            }
+            stack.push((name_start, name_end));
+        }
     }
 
     /// `<!` at `lt`: a comment, a DOCTYPE, CDATA or a bogus comment.
@@ -288,10 +394,19 @@ impl Builder<'_, '_> {
         let rest = &b[lt + 2..];
         if rest.starts_with(b"--") {
             let end = comment_end(b, lt + 4);
+            if self.nest.tracking() {
+                // the scan skips a comment up to the first `-->`
+                let scan =
+                    super::text::find_ignore_case(b, lt + 4, b"-->").map_or(b.len(), |e| e + 3);
+                if scan != end {
+                    self.nest.unsure();
+                }
+            }
             return Ok(self.comment(lt, end));
         }
         if rest.len() >= 7 && rest[..7].eq_ignore_ascii_case(b"doctype") {
             let (doctype, end) = doctype(self.s, lt + 9);
+            self.no_lt(lt + 1, end);
             self.flush(lt, end);
             let _ = self.emit(Token::DoctypeToken(doctype));
             return Ok(end);
@@ -312,6 +427,8 @@ impl Builder<'_, '_> {
         let b = self.b;
         let n = b.len();
         self.pending.clear();
+        self.odd_quote = false;
+        let quote = |r: &[u8]| r.iter().any(|&c| c == b'"' || c == b'\'');
         loop {
             while j < n && is_ws(b[j]) {
                 j += 1;
@@ -348,6 +465,9 @@ impl Builder<'_, '_> {
                 return None;
             }
             let name = (start, j);
+            if quote(&b[start..j]) {
+                self.odd_quote = true;
+            }
             while j < n && is_ws(b[j]) {
                 j += 1;
             }
@@ -379,6 +499,9 @@ impl Builder<'_, '_> {
                     if j >= n {
                         return None;
                     }
+                    if quote(&b[s..j]) {
+                        self.odd_quote = true;
+                    }
                     (s, j)
                 }
             };
@@ -399,9 +522,11 @@ impl Builder<'_, '_> {
         let name_end = j;
         let Some(raw) = self.read_attributes(j) else {
             // cut off by the end of the input: dropped, as html5ever does
+            self.nest.unsure();
             self.flush(lt, b.len());
             return Ok(b.len());
         };
+        self.nest_tag(name_start, name_end, raw.end, kind);
         let lower = lower_name(&self.s[name_start..name_end]);
         let name = atom(&lower);
         self.flush(lt, raw.end);
@@ -427,13 +552,44 @@ impl Builder<'_, '_> {
             attrs,
             had_duplicate_attributes: dup,
         }));
+        let scan_skips = lower == "script" || lower == "style";
         match result {
-            TokenSinkResult::RawData(kind) => self.raw(raw.end, &lower, kind),
+            TokenSinkResult::RawData(kind) => {
+                let end = self.raw(raw.end, &lower, kind)?;
+                if self.nest.tracking() {
+                    // the scan skips a script or style to the first `</script`
+                    // (`</style`), and reads any other raw text as markup
+                    let (at, stop) = self.raw_end_at;
+                    if scan_skips {
+                        let pat: &[u8] = if lower == "script" {
+                            b"</script"
+                        } else {
+                            b"</style"
+                        };
+                        let scan = super::text::find_ignore_case(self.b, raw.end, pat);
+                        if scan != at || !stop {
+                            self.nest.unsure();
+                        }
+                    } else {
+                        self.no_lt(raw.end, at.unwrap_or(self.b.len()));
+                    }
+                }
+                Ok(end)
+            }
             TokenSinkResult::Plaintext => {
+                if scan_skips {
+                    self.nest.unsure();
+                }
+                self.no_lt(raw.end, self.b.len());
                 self.plaintext(raw.end);
                 Ok(self.b.len())
             }
-            _ => Ok(raw.end),
+            _ => {
+                if scan_skips {
+                    self.nest.unsure();
+                }
+                Ok(raw.end)
+            }
         }
     }
 
@@ -641,10 +797,13 @@ impl Builder<'_, '_> {
             return Err(Stop::Fallback);
         }
         self.pstart = i;
+        self.raw_end_at = (None, false);
         let mut i = i;
         loop {
             let p = self.next_special(i, rcdata);
             if p >= b.len() {
+                // no end tag: the scan's search for one fails too
+                self.raw_end_at = (None, true);
                 return Ok(b.len());
             }
             match b[p] {
@@ -665,6 +824,7 @@ impl Builder<'_, '_> {
                         && b.get(n)
                             .is_some_and(|&c| is_ws(c) || c == b'/' || c == b'>')
                     {
+                        self.raw_end_at = (Some(p), true);
                         return self.tag(p, p + 2, TagKind::EndTag);
                     }
                     i = p + 1;
@@ -1386,6 +1546,39 @@ mod tests {
         }
     }
 
+    /// Nesting tags (and some that do not nest), opened and closed in
+    /// any order, with quoted attributes, comments and scripts.
+    fn nesting_soup() -> impl Strategy<Value = String> {
+        let tag = prop::sample::select(vec![
+            "div", "span", "p", "td", "tr", "table", "b", "font", "o:p", "DIV", "Span", "li", "br",
+            "img", "section", "a", "i", "h1", "ul",
+        ]);
+        let attrs = prop::sample::select(vec![
+            "",
+            " class=x",
+            " style='a:b'",
+            " id=\"zoom\"",
+            " a=1 b='>'",
+            " x=y/",
+        ]);
+        let start = (tag.clone(), attrs, prop::sample::select(vec![">", "/>"]))
+            .prop_map(|(t, a, e)| format!("<{t}{a}{e}"));
+        let end = tag.prop_map(|t| format!("</{t}>"));
+        let other = prop::sample::select(vec![
+            "x",
+            "\r\n",
+            "<!-- c -->",
+            "<!---->",
+            "<script>a<b</script>",
+            "<style>p{}</style>",
+            "&amp;",
+            "a < b",
+        ])
+        .prop_map(str::to_string);
+        prop::collection::vec(prop_oneof![4 => start, 3 => end, 2 => other], 1..80)
+            .prop_map(|v| v.concat())
+    }
+
     /// Hostile HTML: tags (table/tr/td/p/span/font/b/i ...) misnested and
     /// unclosed, attributes with and without quotes and duplicated,
     /// character references named, numeric and broken, comments and bogus
@@ -1576,6 +1769,84 @@ mod tests {
             })
     }
 
+    /// The nesting the tokenizer reports agrees with
+    /// `flatten_deep_nesting`'s scan whenever it is sure.
+    fn same_nesting(html: &str, limit: usize) -> Result<Nesting, TestCaseError> {
+        let scan = super::super::text::flatten_deep_nesting(html, limit).is_some();
+        let Some((_, n)) = parse_nesting(html, Attrs::Lean, limit) else {
+            return Ok(Nesting::Unsure);
+        };
+        match n {
+            Nesting::Shallow => prop_assert!(!scan, "shallow but the scan flattens {:?}", html),
+            Nesting::Deep => prop_assert!(scan, "deep but the scan does not {:?}", html),
+            Nesting::Unsure => {}
+        }
+        Ok(n)
+    }
+
+    #[test]
+    fn tidy_markup_is_mostly_sure() {
+        use proptest::strategy::ValueTree;
+        let mut runner = proptest::test_runner::TestRunner::deterministic();
+        let mut sure = [0usize; 2];
+        for _ in 0..300 {
+            let html = nesting_soup().new_tree(&mut runner).unwrap().current();
+            match same_nesting(&html, 4).unwrap() {
+                Nesting::Shallow => sure[0] += 1,
+                Nesting::Deep => sure[1] += 1,
+                Nesting::Unsure => {}
+            }
+        }
+        // both answers are exercised, and most pages need no scan
+        assert!(
+            sure[0] > 30 && sure[1] > 30 && sure[0] + sure[1] > 200,
+            "{sure:?}"
+        );
+    }
+
+    #[test]
+    fn nesting_of_real_pages_is_known_without_the_scan() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        pages(&root.join("fixtures"), &mut files);
+        pages(&root.join("../shared/realworld/putian"), &mut files);
+        let mut sure = 0;
+        for f in &files {
+            let text = super::super::decode::decode(&std::fs::read(f).unwrap(), None).text;
+            for limit in [3, 8, 200] {
+                let n = same_nesting(&text, limit).unwrap();
+                sure += usize::from(n != Nesting::Unsure);
+            }
+        }
+        assert!(
+            sure * 10 >= files.len() * 3 * 8,
+            "{sure} of {}",
+            files.len() * 3
+        );
+        for (html, want) in [
+            ("<div><div><div>x</div></div></div>", Nesting::Deep),
+            (
+                "<div></div><div></div><div></div><p><p><p><td><td>",
+                Nesting::Shallow,
+            ),
+            (
+                "<div><span></div><div><span></div><div><span></div>",
+                Nesting::Shallow,
+            ),
+            ("<title><div><div><div></title>", Nesting::Unsure),
+            ("<!-- <div><div><div> --!><p>", Nesting::Unsure),
+            ("<div a=x'b><div><div>", Nesting::Unsure),
+            ("<div a='x'b><div><div>", Nesting::Deep),
+            ("<script><div><div><div></script><p>", Nesting::Shallow),
+            (
+                "<script><div><div><div></scripts></script>",
+                Nesting::Unsure,
+            ),
+        ] {
+            assert_eq!(same_nesting(html, 2).unwrap(), want, "{html}");
+        }
+    }
+
     proptest! {
         // 600 cases a run; more with PROPTEST_CASES=N
         #![proptest_config(ProptestConfig::with_cases(
@@ -1585,6 +1856,19 @@ mod tests {
         #[test]
         fn hostile_html_gives_the_same_tree(html in hostile()) {
             same(&html)?;
+        }
+
+        /// And the same nesting as the scan that bounds it, when sure.
+        #[test]
+        fn hostile_html_nests_as_the_scan_counts(html in hostile(), limit in 1usize..8) {
+            same_nesting(&html, limit)?;
+        }
+
+        /// Tidier markup, where the tokenizer is mostly sure: deep or not
+        /// exactly when the scan says so.
+        #[test]
+        fn nesting_is_counted_as_the_scan_does(html in nesting_soup(), limit in 1usize..10) {
+            same_nesting(&html, limit)?;
         }
     }
 }
