@@ -87,7 +87,8 @@ pub(crate) fn parse_nesting(html: &str, attrs: Attrs, limit: usize) -> Option<(D
 /// ranges of the input.
 struct Nest {
     limit: usize,
-    stack: Vec<(usize, usize)>,
+    /// Lower-cased names (the scan compares them ASCII case ignored).
+    stack: Vec<LocalName>,
     state: Nesting,
 }
 
@@ -140,8 +141,30 @@ fn run(html: &str, attrs: Attrs, limit: usize) -> Result<(Dom, Nesting), Stop> {
 
 /// Whitespace as the tokenizer sees it (a CR is a LF by then).
 fn is_ws(c: u8) -> bool {
-    matches!(c, b'\t' | b'\n' | b'\x0c' | b'\r' | b' ')
+    CLASS[c as usize] & WS != 0
 }
+
+const WS: u8 = 1;
+const SLASH: u8 = 2;
+const GT: u8 = 4;
+const EQ: u8 = 8;
+const QUOTE: u8 = 16;
+
+/// What each byte is to the tag states.
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'\t' as usize] = WS;
+    t[b'\n' as usize] = WS;
+    t[0x0c] = WS;
+    t[b'\r' as usize] = WS;
+    t[b' ' as usize] = WS;
+    t[b'/' as usize] = SLASH;
+    t[b'>' as usize] = GT;
+    t[b'=' as usize] = EQ;
+    t[b'"' as usize] = QUOTE;
+    t[b'\'' as usize] = QUOTE;
+    t
+};
 
 /// One attribute as read: its name and value ranges in the input.
 #[derive(Clone, Copy)]
@@ -355,7 +378,13 @@ impl Builder<'_, '_> {
 
     /// The scan's stack of open elements at the tag `name_start..name_end`
     /// that ends at `end` (just past its `>`).
-    fn nest_tag(&mut self, name_start: usize, name_end: usize, end: usize, kind: TagKind) {
+    fn nest_tag(
+        &mut self,
+        (name_start, name_end): (usize, usize),
+        atom: &LocalName,
+        end: usize,
+        kind: TagKind,
+    ) {
         if !self.nest.tracking() {
             return;
         }
@@ -373,10 +402,7 @@ impl Builder<'_, '_> {
         let stack = &mut self.nest.stack;
         if kind == TagKind::EndTag {
             let from = stack.len().saturating_sub(64);
-            if let Some(k) = stack[from..]
-                .iter()
-                .rposition(|&(s, e)| b[s..e].eq_ignore_ascii_case(name))
-            {
+            if let Some(k) = stack[from..].iter().rposition(|n| n == atom) {
                 stack.truncate(from + k);
             }
         } else if !super::text::not_nesting(name_str) && b[end.saturating_sub(2)] != b'/' {
@@ -384,7 +410,7 @@ impl Builder<'_, '_> {
                 self.nest.state = Nesting::Deep;
                 return;
             }
-            stack.push((name_start, name_end));
+            stack.push(atom.clone());
         }
     }
 
@@ -428,13 +454,15 @@ impl Builder<'_, '_> {
         let n = b.len();
         self.pending.clear();
         self.odd_quote = false;
-        let quote = |r: &[u8]| r.iter().any(|&c| c == b'"' || c == b'\'');
+        // the classes of the bytes of names and unquoted values, or-ed
+        let mut seen = 0u8;
         loop {
             while j < n && is_ws(b[j]) {
                 j += 1;
             }
             let c = *b.get(j)?;
             if c == b'>' {
+                self.odd_quote = seen & QUOTE != 0;
                 return Some(RawTag {
                     end: j + 1,
                     self_closing: false,
@@ -444,10 +472,11 @@ impl Builder<'_, '_> {
                 match b.get(j + 1) {
                     None => return None,
                     Some(b'>') => {
+                        self.odd_quote = seen & QUOTE != 0;
                         return Some(RawTag {
                             end: j + 2,
                             self_closing: true,
-                        })
+                        });
                     }
                     Some(_) => {
                         j += 1;
@@ -457,17 +486,16 @@ impl Builder<'_, '_> {
             }
             // the name: its first character may be anything ('=', a quote ...)
             let start = j;
+            seen |= CLASS[b[j] as usize];
             j += 1;
-            while j < n && !is_ws(b[j]) && !matches!(b[j], b'/' | b'>' | b'=') {
+            while j < n && CLASS[b[j] as usize] & (WS | SLASH | GT | EQ) == 0 {
+                seen |= CLASS[b[j] as usize];
                 j += 1;
             }
             if j >= n {
                 return None;
             }
             let name = (start, j);
-            if quote(&b[start..j]) {
-                self.odd_quote = true;
-            }
             while j < n && is_ws(b[j]) {
                 j += 1;
             }
@@ -493,14 +521,12 @@ impl Builder<'_, '_> {
                 b'>' => (j, j),
                 _ => {
                     let s = j;
-                    while j < n && !is_ws(b[j]) && b[j] != b'>' {
+                    while j < n && CLASS[b[j] as usize] & (WS | GT) == 0 {
+                        seen |= CLASS[b[j] as usize];
                         j += 1;
                     }
                     if j >= n {
                         return None;
-                    }
-                    if quote(&b[s..j]) {
-                        self.odd_quote = true;
                     }
                     (s, j)
                 }
@@ -526,9 +552,9 @@ impl Builder<'_, '_> {
             self.flush(lt, b.len());
             return Ok(b.len());
         };
-        self.nest_tag(name_start, name_end, raw.end, kind);
         let lower = lower_name(&self.s[name_start..name_end]);
         let name = atom(&lower);
+        self.nest_tag((name_start, name_end), &name, raw.end, kind);
         self.flush(lt, raw.end);
         if kind == TagKind::EndTag {
             let _ = self.emit(Token::TagToken(Tag {
