@@ -301,18 +301,22 @@ pub fn parse_bounded(html: &str) -> (Dom, bool) {
 /// so that its scan runs only when the page may nest too deep (or reads
 /// differently: see [`super::tokenizer::Nesting`]).
 fn parse_lean_bounded(html: &str) -> (Dom, bool) {
-    use super::tokenizer::{parse_nesting, Attrs, Nesting};
-    let first = parse_nesting(html, Attrs::Lean, MAX_PARSE_DEPTH);
-    if let Some((dom, Nesting::Shallow)) = first {
-        return (dom, false);
-    }
-    match flatten_deep_nesting(html, MAX_PARSE_DEPTH) {
-        Some(flat) => (Dom::parse_lean(&flat), true),
-        None => match first {
-            Some((dom, _)) => (dom, false),
-            None => (Dom::parse(html), false),
-        },
-    }
+    use super::tokenizer::{parse_nesting, Attrs, Nesting, Parsed};
+    let (fallback, deep) = match parse_nesting(html, Attrs::Lean, MAX_PARSE_DEPTH) {
+        Parsed::Tree(dom) => return (dom, false),
+        Parsed::Scan(n) => (false, n == Nesting::Deep),
+        Parsed::Fallback => (true, false),
+    };
+    let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
+    // the tokenizer saw what the scan sees
+    debug_assert!(!deep || flat.is_some());
+    let markup = flat.as_deref().unwrap_or(html);
+    let dom = if fallback {
+        Dom::parse(markup)
+    } else {
+        Dom::parse_lean(markup)
+    };
+    (dom, flat.is_some())
 }
 
 /// When start tags in `html` nest deeper than `limit` (counted with a stack

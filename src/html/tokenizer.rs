@@ -47,20 +47,38 @@ enum Stop {
     Fallback,
     /// Foreign content in [`Attrs::Lean`]: start again keeping every attribute.
     Foreign,
+    /// The nesting bound's scan must run first.
+    Nesting(Nesting),
 }
 
 /// Parses `html` with this tokenizer and html5ever's tree builder; `None`
 /// when the page needs a state this tokenizer leaves to html5ever (see the
 /// module comment).
 pub(crate) fn parse(html: &str, attrs: Attrs) -> Option<Dom> {
-    parse_nesting(html, attrs, 0).map(|(dom, _)| dom)
+    match parse_nesting(html, attrs, 0) {
+        Parsed::Tree(dom) => Some(dom),
+        Parsed::Scan(_) | Parsed::Fallback => None,
+    }
+}
+
+/// What [`parse_nesting`] gives.
+pub(crate) enum Parsed {
+    /// The tree; `flatten_deep_nesting`'s scan would find nothing nested
+    /// deeper than the limit.
+    Tree(Dom),
+    /// Stopped as soon as the scan would flatten the markup
+    /// ([`Nesting::Deep`]) or may ([`Nesting::Unsure`]): run it, then parse
+    /// (a deep page is never given whole to the tree builder).
+    Scan(Nesting),
+    /// A state this tokenizer leaves to html5ever.
+    Fallback,
 }
 
 /// What the tokenizer saw of [`super::text::flatten_deep_nesting`]'s view
 /// of the markup.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(crate) enum Nesting {
-    /// Its scan would find nothing nested deeper than the limit.
+    /// Its scan would find nothing nested deeper than the limit (so far).
     Shallow,
     /// Its scan would find something deeper (or the limit was 0).
     Deep,
@@ -71,21 +89,27 @@ pub(crate) enum Nesting {
     Unsure,
 }
 
-/// [`parse`], and whether the markup nests start tags deeper than `limit`
-/// as [`super::text::flatten_deep_nesting`] counts them (its stack of open
-/// elements, kept while tokenizing: the same tags at the same places, as
-/// long as the two read the markup alike; else [`Nesting::Unsure`]).
-pub(crate) fn parse_nesting(html: &str, attrs: Attrs, limit: usize) -> Option<(Dom, Nesting)> {
-    match run(html, attrs, limit) {
-        Ok(r) => Some(r),
-        Err(Stop::Foreign) => run(html, Attrs::All, limit).ok(),
-        Err(Stop::Fallback) => None,
+/// [`parse`], stopped as soon as the markup may nest start tags deeper than
+/// `limit` (0: no limit) as [`super::text::flatten_deep_nesting`] counts
+/// them (its stack of open elements, kept while tokenizing: the same tags
+/// at the same places, as long as the two read the markup alike; else
+/// [`Nesting::Unsure`]).
+pub(crate) fn parse_nesting(html: &str, attrs: Attrs, limit: usize) -> Parsed {
+    let r = match run(html, attrs, limit) {
+        Err(Stop::Foreign) => run(html, Attrs::All, limit),
+        r => r,
+    };
+    match r {
+        Ok(dom) => Parsed::Tree(dom),
+        Err(Stop::Nesting(n)) => Parsed::Scan(n),
+        Err(_) => Parsed::Fallback,
     }
 }
 
 /// The stack of open elements of `flatten_deep_nesting`'s scan: names as
 /// ranges of the input.
 struct Nest {
+    /// 0: not kept.
     limit: usize,
     /// Lower-cased names (the scan compares them ASCII case ignored).
     stack: Vec<LocalName>,
@@ -104,7 +128,7 @@ impl Nest {
     }
 }
 
-fn run(html: &str, attrs: Attrs, limit: usize) -> Result<(Dom, Nesting), Stop> {
+fn run(html: &str, attrs: Attrs, limit: usize) -> Result<Dom, Stop> {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
     let tb = TreeBuilder::new(Sink::new(), TreeBuilderOpts::default());
     let mut t = Builder {
@@ -124,19 +148,22 @@ fn run(html: &str, attrs: Attrs, limit: usize) -> Result<(Dom, Nesting), Stop> {
         nest: Nest {
             limit,
             stack: Vec::new(),
+            // not kept: nothing to find
             state: if limit == 0 {
-                Nesting::Deep
+                Nesting::Unsure
             } else {
                 Nesting::Shallow
             },
         },
     };
     t.data(0)?;
-    let nesting = t.nest.state;
+    if limit > 0 && t.nest.state != Nesting::Shallow {
+        return Err(Stop::Nesting(t.nest.state));
+    }
     drop(t);
     let _ = tb.process_token(Token::EOFToken, 1);
     tb.end();
-    Ok((html5ever::tree_builder::TreeSink::finish(tb.sink), nesting))
+    Ok(html5ever::tree_builder::TreeSink::finish(tb.sink))
 }
 
 /// Whitespace as the tokenizer sees it (a CR is a LF by then).
@@ -299,7 +326,13 @@ impl Builder<'_, '_> {
                     i = p + 1;
                 }
                 b'&' => i = self.char_ref_in_text(p),
-                _ => i = self.tag_open(p)?,
+                _ => {
+                    i = self.tag_open(p)?;
+                    if self.nest.limit > 0 && self.nest.state != Nesting::Shallow {
+                        // no deeper markup for the tree builder
+                        return Err(Stop::Nesting(self.nest.state));
+                    }
+                }
             }
         }
     }
@@ -1799,8 +1832,10 @@ mod tests {
     /// `flatten_deep_nesting`'s scan whenever it is sure.
     fn same_nesting(html: &str, limit: usize) -> Result<Nesting, TestCaseError> {
         let scan = super::super::text::flatten_deep_nesting(html, limit).is_some();
-        let Some((_, n)) = parse_nesting(html, Attrs::Lean, limit) else {
-            return Ok(Nesting::Unsure);
+        let n = match parse_nesting(html, Attrs::Lean, limit) {
+            Parsed::Tree(_) => Nesting::Shallow,
+            Parsed::Scan(n) => n,
+            Parsed::Fallback => Nesting::Unsure,
         };
         match n {
             Nesting::Shallow => prop_assert!(!scan, "shallow but the scan flattens {:?}", html),
