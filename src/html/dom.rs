@@ -118,7 +118,7 @@ impl Dom {
     /// The tree of [`Dom::parse`] with only the attributes that the tree
     /// builder and the [`Page`](super::Page) read (rowspan, colspan, an id
     /// or class a content selector may name ...), built by our tokenizer
-    /// ([`super::tokenizer`]) in one pass; html5ever's tokenizer for the
+    /// (`html::tokenizer`) in one pass; html5ever's tokenizer for the
     /// rare page that needs a state ours leaves to it.
     pub fn parse_lean(html: &str) -> Dom {
         super::tokenizer::parse(html, super::tokenizer::Attrs::Lean)

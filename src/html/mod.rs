@@ -1,7 +1,7 @@
 //! HTML to tables and text: a leaf library shared by every stage.
 //!
 //! [`decode`] turns raw bytes into text (BOM, HTTP header, `<meta>`,
-//! detection), [`tokenizer`] reads the markup for html5ever's tree builder
+//! detection), `tokenizer` reads the markup for html5ever's tree builder
 //! (leaving out attributes nobody reads), [`dom`] holds the tree it builds, [`grid`] expands every `<table>` into a rectangular grid with
 //! rowspan/colspan resolved, [`text`] finds the main content and splits it
 //! into text blocks, and [`value`] reads a cell's number, unit and qualifier.

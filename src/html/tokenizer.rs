@@ -1,7 +1,9 @@
 //! Our own HTML tokenizer for the common states, feeding html5ever's tree
 //! builder (`TreeBuilder` as a `TokenSink`), so that a page costs one pass
 //! over its bytes instead of html5ever's character-by-character state
-//! machine plus the [`super::lean`] rewrite.
+//! machine plus two pre-passes (an attribute-stripping rewrite, now the
+//! tokens themselves, and the nesting bound's scan, now counted on the
+//! tags read: see [`parse_nesting`]).
 //!
 //! It follows html5ever's tokenizer (0.40) state by state where the tree can
 //! tell: data with character references (named ones from markup5ever's
@@ -575,7 +577,7 @@ impl Builder<'_, '_> {
     fn tag(&mut self, lt: usize, name_start: usize, kind: TagKind) -> Result<usize, Stop> {
         let b = self.b;
         let mut j = name_start;
-        while j < b.len() && !is_ws(b[j]) && b[j] != b'/' && b[j] != b'>' {
+        while j < b.len() && CLASS[b[j] as usize] & (WS | SLASH | GT) == 0 {
             j += 1;
         }
         let name_end = j;
