@@ -27,7 +27,12 @@ fn stages(c: &mut Criterion) {
         g.bench_function("decode", |b| {
             b.iter(|| decode::decode(black_box(&s.bytes), ct))
         });
+        // html5ever's tokenizer and tree builder (every attribute), and the
+        // build's tree: our tokenizer feeding the same tree builder
         g.bench_function("tree", |b| b.iter(|| Dom::parse(black_box(&text))));
+        g.bench_function("tree_lean", |b| {
+            b.iter(|| Dom::parse_lean(black_box(&text)))
+        });
         g.bench_function("grid", |b| {
             b.iter(|| {
                 tree.elements()

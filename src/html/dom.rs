@@ -108,19 +108,21 @@ pub struct Dom {
 }
 
 impl Dom {
-    /// Parses a whole document the way browsers do (html5ever, default options).
+    /// Parses a whole document the way browsers do (html5ever, default
+    /// options, every attribute kept): the reference the build's own
+    /// tokenizer ([`Dom::parse_lean`]) is compared with.
     pub fn parse(html: &str) -> Dom {
-        let sink = Sink {
-            nodes: RefCell::new(vec![Node {
-                parent: NONE,
-                prev: NONE,
-                next: NONE,
-                first: NONE,
-                last: NONE,
-                data: Data::Document,
-            }]),
-        };
-        html5ever::parse_document(sink, ParseOpts::default()).one(html)
+        html5ever::parse_document(Sink::new(), ParseOpts::default()).one(html)
+    }
+
+    /// The tree of [`Dom::parse`] with only the attributes that the tree
+    /// builder and the [`Page`](super::Page) read (rowspan, colspan, an id
+    /// or class a content selector may name ...), built by our tokenizer
+    /// (`html::tokenizer`) in one pass; html5ever's tokenizer for the
+    /// rare page that needs a state ours leaves to it.
+    pub fn parse_lean(html: &str) -> Dom {
+        super::tokenizer::parse(html, super::tokenizer::Attrs::Lean)
+            .unwrap_or_else(|| Dom::parse(html))
     }
 
     /// The node `id`.
@@ -226,6 +228,37 @@ impl Dom {
     }
 }
 
+#[cfg(test)]
+impl Dom {
+    /// [`Dom::shape`] with every attribute of every element, in order.
+    pub(crate) fn shape_all(&self) -> String {
+        use std::fmt::Write;
+        let mut s = String::new();
+        for (i, n) in self.nodes.iter().enumerate() {
+            let what = match &n.data {
+                Data::Document => "#document".to_string(),
+                Data::Fragment => "#fragment".to_string(),
+                Data::Other => "#other".to_string(),
+                Data::Text(t) => format!("{:?}", &**t),
+                Data::Element(e) => format!(
+                    "<{:?}> {:?}",
+                    e.name,
+                    e.attrs
+                        .iter()
+                        .map(|a| (&a.name, &*a.value))
+                        .collect::<Vec<_>>()
+                ),
+            };
+            let _ = writeln!(
+                s,
+                "{i}: {} {} {} {} {} {what}",
+                n.parent, n.prev, n.next, n.first, n.last
+            );
+        }
+        s
+    }
+}
+
 /// See [`Dom::children`].
 pub struct Children<'a> {
     dom: &'a Dom,
@@ -293,11 +326,25 @@ impl Iterator for Descendants<'_> {
 }
 
 /// The tree builder's sink: appends to the arena, links nodes.
-struct Sink {
+pub(super) struct Sink {
     nodes: RefCell<Vec<Node>>,
 }
 
 impl Sink {
+    /// An arena holding the document node.
+    pub(super) fn new() -> Sink {
+        Sink {
+            nodes: RefCell::new(vec![Node {
+                parent: NONE,
+                prev: NONE,
+                next: NONE,
+                first: NONE,
+                last: NONE,
+                data: Data::Document,
+            }]),
+        }
+    }
+
     fn push(&self, data: Data) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
         nodes.push(Node {

@@ -1,16 +1,16 @@
 //! HTML to tables and text: a leaf library shared by every stage.
 //!
 //! [`decode`] turns raw bytes into text (BOM, HTTP header, `<meta>`,
-//! detection), [`lean`] leaves out attributes nobody reads before parsing,
-//! [`dom`] holds the tree html5ever builds, [`grid`] expands every `<table>` into a rectangular grid with
+//! detection), `tokenizer` reads the markup for html5ever's tree builder
+//! (leaving out attributes nobody reads), [`dom`] holds the tree it builds, [`grid`] expands every `<table>` into a rectangular grid with
 //! rowspan/colspan resolved, [`text`] finds the main content and splits it
 //! into text blocks, and [`value`] reads a cell's number, unit and qualifier.
 
 pub mod decode;
 pub mod dom;
 pub mod grid;
-pub(crate) mod lean;
 pub mod text;
+pub(crate) mod tokenizer;
 pub mod value;
 
 pub use grid::{Cell, Table};

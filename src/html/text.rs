@@ -69,7 +69,7 @@ const CONTENT_SELECTORS: &[Sel] = &[
 ];
 
 /// The ids and classes the content selectors look for (what
-/// [`super::lean`] must keep).
+/// [`super::tokenizer`] must keep).
 pub(crate) fn content_names() -> impl Iterator<Item = &'static str> {
     CONTENT_SELECTORS
         .iter()
@@ -96,23 +96,22 @@ pub fn build_page(html: &str) -> Page {
     build_page_with(html, true)
 }
 
-/// [`build_page`], with or without [`super::lean`] (the tests compare them).
+/// [`build_page`] with our tokenizer ([`Dom::parse_lean`]), or with
+/// html5ever's (`lean` false: the tests compare them).
 fn build_page_with(html: &str, lean: bool) -> Page {
-    let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
-    let markup = flat.as_deref().unwrap_or(html);
-    let stripped = if lean {
-        super::lean::strip_attributes(markup)
+    let (doc, flattened) = if lean {
+        parse_lean_bounded(html)
     } else {
-        None
+        let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
+        (Dom::parse(flat.as_deref().unwrap_or(html)), flat.is_some())
     };
-    let doc = Dom::parse(stripped.as_deref().unwrap_or(markup));
     let head_title = first_text(&doc, "title");
     let main = main_content(&doc);
     let mut page = Page {
         head_title: head_title.clone(),
         ..Page::default()
     };
-    if flat.is_some() {
+    if flattened {
         page.warnings.push(format!(
             "the markup nests elements more than {MAX_PARSE_DEPTH} deep: the tags below that \
              depth were left out before parsing (their text was kept)"
@@ -239,7 +238,7 @@ pub const MAX_PARSE_DEPTH: usize = 200;
 /// its end tag is optional (a page often leaves it out): it is not counted
 /// as nesting. The name is lower-cased into a buffer, then one `match` (the
 /// scan asks for every tag).
-fn not_nesting(name: &str) -> bool {
+pub(crate) fn not_nesting(name: &str) -> bool {
     let n = name.as_bytes();
     let mut buf = [0u8; 8];
     if n.len() > buf.len() {
@@ -295,6 +294,29 @@ pub fn parse_bounded(html: &str) -> (Dom, bool) {
         Some(flat) => (Dom::parse(&flat), true),
         None => (Dom::parse(html), false),
     }
+}
+
+/// [`Dom::parse_lean`] with the nesting bounded as [`parse_bounded`] does;
+/// the tokenizer keeps [`flatten_deep_nesting`]'s count of open elements,
+/// so that its scan runs only when the page may nest too deep (or reads
+/// differently: see [`super::tokenizer::Nesting`]).
+fn parse_lean_bounded(html: &str) -> (Dom, bool) {
+    use super::tokenizer::{parse_nesting, Attrs, Nesting, Parsed};
+    let (fallback, deep) = match parse_nesting(html, Attrs::Lean, MAX_PARSE_DEPTH) {
+        Parsed::Tree(dom) => return (dom, false),
+        Parsed::Scan(n) => (false, n == Nesting::Deep),
+        Parsed::Fallback => (true, false),
+    };
+    let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
+    // the tokenizer saw what the scan sees
+    debug_assert!(!deep || flat.is_some());
+    let markup = flat.as_deref().unwrap_or(html);
+    let dom = if fallback {
+        Dom::parse(markup)
+    } else {
+        Dom::parse_lean(markup)
+    };
+    (dom, flat.is_some())
 }
 
 /// When start tags in `html` nest deeper than `limit` (counted with a stack
@@ -714,15 +736,13 @@ mod tests {
             .prop_map(|v| v.concat())
     }
 
-    /// The page and the tree (all that the page reads of it) with and
-    /// without [`super::super::lean`].
+    /// The page and the tree (all that the page reads of it) with our
+    /// tokenizer and with html5ever's.
     fn same_with_and_without_lean(html: &str) -> Result<(), TestCaseError> {
         let lean = build_page_with(html, true);
         let full = build_page_with(html, false);
         prop_assert_eq!(format!("{lean:?}"), format!("{full:?}"));
-        if let Some(stripped) = super::super::lean::strip_attributes(html) {
-            prop_assert_eq!(Dom::parse(&stripped).shape(), Dom::parse(html).shape());
-        }
+        prop_assert_eq!(Dom::parse_lean(html).shape(), Dom::parse(html).shape());
         Ok(())
     }
 
