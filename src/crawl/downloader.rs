@@ -5,16 +5,14 @@
 //! 429 honouring `Retry-After` up to a cap), and conditional requests.
 
 use anyhow::{Context, Result};
-use governor::{DefaultDirectRateLimiter, DefaultKeyedRateLimiter, Quota, RateLimiter};
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use reqwest::StatusCode;
-use std::collections::HashMap;
-use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 use url::Url;
 
 use super::errorpage::ErrorPages;
+use super::pace::Pacer;
 use super::scheduler::host_key;
 
 /// Download settings.
@@ -146,9 +144,8 @@ pub struct FetchError {
 #[derive(Debug, Clone)]
 pub struct Downloader {
     client: reqwest::Client,
-    limiter: Arc<DefaultKeyedRateLimiter<String>>,
-    /// Slower limiters for hosts whose robots.txt asks for a Crawl-delay.
-    slow: Arc<Mutex<HashMap<String, Arc<DefaultDirectRateLimiter>>>>,
+    /// One request per period to each host (slower where robots.txt asks).
+    pace: Arc<Pacer>,
     cfg: DownloaderConfig,
 }
 
@@ -193,8 +190,7 @@ impl Downloader {
             .context("cannot build the HTTP client")?;
         Ok(Downloader {
             client,
-            limiter: Arc::new(RateLimiter::keyed(quota(cfg.rate))),
-            slow: Arc::default(),
+            pace: Arc::new(Pacer::new(cfg.rate)),
             cfg,
         })
     }
@@ -207,12 +203,7 @@ impl Downloader {
         }
         let key = host_key(url);
         tracing::info!("{key}: robots.txt asks for a Crawl-delay of {delay:?}");
-        if let Ok(mut slow) = self.slow.lock() {
-            slow.insert(
-                key,
-                Arc::new(RateLimiter::direct(quota(1.0 / delay.as_secs_f64()))),
-            );
-        }
+        self.pace.slow_down(&key, delay);
     }
 
     /// The settings.
@@ -242,11 +233,7 @@ impl Downloader {
         let key = host_key(url);
         let mut attempts = 0;
         loop {
-            self.limiter.until_key_ready(&key).await;
-            let slow = self.slow.lock().ok().and_then(|m| m.get(&key).cloned());
-            if let Some(slow) = slow {
-                slow.until_ready().await;
-            }
+            self.pace.ready(&key).await;
             attempts += 1;
             let outcome = self.attempt(url, cond, attempts, error_pages).await;
             let (reason, wait, last, connect) = match outcome {
@@ -403,14 +390,6 @@ impl Downloader {
             Attempt::Done(fetched)
         }
     }
-}
-
-/// One request per `1 / rate` seconds, no bursts.
-fn quota(rate: f64) -> Quota {
-    let period = Duration::from_secs_f64(1.0 / rate.max(1e-6));
-    Quota::with_period(period)
-        .unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN))
-        .allow_burst(NonZeroU32::MIN)
 }
 
 fn transport_error(e: reqwest::Error) -> Attempt {

@@ -23,6 +23,7 @@
 
 pub mod downloader;
 pub mod errorpage;
+mod pace;
 pub mod pipeline;
 pub mod profile;
 pub mod scheduler;
