@@ -226,7 +226,7 @@ pub(crate) fn contradiction(o: &ObservationRow, doc: &DocIndex<'_>) -> Option<St
 
 /// Runs every per-document and cross-year check.
 pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
-    let mut out = run_documents(agency, obs);
+    let mut out = run_documents(agency, &Docs::new(obs));
     table_vs_prose(agency, obs, &mut out);
     cross_year(agency, obs.iter(), &mut out);
     out
@@ -237,7 +237,17 @@ pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
 /// any (for the cross-year checks). The rows are those [`run`] gives for the
 /// year over the whole dataset, in the same order.
 pub fn run_year(agency: &str, obs: &[ObservationRow], prev: &[ObservationRow]) -> Vec<CheckRow> {
-    let mut out = run_documents(agency, obs);
+    run_year_with(agency, obs, &Docs::new(obs), prev)
+}
+
+/// [`run_year`] with the documents of `obs` already indexed.
+pub(crate) fn run_year_with(
+    agency: &str,
+    obs: &[ObservationRow],
+    docs: &Docs<'_>,
+    prev: &[ObservationRow],
+) -> Vec<CheckRow> {
+    let mut out = run_documents(agency, docs);
     table_vs_prose(agency, obs, &mut out);
     cross_year(agency, prev.iter().chain(obs), &mut out);
     out
@@ -254,18 +264,23 @@ pub fn cross_year_inputs(obs: &[ObservationRow]) -> Vec<ObservationRow> {
     let mut out = Vec::new();
     for o in obs.iter().filter(|o| is_national_table(o)) {
         let m = o.obs.metric.as_str();
-        let compared = ["carried_forward.", "applications.carried_over."]
-            .iter()
-            .any(|p| m.starts_with(p))
-            || ["regulations.", "normative_docs."].iter().any(|p| {
-                m.strip_prefix(p)
-                    .is_some_and(|r| ["in_force", "new", "repealed"].contains(&r))
-            });
-        if (out.is_empty() || compared) && seen.insert(m) {
+        if (out.is_empty() || cross_year_metric(m)) && seen.insert(m) {
             out.push(o.clone());
         }
     }
     out
+}
+
+/// Whether the cross-year checks compare a metric (结转下年度, 上年结转,
+/// 现行有效, 制发, 废止).
+fn cross_year_metric(m: &str) -> bool {
+    ["carried_forward.", "applications.carried_over."]
+        .iter()
+        .any(|p| m.starts_with(p))
+        || ["regulations.", "normative_docs."].iter().any(|p| {
+            m.strip_prefix(p)
+                .is_some_and(|r| ["in_force", "new", "repealed"].contains(&r))
+        })
 }
 
 fn is_national_table(o: &ObservationRow) -> bool {
@@ -276,28 +291,89 @@ fn is_national_table(o: &ObservationRow) -> bool {
         )
 }
 
-/// The per-document checks (table 3, table 4, breakdowns).
-fn run_documents(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
-    let mut out = Vec::new();
-    let mut groups: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
-    for o in obs {
-        groups
-            .entry((o.year, o.url.as_str(), o.obs.template))
-            .or_default()
-            .push(o);
+/// The observations of one (year, URL, template): one document's figures of
+/// one template.
+pub(crate) type DocKey<'a> = (i32, &'a str, Template);
+
+/// The observations grouped by document and template, each with its index by
+/// metric, built once per group of years and shared by the per-document
+/// checks, the series candidates and the `preferred` rule.
+pub(crate) struct Docs<'a> {
+    /// Per document, in key order: its key, its rows (in row order) and
+    /// their index.
+    docs: Vec<(DocKey<'a>, Vec<&'a ObservationRow>, DocIndex<'a>)>,
+    /// Per row of the observations, the position of its document in `docs`.
+    of_row: Vec<usize>,
+}
+
+impl<'a> Docs<'a> {
+    /// Groups `obs` by (year, URL, template).
+    pub(crate) fn new(obs: &'a [ObservationRow]) -> Docs<'a> {
+        // each document numbered in the order it is first seen
+        let mut keys: BTreeMap<DocKey<'a>, usize> = BTreeMap::new();
+        let mut last: Option<(DocKey<'a>, usize)> = None;
+        let mut of_row = Vec::with_capacity(obs.len());
+        for o in obs {
+            let key = (o.year, o.url.as_str(), o.obs.template);
+            // consecutive rows are often of one document: no map lookup
+            let n = match last {
+                Some((k, n)) if k == key => n,
+                _ => {
+                    let next = keys.len();
+                    let n = *keys.entry(key).or_insert(next);
+                    last = Some((key, n));
+                    n
+                }
+            };
+            of_row.push(n);
+        }
+        // renumbered in key order
+        let mut rank = vec![0; keys.len()];
+        for (pos, &n) in keys.values().enumerate() {
+            rank[n] = pos;
+        }
+        let mut rows: Vec<Vec<&'a ObservationRow>> = vec![Vec::new(); keys.len()];
+        for (o, n) in obs.iter().zip(of_row.iter_mut()) {
+            *n = rank[*n];
+            rows[*n].push(o);
+        }
+        let docs = keys
+            .into_keys()
+            .zip(rows)
+            .map(|(k, rows)| {
+                let index = DocIndex::new(&rows);
+                (k, rows, index)
+            })
+            .collect();
+        Docs { docs, of_row }
     }
-    for ((year, url, template), rows) in &groups {
-        let g = Group::new(rows);
-        let ctx = Ctx {
-            agency,
-            year: *year,
-            url,
-        };
+
+    /// The index of the document of row `i` of the observations.
+    pub(crate) fn of_row(&self, i: usize) -> &DocIndex<'a> {
+        &self.docs[self.of_row[i]].2
+    }
+
+    /// Each document in key order: its key and rows.
+    pub(crate) fn iter(
+        &self,
+    ) -> impl Iterator<Item = (DocKey<'a>, &[&'a ObservationRow], &DocIndex<'a>)> {
+        self.docs
+            .iter()
+            .map(|(k, rows, ix)| (*k, rows.as_slice(), ix))
+    }
+}
+
+/// The per-document checks (table 3, table 4, breakdowns).
+fn run_documents(agency: &str, docs: &Docs<'_>) -> Vec<CheckRow> {
+    let mut out = Vec::new();
+    for ((year, url, template), _, ix) in docs.iter() {
+        let g = &ix.0;
+        let ctx = Ctx { agency, year, url };
         if matches!(template, Template::National2019 | Template::National2021) {
-            table3(&ctx, *template, &g, &mut out);
-            table4(&ctx, &g, &mut out);
+            table3(&ctx, template, g, &mut out);
+            table4(&ctx, g, &mut out);
         } else {
-            breakdowns(&ctx, &g, &mut out);
+            breakdowns(&ctx, g, &mut out);
         }
     }
     out
@@ -757,19 +833,23 @@ fn distinct<'a>(rows: &[&'a ObservationRow]) -> Vec<(&'a ObservationRow, usize)>
 /// figure. The rows grow with the number of distinct figures, never with
 /// the product of copies.
 fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
-    type TablesAndProse<'a> = (Vec<&'a ObservationRow>, Vec<&'a ObservationRow>);
-    let mut by: BTreeMap<(i32, &str), TablesAndProse> = BTreeMap::new();
-    for o in obs {
-        let e = by.entry((o.year, o.obs.metric.as_str())).or_default();
-        match o.obs.source {
-            Source::Table => e.0.push(o),
-            Source::Prose => e.1.push(o),
-        }
+    // the rows of each (year, metric), in row order: one run each once
+    // sorted (a stable sort; the dataset's rows come sorted)
+    fn key<'a>(o: &&'a ObservationRow) -> (i32, &'a str) {
+        (o.year, o.obs.metric.as_str())
     }
-    for ((year, metric), (mut tables, proses)) in by {
-        if tables.is_empty() || proses.is_empty() {
+    let mut rows: Vec<&ObservationRow> = obs.iter().collect();
+    if !rows.is_sorted_by(|a, b| key(a) <= key(b)) {
+        rows.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
+    for run in rows.chunk_by(|a, b| key(a) == key(b)) {
+        let prose = run.iter().filter(|o| o.obs.source == Source::Prose).count();
+        if prose == 0 || prose == run.len() {
             continue;
         }
+        let (year, metric) = key(&run[0]);
+        let (mut tables, proses): (Vec<&ObservationRow>, Vec<&ObservationRow>) =
+            run.iter().partition(|o| o.obs.source == Source::Table);
         tables.sort_by_key(|t| {
             !matches!(
                 t.obs.template,
@@ -829,7 +909,10 @@ fn cross_year<'a>(
     let mut national_years = BTreeSet::new();
     for o in obs {
         if is_national_table(o) {
-            v.entry((o.year, o.obs.metric.as_str())).or_insert(o);
+            // only the metrics compared below are looked up
+            if cross_year_metric(&o.obs.metric) {
+                v.entry((o.year, o.obs.metric.as_str())).or_insert(o);
+            }
             national_years.insert(o.year);
         }
     }

@@ -223,26 +223,26 @@ impl Candidate {
 /// Gathers the candidates of every series from the observations, ranked by
 /// the selection rule.
 pub fn candidates(obs: &[ObservationRow]) -> Candidates {
+    candidates_with(obs, &checks::Docs::new(obs))
+}
+
+/// [`candidates`] with the documents of `obs` already indexed.
+pub(crate) fn candidates_with(obs: &[ObservationRow], docs: &checks::Docs<'_>) -> Candidates {
     let reg = registry();
     let mut out: BTreeMap<(i32, &'static str), Vec<Candidate>> = BTreeMap::new();
-    let mut by_doc: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
-    for o in obs {
-        by_doc
-            .entry((o.year, o.url.as_str(), o.obs.template))
-            .or_default()
-            .push(o);
-    }
-    // one index per document for the contradiction check (not one per figure)
-    let indexes: BTreeMap<(i32, &str, Template), checks::DocIndex> = by_doc
-        .iter()
-        .map(|(k, rows)| (*k, checks::DocIndex::new(rows)))
-        .collect();
-    let none = checks::DocIndex::new(&[]);
-    for o in obs {
-        if let Some(s) = reg.get(&o.obs.metric).and_then(|m| m.series) {
-            let doc = indexes
-                .get(&(o.year, o.url.as_str(), o.obs.template))
-                .unwrap_or(&none);
+    // the rows come sorted by metric: one registry lookup per run of a metric
+    let mut last: Option<(&str, Option<&'static str>)> = None;
+    for (i, o) in obs.iter().enumerate() {
+        let metric = o.obs.metric.as_str();
+        let series = match last {
+            Some((m, s)) if m == metric => s,
+            _ => {
+                let s = reg.get(metric).and_then(|m| m.series);
+                last = Some((metric, s));
+                s
+            }
+        };
+        if let Some(s) = series {
             out.entry((o.year, s)).or_default().push(Candidate {
                 value: o.obs.value,
                 qualifier: o.obs.qualifier,
@@ -252,12 +252,12 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
                 location: o.obs.location.to_string(),
                 url: o.url.clone(),
                 raw: o.obs.raw.clone(),
-                contradiction: checks::contradiction(o, doc),
+                contradiction: checks::contradiction(o, docs.of_row(i)),
                 copies: 0,
             });
         }
     }
-    for ((year, url, template), rows) in by_doc {
+    for ((year, url, template), rows, _) in docs.iter() {
         for (series, parts) in COMPOSITES {
             let found: Vec<&&ObservationRow> = parts
                 .iter()
