@@ -43,6 +43,7 @@ pub const DESCRIPTION: &str = "Each check is a row of checks.csv with status `pa
 | `cross_year.in_force.<row>` | 现行有效件数(y-1) + 本年制发件数(y) - 本年废止件数(y) = 现行有效件数(y), for 规章 and 规范性文件. |";
 
 use super::dataset::ObservationRow;
+use super::text;
 use crate::normalize::metrics::national::TABLE3_COLUMNS;
 use crate::normalize::metrics::{registry, Template};
 use crate::parse::{Qualifier, Source};
@@ -410,7 +411,8 @@ impl Ctx<'_> {
 /// The observations of one document and template, by metric id. A metric
 /// read twice in one document (it should not be) keeps its first value.
 struct Group<'a> {
-    by_metric: BTreeMap<&'a str, &'a ObservationRow>,
+    /// Sorted by metric id, one entry per id.
+    by_metric: Vec<(&'a str, &'a ObservationRow)>,
 }
 
 /// One document's figures by metric, built once per document for
@@ -426,22 +428,34 @@ impl<'a> DocIndex<'a> {
 
 impl<'a> Group<'a> {
     fn new(rows: &[&'a ObservationRow]) -> Group<'a> {
-        let mut by_metric = BTreeMap::new();
-        for r in rows {
-            by_metric.entry(r.obs.metric.as_str()).or_insert(*r);
+        let mut by_metric: Vec<(&str, &ObservationRow)> =
+            rows.iter().map(|r| (r.obs.metric.as_str(), *r)).collect();
+        // a stable sort (a document's rows of a year group come sorted), and
+        // the first row of a metric kept
+        if !by_metric.is_sorted_by(|a, b| a.0 <= b.0) {
+            by_metric.sort_by(|a, b| a.0.cmp(b.0));
         }
+        by_metric.dedup_by(|later, first| later.0 == first.0);
         Group { by_metric }
     }
 
     fn get(&self, id: &str) -> Option<&'a ObservationRow> {
-        self.by_metric.get(id).copied()
+        self.by_metric
+            .binary_search_by(|e| e.0.cmp(id))
+            .ok()
+            .map(|i| self.by_metric[i].1)
     }
 
     fn has_prefix(&self, prefix: &str) -> bool {
+        let i = self.by_metric.partition_point(|e| e.0 < prefix);
         self.by_metric
-            .range(prefix..)
-            .next()
-            .is_some_and(|(k, _)| k.starts_with(prefix))
+            .get(i)
+            .is_some_and(|e| e.0.starts_with(prefix))
+    }
+
+    /// The metric ids, sorted.
+    fn metrics(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.by_metric.iter().map(|e| e.0)
     }
 }
 
@@ -477,14 +491,25 @@ fn describe(rows: &[&ObservationRow]) -> String {
 }
 
 fn describe_into(s: &mut String, rows: &[&ObservationRow]) {
-    use std::fmt::Write;
     for (i, o) in rows.iter().enumerate() {
         if i > 0 {
             s.push_str(" + ");
         }
-        // writing to a String cannot fail
-        let _ = write!(s, "{}={} [{}]", o.obs.metric, o.obs.value, o.obs.location);
+        // `{metric}={value} [{location}]`, without `core::fmt`
+        s.push_str(&o.obs.metric);
+        s.push('=');
+        text::decimal(s, o.obs.value);
+        s.push_str(" [");
+        text::location(s, o.obs.location);
+        s.push(']');
     }
+}
+
+/// `v.to_string()`, without `core::fmt`.
+fn decimal_string(v: Decimal) -> String {
+    let mut s = String::new();
+    text::decimal(&mut s, v);
+    s
 }
 
 /// Emits an equality (or `<=`) check of `lhs` against `rhs`.
@@ -499,32 +524,33 @@ fn compare<L: AsRef<str>, R: AsRef<str>>(
 ) {
     match (sum(g, lhs), sum(g, rhs)) {
         (Ok((a, ua)), Ok((b, ub))) => {
-            use std::fmt::Write;
             let ok = if equal { a == b } else { a <= b };
-            let op = if equal { "=" } else { "<=" };
-            let mut detail = String::new();
+            let op = if equal { " = " } else { " <= " };
+            let mut detail = String::with_capacity(64 * (ua.len() + ub.len()) + 32);
             describe_into(&mut detail, &ua);
-            let _ = write!(detail, " {op} ");
+            detail.push_str(op);
             describe_into(&mut detail, &ub);
-            let _ = write!(detail, "; difference {}", a - b);
+            detail.push_str("; difference ");
+            text::decimal(&mut detail, a - b);
             out.push(ctx.row(
                 check,
                 if ok { "pass" } else { "fail" },
-                a.to_string(),
-                b.to_string(),
+                decimal_string(a),
+                decimal_string(b),
                 detail,
             ));
         }
         (l, r) => {
-            let mut missing = l.err().unwrap_or_default();
-            missing.extend(r.err().unwrap_or_default());
-            out.push(ctx.row(
-                check,
-                "skipped",
-                String::new(),
-                String::new(),
-                format!("not published: {}", missing.join(", ")),
-            ));
+            let mut detail = String::from("not published: ");
+            let l = l.err().unwrap_or_default();
+            let r = r.err().unwrap_or_default();
+            for (i, m) in l.iter().chain(&r).enumerate() {
+                if i > 0 {
+                    detail.push_str(", ");
+                }
+                detail.push_str(m);
+            }
+            out.push(ctx.row(check, "skipped", String::new(), String::new(), detail));
         }
     }
 }
@@ -666,7 +692,7 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
             &own
         }
     };
-    let subtotal_printed = g.by_metric.keys().any(|k| k.ends_with(".legal.subtotal"));
+    let subtotal_printed = g.metrics().any(|k| k.ends_with(".legal.subtotal"));
     for c in plan
         .cols
         .iter()

@@ -36,6 +36,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
+use std::sync::OnceLock;
 
 /// The harmonized series, in column order, with a description each.
 pub const SERIES: [(&str, &str); 5] = [
@@ -220,6 +221,19 @@ impl Candidate {
     }
 }
 
+/// The metrics that declare a series in the vocabulary, with their series
+/// (a handful: a scan of them is cheaper than a registry lookup per figure).
+fn series_metrics() -> &'static [(&'static str, &'static str)] {
+    static SERIES_METRICS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    SERIES_METRICS.get_or_init(|| {
+        registry()
+            .metrics()
+            .iter()
+            .filter_map(|m| Some((m.id.as_str(), m.series?)))
+            .collect()
+    })
+}
+
 /// Gathers the candidates of every series from the observations, ranked by
 /// the selection rule.
 pub fn candidates(obs: &[ObservationRow]) -> Candidates {
@@ -228,20 +242,11 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
 
 /// [`candidates`] with the documents of `obs` already indexed.
 pub(crate) fn candidates_with(obs: &[ObservationRow], docs: &checks::Docs<'_>) -> Candidates {
-    let reg = registry();
+    let series_of = series_metrics();
     let mut out: BTreeMap<(i32, &'static str), Vec<Candidate>> = BTreeMap::new();
-    // the rows come sorted by metric: one registry lookup per run of a metric
-    let mut last: Option<(&str, Option<&'static str>)> = None;
     for (i, o) in obs.iter().enumerate() {
         let metric = o.obs.metric.as_str();
-        let series = match last {
-            Some((m, s)) if m == metric => s,
-            _ => {
-                let s = reg.get(metric).and_then(|m| m.series);
-                last = Some((metric, s));
-                s
-            }
-        };
+        let series = series_of.iter().find(|(m, _)| *m == metric).map(|e| e.1);
         if let Some(s) = series {
             out.entry((o.year, s)).or_default().push(Candidate {
                 value: o.obs.value,
@@ -511,4 +516,30 @@ pub fn disagreements(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_metrics_give_the_registry_series() {
+        let reg = registry();
+        let lookup = |id: &str| series_metrics().iter().find(|e| e.0 == id).map(|e| e.1);
+        let mut with_series = 0;
+        for m in reg.metrics() {
+            assert_eq!(
+                lookup(&m.id),
+                reg.get(&m.id).and_then(|m| m.series),
+                "{}",
+                m.id
+            );
+            with_series += usize::from(m.series.is_some());
+        }
+        assert!(with_series > 0);
+        assert_eq!(series_metrics().len(), with_series);
+        for id in ["", "applications", "applications.received.x", "total"] {
+            assert_eq!(lookup(id), reg.get(id).and_then(|m| m.series), "{id}");
+        }
+    }
 }
