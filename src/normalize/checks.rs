@@ -1120,4 +1120,49 @@ mod tests {
             (d("300000"), Qualifier::Approx)
         ));
     }
+
+    #[test]
+    fn docs_group_interleaved_rows_by_document_in_key_order() {
+        use crate::normalize::preferred::tests::row;
+        use Qualifier::Exact;
+        let n = Template::National2021;
+        let rows = vec![
+            row(2020, "b", 1, Exact, Source::Table, n, "u2"),
+            row(2020, "a", 2, Exact, Source::Prose, Template::Prose, "u1"),
+            row(2020, "a", 3, Exact, Source::Table, n, "u2"),
+            row(2020, "a", 4, Exact, Source::Prose, Template::Prose, "u1"),
+            row(2019, "c", 5, Exact, Source::Table, n, "u1"),
+            row(2020, "c", 6, Exact, Source::Table, n, "u1"),
+        ];
+        let docs = Docs::new(&rows);
+        let keys: Vec<DocKey<'_>> = docs.iter().map(|(k, _, _)| k).collect();
+        let mut expect: Vec<DocKey<'_>> = rows
+            .iter()
+            .map(|o| (o.year, o.url.as_str(), o.obs.template))
+            .collect();
+        expect.sort();
+        expect.dedup();
+        assert_eq!(keys, expect);
+        for (key, doc_rows, _) in docs.iter() {
+            let own: Vec<&ObservationRow> = rows
+                .iter()
+                .filter(|o| (o.year, o.url.as_str(), o.obs.template) == key)
+                .collect();
+            assert_eq!(doc_rows, own.as_slice(), "{key:?}");
+        }
+        for (i, o) in rows.iter().enumerate() {
+            let first = rows
+                .iter()
+                .find(|r| {
+                    (r.year, r.url.as_str(), r.obs.template, &r.obs.metric)
+                        == (o.year, o.url.as_str(), o.obs.template, &o.obs.metric)
+                })
+                .unwrap();
+            let got = docs.of_row(i).0.get(&o.obs.metric).unwrap();
+            assert!(std::ptr::eq(got, first), "row {i}");
+            assert!(docs.of_row(i).0.get("d").is_none());
+        }
+        assert!(docs.of_row(1).0.has_prefix("a"));
+        assert!(!docs.of_row(1).0.has_prefix("b"));
+    }
 }

@@ -261,4 +261,62 @@ pub(crate) mod tests {
         assert_eq!(preferred_values(&mut rows), vec![(2020, "same".into(), 5)]);
         assert!(rows[1].preferred, "the tie goes to the first URL");
     }
+
+    #[test]
+    fn the_shared_index_prefers_the_rows_mark_prefers() {
+        use Qualifier::{AtLeast, Exact};
+        use Source::{Prose, Table};
+        let t = Template::Stats2014;
+        let n = Template::National2021;
+        let mut rows = vec![
+            row(2014, "applications.received", 0, Exact, Table, t, "u1"),
+            row(
+                2014,
+                "applications.received.online",
+                31,
+                Exact,
+                Table,
+                t,
+                "u1",
+            ),
+            row(
+                2014,
+                "applications.received",
+                40,
+                AtLeast,
+                Prose,
+                Template::Prose,
+                "u2",
+            ),
+            row(2014, "same", 5, Exact, Table, n, "u2"),
+            row(2014, "same", 5, Exact, Table, n, "u1"),
+            row(2014, "split", 5, Exact, Table, n, "u1"),
+            row(2014, "split", 6, Exact, Table, n, "u2"),
+            row(2014, "applications.received", 31, Exact, Table, t, "u3"),
+            row(
+                2014,
+                "applications.received.online",
+                31,
+                Exact,
+                Table,
+                t,
+                "u3",
+            ),
+        ];
+        rows[1].obs.location = Location::Cell {
+            table: 1,
+            row: 2,
+            col: 1,
+        };
+        rows[8].obs.location = rows[1].obs.location;
+        let docs = Docs::new(&rows);
+        let mut got = choose_indexed(&rows, &docs);
+        got.sort();
+        mark(&mut rows);
+        let expect: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].preferred).collect();
+        assert_eq!(got, expect);
+        // received: the 0 of u1 and the 31 of u3 tie and disagree, none;
+        // online: equal ties, the first URL; same: the first URL; split: none
+        assert_eq!(expect, vec![1, 4]);
+    }
 }
