@@ -43,6 +43,7 @@ pub const DESCRIPTION: &str = "Each check is a row of checks.csv with status `pa
 | `cross_year.in_force.<row>` | 现行有效件数(y-1) + 本年制发件数(y) - 本年废止件数(y) = 现行有效件数(y), for 规章 and 规范性文件. |";
 
 use super::dataset::ObservationRow;
+use super::text;
 use crate::normalize::metrics::national::TABLE3_COLUMNS;
 use crate::normalize::metrics::{registry, Template};
 use crate::parse::{Qualifier, Source};
@@ -226,7 +227,7 @@ pub(crate) fn contradiction(o: &ObservationRow, doc: &DocIndex<'_>) -> Option<St
 
 /// Runs every per-document and cross-year check.
 pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
-    let mut out = run_documents(agency, obs);
+    let mut out = run_documents(agency, &Docs::new(obs));
     table_vs_prose(agency, obs, &mut out);
     cross_year(agency, obs.iter(), &mut out);
     out
@@ -237,7 +238,17 @@ pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
 /// any (for the cross-year checks). The rows are those [`run`] gives for the
 /// year over the whole dataset, in the same order.
 pub fn run_year(agency: &str, obs: &[ObservationRow], prev: &[ObservationRow]) -> Vec<CheckRow> {
-    let mut out = run_documents(agency, obs);
+    run_year_with(agency, obs, &Docs::new(obs), prev)
+}
+
+/// [`run_year`] with the documents of `obs` already indexed.
+pub(crate) fn run_year_with(
+    agency: &str,
+    obs: &[ObservationRow],
+    docs: &Docs<'_>,
+    prev: &[ObservationRow],
+) -> Vec<CheckRow> {
+    let mut out = run_documents(agency, docs);
     table_vs_prose(agency, obs, &mut out);
     cross_year(agency, prev.iter().chain(obs), &mut out);
     out
@@ -254,18 +265,23 @@ pub fn cross_year_inputs(obs: &[ObservationRow]) -> Vec<ObservationRow> {
     let mut out = Vec::new();
     for o in obs.iter().filter(|o| is_national_table(o)) {
         let m = o.obs.metric.as_str();
-        let compared = ["carried_forward.", "applications.carried_over."]
-            .iter()
-            .any(|p| m.starts_with(p))
-            || ["regulations.", "normative_docs."].iter().any(|p| {
-                m.strip_prefix(p)
-                    .is_some_and(|r| ["in_force", "new", "repealed"].contains(&r))
-            });
-        if (out.is_empty() || compared) && seen.insert(m) {
+        if (out.is_empty() || cross_year_metric(m)) && seen.insert(m) {
             out.push(o.clone());
         }
     }
     out
+}
+
+/// Whether the cross-year checks compare a metric (结转下年度, 上年结转,
+/// 现行有效, 制发, 废止).
+fn cross_year_metric(m: &str) -> bool {
+    ["carried_forward.", "applications.carried_over."]
+        .iter()
+        .any(|p| m.starts_with(p))
+        || ["regulations.", "normative_docs."].iter().any(|p| {
+            m.strip_prefix(p)
+                .is_some_and(|r| ["in_force", "new", "repealed"].contains(&r))
+        })
 }
 
 fn is_national_table(o: &ObservationRow) -> bool {
@@ -276,28 +292,89 @@ fn is_national_table(o: &ObservationRow) -> bool {
         )
 }
 
-/// The per-document checks (table 3, table 4, breakdowns).
-fn run_documents(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
-    let mut out = Vec::new();
-    let mut groups: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
-    for o in obs {
-        groups
-            .entry((o.year, o.url.as_str(), o.obs.template))
-            .or_default()
-            .push(o);
+/// The observations of one (year, URL, template): one document's figures of
+/// one template.
+pub(crate) type DocKey<'a> = (i32, &'a str, Template);
+
+/// The observations grouped by document and template, each with its index by
+/// metric, built once per group of years and shared by the per-document
+/// checks, the series candidates and the `preferred` rule.
+pub(crate) struct Docs<'a> {
+    /// Per document, in key order: its key, its rows (in row order) and
+    /// their index.
+    docs: Vec<(DocKey<'a>, Vec<&'a ObservationRow>, DocIndex<'a>)>,
+    /// Per row of the observations, the position of its document in `docs`.
+    of_row: Vec<usize>,
+}
+
+impl<'a> Docs<'a> {
+    /// Groups `obs` by (year, URL, template).
+    pub(crate) fn new(obs: &'a [ObservationRow]) -> Docs<'a> {
+        // each document numbered in the order it is first seen
+        let mut keys: BTreeMap<DocKey<'a>, usize> = BTreeMap::new();
+        let mut last: Option<(DocKey<'a>, usize)> = None;
+        let mut of_row = Vec::with_capacity(obs.len());
+        for o in obs {
+            let key = (o.year, o.url.as_str(), o.obs.template);
+            // consecutive rows are often of one document: no map lookup
+            let n = match last {
+                Some((k, n)) if k == key => n,
+                _ => {
+                    let next = keys.len();
+                    let n = *keys.entry(key).or_insert(next);
+                    last = Some((key, n));
+                    n
+                }
+            };
+            of_row.push(n);
+        }
+        // renumbered in key order
+        let mut rank = vec![0; keys.len()];
+        for (pos, &n) in keys.values().enumerate() {
+            rank[n] = pos;
+        }
+        let mut rows: Vec<Vec<&'a ObservationRow>> = vec![Vec::new(); keys.len()];
+        for (o, n) in obs.iter().zip(of_row.iter_mut()) {
+            *n = rank[*n];
+            rows[*n].push(o);
+        }
+        let docs = keys
+            .into_keys()
+            .zip(rows)
+            .map(|(k, rows)| {
+                let index = DocIndex::new(&rows);
+                (k, rows, index)
+            })
+            .collect();
+        Docs { docs, of_row }
     }
-    for ((year, url, template), rows) in &groups {
-        let g = Group::new(rows);
-        let ctx = Ctx {
-            agency,
-            year: *year,
-            url,
-        };
+
+    /// The index of the document of row `i` of the observations.
+    pub(crate) fn of_row(&self, i: usize) -> &DocIndex<'a> {
+        &self.docs[self.of_row[i]].2
+    }
+
+    /// Each document in key order: its key and rows.
+    pub(crate) fn iter(
+        &self,
+    ) -> impl Iterator<Item = (DocKey<'a>, &[&'a ObservationRow], &DocIndex<'a>)> {
+        self.docs
+            .iter()
+            .map(|(k, rows, ix)| (*k, rows.as_slice(), ix))
+    }
+}
+
+/// The per-document checks (table 3, table 4, breakdowns).
+fn run_documents(agency: &str, docs: &Docs<'_>) -> Vec<CheckRow> {
+    let mut out = Vec::new();
+    for ((year, url, template), _, ix) in docs.iter() {
+        let g = &ix.0;
+        let ctx = Ctx { agency, year, url };
         if matches!(template, Template::National2019 | Template::National2021) {
-            table3(&ctx, *template, &g, &mut out);
-            table4(&ctx, &g, &mut out);
+            table3(&ctx, template, g, &mut out);
+            table4(&ctx, g, &mut out);
         } else {
-            breakdowns(&ctx, &g, &mut out);
+            breakdowns(&ctx, g, &mut out);
         }
     }
     out
@@ -334,7 +411,8 @@ impl Ctx<'_> {
 /// The observations of one document and template, by metric id. A metric
 /// read twice in one document (it should not be) keeps its first value.
 struct Group<'a> {
-    by_metric: BTreeMap<&'a str, &'a ObservationRow>,
+    /// Sorted by metric id, one entry per id.
+    by_metric: Vec<(&'a str, &'a ObservationRow)>,
 }
 
 /// One document's figures by metric, built once per document for
@@ -350,22 +428,34 @@ impl<'a> DocIndex<'a> {
 
 impl<'a> Group<'a> {
     fn new(rows: &[&'a ObservationRow]) -> Group<'a> {
-        let mut by_metric = BTreeMap::new();
-        for r in rows {
-            by_metric.entry(r.obs.metric.as_str()).or_insert(*r);
+        let mut by_metric: Vec<(&str, &ObservationRow)> =
+            rows.iter().map(|r| (r.obs.metric.as_str(), *r)).collect();
+        // a stable sort (a document's rows of a year group come sorted), and
+        // the first row of a metric kept
+        if !by_metric.is_sorted_by(|a, b| a.0 <= b.0) {
+            by_metric.sort_by(|a, b| a.0.cmp(b.0));
         }
+        by_metric.dedup_by(|later, first| later.0 == first.0);
         Group { by_metric }
     }
 
     fn get(&self, id: &str) -> Option<&'a ObservationRow> {
-        self.by_metric.get(id).copied()
+        self.by_metric
+            .binary_search_by(|e| e.0.cmp(id))
+            .ok()
+            .map(|i| self.by_metric[i].1)
     }
 
     fn has_prefix(&self, prefix: &str) -> bool {
+        let i = self.by_metric.partition_point(|e| e.0 < prefix);
         self.by_metric
-            .range(prefix..)
-            .next()
-            .is_some_and(|(k, _)| k.starts_with(prefix))
+            .get(i)
+            .is_some_and(|e| e.0.starts_with(prefix))
+    }
+
+    /// The metric ids, sorted.
+    fn metrics(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.by_metric.iter().map(|e| e.0)
     }
 }
 
@@ -401,14 +491,25 @@ fn describe(rows: &[&ObservationRow]) -> String {
 }
 
 fn describe_into(s: &mut String, rows: &[&ObservationRow]) {
-    use std::fmt::Write;
     for (i, o) in rows.iter().enumerate() {
         if i > 0 {
             s.push_str(" + ");
         }
-        // writing to a String cannot fail
-        let _ = write!(s, "{}={} [{}]", o.obs.metric, o.obs.value, o.obs.location);
+        // `{metric}={value} [{location}]`, without `core::fmt`
+        s.push_str(&o.obs.metric);
+        s.push('=');
+        text::decimal(s, o.obs.value);
+        s.push_str(" [");
+        text::location(s, o.obs.location);
+        s.push(']');
     }
+}
+
+/// `v.to_string()`, without `core::fmt`.
+fn decimal_string(v: Decimal) -> String {
+    let mut s = String::new();
+    text::decimal(&mut s, v);
+    s
 }
 
 /// Emits an equality (or `<=`) check of `lhs` against `rhs`.
@@ -423,32 +524,33 @@ fn compare<L: AsRef<str>, R: AsRef<str>>(
 ) {
     match (sum(g, lhs), sum(g, rhs)) {
         (Ok((a, ua)), Ok((b, ub))) => {
-            use std::fmt::Write;
             let ok = if equal { a == b } else { a <= b };
-            let op = if equal { "=" } else { "<=" };
-            let mut detail = String::new();
+            let op = if equal { " = " } else { " <= " };
+            let mut detail = String::with_capacity(64 * (ua.len() + ub.len()) + 32);
             describe_into(&mut detail, &ua);
-            let _ = write!(detail, " {op} ");
+            detail.push_str(op);
             describe_into(&mut detail, &ub);
-            let _ = write!(detail, "; difference {}", a - b);
+            detail.push_str("; difference ");
+            text::decimal(&mut detail, a - b);
             out.push(ctx.row(
                 check,
                 if ok { "pass" } else { "fail" },
-                a.to_string(),
-                b.to_string(),
+                decimal_string(a),
+                decimal_string(b),
                 detail,
             ));
         }
         (l, r) => {
-            let mut missing = l.err().unwrap_or_default();
-            missing.extend(r.err().unwrap_or_default());
-            out.push(ctx.row(
-                check,
-                "skipped",
-                String::new(),
-                String::new(),
-                format!("not published: {}", missing.join(", ")),
-            ));
+            let mut detail = String::from("not published: ");
+            let l = l.err().unwrap_or_default();
+            let r = r.err().unwrap_or_default();
+            for (i, m) in l.iter().chain(&r).enumerate() {
+                if i > 0 {
+                    detail.push_str(", ");
+                }
+                detail.push_str(m);
+            }
+            out.push(ctx.row(check, "skipped", String::new(), String::new(), detail));
         }
     }
 }
@@ -590,7 +692,7 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
             &own
         }
     };
-    let subtotal_printed = g.by_metric.keys().any(|k| k.ends_with(".legal.subtotal"));
+    let subtotal_printed = g.metrics().any(|k| k.ends_with(".legal.subtotal"));
     for c in plan
         .cols
         .iter()
@@ -757,19 +859,23 @@ fn distinct<'a>(rows: &[&'a ObservationRow]) -> Vec<(&'a ObservationRow, usize)>
 /// figure. The rows grow with the number of distinct figures, never with
 /// the product of copies.
 fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
-    type TablesAndProse<'a> = (Vec<&'a ObservationRow>, Vec<&'a ObservationRow>);
-    let mut by: BTreeMap<(i32, &str), TablesAndProse> = BTreeMap::new();
-    for o in obs {
-        let e = by.entry((o.year, o.obs.metric.as_str())).or_default();
-        match o.obs.source {
-            Source::Table => e.0.push(o),
-            Source::Prose => e.1.push(o),
-        }
+    // the rows of each (year, metric), in row order: one run each once
+    // sorted (a stable sort; the dataset's rows come sorted)
+    fn key<'a>(o: &&'a ObservationRow) -> (i32, &'a str) {
+        (o.year, o.obs.metric.as_str())
     }
-    for ((year, metric), (mut tables, proses)) in by {
-        if tables.is_empty() || proses.is_empty() {
+    let mut rows: Vec<&ObservationRow> = obs.iter().collect();
+    if !rows.is_sorted_by(|a, b| key(a) <= key(b)) {
+        rows.sort_by(|a, b| key(a).cmp(&key(b)));
+    }
+    for run in rows.chunk_by(|a, b| key(a) == key(b)) {
+        let prose = run.iter().filter(|o| o.obs.source == Source::Prose).count();
+        if prose == 0 || prose == run.len() {
             continue;
         }
+        let (year, metric) = key(&run[0]);
+        let (mut tables, proses): (Vec<&ObservationRow>, Vec<&ObservationRow>) =
+            run.iter().partition(|o| o.obs.source == Source::Table);
         tables.sort_by_key(|t| {
             !matches!(
                 t.obs.template,
@@ -829,7 +935,10 @@ fn cross_year<'a>(
     let mut national_years = BTreeSet::new();
     for o in obs {
         if is_national_table(o) {
-            v.entry((o.year, o.obs.metric.as_str())).or_insert(o);
+            // only the metrics compared below are looked up
+            if cross_year_metric(&o.obs.metric) {
+                v.entry((o.year, o.obs.metric.as_str())).or_insert(o);
+            }
             national_years.insert(o.year);
         }
     }
@@ -1010,5 +1119,50 @@ mod tests {
             (d("200000"), Qualifier::Exact),
             (d("300000"), Qualifier::Approx)
         ));
+    }
+
+    #[test]
+    fn docs_group_interleaved_rows_by_document_in_key_order() {
+        use crate::normalize::preferred::tests::row;
+        use Qualifier::Exact;
+        let n = Template::National2021;
+        let rows = vec![
+            row(2020, "b", 1, Exact, Source::Table, n, "u2"),
+            row(2020, "a", 2, Exact, Source::Prose, Template::Prose, "u1"),
+            row(2020, "a", 3, Exact, Source::Table, n, "u2"),
+            row(2020, "a", 4, Exact, Source::Prose, Template::Prose, "u1"),
+            row(2019, "c", 5, Exact, Source::Table, n, "u1"),
+            row(2020, "c", 6, Exact, Source::Table, n, "u1"),
+        ];
+        let docs = Docs::new(&rows);
+        let keys: Vec<DocKey<'_>> = docs.iter().map(|(k, _, _)| k).collect();
+        let mut expect: Vec<DocKey<'_>> = rows
+            .iter()
+            .map(|o| (o.year, o.url.as_str(), o.obs.template))
+            .collect();
+        expect.sort();
+        expect.dedup();
+        assert_eq!(keys, expect);
+        for (key, doc_rows, _) in docs.iter() {
+            let own: Vec<&ObservationRow> = rows
+                .iter()
+                .filter(|o| (o.year, o.url.as_str(), o.obs.template) == key)
+                .collect();
+            assert_eq!(doc_rows, own.as_slice(), "{key:?}");
+        }
+        for (i, o) in rows.iter().enumerate() {
+            let first = rows
+                .iter()
+                .find(|r| {
+                    (r.year, r.url.as_str(), r.obs.template, &r.obs.metric)
+                        == (o.year, o.url.as_str(), o.obs.template, &o.obs.metric)
+                })
+                .unwrap();
+            let got = docs.of_row(i).0.get(&o.obs.metric).unwrap();
+            assert!(std::ptr::eq(got, first), "row {i}");
+            assert!(docs.of_row(i).0.get("d").is_none());
+        }
+        assert!(docs.of_row(1).0.has_prefix("a"));
+        assert!(!docs.of_row(1).0.has_prefix("b"));
     }
 }

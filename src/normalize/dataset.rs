@@ -472,33 +472,46 @@ impl Assembler {
                     b.obs.location,
                 ))
         });
-        preferred::mark(&mut observations);
         let mut rows = YearRows {
             year,
             reports,
             ..Default::default()
         };
-        if let Some(y) = year {
-            let cands = series::candidates(&observations);
-            let in_range = self.range.contains(&y);
-            let one = y..=y;
-            if in_range {
-                rows.series = series::harmonize(agency, &one, &rows.reports, &cands).pop();
-            }
-            let prev: &[ObservationRow] = match &self.prev {
-                Some((p, obs)) if *p == y - 1 => obs,
-                _ => &[],
-            };
-            let mut checks = checks::run_year(agency, &observations, prev);
-            checks.extend(series::disagreements(agency, &self.range, &cands));
-            checks.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
-            if in_range {
-                rows.ratios = ratios::compute_all(&one, &observations, &checks).pop();
-            }
-            rows.checks = checks;
-            self.prev = Some((y, checks::cross_year_inputs(&observations)));
-            rows.observations = observations;
+        // the documents whose year is unknown have no figures in the dataset
+        let Some(y) = year else {
+            return self.keeps(year).then_some(rows);
+        };
+        // one agency (as always in a build): each document indexed once, for
+        // the preferred rows, the series candidates and the checks
+        let one_agency = observations.iter().all(|o| o.agency == agency);
+        let in_range = self.range.contains(&y);
+        let prev: &[ObservationRow] = match &self.prev {
+            Some((p, obs)) if *p == y - 1 => obs,
+            _ => &[],
+        };
+        let (chosen, cands, mut checks) = {
+            let docs = checks::Docs::new(&observations);
+            let chosen = one_agency.then(|| preferred::choose_indexed(&observations, &docs));
+            let cands = series::candidates_with(&observations, &docs);
+            let checks = checks::run_year_with(agency, &observations, &docs, prev);
+            (chosen, cands, checks)
+        };
+        match chosen {
+            Some(c) => preferred::set(&mut observations, &c),
+            None => preferred::mark(&mut observations),
         }
+        let one = y..=y;
+        if in_range {
+            rows.series = series::harmonize(agency, &one, &rows.reports, &cands).pop();
+        }
+        checks.extend(series::disagreements(agency, &self.range, &cands));
+        checks.sort_by(|a, b| (a.year, &a.check).cmp(&(b.year, &b.check)));
+        if in_range {
+            rows.ratios = ratios::compute_all(&one, &observations, &checks).pop();
+        }
+        rows.checks = checks;
+        self.prev = Some((y, checks::cross_year_inputs(&observations)));
+        rows.observations = observations;
         self.keeps(year).then_some(rows)
     }
 }

@@ -4,7 +4,7 @@
 //! the preferred rows pivot to one value per (year, metric). The others
 //! stay in the dataset for provenance.
 
-use super::checks::{contradiction, DocIndex};
+use super::checks::{contradiction, DocIndex, Docs};
 use super::dataset::ObservationRow;
 use super::series::{pick, rank};
 use crate::normalize::metrics::Template;
@@ -20,18 +20,11 @@ use std::collections::BTreeMap;
 /// and the checks show the disagreement).
 pub fn mark(obs: &mut [ObservationRow]) {
     let chosen = {
-        // the rows of each (agency, year, metric), in row order; a stable sort
-        // of the keys (the rows come sorted by year and metric: one run)
-        let mut keyed: Vec<((&str, i32, &str), usize)> = obs
-            .iter()
-            .enumerate()
-            .map(|(i, o)| ((o.agency.as_str(), o.year, o.obs.metric.as_str()), i))
-            .collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
         // each document's rows, only when a contradiction is looked for
         let by_doc: OnceCell<DocIndexes> = OnceCell::new();
         let none = DocIndex::new(&[]);
-        let contradicted = |o: &ObservationRow| {
+        let contradicted = |i: usize| {
+            let o = &obs[i];
             let by_doc = by_doc.get_or_init(|| {
                 let mut m: DocRows = BTreeMap::new();
                 for o in obs.iter() {
@@ -49,45 +42,70 @@ pub fn mark(obs: &mut [ObservationRow]) {
                 .unwrap_or(&none);
             contradiction(o, doc).is_some()
         };
-        let mut chosen = Vec::new();
-        for group in keyed.chunk_by(|a, b| a.0 == b.0) {
-            // ties of a rank broken by URL, then location as written; one row
-            // needs no tie-break (and no location text)
-            let many = group.len() > 1;
-            let mut sorted: Vec<(TieKey, usize)> = group
-                .iter()
-                .map(|&(_, i)| {
-                    let o = &obs[i];
-                    let at = if many {
-                        o.obs.location.to_string()
-                    } else {
-                        String::new()
-                    };
-                    let r = rank(o.obs.source, o.obs.template, o.obs.qualifier);
-                    ((r, o.url.as_str(), at), i)
-                })
-                .collect();
-            sorted.sort();
-            let Some(p) = pick(&sorted, |(k, _)| k.0, |(_, i)| obs[*i].obs.value) else {
-                continue;
-            };
-            let best = sorted[p].0 .0;
-            let doubted = sorted
-                .iter()
-                .take_while(|(k, _)| k.0 == best)
-                .any(|(_, i)| contradicted(&obs[*i]));
-            if !doubted {
-                chosen.push(sorted[p].1);
-            }
-        }
-        chosen
+        choose(obs, contradicted)
     };
+    set(obs, &chosen);
+}
+
+/// [`mark`] of the observations of one agency, whose documents are indexed
+/// in `docs` (built from `obs`): the rows to prefer, to be set by [`set`].
+pub(crate) fn choose_indexed(obs: &[ObservationRow], docs: &Docs<'_>) -> Vec<usize> {
+    choose(obs, |i| contradiction(&obs[i], docs.of_row(i)).is_some())
+}
+
+/// Sets the `preferred` flag of the `chosen` rows and clears the others'.
+pub(crate) fn set(obs: &mut [ObservationRow], chosen: &[usize]) {
     for o in obs.iter_mut() {
         o.preferred = false;
     }
-    for i in chosen {
+    for &i in chosen {
         obs[i].preferred = true;
     }
+}
+
+/// The rows to prefer: `contradicted(i)` tells whether row `i` is
+/// contradicted by its own document.
+fn choose(obs: &[ObservationRow], contradicted: impl Fn(usize) -> bool) -> Vec<usize> {
+    // the rows of each (agency, year, metric), in row order; a stable sort
+    // of the keys (the rows come sorted by year and metric: one run)
+    let mut keyed: Vec<((&str, i32, &str), usize)> = obs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| ((o.agency.as_str(), o.year, o.obs.metric.as_str()), i))
+        .collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut chosen = Vec::new();
+    for group in keyed.chunk_by(|a, b| a.0 == b.0) {
+        if let [(_, i)] = group {
+            // one row: it is the best-ranked, and no tie to break
+            if !contradicted(*i) {
+                chosen.push(*i);
+            }
+            continue;
+        }
+        // ties of a rank broken by URL, then location as written
+        let mut sorted: Vec<(TieKey, usize)> = group
+            .iter()
+            .map(|&(_, i)| {
+                let o = &obs[i];
+                let r = rank(o.obs.source, o.obs.template, o.obs.qualifier);
+                ((r, o.url.as_str(), o.obs.location.to_string()), i)
+            })
+            .collect();
+        sorted.sort();
+        let Some(p) = pick(&sorted, |(k, _)| k.0, |(_, i)| obs[*i].obs.value) else {
+            continue;
+        };
+        let best = sorted[p].0 .0;
+        let doubted = sorted
+            .iter()
+            .take_while(|(k, _)| k.0 == best)
+            .any(|(_, i)| contradicted(*i));
+        if !doubted {
+            chosen.push(sorted[p].1);
+        }
+    }
+    chosen
 }
 
 /// The order of the rows of one group: rank, then URL, then location as written.
@@ -242,5 +260,63 @@ pub(crate) mod tests {
         rows[0].preferred = true; // stale flags are cleared
         assert_eq!(preferred_values(&mut rows), vec![(2020, "same".into(), 5)]);
         assert!(rows[1].preferred, "the tie goes to the first URL");
+    }
+
+    #[test]
+    fn the_shared_index_prefers_the_rows_mark_prefers() {
+        use Qualifier::{AtLeast, Exact};
+        use Source::{Prose, Table};
+        let t = Template::Stats2014;
+        let n = Template::National2021;
+        let mut rows = vec![
+            row(2014, "applications.received", 0, Exact, Table, t, "u1"),
+            row(
+                2014,
+                "applications.received.online",
+                31,
+                Exact,
+                Table,
+                t,
+                "u1",
+            ),
+            row(
+                2014,
+                "applications.received",
+                40,
+                AtLeast,
+                Prose,
+                Template::Prose,
+                "u2",
+            ),
+            row(2014, "same", 5, Exact, Table, n, "u2"),
+            row(2014, "same", 5, Exact, Table, n, "u1"),
+            row(2014, "split", 5, Exact, Table, n, "u1"),
+            row(2014, "split", 6, Exact, Table, n, "u2"),
+            row(2014, "applications.received", 31, Exact, Table, t, "u3"),
+            row(
+                2014,
+                "applications.received.online",
+                31,
+                Exact,
+                Table,
+                t,
+                "u3",
+            ),
+        ];
+        rows[1].obs.location = Location::Cell {
+            table: 1,
+            row: 2,
+            col: 1,
+        };
+        rows[8].obs.location = rows[1].obs.location;
+        let docs = Docs::new(&rows);
+        let mut got = choose_indexed(&rows, &docs);
+        got.sort();
+        mark(&mut rows);
+        let expect: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].preferred).collect();
+        assert_eq!(got, expect);
+        // received: the 0 of u1 and the 31 of u3 tie and disagree, none;
+        // online: equal ties, the first URL; same: the first URL; split: none
+        assert_eq!(expect, vec![1, 4]);
     }
 }

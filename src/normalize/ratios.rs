@@ -172,12 +172,21 @@ pub fn compute_all(
     obs: &[ObservationRow],
     checks: &[CheckRow],
 ) -> Vec<RatioRow> {
-    let preferred: BTreeMap<(i32, &str), &ObservationRow> = obs
+    // only the metrics of a formula are looked up
+    let inputs = |o: &&ObservationRow| {
+        RATIOS.iter().any(|r| {
+            r.formulas
+                .iter()
+                .any(|(n, d)| o.obs.metric == *n || o.obs.metric == *d)
+        })
+    };
+    let used: Vec<&ObservationRow> = obs.iter().filter(inputs).collect();
+    let preferred: BTreeMap<(i32, &str), &ObservationRow> = used
         .iter()
         .filter(|o| o.preferred)
-        .map(|o| ((o.year, o.obs.metric.as_str()), o))
+        .map(|o| ((o.year, o.obs.metric.as_str()), *o))
         .collect();
-    let published: BTreeSet<(i32, &str)> = obs
+    let published: BTreeSet<(i32, &str)> = used
         .iter()
         .map(|o| (o.year, o.obs.metric.as_str()))
         .collect();

@@ -36,6 +36,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
+use std::sync::OnceLock;
 
 /// The harmonized series, in column order, with a description each.
 pub const SERIES: [(&str, &str); 5] = [
@@ -220,29 +221,33 @@ impl Candidate {
     }
 }
 
+/// The metrics that declare a series in the vocabulary, with their series
+/// (a handful: a scan of them is cheaper than a registry lookup per figure).
+fn series_metrics() -> &'static [(&'static str, &'static str)] {
+    static SERIES_METRICS: OnceLock<Vec<(&'static str, &'static str)>> = OnceLock::new();
+    SERIES_METRICS.get_or_init(|| {
+        registry()
+            .metrics()
+            .iter()
+            .filter_map(|m| Some((m.id.as_str(), m.series?)))
+            .collect()
+    })
+}
+
 /// Gathers the candidates of every series from the observations, ranked by
 /// the selection rule.
 pub fn candidates(obs: &[ObservationRow]) -> Candidates {
-    let reg = registry();
+    candidates_with(obs, &checks::Docs::new(obs))
+}
+
+/// [`candidates`] with the documents of `obs` already indexed.
+pub(crate) fn candidates_with(obs: &[ObservationRow], docs: &checks::Docs<'_>) -> Candidates {
+    let series_of = series_metrics();
     let mut out: BTreeMap<(i32, &'static str), Vec<Candidate>> = BTreeMap::new();
-    let mut by_doc: BTreeMap<(i32, &str, Template), Vec<&ObservationRow>> = BTreeMap::new();
-    for o in obs {
-        by_doc
-            .entry((o.year, o.url.as_str(), o.obs.template))
-            .or_default()
-            .push(o);
-    }
-    // one index per document for the contradiction check (not one per figure)
-    let indexes: BTreeMap<(i32, &str, Template), checks::DocIndex> = by_doc
-        .iter()
-        .map(|(k, rows)| (*k, checks::DocIndex::new(rows)))
-        .collect();
-    let none = checks::DocIndex::new(&[]);
-    for o in obs {
-        if let Some(s) = reg.get(&o.obs.metric).and_then(|m| m.series) {
-            let doc = indexes
-                .get(&(o.year, o.url.as_str(), o.obs.template))
-                .unwrap_or(&none);
+    for (i, o) in obs.iter().enumerate() {
+        let metric = o.obs.metric.as_str();
+        let series = series_of.iter().find(|(m, _)| *m == metric).map(|e| e.1);
+        if let Some(s) = series {
             out.entry((o.year, s)).or_default().push(Candidate {
                 value: o.obs.value,
                 qualifier: o.obs.qualifier,
@@ -252,12 +257,12 @@ pub fn candidates(obs: &[ObservationRow]) -> Candidates {
                 location: o.obs.location.to_string(),
                 url: o.url.clone(),
                 raw: o.obs.raw.clone(),
-                contradiction: checks::contradiction(o, doc),
+                contradiction: checks::contradiction(o, docs.of_row(i)),
                 copies: 0,
             });
         }
     }
-    for ((year, url, template), rows) in by_doc {
+    for ((year, url, template), rows, _) in docs.iter() {
         for (series, parts) in COMPOSITES {
             let found: Vec<&&ObservationRow> = parts
                 .iter()
@@ -511,4 +516,30 @@ pub fn disagreements(
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn series_metrics_give_the_registry_series() {
+        let reg = registry();
+        let lookup = |id: &str| series_metrics().iter().find(|e| e.0 == id).map(|e| e.1);
+        let mut with_series = 0;
+        for m in reg.metrics() {
+            assert_eq!(
+                lookup(&m.id),
+                reg.get(&m.id).and_then(|m| m.series),
+                "{}",
+                m.id
+            );
+            with_series += usize::from(m.series.is_some());
+        }
+        assert!(with_series > 0);
+        assert_eq!(series_metrics().len(), with_series);
+        for id in ["", "applications", "applications.received.x", "total"] {
+            assert_eq!(lookup(id), reg.get(id).and_then(|m| m.series), "{id}");
+        }
+    }
 }
