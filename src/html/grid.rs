@@ -191,6 +191,14 @@ impl Table {
         self.slots[row * self.cols + col].map(|i| &self.cells[i as usize])
     }
 
+    /// The index into [`Table::cells`] of the cell covering slot `(row, col)`, if any.
+    pub fn cell_index(&self, row: usize, col: usize) -> Option<usize> {
+        if row >= self.rows || col >= self.cols {
+            return None;
+        }
+        self.slots[row * self.cols + col].map(|i| i as usize)
+    }
+
     /// The cell whose anchor is exactly `(row, col)`, if any.
     pub fn anchor(&self, row: usize, col: usize) -> Option<&Cell> {
         self.cell(row, col).filter(|c| c.row == row && c.col == col)
@@ -423,11 +431,19 @@ pub fn normalize_space(s: &str) -> String {
     let b = s.as_bytes();
     let mut i = 0usize;
     while i < b.len() {
-        let (space, len) = if b[i] < 0x80 {
-            (matches!(b[i], b' ' | b'\t'..=b'\r'), 1)
-        } else {
-            let c = s[i..].chars().next().expect("a char at a char boundary");
-            (crate::vocab::normalize::is_space(c), c.len_utf8())
+        // Only characters led by an ASCII byte or by 0xC2, 0xE1, 0xE2, 0xE3 or
+        // 0xEF can be spaces (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000,
+        // U+FEFF); every other one (CJK ideographs: 0xE4-0xE9) is passed over by
+        // its first byte without being decoded.
+        let (space, len) = match b[i] {
+            x @ 0x00..=0x7f => (matches!(x, b' ' | b'\t'..=b'\r'), 1),
+            0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
+                let c = s[i..].chars().next().expect("a char at a char boundary");
+                (crate::vocab::normalize::is_space(c), c.len_utf8())
+            }
+            0x80..=0xdf => (false, 2),
+            0xe0..=0xef => (false, 3),
+            _ => (false, 4),
         };
         if space {
             if let Some(r) = run.take() {
@@ -515,6 +531,7 @@ mod tests {
             s in proptest::collection::vec(proptest::sample::select(vec![
                 "a", "一", "12", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "\u{3000}",
                 "\u{feff}", "\u{85}", "\u{2028}", "\u{200b}", "\u{1f}", "，", "é",
+                "\u{1680}", "\u{205f}", "\u{202f}", "\u{3001}", "\u{1f600}", "\u{2030}",
             ]), 0..24).prop_map(|v| v.concat())
         ) {
             prop_assert_eq!(

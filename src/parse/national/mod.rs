@@ -117,13 +117,16 @@ pub fn parse(page: &Page) -> Extract {
     let mut out = Extract::default();
     let mut parts: Vec<(usize, Extract)> = Vec::new();
 
-    // each table's kind, found once (every cell normalised once)
-    let kinds: Vec<Option<Kind>> = page.tables.iter().map(kind).collect();
+    // every cell of every table normalised once, shared by the detectors and
+    // the table parsers; each table's kind found once
+    let normed: Vec<Normed> = page.tables.iter().map(Normed::new).collect();
+    let kinds: Vec<Option<Kind>> = normed.iter().map(kind).collect();
     // table 2 first: its format is the hint for tables 3 and 4
     let mut hint: Option<Template> = None;
-    for (t, k) in page.tables.iter().zip(&kinds) {
+    for (n, k) in normed.iter().zip(&kinds) {
+        let t = n.t;
         if *k == Some(Kind::T2) {
-            let (tpl, ex) = table2::parse(t);
+            let (tpl, ex) = table2::parse(n);
             if let Some(tpl) = tpl {
                 found.push((t.index, tpl));
                 hint.get_or_insert(tpl);
@@ -132,18 +135,19 @@ pub fn parse(page: &Page) -> Extract {
         }
     }
     let mut consumed: HashSet<usize> = HashSet::new();
-    for (i, t) in page.tables.iter().enumerate() {
+    for (i, n) in normed.iter().enumerate() {
+        let t = n.t;
         if let Some(Kind::T3 { header_end }) = kinds[i] {
             // continuation tables: no header of their own, same width
-            let conts: Vec<&Table> = page.tables[i + 1..]
+            let conts: Vec<&Normed> = normed[i + 1..]
                 .iter()
                 .zip(&kinds[i + 1..])
-                .take_while(|(n, k)| k.is_none() && n.cols() == t.cols())
-                .map(|(n, _)| n)
+                .take_while(|(m, k)| k.is_none() && m.t.cols() == t.cols())
+                .map(|(m, _)| m)
                 .collect();
-            let (tpl, ex, used) = table3::parse(t, header_end, &conts, hint);
-            for n in conts.iter().take(used) {
-                consumed.insert(n.index);
+            let (tpl, ex, used) = table3::parse(n, header_end, &conts, hint);
+            for m in conts.iter().take(used) {
+                consumed.insert(m.t.index);
             }
             if let Some(tpl) = tpl {
                 found.push((t.index, tpl));
@@ -178,11 +182,12 @@ pub fn parse(page: &Page) -> Extract {
             }
         }
     };
-    for (t, k) in page.tables.iter().zip(&kinds) {
+    for (n, k) in normed.iter().zip(&kinds) {
+        let t = n.t;
         if *k == Some(Kind::T4) && !consumed.contains(&t.index) {
             let mut ex = Extract::default();
             match doc_tpl {
-                Some(tpl) => ex = table4::parse(t, tpl),
+                Some(tpl) => ex = table4::parse(n, tpl),
                 None => ex.warnings.push(Warning::doc(format!(
                     "table {}: 行政复议/行政诉讼 table found but the format (2019 or 2021) of the \
                      report could not be determined from its other tables; values not read",
@@ -231,14 +236,44 @@ enum Kind {
     T4,
 }
 
-fn kind(t: &Table) -> Option<Kind> {
-    // every cell's normalised text, in `t.cells()` order, shared by the detectors
-    let norms: Vec<String> = t.cells().iter().map(|c| norm(&c.text)).collect();
-    if let Some(header_end) = table3::header_end(t, &norms) {
+/// A table with the normalised text ([`norm`]) of each of its cells, made once
+/// and shared by the detectors and the table parsers.
+pub(crate) struct Normed<'t> {
+    pub(crate) t: &'t Table,
+    /// `norm` of each cell's text, in `t.cells()` order.
+    norms: Vec<String>,
+}
+
+impl<'t> Normed<'t> {
+    fn new(t: &'t Table) -> Self {
+        let norms = t.cells().iter().map(|c| norm(&c.text)).collect();
+        Normed { t, norms }
+    }
+
+    /// Every cell's normalised text, in `t.cells()` order.
+    pub(crate) fn all(&self) -> &[String] {
+        &self.norms
+    }
+
+    /// The normalised text of a cell: the one made for it when it is a cell
+    /// of this table, else made now.
+    pub(crate) fn of(&self, c: &Cell) -> std::borrow::Cow<'_, str> {
+        if let Some(i) = self.t.cell_index(c.row, c.col) {
+            if std::ptr::eq(&self.t.cells()[i], c) {
+                return std::borrow::Cow::Borrowed(self.norms[i].as_str());
+            }
+        }
+        std::borrow::Cow::Owned(norm(&c.text))
+    }
+}
+
+fn kind(n: &Normed) -> Option<Kind> {
+    let (t, norms) = (n.t, n.all());
+    if let Some(header_end) = table3::header_end(t, norms) {
         Some(Kind::T3 { header_end })
-    } else if table4::detect(t, &norms) {
+    } else if table4::detect(t, norms) {
         Some(Kind::T4)
-    } else if table2::detect(&norms) {
+    } else if table2::detect(norms) {
         Some(Kind::T2)
     } else {
         None

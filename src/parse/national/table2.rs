@@ -7,7 +7,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, norm, Normed};
 use crate::html::value::MoneyUnit;
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
@@ -99,17 +99,18 @@ struct Section<'a> {
 }
 
 /// Reads table 2: its format and observations.
-pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
+pub(super) fn parse(nt: &Normed) -> (Option<Template>, Extract) {
+    let t = nt.t;
     let mut out = Extract::default();
     let mut sections: Vec<Section> = Vec::new();
     for r in 0..t.rows() {
         let cells = cells_in_row(t, r, 0, t.cols());
         // the cells anchored in the row, each normalised once
-        let anchored: Vec<(&Cell, String)> = cells
+        let anchored: Vec<(&Cell, std::borrow::Cow<str>)> = cells
             .iter()
             .copied()
             .filter(|c| c.row == r)
-            .map(|c| (c, norm(&c.text)))
+            .map(|c| (c, nt.of(c)))
             .collect();
         let has_row = anchored.iter().any(|(_, n)| is_row(n));
         let has_col = anchored.iter().any(|(_, n)| is_column(n));
@@ -154,7 +155,7 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
         if label.col + label.colspan > sec.value_start || label.row != r {
             continue; // a title row (第二十条第（五）项) or a label merged from above
         }
-        let n = norm(&label.text);
+        let n = nt.of(label);
         let m = row_of(&n);
         if m.len() == 1 {
             if sec.data.iter().any(|(_, i)| *i == m[0]) {
@@ -183,7 +184,7 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
     let mut all: BTreeSet<Template> = BTreeSet::new();
     for s in &sections {
         for h in &s.heads {
-            all.extend(marks(&norm(&h.cell.text)));
+            all.extend(marks(&nt.of(h.cell)));
         }
     }
     let table_tpl = (all.len() == 1).then(|| *all.iter().next().expect("one"));
@@ -198,7 +199,7 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
         let tpl = table_tpl.or_else(|| {
             let mut m: BTreeSet<Template> = BTreeSet::new();
             for h in &sec.heads {
-                m.extend(marks(&norm(&h.cell.text)));
+                m.extend(marks(&nt.of(h.cell)));
             }
             (m.len() == 1).then(|| *m.iter().next().expect("one"))
         });
@@ -216,7 +217,7 @@ pub(super) fn parse(t: &Table) -> (Option<Template>, Extract) {
             continue;
         }
         used.insert(tpl);
-        identify_heads(t, sec, tpl, &mut out);
+        identify_heads(nt, sec, tpl, &mut out);
         read_section(t, sec, tpl, &mut out);
     }
     let tpl = match used.len() {
@@ -245,10 +246,11 @@ fn expected(sec: &Section, tpl: Template) -> Vec<usize> {
         .collect()
 }
 
-fn identify_heads(t: &Table, sec: &mut Section, tpl: Template, out: &mut Extract) {
+fn identify_heads(nt: &Normed, sec: &mut Section, tpl: Template, out: &mut Extract) {
+    let t = nt.t;
     let exp = expected(sec, tpl);
     for h in sec.heads.iter_mut().filter(|h| !h.spacer) {
-        let n = norm(&h.cell.text);
+        let n = nt.of(h.cell);
         let cands: Vec<usize> = columns_of(&n)
             .into_iter()
             .filter(|i| exp.contains(i))
@@ -292,7 +294,7 @@ fn identify_heads(t: &Table, sec: &mut Section, tpl: Template, out: &mut Extract
         if h.spacer || h.col.is_some() {
             continue;
         }
-        let n = norm(&h.cell.text);
+        let n = nt.of(h.cell);
         if n.chars().count() >= 3 {
             let fits: Vec<usize> = unclaimed
                 .iter()
@@ -301,7 +303,7 @@ fn identify_heads(t: &Table, sec: &mut Section, tpl: Template, out: &mut Extract
                     TABLE2_COLUMNS[i]
                         .labels
                         .iter()
-                        .any(|(lt, l)| *lt == tpl && norm(l).starts_with(&n))
+                        .any(|(lt, l)| *lt == tpl && norm(l).starts_with(&*n))
                 })
                 .collect();
             if fits.len() == 1 {

@@ -5,12 +5,13 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, Normed};
 use crate::html::value::{parse_cell, CellValue};
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
 use crate::vocab::national::{Table3Row, TABLE3_COLUMNS, TABLE3_GROUPS, TABLE3_ROWS};
 use crate::vocab::{Template, Unit};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Column ids that identify the header of table 3 on their own.
@@ -58,7 +59,8 @@ struct Columns {
     first: usize,
 }
 
-fn columns(t: &Table, hend: usize, out: &mut Extract) -> Option<Columns> {
+fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
+    let t = nt.t;
     let ncols = t.cols();
     let mut ids: Vec<Option<usize>> = vec![None; ncols];
     let mut spacer = vec![false; ncols];
@@ -66,16 +68,16 @@ fn columns(t: &Table, hend: usize, out: &mut Extract) -> Option<Columns> {
     for c in 0..ncols {
         let leaf = t.cell(hend - 1, c);
         leaf_of[c] = leaf;
-        let path: Vec<String> = (0..hend.saturating_sub(1))
+        let path: Vec<Cow<str>> = (0..hend.saturating_sub(1))
             .filter_map(|r| t.cell(r, c))
             .filter(|x| leaf.is_none_or(|l| !std::ptr::eq(*x, l)))
-            .map(|x| norm(&x.text))
+            .map(|x| nt.of(x))
             .collect();
         let Some(leaf) = leaf else {
             spacer[c] = true;
             continue;
         };
-        let ln = norm(&leaf.text);
+        let ln = nt.of(leaf);
         if ln.is_empty() && path.iter().all(|p| p.is_empty()) {
             spacer[c] = true;
             continue;
@@ -102,7 +104,7 @@ fn columns(t: &Table, hend: usize, out: &mut Extract) -> Option<Columns> {
         if ids[c].is_some() || spacer[c] || leaf.col != c {
             continue;
         }
-        let ln = norm(&leaf.text);
+        let ln = nt.of(leaf);
         let cands: Vec<usize> = TABLE3_COLUMNS
             .iter()
             .enumerate()
@@ -239,14 +241,14 @@ fn shifted_row<'a>(
 
 /// The innermost group a group title row names (`（三）不予公开` alone).
 fn innermost_group(n: &str) -> Option<&'static str> {
-    groups_named(&[n.to_string()]).last().copied()
+    groups_named(&[n]).last().copied()
 }
 
-fn groups_named(texts: &[String]) -> Vec<&'static str> {
+fn groups_named(texts: &[impl AsRef<str>]) -> Vec<&'static str> {
     let mut v = Vec::new();
     for tx in texts {
         for g in TABLE3_GROUPS.iter() {
-            if has_key(tx, g.keys) && !v.contains(&g.id) {
+            if has_key(tx.as_ref(), g.keys) && !v.contains(&g.id) {
                 v.push(g.id);
             }
         }
@@ -268,7 +270,7 @@ fn match_row(own: &str, groups: &[&'static str]) -> Vec<usize> {
 }
 
 fn data_rows<'a>(
-    parts: &[(&'a Table, usize)],
+    parts: &[(&Normed<'a>, usize)],
     cols: &Columns,
     out: &mut Extract,
 ) -> Vec<DataRow<'a>> {
@@ -276,7 +278,8 @@ fn data_rows<'a>(
     // the group named by the last group title row (a table with one label
     // column: `（六）其他处理` on a row of its own, its sub-rows below)
     let mut context: Option<&'static str> = None;
-    for (part, &(t, start)) in parts.iter().enumerate() {
+    for (part, &(nt, start)) in parts.iter().enumerate() {
+        let t = nt.t;
         for r in start..t.rows() {
             let all = cells_in_row(t, r, 0, t.cols());
             if all.iter().all(|c| blank(&c.text)) {
@@ -296,7 +299,8 @@ fn data_rows<'a>(
                             loc(t, l),
                             "row spans label and value columns; not read",
                         ));
-                    } else if let Some(g) = single_text(&all).and_then(|n| innermost_group(&n)) {
+                    } else if let Some(g) = single_text(nt, &all).and_then(|n| innermost_group(&n))
+                    {
                         context = Some(g);
                     }
                     continue;
@@ -304,13 +308,13 @@ fn data_rows<'a>(
             }
             let own_leaf = leaf.filter(|l| l.rowspan == 1);
             let label_end = leaf.map(|l| l.col).unwrap_or(cols.first);
-            let group_texts: Vec<String> = cells_in_row(t, r, 0, label_end)
+            let group_texts: Vec<Cow<str>> = cells_in_row(t, r, 0, label_end)
                 .into_iter()
                 .filter(|c| own_leaf.is_none_or(|l| !std::ptr::eq(*c, l)))
-                .map(|c| norm(&c.text))
+                .map(|c| nt.of(c))
                 .collect();
             let mut groups = groups_named(&group_texts);
-            let own = own_leaf.map(|l| norm(&l.text)).unwrap_or_default();
+            let own = own_leaf.map(|l| nt.of(l)).unwrap_or_default();
             // a group title row: the group's label alone, no value
             let no_values = match &shifted {
                 Some((_, vs)) => vs.iter().all(|(c, _)| !has_text(c)),
@@ -363,7 +367,7 @@ fn data_rows<'a>(
                             ),
                         ));
                     }
-                    Label::Unknown(own.clone())
+                    Label::Unknown(own.to_string())
                 }
             };
             // a group row with values (a subtotal, or 2019's one-row (六)) is
@@ -384,14 +388,14 @@ fn data_rows<'a>(
 }
 
 /// The normalised text of a row made of one non-empty cell, if short.
-fn single_text(cells: &[&Cell]) -> Option<String> {
-    let texts: Vec<String> = cells
+fn single_text(nt: &Normed, cells: &[&Cell]) -> Option<String> {
+    let texts: Vec<Cow<str>> = cells
         .iter()
-        .map(|c| norm(&c.text))
+        .map(|c| nt.of(c))
         .filter(|n| !n.is_empty())
         .collect();
     match texts.as_slice() {
-        [n] if n.chars().count() <= 24 => Some(n.clone()),
+        [n] if n.chars().count() <= 24 => Some(n.to_string()),
         _ => None,
     }
 }
@@ -518,13 +522,14 @@ fn assign(rows: &[DataRow], tpl: Template, warn: &mut Vec<(usize, String)>) -> V
 /// the format, the extract, and how many continuation tables were used.
 /// `hend` is one past the header rows ([`header_end`]).
 pub(super) fn parse(
-    t: &Table,
+    nt: &Normed,
     hend: usize,
-    conts: &[&Table],
+    conts: &[&Normed],
     hint: Option<Template>,
 ) -> (Option<Template>, Extract, usize) {
+    let t = nt.t;
     let mut out = Extract::default();
-    let Some(cols) = columns(t, hend, &mut out) else {
+    let Some(cols) = columns(nt, hend, &mut out) else {
         out.warnings.push(Warning::doc(format!(
             "table {}: 申请人情况 header found but no value column identified",
             t.index
@@ -534,7 +539,7 @@ pub(super) fn parse(
     // try with every continuation, then fewer, until the parts continue each other
     let mut used = conts.len();
     loop {
-        let mut parts: Vec<(&Table, usize)> = vec![(t, hend)];
+        let mut parts: Vec<(&Normed, usize)> = vec![(nt, hend)];
         parts.extend(conts[..used].iter().map(|c| (*c, 0)));
         let mut scratch = Extract::default();
         let rows = data_rows(&parts, &cols, &mut scratch);
@@ -793,6 +798,7 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
 
 #[cfg(test)]
 mod tests {
+    use super::super::norm;
     use super::*;
 
     #[test]

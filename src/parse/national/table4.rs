@@ -5,7 +5,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{cells_in_row, emit, has_key, has_text, is_number, loc, norm};
+use super::{cells_in_row, emit, has_key, has_text, is_number, loc, Normed};
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
 use crate::vocab::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
@@ -45,15 +45,15 @@ pub(super) fn detect(t: &Table, norms: &[String]) -> bool {
 }
 
 /// Reads table 4 with the document's format.
-pub(super) fn parse(t: &Table, tpl: Template) -> Extract {
+pub(super) fn parse(nt: &Normed, tpl: Template) -> Extract {
+    let t = nt.t;
     let mut out = Extract::default();
     let hend = t
         .cells()
         .iter()
-        .filter(|c| {
-            let n = norm(&c.text);
-            short(&n) && TABLE4_COLUMNS.iter().any(|k| has_key(&n, k.keys))
-        })
+        .zip(nt.all())
+        .filter(|(_, n)| short(n) && TABLE4_COLUMNS.iter().any(|k| has_key(n, k.keys)))
+        .map(|(c, _)| c)
         .map(|c| c.row + c.rowspan)
         .max()
         .unwrap_or(0);
@@ -67,12 +67,12 @@ pub(super) fn parse(t: &Table, tpl: Template) -> Extract {
     for c in 0..ncols {
         let leaf = t.cell(hend - 1, c);
         leaf_of[c] = leaf;
-        let path: Vec<String> = (0..hend - 1)
+        let path: Vec<std::borrow::Cow<str>> = (0..hend - 1)
             .filter_map(|r| t.cell(r, c))
             .filter(|x| leaf.is_none_or(|l| !std::ptr::eq(*x, l)))
-            .map(|x| norm(&x.text))
+            .map(|x| nt.of(x))
             .collect();
-        let ln = leaf.map(|l| norm(&l.text)).unwrap_or_default();
+        let ln = leaf.map(|l| nt.of(l)).unwrap_or_default();
         if ln.is_empty() && path.iter().all(|p| p.is_empty()) {
             spacer[c] = true;
             continue;
