@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 /// One host's pace.
 #[derive(Debug, Clone, Copy)]
 struct Host {
-    /// When the next request may start.
-    next: Instant,
+    /// When the next request may start (none: at once).
+    next: Option<Instant>,
     /// The gap between two requests.
     period: Duration,
 }
@@ -38,23 +38,22 @@ impl Pacer {
     /// its pace now.
     pub(crate) fn slow_down(&self, host: &str, period: Duration) {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
         let h = hosts.entry(host.to_string()).or_insert(Host {
-            next: now,
+            next: None,
             period: self.period,
         });
-        h.period = h.period.max(period);
+        h.period = h.period.max(period.min(MAX_PERIOD));
     }
 
     /// Books the next slot of `host` and returns how long to wait for it.
     fn book(&self, host: &str, now: Instant) -> Duration {
         let mut hosts = self.hosts.lock().unwrap_or_else(|e| e.into_inner());
         let h = hosts.entry(host.to_string()).or_insert(Host {
-            next: now,
+            next: None,
             period: self.period,
         });
-        let slot = h.next.max(now);
-        h.next = slot + h.period;
+        let slot = h.next.map_or(now, |n| n.max(now));
+        h.next = Some(slot + h.period);
         slot - now
     }
 
@@ -67,11 +66,17 @@ impl Pacer {
     }
 }
 
+/// The longest gap between two requests to a host (about 116 days): a
+/// longer Crawl-delay is read as this.
+const MAX_PERIOD: Duration = Duration::from_secs(10_000_000);
+
 /// `1 / rate` seconds (a rate that is not a positive number is one request
 /// per million seconds, never unlimited).
 fn period(rate: f64) -> Duration {
     let rate = if rate.is_nan() { 1e-6 } else { rate.max(1e-6) };
-    Duration::try_from_secs_f64(1.0 / rate).unwrap_or(Duration::MAX)
+    Duration::try_from_secs_f64(1.0 / rate)
+        .unwrap_or(MAX_PERIOD)
+        .min(MAX_PERIOD)
 }
 
 #[cfg(test)]
@@ -116,5 +121,8 @@ mod tests {
         let t = Instant::now();
         p.book("a", t);
         assert!(p.book("a", t) >= Duration::from_secs(1_000_000));
+        p.slow_down("a", Duration::MAX);
+        p.book("a", t);
+        assert_eq!(p.book("a", t), Duration::from_secs(2_000_000) + MAX_PERIOD);
     }
 }

@@ -193,45 +193,40 @@ impl Dom {
     /// of it (element names, text, the content selectors' ids and classes,
     /// spans), attributes nobody reads aside: for tests that compare trees.
     pub(crate) fn shape(&self) -> String {
-        use std::fmt::Write;
-        let mut s = String::new();
-        for (i, n) in self.nodes.iter().enumerate() {
-            let what = match &n.data {
-                Data::Document => "#document".to_string(),
-                Data::Fragment => "#fragment".to_string(),
-                Data::Other => "#other".to_string(),
-                Data::Text(t) => format!("{:?}", &**t),
-                Data::Element(e) => {
-                    let ids: Vec<&str> = super::text::content_names()
-                        .filter(|n| e.has_id(n))
-                        .collect();
-                    let classes: Vec<&str> = super::text::content_names()
-                        .filter(|n| e.has_class(n))
-                        .collect();
-                    // spans are read of table cells only
-                    let cell = matches!(e.name(), "td" | "th");
-                    format!(
-                        "<{:?}> id {ids:?} class {classes:?} span {:?} {:?}",
-                        e.name,
-                        e.attr("rowspan").filter(|_| cell),
-                        e.attr("colspan").filter(|_| cell)
-                    )
-                }
-            };
-            let _ = writeln!(
-                s,
-                "{i}: {} {} {} {} {} {what}",
-                n.parent, n.prev, n.next, n.first, n.last
-            );
-        }
-        s
+        self.shape_with(|e| {
+            let ids: Vec<&str> = super::text::content_names()
+                .filter(|n| e.has_id(n))
+                .collect();
+            let classes: Vec<&str> = super::text::content_names()
+                .filter(|n| e.has_class(n))
+                .collect();
+            // spans are read of table cells only
+            let cell = matches!(e.name(), "td" | "th");
+            format!(
+                "<{:?}> id {ids:?} class {classes:?} span {:?} {:?}",
+                e.name,
+                e.attr("rowspan").filter(|_| cell),
+                e.attr("colspan").filter(|_| cell)
+            )
+        })
     }
-}
 
-#[cfg(test)]
-impl Dom {
     /// [`Dom::shape`] with every attribute of every element, in order.
     pub(crate) fn shape_all(&self) -> String {
+        self.shape_with(|e| {
+            format!(
+                "<{:?}> {:?}",
+                e.name,
+                e.attrs
+                    .iter()
+                    .map(|a| (&a.name, &*a.value))
+                    .collect::<Vec<_>>()
+            )
+        })
+    }
+
+    /// Every node in creation order with its links, elements as `element` gives them.
+    fn shape_with(&self, element: impl Fn(&Element) -> String) -> String {
         use std::fmt::Write;
         let mut s = String::new();
         for (i, n) in self.nodes.iter().enumerate() {
@@ -240,14 +235,7 @@ impl Dom {
                 Data::Fragment => "#fragment".to_string(),
                 Data::Other => "#other".to_string(),
                 Data::Text(t) => format!("{:?}", &**t),
-                Data::Element(e) => format!(
-                    "<{:?}> {:?}",
-                    e.name,
-                    e.attrs
-                        .iter()
-                        .map(|a| (&a.name, &*a.value))
-                        .collect::<Vec<_>>()
-                ),
+                Data::Element(e) => element(e),
             };
             let _ = writeln!(
                 s,

@@ -8,7 +8,7 @@ pub mod metrics;
 pub mod preferred;
 pub mod ratios;
 pub mod series;
-mod text;
+pub(crate) mod text;
 pub mod years;
 
 pub use dataset::{

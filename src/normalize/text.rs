@@ -5,6 +5,25 @@
 use crate::parse::Location;
 use rust_decimal::Decimal;
 
+/// Where ASCII text is appended: a `String` (the checks' texts) or a byte
+/// buffer (the CSV and JSON writers, `output::digits`).
+pub(crate) trait Ascii {
+    /// Appends ASCII bytes (digits, `0`, `.`, letters).
+    fn ascii(&mut self, b: &[u8]);
+}
+
+impl Ascii for String {
+    fn ascii(&mut self, b: &[u8]) {
+        self.extend(b.iter().map(|&c| char::from(c)));
+    }
+}
+
+impl Ascii for Vec<u8> {
+    fn ascii(&mut self, b: &[u8]) {
+        self.extend_from_slice(b);
+    }
+}
+
 /// The decimal digits of `n`, right-aligned in `buf`: the start of them.
 fn digits(buf: &mut [u8; 40], n: u128) -> usize {
     let mut i = buf.len();
@@ -26,30 +45,25 @@ fn digits(buf: &mut [u8; 40], n: u128) -> usize {
     i
 }
 
-/// Appends ASCII bytes (digits, `0`, `.`).
-fn push_ascii(s: &mut String, b: &[u8]) {
-    s.extend(b.iter().map(|&c| char::from(c)));
-}
-
 /// Appends the decimal digits of `n`.
-pub(crate) fn uint(s: &mut String, n: usize) {
+pub(crate) fn uint<W: Ascii>(w: &mut W, n: u64) {
     let mut buf = [0u8; 40];
-    let i = digits(&mut buf, n as u128);
-    push_ascii(s, &buf[i..]);
+    let i = digits(&mut buf, u128::from(n));
+    w.ascii(&buf[i..]);
 }
 
 /// Appends `v.to_string()`: the mantissa's digits with `scale` of them after
 /// the point, zeros kept (`5.00`, `0.005`, `-0`), a `-` before a negative
 /// value (negative zero included).
-pub(crate) fn decimal(s: &mut String, v: Decimal) {
+pub(crate) fn decimal<W: Ascii>(w: &mut W, v: Decimal) {
     if v.is_sign_negative() {
-        s.push('-');
+        w.ascii(b"-");
     }
     let mut buf = [0u8; 40];
     let mut i = digits(&mut buf, v.mantissa().unsigned_abs());
     let scale = v.scale() as usize;
     if scale == 0 {
-        push_ascii(s, &buf[i..]);
+        w.ascii(&buf[i..]);
         return;
     }
     // at least `scale` digits (a scale is at most 28, the buffer holds 40)
@@ -59,44 +73,46 @@ pub(crate) fn decimal(s: &mut String, v: Decimal) {
     }
     let point = buf.len() - scale;
     if point == i {
-        s.push('0');
+        w.ascii(b"0");
     } else {
-        push_ascii(s, &buf[i..point]);
+        w.ascii(&buf[i..point]);
     }
-    s.push('.');
-    push_ascii(s, &buf[point..]);
+    w.ascii(b".");
+    w.ascii(&buf[point..]);
 }
 
-/// Appends a location's `Display` text (`t2 r5 c3`, `p4:10-14`, `docx t1 r2 c3`).
-pub(crate) fn location(s: &mut String, l: Location) {
-    let cell = |s: &mut String, t: usize, r: usize, c: usize| {
-        s.push('t');
-        uint(s, t);
-        s.push_str(" r");
-        uint(s, r);
-        s.push_str(" c");
-        uint(s, c);
+/// Appends a location's `Display` text (`t2 r5 c3`, `p4:10-14`, `docx t1 r2 c3`):
+/// ASCII letters, digits, spaces, `:` and `-`, so nothing in it is quoted in
+/// CSV or escaped in JSON.
+pub(crate) fn location<W: Ascii>(w: &mut W, l: Location) {
+    let cell = |w: &mut W, t: usize, r: usize, c: usize| {
+        w.ascii(b"t");
+        uint(w, t as u64);
+        w.ascii(b" r");
+        uint(w, r as u64);
+        w.ascii(b" c");
+        uint(w, c as u64);
     };
-    let span = |s: &mut String, b: usize, st: usize, e: usize| {
-        s.push('p');
-        uint(s, b);
-        s.push(':');
-        uint(s, st);
-        s.push('-');
-        uint(s, e);
+    let span = |w: &mut W, b: usize, st: usize, e: usize| {
+        w.ascii(b"p");
+        uint(w, b as u64);
+        w.ascii(b":");
+        uint(w, st as u64);
+        w.ascii(b"-");
+        uint(w, e as u64);
     };
     match l {
-        Location::Cell { table, row, col } => cell(s, table, row, col),
-        Location::Span { block, start, end } => span(s, block, start, end),
+        Location::Cell { table, row, col } => cell(w, table, row, col),
+        Location::Span { block, start, end } => span(w, block, start, end),
         Location::FileCell {
             format,
             table,
             row,
             col,
         } => {
-            s.push_str(format.as_str());
-            s.push(' ');
-            cell(s, table, row, col);
+            w.ascii(format.as_str().as_bytes());
+            w.ascii(b" ");
+            cell(w, table, row, col);
         }
         Location::FileSpan {
             format,
@@ -104,9 +120,9 @@ pub(crate) fn location(s: &mut String, l: Location) {
             start,
             end,
         } => {
-            s.push_str(format.as_str());
-            s.push(' ');
-            span(s, block, start, end);
+            w.ascii(format.as_str().as_bytes());
+            w.ascii(b" ");
+            span(w, block, start, end);
         }
     }
 }

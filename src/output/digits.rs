@@ -2,23 +2,13 @@
 //! `core::fmt`: the per-row text of the CSV and JSON writers. Each gives
 //! the bytes of the `Display` text it replaces (property tests compare).
 
+use crate::normalize::text;
 use crate::parse::Location;
 use rust_decimal::Decimal;
 
 /// Appends the decimal digits of `n`.
 pub(crate) fn uint(out: &mut Vec<u8>, n: u64) {
-    let mut d = [0u8; 20];
-    let mut i = d.len();
-    let mut n = n;
-    loop {
-        i -= 1;
-        d[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&d[i..]);
+    text::uint(out, n);
 }
 
 /// Appends `n` in decimal (`-` before a negative one).
@@ -32,89 +22,14 @@ pub(crate) fn int(out: &mut Vec<u8>, n: i64) {
 /// Appends `v.normalize().to_string()`: no exponent, no trailing zeros,
 /// `0` for any zero (`264634300`, `-14`, `0.5`, `0.0000000000000000000000000001`).
 pub(crate) fn decimal(out: &mut Vec<u8>, v: Decimal) {
-    let v = v.normalize();
-    let m = v.mantissa();
-    if m < 0 {
-        out.push(b'-');
-    }
-    // a mantissa has at most 29 digits (96 bits)
-    let mut d = [0u8; 40];
-    let mut i = d.len();
-    let mut n = m.unsigned_abs();
-    while n > u128::from(u64::MAX) {
-        i -= 1;
-        d[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    let mut n = n as u64;
-    loop {
-        i -= 1;
-        d[i] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    let digits = &d[i..];
-    let scale = v.scale() as usize;
-    if scale == 0 {
-        out.extend_from_slice(digits);
-    } else if digits.len() > scale {
-        let point = digits.len() - scale;
-        out.extend_from_slice(&digits[..point]);
-        out.push(b'.');
-        out.extend_from_slice(&digits[point..]);
-    } else {
-        out.extend_from_slice(b"0.");
-        out.resize(out.len() + scale - digits.len(), b'0');
-        out.extend_from_slice(digits);
-    }
+    // `normalize` strips trailing zeros and turns -0 into 0
+    text::decimal(out, v.normalize());
 }
 
 /// Appends a location's text, as its `Display` gives it (`t2 r5 c3`,
-/// `p4:10-14`, `docx t1 r2 c3`, `pdf p7:1-9`): ASCII letters, digits,
-/// spaces, `:` and `-`, so nothing in it is quoted in CSV or escaped in JSON.
+/// `p4:10-14`, `docx t1 r2 c3`, `pdf p7:1-9`).
 pub(crate) fn location(out: &mut Vec<u8>, l: Location) {
-    let cell = |out: &mut Vec<u8>, t: usize, r: usize, c: usize| {
-        out.push(b't');
-        uint(out, t as u64);
-        out.extend_from_slice(b" r");
-        uint(out, r as u64);
-        out.extend_from_slice(b" c");
-        uint(out, c as u64);
-    };
-    let span = |out: &mut Vec<u8>, b: usize, s: usize, e: usize| {
-        out.push(b'p');
-        uint(out, b as u64);
-        out.push(b':');
-        uint(out, s as u64);
-        out.push(b'-');
-        uint(out, e as u64);
-    };
-    match l {
-        Location::Cell { table, row, col } => cell(out, table, row, col),
-        Location::Span { block, start, end } => span(out, block, start, end),
-        Location::FileCell {
-            format,
-            table,
-            row,
-            col,
-        } => {
-            out.extend_from_slice(format.as_str().as_bytes());
-            out.push(b' ');
-            cell(out, table, row, col);
-        }
-        Location::FileSpan {
-            format,
-            block,
-            start,
-            end,
-        } => {
-            out.extend_from_slice(format.as_str().as_bytes());
-            out.push(b' ');
-            span(out, block, start, end);
-        }
-    }
+    text::location(out, l);
 }
 
 #[cfg(test)]
