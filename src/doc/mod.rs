@@ -61,20 +61,21 @@ impl Format {
         }
     }
 
+    /// Every format.
+    pub const ALL: [Format; 8] = [
+        Format::Html,
+        Format::Docx,
+        Format::Xlsx,
+        Format::Xls,
+        Format::Pdf,
+        Format::Image,
+        Format::Doc,
+        Format::Zip,
+    ];
+
     /// The format whose id is `s` (the inverse of [`Format::as_str`]).
     pub fn from_id(s: &str) -> Option<Format> {
-        [
-            Format::Html,
-            Format::Docx,
-            Format::Xlsx,
-            Format::Xls,
-            Format::Pdf,
-            Format::Image,
-            Format::Doc,
-            Format::Zip,
-        ]
-        .into_iter()
-        .find(|f| f.as_str() == s)
+        Format::ALL.into_iter().find(|f| f.as_str() == s)
     }
 
     /// Whether [`read`] reads this format into a page (HTML is read by

@@ -45,16 +45,7 @@ mod tests {
         String::from_utf8(v[1..].to_vec()).unwrap()
     }
 
-    const FORMATS: [Format; 8] = [
-        Format::Html,
-        Format::Docx,
-        Format::Xlsx,
-        Format::Xls,
-        Format::Pdf,
-        Format::Image,
-        Format::Doc,
-        Format::Zip,
-    ];
+    const FORMATS: [Format; 8] = Format::ALL;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]

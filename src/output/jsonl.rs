@@ -39,8 +39,6 @@ struct DocText {
     url: String,
     sha256: String,
     year: i32,
-    /// The report row the pieces were made with (identity only).
-    report: Option<*const ReportRow>,
     valid: bool,
     /// `{"agency":…,"agency_name":…,"kind":…,"location":"`
     head: Vec<u8>,
@@ -68,9 +66,10 @@ fn opt_string(out: &mut Vec<u8>, s: Option<&str>) {
 }
 
 impl DocText {
-    fn is_for(&self, o: &ObservationRow, r: Option<&ReportRow>) -> bool {
+    /// Whether the pieces are `o`'s document's: within a group its report
+    /// row follows from the URL and hash.
+    fn is_for(&self, o: &ObservationRow) -> bool {
         self.valid
-            && self.report == r.map(|r| r as *const ReportRow)
             && self.year == o.year
             && self.url == o.url
             && self.sha256 == o.sha256
@@ -83,7 +82,6 @@ impl DocText {
             url: o.url.clone(),
             sha256: o.sha256.clone(),
             year: o.year,
-            report: r.map(|r| r as *const ReportRow),
             valid: true,
             ..DocText::default()
         };
@@ -158,7 +156,7 @@ impl Writer {
         self.buf.clear();
         for o in &g.observations {
             let r = reports.get(&(o.url.as_str(), o.sha256.as_str())).copied();
-            if !self.doc.is_for(o, r) {
+            if !self.doc.is_for(o) {
                 self.doc = DocText::make(o, r);
             }
             self.doc.line(&mut self.buf, o);
