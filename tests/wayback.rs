@@ -715,3 +715,66 @@ async fn max_pages_counts_captures_and_the_next_run_fetches_the_rest() {
         1
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_archives_robots_txt_is_obeyed() {
+    // captures disallowed: the CDX index is read, no capture is fetched, and
+    // each one not fetched is a failure naming it
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let b = Behaviour {
+        robots: Some((200, "User-agent: *\nDisallow: /web/\n".into())),
+        ..Behaviour::default()
+    };
+    let (s, log) = crawl_against(captures(), b, tmp.path()).await;
+    let w = s.wayback.clone().expect("wayback summary");
+    assert!(
+        log.iter().any(|h| h.path == "/robots.txt"),
+        "robots.txt not asked for"
+    );
+    assert!(log.iter().any(|h| h.path.starts_with("/cdx/")), "{w}");
+    assert!(!log.iter().any(|h| h.path.starts_with("/web/")), "{w}");
+    assert_eq!(w.fetched, 0, "{w}");
+    assert!(!w.failed.is_empty(), "{w}");
+    assert!(
+        w.failed
+            .iter()
+            .all(|(u, why)| u.contains("id_/") && why.contains("robots.txt")),
+        "{:?}",
+        w.failed
+    );
+    assert_eq!(s.exit_code(), xxgk::crawl::EXIT_INCOMPLETE);
+
+    // rules for another agent only: everything is fetched as without rules
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let b = Behaviour {
+        robots: Some((200, "User-agent: otherbot\nDisallow: /\n".into())),
+        ..Behaviour::default()
+    };
+    let (s, log) = crawl_against(captures(), b, tmp.path()).await;
+    let w = s.wayback.clone().expect("wayback summary");
+    assert!(w.fetched > 0 && w.failed.is_empty(), "{w}");
+    assert!(log.iter().any(|h| h.path.starts_with("/web/")), "{w}");
+
+    // an unreachable robots.txt (5xx after the retries): nothing is asked of
+    // the archive, and the run says so
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let b = Behaviour {
+        robots: Some((500, "oops".into())),
+        ..Behaviour::default()
+    };
+    let (s, log) = crawl_against(captures(), b, tmp.path()).await;
+    let w = s.wayback.clone().expect("wayback summary");
+    assert!(
+        log.iter().all(|h| h.path == "/robots.txt"),
+        "{:?}",
+        log.iter().map(|h| &h.path).collect::<Vec<_>>()
+    );
+    assert_eq!((w.fetched, w.cdx_pages, w.failed.len()), (0, 0, 1), "{w}");
+    assert!(
+        w.failed[0].0.starts_with("robots.txt http://127.0.0.1:"),
+        "{:?}",
+        w.failed
+    );
+    assert!(w.failed[0].1.contains("HTTP 500"), "{:?}", w.failed);
+    assert_eq!(s.exit_code(), xxgk::crawl::EXIT_INCOMPLETE);
+}

@@ -30,13 +30,19 @@
 //!    looked up one by one (`matchType=exact`), and their newest capture is
 //!    fetched the same way.
 //!
+//! Before any of this the archive's own `/robots.txt` is read (RFC 9309, as
+//! for the live site): a CDX query or capture it disallows is not fetched
+//! (a failure naming the URL), its `Crawl-delay` slows the archive's pace
+//! down, a 4xx means no rules, and an unreachable robots.txt (5xx, no
+//! answer) means nothing is fetched from the archive in this run.
+//!
 //! The build takes a live copy over any capture ([`crate::archive::Archive::latest`]);
 //! a live failure of a URL that a capture filled counts as recovered.
 
 use super::downloader::{Downloader, FetchError, Fetched};
 use super::pipeline::{self, CaptureContext, FetchContext};
 use super::profile::{Profile, Wayback};
-use super::scheduler::host_key;
+use super::scheduler::{host_key, Robots};
 use super::Engine;
 use crate::archive::{Kind, ManifestEntry, Via};
 use anyhow::{Context, Result};
@@ -452,6 +458,8 @@ struct State {
     attachments: BTreeSet<String>,
     /// Captures that may still be fetched in this run.
     budget: usize,
+    /// The archive's robots.txt.
+    robots: Robots,
 }
 
 /// The web-archive phase: discovery, selection and fetch (see the module
@@ -478,7 +486,12 @@ pub(super) async fn recover(
         live: HashSet::new(),
         attachments: BTreeSet::new(),
         budget: max_captures,
+        robots: Robots::AllowAll,
     };
+    let Some(robots) = archive_robots(dl, &opts.endpoint, &mut st.ws).await else {
+        return Ok(st.ws);
+    };
+    st.robots = robots;
     // 1. discovery
     let mut found: Found = BTreeMap::new();
     for prefix in &w.prefixes {
@@ -486,7 +499,7 @@ pub(super) async fn recover(
         let mut keys = HashSet::new();
         for n in 1..=w.max_cdx_pages {
             let url = cdx_url(&opts.endpoint, prefix, "prefix", w, resume.as_deref())?;
-            let Some(page) = cdx_page(engine, dl, &url, &mut st.ws).await else {
+            let Some(page) = cdx_page(engine, dl, &url, &st.robots, &mut st.ws).await else {
                 break;
             };
             add_rows(engine, w, page.rows, &mut found);
@@ -543,7 +556,7 @@ pub(super) async fn recover(
             continue;
         };
         let url = cdx_url(&opts.endpoint, &target, "exact", w, None)?;
-        if let Some(page) = cdx_page(engine, dl, &url, &mut st.ws).await {
+        if let Some(page) = cdx_page(engine, dl, &url, &st.robots, &mut st.ws).await {
             add_rows(engine, w, page.rows, &mut found);
         }
     }
@@ -570,13 +583,70 @@ pub(super) async fn recover(
     Ok(ws)
 }
 
+/// Why a URL of the archive was not fetched.
+const DISALLOWED: &str = "disallowed by the web archive's robots.txt";
+
+/// Reads the archive's robots.txt (at the endpoint's origin) and applies its
+/// Crawl-delay to `dl`. `None`, the failure recorded, when it could not be
+/// read (a 5xx or no answer): RFC 9309 then allows nothing. A 4xx means no
+/// rules.
+async fn archive_robots(
+    dl: &Downloader,
+    endpoint: &Url,
+    ws: &mut WaybackSummary,
+) -> Option<Robots> {
+    let mut url = endpoint.clone();
+    url.set_path("/robots.txt");
+    url.set_query(None);
+    url.set_fragment(None);
+    let why = match dl.fetch_with(&url, None, false).await {
+        Ok(f) => {
+            ws.requests += f.attempts as usize;
+            match f.status {
+                200..=299 => {
+                    let robots = Robots::parse(&f.body);
+                    if let Robots::Rules(r) = &robots {
+                        if let Some(d) = r.delay.filter(|d| d.is_finite() && *d > 0.0) {
+                            dl.set_crawl_delay(
+                                &url,
+                                std::time::Duration::from_secs_f64(f64::from(d).min(60.0)),
+                            );
+                        }
+                    }
+                    return Some(robots);
+                }
+                400..=499 => return Some(Robots::AllowAll),
+                s => format!("HTTP {s}"),
+            }
+        }
+        Err(e) => {
+            ws.requests += e.attempts as usize;
+            e.message
+        }
+    };
+    ws.failed.push((
+        format!("robots.txt {url}"),
+        format!(
+            "{why}: the web archive's robots.txt could not be read, so nothing was fetched \
+             from it (RFC 9309: an unreachable robots.txt allows nothing); run again later"
+        ),
+    ));
+    None
+}
+
 /// Reads one CDX page; `None` (the failure recorded) when it failed.
 async fn cdx_page(
     engine: &Engine,
     dl: &Downloader,
     url: &Url,
+    robots: &Robots,
     ws: &mut WaybackSummary,
 ) -> Option<CdxPage> {
+    if !robots.allowed(url) {
+        ws.failed
+            .push((format!("CDX {url}"), DISALLOWED.to_string()));
+        return None;
+    }
     ws.cdx_pages += 1;
     let page = match dl.fetch_with(url, None, false).await {
         Ok(f) => {
@@ -752,6 +822,13 @@ async fn fetch_found(
             ));
             continue;
         };
+        if !st.robots.allowed(&archive_url) {
+            st.ws.failed.push((
+                format!("{} (capture {archive_url})", c.url),
+                DISALLOWED.to_string(),
+            ));
+            continue;
+        }
         let result = same_page(&engine.profile, &c.url, dl.fetch(&archive_url, None).await);
         let attempts = match &result {
             Ok(f) => f.attempts,

@@ -61,6 +61,8 @@ pub struct Behaviour {
     pub throttle_first: usize,
     /// Captures listed by the index whose raw fetch answers 404 (by timestamp).
     pub gone: Vec<String>,
+    /// The answer to `/robots.txt` (status, body); `None`: 404.
+    pub robots: Option<(u16, String)>,
 }
 
 impl Default for Behaviour {
@@ -70,6 +72,7 @@ impl Default for Behaviour {
             cdx: CdxMode::Json,
             throttle_first: 0,
             gone: Vec::new(),
+            robots: None,
         }
     }
 }
@@ -172,6 +175,11 @@ async fn handle(State(s): State<Arc<Shared>>, req: Request) -> Response {
     };
     if n > MAX_REQUESTS {
         return respond(503, "text/plain", "request budget exhausted");
+    }
+    if req.uri().path() == "/robots.txt" {
+        if let Some((status, body)) = &s.behaviour.robots {
+            return respond(*status, "text/plain", body.clone());
+        }
     }
     if req.uri().path() == "/cdx/search/cdx" {
         return cdx(&s, req.uri().query().unwrap_or(""));
