@@ -28,7 +28,7 @@ pub fn mark(obs: &mut [ObservationRow]) {
             let by_doc = by_doc.get_or_init(|| {
                 let mut m: DocRows = BTreeMap::new();
                 for o in obs.iter() {
-                    m.entry((o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
+                    m.entry((&*o.agency, o.year, &*o.url, o.obs.template))
                         .or_default()
                         .push(o);
                 }
@@ -38,7 +38,7 @@ pub fn mark(obs: &mut [ObservationRow]) {
                     .collect()
             });
             let doc = by_doc
-                .get(&(o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
+                .get(&(&*o.agency, o.year, &*o.url, o.obs.template))
                 .unwrap_or(&none);
             contradiction(o, doc).is_some()
         };
@@ -71,7 +71,7 @@ fn choose(obs: &[ObservationRow], contradicted: impl Fn(usize) -> bool) -> Vec<u
     let mut keyed: Vec<((&str, i32, &str), usize)> = obs
         .iter()
         .enumerate()
-        .map(|(i, o)| ((o.agency.as_str(), o.year, o.obs.metric.as_str()), i))
+        .map(|(i, o)| ((&*o.agency, o.year, o.obs.metric.as_str()), i))
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut chosen = Vec::new();
@@ -89,7 +89,7 @@ fn choose(obs: &[ObservationRow], contradicted: impl Fn(usize) -> bool) -> Vec<u
             .map(|&(_, i)| {
                 let o = &obs[i];
                 let r = rank(o.obs.source, o.obs.template, o.obs.qualifier);
-                ((r, o.url.as_str(), o.obs.location.to_string()), i)
+                ((r, &*o.url, o.obs.location.to_string()), i)
             })
             .collect();
         sorted.sort();
@@ -151,7 +151,7 @@ pub(crate) mod tests {
                 },
             },
             url: url.into(),
-            sha256: String::new(),
+            sha256: "".into(),
             preferred: false,
         }
     }
