@@ -85,13 +85,14 @@ pub fn run(args: Args) -> Result<()> {
     let Some(year) = doc.year else {
         bail!("{path}: cannot tell which year this report covers; pass --year YEAR");
     };
-    let url = args.url.clone().unwrap_or(path);
-    let sha = parsed.sha256.clone();
+    let url: std::sync::Arc<str> = args.url.clone().unwrap_or(path).into();
+    let sha: std::sync::Arc<str> = parsed.sha256.as_str().into();
+    let agency: std::sync::Arc<str> = args.agency.as_str().into();
     let mut rows: Vec<ObservationRow> = doc
         .observations
         .iter()
         .map(|o| ObservationRow {
-            agency: args.agency.clone(),
+            agency: agency.clone(),
             year,
             obs: o.clone(),
             url: url.clone(),

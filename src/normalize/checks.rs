@@ -42,27 +42,30 @@ pub const DESCRIPTION: &str = "Each check is a row of checks.csv with status `pa
 | `cross_year.carried.<col>` | 四、结转下年度继续办理 of year y-1 = 二、上年结转 of year y. |
 | `cross_year.in_force.<row>` | 现行有效件数(y-1) + 本年制发件数(y) - 本年废止件数(y) = 现行有效件数(y), for 规章 and 规范性文件. |";
 
-use super::dataset::ObservationRow;
+use super::dataset::{shared_str, ObservationRow};
 use super::text;
 use crate::normalize::metrics::national::TABLE3_COLUMNS;
 use crate::normalize::metrics::{registry, Template};
 use crate::parse::{Qualifier, Source};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// One check run.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct CheckRow {
     /// Stable agency id.
-    pub agency: String,
+    #[serde(serialize_with = "shared_str")]
+    pub agency: Arc<str>,
     /// The year checked (the later year for cross-year checks).
     pub year: i32,
-    /// Check id, e.g. `t3.identity.total`.
-    pub check: String,
+    /// Check id, e.g. `t3.identity.total` (borrowed from the plan of the
+    /// checks when it names no metric of its own).
+    pub check: Cow<'static, str>,
     /// `pass`, `fail` or `skipped`.
-    pub status: String,
+    pub status: &'static str,
     /// The value the left-hand side gives.
     pub expected: String,
     /// The value the right-hand side gives.
@@ -70,7 +73,23 @@ pub struct CheckRow {
     /// What was compared, and the difference.
     pub detail: String,
     /// The document checked (empty for cross-year and series checks).
-    pub url: String,
+    #[serde(serialize_with = "shared_str")]
+    pub url: Arc<str>,
+}
+
+/// The `url` of a check of no one document (cross-year and series checks).
+pub(crate) fn no_url() -> Arc<str> {
+    static EMPTY: OnceLock<Arc<str>> = OnceLock::new();
+    EMPTY.get_or_init(|| Arc::from("")).clone()
+}
+
+/// `pass` or `fail`.
+pub(crate) fn pass_fail(ok: bool) -> &'static str {
+    if ok {
+        "pass"
+    } else {
+        "fail"
+    }
 }
 
 /// The applicant columns of table 3 that add up to 总计 (自然人 and the five
@@ -227,9 +246,10 @@ pub(crate) fn contradiction(o: &ObservationRow, doc: &DocIndex<'_>) -> Option<St
 
 /// Runs every per-document and cross-year check.
 pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
-    let mut out = run_documents(agency, &Docs::new(obs));
-    table_vs_prose(agency, obs, &mut out);
-    cross_year(agency, obs.iter(), &mut out);
+    let agency: Arc<str> = agency.into();
+    let mut out = run_documents(&agency, &Docs::new(obs));
+    table_vs_prose(&agency, obs, &mut out);
+    cross_year(&agency, obs.iter(), &mut out);
     out
 }
 
@@ -238,12 +258,12 @@ pub fn run(agency: &str, obs: &[ObservationRow]) -> Vec<CheckRow> {
 /// any (for the cross-year checks). The rows are those [`run`] gives for the
 /// year over the whole dataset, in the same order.
 pub fn run_year(agency: &str, obs: &[ObservationRow], prev: &[ObservationRow]) -> Vec<CheckRow> {
-    run_year_with(agency, obs, &Docs::new(obs), prev)
+    run_year_with(&agency.into(), obs, &Docs::new(obs), prev)
 }
 
 /// [`run_year`] with the documents of `obs` already indexed.
 pub(crate) fn run_year_with(
-    agency: &str,
+    agency: &Arc<str>,
     obs: &[ObservationRow],
     docs: &Docs<'_>,
     prev: &[ObservationRow],
@@ -315,7 +335,7 @@ impl<'a> Docs<'a> {
         let mut last: Option<(DocKey<'a>, usize)> = None;
         let mut of_row = Vec::with_capacity(obs.len());
         for o in obs {
-            let key = (o.year, o.url.as_str(), o.obs.template);
+            let key = (o.year, &*o.url, o.obs.template);
             // consecutive rows are often of one document: no map lookup
             let n = match last {
                 Some((k, n)) if k == key => n,
@@ -365,11 +385,19 @@ impl<'a> Docs<'a> {
 }
 
 /// The per-document checks (table 3, table 4, breakdowns).
-fn run_documents(agency: &str, docs: &Docs<'_>) -> Vec<CheckRow> {
+fn run_documents(agency: &Arc<str>, docs: &Docs<'_>) -> Vec<CheckRow> {
     let mut out = Vec::new();
-    for ((year, url, template), _, ix) in docs.iter() {
+    for ((year, _, template), rows, ix) in docs.iter() {
+        // the URL of the key is that of each of its rows
+        let Some(first) = rows.first() else {
+            continue;
+        };
         let g = &ix.0;
-        let ctx = Ctx { agency, year, url };
+        let ctx = Ctx {
+            agency,
+            year,
+            url: &first.url,
+        };
         if matches!(template, Template::National2019 | Template::National2021) {
             table3(&ctx, template, g, &mut out);
             table4(&ctx, g, &mut out);
@@ -381,29 +409,29 @@ fn run_documents(agency: &str, docs: &Docs<'_>) -> Vec<CheckRow> {
 }
 
 struct Ctx<'a> {
-    agency: &'a str,
+    agency: &'a Arc<str>,
     year: i32,
-    url: &'a str,
+    url: &'a Arc<str>,
 }
 
 impl Ctx<'_> {
     fn row(
         &self,
-        check: String,
-        status: &str,
+        check: Cow<'static, str>,
+        status: &'static str,
         expected: String,
         actual: String,
         detail: String,
     ) -> CheckRow {
         CheckRow {
-            agency: self.agency.to_string(),
+            agency: self.agency.clone(),
             year: self.year,
             check,
-            status: status.to_string(),
+            status,
             expected,
             actual,
             detail,
-            url: self.url.to_string(),
+            url: self.url.clone(),
         }
     }
 }
@@ -516,7 +544,7 @@ fn decimal_string(v: Decimal) -> String {
 fn compare<L: AsRef<str>, R: AsRef<str>>(
     ctx: &Ctx<'_>,
     g: &Group<'_>,
-    check: String,
+    check: Cow<'static, str>,
     lhs: &[L],
     rhs: &[R],
     equal: bool,
@@ -534,7 +562,7 @@ fn compare<L: AsRef<str>, R: AsRef<str>>(
             text::decimal(&mut detail, a - b);
             out.push(ctx.row(
                 check,
-                if ok { "pass" } else { "fail" },
+                pass_fail(ok),
                 decimal_string(a),
                 decimal_string(b),
                 detail,
@@ -684,13 +712,9 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
     if !t3_present {
         return;
     }
-    let own;
-    let plan = match T3Plan::national(template) {
-        Some(p) => p,
-        None => {
-            own = T3Plan::new(template);
-            &own
-        }
+    // only the national templates have a table 3
+    let Some(plan) = T3Plan::national(template) else {
+        return;
     };
     let subtotal_printed = g.metrics().any(|k| k.ends_with(".legal.subtotal"));
     for c in plan
@@ -699,12 +723,12 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
         .filter(|c| c.col != "legal.subtotal" || subtotal_printed)
     {
         for (check, lhs, rhs) in &c.identity {
-            compare(ctx, g, check.clone(), lhs, rhs, true, out);
+            compare(ctx, g, Cow::Borrowed(check), lhs, rhs, true, out);
         }
         compare(
             ctx,
             g,
-            c.results_total.clone(),
+            Cow::Borrowed(&c.results_total),
             &c.results,
             &c.total,
             true,
@@ -713,12 +737,20 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
     }
     for r in &plan.rows {
         if g.get(&r.subtotal[0]).is_some() {
-            compare(ctx, g, r.row_sum.clone(), &r.with_sub, &r.total, true, out);
+            compare(
+                ctx,
+                g,
+                Cow::Borrowed(&r.row_sum),
+                &r.with_sub,
+                &r.total,
+                true,
+                out,
+            );
             if r.parts[1..].iter().any(|p| g.get(p).is_some()) {
                 compare(
                     ctx,
                     g,
-                    r.legal_subtotal.clone(),
+                    Cow::Borrowed(&r.legal_subtotal),
                     &r.parts[1..],
                     &r.subtotal,
                     true,
@@ -726,7 +758,15 @@ fn table3(ctx: &Ctx<'_>, template: Template, g: &Group<'_>, out: &mut Vec<CheckR
                 );
             }
         } else {
-            compare(ctx, g, r.row_sum.clone(), &r.parts, &r.total, true, out);
+            compare(
+                ctx,
+                g,
+                Cow::Borrowed(&r.row_sum),
+                &r.parts,
+                &r.total,
+                true,
+                out,
+            );
         }
     }
 }
@@ -773,12 +813,30 @@ fn table4(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
         if !g.has_prefix(prefix) {
             continue;
         }
-        compare(ctx, g, check.to_string(), parts, total, true, out);
+        compare(ctx, g, Cow::Borrowed(check), parts, total, true, out);
     }
 }
 
+/// The check ids of [`BREAKDOWNS`] (`sum.<parent>` or `le.<parent>`) and
+/// of [`CHANNEL_PARTS`] (`max.<parent>`), in their order, spelled out once.
+fn breakdown_ids() -> &'static (Vec<String>, Vec<String>) {
+    static IDS: OnceLock<(Vec<String>, Vec<String>)> = OnceLock::new();
+    IDS.get_or_init(|| {
+        let sums = BREAKDOWNS
+            .iter()
+            .map(|(parent, _, equal)| format!("{}.{parent}", if *equal { "sum" } else { "le" }))
+            .collect();
+        let maxes = CHANNEL_PARTS
+            .iter()
+            .map(|(parent, _)| format!("max.{parent}"))
+            .collect();
+        (sums, maxes)
+    })
+}
+
 fn breakdowns(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
-    for (parent, children, equal) in BREAKDOWNS {
+    let (sum_ids, max_ids) = breakdown_ids();
+    for ((parent, children, equal), check) in BREAKDOWNS.iter().zip(sum_ids) {
         let present: Vec<&str> = children
             .iter()
             .copied()
@@ -787,24 +845,19 @@ fn breakdowns(ctx: &Ctx<'_>, g: &Group<'_>, out: &mut Vec<CheckRow>) {
         if present.is_empty() {
             continue;
         }
-        let check = if *equal {
-            format!("sum.{parent}")
-        } else {
-            format!("le.{parent}")
-        };
-        compare(ctx, g, check, &present, &[parent], *equal, out);
+        compare(
+            ctx,
+            g,
+            Cow::Borrowed(check),
+            &present,
+            &[parent],
+            *equal,
+            out,
+        );
     }
-    for (parent, channels) in CHANNEL_PARTS {
+    for ((parent, channels), check) in CHANNEL_PARTS.iter().zip(max_ids) {
         for ch in channels.iter().filter(|c| g.get(c).is_some()) {
-            compare(
-                ctx,
-                g,
-                format!("max.{parent}"),
-                &[ch],
-                &[parent],
-                false,
-                out,
-            );
+            compare(ctx, g, Cow::Borrowed(check), &[ch], &[parent], false, out);
         }
     }
 }
@@ -858,7 +911,7 @@ fn distinct<'a>(rows: &[&'a ObservationRow]) -> Vec<(&'a ObservationRow, usize)>
 /// first), and every further distinct table figure with the first prose
 /// figure. The rows grow with the number of distinct figures, never with
 /// the product of copies.
-fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
+fn table_vs_prose(agency: &Arc<str>, obs: &[ObservationRow], out: &mut Vec<CheckRow>) {
     // the rows of each (year, metric), in row order: one run each once
     // sorted (a stable sort; the dataset's rows come sorted)
     fn key<'a>(o: &&'a ObservationRow) -> (i32, &'a str) {
@@ -901,10 +954,10 @@ fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>)
                 _ => format!(" (identical copies: table {tc} more, prose {pc} more)"),
             };
             out.push(CheckRow {
-                agency: agency.to_string(),
+                agency: agency.clone(),
                 year,
-                check: format!("table_vs_prose.{metric}"),
-                status: if ok { "pass" } else { "fail" }.to_string(),
+                check: Cow::Owned(format!("table_vs_prose.{metric}")),
+                status: pass_fail(ok),
                 expected: t.obs.value.to_string(),
                 actual: p.obs.value.to_string(),
                 detail: format!(
@@ -926,7 +979,7 @@ fn table_vs_prose(agency: &str, obs: &[ObservationRow], out: &mut Vec<CheckRow>)
 }
 
 fn cross_year<'a>(
-    agency: &str,
+    agency: &Arc<str>,
     obs: impl Iterator<Item = &'a ObservationRow>,
     out: &mut Vec<CheckRow>,
 ) {
@@ -973,7 +1026,7 @@ fn cross_year<'a>(
             pair_check(
                 agency,
                 y,
-                format!("cross_year.carried.{col}"),
+                Cow::Owned(format!("cross_year.carried.{col}")),
                 prev,
                 cur,
                 out,
@@ -988,15 +1041,15 @@ fn cross_year<'a>(
             if prev.is_none() && cur.is_none() {
                 continue;
             }
-            let check = format!("cross_year.in_force.{row}");
+            let check = Cow::Owned(format!("cross_year.in_force.{row}"));
             match (prev, new, rep, cur) {
                 (Some(p), Some(n), Some(r), Some(c)) => {
                     let expect = p.obs.value + n.obs.value - r.obs.value;
                     out.push(CheckRow {
-                        agency: agency.to_string(),
+                        agency: agency.clone(),
                         year: y,
                         check,
-                        status: if expect == c.obs.value { "pass" } else { "fail" }.into(),
+                        status: pass_fail(expect == c.obs.value),
                         expected: expect.to_string(),
                         actual: c.obs.value.to_string(),
                         detail: format!(
@@ -1010,21 +1063,21 @@ fn cross_year<'a>(
                             c.obs.value,
                             expect - c.obs.value
                         ),
-                        url: String::new(),
+                        url: no_url(),
                     });
                 }
                 _ => out.push(CheckRow {
-                    agency: agency.to_string(),
+                    agency: agency.clone(),
                     year: y,
                     check,
-                    status: "skipped".into(),
+                    status: "skipped",
                     expected: String::new(),
                     actual: String::new(),
                     detail: format!(
                         "needs {row}.in_force of {} and {y}, and {row}.new and {row}.repealed of {y} (2021 template in both years)",
                         y - 1
                     ),
-                    url: String::new(),
+                    url: no_url(),
                 }),
             }
         }
@@ -1032,24 +1085,19 @@ fn cross_year<'a>(
 }
 
 fn pair_check(
-    agency: &str,
+    agency: &Arc<str>,
     year: i32,
-    check: String,
+    check: Cow<'static, str>,
     prev: Option<&ObservationRow>,
     cur: Option<&ObservationRow>,
     out: &mut Vec<CheckRow>,
 ) {
     let row = match (prev, cur) {
         (Some(p), Some(c)) => CheckRow {
-            agency: agency.to_string(),
+            agency: agency.clone(),
             year,
             check,
-            status: if p.obs.value == c.obs.value {
-                "pass"
-            } else {
-                "fail"
-            }
-            .into(),
+            status: pass_fail(p.obs.value == c.obs.value),
             expected: p.obs.value.to_string(),
             actual: c.obs.value.to_string(),
             detail: format!(
@@ -1062,13 +1110,13 @@ fn pair_check(
                 c.obs.location,
                 p.obs.value - c.obs.value
             ),
-            url: String::new(),
+            url: no_url(),
         },
         _ => CheckRow {
-            agency: agency.to_string(),
+            agency: agency.clone(),
             year,
             check,
-            status: "skipped".into(),
+            status: "skipped",
             expected: prev.map(|p| p.obs.value.to_string()).unwrap_or_default(),
             actual: cur.map(|c| c.obs.value.to_string()).unwrap_or_default(),
             detail: format!(
@@ -1079,7 +1127,7 @@ fn pair_check(
                     format!("the {year} figure")
                 }
             ),
-            url: String::new(),
+            url: no_url(),
         },
     };
     out.push(row);
@@ -1138,7 +1186,7 @@ mod tests {
         let keys: Vec<DocKey<'_>> = docs.iter().map(|(k, _, _)| k).collect();
         let mut expect: Vec<DocKey<'_>> = rows
             .iter()
-            .map(|o| (o.year, o.url.as_str(), o.obs.template))
+            .map(|o| (o.year, &*o.url, o.obs.template))
             .collect();
         expect.sort();
         expect.dedup();
@@ -1146,7 +1194,7 @@ mod tests {
         for (key, doc_rows, _) in docs.iter() {
             let own: Vec<&ObservationRow> = rows
                 .iter()
-                .filter(|o| (o.year, o.url.as_str(), o.obs.template) == key)
+                .filter(|o| (o.year, &*o.url, o.obs.template) == key)
                 .collect();
             assert_eq!(doc_rows, own.as_slice(), "{key:?}");
         }
@@ -1154,8 +1202,8 @@ mod tests {
             let first = rows
                 .iter()
                 .find(|r| {
-                    (r.year, r.url.as_str(), r.obs.template, &r.obs.metric)
-                        == (o.year, o.url.as_str(), o.obs.template, &o.obs.metric)
+                    (r.year, &*r.url, r.obs.template, &r.obs.metric)
+                        == (o.year, &*o.url, o.obs.template, &o.obs.metric)
                 })
                 .unwrap();
             let got = docs.of_row(i).0.get(&o.obs.metric).unwrap();

@@ -8,6 +8,12 @@ use crate::parse::{DocKind, Observation, ParsedDocument};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::RangeInclusive;
+use std::sync::Arc;
+
+/// Serializes a shared string as the string it holds.
+pub(crate) fn shared_str<S: serde::Serializer>(s: &Arc<str>, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s)
+}
 
 /// One document as fetched, with what the parser read from it.
 #[derive(Debug, Clone)]
@@ -147,20 +153,24 @@ impl ReportRow {
     }
 }
 
-/// A row of `observations.csv`.
+/// A row of `observations.csv`. The fields of its document (agency, URL,
+/// hash) are shared by every row of the document, not copied into each.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct ObservationRow {
     /// Stable agency id.
-    pub agency: String,
+    #[serde(serialize_with = "shared_str")]
+    pub agency: Arc<str>,
     /// The year the report covers.
     pub year: i32,
     /// The observation itself.
     #[serde(flatten)]
     pub obs: Observation,
     /// The document URL.
-    pub url: String,
+    #[serde(serialize_with = "shared_str")]
+    pub url: Arc<str>,
     /// SHA-256 of the raw bytes parsed.
-    pub sha256: String,
+    #[serde(serialize_with = "shared_str")]
+    pub sha256: Arc<str>,
     /// Whether the series selection rule prefers this row for its (agency,
     /// year, metric) (set by [`super::preferred::mark`]).
     pub preferred: bool,
@@ -223,11 +233,7 @@ impl DocumentRows {
     pub fn from_input(agency: &str, d: &DocumentInput) -> DocumentRows {
         let (report, year, seen_year) = head(agency, d);
         let observations = match (year, &d.parsed) {
-            (Some(y), Ok(p)) => p
-                .observations
-                .iter()
-                .map(|o| observation_row(agency, y, o.clone(), d))
-                .collect(),
+            (Some(y), Ok(p)) => RowFields::new(agency, d).rows(y, p.observations.iter().cloned()),
             _ => Vec::new(),
         };
         DocumentRows {
@@ -246,10 +252,7 @@ impl DocumentRows {
             _ => Vec::new(),
         };
         let observations = match year {
-            Some(y) => figures
-                .into_iter()
-                .map(|o| observation_row(agency, y, o, &d))
-                .collect(),
+            Some(y) => RowFields::new(agency, &d).rows(y, figures),
             None => Vec::new(),
         };
         DocumentRows {
@@ -384,7 +387,7 @@ pub struct YearRows {
 /// [`Assembler::group_years`], give exactly the rows of the whole.
 #[derive(Debug)]
 pub struct Assembler {
-    agency: String,
+    agency: Arc<str>,
     range: RangeInclusive<i32>,
     requested: bool,
     /// The observations of the last year assembled.
@@ -406,7 +409,7 @@ impl Assembler {
             _ => 1..=0,
         });
         Assembler {
-            agency: agency.to_string(),
+            agency: agency.into(),
             range,
             requested,
             prev: None,
@@ -442,7 +445,7 @@ impl Assembler {
     /// `--years` leaves the year out (it is still assembled, for the
     /// cross-year checks of the next year).
     pub fn group(&mut self, year: Option<i32>, docs: Vec<DocumentRows>) -> Option<YearRows> {
-        let agency = self.agency.as_str();
+        let agency = &self.agency;
         let mut reports = Vec::with_capacity(docs.len());
         let mut observations = Vec::with_capacity(docs.iter().map(|d| d.observations.len()).sum());
         for d in docs {
@@ -483,7 +486,7 @@ impl Assembler {
         };
         // one agency (as always in a build): each document indexed once, for
         // the preferred rows, the series candidates and the checks
-        let one_agency = observations.iter().all(|o| o.agency == agency);
+        let one_agency = observations.iter().all(|o| o.agency == *agency);
         let in_range = self.range.contains(&y);
         let prev: &[ObservationRow] = match &self.prev {
             Some((p, obs)) if *p == y - 1 => obs,
@@ -545,14 +548,40 @@ fn head(agency: &str, d: &DocumentInput) -> (ReportRow, Option<i32>, Option<i32>
     (report, year, seen_year)
 }
 
-fn observation_row(agency: &str, year: i32, obs: Observation, d: &DocumentInput) -> ObservationRow {
-    ObservationRow {
-        agency: agency.to_string(),
-        year,
-        obs,
-        url: d.url.clone(),
-        sha256: d.sha256.clone(),
-        preferred: false,
+/// The fields a document's observation rows share, allocated once per
+/// document.
+struct RowFields {
+    agency: Arc<str>,
+    url: Arc<str>,
+    sha256: Arc<str>,
+}
+
+impl RowFields {
+    fn new(agency: &str, d: &DocumentInput) -> RowFields {
+        RowFields {
+            agency: agency.into(),
+            url: d.url.as_str().into(),
+            sha256: d.sha256.as_str().into(),
+        }
+    }
+
+    /// The rows of the figures of the year `year`.
+    fn rows(
+        &self,
+        year: i32,
+        figures: impl IntoIterator<Item = Observation>,
+    ) -> Vec<ObservationRow> {
+        figures
+            .into_iter()
+            .map(|obs| ObservationRow {
+                agency: self.agency.clone(),
+                year,
+                obs,
+                url: self.url.clone(),
+                sha256: self.sha256.clone(),
+                preferred: false,
+            })
+            .collect()
     }
 }
 

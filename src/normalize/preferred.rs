@@ -28,7 +28,7 @@ pub fn mark(obs: &mut [ObservationRow]) {
             let by_doc = by_doc.get_or_init(|| {
                 let mut m: DocRows = BTreeMap::new();
                 for o in obs.iter() {
-                    m.entry((o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
+                    m.entry((&*o.agency, o.year, &*o.url, o.obs.template))
                         .or_default()
                         .push(o);
                 }
@@ -38,7 +38,7 @@ pub fn mark(obs: &mut [ObservationRow]) {
                     .collect()
             });
             let doc = by_doc
-                .get(&(o.agency.as_str(), o.year, o.url.as_str(), o.obs.template))
+                .get(&(&*o.agency, o.year, &*o.url, o.obs.template))
                 .unwrap_or(&none);
             contradiction(o, doc).is_some()
         };
@@ -71,7 +71,7 @@ fn choose(obs: &[ObservationRow], contradicted: impl Fn(usize) -> bool) -> Vec<u
     let mut keyed: Vec<((&str, i32, &str), usize)> = obs
         .iter()
         .enumerate()
-        .map(|(i, o)| ((o.agency.as_str(), o.year, o.obs.metric.as_str()), i))
+        .map(|(i, o)| ((&*o.agency, o.year, o.obs.metric.as_str()), i))
         .collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     let mut chosen = Vec::new();
@@ -83,33 +83,50 @@ fn choose(obs: &[ObservationRow], contradicted: impl Fn(usize) -> bool) -> Vec<u
             }
             continue;
         }
-        // ties of a rank broken by URL, then location as written
-        let mut sorted: Vec<(TieKey, usize)> = group
-            .iter()
-            .map(|&(_, i)| {
-                let o = &obs[i];
-                let r = rank(o.obs.source, o.obs.template, o.obs.qualifier);
-                ((r, o.url.as_str(), o.obs.location.to_string()), i)
-            })
-            .collect();
-        sorted.sort();
-        let Some(p) = pick(&sorted, |(k, _)| k.0, |(_, i)| obs[*i].obs.value) else {
+        let sorted = tie_order(obs, group.iter().map(|&(_, i)| i));
+        let Some(p) = pick(&sorted, |k| k.0, |k| obs[k.2].obs.value) else {
             continue;
         };
-        let best = sorted[p].0 .0;
+        let best = sorted[p].0;
         let doubted = sorted
             .iter()
-            .take_while(|(k, _)| k.0 == best)
-            .any(|(_, i)| contradicted(*i));
+            .take_while(|k| k.0 == best)
+            .any(|k| contradicted(k.2));
         if !doubted {
-            chosen.push(sorted[p].1);
+            chosen.push(sorted[p].2);
         }
     }
     chosen
 }
 
-/// The order of the rows of one group: rank, then URL, then location as written.
-type TieKey<'a> = ((u8, u8), &'a str, String);
+/// The rows `group` of `obs` (one (agency, year, metric)) in the order of
+/// the rule: rank, then URL, then location as written (its text made only
+/// for rows that tie on both), then row order; each as (rank, URL, row).
+fn tie_order(
+    obs: &[ObservationRow],
+    group: impl Iterator<Item = usize>,
+) -> Vec<((u8, u8), &str, usize)> {
+    let mut sorted: Vec<((u8, u8), &str, usize)> = group
+        .map(|i| {
+            let o = &obs[i];
+            (
+                rank(o.obs.source, o.obs.template, o.obs.qualifier),
+                &*o.url,
+                i,
+            )
+        })
+        .collect();
+    sorted.sort_by(|a, b| {
+        (a.0, a.1)
+            .cmp(&(b.0, b.1))
+            .then_with(|| {
+                let text = |i: usize| obs[i].obs.location.to_string();
+                text(a.2).cmp(&text(b.2))
+            })
+            .then(a.2.cmp(&b.2))
+    });
+    sorted
+}
 
 /// The rows of each document and template: (agency, year, URL, template).
 type DocRows<'a> = BTreeMap<(&'a str, i32, &'a str, Template), Vec<&'a ObservationRow>>;
@@ -151,8 +168,48 @@ pub(crate) mod tests {
                 },
             },
             url: url.into(),
-            sha256: String::new(),
+            sha256: "".into(),
             preferred: false,
+        }
+    }
+
+    proptest::proptest! {
+        /// The tie order equals a sort of every row's full key, its
+        /// location text made up front (as the rule states it).
+        #[test]
+        fn tie_order_is_rank_url_location_text_then_row(
+            rows in proptest::collection::vec(
+                (0usize..3, 0usize..2, 0usize..5, 0usize..3, 0usize..2, 0usize..12, 0usize..12),
+                0..24,
+            ),
+        ) {
+            let qs = [Qualifier::Exact, Qualifier::AtLeast, Qualifier::Approx];
+            let obs: Vec<ObservationRow> = rows
+                .iter()
+                .map(|&(q, s, t, u, span, a, b)| {
+                    let source = [Source::Table, Source::Prose][s];
+                    let url = ["u", "v", "uu"][u];
+                    let mut r = row(2020, "m", 1, qs[q], source, Template::ALL[t], url);
+                    r.obs.location = if span == 1 {
+                        Location::Span { block: a, start: b, end: b + 1 }
+                    } else {
+                        Location::Cell { table: 1, row: a, col: b }
+                    };
+                    r
+                })
+                .collect();
+            let got: Vec<usize> = tie_order(&obs, 0..obs.len()).iter().map(|k| k.2).collect();
+            let mut want: Vec<_> = obs
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    let r = rank(o.obs.source, o.obs.template, o.obs.qualifier);
+                    ((r, &*o.url, o.obs.location.to_string()), i)
+                })
+                .collect();
+            want.sort();
+            let want: Vec<usize> = want.iter().map(|k| k.1).collect();
+            proptest::prop_assert_eq!(got, want);
         }
     }
 

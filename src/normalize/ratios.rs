@@ -209,16 +209,16 @@ mod tests {
     use crate::normalize::preferred::{mark, tests::row};
     use crate::parse::Source;
 
-    fn check(year: i32, id: &str, detail: &str, status: &str) -> CheckRow {
+    fn check(year: i32, id: &str, detail: &str, status: &'static str) -> CheckRow {
         CheckRow {
             agency: "a".into(),
             year,
-            check: id.into(),
-            status: status.into(),
+            check: id.to_string().into(),
+            status,
             expected: String::new(),
             actual: String::new(),
             detail: detail.into(),
-            url: String::new(),
+            url: "".into(),
         }
     }
 

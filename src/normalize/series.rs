@@ -34,9 +34,10 @@ use crate::normalize::metrics::{registry, Template};
 use crate::parse::{Qualifier, Source};
 use rust_decimal::Decimal;
 use serde::Serialize;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 /// The harmonized series, in column order, with a description each.
 pub const SERIES: [(&str, &str); 5] = [
@@ -138,7 +139,7 @@ pub struct Candidate {
     template: Template,
     metric: String,
     location: String,
-    url: String,
+    url: Arc<str>,
     raw: String,
     /// What in its own document contradicts it, if anything.
     contradiction: Option<String>,
@@ -262,7 +263,11 @@ pub(crate) fn candidates_with(obs: &[ObservationRow], docs: &checks::Docs<'_>) -
             });
         }
     }
-    for ((year, url, template), rows, _) in docs.iter() {
+    for ((year, _, template), rows, _) in docs.iter() {
+        // the URL of the key is that of each of its rows
+        let Some(first) = rows.first() else {
+            continue;
+        };
         for (series, parts) in COMPOSITES {
             let found: Vec<&&ObservationRow> = parts
                 .iter()
@@ -291,7 +296,7 @@ pub(crate) fn candidates_with(obs: &[ObservationRow], docs: &checks::Docs<'_>) -
                     .map(|r| r.obs.location.to_string())
                     .collect::<Vec<_>>()
                     .join(" + "),
-                url: url.to_string(),
+                url: first.url.clone(),
                 raw: found
                     .iter()
                     .map(|r| r.obs.raw.as_str())
@@ -397,7 +402,7 @@ pub fn harmonize(
                 .map(|c| SeriesValue {
                     value: c.value,
                     qualifier: c.qualifier,
-                    source: match captured.get(c.url.as_str()) {
+                    source: match captured.get(&*c.url) {
                         Some(at) => format!("{} (wayback capture {at})", c.label()),
                         None => c.label(),
                     },
@@ -463,7 +468,7 @@ pub fn harmonize(
 /// Compares every candidate of every series with the chosen one (or, where
 /// none was chosen, the best-ranked candidates with each other).
 pub fn disagreements(
-    agency: &str,
+    agency: &Arc<str>,
     range: &RangeInclusive<i32>,
     cands: &Candidates,
 ) -> Vec<CheckRow> {
@@ -483,12 +488,11 @@ pub fn disagreements(
                 (reference.value, reference.qualifier),
                 (other.value, other.qualifier),
             );
-            let status = if ok { "pass" } else { "fail" };
             out.push(CheckRow {
-                agency: agency.to_string(),
+                agency: agency.clone(),
                 year: *year,
-                check: format!("series.{name}"),
-                status: status.to_string(),
+                check: Cow::Owned(format!("series.{name}")),
+                status: checks::pass_fail(ok),
                 expected: reference.value.to_string(),
                 actual: other.value.to_string(),
                 detail: format!(
@@ -511,7 +515,7 @@ pub fn disagreements(
                     other.url,
                     if ok { "" } else { "; they disagree" }
                 ),
-                url: String::new(),
+                url: checks::no_url(),
             });
         }
     }

@@ -49,8 +49,8 @@ pub(crate) struct Writer {
 /// The encoded `,url,sha256` of the last observation's document.
 #[derive(Default)]
 struct DocFields {
-    url: String,
-    sha256: String,
+    url: std::sync::Arc<str>,
+    sha256: std::sync::Arc<str>,
     bytes: Vec<u8>,
 }
 
@@ -230,7 +230,7 @@ impl Writer {
         self.field(&c.agency)?;
         self.field_with(|b| super::digits::int(b, i64::from(c.year)))?;
         self.field(&c.check)?;
-        self.field(&c.status)?;
+        self.field(c.status)?;
         self.field(&c.expected)?;
         self.field(&c.actual)?;
         self.field(&c.detail)?;
@@ -308,7 +308,7 @@ where
 /// One observations.csv record, in the column order of the schema.
 pub fn observation_record(o: &ObservationRow) -> [String; 13] {
     [
-        o.agency.clone(),
+        o.agency.to_string(),
         o.year.to_string(),
         o.obs.metric.clone(),
         number(o.obs.value),
@@ -318,8 +318,8 @@ pub fn observation_record(o: &ObservationRow) -> [String; 13] {
         o.obs.source.as_str().to_string(),
         o.obs.template.as_str().to_string(),
         o.obs.location.to_string(),
-        o.url.clone(),
-        o.sha256.clone(),
+        o.url.to_string(),
+        o.sha256.to_string(),
         o.preferred.to_string(),
     ]
 }
@@ -352,14 +352,14 @@ pub fn report_record(r: &ReportRow) -> Vec<String> {
 /// One checks.csv record, in the column order of the schema.
 pub fn check_record(c: &CheckRow) -> Vec<String> {
     vec![
-        c.agency.clone(),
+        c.agency.to_string(),
         c.year.to_string(),
-        c.check.clone(),
-        c.status.clone(),
+        c.check.to_string(),
+        c.status.to_string(),
         c.expected.clone(),
         c.actual.clone(),
         c.detail.clone(),
-        c.url.clone(),
+        c.url.to_string(),
     ]
 }
 

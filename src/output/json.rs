@@ -31,7 +31,7 @@ pub fn json_number(v: Decimal) -> Value {
 /// One observation as a JSON object whose keys are the observations.csv columns.
 pub fn observation_json(o: &ObservationRow) -> Value {
     json!({
-        "agency": o.agency,
+        "agency": &*o.agency,
         "year": o.year,
         "metric": o.obs.metric,
         "value": json_number(o.obs.value),
@@ -41,8 +41,8 @@ pub fn observation_json(o: &ObservationRow) -> Value {
         "source": o.obs.source.as_str(),
         "template": o.obs.template.as_str(),
         "location": o.obs.location.to_string(),
-        "url": o.url,
-        "sha256": o.sha256,
+        "url": &*o.url,
+        "sha256": &*o.sha256,
         "preferred": o.preferred,
     })
 }
@@ -260,7 +260,7 @@ fn check(j: &mut Json, c: &CheckRow) {
     j.key("expected");
     j.string(&c.expected);
     j.key("status");
-    j.string(&c.status);
+    j.string(c.status);
     j.key("url");
     j.string(&c.url);
     j.key("year");
@@ -478,7 +478,7 @@ mod tests {
             preferred in any::<bool>(),
         ) -> ObservationRow {
             ObservationRow {
-                agency,
+                agency: agency.into(),
                 year,
                 obs: Observation {
                     metric,
@@ -490,8 +490,8 @@ mod tests {
                     template: Template::ALL[t],
                     location,
                 },
-                url,
-                sha256,
+                url: url.into(),
+                sha256: sha256.into(),
                 preferred,
             }
         }
@@ -534,16 +534,18 @@ mod tests {
     }
 
     prop_compose! {
-        fn check_row()(s in proptest::collection::vec(text(), 7), year in any::<i32>()) -> CheckRow {
+        fn check_row()(
+            s in proptest::collection::vec(text(), 7), year in any::<i32>(), status in 0usize..3,
+        ) -> CheckRow {
             CheckRow {
-                agency: s[0].clone(),
+                agency: s[0].as_str().into(),
                 year,
-                check: s[1].clone(),
-                status: s[2].clone(),
+                check: s[1].clone().into(),
+                status: ["pass", "fail", "skipped"][status],
                 expected: s[3].clone(),
                 actual: s[4].clone(),
                 detail: s[5].clone(),
-                url: s[6].clone(),
+                url: s[6].as_str().into(),
             }
         }
     }

@@ -35,9 +35,9 @@ const FLUSH: usize = 1 << 18;
 /// the observation, for the document of the last line.
 #[derive(Default)]
 struct DocText {
-    agency: String,
-    url: String,
-    sha256: String,
+    agency: std::sync::Arc<str>,
+    url: std::sync::Arc<str>,
+    sha256: std::sync::Arc<str>,
     year: i32,
     valid: bool,
     /// `{"agency":…,"agency_name":…,"kind":…,"location":"`
@@ -155,7 +155,7 @@ impl Writer {
         self.doc.valid = false;
         self.buf.clear();
         for o in &g.observations {
-            let r = reports.get(&(o.url.as_str(), o.sha256.as_str())).copied();
+            let r = reports.get(&(&*o.url, &*o.sha256)).copied();
             if !self.doc.is_for(o) {
                 self.doc = DocText::make(o, r);
             }
@@ -204,8 +204,8 @@ mod tests {
                     col: 3,
                 },
             },
-            url: format!("http://x/{doc}\u{1}"),
-            sha256: format!("s{}", doc / 2),
+            url: format!("http://x/{doc}\u{1}").into(),
+            sha256: format!("s{}", doc / 2).into(),
             preferred,
         }
     }
@@ -265,7 +265,9 @@ mod tests {
             let mut want = Vec::new();
             for _ in 0..2 {
                 for o in &rows {
-                    let r = reports.iter().find(|r| r.url == o.url && r.sha256 == o.sha256);
+                    let r = reports
+                        .iter()
+                        .find(|r| *r.url == *o.url && *r.sha256 == *o.sha256);
                     let mut j = Json::compact();
                     observation_line(&mut j, o, r);
                     want.extend_from_slice(&j.buf);

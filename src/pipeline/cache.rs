@@ -598,25 +598,19 @@ fn read_entry(d: &mut Dec) -> Result<ReadDocument, String> {
     let title = d.opt_string()?;
     let agency_name = d.opt_string()?;
     let published = d.opt_string()?;
-    let templates = (0..d.len()?)
-        .map(|_| d.index(&Template::ALL, "template"))
-        .collect::<Result<Vec<_>, String>>()?;
-    let observations = (0..d.len()?)
-        .map(|_| d.observation())
-        .collect::<Result<Vec<_>, String>>()?;
-    let warnings = (0..d.len()?)
-        .map(|_| {
-            let location = match d.u8()? {
-                0 => None,
-                1 => Some(d.location()?),
-                t => return Err(format!("bad warning tag {t}")),
-            };
-            Ok(Warning {
-                location,
-                message: d.string()?,
-            })
+    let templates = d.list(|d| d.index(&Template::ALL, "template"))?;
+    let observations = d.list(Dec::observation)?;
+    let warnings = d.list(|d| {
+        let location = match d.u8()? {
+            0 => None,
+            1 => Some(d.location()?),
+            t => return Err(format!("bad warning tag {t}")),
+        };
+        Ok(Warning {
+            location,
+            message: d.string()?,
         })
-        .collect::<Result<Vec<_>, String>>()?;
+    })?;
     Ok(ReadDocument {
         parsed: ParsedDocument {
             kind,
@@ -793,6 +787,13 @@ impl<'a> Dec<'a> {
     }
 
     pub(crate) fn u128(&mut self) -> Result<u128, String> {
+        // most numbers (lengths, indexes, counts) take one byte
+        if let Some(&byte) = self.b.get(self.pos) {
+            if byte < 0x80 {
+                self.pos += 1;
+                return Ok(u128::from(byte));
+            }
+        }
         let mut v: u128 = 0;
         for shift in (0..128).step_by(7) {
             let byte = self.u8()?;
@@ -877,7 +878,21 @@ impl<'a> Dec<'a> {
     }
 
     pub(crate) fn strs(&mut self) -> Result<Vec<String>, String> {
-        (0..self.count()?).map(|_| self.string()).collect()
+        self.list(Dec::string)
+    }
+
+    /// A count, then that many items each read by `item` (the list
+    /// allocated once: the count is bounded by the bytes left).
+    pub(crate) fn list<T>(
+        &mut self,
+        mut item: impl FnMut(&mut Self) -> Result<T, String>,
+    ) -> Result<Vec<T>, String> {
+        let n = self.count()?;
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(item(self)?);
+        }
+        Ok(out)
     }
 
     pub(crate) fn index<T: Listed>(&mut self, all: &[T], what: &str) -> Result<T, String> {
@@ -1367,5 +1382,53 @@ mod tests {
         assert!(Dec::new(&[2, 0xff, 0xfe]).str().is_err());
         assert!(Dec::new(&[9]).index(&QUALIFIERS, "qualifier").is_err());
         assert!(Dec::new(&[0xff, 0xff, 0xff, 0x0f]).strs().is_err());
+    }
+
+    /// A number read byte by byte (what `Dec::u128` reads without its
+    /// one-byte fast path): the value and the bytes it took.
+    fn varint_reference(b: &[u8]) -> Option<(u128, usize)> {
+        let mut v: u128 = 0;
+        for (i, shift) in (0..128).step_by(7).enumerate() {
+            let byte = *b.get(i)?;
+            v |= u128::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some((v, i + 1));
+            }
+        }
+        None
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn numbers_read_as_byte_by_byte(
+            bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+            v in proptest::prelude::any::<u128>(),
+        ) {
+            let mut d = Dec::new(&bytes);
+            let got = d.u128().ok().map(|x| (x, d.pos));
+            proptest::prop_assert_eq!(got, varint_reference(&bytes));
+            let mut e = Enc::default();
+            e.u128(v);
+            proptest::prop_assert_eq!(Dec::new(&e.buf).u128(), Ok(v));
+        }
+
+        #[test]
+        fn lists_read_back_and_hostile_ones_fail_cleanly(
+            items in proptest::collection::vec(".{0,8}", 0..20),
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            let mut e = Enc::default();
+            e.strs(&items);
+            let mut d = Dec::new(&e.buf);
+            proptest::prop_assert_eq!(d.strs(), Ok(items));
+            proptest::prop_assert!(d.end().is_ok());
+            // any bytes: a list no longer than the bytes, or an error
+            if let Ok(v) = Dec::new(&junk).list(Dec::observation) {
+                proptest::prop_assert!(v.len() <= junk.len());
+            }
+            if let Ok(v) = Dec::new(&junk).strs() {
+                proptest::prop_assert!(v.len() <= junk.len());
+            }
+        }
     }
 }

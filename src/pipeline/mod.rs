@@ -919,13 +919,13 @@ impl Summary {
         }
         for c in checks {
             self.checks.0 += 1;
-            match c.status.as_str() {
+            match c.status {
                 "fail" => {
                     self.checks.1 += 1;
                     if self.failed_checks.len() < 20 {
                         self.failed_checks.push((
                             c.year,
-                            c.check.clone(),
+                            c.check.to_string(),
                             c.expected.clone(),
                             c.actual.clone(),
                         ));

@@ -14,6 +14,7 @@ use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// The spill of one build.
 pub(crate) struct Spill {
@@ -192,12 +193,15 @@ fn read_record(d: &mut Dec) -> Result<DocumentRows, String> {
     let seen_year = d.opt_i32()?;
     let n = d.len()?;
     let mut observations = Vec::with_capacity(n.min(bytes_left(d)));
+    // the report's fields, shared by the rows that have them
+    let [r_agency, r_url, r_sha256] =
+        [&report.agency, &report.url, &report.sha256].map(|s| Arc::<str>::from(s.as_str()));
     for _ in 0..n {
         let year = d.opt_i32()?.ok_or("an observation without a year")?;
-        let own = |s: Option<&str>, of: &str| s.unwrap_or(of).to_string();
-        let agency = own(d.opt_str()?, &report.agency);
-        let url = own(d.opt_str()?, &report.url);
-        let sha256 = own(d.opt_str()?, &report.sha256);
+        let own = |s: Option<&str>, of: &Arc<str>| s.map_or_else(|| of.clone(), Arc::from);
+        let agency = own(d.opt_str()?, &r_agency);
+        let url = own(d.opt_str()?, &r_url);
+        let sha256 = own(d.opt_str()?, &r_sha256);
         observations.push(ObservationRow {
             agency,
             year,
