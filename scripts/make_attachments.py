@@ -270,6 +270,16 @@ def docx_cell(text: str, rs_kind: str, cs: int, n: int) -> str:
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{para}</w:tc>"
 
 
+TABLE_GRID = (
+    "<w:tblBorders>"
+    + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders>"
+)
+
+
 def make_docx(out: str) -> None:
     c = content(REPORT_2021)
     body = [
@@ -290,9 +300,11 @@ def make_docx(out: str) -> None:
                 kind_ = "cont" if what == "cont" else ("restart" if rs > 1 else "")
                 cells.append(docx_cell(text, kind_, cs, n))
             rows.append("<w:tr>" + "".join(cells) + "</w:tr>")
-        grid_cols = "".join('<w:gridCol w:w="900"/>' for _ in range(width))
+        # the text width (8,640 twips between Word's default margins) shared by the
+        # columns, every border drawn: Word's "Table Grid", as the template's tables are
+        grid_cols = "".join(f'<w:gridCol w:w="{8640 // width}"/>' for _ in range(width))
         body.append(
-            '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+            f'<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/>{TABLE_GRID}</w:tblPr>'
             f"<w:tblGrid>{grid_cols}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
     write_zip(out, docx_parts("".join(body), c.title))
