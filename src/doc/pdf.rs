@@ -886,27 +886,3 @@ mod tests {
         assert!(!e.to_string().is_empty());
     }
 }
-#[cfg(test)]
-mod dump {
-    #[test]
-    #[ignore]
-    fn dump_runs() {
-        let path = std::env::var("PDF").unwrap();
-        let doc = super::Document::load(&path).unwrap();
-        for (n, id) in doc.get_pages() {
-            let c = super::page_content(&doc, id).unwrap();
-            for r in &c.runs {
-                eprintln!(
-                    "p{n} {:7.1} {:7.1} {:7.1} {:5.1} {:?}",
-                    r.x0, r.x1, r.y, r.h, r.text
-                );
-            }
-            eprintln!("p{n} rules {}", c.rules.len());
-            for r in &c.rules {
-                eprintln!("p{n} rule {r:?}");
-            }
-            let f = super::table::find(&c.runs, &c.rules);
-            eprintln!("p{n} found {:?} {:?}", f.rejected, f.tables);
-        }
-    }
-}
