@@ -199,34 +199,41 @@ pub(super) fn find(runs: &[Run], rules: &[Rule]) -> Found {
     found
 }
 
+/// The root of `i` in a union-find forest (paths halved on the way).
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+/// Unites the sets of `a` and `b` (the smaller root stays the root).
+fn join(parent: &mut [usize], a: usize, b: usize) {
+    let (a, b) = (root(parent, a), root(parent, b));
+    parent[a.max(b)] = a.min(b);
+}
+
 /// The rules grouped by touching (a horizontal and a vertical line that
 /// cross or meet are in one group), each group in input order.
 fn components(rules: &[Rule]) -> Vec<Vec<Rule>> {
     let mut parent: Vec<usize> = (0..rules.len()).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     for i in 0..rules.len() {
         for j in i + 1..rules.len() {
             if rules[i].crosses(&rules[j]) {
-                let (a, b) = (root(&mut parent, i), root(&mut parent, j));
-                parent[a.max(b)] = a.min(b);
+                join(&mut parent, i, j);
             }
         }
     }
     let mut groups: Vec<Vec<Rule>> = Vec::new();
     let mut slot: Vec<Option<usize>> = vec![None; rules.len()];
-    for i in 0..rules.len() {
+    for (i, rule) in rules.iter().enumerate() {
         let r = root(&mut parent, i);
         let g = *slot[r].get_or_insert_with(|| {
             groups.push(Vec::new());
             groups.len() - 1
         });
-        groups[g].push(rules[i]);
+        groups[g].push(*rule);
     }
     groups
 }
@@ -340,17 +347,6 @@ fn merge_slots(xs: &[f32], ys: &[f32], hs: &[&Rule], vs: &[&Rule]) -> Vec<usize>
     let row_mid = |r: usize| (ys[rows - r - 1] + ys[rows - r]) / 2.0;
     let col_mid = |c: usize| (xs[c] + xs[c + 1]) / 2.0;
     let mut parent: Vec<usize> = (0..rows * cols).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
-    let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
-        let (a, b) = (root(parent, a), root(parent, b));
-        parent[a.max(b)] = a.min(b);
-    };
     for r in 0..rows {
         for c in 0..cols {
             let here = r * cols + c;
