@@ -16,7 +16,14 @@ compare the attachment's figures with the HTML page's):
   writes them: colspan as <w:gridSpan>, rowspan as a <w:vMerge w:val="restart"/> cell and
   <w:vMerge/> continuation cells below it; <br> in a cell is <w:br/>; some runs are split
   (a number's digits in two runs), some text sits in a hyperlink, and the title paragraph has
-  the Title style.
+  the Title style. The tables are Word's "Table Grid" (every border drawn, the text width
+  shared by the columns), as the national template's tables are.
+- report_2021.pdf is NOT written here: it is report_2021.docx converted by LibreOffice
+  (Debian bookworm: apt-get install libreoffice-writer-nogui fonts-noto-cjk; then
+  libreoffice --headless --convert-to pdf fixtures/attachments/report_2021.docx
+  --outdir fixtures/attachments), committed as made (LibreOffice 7.4.7.2), so the tests and
+  CI need no LibreOffice. Its output is not byte-stable: make it again only when the DOCX
+  changes, and check tests/attachments.rs still passes.
 - indicators_2013.xlsx: the 2013 indicator table (指标名称 / 计量单位 / 本年累计) as one sheet,
   numbers as numeric cells, text in the shared-string table, the table's merged cells as
   <mergeCells>; the document title in docProps/core.xml.

@@ -879,6 +879,38 @@ mod tests {
     }
 
     #[test]
+    fn a_grid_of_filled_bars_is_a_table_and_its_text_is_not_prose() {
+        // borders as thin filled rectangles (as Word draws them), in a
+        // translated coordinate system; column 2 of row 1 empty
+        let bars = "q 1 0 0 1 50 100 cm \
+                    50 600 300 0.5 re 50 580 300 0.5 re 50 560 300 0.5 re f \
+                    50 560 0.5 40 re 200 560 0.5 40 re 350 560 0.5 40 re f Q";
+        let text = "BT /F1 10 Tf 110 686 Td (Total) Tj ET BT /F1 10 Tf 110 666 Td (Cases) Tj ET \
+                    BT /F1 10 Tf 260 666 Td (42) Tj ET BT /F1 10 Tf 72 760 Td (Report text) Tj ET";
+        let (page, _) = read(&pdf(&format!("{bars} {text}"))).unwrap();
+        assert_eq!(page.tables.len(), 1, "{:?}", page.warnings);
+        let t = &page.tables[0];
+        assert_eq!((t.rows(), t.cols()), (2, 2));
+        assert_eq!(
+            [t.text(0, 0), t.text(0, 1), t.text(1, 0), t.text(1, 1)],
+            ["Total", "", "Cases", "42"]
+        );
+        let blocks: Vec<&str> = page.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(blocks, ["Report text"]);
+        assert!(page.warnings.is_empty(), "{:?}", page.warnings);
+        // the same text across the column boundary: no table, a warning
+        let across = text.replace("260 666 Td (42)", "245 666 Td (42)");
+        let (page, _) = read(&pdf(&format!("{bars} {across}"))).unwrap();
+        assert!(page.tables.is_empty());
+        assert!(
+            page.warnings[0].starts_with("PDF table not read on page 1: the text \"42\" straddles"),
+            "{:?}",
+            page.warnings
+        );
+        assert!(page.blocks.iter().any(|b| b.text.contains("42")));
+    }
+
+    #[test]
     fn garbage_is_an_error_not_a_panic() {
         let e = read(b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF")
             .map(|_| ())
