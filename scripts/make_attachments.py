@@ -16,7 +16,14 @@ compare the attachment's figures with the HTML page's):
   writes them: colspan as <w:gridSpan>, rowspan as a <w:vMerge w:val="restart"/> cell and
   <w:vMerge/> continuation cells below it; <br> in a cell is <w:br/>; some runs are split
   (a number's digits in two runs), some text sits in a hyperlink, and the title paragraph has
-  the Title style.
+  the Title style. The tables are Word's "Table Grid" (every border drawn, the text width
+  shared by the columns), as the national template's tables are.
+- report_2021.pdf is NOT written here: it is report_2021.docx converted by LibreOffice
+  (Debian bookworm: apt-get install libreoffice-writer-nogui fonts-noto-cjk; then
+  libreoffice --headless --convert-to pdf fixtures/attachments/report_2021.docx
+  --outdir fixtures/attachments), committed as made (LibreOffice 7.4.7.2), so the tests and
+  CI need no LibreOffice. Its output is not byte-stable: make it again only when the DOCX
+  changes, and check tests/attachments.rs still passes.
 - indicators_2013.xlsx: the 2013 indicator table (指标名称 / 计量单位 / 本年累计) as one sheet,
   numbers as numeric cells, text in the shared-string table, the table's merged cells as
   <mergeCells>; the document title in docProps/core.xml.
@@ -270,6 +277,16 @@ def docx_cell(text: str, rs_kind: str, cs: int, n: int) -> str:
     return f"<w:tc><w:tcPr>{props}</w:tcPr>{para}</w:tc>"
 
 
+TABLE_GRID = (
+    "<w:tblBorders>"
+    + "".join(
+        f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+        for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+    )
+    + "</w:tblBorders>"
+)
+
+
 def make_docx(out: str) -> None:
     c = content(REPORT_2021)
     body = [
@@ -290,9 +307,11 @@ def make_docx(out: str) -> None:
                 kind_ = "cont" if what == "cont" else ("restart" if rs > 1 else "")
                 cells.append(docx_cell(text, kind_, cs, n))
             rows.append("<w:tr>" + "".join(cells) + "</w:tr>")
-        grid_cols = "".join('<w:gridCol w:w="900"/>' for _ in range(width))
+        # the text width (8,640 twips between Word's default margins) shared by the
+        # columns, every border drawn: Word's "Table Grid", as the template's tables are
+        grid_cols = "".join(f'<w:gridCol w:w="{8640 // width}"/>' for _ in range(width))
         body.append(
-            '<w:tbl><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr>'
+            f'<w:tbl><w:tblPr><w:tblW w:w="5000" w:type="pct"/>{TABLE_GRID}</w:tblPr>'
             f"<w:tblGrid>{grid_cols}</w:tblGrid>{''.join(rows)}</w:tbl>"
         )
     write_zip(out, docx_parts("".join(body), c.title))

@@ -80,38 +80,11 @@ fn a_docx_of_a_national_template_report_gives_the_same_figures_as_its_html_page(
     assert_eq!(docx.kind, html.kind);
     assert_eq!(docx.year, Some(2021));
     assert_eq!(docx.templates, html.templates);
-    let key = |d: &xxgk::parse::ParsedDocument| {
-        let mut v: Vec<(String, String, String, String, String)> = d
-            .observations
-            .iter()
-            .map(|o| {
-                (
-                    o.metric.clone(),
-                    o.value.to_string(),
-                    o.unit.as_str().to_string(),
-                    o.qualifier.as_str().to_string(),
-                    o.source.as_str().to_string(),
-                )
-            })
-            .collect();
-        v.sort();
-        v
-    };
     assert!(html.observations.len() > 150, "{}", html.observations.len());
-    assert_eq!(key(&docx), key(&html));
+    assert_eq!(keys(&docx), keys(&html));
     // table figures sit in the same expanded grid cell (the merged cells
     // were expanded alike), only named as the DOCX's
-    let html_cells: BTreeMap<(String, String), String> = html
-        .observations
-        .iter()
-        .filter(|o| o.source.as_str() == "table")
-        .map(|o| {
-            (
-                (o.metric.clone(), o.value.to_string()),
-                o.location.to_string(),
-            )
-        })
-        .collect();
+    let html_cells = table_cells(&html);
     for o in docx
         .observations
         .iter()
@@ -171,6 +144,220 @@ fn xxgk_parse_reads_the_sentences_of_a_pdf_prose_report() {
         pdf.iter().any(|r| r["raw"] == "发布信息累计14494余条"),
         "{pdf:?}"
     );
+}
+
+/// The figures of a document as sorted (metric, value, unit, qualifier,
+/// source) keys.
+fn keys(d: &xxgk::parse::ParsedDocument) -> Vec<(String, String, String, String, String)> {
+    let mut v: Vec<_> = d
+        .observations
+        .iter()
+        .map(|o| {
+            (
+                o.metric.clone(),
+                o.value.to_string(),
+                o.unit.as_str().to_string(),
+                o.qualifier.as_str().to_string(),
+                o.source.as_str().to_string(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+/// (metric, value) -> location of the table figures of a document.
+fn table_cells(d: &xxgk::parse::ParsedDocument) -> BTreeMap<(String, String), String> {
+    d.observations
+        .iter()
+        .filter(|o| o.source.as_str() == "table")
+        .map(|o| {
+            (
+                (o.metric.clone(), o.value.to_string()),
+                o.location.to_string(),
+            )
+        })
+        .collect()
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_libreoffice_pdf_of_a_national_template_report_gives_the_same_figures_as_its_html_page() {
+    let html = parse_file(&page(HTML_2021), None).unwrap().doc.parsed;
+    let pdf = parse_file(&attachment("report_2021.pdf"), None)
+        .unwrap()
+        .doc
+        .parsed;
+    assert_eq!(pdf.kind, html.kind);
+    assert_eq!(pdf.year, Some(2021));
+    assert_eq!(pdf.templates, html.templates);
+    assert!(html.observations.len() > 150, "{}", html.observations.len());
+    assert_eq!(keys(&pdf), keys(&html));
+    // every table figure sits in the same cell of the same expanded grid:
+    // the tables cut by page breaks (a row broken across two pages
+    // included) and the merged cells were read back whole
+    let html_cells = table_cells(&html);
+    let pdf_cells = table_cells(&pdf);
+    assert!(pdf_cells.len() > 150, "{}", pdf_cells.len());
+    for (k, l) in &pdf_cells {
+        assert_eq!(*l, format!("pdf {}", html_cells[k]), "{k:?}");
+    }
+    assert!(
+        pdf.warnings.iter().all(|w| !w.message.contains("table")),
+        "{:?}",
+        pdf.warnings
+    );
+}
+
+/// The LibreOffice PDF with the show operator at `from` (x, y) of `page`
+/// moved to x `to`.
+#[cfg(feature = "pdf")]
+fn moved_run(page: u32, from: (f32, f32), to: f32) -> Vec<u8> {
+    use lopdf::content::Content;
+    use lopdf::Object;
+    let mut doc = lopdf::Document::load(attachment("report_2021.pdf")).unwrap();
+    let id = doc.get_pages()[&page];
+    let mut content = Content::decode(&doc.get_page_content(id)).unwrap();
+    let near = |o: &Object, v: f32| o.as_float().is_ok_and(|x| (x - v).abs() < 0.05);
+    let op = content
+        .operations
+        .iter_mut()
+        .find(|op| {
+            op.operator == "Td" && near(&op.operands[0], from.0) && near(&op.operands[1], from.1)
+        })
+        .expect("the run to move");
+    op.operands[0] = Object::Real(to);
+    doc.change_page_content(id, content.encode().unwrap())
+        .unwrap();
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn a_pdf_table_whose_text_straddles_its_columns_is_not_read_and_says_why() {
+    let tmp = tempfile::tempdir().unwrap();
+    let html = parse_file(&page(HTML_2021), None).unwrap().doc.parsed;
+    // the first figure of (一)予以公开 (page 3, x 227, a "0" 7 points wide)
+    // moved onto the boundary of its column (x 253.8)
+    let path = tmp.path().join("ambiguous.pdf");
+    std::fs::write(&path, moved_run(3, (227.0, 709.3), 251.0)).unwrap();
+    let pdf = parse_file(&path, None).unwrap().doc.parsed;
+    let why = pdf
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("PDF table not read on page 3"))
+        .unwrap_or_else(|| panic!("{:?}", pdf.warnings));
+    assert!(why.message.contains("straddles"), "{}", why.message);
+    // none of that part's figures; every other figure is one of the page's
+    // (the part on page 2 is a table of its own now, its grid narrower)
+    let cells = table_cells(&pdf);
+    assert!(
+        cells.keys().all(|(m, _)| !m.starts_with("results.")),
+        "{cells:?}"
+    );
+    assert!(cells.len() > 10, "{cells:?}");
+    let html_keys = keys(&html);
+    for k in keys(&pdf) {
+        assert!(html_keys.contains(&k), "{k:?}");
+    }
+    // the same run moved well inside its own column is still read
+    let path = tmp.path().join("nudged.pdf");
+    std::fs::write(&path, moved_run(3, (227.0, 709.3), 229.0)).unwrap();
+    let pdf = parse_file(&path, None).unwrap().doc.parsed;
+    assert_eq!(keys(&pdf), keys(&html));
+}
+
+/// A one-page PDF (Helvetica, WinAnsi) with the given content stream.
+#[cfg(feature = "pdf")]
+fn one_page_pdf(content: &str) -> Vec<u8> {
+    let objs = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R \
+         /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_string(),
+        format!(
+            "<< /Length {} >>\nstream\n{content}\nendstream",
+            content.len()
+        ),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_string(),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objs.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend(format!("{} 0 obj\n{o}\nendobj\n", i + 1).bytes());
+    }
+    let xref = out.len();
+    out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).bytes());
+    for o in offsets {
+        out.extend(format!("{o:010} 00000 n \n").bytes());
+    }
+    out.extend(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objs.len() + 1
+        )
+        .bytes(),
+    );
+    out
+}
+
+#[cfg(feature = "pdf")]
+#[test]
+fn hostile_pdf_geometry_never_panics_or_hangs() {
+    let tmp = tempfile::tempdir().unwrap();
+    // a ruled 3 x 3 grid
+    let grid: String = (0..4)
+        .map(|i| {
+            let (x, y) = (100 + 100 * i, 400 + 40 * i);
+            format!("{x} 400 m {x} 520 l S 100 {y} m 400 {y} l S ")
+        })
+        .collect();
+    let many: String = (0..5000)
+        .map(|i| format!("BT /F1 9 Tf {} 480 Td (1) Tj ET ", 100 + i % 300))
+        .collect();
+    let cases = [
+        // thousands of runs on one baseline, inside and across the grid
+        ("many_runs.pdf", format!("{grid}{many}")),
+        // coordinates far off any page, and beyond f32
+        (
+            "huge.pdf",
+            format!(
+                "{grid}1 0 0 1 1e30 1e30 cm 0 0 m 1e38 0 l S BT /F1 9 Tf 5 5 Td (7) Tj ET \
+                 q 100000000000000000000000000000000000000000 0 0 1 0 0 cm 0 0 m 1 0 l S Q"
+            ),
+        ),
+        // an infinite matrix: 0 x inf is NaN
+        (
+            "nan.pdf",
+            format!(
+                "{grid}q 999999999999999999999999999999999999999999 0 0 \
+                 999999999999999999999999999999999999999999 0 0 cm 0 0 m 0 1 l S \
+                 BT /F1 9 Tf 0 0 Td (8) Tj ET 0 0 10 0 re f Q BT /F1 9 Tf 150 480 Td (9) Tj ET"
+            ),
+        ),
+        // thousands of lines: more than are looked at
+        (
+            "many_lines.pdf",
+            (0..6000)
+                .map(|i| format!("{} 100 m {} 700 l S ", i % 500, i % 500))
+                .collect(),
+        ),
+    ];
+    for (name, content) in cases {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, one_page_pdf(&content)).unwrap();
+        let t = Instant::now();
+        let out = xxgk(&["parse", path.to_str().unwrap()]);
+        let took = t.elapsed();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_ne!(out.status.code(), Some(101), "{name} panicked: {stderr}");
+        assert!(took < Duration::from_secs(30), "{name} took {took:?}");
+    }
 }
 
 #[cfg(feature = "pdf")]

@@ -8,8 +8,10 @@
 //! limits (the size of a part once inflated, the number of ZIP entries, the
 //! depth of nested tables, the cells of a grid) and fails with a
 //! [`ReadError`] naming the part and what was expected, never a panic.
-//! A PDF's tables are not read (its text is, for the prose parser), and a
-//! PDF without text, or an image, is an "image only" page with no figures.
+//! A PDF's tables are read from the ruling lines it draws (see `pdf`:
+//! a table that cannot be read without a guess is left to the prose
+//! parser, with a warning), and a PDF without text, or an image, is an
+//! "image only" page with no figures.
 //!
 //! PDF reading is the cargo feature `pdf` (on by default: lopdf and its
 //! dependencies are about a fifth of a cold build). Without it a PDF is
