@@ -775,30 +775,72 @@ struct Context<'a> {
     v: &'a ProseVocab,
 }
 
+/// A block's chars with the sentence and clause each is in.
+#[derive(Debug, PartialEq)]
+struct Units {
+    /// The chars.
+    c: Vec<char>,
+    /// Sentence number of every char.
+    sent: Vec<usize>,
+    /// The first char of each sentence.
+    sent_start: Vec<usize>,
+    /// Clause number of every char.
+    clause: Vec<usize>,
+    /// The first char of each clause.
+    clause_start: Vec<usize>,
+}
+
+/// Whether a char may end a clause or a sentence ([`is_clause_end`],
+/// [`is_sentence_end`]: every such char is ASCII, `。` or a full-width form),
+/// a test that passes over CJK ideographs at once.
+#[inline]
+fn may_end_unit(ch: char) -> bool {
+    let x = ch as u32;
+    x < 0x80 || x == 0x3002 || x >= 0xff00
+}
+
+/// The chars of a text with their sentences and clauses, in one pass (the
+/// chars counted first, a fast pass: one allocation of the exact size each).
+fn units(half: &str) -> Units {
+    let n = half.chars().count();
+    let mut u = Units {
+        c: Vec::with_capacity(n),
+        sent: Vec::with_capacity(n),
+        sent_start: vec![0],
+        clause: Vec::with_capacity(n),
+        clause_start: vec![0],
+    };
+    let (mut s, mut k) = (0usize, 0usize);
+    for (i, ch) in half.chars().enumerate() {
+        u.c.push(ch);
+        u.sent.push(s);
+        u.clause.push(k);
+        if !may_end_unit(ch) {
+            continue;
+        }
+        if is_sentence_end(ch) {
+            s += 1;
+            u.sent_start.push(i + 1);
+        }
+        if is_clause_end(ch) {
+            k += 1;
+            u.clause_start.push(i + 1);
+        }
+    }
+    u
+}
+
 /// Reads the figures of one block; `half` is its text made half-width (one
 /// char for one char, so offsets hold for `text`).
 fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Extract) {
     let (heading, scope) = (ctx.heading, ctx.scope);
-    // counted first (a fast pass): one allocation of the exact size
-    let mut c: Vec<char> = Vec::with_capacity(half.chars().count());
-    c.extend(half.chars());
-    let mut sent = Vec::with_capacity(c.len());
-    let mut clause = Vec::with_capacity(c.len());
-    let mut sent_start = vec![0];
-    let mut clause_start = vec![0];
-    let (mut s, mut k) = (0usize, 0usize);
-    for (i, ch) in c.iter().enumerate() {
-        sent.push(s);
-        clause.push(k);
-        if is_sentence_end(*ch) {
-            s += 1;
-            sent_start.push(i + 1);
-        }
-        if is_clause_end(*ch) {
-            k += 1;
-            clause_start.push(i + 1);
-        }
-    }
+    let Units {
+        c,
+        sent,
+        sent_start,
+        clause,
+        clause_start,
+    } = units(half);
     let v = ctx.v;
     let words = period_words(v.m, &c, &clause, &sent);
     let t = Text {
@@ -1630,4 +1672,121 @@ fn span_warning(
 ) -> Warning {
     let phrase: String = c[start..end].iter().collect();
     Warning::at(Location::Span { block, start, end }, message(&phrase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first-written two passes: the chars, then each one's units.
+    fn units_reference(half: &str) -> Units {
+        let c: Vec<char> = half.chars().collect();
+        let (mut sent, mut clause) = (Vec::new(), Vec::new());
+        let (mut sent_start, mut clause_start) = (vec![0], vec![0]);
+        let (mut s, mut k) = (0usize, 0usize);
+        for (i, ch) in c.iter().enumerate() {
+            sent.push(s);
+            clause.push(k);
+            if is_sentence_end(*ch) {
+                s += 1;
+                sent_start.push(i + 1);
+            }
+            if is_clause_end(*ch) {
+                k += 1;
+                clause_start.push(i + 1);
+            }
+        }
+        Units {
+            c,
+            sent,
+            sent_start,
+            clause,
+            clause_start,
+        }
+    }
+
+    #[test]
+    fn every_unit_end_passes_the_quick_test() {
+        let ends = (0..=0x10ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_clause_end(c) || is_sentence_end(c));
+        let mut n = 0;
+        for c in ends {
+            assert!(may_end_unit(c), "{c:?} (U+{:04X})", c as u32);
+            n += 1;
+        }
+        assert!(n >= 16, "{n} ends");
+        assert!(!may_end_unit('年') && !may_end_unit('、'));
+    }
+
+    #[test]
+    fn units_of_a_sentence() {
+        let u = units("收到申请3件，办结2件。其中(公开)1件;\n完");
+        assert_eq!(
+            u,
+            units_reference("收到申请3件，办结2件。其中(公开)1件;\n完")
+        );
+        assert_eq!(u.sent_start, vec![0, 12, 21, 22]);
+        assert_eq!(u.clause_start, vec![0, 7, 12, 15, 18, 21, 22]);
+        assert_eq!(units(""), units_reference(""));
+    }
+
+    /// Sentence and clause ends (ASCII, `。`, full-width forms), chars next to
+    /// them in the code space, CJK, 4-byte chars, controls.
+    const ALPHABET: &[char] = &[
+        '。',
+        '，',
+        ',',
+        ';',
+        '；',
+        ':',
+        '：',
+        '!',
+        '！',
+        '?',
+        '？',
+        '(',
+        ')',
+        '（',
+        '）',
+        '\n',
+        '\r',
+        ' ',
+        '\u{3000}',
+        '\u{3001}',
+        '\u{3003}',
+        '\u{feff}',
+        '\u{ff00}',
+        '\u{ff0b}',
+        '\u{ff0d}',
+        '\u{ffe5}',
+        '\u{ffff}',
+        '0',
+        '9',
+        'a',
+        '年',
+        '件',
+        '未',
+        '\u{7f}',
+        '\u{80}',
+        '\u{a0}',
+        '\u{2014}',
+        '𠀀',
+        '\u{10ffff}',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn units_match_the_two_passes(
+            idx in proptest::collection::vec(0..ALPHABET.len(), 0..60)
+        ) {
+            let s: String = idx.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(units(&s), units_reference(&s));
+        }
+
+        #[test]
+        fn units_of_any_text_match_the_two_passes(s in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(units(&s), units_reference(&s));
+        }
+    }
 }
