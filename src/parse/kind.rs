@@ -235,7 +235,15 @@ fn ends_with_extension(t: &str) -> bool {
         .rev()
         .nth(longest.saturating_sub(1))
         .map_or(0, |(i, _)| i);
-    let lower = t[tail..].to_lowercase();
+    let tail = &t[tail..];
+    if tail.is_ascii() {
+        // no allocation: ASCII lowercases byte for byte
+        let b = tail.as_bytes();
+        return ATTACHMENT_EXTENSIONS.iter().any(|e| {
+            b.len() >= e.len() && b[b.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+        });
+    }
+    let lower = tail.to_lowercase();
     ATTACHMENT_EXTENSIONS.iter().any(|e| lower.ends_with(e))
 }
 
@@ -524,6 +532,23 @@ mod tests {
                 ends_with_extension_reference(t),
                 "{t:?}"
             );
+        }
+    }
+
+    /// Letters of the extensions in both cases, chars that lowercase to ASCII
+    /// or to two chars, CJK.
+    const ALPHABET: &[char] = &[
+        '.', 'p', 'P', 'd', 'D', 'f', 'F', 'o', 'c', 'x', 'X', 's', 'l', 'z', 'i', 'I', '7', 'j',
+        'g', 'n', 't', 'e', 'w', 'r', 'a', 'k', '\u{212a}', 'İ', 'Σ', '年', ' ', '𠀀',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn extension_rule_matches_the_whole_line_lowercased(
+            idx in proptest::collection::vec(0..ALPHABET.len(), 0..12)
+        ) {
+            let t: String = idx.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(ends_with_extension(&t), ends_with_extension_reference(&t));
         }
     }
 }

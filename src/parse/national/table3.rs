@@ -57,6 +57,9 @@ struct Columns {
     spacer: Vec<bool>,
     /// First value column (columns before it hold the row labels).
     first: usize,
+    /// The identified columns of the table (`ids` without the gaps), for the
+    /// union rule of every row ([`column_of`]).
+    present: BTreeSet<usize>,
 }
 
 fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
@@ -166,7 +169,13 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
             )));
         }
     }
-    Some(Columns { ids, spacer, first })
+    let present = ids.iter().flatten().copied().collect();
+    Some(Columns {
+        ids,
+        spacer,
+        first,
+        present,
+    })
 }
 
 /// A data row of table 3, possibly in a continuation table.
@@ -713,7 +722,6 @@ fn column_of(
 fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Extract) {
     let at = d.at;
     let t = at.t;
-    let present: BTreeSet<usize> = cols.ids.iter().flatten().copied().collect();
     // value cells anchored in this row, with the grid columns they stand for
     let placed: Vec<(&Cell, std::ops::Range<usize>)> = match &d.shifted {
         Some((_, vs)) => vs.iter().map(|(c, col)| (*c, *col..*col + 1)).collect(),
@@ -760,7 +768,7 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
             if s.is_empty() {
                 Err("is under no identified column; not read".to_string())
             } else {
-                column_of(&s, &present, total_alone)
+                column_of(&s, &cols.present, total_alone)
             }
         });
         match res {
