@@ -236,6 +236,10 @@ fn ends_with_extension(t: &str) -> bool {
         .nth(longest.saturating_sub(1))
         .map_or(0, |(i, _)| i);
     let tail = &t[tail..];
+    // every extension has a `.`, and only `.` lowercases to one
+    if !tail.contains('.') {
+        return false;
+    }
     if tail.is_ascii() {
         // no allocation: ASCII lowercases byte for byte
         let b = tail.as_bytes();
@@ -533,6 +537,21 @@ mod tests {
                 "{t:?}"
             );
         }
+    }
+
+    /// What `ends_with_extension`'s quick tests rest on: every extension is
+    /// ASCII with a `.`, and no char but `.` lowercases to one.
+    #[test]
+    fn extensions_have_a_dot_no_other_char_lowercases_to() {
+        assert!(ATTACHMENT_EXTENSIONS
+            .iter()
+            .all(|e| e.is_ascii() && e.contains('.')));
+        let dots = (0..=0x10ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| c != '.' && c.to_lowercase().any(|l| l == '.'))
+            .count();
+        assert_eq!(dots, 0);
+        assert!(!ends_with_extension("年报pdf") && ends_with_extension("年报.PDF"));
     }
 
     /// Letters of the extensions in both cases, chars that lowercase to ASCII
