@@ -235,7 +235,19 @@ fn ends_with_extension(t: &str) -> bool {
         .rev()
         .nth(longest.saturating_sub(1))
         .map_or(0, |(i, _)| i);
-    let lower = t[tail..].to_lowercase();
+    let tail = &t[tail..];
+    // every extension has a `.`, and only `.` lowercases to one
+    if !tail.contains('.') {
+        return false;
+    }
+    if tail.is_ascii() {
+        // no allocation: ASCII lowercases byte for byte
+        let b = tail.as_bytes();
+        return ATTACHMENT_EXTENSIONS.iter().any(|e| {
+            b.len() >= e.len() && b[b.len() - e.len()..].eq_ignore_ascii_case(e.as_bytes())
+        });
+    }
+    let lower = tail.to_lowercase();
     ATTACHMENT_EXTENSIONS.iter().any(|e| lower.ends_with(e))
 }
 
@@ -524,6 +536,38 @@ mod tests {
                 ends_with_extension_reference(t),
                 "{t:?}"
             );
+        }
+    }
+
+    /// What `ends_with_extension`'s quick tests rest on: every extension is
+    /// ASCII with a `.`, and no char but `.` lowercases to one.
+    #[test]
+    fn extensions_have_a_dot_no_other_char_lowercases_to() {
+        assert!(ATTACHMENT_EXTENSIONS
+            .iter()
+            .all(|e| e.is_ascii() && e.contains('.')));
+        let dots = (0..=0x10ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| c != '.' && c.to_lowercase().any(|l| l == '.'))
+            .count();
+        assert_eq!(dots, 0);
+        assert!(!ends_with_extension("年报pdf") && ends_with_extension("年报.PDF"));
+    }
+
+    /// Letters of the extensions in both cases, chars that lowercase to ASCII
+    /// or to two chars, CJK.
+    const ALPHABET: &[char] = &[
+        '.', 'p', 'P', 'd', 'D', 'f', 'F', 'o', 'c', 'x', 'X', 's', 'l', 'z', 'i', 'I', '7', 'j',
+        'g', 'n', 't', 'e', 'w', 'r', 'a', 'k', '\u{212a}', 'İ', 'Σ', '年', ' ', '𠀀',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn extension_rule_matches_the_whole_line_lowercased(
+            idx in proptest::collection::vec(0..ALPHABET.len(), 0..12)
+        ) {
+            let t: String = idx.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(ends_with_extension(&t), ends_with_extension_reference(&t));
         }
     }
 }

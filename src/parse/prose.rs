@@ -100,13 +100,10 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
         .chain(&page.head_title)
         .chain(page.blocks.first().map(|b| &b.text))
         .any(|t| v.government_words.iter().any(|w| t.contains(w)));
-    let parts: Vec<&'static str> = v
-        .part_words
-        .iter()
-        .copied()
-        .filter(|w| !(government && v.whole_jurisdiction.contains(w)))
-        .collect();
-    let parts_m = CharWords::new(&parts);
+    // compiled at load (the words and a matcher of them)
+    let part_words = v.m.parts(government);
+    let (parts, parts_m) = (&part_words.words, &part_words.m);
+    let mut scratch = Scratch::default();
     for (k, b) in page.blocks.iter().enumerate() {
         // the block's half-width text, made once
         let half: String = crate::vocab::normalize::halfwidth_str(&b.text);
@@ -114,12 +111,12 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
             if let Some((level, title)) = outline_item(&half) {
                 let level = 2 * level;
                 outline.retain(|(l, _)| *l < level);
-                outline.push((level, scope_of(v, title, &parts)));
+                outline.push((level, scope_of(v, title, part_words)));
                 section = first_sentence(&half).to_string();
             } else if is_structural_heading(&half) && followed_by_body(&page.blocks[k + 1..]) {
                 // a heading without a number (told by structure, trusted
                 // less): a total beneath one naming a channel is not read
-                let s = match scope_of(v, &half, &parts) {
+                let s = match scope_of(v, &half, part_words) {
                     Scope::Channel(ch) => Scope::Channels(ch.word),
                     s => s,
                 };
@@ -147,11 +144,11 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
             heading: &heading,
             section: &section,
             scope: scope(&outline),
-            parts: &parts,
-            parts_m: &parts_m,
+            parts,
+            parts_m,
             v,
         };
-        parse_block(b.index, &b.text, &half, &ctx, &mut ex);
+        parse_block(b.index, &b.text, &half, &ctx, &mut scratch, &mut ex);
         if b.table.is_none() && is_heading(&half) {
             heading = half;
         }
@@ -253,12 +250,14 @@ fn scope(outline: &[(u8, Scope)]) -> Scope {
 
 /// The scope a heading's title gives: the channels it names (one channel, or
 /// several = a part), else the part it names, else the agency.
-fn scope_of(v: &ProseVocab, title: &str, parts: &[&'static str]) -> Scope {
+fn scope_of(v: &ProseVocab, title: &str, parts: &vocab::PartWords) -> Scope {
     let mut named: Vec<&'static Channel> = Vec::new();
     let mask = crate::vocab::normalize::byte_mask(title);
-    let has = |w: &str| crate::vocab::normalize::contains_masked(title, mask, w);
-    for ch in v.channels.iter().chain(v.heading_channels) {
-        if has(ch.word)
+    // the words' masks made at load
+    let has = |w: &str, wm: u64| crate::vocab::normalize::contains_premasked(title, mask, w, wm);
+    let channels = v.channels.iter().chain(v.heading_channels);
+    for (ch, &wm) in channels.zip(&v.m.heading_scope_masks) {
+        if has(ch.word, wm)
             && !named
                 .iter()
                 .any(|n| n.posted == ch.posted && n.disclosed == ch.disclosed)
@@ -270,9 +269,11 @@ fn scope_of(v: &ProseVocab, title: &str, parts: &[&'static str]) -> Scope {
         [one] if one.posted.is_some() || one.disclosed.is_some() => Scope::Channel(one),
         [first, ..] => Scope::Channels(first.word),
         [] => parts
+            .words
             .iter()
-            .find(|w| has(w))
-            .map_or(Scope::Agency, |w| Scope::Part(w)),
+            .zip(&parts.masks)
+            .find(|(w, &wm)| has(w, wm))
+            .map_or(Scope::Agency, |(w, _)| Scope::Part(w)),
     }
 }
 
@@ -375,7 +376,10 @@ fn parts_before(c: &[char], parts: &CharWords) -> Vec<Option<usize>> {
 
 /// Whether a block reads as a heading (short, no sentence end).
 fn is_heading(text: &str) -> bool {
-    text.chars().nth(HEADING_CHARS).is_none() && !text.contains(['。', ';', '；'])
+    // a char is at most 4 bytes: a longer text has more chars, uncounted
+    text.len() <= 4 * HEADING_CHARS
+        && text.chars().nth(HEADING_CHARS).is_none()
+        && !text.contains(['。', ';', '；'])
 }
 
 /// Characters ending a clause: the cue must sit in the number's clause.
@@ -598,17 +602,17 @@ struct Found {
 struct Text<'a> {
     /// The vocabulary.
     v: &'a ProseVocab,
-    c: Vec<char>,
+    c: &'a [char],
     /// Sentence number of every char.
-    sent: Vec<usize>,
+    sent: &'a [usize],
     /// The first char of each sentence.
-    sent_start: Vec<usize>,
+    sent_start: &'a [usize],
     /// Clause number of every char.
-    clause: Vec<usize>,
+    clause: &'a [usize],
     /// Where the period words first end, per sentence and clause.
-    words: PeriodWords,
+    words: &'a PeriodWords,
     /// The first char of each clause.
-    clause_start: Vec<usize>,
+    clause_start: &'a [usize],
     /// Answers of `occurrences` by (sentence?, unit, word list).
     occurrences_seen: std::cell::RefCell<OccurrenceMemo>,
     /// Answers of `in_context` by (sentence, word list).
@@ -645,9 +649,9 @@ impl Text<'_> {
             return *r;
         }
         let starts = if sentence {
-            &self.sent_start
+            self.sent_start
         } else {
-            &self.clause_start
+            self.clause_start
         };
         let (a, b) = (
             starts[u],
@@ -701,6 +705,7 @@ type OccurrenceMemo = std::collections::HashMap<(bool, usize, usize), (usize, Op
 /// (`sent`) or clause (`clause`) of a block: a word stands before `at` in
 /// the unit of `at` when its entry is at most `at` (`usize::MAX`: none).
 /// Made once per block, so each figure's check is constant time.
+#[derive(Default)]
 struct PeriodWords {
     cumulative: Vec<usize>,
     this_year: Vec<usize>,
@@ -712,12 +717,17 @@ struct PeriodWords {
 /// For each unit (ids of `unit`, one per char, ascending), the least end of
 /// an occurrence of one of `words` inside it, noted for the words starting
 /// at `p` (`out` has one entry per unit).
-#[inline]
+#[inline(always)]
 fn note_first_ends(c: &[char], unit: &[usize], words: &CharWords, p: usize, out: &mut [usize]) {
-    // the list's own filter first: most positions start no word of it
-    if !words.may_start(c, p) {
-        return;
+    // the list's own filter first, inlined: most positions start no word of
+    // it, and then nothing is called
+    if words.may_start(c, p) {
+        note_words_at(c, unit, words, p, out);
     }
+}
+
+/// [`note_first_ends`] past the list's filter.
+fn note_words_at(c: &[char], unit: &[usize], words: &CharWords, p: usize, out: &mut [usize]) {
     for (_, n) in words.starting_at(c, p) {
         if n > 0 && unit[p + n - 1] == unit[p] {
             out[unit[p]] = out[unit[p]].min(p + n);
@@ -729,16 +739,26 @@ fn note_first_ends(c: &[char], unit: &[usize], words: &CharWords, p: usize, out:
 /// first end in each clause (`cumulative`, `this_year`, `not_a_count`) or
 /// sentence (`up_to`, `not_the_year`). One pass over the block for the five
 /// lists; only the positions a word of one of them can start at are tried.
-fn period_words(m: &vocab::Matchers, c: &[char], clause: &[usize], sent: &[usize]) -> PeriodWords {
+/// Written into `w` (its buffers kept from block to block).
+fn period_words(
+    m: &vocab::Matchers,
+    c: &[char],
+    clause: &[usize],
+    sent: &[usize],
+    w: &mut PeriodWords,
+) {
     let n_clauses = clause.last().map_or(0, |u| u + 1);
     let n_sents = sent.last().map_or(0, |u| u + 1);
-    let mut w = PeriodWords {
-        cumulative: vec![usize::MAX; n_clauses],
-        this_year: vec![usize::MAX; n_clauses],
-        not_a_count: vec![usize::MAX; n_clauses],
-        up_to: vec![usize::MAX; n_sents],
-        not_the_year: vec![usize::MAX; n_sents],
-    };
+    for (v, n) in [
+        (&mut w.cumulative, n_clauses),
+        (&mut w.this_year, n_clauses),
+        (&mut w.not_a_count, n_clauses),
+        (&mut w.up_to, n_sents),
+        (&mut w.not_the_year, n_sents),
+    ] {
+        v.clear();
+        v.resize(n, usize::MAX);
+    }
     let starts = vocab::StartFilter::of(&[
         &m.cumulative,
         &m.this_year,
@@ -756,7 +776,6 @@ fn period_words(m: &vocab::Matchers, c: &[char], clause: &[usize], sent: &[usize
         note_first_ends(c, sent, &m.up_to, p, &mut w.up_to);
         note_first_ends(c, sent, &m.not_the_year, p, &mut w.not_the_year);
     }
-    w
 }
 
 /// What the page around a block says about its figures.
@@ -775,32 +794,105 @@ struct Context<'a> {
     v: &'a ProseVocab,
 }
 
-/// Reads the figures of one block; `half` is its text made half-width (one
-/// char for one char, so offsets hold for `text`).
-fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Extract) {
-    let (heading, scope) = (ctx.heading, ctx.scope);
-    // counted first (a fast pass): one allocation of the exact size
-    let mut c: Vec<char> = Vec::with_capacity(half.chars().count());
-    c.extend(half.chars());
-    let mut sent = Vec::with_capacity(c.len());
-    let mut clause = Vec::with_capacity(c.len());
-    let mut sent_start = vec![0];
-    let mut clause_start = vec![0];
-    let (mut s, mut k) = (0usize, 0usize);
-    for (i, ch) in c.iter().enumerate() {
-        sent.push(s);
-        clause.push(k);
-        if is_sentence_end(*ch) {
-            s += 1;
-            sent_start.push(i + 1);
+/// A block's chars with the sentence and clause each is in.
+#[derive(Debug, PartialEq, Default)]
+struct Units {
+    /// The chars.
+    c: Vec<char>,
+    /// Sentence number of every char.
+    sent: Vec<usize>,
+    /// The first char of each sentence.
+    sent_start: Vec<usize>,
+    /// Clause number of every char.
+    clause: Vec<usize>,
+    /// The first char of each clause.
+    clause_start: Vec<usize>,
+}
+
+/// Whether a char may end a clause or a sentence ([`is_clause_end`],
+/// [`is_sentence_end`]: every such char is ASCII, `。` or a full-width form),
+/// a test that passes over CJK ideographs at once.
+#[inline]
+fn may_end_unit(ch: char) -> bool {
+    let x = ch as u32;
+    x < 0x80 || x == 0x3002 || x >= 0xff00
+}
+
+/// The chars of a text with their sentences and clauses, in one pass.
+#[cfg(test)]
+fn units(half: &str) -> Units {
+    let mut u = Units::default();
+    u.fill(half);
+    u
+}
+
+impl Units {
+    /// The units of `half` in place of the ones held, in one pass (the chars
+    /// counted first, a fast pass: the buffers, kept from block to block,
+    /// grow at most once per block).
+    fn fill(&mut self, half: &str) {
+        let n = half.chars().count();
+        let u = self;
+        u.c.clear();
+        u.c.reserve(n);
+        for v in [&mut u.sent, &mut u.clause] {
+            v.clear();
+            v.reserve(n);
         }
-        if is_clause_end(*ch) {
-            k += 1;
-            clause_start.push(i + 1);
+        for v in [&mut u.sent_start, &mut u.clause_start] {
+            v.clear();
+            v.push(0);
+        }
+        let (mut s, mut k) = (0usize, 0usize);
+        for (i, ch) in half.chars().enumerate() {
+            u.c.push(ch);
+            u.sent.push(s);
+            u.clause.push(k);
+            if !may_end_unit(ch) {
+                continue;
+            }
+            if is_sentence_end(ch) {
+                s += 1;
+                u.sent_start.push(i + 1);
+            }
+            if is_clause_end(ch) {
+                k += 1;
+                u.clause_start.push(i + 1);
+            }
         }
     }
+}
+
+/// A block's buffers, kept from block to block: once they are as large as
+/// the longest block, no block allocates them again.
+#[derive(Default)]
+struct Scratch {
+    units: Units,
+    words: PeriodWords,
+}
+
+/// Reads the figures of one block; `half` is its text made half-width (one
+/// char for one char, so offsets hold for `text`).
+fn parse_block(
+    block: usize,
+    text: &str,
+    half: &str,
+    ctx: &Context,
+    scratch: &mut Scratch,
+    ex: &mut Extract,
+) {
+    let (heading, scope) = (ctx.heading, ctx.scope);
+    scratch.units.fill(half);
+    let Units {
+        c,
+        sent,
+        sent_start,
+        clause,
+        clause_start,
+    } = &scratch.units;
     let v = ctx.v;
-    let words = period_words(v.m, &c, &clause, &sent);
+    period_words(v.m, c, clause, sent, &mut scratch.words);
+    let words = &scratch.words;
     let t = Text {
         v: ctx.v,
         c,
@@ -830,7 +922,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
             i += 1;
             continue;
         }
-        let Some(fig) = read_figure(t.v, &t.c, i, &mut digits, &mut resume) else {
+        let Some(fig) = read_figure(t.v, t.c, i, &mut digits, &mut resume) else {
             i = resume;
             continue;
         };
@@ -856,7 +948,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                 NounRead::Figure(f) => Some(f),
                 NounRead::Blocked(f, w) => {
                     if !t.not_the_years_count(f.start) {
-                        ex.warnings.push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                        ex.warnings.push(span_warning(t.c, block, f.start, f.end, |phrase| {
                             format!(
                                 "\"{phrase}\" counts a part or another thing ({w}), not the agency's own {}: not read",
                                 f.metric
@@ -873,7 +965,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         if let Some(mut f) = cued {
             if !t.not_the_years_count(f.start) {
                 let phrase = &t.c[f.start..f.end];
-                let lead = &t.c[subject_start(&t.c, after, f.start)..f.start];
+                let lead = &t.c[subject_start(t.c, after, f.start)..f.start];
                 let part = ctx.parts_m.first_in(lead).map(|k| ctx.parts[k]);
                 let part = part.or(match scope {
                     Scope::Part(w) => Some(w),
@@ -881,7 +973,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                 });
                 if let Some(w) = part {
                     ex.warnings
-                        .push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                        .push(span_warning(t.c, block, f.start, f.end, |phrase| {
                             format!(
                             "\"{phrase}\" counts a part ({w}), not the agency's own {}: not read",
                             f.metric
@@ -889,7 +981,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                         }));
                 } else if let (Scope::Channels(w), true) = (scope, ctx.v.is_channel_total(f.metric))
                 {
-                    ex.warnings.push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                    ex.warnings.push(span_warning(t.c, block, f.start, f.end, |phrase| {
                         format!("\"{phrase}\" sits under a heading about channels ({w}…), not the agency's own {}: not read", f.metric)
                     }));
                 } else if let (Scope::Channel(ch), true) = (scope, ctx.v.is_channel_total(f.metric))
@@ -905,7 +997,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
                             seen.note(&f);
                             found.push(f);
                         }
-                        None => ex.warnings.push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                        None => ex.warnings.push(span_warning(t.c, block, f.start, f.end, |phrase| {
                             format!("\"{phrase}\" sits under a heading about one channel ({}), which has no metric: not read", ch.word)
                         })),
                     }
@@ -926,7 +1018,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
             continue;
         }
         // a zero of a part is not the agency's (县直各单位未收到…申请)
-        let parts_before = zero_parts.get_or_insert_with(|| parts_before(&t.c, ctx.parts_m));
+        let parts_before = zero_parts.get_or_insert_with(|| parts_before(t.c, ctx.parts_m));
         let part = parts_before[f.start].map(|k| ctx.parts[k]);
         match part.or(match scope {
             Scope::Part(w) => Some(w),
@@ -934,7 +1026,7 @@ fn parse_block(block: usize, text: &str, half: &str, ctx: &Context, ex: &mut Ext
         }) {
             Some(w) => {
                 ex.warnings
-                    .push(span_warning(&t.c, block, f.start, f.end, |phrase| {
+                    .push(span_warning(t.c, block, f.start, f.end, |phrase| {
                         format!(
                         "\"{phrase}\" is a zero of a part ({w}), not the agency's own {}: not read",
                         f.metric
@@ -993,7 +1085,7 @@ impl Seen {
 /// Whether `need` holds for a figure whose cue phrase starts at `start`, in
 /// the clause window `[from, fig.start)`.
 fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, seen: &Seen) -> bool {
-    let c = &t.c;
+    let c = t.c;
     let sentence = t.sent[fig.start];
     match need {
         Need::Nothing => true,
@@ -1019,7 +1111,7 @@ fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, seen: &
 }
 
 fn match_cue(t: &Text, fig: &Figure, after: usize, seen: &Seen) -> Option<Found> {
-    let c = &t.c;
+    let c = t.c;
     let mut from = fig.start;
     while from > after && !is_clause_end(c[from - 1]) {
         from -= 1;
@@ -1207,7 +1299,7 @@ fn match_noun_after(
     after: usize,
     parts: &[&'static str],
 ) -> Option<NounRead> {
-    let c = &t.c;
+    let c = t.c;
     let mut from = fig.start;
     while from > after && !is_clause_end(c[from - 1]) {
         from -= 1;
@@ -1292,7 +1384,7 @@ fn match_noun_after(
 /// 申请`, `未向公众收取任何费用`): a negation of a `[[noun_after]]` at `i`,
 /// a modifier without blockers, the noun ending the clause.
 fn noun_after_zero(t: &Text, i: usize, parts: &[&'static str]) -> Option<Found> {
-    let c = &t.c;
+    let c = t.c;
     for (na, nm) in t.v.noun_after.iter().zip(&t.v.m.noun_after) {
         for (_, neg) in nm.negations.starting_at(c, i) {
             let from = i + neg;
@@ -1356,7 +1448,7 @@ fn joined_cue(
 /// (`因政府信息公开申请引起的行政复议、提起行政诉讼数量是0件`): both are zero.
 /// (A combined count of any other value is given to neither.)
 fn joined_zero(t: &Text, fig: &Figure, after: usize) -> Vec<Found> {
-    let (c, v) = (&t.c, t.v);
+    let (c, v) = (t.c, t.v);
     if fig.value != Decimal::ZERO || fig.qualifier != Qualifier::Exact {
         return Vec::new();
     }
@@ -1433,7 +1525,7 @@ fn scope_ends(c: &[char], j: usize, slots: &[CharWords]) -> Vec<usize> {
 fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     let v = t.v;
     let m = v.m;
-    let c = &t.c;
+    let c = t.c;
     let mut i = 0;
     'outer: while i < c.len() {
         // every zero phrase opens with one of these words
@@ -1531,7 +1623,7 @@ const ZERO_BACK_CHARS: usize = 200;
 /// each metric named by the words before it in its sentence, else by the
 /// section's first sentence; returns the phrase's length when it is one.
 fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
-    let (c, v) = (&t.c, t.v);
+    let (c, v) = (t.c, t.v);
     let (_, n) = v.m.zero_back_phrases.first_at(c, i)?;
     let named = |text: &str| -> Vec<&'static str> {
         let mut out: Vec<&'static str> = Vec::new();
@@ -1581,7 +1673,7 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
 /// `zero_after_metrics`; two joined cues (`行政复议和行政诉讼无`) are both zero.
 fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
     let v = t.v;
-    let c = &t.c;
+    let c = t.c;
     for e in 0..c.len() {
         let Some((_, w)) = v.m.zero_after_word.first_at(c, e) else {
             continue;
@@ -1630,4 +1722,152 @@ fn span_warning(
 ) -> Warning {
     let phrase: String = c[start..end].iter().collect();
     Warning::at(Location::Span { block, start, end }, message(&phrase))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first-written two passes: the chars, then each one's units.
+    fn units_reference(half: &str) -> Units {
+        let c: Vec<char> = half.chars().collect();
+        let (mut sent, mut clause) = (Vec::new(), Vec::new());
+        let (mut sent_start, mut clause_start) = (vec![0], vec![0]);
+        let (mut s, mut k) = (0usize, 0usize);
+        for (i, ch) in c.iter().enumerate() {
+            sent.push(s);
+            clause.push(k);
+            if is_sentence_end(*ch) {
+                s += 1;
+                sent_start.push(i + 1);
+            }
+            if is_clause_end(*ch) {
+                k += 1;
+                clause_start.push(i + 1);
+            }
+        }
+        Units {
+            c,
+            sent,
+            sent_start,
+            clause,
+            clause_start,
+        }
+    }
+
+    #[test]
+    fn every_unit_end_passes_the_quick_test() {
+        let ends = (0..=0x10ffff_u32)
+            .filter_map(char::from_u32)
+            .filter(|&c| is_clause_end(c) || is_sentence_end(c));
+        let mut n = 0;
+        for c in ends {
+            assert!(may_end_unit(c), "{c:?} (U+{:04X})", c as u32);
+            n += 1;
+        }
+        assert!(n >= 16, "{n} ends");
+        assert!(!may_end_unit('年') && !may_end_unit('、'));
+    }
+
+    /// The heading test as first written: every char counted.
+    fn is_heading_reference(text: &str) -> bool {
+        text.chars().nth(HEADING_CHARS).is_none() && !text.contains(['。', ';', '；'])
+    }
+
+    #[test]
+    fn headings_by_their_length_in_chars() {
+        for (c, n) in [('a', 1), ('年', 3), ('𠀀', 4)] {
+            for k in [0, 1, 39, 40, 41, 53, 54, 160 / n, 160 / n + 1, 200] {
+                let t: String = std::iter::repeat_n(c, k).collect();
+                assert_eq!(is_heading(&t), is_heading_reference(&t), "{k} x {c:?}");
+                assert_eq!(is_heading(&t), k <= HEADING_CHARS, "{k} x {c:?}");
+            }
+        }
+        assert!(!is_heading("一、总体情况。"));
+    }
+
+    #[test]
+    fn units_of_a_sentence() {
+        let u = units("收到申请3件，办结2件。其中(公开)1件;\n完");
+        assert_eq!(
+            u,
+            units_reference("收到申请3件，办结2件。其中(公开)1件;\n完")
+        );
+        assert_eq!(u.sent_start, vec![0, 12, 21, 22]);
+        assert_eq!(u.clause_start, vec![0, 7, 12, 15, 18, 21, 22]);
+        assert_eq!(units(""), units_reference(""));
+    }
+
+    /// Sentence and clause ends (ASCII, `。`, full-width forms), chars next to
+    /// them in the code space, CJK, 4-byte chars, controls.
+    const ALPHABET: &[char] = &[
+        '。',
+        '，',
+        ',',
+        ';',
+        '；',
+        ':',
+        '：',
+        '!',
+        '！',
+        '?',
+        '？',
+        '(',
+        ')',
+        '（',
+        '）',
+        '\n',
+        '\r',
+        ' ',
+        '\u{3000}',
+        '\u{3001}',
+        '\u{3003}',
+        '\u{feff}',
+        '\u{ff00}',
+        '\u{ff0b}',
+        '\u{ff0d}',
+        '\u{ffe5}',
+        '\u{ffff}',
+        '0',
+        '9',
+        'a',
+        '年',
+        '件',
+        '未',
+        '\u{7f}',
+        '\u{80}',
+        '\u{a0}',
+        '\u{2014}',
+        '𠀀',
+        '\u{10ffff}',
+    ];
+
+    proptest::proptest! {
+        #[test]
+        fn units_match_the_two_passes(
+            idx in proptest::collection::vec(0..ALPHABET.len(), 0..60)
+        ) {
+            let s: String = idx.iter().map(|&i| ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(units(&s), units_reference(&s));
+        }
+
+        /// Buffers kept from a block hold nothing of it for the next one.
+        #[test]
+        fn units_refilled_match_the_two_passes(
+            a in proptest::collection::vec(0..ALPHABET.len(), 0..60),
+            b in proptest::collection::vec(0..ALPHABET.len(), 0..60)
+        ) {
+            let a: String = a.iter().map(|&i| ALPHABET[i]).collect();
+            let b: String = b.iter().map(|&i| ALPHABET[i]).collect();
+            let mut u = units(&a);
+            u.fill(&b);
+            proptest::prop_assert_eq!(u, units_reference(&b));
+        }
+
+        #[test]
+        fn units_of_any_text_match_the_two_passes(s in "\\PC{0,80}") {
+            proptest::prop_assert_eq!(units(&s), units_reference(&s));
+            proptest::prop_assert_eq!(is_heading(&s), is_heading_reference(&s));
+        }
+    }
 }

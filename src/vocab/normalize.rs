@@ -183,7 +183,14 @@ pub fn byte_mask(s: &str) -> u64 {
 /// byte that `s` does not have is ruled out without a search.
 #[inline]
 pub fn contains_masked(s: &str, mask: u64, word: &str) -> bool {
-    byte_mask(word) & !mask == 0 && s.contains(word)
+    contains_premasked(s, mask, word, byte_mask(word))
+}
+
+/// [`contains_masked`] with the word's mask made beforehand (`word_mask` is
+/// [`byte_mask`]`(word)`): for word lists matched against many texts.
+#[inline]
+pub fn contains_premasked(s: &str, mask: u64, word: &str, word_mask: u64) -> bool {
+    word_mask & !mask == 0 && s.contains(word)
 }
 
 /// The characters of a label made comparable (see the module comment); the

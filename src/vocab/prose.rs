@@ -1110,6 +1110,53 @@ pub(crate) struct Matchers {
     /// The word lists of the cues' conditions, by the address and length of
     /// the list (see [`Self::need_words`]).
     need_words: Vec<((usize, usize), CharWords)>,
+    /// The words naming a part, in a report of an agency and in one of a
+    /// government (see [`Self::parts`]).
+    parts: [PartWords; 2],
+    /// The byte mask of the word of each of `channels`, then of each of
+    /// `heading_channels`: the channels a heading may name.
+    pub(crate) heading_scope_masks: Vec<u64>,
+}
+
+/// The byte mask ([`super::normalize::byte_mask`]) of each word.
+fn byte_masks(words: &[&str]) -> Vec<u64> {
+    words
+        .iter()
+        .map(|w| super::normalize::byte_mask(w))
+        .collect()
+}
+
+/// The words naming a part for one kind of report, compiled at load.
+#[derive(Debug, Clone)]
+pub(crate) struct PartWords {
+    /// The words, in the vocabulary's order.
+    pub(crate) words: Vec<&'static str>,
+    /// `words` compiled.
+    pub(crate) m: CharWords,
+    /// The byte mask of each of `words` ([`super::normalize::byte_mask`]).
+    pub(crate) masks: Vec<u64>,
+}
+
+impl PartWords {
+    const EMPTY: PartWords = PartWords {
+        words: Vec::new(),
+        m: CharWords::EMPTY,
+        masks: Vec::new(),
+    };
+
+    /// The part words of `v`; in a government's report, without the words
+    /// naming its whole jurisdiction (they are the reporter itself).
+    fn of(v: &ProseVocab, government: bool) -> PartWords {
+        let words: Vec<&'static str> = v
+            .part_words
+            .iter()
+            .copied()
+            .filter(|w| !(government && v.whole_jurisdiction.contains(w)))
+            .collect();
+        let m = CharWords::new(&words);
+        let masks = byte_masks(&words);
+        PartWords { words, m, masks }
+    }
 }
 
 /// The placeholder of a vocabulary being built.
@@ -1147,6 +1194,8 @@ static EMPTY_MATCHERS: Matchers = Matchers {
     noun_after: Vec::new(),
     zero_start: CharWords::EMPTY,
     need_words: Vec::new(),
+    parts: [PartWords::EMPTY, PartWords::EMPTY],
+    heading_scope_masks: Vec::new(),
 };
 
 impl Matchers {
@@ -1253,7 +1302,21 @@ impl Matchers {
                 .collect(),
             zero_start: w(&starts),
             need_words,
+            parts: [PartWords::of(v, false), PartWords::of(v, true)],
+            heading_scope_masks: byte_masks(
+                &v.channels
+                    .iter()
+                    .chain(v.heading_channels)
+                    .map(|c| c.word)
+                    .collect::<Vec<_>>(),
+            ),
         }
+    }
+
+    /// The words naming a part in a report of a government (`true`) or of
+    /// an agency.
+    pub(crate) fn parts(&self, government: bool) -> &PartWords {
+        &self.parts[usize::from(government)]
     }
 
     /// A word list of a cue's condition (or of a noun-after's subjects, or
@@ -1284,6 +1347,35 @@ mod tests {
         assert!(v.cues.iter().any(|c| c.metric == "proactive.items"));
         assert_eq!(v.unit_of("fees.collected"), Unit::Cny);
         assert_eq!(v.unit_of("website.visits"), Unit::Count);
+    }
+
+    #[test]
+    fn load_time_part_words_and_masks_are_the_vocabulary_s() {
+        let v = prose();
+        let words: Vec<&str> = v
+            .channels
+            .iter()
+            .chain(v.heading_channels)
+            .map(|c| c.word)
+            .collect();
+        assert!(!words.is_empty());
+        assert_eq!(v.m.heading_scope_masks, byte_masks(&words));
+        for government in [false, true] {
+            let p = v.m.parts(government);
+            let want: Vec<&str> = v
+                .part_words
+                .iter()
+                .copied()
+                .filter(|w| !(government && v.whole_jurisdiction.contains(w)))
+                .collect();
+            assert_eq!(p.words, want);
+            assert_eq!(p.masks, byte_masks(&want));
+            assert_eq!(
+                p.m.first_in(&['县', '直']),
+                CharWords::new(&want).first_in(&['县', '直'])
+            );
+        }
+        assert!(v.m.parts(true).words.len() < v.m.parts(false).words.len());
     }
 
     /// The built-in file with `from` replaced by `to` (once), loaded.

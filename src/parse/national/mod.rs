@@ -205,10 +205,19 @@ pub fn parse(page: &Page) -> Extract {
         }
     }
     // one value per metric: a later duplicate (a second copy of a table) is dropped
-    let mut seen: HashSet<String> = HashSet::new();
+    // (decided on borrowed ids first: no id copied)
+    let keep: Vec<bool> = {
+        let mut seen: HashSet<&str> = HashSet::new();
+        parts
+            .iter()
+            .flat_map(|(_, ex)| &ex.observations)
+            .map(|o| seen.insert(o.metric.as_str()))
+            .collect()
+    };
+    let mut keep = keep.into_iter();
     for (_, ex) in parts {
         for o in ex.observations {
-            if seen.insert(o.metric.clone()) {
+            if keep.next() == Some(true) {
                 out.observations.push(o);
             } else {
                 out.warnings.push(Warning::at(
@@ -242,17 +251,27 @@ pub(crate) struct Normed<'t> {
     pub(crate) t: &'t Table,
     /// `norm` of each cell's text, in `t.cells()` order.
     norms: Vec<String>,
+    /// The [`byte_mask`](crate::vocab::normalize::byte_mask) of each text of
+    /// `norms`, for the detectors' many key lists.
+    masks: Vec<u64>,
 }
 
 impl<'t> Normed<'t> {
     fn new(t: &'t Table) -> Self {
-        let norms = t.cells().iter().map(|c| norm(&c.text)).collect();
-        Normed { t, norms }
+        let norms: Vec<String> = t.cells().iter().map(|c| norm(&c.text)).collect();
+        let masks = norms
+            .iter()
+            .map(|n| crate::vocab::normalize::byte_mask(n))
+            .collect();
+        Normed { t, norms, masks }
     }
 
-    /// Every cell's normalised text, in `t.cells()` order.
-    pub(crate) fn all(&self) -> &[String] {
-        &self.norms
+    /// Every cell's normalised text as a [`Label`], in `t.cells()` order.
+    pub(crate) fn labels(&self) -> impl Iterator<Item = Label<'_>> {
+        self.norms
+            .iter()
+            .zip(&self.masks)
+            .map(|(text, &mask)| Label { text, mask })
     }
 
     /// The normalised text of a cell: the one made for it when it is a cell
@@ -268,12 +287,11 @@ impl<'t> Normed<'t> {
 }
 
 fn kind(n: &Normed) -> Option<Kind> {
-    let (t, norms) = (n.t, n.all());
-    if let Some(header_end) = table3::header_end(t, norms) {
+    if let Some(header_end) = table3::header_end(n) {
         Some(Kind::T3 { header_end })
-    } else if table4::detect(t, norms) {
+    } else if table4::detect(n) {
         Some(Kind::T4)
-    } else if table2::detect(norms) {
+    } else if table2::detect(n) {
         Some(Kind::T2)
     } else {
         None
@@ -294,10 +312,42 @@ pub fn norm(s: &str) -> String {
 
 /// Whether a normalised label contains one of the keys.
 pub(crate) fn has_key(label: &str, keys: &[&str]) -> bool {
-    // a key with a byte the label lacks is ruled out without a search
-    let mask = crate::vocab::normalize::byte_mask(label);
-    keys.iter()
-        .any(|k| crate::vocab::normalize::contains_masked(label, mask, k))
+    Label::new(label).has(keys)
+}
+
+/// `"{a}.{b}"`, a metric id of two parts, in one allocation of its size
+/// (what `format!` would write, without its machinery: one per value read).
+pub(crate) fn dotted(a: &str, b: &str) -> String {
+    let mut s = String::with_capacity(a.len() + 1 + b.len());
+    s.push_str(a);
+    s.push('.');
+    s.push_str(b);
+    s
+}
+
+/// A normalised label with the byte mask of its text, made once for all the
+/// key lists it is matched against ([`Label::has`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Label<'a> {
+    /// The normalised text.
+    pub(crate) text: &'a str,
+    /// [`byte_mask`](crate::vocab::normalize::byte_mask) of `text`.
+    mask: u64,
+}
+
+impl<'a> Label<'a> {
+    /// The label of a normalised text.
+    pub(crate) fn new(text: &'a str) -> Self {
+        let mask = crate::vocab::normalize::byte_mask(text);
+        Label { text, mask }
+    }
+
+    /// Whether the label contains one of `keys` ([`has_key`]); a key with a
+    /// byte the label lacks is ruled out without a search.
+    pub(crate) fn has(&self, keys: &[&str]) -> bool {
+        keys.iter()
+            .any(|k| crate::vocab::normalize::contains_masked(self.text, self.mask, k))
+    }
 }
 
 /// The distinct cells covering row `r` in columns `c0..c1`, left to right.
@@ -441,5 +491,31 @@ mod tests {
         );
         assert_eq!(norm("本年增／减"), "本年增/减");
         assert_eq!(norm("总\u{a0}计"), "总计");
+    }
+
+    #[test]
+    fn dotted_is_the_two_parts_joined() {
+        for (a, b) in [
+            ("row", "col"),
+            ("", ""),
+            ("一、", "legal.subtotal"),
+            ("a.b", ""),
+        ] {
+            assert_eq!(dotted(a, b), format!("{a}.{b}"));
+        }
+    }
+
+    proptest::proptest! {
+        /// A label's mask test gives what a search for each key gives.
+        #[test]
+        fn label_has_a_key_as_contains_says(
+            label in "[一二(（)）本年机关公开申请0-9a.、 ]{0,12}",
+            keys in proptest::collection::vec("[一二(（)）本年机关公开申请0-9a.、]{0,4}", 0..5)
+        ) {
+            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+            let want = keys.iter().any(|k| label.contains(k));
+            proptest::prop_assert_eq!(Label::new(&label).has(&keys), want);
+            proptest::prop_assert_eq!(has_key(&label, &keys), want);
+        }
     }
 }

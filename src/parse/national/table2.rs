@@ -7,7 +7,9 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, norm, Normed};
+use super::{
+    blank, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, norm, Label, Normed,
+};
 use crate::html::value::MoneyUnit;
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
@@ -24,10 +26,11 @@ fn row_of(n: &str) -> Vec<usize> {
     if n.chars().count() > MAX_LABEL {
         return Vec::new();
     }
+    let l = Label::new(n);
     TABLE2_ROWS
         .iter()
         .enumerate()
-        .filter(|(_, r)| has_key(n, r.keys))
+        .filter(|(_, r)| l.has(r.keys))
         .map(|(i, _)| i)
         .collect()
 }
@@ -36,37 +39,40 @@ fn columns_of(n: &str) -> Vec<usize> {
     if n.chars().count() > MAX_LABEL {
         return Vec::new();
     }
+    let l = Label::new(n);
     TABLE2_COLUMNS
         .iter()
         .enumerate()
-        .filter(|(_, c)| has_key(n, c.keys))
+        .filter(|(_, c)| l.has(c.keys))
         .map(|(i, _)| i)
         .collect()
 }
 
 /// Whether a label is a row's: `!row_of(n).is_empty()`, without the list.
 fn is_row(n: &str) -> bool {
-    n.chars().count() <= MAX_LABEL && TABLE2_ROWS.iter().any(|r| has_key(n, r.keys))
+    let l = Label::new(n);
+    n.chars().count() <= MAX_LABEL && TABLE2_ROWS.iter().any(|r| l.has(r.keys))
 }
 
 /// Whether a label is a column's: `!columns_of(n).is_empty()`, without the
 /// list.
 fn is_column(n: &str) -> bool {
-    n.chars().count() <= MAX_LABEL && TABLE2_COLUMNS.iter().any(|c| has_key(n, c.keys))
+    let l = Label::new(n);
+    n.chars().count() <= MAX_LABEL && TABLE2_COLUMNS.iter().any(|c| l.has(c.keys))
 }
 
 /// Whether the table has table-2 headers and rows, given the normalised
 /// text of each of its cells.
-pub(super) fn detect(norms: &[String]) -> bool {
-    let short = |n: &&String| n.chars().count() <= MAX_LABEL;
-    let rows = norms
-        .iter()
+pub(super) fn detect(nt: &Normed) -> bool {
+    let short = |n: &Label| n.text.chars().count() <= MAX_LABEL;
+    let rows = nt
+        .labels()
         .filter(short)
-        .any(|n| TABLE2_ROWS.iter().any(|r| has_key(n, r.keys)));
-    rows && norms
-        .iter()
+        .any(|n| TABLE2_ROWS.iter().any(|r| n.has(r.keys)));
+    rows && nt
+        .labels()
         .filter(short)
-        .any(|n| TABLE2_COLUMNS.iter().any(|c| has_key(n, c.keys)))
+        .any(|n| TABLE2_COLUMNS.iter().any(|c| n.has(c.keys)))
 }
 
 fn marks(n: &str) -> Vec<Template> {
@@ -411,7 +417,7 @@ fn read_section(t: &Table, sec: &Section, tpl: Template, out: &mut Extract) {
                 continue;
             }
             let col = &TABLE2_COLUMNS[sec.heads[k].col.expect("identified")];
-            let metric = format!("{prefix}.{}", col.suffix);
+            let metric = dotted(prefix, col.suffix);
             if with_text.len() > 1 {
                 out.warnings.push(Warning::at(
                     loc(t, with_text[0]),

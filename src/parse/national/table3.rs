@@ -5,7 +5,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{blank, cells_in_row, emit, has_key, has_text, is_number, loc, Normed};
+use super::{blank, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
 use crate::html::value::{parse_cell, CellValue};
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
@@ -27,7 +27,7 @@ const DISTINCTIVE: &[&str] = &[
 /// 法人或其他组织 columns), one past its last row: the bottom of the
 /// distinctive header cells. `norms` is the normalised text of each cell,
 /// in `t.cells()` order.
-pub(super) fn header_end(t: &Table, norms: &[String]) -> Option<usize> {
+pub(super) fn header_end(nt: &Normed) -> Option<usize> {
     let mut hits: BTreeSet<&str> = BTreeSet::new();
     let mut end = 0;
     // the distinctive columns, picked once (not once per cell)
@@ -35,12 +35,12 @@ pub(super) fn header_end(t: &Table, norms: &[String]) -> Option<usize> {
         .iter()
         .filter(|c| DISTINCTIVE.contains(&c.id))
         .collect();
-    for (c, n) in t.cells().iter().zip(norms) {
-        if n.chars().count() > 12 {
+    for (c, n) in nt.t.cells().iter().zip(nt.labels()) {
+        if n.text.chars().count() > 12 {
             continue;
         }
         for col in &distinctive {
-            if has_key(n, col.keys) {
+            if n.has(col.keys) {
                 hits.insert(col.id);
                 end = end.max(c.row + c.rowspan);
             }
@@ -57,6 +57,9 @@ struct Columns {
     spacer: Vec<bool>,
     /// First value column (columns before it hold the row labels).
     first: usize,
+    /// The identified columns of the table (`ids` without the gaps), for the
+    /// union rule of every row ([`column_of`]).
+    present: BTreeSet<usize>,
 }
 
 fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
@@ -166,7 +169,13 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
             )));
         }
     }
-    Some(Columns { ids, spacer, first })
+    let present = ids.iter().flatten().copied().collect();
+    Some(Columns {
+        ids,
+        spacer,
+        first,
+        present,
+    })
 }
 
 /// A data row of table 3, possibly in a continuation table.
@@ -713,7 +722,6 @@ fn column_of(
 fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Extract) {
     let at = d.at;
     let t = at.t;
-    let present: BTreeSet<usize> = cols.ids.iter().flatten().copied().collect();
     // value cells anchored in this row, with the grid columns they stand for
     let placed: Vec<(&Cell, std::ops::Range<usize>)> = match &d.shifted {
         Some((_, vs)) => vs.iter().map(|(c, col)| (*c, *col..*col + 1)).collect(),
@@ -760,7 +768,7 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
             if s.is_empty() {
                 Err("is under no identified column; not read".to_string())
             } else {
-                column_of(&s, &present, total_alone)
+                column_of(&s, &cols.present, total_alone)
             }
         });
         match res {
@@ -784,7 +792,7 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
         let Some(first) = with_text.next() else {
             continue;
         };
-        let metric = format!("{row_id}.{}", TABLE3_COLUMNS[i].id);
+        let metric = dotted(row_id, TABLE3_COLUMNS[i].id);
         if with_text.next().is_none() {
             emit(out, t, first, metric, Unit::Count, tpl, None);
         } else {

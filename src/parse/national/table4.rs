@@ -5,8 +5,8 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{cells_in_row, emit, has_key, has_text, is_number, loc, Normed};
-use crate::html::{Cell, Table};
+use super::{cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
+use crate::html::Cell;
 use crate::parse::model::{Extract, Warning};
 use crate::vocab::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
 use crate::vocab::{Template, Unit};
@@ -24,18 +24,18 @@ fn short(n: &str) -> bool {
 /// least three more of the five result columns side by side. A table that
 /// merely lists 行政复议 / 维持 in its rows (an early statistics table) is not
 /// table 4.
-pub(super) fn detect(t: &Table, norms: &[String]) -> bool {
+pub(super) fn detect(nt: &Normed) -> bool {
+    let t = nt.t;
     let (mut review, mut lit) = (false, false);
     let mut leaves_by_row: Vec<BTreeSet<usize>> = vec![BTreeSet::new(); t.rows()];
-    for (c, n) in t.cells().iter().zip(norms) {
-        if !short(n) {
+    for (c, n) in t.cells().iter().zip(nt.labels()) {
+        if !short(n.text) {
             continue;
         }
-        review |= has_key(n, TABLE4_GROUPS[0].keys);
-        lit |= has_key(n, &TABLE4_LITIGATION_KEYS)
-            || TABLE4_GROUPS[1..].iter().any(|g| has_key(n, g.keys));
+        review |= n.has(TABLE4_GROUPS[0].keys);
+        lit |= n.has(&TABLE4_LITIGATION_KEYS) || TABLE4_GROUPS[1..].iter().any(|g| n.has(g.keys));
         for (k, col) in TABLE4_COLUMNS.iter().enumerate() {
-            if has_key(n, col.keys) {
+            if n.has(col.keys) {
                 leaves_by_row[c.row].insert(k);
             }
         }
@@ -51,8 +51,8 @@ pub(super) fn parse(nt: &Normed, tpl: Template) -> Extract {
     let hend = t
         .cells()
         .iter()
-        .zip(nt.all())
-        .filter(|(_, n)| short(n) && TABLE4_COLUMNS.iter().any(|k| has_key(n, k.keys)))
+        .zip(nt.labels())
+        .filter(|(_, n)| short(n.text) && TABLE4_COLUMNS.iter().any(|k| n.has(k.keys)))
         .map(|(c, _)| c)
         .map(|c| c.row + c.rowspan)
         .max()
@@ -90,10 +90,7 @@ pub(super) fn parse(nt: &Normed, tpl: Template) -> Extract {
             .filter(|&k| has_key(&ln, TABLE4_COLUMNS[k].keys))
             .collect();
         if let (Some(g), [k]) = (group, leaves.as_slice()) {
-            ids[c] = Some(format!(
-                "{}.{}",
-                TABLE4_GROUPS[g].prefix, TABLE4_COLUMNS[*k].suffix
-            ));
+            ids[c] = Some(dotted(TABLE4_GROUPS[g].prefix, TABLE4_COLUMNS[*k].suffix));
         }
     }
     let Some(first) = (0..ncols).find(|&c| ids[c].is_some()) else {
