@@ -1,26 +1,26 @@
-//! The rows of every document of a build, kept on disk until the dataset is
-//! assembled one year at a time: a scratch file of binary records (one per
-//! document, in the order they were parsed; the parse cache's encoding,
-//! [`Enc`]) and, in memory, only where each record starts and the year it
-//! belongs to. Memory then holds one year of rows at most, whatever the
-//! number of documents.
+//! The rows of every document of a build, kept until the dataset is
+//! assembled one year at a time: binary records (one per document, in the
+//! order they were parsed; the parse cache's encoding, [`Enc`]) in a
+//! [`Scratch`] (memory up to [`IN_MEMORY`], then a scratch file) and, in
+//! memory, only where each record starts and the year it belongs to.
+//! Memory then holds one year of rows and the scratch's limit at most,
+//! whatever the number of documents.
 
 use super::cache::{Dec, Enc};
 use crate::archive::Via;
 use crate::normalize::{DocumentRows, ObservationRow, ReportRow, Status};
-use anyhow::{bail, Context, Result};
+use crate::output::scratch::Scratch;
+use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
+
+/// Bytes of records kept in memory before the rest goes to the scratch
+/// file (about 8,000 documents' rows).
+const IN_MEMORY: usize = 32 << 20;
 
 /// The spill of one build.
 pub(crate) struct Spill {
-    path: PathBuf,
-    w: Option<BufWriter<File>>,
-    file: File,
-    pos: u64,
+    rows: Scratch,
     /// Where the records of each year start, and their length, in order.
     index: BTreeMap<Option<i32>, Vec<(u64, u32)>>,
     seen_years: BTreeSet<i32>,
@@ -29,31 +29,24 @@ pub(crate) struct Spill {
 }
 
 impl Spill {
-    /// A new spill at `path` (a new file, removed when the spill is dropped).
+    /// A new spill that would put what does not fit in memory at `path`
+    /// (a new file, removed when the spill is dropped).
     pub(crate) fn create(path: PathBuf) -> Result<Spill> {
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .with_context(|| format!("cannot create the scratch file {}", path.display()))?;
-        let w = BufWriter::with_capacity(1 << 18, file.try_clone()?);
-        Ok(Spill {
-            path,
-            w: Some(w),
-            file,
-            pos: 0,
+        Ok(Spill::with_limit(path, IN_MEMORY))
+    }
+
+    /// A new spill that keeps up to `limit` bytes of records in memory.
+    fn with_limit(path: PathBuf, limit: usize) -> Spill {
+        Spill {
+            rows: Scratch::new(path, limit),
             index: BTreeMap::new(),
             seen_years: BTreeSet::new(),
             enc: Enc::default(),
-        })
+        }
     }
 
     /// Stores one document's rows.
     pub(crate) fn push(&mut self, d: DocumentRows) -> Result<()> {
-        let Some(w) = self.w.as_mut() else {
-            bail!("the spill {} is closed", self.path.display());
-        };
         if let Some(y) = d.seen_year {
             self.seen_years.insert(y);
         }
@@ -61,13 +54,14 @@ impl Spill {
         record(&mut self.enc, &d);
         let bytes = &self.enc.buf;
         let len = u32::try_from(bytes.len()).context("one document's rows exceed 4 GB")?;
-        w.write_all(bytes)
-            .with_context(|| format!("cannot write the scratch file {}", self.path.display()))?;
+        let pos = self.rows.len();
+        self.rows
+            .append(bytes)
+            .context("cannot write the build's scratch file")?;
         self.index
             .entry(d.report.year)
             .or_default()
-            .push((self.pos, len));
-        self.pos += u64::from(len);
+            .push((pos, len));
         Ok(())
     }
 
@@ -84,11 +78,6 @@ impl Spill {
     /// Reads back (and forgets) the documents of one year, in the order
     /// they were stored.
     pub(crate) fn take(&mut self, year: Option<i32>) -> Result<Vec<DocumentRows>> {
-        if let Some(mut w) = self.w.take() {
-            w.flush().with_context(|| {
-                format!("cannot write the scratch file {}", self.path.display())
-            })?;
-        }
         let Some(records) = self.index.remove(&year) else {
             return Ok(Vec::new());
         };
@@ -96,15 +85,14 @@ impl Spill {
         let mut buf = Vec::new();
         for (pos, len) in records {
             buf.resize(len as usize, 0);
-            self.file
-                .read_exact_at(&mut buf, pos)
-                .with_context(|| format!("cannot read the scratch file {}", self.path.display()))?;
-            out.push(decode(&buf).with_context(|| {
-                format!(
-                    "the scratch file {} is damaged at byte {pos}",
-                    self.path.display()
-                )
-            })?);
+            self.rows
+                .read_at(pos, &mut buf)
+                .context("cannot read the build's scratch file")?;
+            out.push(
+                decode(&buf).with_context(|| {
+                    format!("the build's scratch rows are damaged at byte {pos}")
+                })?,
+            );
         }
         Ok(out)
     }
@@ -219,13 +207,6 @@ fn bytes_left(d: &Dec) -> usize {
     d.left()
 }
 
-impl Drop for Spill {
-    fn drop(&mut self) {
-        self.w = None;
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,45 +259,55 @@ mod tests {
 
     #[test]
     fn rows_come_back_by_year_in_the_order_stored_and_the_file_goes() {
-        let tmp = tempfile::tempdir().unwrap();
-        let path = tmp.path().join("rows");
-        let mut s = Spill::create(path.clone()).unwrap();
         let docs = [
             doc("http://x/1", Some(2020), "12.50"),
             doc("http://x/2", None, "3"),
             doc("http://x/3", Some(2019), "99999999999999999999"),
             doc("http://x/4", Some(2020), "7"),
         ];
-        for d in &docs {
-            s.push(d.clone()).unwrap();
+        let one = {
+            let mut e = Enc::default();
+            record(&mut e, &docs[0]);
+            e.buf.len()
+        };
+        // all in memory, the first record in memory and the rest in the
+        // file, all in the file
+        for (limit, file) in [(IN_MEMORY, false), (one + 1, true), (0, true)] {
+            let tmp = tempfile::tempdir().unwrap();
+            let path = tmp.path().join("rows");
+            let mut s = Spill::with_limit(path.clone(), limit);
+            for d in &docs {
+                s.push(d.clone()).unwrap();
+            }
+            assert_eq!(s.years(), vec![None, Some(2019), Some(2020)]);
+            assert_eq!(
+                s.seen_years().iter().copied().collect::<Vec<_>>(),
+                [2019, 2020]
+            );
+            let y2020 = s.take(Some(2020)).unwrap();
+            assert_eq!(y2020.len(), 2);
+            same(&y2020[0], &docs[0]);
+            same(&y2020[1], &docs[3]);
+            same(&s.take(Some(2019)).unwrap()[0], &docs[2]);
+            same(&s.take(None).unwrap()[0], &docs[1]);
+            assert!(s.take(Some(2020)).unwrap().is_empty(), "taken once");
+            assert_eq!(path.exists(), file, "limit {limit}");
+            drop(s);
+            assert!(!path.exists(), "the scratch file is removed");
         }
-        assert_eq!(s.years(), vec![None, Some(2019), Some(2020)]);
-        assert_eq!(
-            s.seen_years().iter().copied().collect::<Vec<_>>(),
-            [2019, 2020]
-        );
-        let y2020 = s.take(Some(2020)).unwrap();
-        assert_eq!(y2020.len(), 2);
-        same(&y2020[0], &docs[0]);
-        same(&y2020[1], &docs[3]);
-        same(&s.take(Some(2019)).unwrap()[0], &docs[2]);
-        same(&s.take(None).unwrap()[0], &docs[1]);
-        assert!(s.take(Some(2020)).unwrap().is_empty(), "taken once");
-        assert!(path.exists());
-        drop(s);
-        assert!(!path.exists(), "the scratch file is removed");
     }
 
     #[test]
-    fn a_damaged_spill_is_an_error_naming_the_file() {
+    fn a_damaged_spill_is_an_error() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("rows");
-        let mut s = Spill::create(path.clone()).unwrap();
+        let mut s = Spill::with_limit(path.clone(), 0);
         s.push(doc("http://x/1", Some(2020), "1")).unwrap();
-        s.take(Some(1999)).unwrap(); // flushes
+        s.take(Some(1999)).unwrap();
+        s.rows.read_at(0, &mut [0u8; 1]).unwrap(); // flushes
         let len = std::fs::metadata(&path).unwrap().len() as usize;
         std::fs::write(&path, vec![b'x'; len]).unwrap();
         let err = format!("{:#}", s.take(Some(2020)).unwrap_err());
-        assert!(err.contains("rows") && err.contains("damaged"), "{err}");
+        assert!(err.contains("damaged at byte 0"), "{err}");
     }
 }
