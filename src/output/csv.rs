@@ -131,6 +131,19 @@ impl Writer {
         Ok(())
     }
 
+    /// Writes a field that is one of the writers' own names (a unit, a
+    /// qualifier, `true`): text that is never quoted nor changed in Excel
+    /// mode (checked in debug builds), copied as it is.
+    fn name(&mut self, cell: &'static str) {
+        debug_assert!(
+            !needs_quotes(cell.as_bytes()) && !cell.is_empty(),
+            "{cell:?}"
+        );
+        debug_assert!(excel_safe(cell) == cell, "{cell:?}");
+        self.sep();
+        self.out.extend_from_slice(cell.as_bytes());
+    }
+
     /// Writes an optional field (empty when absent).
     fn opt_field(&mut self, cell: Option<&str>) -> Result<()> {
         self.field(cell.unwrap_or_default())
@@ -189,11 +202,11 @@ impl Writer {
         self.field_with(|b| digits::int(b, i64::from(o.year)))?;
         self.field(&o.obs.metric)?;
         self.field_with(|b| digits::decimal(b, o.obs.value))?;
-        self.field(o.obs.unit.as_str())?;
-        self.field(o.obs.qualifier.as_str())?;
+        self.name(o.obs.unit.as_str());
+        self.name(o.obs.qualifier.as_str());
         self.field(&o.obs.raw)?;
-        self.field(o.obs.source.as_str())?;
-        self.field(o.obs.template.as_str())?;
+        self.name(o.obs.source.as_str());
+        self.name(o.obs.template.as_str());
         self.field_with(|b| digits::location(b, o.obs.location))?;
         // the document's URL and hash, encoded once per document
         if self.doc.url != o.url || self.doc.sha256 != o.sha256 || self.doc.bytes.is_empty() {
@@ -211,7 +224,7 @@ impl Writer {
             self.doc = d;
         }
         self.out.extend_from_slice(&self.doc.bytes);
-        self.field(if o.preferred { "true" } else { "false" })?;
+        self.name(if o.preferred { "true" } else { "false" });
         self.end()
     }
 
