@@ -134,8 +134,7 @@ fn observations_of<'a>(
 
 /// `dataset.json` written as a stream, one year group at a time: the
 /// checks go straight to the file, the reports (with their observations)
-/// to a [`Scratch`] (memory up to [`REPORTS_IN_MEMORY`], then a file) that
-/// is copied in after the checks, as the keys of a
+/// to a [`Scratch`] file that is copied in after the checks, as the keys of a
 /// serde_json map come in sorted order (`agency`, `checks`, `reports`,
 /// `series`, `years`). Pretty-printed, byte for byte as serde_json would
 /// print the whole document, which is never held as one tree or string;
@@ -153,7 +152,7 @@ impl Stream {
     /// Starts `path`; `scratch` is a new file for the reports section.
     pub(crate) fn create(path: &Path, scratch: PathBuf, agency: &str) -> Result<Stream> {
         let mut w = HashedFile::create(path)?;
-        let reports = Scratch::new(scratch, REPORTS_IN_MEMORY);
+        let reports = Scratch::new(scratch);
         w.write_all(b"{\n  \"agency\": ")?;
         serde_json::to_writer(&mut w, agency)?;
         w.write_all(b",\n  \"checks\": ")?;
@@ -214,10 +213,6 @@ impl Stream {
 
 /// Bytes of text gathered before they go to the file.
 const FLUSH: usize = 1 << 18;
-
-/// Bytes of the reports section kept in memory before the rest goes to the
-/// scratch file (about 2,000 reports; 10,000 make 150 MB).
-const REPORTS_IN_MEMORY: usize = 32 << 20;
 
 /// Moves the text in `buf` to `w` once it holds `at` bytes or more.
 fn spill(buf: &mut Vec<u8>, w: &mut impl Write, at: usize) -> Result<()> {

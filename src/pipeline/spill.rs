@@ -1,10 +1,9 @@
-//! The rows of every document of a build, kept until the dataset is
-//! assembled one year at a time: binary records (one per document, in the
-//! order they were parsed; the parse cache's encoding, [`Enc`]) in a
-//! [`Scratch`] (memory up to [`IN_MEMORY`], then a scratch file) and, in
-//! memory, only where each record starts and the year it belongs to.
-//! Memory then holds one year of rows and the scratch's limit at most,
-//! whatever the number of documents.
+//! The rows of every document of a build, kept on disk until the dataset is
+//! assembled one year at a time: a scratch file of binary records (one per
+//! document, in the order they were parsed; the parse cache's encoding,
+//! [`Enc`]) and, in memory, only where each record starts and the year it
+//! belongs to. Memory then holds one year of rows at most, whatever the
+//! number of documents.
 
 use super::cache::{Dec, Enc};
 use crate::archive::Via;
@@ -13,10 +12,6 @@ use crate::output::scratch::Scratch;
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-
-/// Bytes of records kept in memory before the rest goes to the scratch
-/// file (about 8,000 documents' rows).
-const IN_MEMORY: usize = 32 << 20;
 
 /// The spill of one build.
 pub(crate) struct Spill {
@@ -29,20 +24,14 @@ pub(crate) struct Spill {
 }
 
 impl Spill {
-    /// A new spill that would put what does not fit in memory at `path`
-    /// (a new file, removed when the spill is dropped).
+    /// A new spill at `path` (a new file, removed when the spill is dropped).
     pub(crate) fn create(path: PathBuf) -> Result<Spill> {
-        Ok(Spill::with_limit(path, IN_MEMORY))
-    }
-
-    /// A new spill that keeps up to `limit` bytes of records in memory.
-    fn with_limit(path: PathBuf, limit: usize) -> Spill {
-        Spill {
-            rows: Scratch::new(path, limit),
+        Ok(Spill {
+            rows: Scratch::new(path),
             index: BTreeMap::new(),
             seen_years: BTreeSet::new(),
             enc: Enc::default(),
-        }
+        })
     }
 
     /// Stores one document's rows.
@@ -259,49 +248,40 @@ mod tests {
 
     #[test]
     fn rows_come_back_by_year_in_the_order_stored_and_the_file_goes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("rows");
+        let mut s = Spill::create(path.clone()).unwrap();
         let docs = [
             doc("http://x/1", Some(2020), "12.50"),
             doc("http://x/2", None, "3"),
             doc("http://x/3", Some(2019), "99999999999999999999"),
             doc("http://x/4", Some(2020), "7"),
         ];
-        let one = {
-            let mut e = Enc::default();
-            record(&mut e, &docs[0]);
-            e.buf.len()
-        };
-        // all in memory, the first record in memory and the rest in the
-        // file, all in the file
-        for (limit, file) in [(IN_MEMORY, false), (one + 1, true), (0, true)] {
-            let tmp = tempfile::tempdir().unwrap();
-            let path = tmp.path().join("rows");
-            let mut s = Spill::with_limit(path.clone(), limit);
-            for d in &docs {
-                s.push(d.clone()).unwrap();
-            }
-            assert_eq!(s.years(), vec![None, Some(2019), Some(2020)]);
-            assert_eq!(
-                s.seen_years().iter().copied().collect::<Vec<_>>(),
-                [2019, 2020]
-            );
-            let y2020 = s.take(Some(2020)).unwrap();
-            assert_eq!(y2020.len(), 2);
-            same(&y2020[0], &docs[0]);
-            same(&y2020[1], &docs[3]);
-            same(&s.take(Some(2019)).unwrap()[0], &docs[2]);
-            same(&s.take(None).unwrap()[0], &docs[1]);
-            assert!(s.take(Some(2020)).unwrap().is_empty(), "taken once");
-            assert_eq!(path.exists(), file, "limit {limit}");
-            drop(s);
-            assert!(!path.exists(), "the scratch file is removed");
+        for d in &docs {
+            s.push(d.clone()).unwrap();
         }
+        assert_eq!(s.years(), vec![None, Some(2019), Some(2020)]);
+        assert_eq!(
+            s.seen_years().iter().copied().collect::<Vec<_>>(),
+            [2019, 2020]
+        );
+        let y2020 = s.take(Some(2020)).unwrap();
+        assert_eq!(y2020.len(), 2);
+        same(&y2020[0], &docs[0]);
+        same(&y2020[1], &docs[3]);
+        same(&s.take(Some(2019)).unwrap()[0], &docs[2]);
+        same(&s.take(None).unwrap()[0], &docs[1]);
+        assert!(s.take(Some(2020)).unwrap().is_empty(), "taken once");
+        assert!(path.exists());
+        drop(s);
+        assert!(!path.exists(), "the scratch file is removed");
     }
 
     #[test]
     fn a_damaged_spill_is_an_error() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("rows");
-        let mut s = Spill::with_limit(path.clone(), 0);
+        let mut s = Spill::create(path.clone()).unwrap();
         s.push(doc("http://x/1", Some(2020), "1")).unwrap();
         s.take(Some(1999)).unwrap();
         s.rows.read_at(0, &mut [0u8; 1]).unwrap(); // flushes
