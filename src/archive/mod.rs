@@ -69,10 +69,16 @@ struct Inner {
 
 /// Lower-case hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut s = String::with_capacity(64);
-    for b in digest.iter() {
-        s.push_str(&format!("{b:02x}"));
+    hex(&Sha256::digest(bytes))
+}
+
+/// Bytes as lower-case hex digits, two per byte.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 0xf)] as char);
     }
     s
 }
@@ -394,17 +400,27 @@ impl Archive {
     /// object is still the best copy), and so are captures once a live copy
     /// exists (they stay in the manifest as earlier versions).
     pub fn latest(&self) -> Result<Vec<ManifestEntry>> {
+        Ok(self.latest_and_redirects()?.0)
+    }
+
+    /// [`Archive::latest`] and [`Archive::redirects`] from one read of the
+    /// manifest.
+    pub fn latest_and_redirects(&self) -> Result<(Vec<ManifestEntry>, HashMap<String, String>)> {
         // url -> (line index, entry)
         let mut best: HashMap<String, (usize, ManifestEntry)> = HashMap::new();
+        let mut redirects = HashMap::new();
         for (i, entry) in self.entries()?.enumerate() {
             let entry = entry?;
+            if let Some(from) = &entry.redirected_from {
+                redirects.insert(from.clone(), entry.url.clone());
+            }
             if better(best.get(&entry.url).map(|(_, e)| e), &entry) {
                 best.insert(entry.url.clone(), (i, entry));
             }
         }
         let mut v: Vec<(usize, ManifestEntry)> = best.into_values().collect();
         v.sort_by_key(|(i, _)| *i);
-        Ok(v.into_iter().map(|(_, e)| e).collect())
+        Ok((v.into_iter().map(|(_, e)| e).collect(), redirects))
     }
 
     /// Every redirect recorded: requested canonical URL -> the canonical URL
@@ -545,6 +561,19 @@ fn sync_dir(_dir: &Path) {}
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sha256_hex_is_the_standard_digest() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(hex(&[0, 9, 0xa0, 0xff]), "0009a0ff");
+    }
 
     fn entry(url: &str, status: Option<u16>, sha: Option<String>) -> ManifestEntry {
         ManifestEntry {

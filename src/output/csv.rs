@@ -59,9 +59,27 @@ const FLUSH: usize = 1 << 18;
 
 /// Which bytes make a field quoted (the csv crate's `requires_quotes`
 /// with a `,` delimiter, `"` quote and a CRLF terminator).
+/// Eight bytes at a time (no false negative: a block holds one of the
+/// four bytes exactly when one of its lanes is zero after the XOR).
 fn needs_quotes(cell: &[u8]) -> bool {
-    cell.iter()
-        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+    let mut blocks = cell.chunks_exact(8);
+    for b in &mut blocks {
+        let x = u64::from_le_bytes(b.try_into().expect("8 bytes"));
+        let hit = zero(x ^ (ONES * u64::from(b','))) | zero(x ^ (ONES * u64::from(b'"')));
+        let end = zero(x ^ (ONES * u64::from(b'\r'))) | zero(x ^ (ONES * u64::from(b'\n')));
+        if (hit | end) & HIGH != 0 {
+            return true;
+        }
+    }
+    blocks.remainder().iter().any(is_special)
+}
+
+/// A byte that makes a field quoted.
+fn is_special(b: &u8) -> bool {
+    matches!(b, b',' | b'"' | b'\r' | b'\n')
 }
 
 /// Appends one field's text, quoted when needed.
@@ -111,6 +129,19 @@ impl Writer {
             push_field(&mut self.out, cell.as_bytes());
         }
         Ok(())
+    }
+
+    /// Writes a field that is one of the writers' own names (a unit, a
+    /// qualifier, `true`): text that is never quoted nor changed in Excel
+    /// mode (checked in debug builds), copied as it is.
+    fn name(&mut self, cell: &'static str) {
+        debug_assert!(
+            !needs_quotes(cell.as_bytes()) && !cell.is_empty(),
+            "{cell:?}"
+        );
+        debug_assert!(excel_safe(cell) == cell, "{cell:?}");
+        self.sep();
+        self.out.extend_from_slice(cell.as_bytes());
     }
 
     /// Writes an optional field (empty when absent).
@@ -171,11 +202,11 @@ impl Writer {
         self.field_with(|b| digits::int(b, i64::from(o.year)))?;
         self.field(&o.obs.metric)?;
         self.field_with(|b| digits::decimal(b, o.obs.value))?;
-        self.field(o.obs.unit.as_str())?;
-        self.field(o.obs.qualifier.as_str())?;
+        self.name(o.obs.unit.as_str());
+        self.name(o.obs.qualifier.as_str());
         self.field(&o.obs.raw)?;
-        self.field(o.obs.source.as_str())?;
-        self.field(o.obs.template.as_str())?;
+        self.name(o.obs.source.as_str());
+        self.name(o.obs.template.as_str());
         self.field_with(|b| digits::location(b, o.obs.location))?;
         // the document's URL and hash, encoded once per document
         if self.doc.url != o.url || self.doc.sha256 != o.sha256 || self.doc.bytes.is_empty() {
@@ -193,7 +224,7 @@ impl Writer {
             self.doc = d;
         }
         self.out.extend_from_slice(&self.doc.bytes);
-        self.field(if o.preferred { "true" } else { "false" })?;
+        self.name(if o.preferred { "true" } else { "false" });
         self.end()
     }
 
@@ -471,6 +502,31 @@ mod tests {
             url: ["http://x/1", "http://x/\"2,", "=u"][url].into(),
             sha256: ["s1", "s2"][sha].into(),
             preferred: url == 0,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// The eight-byte scan says what a byte-by-byte one says, wherever
+        /// the special byte is (any byte value around it, UTF-8 or not).
+        #[test]
+        fn needs_quotes_is_the_byte_scan(
+            cell in proptest::collection::vec(
+                prop_oneof![any::<u8>(), Just(b','), Just(b'"'), Just(b'\r'), Just(b'\n'), 0x2au8..0x2e, 0x0bu8..0x0f],
+                0..40,
+            )
+        ) {
+            prop_assert_eq!(needs_quotes(&cell), cell.iter().any(is_special));
+            // one special byte at every position of a long plain cell
+            if let Some(&b) = cell.iter().find(|b| is_special(b)) {
+                for at in [0, 7, 8, 15, 16, 23] {
+                    let mut plain = vec![b'x'; 24];
+                    plain[at] = b;
+                    prop_assert!(needs_quotes(&plain));
+                }
+            }
+            prop_assert!(!needs_quotes(&vec![0xffu8; cell.len()]));
         }
     }
 

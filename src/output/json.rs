@@ -4,6 +4,7 @@
 use super::csv::number;
 use super::hashed::{Digest, HashedFile};
 use super::jsonw::Json;
+use super::scratch::Scratch;
 use crate::normalize::checks::CheckRow;
 use crate::normalize::ratios::{RatioRow, RATIOS};
 use crate::normalize::series::{SeriesRow, SERIES};
@@ -12,8 +13,7 @@ use anyhow::Result;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -134,15 +134,14 @@ fn observations_of<'a>(
 
 /// `dataset.json` written as a stream, one year group at a time: the
 /// checks go straight to the file, the reports (with their observations)
-/// to a scratch file that is copied in after the checks, as the keys of a
+/// to a [`Scratch`] file that is copied in after the checks, as the keys of a
 /// serde_json map come in sorted order (`agency`, `checks`, `reports`,
 /// `series`, `years`). Pretty-printed, byte for byte as serde_json would
 /// print the whole document, which is never held as one tree or string;
 /// the checks and reports are written by [`Json`] straight from the rows.
 pub(crate) struct Stream {
     w: HashedFile,
-    reports: BufWriter<File>,
-    reports_path: PathBuf,
+    reports: Scratch,
     checks_first: bool,
     reports_first: bool,
     /// The text of the rows of one group, written out after each group.
@@ -153,14 +152,13 @@ impl Stream {
     /// Starts `path`; `scratch` is a new file for the reports section.
     pub(crate) fn create(path: &Path, scratch: PathBuf, agency: &str) -> Result<Stream> {
         let mut w = HashedFile::create(path)?;
-        let reports = BufWriter::with_capacity(FLUSH, super::create_new(&scratch)?);
+        let reports = Scratch::new(scratch);
         w.write_all(b"{\n  \"agency\": ")?;
         serde_json::to_writer(&mut w, agency)?;
         w.write_all(b",\n  \"checks\": ")?;
         Ok(Stream {
             w,
             reports,
-            reports_path: scratch,
             checks_first: true,
             reports_first: true,
             buf: Json::pretty(2),
@@ -188,24 +186,11 @@ impl Stream {
     }
 
     /// Ends the document with the series (and their ratios) and the range;
-    /// returns its size and SHA-256.
+    /// returns its size and hash.
     pub(crate) fn finish(mut self, ds: &Dataset) -> Result<Digest> {
         end_array(&mut self.w, self.checks_first)?;
         self.w.write_all(b",\n  \"reports\": ")?;
-        self.reports.flush()?;
-        drop(self.reports);
-        // read back in large blocks, each hashed and written at once
-        let mut scratch = File::open(&self.reports_path)?;
-        let mut block = vec![0u8; FLUSH];
-        loop {
-            let n = std::io::Read::read(&mut scratch, &mut block)?;
-            if n == 0 {
-                break;
-            }
-            self.w.write_all(&block[..n])?;
-        }
-        drop(scratch);
-        let _ = std::fs::remove_file(&self.reports_path);
+        self.reports.copy_into(&mut self.w)?;
         end_array(&mut self.w, self.reports_first)?;
         self.w.write_all(b",\n  \"series\": ")?;
         let ratios = ds.ratios_by_year();

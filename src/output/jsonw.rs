@@ -49,9 +49,16 @@ impl Json {
     }
 
     fn newline(&mut self) {
-        self.buf.push(b'\n');
-        for _ in 0..self.depth {
-            self.buf.extend_from_slice(b"  ");
+        /// A line break and the indent of the deepest level written at once.
+        const INDENT: &[u8; 33] = b"\n                                ";
+        let n = 1 + 2 * self.depth;
+        if n <= INDENT.len() {
+            self.buf.extend_from_slice(&INDENT[..n]);
+        } else {
+            self.buf.push(b'\n');
+            for _ in 0..self.depth {
+                self.buf.extend_from_slice(b"  ");
+            }
         }
     }
 
@@ -80,12 +87,15 @@ impl Json {
     }
 
     /// Writes the next key of the current object (keys in sorted order);
-    /// its value follows.
-    pub(crate) fn key(&mut self, k: &str) {
+    /// its value follows. Keys are the writers' own field names, which
+    /// JSON never escapes (checked in debug builds and by a test).
+    pub(crate) fn key(&mut self, k: &'static str) {
+        debug_assert!(!k.bytes().any(|b| ESCAPE[usize::from(b)] != 0), "{k:?}");
         self.member();
-        self.string(k);
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(k.as_bytes());
         self.buf
-            .extend_from_slice(if self.pretty { b": " } else { b":" });
+            .extend_from_slice(if self.pretty { b"\": " } else { b"\":" });
     }
 
     /// Starts the next element of the current array; its value follows.
@@ -387,5 +397,31 @@ mod tests {
             String::from_utf8(j.buf).unwrap(),
             serde_json::to_string_pretty(&v).unwrap()
         );
+    }
+
+    #[test]
+    fn deep_nesting_is_indented_as_serde_json_indents_it() {
+        // deeper than the indent written at once (16 levels)
+        for depth in [1usize, 15, 16, 17, 40] {
+            let mut v = serde_json::json!({"k": 1});
+            let mut j = Json::pretty(0);
+            for _ in 0..depth {
+                j.begin_array();
+                j.element();
+                v = serde_json::json!([v]);
+            }
+            j.begin_object();
+            j.key("k");
+            j.int(1);
+            j.end_object();
+            for _ in 0..depth {
+                j.end_array();
+            }
+            assert_eq!(
+                String::from_utf8(j.buf).unwrap(),
+                serde_json::to_string_pretty(&v).unwrap(),
+                "depth {depth}"
+            );
+        }
     }
 }

@@ -23,6 +23,7 @@ pub mod metrics_csv;
 pub mod parquet;
 pub mod report_html;
 pub mod schema;
+pub(crate) mod scratch;
 pub mod svg;
 
 use crate::normalize::{Dataset, YearRows};
@@ -256,7 +257,7 @@ impl DatasetWriter {
         Ok(self.finish_digests(ds)?.into_iter().map(|f| f.0).collect())
     }
 
-    /// As [`DatasetWriter::finish`], with the size and SHA-256 of every
+    /// As [`DatasetWriter::finish`], with the size and hash of every
     /// file, taken as it was written (for the build stamp: no file is read
     /// back).
     pub fn finish_digests(mut self, ds: &Dataset) -> Result<Vec<(String, Digest)>> {

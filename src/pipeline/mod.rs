@@ -56,6 +56,18 @@ pub enum JobKind {
     FetchFailed,
 }
 
+impl JobKind {
+    /// The variant's name (as `Debug` writes it; part of the build stamp's
+    /// inputs).
+    fn name(self) -> &'static str {
+        match self {
+            JobKind::Document => "Document",
+            JobKind::Attachment => "Attachment",
+            JobKind::FetchFailed => "FetchFailed",
+        }
+    }
+}
+
 /// One distinct document of the archive.
 #[derive(Debug, Clone)]
 pub struct Job {
@@ -75,7 +87,8 @@ pub struct Job {
 pub fn plan(archive: &Archive) -> Result<Vec<Job>> {
     let mut jobs: Vec<Job> = Vec::new();
     let mut by_sha: BTreeMap<String, usize> = BTreeMap::new();
-    for e in archive.latest()? {
+    let (latest, redirects) = archive.latest_and_redirects()?;
+    for e in latest {
         let kind = match (e.kind, e.is_success()) {
             (Kind::Document | Kind::Attachment, false) => JobKind::FetchFailed,
             (Kind::Document, true) => JobKind::Document,
@@ -115,7 +128,7 @@ pub fn plan(archive: &Archive) -> Result<Vec<Job>> {
             at.insert(u.clone(), i);
         }
     }
-    let mut redirects: Vec<(String, String)> = archive.redirects()?.into_iter().collect();
+    let mut redirects: Vec<(String, String)> = redirects.into_iter().collect();
     redirects.sort();
     for (from, to) in redirects {
         if let (false, Some(&i)) = (at.contains_key(&from), at.get(&to)) {
@@ -564,9 +577,12 @@ impl Setup {
         h.add(format!("{:?}", opts.years).as_bytes());
         h.add(format!("{writers:?}").as_bytes());
         h.add(&serde_json::to_vec(&self.labels)?);
+        let mut text = Vec::new();
         for j in &self.jobs {
-            h.add(format!("{:?}", j.kind).as_bytes());
-            h.add(&serde_json::to_vec(&j.entry)?);
+            h.add(j.kind.name().as_bytes());
+            text.clear();
+            serde_json::to_writer(&mut text, &j.entry)?;
+            h.add(&text);
             h.add(j.also_at.join("\n").as_bytes());
             let size = j
                 .entry
@@ -1108,6 +1124,13 @@ pub fn quiet_if_stdout_closed(r: std::io::Result<()>) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_job_kinds_name_is_its_debug_text() {
+        for k in [JobKind::Document, JobKind::Attachment, JobKind::FetchFailed] {
+            assert_eq!(k.name(), format!("{k:?}"));
+        }
+    }
 
     #[test]
     fn a_panic_becomes_an_error_naming_the_document() {

@@ -8,20 +8,15 @@
 use super::cache::{Dec, Enc};
 use crate::archive::Via;
 use crate::normalize::{DocumentRows, ObservationRow, ReportRow, Status};
-use anyhow::{bail, Context, Result};
+use crate::output::scratch::Scratch;
+use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// The spill of one build.
 pub(crate) struct Spill {
-    path: PathBuf,
-    w: Option<BufWriter<File>>,
-    file: File,
-    pos: u64,
+    rows: Scratch,
     /// Where the records of each year start, and their length, in order.
     index: BTreeMap<Option<i32>, Vec<(u64, u32)>>,
     seen_years: BTreeSet<i32>,
@@ -32,18 +27,8 @@ pub(crate) struct Spill {
 impl Spill {
     /// A new spill at `path` (a new file, removed when the spill is dropped).
     pub(crate) fn create(path: PathBuf) -> Result<Spill> {
-        let file = std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create_new(true)
-            .open(&path)
-            .with_context(|| format!("cannot create the scratch file {}", path.display()))?;
-        let w = BufWriter::with_capacity(1 << 18, file.try_clone()?);
         Ok(Spill {
-            path,
-            w: Some(w),
-            file,
-            pos: 0,
+            rows: Scratch::new(path),
             index: BTreeMap::new(),
             seen_years: BTreeSet::new(),
             enc: Enc::default(),
@@ -52,9 +37,6 @@ impl Spill {
 
     /// Stores one document's rows.
     pub(crate) fn push(&mut self, d: DocumentRows) -> Result<()> {
-        let Some(w) = self.w.as_mut() else {
-            bail!("the spill {} is closed", self.path.display());
-        };
         if let Some(y) = d.seen_year {
             self.seen_years.insert(y);
         }
@@ -62,13 +44,14 @@ impl Spill {
         record(&mut self.enc, &d);
         let bytes = &self.enc.buf;
         let len = u32::try_from(bytes.len()).context("one document's rows exceed 4 GB")?;
-        w.write_all(bytes)
-            .with_context(|| format!("cannot write the scratch file {}", self.path.display()))?;
+        let pos = self.rows.len();
+        self.rows
+            .append(bytes)
+            .context("cannot write the build's scratch file")?;
         self.index
             .entry(d.report.year)
             .or_default()
-            .push((self.pos, len));
-        self.pos += u64::from(len);
+            .push((pos, len));
         Ok(())
     }
 
@@ -85,11 +68,6 @@ impl Spill {
     /// Reads back (and forgets) the documents of one year, in the order
     /// they were stored.
     pub(crate) fn take(&mut self, year: Option<i32>) -> Result<Vec<DocumentRows>> {
-        if let Some(mut w) = self.w.take() {
-            w.flush().with_context(|| {
-                format!("cannot write the scratch file {}", self.path.display())
-            })?;
-        }
         let Some(records) = self.index.remove(&year) else {
             return Ok(Vec::new());
         };
@@ -97,15 +75,14 @@ impl Spill {
         let mut buf = Vec::new();
         for (pos, len) in records {
             buf.resize(len as usize, 0);
-            self.file
-                .read_exact_at(&mut buf, pos)
-                .with_context(|| format!("cannot read the scratch file {}", self.path.display()))?;
-            out.push(decode(&buf).with_context(|| {
-                format!(
-                    "the scratch file {} is damaged at byte {pos}",
-                    self.path.display()
-                )
-            })?);
+            self.rows
+                .read_at(pos, &mut buf)
+                .context("cannot read the build's scratch file")?;
+            out.push(
+                decode(&buf).with_context(|| {
+                    format!("the build's scratch rows are damaged at byte {pos}")
+                })?,
+            );
         }
         Ok(out)
     }
@@ -223,13 +200,6 @@ fn bytes_left(d: &Dec) -> usize {
     d.left()
 }
 
-impl Drop for Spill {
-    fn drop(&mut self) {
-        self.w = None;
-        let _ = std::fs::remove_file(&self.path);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -312,15 +282,16 @@ mod tests {
     }
 
     #[test]
-    fn a_damaged_spill_is_an_error_naming_the_file() {
+    fn a_damaged_spill_is_an_error() {
         let tmp = tempfile::tempdir().unwrap();
         let path = tmp.path().join("rows");
         let mut s = Spill::create(path.clone()).unwrap();
         s.push(doc("http://x/1", Some(2020), "1")).unwrap();
-        s.take(Some(1999)).unwrap(); // flushes
+        s.take(Some(1999)).unwrap();
+        s.rows.read_at(0, &mut [0u8; 1]).unwrap(); // flushes
         let len = std::fs::metadata(&path).unwrap().len() as usize;
         std::fs::write(&path, vec![b'x'; len]).unwrap();
         let err = format!("{:#}", s.take(Some(2020)).unwrap_err());
-        assert!(err.contains("rows") && err.contains("damaged"), "{err}");
+        assert!(err.contains("damaged at byte 0"), "{err}");
     }
 }

@@ -9,7 +9,7 @@
 //! their options (`--format`, `--bom`), the profile's `[labels]`, and every
 //! job of the plan (the manifest entry used, its other URLs, the kind)
 //! with the size of its stored object. The outputs are listed with their
-//! size and SHA-256, and checked again before a build is skipped: an output
+//! size and hash (XXH3-128, see [`crate::output::hashed`]), and checked again before a build is skipped: an output
 //! edited, replaced by a symlink or deleted means a rebuild. The number of
 //! threads and the parse cache are not inputs: they do not change the
 //! bytes. A stamp is removed before a build writes anything, and written
@@ -25,8 +25,10 @@ use std::path::Path;
 /// The stamp's file name, in the output folder.
 pub const FILE: &str = ".xxgk-build";
 
-/// First field of a stamp (format version 1).
-const MAGIC: &str = "xxgk-build-stamp-1";
+/// First field of a stamp (format version 2: the files' hashes are
+/// XXH3-128). A stamp of another version is never trusted: that build is
+/// simply built again.
+const MAGIC: &str = "xxgk-build-stamp-2";
 
 /// A stamp as stored.
 #[derive(Debug, Serialize, Deserialize)]
@@ -34,7 +36,7 @@ struct Stamp {
     magic: String,
     /// Hash of the inputs.
     inputs: String,
-    /// Every file written: name (relative to the output folder), size, SHA-256.
+    /// Every file written: name (relative to the output folder), size, hash.
     files: Vec<(String, u64, String)>,
     /// The summary of the build, printed again when it is up to date.
     summary: Summary,
@@ -59,11 +61,7 @@ impl Inputs {
     }
 
     pub(crate) fn finish(self) -> String {
-        self.0
-            .finalize()
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect()
+        crate::archive::hex(&self.0.finalize())
     }
 }
 
@@ -79,7 +77,7 @@ pub(crate) fn up_to_date(out: &Path, inputs: &str) -> Option<(Summary, Vec<Strin
     for (name, size, sum) in &stamp.files {
         let path = out.join(name);
         let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() != *size || file_sha256(&path).ok()? != *sum {
+        if !meta.is_file() || meta.len() != *size || file_hash(&path).ok()? != *sum {
             return None;
         }
     }
@@ -117,7 +115,7 @@ pub(crate) fn remove_stale(
             continue;
         };
         let intact =
-            meta.is_file() && meta.len() == *size && file_sha256(&path).is_ok_and(|h| h == *sum);
+            meta.is_file() && meta.len() == *size && file_hash(&path).is_ok_and(|h| h == *sum);
         if !intact {
             notes.push(format!(
                 "left {}: an earlier build wrote it, this one did not, and it was changed since",
@@ -141,7 +139,7 @@ pub(crate) fn remove(out: &Path) -> Result<()> {
 }
 
 /// Writes the stamp of a build whose `files` are in place in `out`, with
-/// the size and SHA-256 each had as it was written (atomically: a new
+/// the size and hash each had as it was written (atomically: a new
 /// temporary file, then a rename). A file whose size in `out` is not the
 /// size written (changed since it was moved into place) is listed as it
 /// is now, read back and hashed.
@@ -158,9 +156,9 @@ pub(crate) fn write(
             .with_context(|| format!("cannot read {}", path.display()))?
             .len();
         let sum = if size == d.size {
-            d.sha256.clone()
+            d.hash.clone()
         } else {
-            file_sha256(&path)?
+            file_hash(&path)?
         };
         listed.push((name.clone(), size, sum));
     }
@@ -178,9 +176,9 @@ pub(crate) fn write(
         .with_context(|| format!("cannot write {}", out.join(FILE).display()))
 }
 
-/// SHA-256 of a file, read in blocks.
-fn file_sha256(path: &Path) -> Result<String> {
-    Ok(crate::output::hashed::file_digest(path)?.sha256)
+/// The hash of a file, read in blocks.
+fn file_hash(path: &Path) -> Result<String> {
+    Ok(crate::output::hashed::file_digest(path)?.hash)
 }
 
 #[cfg(test)]
