@@ -588,13 +588,16 @@ fn the_pipeline_parses_an_archived_attachment_as_a_report() {
     assert!(from_docx
         .iter()
         .all(|o| o.obs.location.to_string().starts_with("docx ")));
-    // the page that only links to it points to it
+    // the page that only links to it points to it, by the URL of the
+    // attachment's own row (the page's relative href made absolute)
     let page_row = row("doc_2021.html");
+    let docx_url = "http://x.gov.cn/files/report_2021.docx";
+    assert!(ds.reports.iter().any(|r| r.url == docx_url));
     assert!(
         page_row
             .warnings
             .iter()
-            .any(|w| w == "no text of its own: see attachment /files/report_2021.docx"),
+            .any(|w| *w == format!("no text of its own: see attachment {docx_url}")),
         "{page_row:?}"
     );
     // 2021 has its series values from the attachment

@@ -103,10 +103,16 @@ pub(crate) fn title_hint(e: &ManifestEntry) -> Option<String> {
 /// A page with no text of its own says why: its content is only an image
 /// (`image only`, a scanned report), and it links to attachments (a report
 /// published as a Word, Excel or PDF file), named as linked (`see
-/// attachment /files/2021.docx`): its row points to the document that
+/// attachment http://host/files/2021.docx`, made absolute against the
+/// page's `url` when it is known): its row points to the document that
 /// holds the report, whose own row gives the figures (the year is then not
 /// missing).
-pub(crate) fn note_empty_page(parsed: &mut ParsedDocument, page: &crate::html::Page, html: &str) {
+pub(crate) fn note_empty_page(
+    parsed: &mut ParsedDocument,
+    page: &crate::html::Page,
+    html: &str,
+    url: Option<&str>,
+) {
     if parsed.kind != DocKind::Empty {
         return;
     }
@@ -120,12 +126,25 @@ pub(crate) fn note_empty_page(parsed: &mut ParsedDocument, page: &crate::html::P
             }
         )));
     }
-    let links = attachment_links(html);
+    let base = url.and_then(|u| url::Url::parse(u).ok());
+    let links: Vec<String> = attachment_links(html)
+        .into_iter()
+        .map(|h| absolute(base.as_ref(), h))
+        .collect();
     if !links.is_empty() {
         parsed.warnings.push(Warning::doc(format!(
             "no text of its own: see attachment {}",
             links.join(" | ")
         )));
+    }
+}
+
+/// `href` resolved against `base` (an HTTP(S) URL), or as written when
+/// there is no base or it does not resolve to one.
+fn absolute(base: Option<&url::Url>, href: String) -> String {
+    match base.and_then(|b| b.join(&href).ok()) {
+        Some(u) if matches!(u.scheme(), "http" | "https") => u.to_string(),
+        _ => href,
     }
 }
 
@@ -268,5 +287,24 @@ mod tests {
         assert_eq!(img.parsed.kind, crate::parse::DocKind::Empty);
         assert!(is_image_only(&img.parsed.warnings[0].message));
         assert!(img.parsed.observations.is_empty());
+    }
+
+    #[test]
+    fn links_are_made_absolute_against_the_page() {
+        let base = url::Url::parse("http://x.gov.cn/art/2021/doc_1.html").unwrap();
+        let b = Some(&base);
+        for (href, want) in [
+            ("/files/a.docx", "http://x.gov.cn/files/a.docx"),
+            ("../files/b.pdf", "http://x.gov.cn/art/files/b.pdf"),
+            ("c.xls", "http://x.gov.cn/art/2021/c.xls"),
+            ("https://y.gov.cn/d.pdf", "https://y.gov.cn/d.pdf"),
+            ("//y.gov.cn/e.pdf", "http://y.gov.cn/e.pdf"),
+            // not a web address: kept as written
+            ("file:///C:/f.pdf", "file:///C:/f.pdf"),
+        ] {
+            assert_eq!(absolute(b, href.to_string()), want, "{href}");
+        }
+        // no page URL (a local file): as written
+        assert_eq!(absolute(None, "/files/a.docx".into()), "/files/a.docx");
     }
 }

@@ -152,6 +152,7 @@ impl Cache {
         sha256: &str,
         content_type: Option<&str>,
         title: Option<&str>,
+        url: &str,
     ) -> String {
         let field = |s: Option<&str>| match s {
             Some(s) => format!("+{s}"),
@@ -159,7 +160,7 @@ impl Cache {
         };
         sha256_hex(
             format!(
-                "{}\0{sha256}\0{}\0{}",
+                "{}\0{sha256}\0{}\0{}\0{url}",
                 self.salt,
                 field(content_type),
                 field(title)
@@ -1086,10 +1087,10 @@ mod tests {
     fn an_entry_reads_back_as_written() {
         let tmp = tempfile::tempdir().unwrap();
         let c = Cache::new(tmp.path().join("cache"), &ExtraLabels::new());
-        let k = c.key("abc", Some("text/html"), None);
+        let k = c.key("abc", Some("text/html"), None, "http://a/");
         assert!(matches!(c.get(&k), Lookup::Miss));
         c.put(&k, &doc()).unwrap();
-        let k2 = c.key("abd", Some("text/html"), None);
+        let k2 = c.key("abd", Some("text/html"), None, "http://a/");
         c.put(&k2, &doc()).unwrap();
         drop(c); // the pack is written out
         let c = Cache::new(tmp.path().join("cache"), &ExtraLabels::new());
@@ -1099,7 +1100,10 @@ mod tests {
                 _ => panic!("expected a hit"),
             }
         }
-        assert!(matches!(c.get(&c.key("abe", None, None)), Lookup::Miss));
+        assert!(matches!(
+            c.get(&c.key("abe", None, None, "http://a/")),
+            Lookup::Miss
+        ));
         // one file for both entries
         assert_eq!(the_pack(&tmp.path().join("cache")).1.len(), 2);
         // another build's pack is read too; a later pack wins
@@ -1125,7 +1129,7 @@ mod tests {
         let c = Cache::new(dir.clone(), &ExtraLabels::new());
         let keys: Vec<String> = ["a", "b", "c"]
             .iter()
-            .map(|s| c.key(s, None, None))
+            .map(|s| c.key(s, None, None, "http://a/"))
             .collect();
         for k in &keys {
             c.put(k, &doc()).unwrap();
@@ -1165,7 +1169,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("cache");
         let c = Cache::new(dir.clone(), &ExtraLabels::new());
-        let k = c.key("abc", None, None);
+        let k = c.key("abc", None, None, "http://a/");
         c.put(&k, &doc()).unwrap();
         drop(c);
         let (pack, at) = the_pack(&dir);
@@ -1205,7 +1209,7 @@ mod tests {
         }
         // an entry filed under another key
         let c = Cache::new(dir.clone(), &ExtraLabels::new());
-        let other = c.key("abd", None, None);
+        let other = c.key("abd", None, None, "http://a/");
         match get(&good, &other) {
             Lookup::Bad(why) => assert!(why.contains("holds key"), "{why}"),
             _ => panic!("an entry under another key was trusted"),
@@ -1233,7 +1237,9 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("cache");
         let c = Cache::new(dir.clone(), &ExtraLabels::new());
-        let keys: Vec<String> = (0..4).map(|i| c.key(&i.to_string(), None, None)).collect();
+        let keys: Vec<String> = (0..4)
+            .map(|i| c.key(&i.to_string(), None, None, "http://a/"))
+            .collect();
         // two builds' packs
         for k in &keys[..2] {
             c.put(k, &doc()).unwrap();

@@ -262,13 +262,15 @@ fn process_inner(archive: &Archive, ctx: &Ctx, job: &Job) -> DocumentRows {
 }
 
 /// The parse-cache key of an archived document or attachment: its
-/// bytes' hash, its content type and the title hint the parsers are given (the
-/// same for a build that reads it and a prune that keeps it).
+/// bytes' hash, its content type, the title hint the parsers are given and
+/// its URL (against which the links it names are made absolute): the same
+/// for a build that reads it and a prune that keeps it.
 fn cache_key(c: &cache::Cache, e: &ManifestEntry) -> String {
     c.key(
         e.sha256.as_deref().unwrap_or_default(),
         e.content_type.as_deref(),
         attachment::title_hint(e).as_deref(),
+        &e.url,
     )
 }
 
@@ -285,7 +287,7 @@ fn read_cached(ctx: &Ctx, bytes: &[u8], e: &ManifestEntry) -> Result<ReadDocumen
             year: None,
             title_hint: hint.clone(),
         };
-        read_with(bytes, ct, &opts, ctx.vocab, ctx.prose)
+        read_with(bytes, ct, Some(&e.url), &opts, ctx.vocab, ctx.prose)
     };
     let Some(c) = ctx.cache else {
         return parse();
@@ -362,10 +364,12 @@ pub struct ReadDocument {
 /// Decodes and parses one document's bytes (any era, any encoding; an
 /// attachment by its reader, see [`attachment`]) with the given
 /// vocabularies; the page is dropped before returning. Decoding problems
-/// become warnings; an attachment that cannot be read is an error.
+/// become warnings; an attachment that cannot be read is an error. `url`,
+/// the document's address, makes the links it names absolute.
 fn read_with(
     bytes: &[u8],
     content_type: Option<&str>,
+    url: Option<&str>,
     opts: &Options,
     vocab: &EarlyVocab,
     prose: &ProseVocab,
@@ -376,7 +380,7 @@ fn read_with(
     let decoded = decode::decode(bytes, content_type);
     let page = Page::parse(&decoded.text);
     let mut parsed = parse_document_vocabs(&page, opts, vocab, prose);
-    attachment::note_empty_page(&mut parsed, &page, &decoded.text);
+    attachment::note_empty_page(&mut parsed, &page, &decoded.text, url);
     let mut warnings: Vec<Warning> = decoded.warnings().into_iter().map(Warning::doc).collect();
     warnings.append(&mut parsed.warnings);
     parsed.warnings = warnings;
@@ -1097,6 +1101,7 @@ pub fn parse_file(path: &Path, year: Option<i32>) -> Result<FileParse> {
     match isolated(&path.display().to_string(), || {
         read_with(
             &bytes,
+            None,
             None,
             &opts,
             crate::vocab::early(),
