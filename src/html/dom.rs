@@ -13,7 +13,7 @@ use html5ever::tendril::{StrTendril, TendrilSink};
 use html5ever::tree_builder::{ElementFlags, NodeOrText, QuirksMode, TreeSink};
 use html5ever::{Attribute, ParseOpts, QualName};
 use std::borrow::Cow;
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 
 /// Index of a node in a [`Dom`].
 pub type NodeId = u32;
@@ -40,10 +40,18 @@ pub enum Data {
 pub struct Element {
     /// The qualified name (html5ever lower-cases HTML names).
     pub name: QualName,
-    attrs: Vec<Attribute>,
+    pub(super) attrs: Vec<Attribute>,
 }
 
 impl Element {
+    /// An HTML element named `local` with `attrs`.
+    pub(super) fn html(local: html5ever::LocalName, attrs: Vec<Attribute>) -> Element {
+        Element {
+            name: QualName::new(None, html5ever::ns!(html), local),
+            attrs,
+        }
+    }
+
     /// The local name (`td`, `p`, `o:p` ...).
     pub fn name(&self) -> &str {
         &self.name.local
@@ -97,6 +105,25 @@ pub struct Node {
     pub data: Data,
 }
 
+impl Node {
+    /// A node not linked yet.
+    pub(super) fn new(data: Data) -> Node {
+        Node {
+            parent: NONE,
+            prev: NONE,
+            next: NONE,
+            first: NONE,
+            last: NONE,
+            data,
+        }
+    }
+
+    /// The last child, if any.
+    pub(super) fn last_child(&self) -> Option<NodeId> {
+        opt(self.last)
+    }
+}
+
 fn opt(i: u32) -> Option<NodeId> {
     (i != NONE).then_some(i)
 }
@@ -108,6 +135,11 @@ pub struct Dom {
 }
 
 impl Dom {
+    /// The tree of `nodes` (the document first), as a tree builder linked them.
+    pub(super) fn from_nodes(nodes: Vec<Node>) -> Dom {
+        Dom { nodes }
+    }
+
     /// Parses a whole document the way browsers do (html5ever, default
     /// options, every attribute kept): the reference the build's own
     /// tokenizer ([`Dom::parse_lean`]) is compared with.
@@ -316,33 +348,26 @@ impl Iterator for Descendants<'_> {
 /// The tree builder's sink: appends to the arena, links nodes.
 pub(super) struct Sink {
     nodes: RefCell<Vec<Node>>,
+    quirks: Cell<QuirksMode>,
 }
 
 impl Sink {
     /// An arena holding the document node.
     pub(super) fn new() -> Sink {
         Sink {
-            nodes: RefCell::new(vec![Node {
-                parent: NONE,
-                prev: NONE,
-                next: NONE,
-                first: NONE,
-                last: NONE,
-                data: Data::Document,
-            }]),
+            nodes: RefCell::new(vec![Node::new(Data::Document)]),
+            quirks: Cell::new(QuirksMode::NoQuirks),
         }
+    }
+
+    /// The quirks mode the tree builder set (no-quirks until it sets one).
+    pub(super) fn quirks(&self) -> QuirksMode {
+        self.quirks.get()
     }
 
     fn push(&self, data: Data) -> NodeId {
         let mut nodes = self.nodes.borrow_mut();
-        nodes.push(Node {
-            parent: NONE,
-            prev: NONE,
-            next: NONE,
-            first: NONE,
-            last: NONE,
-            data,
-        });
+        nodes.push(Node::new(data));
         (nodes.len() - 1) as NodeId
     }
 }
@@ -368,7 +393,7 @@ fn detach(nodes: &mut [Node], id: NodeId) {
     }
 }
 
-fn append_child(nodes: &mut [Node], parent: NodeId, child: NodeId) {
+pub(super) fn append_child(nodes: &mut [Node], parent: NodeId, child: NodeId) {
     detach(nodes, child);
     let last = nodes[parent as usize].last;
     let c = &mut nodes[child as usize];
@@ -489,7 +514,9 @@ impl TreeSink for Sink {
         x == y
     }
 
-    fn set_quirks_mode(&self, _mode: QuirksMode) {}
+    fn set_quirks_mode(&self, mode: QuirksMode) {
+        self.quirks.set(mode);
+    }
 
     fn append_before_sibling(&self, sibling: &NodeId, new_node: NodeOrText<NodeId>) {
         let mut nodes = self.nodes.borrow_mut();

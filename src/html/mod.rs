@@ -11,6 +11,7 @@ pub mod dom;
 pub mod grid;
 pub mod text;
 pub(crate) mod tokenizer;
+mod tree;
 pub mod value;
 
 pub use grid::{Cell, Table};
