@@ -120,38 +120,83 @@ fn canon_chars(s: &str) -> String {
 /// U+Fxxx (BOM, full-width forms). A continuation byte never is, nor the
 /// first byte of a CJK ideograph (U+4000..U+9FFF), so every other character
 /// is passed over without being decoded.
-const MAY_CHANGE: [bool; 256] = {
-    let mut t = [false; 256];
+const fn may_start_change(b: u8) -> bool {
+    matches!(b, 0x09..=0x0d | 0x20 | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef)
+}
+
+/// For each byte of UTF-8 text read at a character's start: `0` when the
+/// character may change ([`may_start_change`]), else the character's length
+/// in bytes (the step to the next one). One load and one test per character.
+const STEP: [u8; 256] = {
+    let mut t = [0; 256];
     let mut b = 0;
     while b < 256 {
-        t[b] = matches!(b, 0x09..=0x0d | 0x20 | 0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef);
+        t[b] = if may_start_change(b as u8) {
+            0
+        } else {
+            match b {
+                0x00..=0x7f => 1,
+                0x80..=0xdf => 2,
+                0xe0..=0xef => 3,
+                _ => 4,
+            }
+        };
         b += 1;
     }
     t
 };
 
+/// Whether [`halfwidth`], [`is_space`] or [`canon_char`] may change `c`: a
+/// superset of the characters they change (a test checks every `char`), so
+/// common CJK punctuation (`。`, `、`, `《`) is passed over by [`may_change`].
+const fn may_differ(c: char) -> bool {
+    matches!(
+        c,
+        '\t'..='\r'
+            | ' '
+            | '\u{85}'
+            | '\u{a0}'
+            | '\u{1680}'
+            | '\u{2000}'..='\u{200a}'
+            | '\u{2013}'
+            | '“'
+            | '”'
+            | '\u{2028}'
+            | '\u{2029}'
+            | '\u{202f}'
+            | '\u{205f}'
+            | '\u{2212}'
+            | '\u{3000}'
+            | '【'
+            | '】'
+            | '〔'
+            | '〕'
+            | '「'
+            | '」'
+            | '\u{feff}'
+            | '\u{ff01}'..='\u{ff5e}'
+    )
+}
+
 /// The characters of `s` (with their byte offsets) that [`halfwidth`],
 /// [`is_space`] or [`canon_char`] may change: every other character is kept
-/// as it is by each of them (a superset, see [`MAY_CHANGE`]).
+/// as it is by each of them (a superset, see [`may_differ`]).
 fn may_change(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let b = s.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
         while i < b.len() {
-            let x = b[i];
-            if MAY_CHANGE[x as usize] {
-                let c = s[i..].chars().next()?;
-                let at = i;
-                i += c.len_utf8();
+            let step = STEP[b[i] as usize];
+            if step != 0 {
+                i += step as usize;
+                continue;
+            }
+            let c = s[i..].chars().next()?;
+            let at = i;
+            i += c.len_utf8();
+            if may_differ(c) {
                 return Some((at, c));
             }
-            // the length of the character from its first byte
-            i += match x {
-                0x00..=0x7f => 1,
-                0x80..=0xdf => 2,
-                0xe0..=0xef => 3,
-                _ => 4,
-            };
         }
         None
     })
@@ -559,6 +604,32 @@ mod tests {
         'é',
         '\u{1f600}',
     ];
+
+    /// Every char the rules change is one [`may_change`] yields ([`may_differ`]
+    /// holds for it and [`STEP`] stops at its first byte), and [`STEP`] steps
+    /// over every other char by its length.
+    #[test]
+    fn may_change_yields_every_char_the_rules_change() {
+        let mut yielded = 0;
+        for c in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            let changed = halfwidth(c) != c || is_space(c) || canon_char(c) != Some(c);
+            assert!(!changed || may_differ(c), "{c:?}");
+            let mut buf = [0; 4];
+            let first = c.encode_utf8(&mut buf).as_bytes()[0];
+            let step = STEP[first as usize];
+            assert!(step == 0 || usize::from(step) == c.len_utf8(), "{c:?}");
+            assert!(!may_differ(c) || step == 0, "{c:?}");
+            let s = format!("a{c}b");
+            let got: Vec<(usize, char)> = may_change(&s).collect();
+            let want = if may_differ(c) { vec![(1, c)] } else { vec![] };
+            assert_eq!(got, want, "{c:?}");
+            yielded += got.len();
+        }
+        // 26 spaces (`\t`..`\r`, ` `, U+85, nbsp, U+1680, U+2000..U+200A,
+        // U+2028, U+2029, U+202F, U+205F, U+3000, BOM), 2 minus signs, 2
+        // quotes, 6 CJK brackets, 94 full-width forms
+        assert_eq!(yielded, 26 + 2 + 2 + 6 + 94);
+    }
 
     proptest::proptest! {
         #[test]
