@@ -270,6 +270,7 @@ fn element_children_rev(dom: &Dom, el: NodeId) -> impl Iterator<Item = NodeId> +
 /// not into nested tables; iterative and at most [`MAX_DEPTH`] deep.
 fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
     let mut stack: Vec<(NodeId, usize)> = element_children_rev(dom, el).map(|c| (c, 1)).collect();
+    let mut scratch = String::new();
     while let Some((child, depth)) = stack.pop() {
         match dom.name(child) {
             Some("tr") => {
@@ -279,7 +280,7 @@ fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
                     let name = e.name();
                     if name == "td" || name == "th" {
                         row.push((
-                            cell_text(dom, cell),
+                            cell_text_in(dom, cell, &mut scratch),
                             e.attr("rowspan").map(str::to_string),
                             e.attr("colspan").map(str::to_string),
                             name == "th",
@@ -305,9 +306,15 @@ fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
 /// Content more than [`MAX_DEPTH`] elements below `el`, or past the first
 /// [`MAX_CELL_NODES`] nodes, is not read.
 pub fn cell_text(dom: &Dom, el: NodeId) -> String {
-    let mut s = String::new();
-    push_text(dom, el, &mut s);
-    normalize_space(&s)
+    cell_text_in(dom, el, &mut String::new())
+}
+
+/// [`cell_text`] with `scratch` (cleared first) holding the text before its
+/// spaces are collapsed: one buffer for all the cells of a table.
+fn cell_text_in(dom: &Dom, el: NodeId, scratch: &mut String) -> String {
+    scratch.clear();
+    push_text(dom, el, scratch);
+    normalize_space(scratch)
 }
 
 /// One step of an iterative tree walk: enter a node, or emit the separator
@@ -522,6 +529,19 @@ mod tests {
         assert_eq!((b.text.as_str(), b.colspan), ("B", 1));
         assert_eq!(t.text(1, 1), "A");
         assert_eq!(t.anchor(1, 2).unwrap().text, "C");
+    }
+
+    #[test]
+    fn cells_read_with_one_buffer_keep_their_own_text() {
+        let t = first_table(
+            "<table><tr><td><p>一二三 四五六</p>七八九</td><td> 1 </td><td></td></tr>\
+             <tr><td>\u{3000}</td><td>2<br>3</td></tr></table>",
+        );
+        assert_eq!(t.text(0, 0), "一二三 四五六 七八九");
+        assert_eq!(t.text(0, 1), "1");
+        assert_eq!(t.text(0, 2), "");
+        assert_eq!(t.text(1, 0), "");
+        assert_eq!(t.text(1, 1), "2 3");
     }
 
     #[test]
