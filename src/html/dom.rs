@@ -183,6 +183,39 @@ impl Dom {
         }
     }
 
+    /// Whether some node lies more than `limit` levels below `id` (its
+    /// children are level 1): a walk along the links, without a stack, that
+    /// stops at the first such node.
+    pub(crate) fn deeper_than(&self, id: NodeId, limit: usize) -> bool {
+        let nodes = &self.nodes;
+        let (mut cur, mut depth) = (id, 0usize);
+        loop {
+            let first = nodes[cur as usize].first;
+            if first != NONE {
+                (cur, depth) = (first, depth + 1);
+                if depth > limit {
+                    return true;
+                }
+                continue;
+            }
+            // on to the next sibling of the nearest node (up to `id`) that has one
+            loop {
+                if cur == id {
+                    return false;
+                }
+                let c = &nodes[cur as usize];
+                if c.next != NONE {
+                    cur = c.next;
+                    break;
+                }
+                if c.parent == NONE {
+                    return false;
+                }
+                (cur, depth) = (c.parent, depth.saturating_sub(1));
+            }
+        }
+    }
+
     /// The children of `id`, last to first.
     pub fn children_rev(&self, id: NodeId) -> ChildrenRev<'_> {
         ChildrenRev {

@@ -270,6 +270,7 @@ fn element_children_rev(dom: &Dom, el: NodeId) -> impl Iterator<Item = NodeId> +
 /// not into nested tables; iterative and at most [`MAX_DEPTH`] deep.
 fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
     let mut stack: Vec<(NodeId, usize)> = element_children_rev(dom, el).map(|c| (c, 1)).collect();
+    let mut scratch = String::new();
     while let Some((child, depth)) = stack.pop() {
         match dom.name(child) {
             Some("tr") => {
@@ -279,7 +280,7 @@ fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
                     let name = e.name();
                     if name == "td" || name == "th" {
                         row.push((
-                            cell_text(dom, cell),
+                            cell_text_in(dom, cell, &mut scratch),
                             e.attr("rowspan").map(str::to_string),
                             e.attr("colspan").map(str::to_string),
                             name == "th",
@@ -305,9 +306,15 @@ fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
 /// Content more than [`MAX_DEPTH`] elements below `el`, or past the first
 /// [`MAX_CELL_NODES`] nodes, is not read.
 pub fn cell_text(dom: &Dom, el: NodeId) -> String {
-    let mut s = String::new();
-    push_text(dom, el, &mut s);
-    normalize_space(&s)
+    cell_text_in(dom, el, &mut String::new())
+}
+
+/// [`cell_text`] with `scratch` (cleared first) holding the text before its
+/// spaces are collapsed: one buffer for all the cells of a table.
+fn cell_text_in(dom: &Dom, el: NodeId, scratch: &mut String) -> String {
+    scratch.clear();
+    push_text(dom, el, scratch);
+    normalize_space(scratch)
 }
 
 /// One step of an iterative tree walk: enter a node, or emit the separator
@@ -371,14 +378,7 @@ fn push_text(dom: &Dom, el: NodeId, out: &mut String) {
 /// Whether some node lies more than `limit` levels below `el` (its children
 /// are level 1); found without recursion.
 pub fn depth_exceeds(dom: &Dom, el: NodeId, limit: usize) -> bool {
-    let mut stack: Vec<(NodeId, usize)> = dom.children(el).map(|c| (c, 1)).collect();
-    while let Some((node, depth)) = stack.pop() {
-        if depth > limit {
-            return true;
-        }
-        stack.extend(dom.children(node).map(|c| (c, depth + 1)));
-    }
-    false
+    dom.deeper_than(el, limit)
 }
 
 /// Whether an element name is block-level for text extraction.
@@ -515,6 +515,19 @@ mod tests {
     }
 
     #[test]
+    fn cells_read_with_one_buffer_keep_their_own_text() {
+        let t = first_table(
+            "<table><tr><td><p>一二三 四五六</p>七八九</td><td> 1 </td><td></td></tr>\
+             <tr><td>\u{3000}</td><td>2<br>3</td></tr></table>",
+        );
+        assert_eq!(t.text(0, 0), "一二三 四五六 七八九");
+        assert_eq!(t.text(0, 1), "1");
+        assert_eq!(t.text(0, 2), "");
+        assert_eq!(t.text(1, 0), "");
+        assert_eq!(t.text(1, 1), "2 3");
+    }
+
+    #[test]
     fn cell_text_joins_inline_and_splits_blocks() {
         let t = first_table(
             "<table><tr><td><p><span>11</span><span>904</span>&nbsp;条</p><p>结果<br>维持</p></td></tr></table>",
@@ -522,9 +535,62 @@ mod tests {
         assert_eq!(t.text(0, 0), "11904 条 结果 维持");
     }
 
+    /// A chain of `n` nested elements under the body, each with a text sibling.
+    fn nested(n: usize) -> (Dom, NodeId) {
+        let html = format!("{}x{}", "<span>a".repeat(n), "</span>".repeat(n));
+        let dom = Dom::parse(&html);
+        let body = dom.elements().find(|(_, e)| e.name() == "body").unwrap().0;
+        (dom, body)
+    }
+
+    /// `depth_exceeds` as it was: a stack of every node with its depth.
+    fn depth_exceeds_by_stack(dom: &Dom, el: NodeId, limit: usize) -> bool {
+        let mut stack: Vec<(NodeId, usize)> = dom.children(el).map(|c| (c, 1)).collect();
+        while let Some((node, depth)) = stack.pop() {
+            if depth > limit {
+                return true;
+            }
+            stack.extend(dom.children(node).map(|c| (c, depth + 1)));
+        }
+        false
+    }
+
+    #[test]
+    fn depth_exceeds_counts_levels_below_the_element() {
+        // body > span^3 > the text "x": the text is level 4
+        let (dom, body) = nested(3);
+        assert!(depth_exceeds(&dom, body, 3));
+        assert!(!depth_exceeds(&dom, body, 4));
+        assert!(!depth_exceeds(&dom, 0, 100));
+        // a leaf has nothing below it
+        let leaf = dom.descendants(body).last().unwrap();
+        assert!(!depth_exceeds(&dom, leaf, 0));
+    }
+
     use proptest::prelude::*;
 
     proptest! {
+        /// The walk along the links answers as the stack of every node did,
+        /// on any tree (misnested and unclosed tags, tables, text) and from
+        /// any node of it.
+        #[test]
+        fn depth_exceeds_is_the_stack_walk(
+            parts in proptest::collection::vec(proptest::sample::select(vec![
+                "<div>", "</div>", "<p>", "</p>", "<b>", "</b>", "<table>", "<tr>", "<td>",
+                "</td>", "</table>", "<span>", "x", " ", "<br>", "<i>", "</i>", "<li>",
+            ]), 0..60),
+            limit in 0usize..12,
+            pick in any::<proptest::sample::Index>(),
+        ) {
+            let dom = Dom::parse(&parts.concat());
+            let all: Vec<NodeId> = dom.descendants(0).chain([0]).collect();
+            let el = all[pick.index(all.len())];
+            prop_assert_eq!(
+                depth_exceeds(&dom, el, limit),
+                depth_exceeds_by_stack(&dom, el, limit)
+            );
+        }
+
         /// The slice-copying collapse gives exactly the shared normaliser's text.
         #[test]
         fn normalize_space_is_collapse_spaces(

@@ -273,9 +273,7 @@ impl<T: Trees> Builder<'_, T> {
     fn flush(&mut self, end: usize, next: usize) {
         if self.buf.is_empty() {
             if end > self.pstart {
-                let t = self
-                    .input
-                    .subtendril(self.pstart as u32, (end - self.pstart) as u32);
+                let t = tree::slice(&self.input, self.pstart, end);
                 let _ = self.emit(Token::CharacterTokens(t));
             }
         } else {

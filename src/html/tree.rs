@@ -211,10 +211,26 @@ fn all_space(t: &str) -> bool {
 
 /// The text after its leading ASCII whitespace, and the whitespace.
 fn split_space(t: StrTendril) -> (StrTendril, StrTendril) {
-    let n = t.bytes().take_while(u8::is_ascii_whitespace).count() as u32;
-    let rest = t.subtendril(n, t.len32() - n);
-    let space = t.subtendril(0, n);
+    let n = t.bytes().take_while(u8::is_ascii_whitespace).count();
+    let rest = slice(&t, n, t.len());
+    let space = slice(&t, 0, n);
     (space, rest)
+}
+
+/// `t[start..end]` as a tendril (sharing `t`'s buffer when long), as
+/// `StrTendril::subtendril` gives it, with the bounds and char boundaries
+/// checked by `str::get` (a byte test at each end) instead of tendril's
+/// `futf::classify` (which decodes the characters around both ends).
+/// Panics, as `subtendril` does, when they are not.
+pub(crate) fn slice(t: &StrTendril, start: usize, end: usize) -> StrTendril {
+    assert!(
+        t.get(start..end).is_some(),
+        "a slice of the text on char boundaries"
+    );
+    // SAFETY: `start..end` lies within `t` (at most `u32::MAX` bytes long)
+    // and on char boundaries (checked above), so the bytes are valid UTF-8:
+    // all `unsafe_subtendril` asks of them.
+    unsafe { t.unsafe_subtendril(start as u32, (end - start) as u32) }
 }
 
 fn is_start(t: &Tag, names: &[LocalName]) -> bool {
@@ -1604,5 +1620,46 @@ fn end_tag(name: LocalName) -> Tag {
         self_closing: false,
         attrs: Vec::new(),
         had_duplicate_attributes: false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    #[should_panic(expected = "char boundaries")]
+    fn slice_inside_a_char_panics() {
+        let t = StrTendril::from_slice("一二三四五六七八九十");
+        let _ = slice(&t, 1, 6);
+    }
+
+    #[test]
+    #[should_panic(expected = "char boundaries")]
+    fn slice_past_the_end_panics() {
+        let t = StrTendril::from_slice("abc");
+        let _ = slice(&t, 2, 4);
+    }
+
+    proptest! {
+        /// `slice` gives what `subtendril` gives wherever that one is valid
+        /// (short slices inline, long ones sharing the buffer), and leaves
+        /// the source as it was.
+        #[test]
+        fn slice_is_subtendril(
+            s in "[a-z 一，\u{3000}\u{1f600}é]{0,40}",
+            a in any::<proptest::sample::Index>(),
+            b in any::<proptest::sample::Index>(),
+        ) {
+            let t = StrTendril::from_slice(&s);
+            let cuts: Vec<usize> = (0..=s.len()).filter(|&i| s.is_char_boundary(i)).collect();
+            let (x, y) = (cuts[a.index(cuts.len())], cuts[b.index(cuts.len())]);
+            let (start, end) = (x.min(y), x.max(y));
+            let got = slice(&t, start, end);
+            prop_assert_eq!(&*got, &s[start..end]);
+            prop_assert_eq!(got, t.subtendril(start as u32, (end - start) as u32));
+            prop_assert_eq!(&*t, s.as_str());
+        }
     }
 }
