@@ -50,7 +50,8 @@ use crate::parse::{Qualifier, Source};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 /// One check run.
@@ -441,6 +442,31 @@ impl Ctx<'_> {
 struct Group<'a> {
     /// Sorted by metric id, one entry per id.
     by_metric: Vec<(&'a str, &'a ObservationRow)>,
+    /// The same entries by id, for [`Group::get`] (asked many times per
+    /// document: a hash and one comparison, not a binary search's string
+    /// comparisons of ids that share long prefixes).
+    by_id: HashMap<&'a str, &'a ObservationRow, BuildHasherDefault<IdHasher>>,
+}
+
+/// A hasher for metric ids: XXH3 of the bytes (std's default SipHash costs
+/// several times more on short keys). Metric ids are the vocabulary's, not
+/// a document's text, so no input chooses the keys.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        // `str`'s hash ends with a 0xff byte after its bytes
+        self.0 = self.0.rotate_left(8) ^ u64::from(i);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 /// One document's figures by metric, built once per document for
@@ -464,14 +490,12 @@ impl<'a> Group<'a> {
             by_metric.sort_by(|a, b| a.0.cmp(b.0));
         }
         by_metric.dedup_by(|later, first| later.0 == first.0);
-        Group { by_metric }
+        let by_id = by_metric.iter().copied().collect();
+        Group { by_metric, by_id }
     }
 
     fn get(&self, id: &str) -> Option<&'a ObservationRow> {
-        self.by_metric
-            .binary_search_by(|e| e.0.cmp(id))
-            .ok()
-            .map(|i| self.by_metric[i].1)
+        self.by_id.get(id).copied()
     }
 
     fn has_prefix(&self, prefix: &str) -> bool {
@@ -1212,5 +1236,32 @@ mod tests {
         }
         assert!(docs.of_row(1).0.has_prefix("a"));
         assert!(!docs.of_row(1).0.has_prefix("b"));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// `get` finds the first row of an id, as a scan of the rows does,
+        /// for ids read once, twice or never.
+        #[test]
+        fn group_get_is_the_first_row_of_its_id(
+            ids in proptest::collection::vec("[ab.]{0,4}", 0..30),
+            asked in proptest::collection::vec("[ab.c]{0,4}", 0..10),
+        ) {
+            use crate::normalize::preferred::tests::row;
+            let n = Template::National2021;
+            let rows: Vec<ObservationRow> = ids
+                .iter()
+                .enumerate()
+                .map(|(i, id)| row(2020, id, i as i64, Qualifier::Exact, Source::Table, n, "u"))
+                .collect();
+            let refs: Vec<&ObservationRow> = rows.iter().collect();
+            let g = Group::new(&refs);
+            for id in ids.iter().chain(&asked) {
+                let first = rows.iter().find(|r| r.obs.metric == *id);
+                let got = g.get(id);
+                proptest::prop_assert_eq!(got.map(|r| r as *const _), first.map(|r| r as *const _), "{}", id);
+            }
+        }
     }
 }

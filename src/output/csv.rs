@@ -210,18 +210,19 @@ impl Writer {
         self.field_with(|b| digits::location(b, o.obs.location))?;
         // the document's URL and hash, encoded once per document
         if self.doc.url != o.url || self.doc.sha256 != o.sha256 || self.doc.bytes.is_empty() {
-            let mut d = DocFields {
-                url: o.url.clone(),
-                sha256: o.sha256.clone(),
-                bytes: Vec::new(),
-            };
-            let (out, started) = (std::mem::take(&mut self.out), self.started);
-            self.started = true;
-            self.field(&o.url)?;
-            self.field(&o.sha256)?;
-            d.bytes = std::mem::replace(&mut self.out, out);
+            // written into the last document's buffer (no allocation)
+            self.doc.bytes.clear();
+            std::mem::swap(&mut self.out, &mut self.doc.bytes);
+            let started = std::mem::replace(&mut self.started, true);
+            let written = self.field(&o.url).and_then(|()| self.field(&o.sha256));
+            std::mem::swap(&mut self.out, &mut self.doc.bytes);
             self.started = started;
-            self.doc = d;
+            if written.is_err() {
+                self.doc.bytes.clear();
+            }
+            written?;
+            self.doc.url = o.url.clone();
+            self.doc.sha256 = o.sha256.clone();
         }
         self.out.extend_from_slice(&self.doc.bytes);
         self.name(if o.preferred { "true" } else { "false" });

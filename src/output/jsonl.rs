@@ -13,9 +13,10 @@ use super::hashed::{Digest, HashedFile};
 use super::jsonw::escape_into;
 use crate::normalize::{ObservationRow, ReportRow, YearRows};
 use anyhow::Result;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 #[cfg(test)]
 use super::json::observation_line;
@@ -25,7 +26,21 @@ pub(crate) struct Writer {
     w: HashedFile,
     /// The lines of one group, written out after each group.
     buf: Vec<u8>,
-    doc: DocText,
+    docs: DocTexts,
+}
+
+/// The [`DocText`]s of the documents of one year group, made once per
+/// document: a group's rows come sorted by metric, so neighbouring lines
+/// are mostly of different documents.
+#[derive(Default)]
+struct DocTexts {
+    /// Made for this group: `texts[..used]` (the rest are buffers to reuse).
+    texts: Vec<DocText>,
+    used: usize,
+    /// The index in `texts` by the addresses of a row's URL and hash (rows
+    /// of one document share them); the entry found is checked with
+    /// [`DocText::is_for`], so rows that do not share them only miss.
+    by_ptr: BTreeMap<(usize, usize), usize>,
 }
 
 /// Bytes gathered before they go to the file.
@@ -35,11 +50,10 @@ const FLUSH: usize = 1 << 18;
 /// the observation, for the document of the last line.
 #[derive(Default)]
 struct DocText {
-    agency: std::sync::Arc<str>,
-    url: std::sync::Arc<str>,
-    sha256: std::sync::Arc<str>,
+    agency: Arc<str>,
+    url: Arc<str>,
+    sha256: Arc<str>,
     year: i32,
-    valid: bool,
     /// `{"agency":…,"agency_name":…,"kind":…,"location":"`
     head: Vec<u8>,
     /// `,"sha256":…,"source":"`
@@ -69,22 +83,21 @@ impl DocText {
     /// Whether the pieces are `o`'s document's: within a group its report
     /// row follows from the URL and hash.
     fn is_for(&self, o: &ObservationRow) -> bool {
-        self.valid
-            && self.year == o.year
+        self.year == o.year
             && self.url == o.url
             && self.sha256 == o.sha256
             && self.agency == o.agency
     }
 
-    fn make(o: &ObservationRow, r: Option<&ReportRow>) -> DocText {
-        let mut d = DocText {
-            agency: o.agency.clone(),
-            url: o.url.clone(),
-            sha256: o.sha256.clone(),
-            year: o.year,
-            valid: true,
-            ..DocText::default()
-        };
+    /// Makes the pieces for `o`'s document (whose report is `r`), in the
+    /// buffers of the last ones.
+    fn fill(&mut self, o: &ObservationRow, r: Option<&ReportRow>) {
+        self.agency = o.agency.clone();
+        self.url = o.url.clone();
+        self.sha256 = o.sha256.clone();
+        self.year = o.year;
+        let d = self;
+        d.head.clear();
         d.head.extend_from_slice(b"{\"agency\":");
         string(&mut d.head, &o.agency);
         d.head.extend_from_slice(b",\"agency_name\":");
@@ -92,19 +105,22 @@ impl DocText {
         d.head.extend_from_slice(b",\"kind\":");
         opt_string(&mut d.head, r.map(|r| r.kind.as_str()));
         d.head.extend_from_slice(b",\"location\":\"");
+        d.sha.clear();
         d.sha.extend_from_slice(b",\"sha256\":");
         string(&mut d.sha, &o.sha256);
         d.sha.extend_from_slice(b",\"source\":");
+        d.title.clear();
         d.title.extend_from_slice(b",\"title\":");
         opt_string(&mut d.title, r.map(|r| r.title.as_str()));
         d.title.extend_from_slice(b",\"unit\":");
+        d.url_text.clear();
         d.url_text.extend_from_slice(b",\"url\":");
         string(&mut d.url_text, &o.url);
         d.url_text.extend_from_slice(b",\"value\":");
+        d.tail.clear();
         d.tail.extend_from_slice(b",\"year\":");
         digits::int(&mut d.tail, i64::from(o.year));
         d.tail.extend_from_slice(b"}\n");
-        d
     }
 
     /// Appends the line of `o` (whose document this is) with its `\n`.
@@ -133,13 +149,44 @@ impl DocText {
     }
 }
 
+impl DocTexts {
+    /// Forgets the last group's documents (their buffers are kept).
+    fn clear(&mut self) {
+        self.used = 0;
+        self.by_ptr.clear();
+    }
+
+    /// The pieces of `o`'s document, made at its first row in the group
+    /// (`reports` finds its report row).
+    fn get(&mut self, o: &ObservationRow, reports: &HashMap<(&str, &str), &ReportRow>) -> &DocText {
+        let key = (
+            Arc::as_ptr(&o.url).cast::<u8>() as usize,
+            Arc::as_ptr(&o.sha256).cast::<u8>() as usize,
+        );
+        if let Some(&i) = self.by_ptr.get(&key) {
+            if self.texts[i].is_for(o) {
+                return &self.texts[i];
+            }
+        }
+        let i = self.used;
+        if i == self.texts.len() {
+            self.texts.push(DocText::default());
+        }
+        self.used += 1;
+        let r = reports.get(&(&*o.url, &*o.sha256)).copied();
+        self.texts[i].fill(o, r);
+        self.by_ptr.insert(key, i);
+        &self.texts[i]
+    }
+}
+
 impl Writer {
     /// Starts a new file at `path`.
     pub(crate) fn create(path: &Path) -> Result<Writer> {
         Ok(Writer {
             w: HashedFile::create(path)?,
             buf: Vec::with_capacity(FLUSH + (1 << 14)),
-            doc: DocText::default(),
+            docs: DocTexts::default(),
         })
     }
 
@@ -152,14 +199,10 @@ impl Writer {
             .map(|r| ((r.url.as_str(), r.sha256.as_str()), r))
             .collect();
         // the report rows of the last group are gone: no piece outlives it
-        self.doc.valid = false;
+        self.docs.clear();
         self.buf.clear();
         for o in &g.observations {
-            let r = reports.get(&(&*o.url, &*o.sha256)).copied();
-            if !self.doc.is_for(o) {
-                self.doc = DocText::make(o, r);
-            }
-            self.doc.line(&mut self.buf, o);
+            self.docs.get(o, &reports).line(&mut self.buf, o);
             if self.buf.len() >= FLUSH {
                 self.w.write_all(&self.buf)?;
                 self.buf.clear();
@@ -167,7 +210,7 @@ impl Writer {
         }
         self.w.write_all(&self.buf)?;
         self.buf.clear();
-        self.doc.valid = false;
+        self.docs.clear();
         Ok(())
     }
 
@@ -218,10 +261,26 @@ mod tests {
             rows in proptest::collection::vec(
                 (0usize..5, 2019i32..2021, "[a\"\\\\\n聊]{0,6}", any::<i64>(), any::<bool>()), 0..12),
             titles in proptest::collection::vec(proptest::option::of("[t\"聊\t]{0,5}"), 5),
+            shared in proptest::collection::vec(any::<bool>(), 12),
         ) {
+            // rows share their document's strings, as the normalizer makes
+            // them, or some have copies of their own (equal text elsewhere)
+            let mut first: Vec<Option<ObservationRow>> = vec![None; 5];
             let rows: Vec<ObservationRow> = rows
                 .into_iter()
-                .map(|(d, y, raw, v, p)| row(d, y, raw, v, p))
+                .zip(shared)
+                .map(|((d, y, raw, v, p), share)| {
+                    let mut r = row(d, y, raw, v, p);
+                    match &first[d] {
+                        Some(f) if share => {
+                            r.agency = f.agency.clone();
+                            r.url = f.url.clone();
+                            r.sha256 = f.sha256.clone();
+                        }
+                        _ => first[d] = Some(r.clone()),
+                    }
+                    r
+                })
                 .collect();
             // reports for some documents (others have none: `null` fields)
             let reports: Vec<ReportRow> = (0..5)
