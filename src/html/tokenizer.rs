@@ -997,7 +997,9 @@ fn names_content(v: &str, is_id: bool) -> bool {
     }
 }
 
-fn is_formatting(name: &LocalName) -> bool {
+/// Whether an element is a formatting element (HTML's list: `a`, `b`,
+/// `font`, ...), which the tree builders track as active.
+pub(super) fn is_formatting(name: &LocalName) -> bool {
     matches!(
         *name,
         local_name!("a")

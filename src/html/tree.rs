@@ -18,6 +18,7 @@
 //! html5ever's tree builder.
 
 use super::dom::{append_child, Data, Dom, Element, Node, NodeId, Sink};
+use super::tokenizer::is_formatting;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
@@ -250,26 +251,6 @@ fn is_heading(n: &LocalName) -> bool {
             | local_name!("h4")
             | local_name!("h5")
             | local_name!("h6")
-    )
-}
-
-fn is_formatting(n: &LocalName) -> bool {
-    matches!(
-        *n,
-        local_name!("a")
-            | local_name!("b")
-            | local_name!("big")
-            | local_name!("code")
-            | local_name!("em")
-            | local_name!("font")
-            | local_name!("i")
-            | local_name!("nobr")
-            | local_name!("s")
-            | local_name!("small")
-            | local_name!("strike")
-            | local_name!("strong")
-            | local_name!("tt")
-            | local_name!("u")
     )
 }
 
