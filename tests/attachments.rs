@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 use xxgk::archive::{sha256_hex, Archive, Kind, ManifestEntry};
 use xxgk::normalize::Status;
-use xxgk::pipeline::{build_dataset_stats, parse_file, BuildOptions};
+use xxgk::pipeline::{build_dataset_stats, parse_file, parse_file_at, BuildOptions};
 
 const PAGES: &str = "fixtures/site/pages/channel_l_sxzspjchannel201911221748522677536714";
 const HTML_2021: &str = "doc_61e52360eccbc87e4b3a993c.html";
@@ -621,4 +621,34 @@ fn the_pipeline_parses_an_archived_attachment_as_a_report() {
     };
     assert_eq!(locs(&again), locs(&ds));
     assert_eq!(stats2.cache_bad, 0);
+}
+
+#[test]
+fn a_file_parsed_at_its_url_names_its_attachments_by_absolute_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("doc.html");
+    std::fs::write(
+        &path,
+        "<html><head><title>某局2021年政府信息公开工作年度报告</title></head><body><div id=\"zoom\">\
+         <p><a href=\"../files/r.docx\">附件：2021年年报.docx</a></p></div></body></html>",
+    )
+    .unwrap();
+    let see = |p: &xxgk::parse::ParsedDocument| {
+        p.warnings
+            .iter()
+            .map(|w| w.message.clone())
+            .filter(|m| m.contains("see attachment"))
+            .collect::<Vec<_>>()
+    };
+    let at = parse_file_at(&path, None, Some("http://x.gov.cn/art/2021/doc.html")).unwrap();
+    assert_eq!(
+        see(&at.doc.parsed),
+        ["no text of its own: see attachment http://x.gov.cn/art/files/r.docx"]
+    );
+    // without a URL (a local file) the link stays as written
+    let local = parse_file(&path, None).unwrap();
+    assert_eq!(
+        see(&local.doc.parsed),
+        ["no text of its own: see attachment ../files/r.docx"]
+    );
 }

@@ -23,7 +23,7 @@ use crate::output::csv::observation_record;
 use crate::output::json::observation_json;
 use crate::output::schema::OBSERVATIONS;
 use crate::parse::DocKind;
-use crate::pipeline::{parse_file, quiet_if_stdout_closed};
+use crate::pipeline::{parse_file_at, quiet_if_stdout_closed};
 use anyhow::{bail, Result};
 use std::io::Write;
 use std::path::PathBuf;
@@ -43,7 +43,8 @@ pub struct Args {
     /// The file to read: an HTML page (any encoding: BOM, <meta> or detection
     /// decide), or a DOCX, XLSX/XLS or PDF report.
     pub file: PathBuf,
-    /// The document's URL, written in the `url` column (default: the file path).
+    /// The document's URL, written in the `url` column (default: the file
+    /// path); the links the page names are made absolute against it.
     #[arg(long)]
     pub url: Option<String>,
     /// The year the report covers (default: read from the document).
@@ -59,7 +60,7 @@ pub struct Args {
 
 /// Runs `xxgk parse`.
 pub fn run(args: Args) -> Result<()> {
-    let parsed = parse_file(&args.file, args.year)?;
+    let parsed = parse_file_at(&args.file, args.year, args.url.as_deref())?;
     let doc = &parsed.doc.parsed;
     let path = args.file.display().to_string();
     for w in &doc.warnings {

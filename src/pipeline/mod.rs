@@ -1093,6 +1093,12 @@ pub struct FileParse {
 /// Reads and parses one file (any era, any encoding), isolated: a panic in
 /// a parser becomes an error naming the file.
 pub fn parse_file(path: &Path, year: Option<i32>) -> Result<FileParse> {
+    parse_file_at(path, year, None)
+}
+
+/// [`parse_file`] of a file published at `url`: the links it names (the
+/// attachments of a page with no text of its own) are made absolute against it.
+pub fn parse_file_at(path: &Path, year: Option<i32>, url: Option<&str>) -> Result<FileParse> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
     let opts = Options {
         year,
@@ -1102,7 +1108,7 @@ pub fn parse_file(path: &Path, year: Option<i32>) -> Result<FileParse> {
         read_with(
             &bytes,
             None,
-            None,
+            url,
             &opts,
             crate::vocab::early(),
             crate::vocab::prose(),
