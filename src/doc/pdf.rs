@@ -89,7 +89,14 @@ pub fn read(bytes: &[u8]) -> Result<(Page, bool), ReadError> {
                 continue;
             }
         };
-        let found = table::find(&content.runs, &content.rules);
+        let found = if content.paths_cut {
+            table::Found::rejected(
+                content.runs.len(),
+                format!("the page draws more than {MAX_PATH_POINTS} path points, so its lines are not all known"),
+            )
+        } else {
+            table::find(&content.runs, &content.rules)
+        };
         for why in &found.rejected {
             rejected = true;
             page.warnings.push(format!(
@@ -119,14 +126,12 @@ pub fn read(bytes: &[u8]) -> Result<(Page, bool), ReadError> {
                 _ => grid,
             };
             grids.push(grid);
-            if i + 1 == count {
-                let bottom = grids.last().map_or(0.0, |g| g.bottom);
-                at_page_end = only_page_numbers(&|r| r.y < bottom);
-            }
         }
-        if count == 0 {
-            at_page_end = false;
-        }
+        // (the last table of the page, whether new or a continuation)
+        at_page_end = count > 0 && {
+            let bottom = grids.last().map_or(0.0, |g| g.bottom);
+            only_page_numbers(&|r| r.y < bottom)
+        };
         lines.extend(lines_of(free).into_iter().map(|l| (n, l)));
     }
     let has_text = lines.iter().any(|(_, l)| !l.trim().is_empty()) || !grids.is_empty();
@@ -222,6 +227,9 @@ struct PageContent {
     runs: Vec<Run>,
     /// At most [`table::MAX_RULES`] + 1 (more says there were too many).
     rules: Vec<Rule>,
+    /// Set when the page draws more than [`MAX_PATH_POINTS`] points: its
+    /// later lines are missing, so its tables cannot be trusted.
+    paths_cut: bool,
 }
 
 /// A font of a page: how its strings decode and how far its glyphs advance.
@@ -270,7 +278,12 @@ impl Font<'_> {
                 .and_then(|o| o.as_array().ok());
             for (i, w) in list.into_iter().flatten().take(MAX_WIDTHS).enumerate() {
                 let w = deref(w).and_then(|o| o.as_float().ok());
-                if let (Ok(code), Some(w)) = (u32::try_from(first + i as i64), w) {
+                if let (Ok(code), Some(w)) = (
+                    first
+                        .checked_add(i as i64)
+                        .map_or(Err(()), |c| u32::try_from(c).map_err(|_| ())),
+                    w,
+                ) {
                     widths.insert(code, w);
                 }
             }
@@ -369,11 +382,14 @@ struct Paths {
     subpaths: Vec<(Vec<[f32; 2]>, bool, bool)>,
     points: usize,
     rules: Vec<Rule>,
+    /// Whether points were dropped at [`MAX_PATH_POINTS`].
+    cut: bool,
 }
 
 impl Paths {
     fn point(&mut self, ctm: &Matrix, x: f32, y: f32) -> Option<[f32; 2]> {
         if self.points >= MAX_PATH_POINTS {
+            self.cut = true;
             return None;
         }
         self.points += 1;
@@ -591,6 +607,7 @@ fn page_content(doc: &Document, id: ObjectId) -> lopdf::Result<PageContent> {
         }
     }
     out.rules = paths.rules;
+    out.paths_cut = paths.cut;
     Ok(out)
 }
 
@@ -665,6 +682,8 @@ fn lines_of<'a>(runs: impl IntoIterator<Item = &'a Run>) -> Vec<String> {
 
 /// Whether `next` starts where `run` ends (within a twentieth of the text
 /// height), both measured with the fonts' own widths.
+/// Whether `next` starts where `run` ends, both widths known exactly
+/// (from the fonts' own widths): two digit pieces are one number only then.
 fn touches(run: &Run, next: &Run) -> bool {
     run.exact && next.exact && (next.x0 - run.x1).abs() <= 0.05 * run.h.min(next.h)
 }

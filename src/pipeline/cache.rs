@@ -889,7 +889,8 @@ impl<'a> Dec<'a> {
         mut item: impl FnMut(&mut Self) -> Result<T, String>,
     ) -> Result<Vec<T>, String> {
         let n = self.count()?;
-        let mut out = Vec::with_capacity(n);
+        // (the count is bounded by bytes, not by the items' size in memory)
+        let mut out = Vec::with_capacity(n.min(1024));
         for _ in 0..n {
             out.push(item(self)?);
         }

@@ -167,6 +167,17 @@ pub(super) struct Found {
     pub(super) rejected: Vec<String>,
 }
 
+impl Found {
+    /// No table read on a page of `runs` runs, for the reason `why`.
+    pub(super) fn rejected(runs: usize, why: String) -> Found {
+        Found {
+            in_table: vec![false; runs],
+            rejected: vec![why],
+            ..Found::default()
+        }
+    }
+}
+
 /// Reads the tables the ruling lines of a page draw (see the module
 /// comment).
 pub(super) fn find(runs: &[Run], rules: &[Rule]) -> Found {
@@ -185,6 +196,13 @@ pub(super) fn find(runs: &[Run], rules: &[Rule]) -> Found {
         match read_grid(runs, &group) {
             Ok(None) => {}
             Ok(Some((grid, members))) => {
+                if members.iter().any(|&i| found.in_table[i]) {
+                    found.rejected.push(
+                        "a table drawn inside another table's cell (its text would count twice)"
+                            .to_string(),
+                    );
+                    continue;
+                }
                 for i in members {
                     found.in_table[i] = true;
                 }
@@ -459,14 +477,21 @@ fn cell_text(runs: &[Run], mut ids: Vec<usize>) -> String {
     for mut line in lines {
         line.sort_by(|&a, &b| runs[a].x0.total_cmp(&runs[b].x0));
         let mut text = String::new();
-        let mut end = f32::NAN;
+        let mut prev: Option<&Run> = None;
         for i in line {
             let r = &runs[i];
-            if r.x0 - end > 0.3 * r.h {
+            let apart = prev.is_some_and(|p| {
+                r.x0 - p.x1 > 0.3 * r.h
+                    // two digit pieces are one number only when they touch
+                    || (p.text.ends_with(|c: char| c.is_ascii_digit())
+                        && r.text.starts_with(|c: char| c.is_ascii_digit())
+                        && !super::touches(p, r))
+            });
+            if apart {
                 text.push(' ');
             }
             text.push_str(&r.text);
-            end = r.x1;
+            prev = Some(r);
         }
         push_line(&mut out, text.trim());
     }
@@ -502,6 +527,14 @@ impl Grid {
         let edges = |g: &Grid| (g.xs[0], g.xs[g.xs.len() - 1]);
         let ((a0, a1), (b0, b1)) = (edges(self), edges(&next));
         if (a0 - b0).abs() > TOL || (a1 - b1).abs() > TOL {
+            return Err(next);
+        }
+        // one part's column boundaries must all be the other's: columns
+        // that differ are another table, never one cell under another
+        // column's header
+        let within =
+            |a: &[f32], b: &[f32]| a.iter().all(|x| b.iter().any(|y| (x - y).abs() <= TOL));
+        if !within(&self.xs, &next.xs) && !within(&next.xs, &self.xs) {
             return Err(next);
         }
         // a column boundary drawn in one part only (the rows there span
@@ -687,6 +720,66 @@ mod tests {
         assert_eq!(g.cells[2].text, "12 34");
         let apart = vec![run("12", 110.0, 266.0), run("34", 140.0, 266.0)];
         assert_eq!(find(&apart, &rules).tables[0].cells[2].text, "12 34");
+    }
+
+    #[test]
+    fn digit_pieces_join_only_when_their_widths_are_known_to_touch() {
+        let rules = merged_header();
+        let exact = vec![run("12", 110.0, 266.0), run("3", 122.0, 266.0)];
+        assert_eq!(find(&exact, &rules).tables[0].cells[2].text, "123");
+        // the same places with a guessed width (a font without widths)
+        let guessed: Vec<Run> = exact
+            .into_iter()
+            .map(|r| Run { exact: false, ..r })
+            .collect();
+        assert_eq!(find(&guessed, &rules).tables[0].cells[2].text, "12 3");
+    }
+
+    #[test]
+    fn parts_with_other_columns_are_not_one_table() {
+        let part = |xs: &[f32], top: f32| {
+            let mut rules = vec![
+                h(top, 0.0, 300.0),
+                h(top - 20.0, 0.0, 300.0),
+                h(top - 40.0, 0.0, 300.0),
+            ];
+            rules.extend(xs.iter().map(|&x| v(x, top - 40.0, top)));
+            let runs = [run("1", 10.0, top - 14.0)];
+            find(&runs, &rules).tables.remove(0)
+        };
+        // 0|100|200|300 then 0|150|300: the same edges, other columns
+        let mut g = part(&[0.0, 100.0, 200.0, 300.0], 300.0);
+        assert!(g.append(part(&[0.0, 150.0, 300.0], 700.0)).is_err());
+        // a part whose boundaries are among the other's is a continuation
+        assert!(g.append(part(&[0.0, 100.0, 300.0], 700.0)).is_ok());
+    }
+
+    #[test]
+    fn a_table_inside_another_tables_cell_is_not_read_twice() {
+        let mut rules = merged_header();
+        // a small ruled table inside the cell row 1, column 1 (100-200, 260-280),
+        // its lines touching none of the outer table's
+        rules.extend([
+            h(277.0, 110.0, 190.0),
+            h(270.0, 110.0, 190.0),
+            h(263.0, 110.0, 190.0),
+            v(110.0, 263.0, 277.0),
+            v(150.0, 263.0, 277.0),
+            v(190.0, 263.0, 277.0),
+        ]);
+        let runs = vec![run("5", 120.0, 271.5)];
+        let found = find(&runs, &rules);
+        let holding: usize = found
+            .tables
+            .iter()
+            .map(|g| g.cells.iter().filter(|c| c.text.contains('5')).count())
+            .sum();
+        assert_eq!(holding, 1, "{:?}", found.tables);
+        assert!(
+            found.rejected.iter().any(|r| r.contains("inside another")),
+            "{:?}",
+            found.rejected
+        );
     }
 
     #[test]
