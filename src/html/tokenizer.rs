@@ -100,7 +100,8 @@ pub(crate) enum Nesting {
 /// [`Nesting::Unsure`]).
 pub(crate) fn parse_nesting(html: &str, attrs: Attrs, limit: usize) -> Parsed {
     let r = match run(html, attrs, limit) {
-        Err(Stop::Foreign) => run(html, Attrs::All, limit),
+        // (foreign content, svg or math, is never our tree builder's)
+        Err(Stop::Foreign) => run_with(html, Attrs::All, limit, tree::html5ever()),
         r => r,
     };
     match r {
