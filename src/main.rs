@@ -30,7 +30,7 @@ enum Command {
     Build(cli::build::Args),
     /// Print the observations of one HTML document.
     Parse(cli::parse::Args),
-    /// Print the tables of one HTML document as expanded grids, and its text blocks.
+    /// Print the tables of one document (HTML, DOCX, XLSX/XLS, PDF) as expanded grids, and its text blocks.
     Tables(cli::tables::Args),
     /// Write the codebook generated from the metric vocabulary.
     Codebook(cli::codebook::Args),

@@ -652,3 +652,53 @@ fn a_file_parsed_at_its_url_names_its_attachments_by_absolute_url() {
         ["no text of its own: see attachment ../files/r.docx"]
     );
 }
+
+/// The "== table" sections of `xxgk tables FILE` (the expanded grids).
+fn table_grids(path: &Path) -> String {
+    let out = xxgk(&["tables", path.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let start = text.find("\n== table").expect("a table");
+    let end = text.find("\n== text blocks").expect("the text blocks");
+    text[start..end].to_string()
+}
+
+#[test]
+fn xxgk_tables_shows_a_docx_report_as_the_grids_of_its_html_page() {
+    let docx = attachment("report_2021.docx");
+    let grids = table_grids(&docx);
+    assert_eq!(grids, table_grids(&page(HTML_2021)));
+    assert!(grids.matches("\n== table").count() >= 3, "{grids}");
+    let out = xxgk(&["tables", docx.to_str().unwrap()]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("format: docx (magic bytes)\n"), "{text}");
+}
+
+#[test]
+fn xxgk_tables_reads_an_xlsx_indicator_table() {
+    let grids = table_grids(&attachment("indicators_2013.xlsx"));
+    let row = grids
+        .lines()
+        .find(|l| l.contains("主动公开信息数"))
+        .unwrap_or_else(|| panic!("no proactive row in {grids}"));
+    assert!(row.ends_with("| 条 | 959"), "{row}");
+}
+
+#[test]
+fn xxgk_tables_on_an_unreadable_attachment_is_an_error_naming_the_file() {
+    for (name, expect) in [
+        ("hostile/zip_bomb.docx", "cannot read"),
+        ("hostile/truncated.docx", "cannot read"),
+    ] {
+        let path = attachment(name);
+        let out = xxgk(&["tables", path.to_str().unwrap()]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+        assert!(err.contains(name) && err.contains(expect), "{name}: {err}");
+        assert!(!err.contains("panick"), "{name}: {err}");
+    }
+}

@@ -1,16 +1,17 @@
 //! Usage: `xxgk tables FILE`
 //!
-//! Prints every table of an HTML document as its expanded grid (rowspan and
+//! Prints every table of a document (an HTML page in any encoding, or a
+//! DOCX, XLSX/XLS or PDF attachment, told by its bytes) as its expanded grid (rowspan and
 //! colspan resolved: `^` marks a slot covered from above, `<` from the left,
 //! `·` a slot no cell covers), then the text blocks with their numbers. Use
 //! it to see what the parsers see, e.g. when a new agency's report is read
 //! with warnings; locations in observations.csv (`t2 r5 c3`, `p12:...`)
-//! refer to these numbers. Decoding problems and what the page's limits
-//! left out (markup nested too deep, a table too large) go to stderr.
+//! refer to these numbers (an attachment's are prefixed with its format:
+//! `docx t2 r5 c3`). Decoding problems and what the page's limits left out
+//! (markup nested too deep, a table too large) go to stderr.
 
-use crate::html::{decode, Page};
-use crate::pipeline::quiet_if_stdout_closed;
-use anyhow::{Context, Result};
+use crate::pipeline::{page_of_file, quiet_if_stdout_closed};
+use anyhow::Result;
 use std::fmt::Write as _;
 use std::io::Write;
 use std::path::PathBuf;
@@ -18,22 +19,20 @@ use std::path::PathBuf;
 /// Arguments of `xxgk tables`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The HTML file to read (any encoding).
+    /// The file to read: an HTML page (any encoding), DOCX, XLSX/XLS or PDF.
     pub file: PathBuf,
 }
 
 /// Runs `xxgk tables`.
 pub fn run(args: Args) -> Result<()> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
-    let d = decode::decode(&bytes, None);
-    let page = Page::parse(&d.text);
+    let read = page_of_file(&args.file)?;
+    let page = &read.page;
     let path = args.file.display();
-    for w in d.warnings().iter().chain(&page.warnings) {
+    for w in &read.warnings {
         note!("{path}: warning: {w}");
     }
     let mut s = String::new();
-    let _ = writeln!(s, "encoding: {} ({})", d.encoding, d.source.as_str());
+    let _ = writeln!(s, "{}", read.source);
     let _ = writeln!(s, "title: {}", page.title.as_deref().unwrap_or("(none)"));
     for t in &page.tables {
         let _ = writeln!(

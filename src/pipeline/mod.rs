@@ -1123,6 +1123,67 @@ pub fn parse_file_at(path: &Path, year: Option<i32>, url: Option<&str>) -> Resul
     }
 }
 
+/// One file read as a page, as the parsers see it (`xxgk tables`).
+#[derive(Debug)]
+pub struct PageFile {
+    /// The page: title, tables, text blocks.
+    pub page: Page,
+    /// How it was read: `encoding: gb18030 (meta)` for an HTML page,
+    /// `format: docx (magic bytes)` for an attachment.
+    pub source: String,
+    /// Decoding problems and what the reader left out.
+    pub warnings: Vec<String>,
+}
+
+/// Reads one file into the page the parsers would see: an HTML page (any
+/// encoding) decoded, or an attachment (DOCX, XLSX/XLS, PDF, image) read by
+/// its reader, told by its bytes. Isolated: a panic in a reader becomes an
+/// error naming the file; a file of a format not read is an error that
+/// says what was expected.
+pub fn page_of_file(path: &Path) -> Result<PageFile> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let name = path.display().to_string();
+    match isolated(&name, || page_of(&bytes)) {
+        Ok(Ok(p)) => Ok(p),
+        Ok(Err(msg)) => bail!("{name}: {msg}"),
+        Err(msg) => bail!(msg),
+    }
+}
+
+fn page_of(bytes: &[u8]) -> std::result::Result<PageFile, String> {
+    let format = crate::doc::sniff(bytes);
+    if format == crate::doc::Format::Html {
+        let d = decode::decode(bytes, None);
+        let page = Page::parse(&d.text);
+        let mut warnings = d.warnings();
+        warnings.extend(page.warnings.iter().cloned());
+        return Ok(PageFile {
+            source: format!("encoding: {} ({})", d.encoding, d.source.as_str()),
+            page,
+            warnings,
+        });
+    }
+    let read = crate::doc::read(bytes, format).map_err(|e| {
+        format!(
+            "cannot read {} ({} bytes): {e}",
+            format.describe(),
+            bytes.len()
+        )
+    })?;
+    let mut warnings = read.page.warnings.clone();
+    if read.image_only {
+        warnings.insert(
+            0,
+            format!("image only: {} with no text to read", format.describe()),
+        );
+    }
+    Ok(PageFile {
+        source: format!("format: {} (magic bytes)", format.as_str()),
+        page: read.page,
+        warnings,
+    })
+}
+
 /// Treats a closed stdout (`xxgk build | head`) as the reader being done:
 /// `Ok` instead of an error, so the process ends quietly.
 pub fn quiet_if_stdout_closed(r: std::io::Result<()>) -> Result<()> {
