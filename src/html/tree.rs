@@ -17,18 +17,27 @@
 //! ([`Trees::gave_up`]) and the caller parses the page again with
 //! html5ever's tree builder.
 
-use super::dom::{append_child, Data, Dom, Element, Node, NodeId, Sink};
+use super::dom::{self, append_child, Data, Dom, Element, Node, NodeId, Sink};
 use super::tokenizer::is_formatting;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
 use html5ever::tree_builder::{QuirksMode, TreeBuilder, TreeBuilderOpts};
 use html5ever::{local_name, LocalName};
+use std::borrow::Cow;
 
 /// What the tokenizer hands its tokens to: a tree builder.
 pub(super) trait Trees {
     /// Processes one token; what the tokenizer must do next.
     fn process(&mut self, token: Token) -> TokenSinkResult<NodeId>;
+    /// Processes a text token ([`Trees::process`] of `CharacterTokens`).
+    fn text(&mut self, text: StrTendril) {
+        let _ = self.process(Token::CharacterTokens(text));
+    }
+    /// Processes a tag token ([`Trees::process`] of `TagToken`).
+    fn tag(&mut self, tag: Tag) -> TokenSinkResult<NodeId> {
+        self.process(Token::TagToken(tag))
+    }
     /// Whether the adjusted current node is foreign (SVG, MathML).
     fn foreign(&self) -> bool;
     /// Whether the page left the subset this builder handles: its tree is
@@ -129,6 +138,26 @@ pub(super) struct Own {
     out: bool,
 }
 
+/// Bytes of markup per node that [`Own::for_markup`] reserves room for:
+/// report pages make a node (element or text) per 25-30 bytes.
+const BYTES_PER_NODE: usize = 24;
+
+/// The most nodes [`Own::for_markup`] reserves room for up front (a few
+/// megabytes); a larger tree grows as it needs.
+const MAX_RESERVED_NODES: usize = 1 << 16;
+
+impl Own {
+    /// A builder for `len` bytes of markup, its arena sized for the nodes
+    /// such markup usually makes (the arena of a page is not regrown and
+    /// copied a dozen times).
+    pub(super) fn for_markup(len: usize) -> Own {
+        let mut own = Own::default();
+        own.nodes
+            .reserve((len / BYTES_PER_NODE).min(MAX_RESERVED_NODES));
+        own
+    }
+}
+
 impl Default for Own {
     fn default() -> Own {
         Own {
@@ -175,6 +204,19 @@ impl Trees for Own {
             Token::EOFToken => Tok::Eof,
         };
         self.run(tok)
+    }
+
+    fn text(&mut self, text: StrTendril) {
+        if !self.out && !text.is_empty() {
+            let _ = self.run(Tok::Chars(text));
+        }
+    }
+
+    fn tag(&mut self, tag: Tag) -> TokenSinkResult<NodeId> {
+        if self.out {
+            return TokenSinkResult::Continue;
+        }
+        self.run(Tok::Tag(tag))
     }
 
     fn foreign(&self) -> bool {
@@ -389,8 +431,7 @@ impl Scope {
 
 impl Own {
     fn push(&mut self, data: Data) -> NodeId {
-        self.nodes.push(Node::new(data));
-        (self.nodes.len() - 1) as NodeId
+        dom::push(&mut self.nodes, data)
     }
 
     /// The local name of element `id` (every node on the stack is one).
@@ -457,14 +498,7 @@ impl Own {
     // --- inserting
 
     fn append_text(&mut self, parent: NodeId, text: StrTendril) {
-        if let Some(last) = self.nodes[parent as usize].last_child() {
-            if let Data::Text(t) = &mut self.nodes[last as usize].data {
-                t.push_tendril(&text);
-                return;
-            }
-        }
-        let id = self.push(Data::Text(text));
-        append_child(&mut self.nodes, parent, id);
+        dom::append_text(&mut self.nodes, parent, text);
     }
 
     fn append_comment(&mut self, parent: NodeId) {
@@ -579,23 +613,35 @@ impl Own {
         }
     }
 
-    /// Whether elements `a` and `b` have the same attributes, order aside.
-    fn same_attrs(&self, a: NodeId, b: NodeId) -> bool {
-        let (Data::Element(x), Data::Element(y)) =
-            (&self.nodes[a as usize].data, &self.nodes[b as usize].data)
-        else {
+    /// The attributes of element `id`, sorted (the order they compare in;
+    /// borrowed when there is nothing to sort).
+    fn sorted_attrs(&self, id: NodeId) -> Cow<'_, [html5ever::Attribute]> {
+        let attrs: &[html5ever::Attribute] = match &self.nodes[id as usize].data {
+            Data::Element(e) => &e.attrs,
+            _ => &[],
+        };
+        if attrs.len() <= 1 {
+            return Cow::Borrowed(attrs);
+        }
+        let mut sorted = attrs.to_vec();
+        sorted.sort();
+        Cow::Owned(sorted)
+    }
+
+    /// Whether element `b` has the attributes `sorted` (sorted), order aside.
+    fn has_attrs(&self, sorted: &[html5ever::Attribute], b: NodeId) -> bool {
+        let Data::Element(y) = &self.nodes[b as usize].data else {
             return false;
         };
-        if x.attrs.len() != y.attrs.len() {
+        if sorted.len() != y.attrs.len() {
             return false;
         }
-        if x.attrs.len() <= 1 {
-            return x.attrs == y.attrs;
+        if sorted.len() <= 1 {
+            return sorted == y.attrs.as_slice();
         }
-        let (mut xs, mut ys) = (x.attrs.clone(), y.attrs.clone());
-        xs.sort();
+        let mut ys = y.attrs.clone();
         ys.sort();
-        xs == ys
+        sorted == ys.as_slice()
     }
 
     /// Inserts a formatting element and adds it to the list (the "Noah's
@@ -603,10 +649,12 @@ impl Own {
     fn formatting(&mut self, tag: Tag) {
         let id = self.insert(tag, true);
         let name = self.name(id).clone();
+        // the new element's attributes, sorted once for all the comparisons
+        let attrs = self.sorted_attrs(id);
         let mut first = None;
         let mut count = 0;
         for (i, old) in self.active_to_marker() {
-            if *self.name(old) == name && self.same_attrs(id, old) {
+            if *self.name(old) == name && self.has_attrs(&attrs, old) {
                 first = Some(i);
                 count += 1;
             }
@@ -1147,20 +1195,18 @@ impl Own {
             | local_name!("footer")
             | local_name!("header")
             | local_name!("hgroup")
-            | local_name!("listing")
             | local_name!("main")
             | local_name!("menu")
             | local_name!("nav")
             | local_name!("ol")
-            | local_name!("pre")
             | local_name!("search")
             | local_name!("section")
-            | local_name!("select")
             | local_name!("summary")
-            | local_name!("ul")
-            | local_name!("applet")
-            | local_name!("marquee")
-            | local_name!("object") => {
+            | local_name!("ul") => {
+                // (`listing`, `pre`, `select`, `applet`, `marquee` and
+                // `object` are never open here: their start tags are out of
+                // the subset. Their end tags are the other end tags', which
+                // find no such element either: nothing to do.)
                 if self.in_scope_named(Scope::Default, &name) {
                     self.implied_end_except(None);
                     self.pop_until(|n| *n == name);
@@ -1248,16 +1294,17 @@ impl Own {
     fn in_table(&mut self, tok: Tok) -> Step {
         let t = match tok {
             Tok::Chars(t) => {
-                let outer = [
-                    local_name!("table"),
-                    local_name!("tbody"),
-                    local_name!("tfoot"),
-                    local_name!("thead"),
-                    local_name!("tr"),
-                ];
                 let cur = self.current();
+                let outer = matches!(
+                    *self.name(cur),
+                    local_name!("table")
+                        | local_name!("tbody")
+                        | local_name!("tfoot")
+                        | local_name!("thead")
+                        | local_name!("tr")
+                );
                 // table text: whitespace stays, anything else is fostered
-                if !outer.contains(self.name(cur)) || !all_space(&t) {
+                if !outer || !all_space(&t) {
                     return Step::Out;
                 }
                 self.append_text(cur, t);
