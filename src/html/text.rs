@@ -106,8 +106,9 @@ fn build_page_with(html: &str, lean: bool) -> Page {
         let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
         (Dom::parse(flat.as_deref().unwrap_or(html)), flat.is_some())
     };
-    let head_title = first_text(&doc, &local_name!("title"));
-    let main = main_content(&doc);
+    let marks = Landmarks::of(&doc);
+    let head_title = nonempty_text(&doc, marks.title);
+    let main = marks.main_content(&doc);
     let mut page = Page {
         head_title: head_title.clone(),
         ..Page::default()
@@ -128,8 +129,9 @@ fn build_page_with(html: &str, lean: bool) -> Page {
         .map(|n| cell_text(&doc, n))
         .filter(|s| !s.is_empty());
     page.images = found.images;
-    let page_h1 = first_text(&doc, &local_name!("h1"));
-    page.title = content_h1.or(page_h1).or(head_title);
+    page.title = content_h1
+        .or_else(|| nonempty_text(&doc, marks.h1))
+        .or(head_title);
 
     // tables of the main content, in document order; layout tables (a
     // table used to position the page, holding the report's paragraphs)
@@ -199,10 +201,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
     page.blocks = blocks;
 
     // chrome: all body text outside the main content
-    if let Some((body, _)) = doc
-        .elements()
-        .find(|(_, e)| e.name.local == local_name!("body"))
-    {
+    if let Some(body) = marks.body {
         let mut cw = BlockWalker {
             dom: &doc,
             blocks: Vec::new(),
@@ -475,39 +474,78 @@ pub(crate) fn find_ignore_case(b: &[u8], from: usize, pat: &[u8]) -> Option<usiz
     None
 }
 
-fn first_text(doc: &Dom, name: &html5ever::LocalName) -> Option<String> {
-    doc.elements()
-        .find(|(_, e)| e.name.local == *name)
-        .map(|(n, _)| cell_text(doc, n))
-        .filter(|t| !t.is_empty())
+/// The text of element `el`, if any and not empty.
+fn nonempty_text(doc: &Dom, el: Option<NodeId>) -> Option<String> {
+    el.map(|n| cell_text(doc, n)).filter(|t| !t.is_empty())
 }
 
-/// Picks the main content element: the first content selector (in
-/// [`CONTENT_SELECTORS`] order) that matches, taking its match with the most
-/// text (an image-only body is still the body: the page then has no text);
-/// else `<body>`, else the root.
-fn main_content(doc: &Dom) -> Option<NodeId> {
-    // only an element with an id or a class, or an `<article>`, can match
-    let candidates: Vec<(NodeId, &Element)> = doc
-        .elements()
-        .filter(|(_, e)| e.name.local == local_name!("article") || e.has_id_or_class())
-        .collect();
-    for s in CONTENT_SELECTORS {
-        // at most MAX_CANDIDATES matches are measured (nested containers
-        // would make this quadratic); on a tie the last one wins
-        let matches = candidates
-            .iter()
-            .filter(|(_, e)| s.matches(e))
-            .take(MAX_CANDIDATES)
-            .map(|&(n, _)| n);
-        if let Some(e) = most_text(doc, matches) {
-            return Some(e);
+/// What the page is read by, among all its elements in creation order
+/// (attached or not, as `scraper`'s document-wide lookups): found in one
+/// pass over them.
+struct Landmarks<'d> {
+    /// The first `<title>`.
+    title: Option<NodeId>,
+    /// The first `<h1>`.
+    h1: Option<NodeId>,
+    /// The first `<body>`.
+    body: Option<NodeId>,
+    /// The elements a content selector may match: those with an id or a
+    /// class, and `<article>`s.
+    candidates: Vec<(NodeId, &'d Element)>,
+}
+
+impl<'d> Landmarks<'d> {
+    fn of(doc: &'d Dom) -> Landmarks<'d> {
+        let mut marks = Landmarks {
+            title: None,
+            h1: None,
+            body: None,
+            candidates: Vec::new(),
+        };
+        for (n, e) in doc.elements() {
+            let first = match e.name.local {
+                local_name!("title") => &mut marks.title,
+                local_name!("h1") => &mut marks.h1,
+                local_name!("body") => &mut marks.body,
+                local_name!("article") => {
+                    marks.candidates.push((n, e));
+                    continue;
+                }
+                _ => {
+                    if e.has_id_or_class() {
+                        marks.candidates.push((n, e));
+                    }
+                    continue;
+                }
+            };
+            first.get_or_insert(n);
+            if e.has_id_or_class() {
+                marks.candidates.push((n, e));
+            }
         }
+        marks
     }
-    doc.elements()
-        .find(|(_, e)| e.name.local == local_name!("body"))
-        .map(|(n, _)| n)
-        .or_else(|| doc.root_element())
+
+    /// Picks the main content element: the first content selector (in
+    /// [`CONTENT_SELECTORS`] order) that matches, taking its match with the
+    /// most text (an image-only body is still the body: the page then has no
+    /// text); else `<body>`, else the root.
+    fn main_content(&self, doc: &Dom) -> Option<NodeId> {
+        for s in CONTENT_SELECTORS {
+            // at most MAX_CANDIDATES matches are measured (nested containers
+            // would make this quadratic); on a tie the last one wins
+            let matches = self
+                .candidates
+                .iter()
+                .filter(|(_, e)| s.matches(e))
+                .take(MAX_CANDIDATES)
+                .map(|&(n, _)| n);
+            if let Some(e) = most_text(doc, matches) {
+                return Some(e);
+            }
+        }
+        self.body.or_else(|| doc.root_element())
+    }
 }
 
 /// The element of `elements` with the most text (the last of equals:
@@ -819,6 +857,10 @@ mod tests {
         }
     }
 
+    fn main_content(doc: &Dom) -> Option<NodeId> {
+        Landmarks::of(doc).main_content(doc)
+    }
+
     /// `main_content` as it was: every element tried against each selector,
     /// the text of every match measured.
     fn main_content_of_every_element(doc: &Dom) -> Option<NodeId> {
@@ -867,6 +909,9 @@ mod tests {
                 "<span id=UCAP-CONTENT>",
                 "</span>",
                 "<svg><title>t</title></svg>",
+                "<title>",
+                "</title>",
+                "<body class=content>",
             ]),
             0..40,
         )
@@ -878,10 +923,16 @@ mod tests {
         /// the text measured only when a selector matches several.
         #[test]
         fn main_content_is_the_best_match_of_every_element(html in containers()) {
-            let doc = Dom::parse_lean(&html);
-            prop_assert_eq!(main_content(&doc), main_content_of_every_element(&doc));
-            let doc = Dom::parse(&html);
-            prop_assert_eq!(main_content(&doc), main_content_of_every_element(&doc));
+            for doc in [Dom::parse_lean(&html), Dom::parse(&html)] {
+                prop_assert_eq!(main_content(&doc), main_content_of_every_element(&doc));
+                // and the first title, h1 and body are the first ones
+                let marks = Landmarks::of(&doc);
+                let first = |name: &str| doc.elements().find(|(_, e)| e.name() == name).map(|(n, _)| n);
+                prop_assert_eq!(
+                    (marks.title, marks.h1, marks.body),
+                    (first("title"), first("h1"), first("body"))
+                );
+            }
         }
 
         /// One walk finds the content's first `<h1>`, images and tables as

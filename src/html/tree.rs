@@ -276,12 +276,14 @@ pub(crate) fn slice(t: &StrTendril, start: usize, end: usize) -> StrTendril {
     unsafe { t.unsafe_subtendril(start as u32, (end - start) as u32) }
 }
 
-fn is_start(t: &Tag, names: &[LocalName]) -> bool {
-    t.kind == TagKind::StartTag && names.contains(&t.name)
+/// Whether `t` is a start tag whose name `names` holds.
+fn is_start(t: &Tag, names: impl Fn(&LocalName) -> bool) -> bool {
+    t.kind == TagKind::StartTag && names(&t.name)
 }
 
-fn is_end(t: &Tag, names: &[LocalName]) -> bool {
-    t.kind == TagKind::EndTag && names.contains(&t.name)
+/// Whether `t` is an end tag whose name `names` holds.
+fn is_end(t: &Tag, names: impl Fn(&LocalName) -> bool) -> bool {
+    t.kind == TagKind::EndTag && names(&t.name)
 }
 
 fn is_heading(n: &LocalName) -> bool {
@@ -570,11 +572,11 @@ impl Own {
         }
     }
 
-    /// Pops until the current node is one of `names` (or html).
-    fn clear_to(&mut self, names: &[LocalName]) {
+    /// Pops until the current node is one `names` holds (or html).
+    fn clear_to(&mut self, names: impl Fn(&LocalName) -> bool) {
         while let Some(&c) = self.open.last() {
             let n = self.name(c);
-            if *n == local_name!("html") || *n == local_name!("template") || names.contains(n) {
+            if *n == local_name!("html") || *n == local_name!("template") || names(n) {
                 return;
             }
             self.open.pop();
@@ -884,10 +886,12 @@ impl Own {
                     self.mode = Mode::AfterHead;
                     return Step::Done;
                 }
-                let ends_head = is_end(
-                    &t,
-                    &[local_name!("body"), local_name!("html"), local_name!("br")],
-                );
+                let ends_head = is_end(&t, |n| {
+                    matches!(
+                        *n,
+                        local_name!("body") | local_name!("html") | local_name!("br")
+                    )
+                });
                 if (t.kind == TagKind::EndTag && !ends_head)
                     || (t.kind == TagKind::StartTag && t.name == local_name!("head"))
                 {
@@ -1346,13 +1350,13 @@ impl Own {
         }
         match t.name {
             local_name!("tbody") | local_name!("tfoot") | local_name!("thead") => {
-                self.clear_to(&[local_name!("table")]);
+                self.clear_to(|n| matches!(*n, local_name!("table")));
                 self.insert(t, true);
                 self.mode = Mode::InTableBody;
                 Step::Done
             }
             local_name!("td") | local_name!("th") | local_name!("tr") => {
-                self.clear_to(&[local_name!("table")]);
+                self.clear_to(|n| matches!(*n, local_name!("table")));
                 self.phantom(local_name!("tbody"));
                 Step::Again(Mode::InTableBody, Tok::Tag(t))
             }
@@ -1371,45 +1375,46 @@ impl Own {
     }
 
     fn in_table_body(&mut self, tok: Tok) -> Step {
-        let context = [
-            local_name!("tbody"),
-            local_name!("tfoot"),
-            local_name!("thead"),
-        ];
+        let context = |n: &LocalName| {
+            matches!(
+                *n,
+                local_name!("tbody") | local_name!("tfoot") | local_name!("thead")
+            )
+        };
         let t = match tok {
             Tok::Tag(t) => t,
             tok => return self.in_table(tok),
         };
-        if is_start(&t, &[local_name!("tr")]) {
-            self.clear_to(&context);
+        if is_start(&t, |n| matches!(*n, local_name!("tr"))) {
+            self.clear_to(context);
             self.insert(t, true);
             self.mode = Mode::InRow;
             return Step::Done;
         }
-        if is_start(&t, &[local_name!("th"), local_name!("td")]) {
-            self.clear_to(&context);
+        if is_start(&t, |n| matches!(*n, local_name!("th") | local_name!("td"))) {
+            self.clear_to(context);
             self.phantom(local_name!("tr"));
             return Step::Again(Mode::InRow, Tok::Tag(t));
         }
-        if is_end(&t, &context) {
+        if is_end(&t, context) {
             if self.in_scope_named(Scope::Table, &t.name) {
-                self.clear_to(&context);
+                self.clear_to(context);
                 self.open.pop();
                 self.mode = Mode::InTable;
             }
             return Step::Done;
         }
-        let leaves = is_start(
-            &t,
-            &[
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-            ],
-        ) || is_end(&t, &[local_name!("table")]);
+        let leaves = is_start(&t, |n| {
+            matches!(
+                *n,
+                local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("tbody")
+                    | local_name!("tfoot")
+                    | local_name!("thead")
+            )
+        }) || is_end(&t, |n| matches!(*n, local_name!("table")));
         if leaves {
             let outer = |_, n: &LocalName| {
                 matches!(
@@ -1420,23 +1425,23 @@ impl Own {
             if !self.in_scope(Scope::Table, outer) {
                 return Step::Done;
             }
-            self.clear_to(&context);
+            self.clear_to(context);
             self.open.pop();
             return Step::Again(Mode::InTable, Tok::Tag(t));
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("body"),
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("html"),
-                local_name!("td"),
-                local_name!("th"),
-                local_name!("tr"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("body")
+                    | local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("html")
+                    | local_name!("td")
+                    | local_name!("th")
+                    | local_name!("tr")
+            )
+        }) {
             return Step::Done;
         }
         self.in_table(Tok::Tag(t))
@@ -1448,41 +1453,40 @@ impl Own {
             tok => return self.in_table(tok),
         };
         let tr = local_name!("tr");
-        if is_start(&t, &[local_name!("th"), local_name!("td")]) {
-            self.clear_to(std::slice::from_ref(&tr));
+        let is_tr = |n: &LocalName| *n == local_name!("tr");
+        if is_start(&t, |n| matches!(*n, local_name!("th") | local_name!("td"))) {
+            self.clear_to(is_tr);
             self.insert(t, true);
             self.mode = Mode::InCell;
             self.active.push(None);
             return Step::Done;
         }
-        if is_end(&t, std::slice::from_ref(&tr)) {
+        if is_end(&t, is_tr) {
             if self.in_scope_named(Scope::Table, &tr) {
-                self.clear_to(std::slice::from_ref(&tr));
+                self.clear_to(is_tr);
                 self.open.pop();
                 self.mode = Mode::InTableBody;
             }
             return Step::Done;
         }
-        let leaves = is_start(
-            &t,
-            &[
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-                local_name!("tr"),
-            ],
-        ) || is_end(&t, &[local_name!("table")]);
-        let body_end = is_end(
-            &t,
-            &[
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-            ],
-        );
+        let leaves = is_start(&t, |n| {
+            matches!(
+                *n,
+                local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("tbody")
+                    | local_name!("tfoot")
+                    | local_name!("thead")
+                    | local_name!("tr")
+            )
+        }) || is_end(&t, |n| matches!(*n, local_name!("table")));
+        let body_end = is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("tbody") | local_name!("tfoot") | local_name!("thead")
+            )
+        });
         if leaves || body_end {
             if body_end && !self.in_scope_named(Scope::Table, &t.name) {
                 return Step::Done;
@@ -1490,22 +1494,22 @@ impl Own {
             if !self.in_scope_named(Scope::Table, &tr) {
                 return Step::Done;
             }
-            self.clear_to(std::slice::from_ref(&tr));
+            self.clear_to(is_tr);
             self.open.pop();
             return Step::Again(Mode::InTableBody, Tok::Tag(t));
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("body"),
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("html"),
-                local_name!("td"),
-                local_name!("th"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("body")
+                    | local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("html")
+                    | local_name!("td")
+                    | local_name!("th")
+            )
+        }) {
             return Step::Done;
         }
         self.in_table(Tok::Tag(t))
@@ -1522,7 +1526,7 @@ impl Own {
             Tok::Tag(t) => t,
             tok => return self.in_body(tok),
         };
-        if is_end(&t, &[local_name!("td"), local_name!("th")]) {
+        if is_end(&t, |n| matches!(*n, local_name!("td") | local_name!("th"))) {
             if self.in_scope_named(Scope::Table, &t.name) {
                 self.implied_end_except(None);
                 let name = t.name.clone();
@@ -1532,20 +1536,20 @@ impl Own {
             }
             return Step::Done;
         }
-        let cell_start = is_start(
-            &t,
-            &[
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("tbody"),
-                local_name!("td"),
-                local_name!("tfoot"),
-                local_name!("th"),
-                local_name!("thead"),
-                local_name!("tr"),
-            ],
-        );
+        let cell_start = is_start(&t, |n| {
+            matches!(
+                *n,
+                local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("tbody")
+                    | local_name!("td")
+                    | local_name!("tfoot")
+                    | local_name!("th")
+                    | local_name!("thead")
+                    | local_name!("tr")
+            )
+        });
         if cell_start {
             let td_th = |_, n: &LocalName| matches!(*n, local_name!("td") | local_name!("th"));
             if !self.in_scope(Scope::Table, td_th) {
@@ -1554,28 +1558,28 @@ impl Own {
             self.close_cell();
             return Step::Again(Mode::InRow, Tok::Tag(t));
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("body"),
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("html"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("body")
+                    | local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("html")
+            )
+        }) {
             return Step::Done;
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("table"),
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-                local_name!("tr"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("table")
+                    | local_name!("tbody")
+                    | local_name!("tfoot")
+                    | local_name!("thead")
+                    | local_name!("tr")
+            )
+        }) {
             if !self.in_scope_named(Scope::Table, &t.name) {
                 return Step::Done;
             }
