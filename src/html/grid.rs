@@ -99,13 +99,18 @@ impl Table {
         let mut nrows = raw.len();
         // occupancy: per row, which columns are taken (grows as needed)
         let mut taken: Vec<Vec<Option<u32>>> = vec![Vec::new(); nrows];
-        let mut cells: Vec<Cell> = Vec::new();
+        // (a cell takes a slot: no more than MAX_SLOTS are placed)
+        let all_cells: usize = raw.iter().map(Vec::len).sum();
+        let mut cells: Vec<Cell> = Vec::with_capacity(all_cells.min(MAX_SLOTS));
         let mut used = 0usize;
         let mut max_cols = 0usize;
         let mut truncated = None;
         'rows: for (r, row) in raw.iter().enumerate() {
             let mut c = 0usize;
             let first_cell = cells.len();
+            // the row's slots: at least one per cell
+            let want = row.len().min(MAX_SLOTS).saturating_sub(taken[r].len());
+            taken[r].reserve(want);
             if (r + 1).saturating_mul(max_cols) > MAX_SLOTS {
                 truncated = Some(r);
                 nrows = r;
@@ -309,7 +314,8 @@ fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
     while let Some((child, depth)) = stack.pop() {
         match dom.element(child).map(|e| &e.name.local) {
             Some(&local_name!("tr")) => {
-                let mut row = RawRow::new();
+                let cells = dom.children(child).filter(|&c| dom.element(c).is_some());
+                let mut row = RawRow::with_capacity(cells.count());
                 for cell in dom.children(child) {
                     let Some(e) = dom.element(cell) else { continue };
                     let th = e.name.local == local_name!("th");
