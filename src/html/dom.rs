@@ -79,6 +79,17 @@ impl Element {
         v.into_iter()
     }
 
+    /// Whether the element has an attribute named `id` or `class` (in any
+    /// namespace): what [`Element::has_id`] and [`Element::has_class`] look at.
+    pub(crate) fn has_id_or_class(&self) -> bool {
+        self.attrs.iter().any(|a| {
+            matches!(
+                a.name.local,
+                html5ever::local_name!("id") | html5ever::local_name!("class")
+            )
+        })
+    }
+
     /// Whether the element's id (its first `id` attribute) is `id`.
     pub fn has_id(&self, id: &str) -> bool {
         self.attrs_named("id")
@@ -116,11 +127,6 @@ impl Node {
             last: NONE,
             data,
         }
-    }
-
-    /// The last child, if any.
-    pub(super) fn last_child(&self) -> Option<NodeId> {
-        opt(self.last)
     }
 }
 
@@ -184,36 +190,24 @@ impl Dom {
     }
 
     /// Whether some node lies more than `limit` levels below `id` (its
-    /// children are level 1): a walk along the links, without a stack, that
-    /// stops at the first such node.
+    /// children are level 1): the pre-order walk of [`Dom::descendants`]
+    /// with a depth counter, without a stack, that stops at the first such
+    /// node.
     pub(crate) fn deeper_than(&self, id: NodeId, limit: usize) -> bool {
-        let nodes = &self.nodes;
         let (mut cur, mut depth) = (id, 0usize);
-        loop {
-            let first = nodes[cur as usize].first;
-            if first != NONE {
-                (cur, depth) = (first, depth + 1);
-                if depth > limit {
-                    return true;
+        while let Some((next, step)) = preorder_next(&self.nodes, id, cur) {
+            cur = next;
+            match step {
+                Move::Down => {
+                    depth += 1;
+                    if depth > limit {
+                        return true;
+                    }
                 }
-                continue;
-            }
-            // on to the next sibling of the nearest node (up to `id`) that has one
-            loop {
-                if cur == id {
-                    return false;
-                }
-                let c = &nodes[cur as usize];
-                if c.next != NONE {
-                    cur = c.next;
-                    break;
-                }
-                if c.parent == NONE {
-                    return false;
-                }
-                (cur, depth) = (c.parent, depth.saturating_sub(1));
+                Move::Up(levels) => depth -= levels,
             }
         }
+        false
     }
 
     /// The children of `id`, last to first.
@@ -353,28 +347,41 @@ impl Iterator for Descendants<'_> {
     type Item = NodeId;
     fn next(&mut self) -> Option<NodeId> {
         let id = opt(self.next)?;
-        let nodes = &self.dom.nodes;
-        let n = &nodes[id as usize];
-        self.next = if n.first != NONE {
-            n.first
-        } else {
-            // the next sibling of the nearest node (up to the root) that has one
-            let mut cur = id;
-            loop {
-                if cur == self.root {
-                    break NONE;
-                }
-                let c = &nodes[cur as usize];
-                if c.next != NONE {
-                    break c.next;
-                }
-                cur = c.parent;
-                if cur == NONE || cur == self.root {
-                    break NONE;
-                }
-            }
-        };
+        self.next = preorder_next(&self.dom.nodes, self.root, id).map_or(NONE, |(n, _)| n);
         Some(id)
+    }
+}
+
+/// How [`preorder_next`] went from a node to the next.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Move {
+    /// To its first child.
+    Down,
+    /// To the next sibling of the node (0) or of its ancestor this many
+    /// levels up.
+    Up(usize),
+}
+
+/// The node after `id` in a pre-order walk of `root`'s subtree (along the
+/// links, no stack), and how the walk got there; `None` when the walk is
+/// over (`id` is `root` with no children, or the last node of the subtree).
+fn preorder_next(nodes: &[Node], root: NodeId, id: NodeId) -> Option<(NodeId, Move)> {
+    let first = nodes[id as usize].first;
+    if first != NONE {
+        return Some((first, Move::Down));
+    }
+    // the next sibling of the nearest node (up to the root) that has one
+    let (mut cur, mut levels) = (id, 0usize);
+    loop {
+        if cur == root {
+            return None;
+        }
+        let c = &nodes[cur as usize];
+        if c.next != NONE {
+            return Some((c.next, Move::Up(levels)));
+        }
+        cur = opt(c.parent)?;
+        levels += 1;
     }
 }
 
@@ -399,12 +406,29 @@ impl Sink {
     }
 
     fn push(&self, data: Data) -> NodeId {
-        let mut nodes = self.nodes.borrow_mut();
-        nodes.push(Node::new(data));
-        (nodes.len() - 1) as NodeId
+        push(&mut self.nodes.borrow_mut(), data)
     }
 }
 
+/// Adds a node (not linked yet) to the arena.
+pub(super) fn push(nodes: &mut Vec<Node>, data: Data) -> NodeId {
+    nodes.push(Node::new(data));
+    (nodes.len() - 1) as NodeId
+}
+
+/// Appends `text` to `parent`: to its last child when that is text (adjacent
+/// text merges, as html5ever's sinks do), else as a new text node.
+pub(super) fn append_text(nodes: &mut Vec<Node>, parent: NodeId, text: StrTendril) {
+    let last = nodes[parent as usize].last;
+    if let Some(Data::Text(t)) = opt(last).map(|l| &mut nodes[l as usize].data) {
+        t.push_tendril(&text);
+        return;
+    }
+    let id = push(nodes, Data::Text(text));
+    append_child(nodes, parent, id);
+}
+
+#[inline]
 fn detach(nodes: &mut [Node], id: NodeId) {
     let i = id as usize;
     let (parent, prev, next) = (nodes[i].parent, nodes[i].prev, nodes[i].next);
@@ -504,15 +528,7 @@ impl TreeSink for Sink {
         match child {
             NodeOrText::AppendNode(id) => append_child(&mut self.nodes.borrow_mut(), *parent, id),
             NodeOrText::AppendText(text) => {
-                let mut nodes = self.nodes.borrow_mut();
-                let last = nodes[*parent as usize].last;
-                if let Some(Data::Text(t)) = opt(last).map(|l| &mut nodes[l as usize].data) {
-                    t.push_tendril(&text);
-                    return;
-                }
-                drop(nodes);
-                let id = self.push(Data::Text(text));
-                append_child(&mut self.nodes.borrow_mut(), *parent, id);
+                append_text(&mut self.nodes.borrow_mut(), *parent, text);
             }
         }
     }

@@ -16,6 +16,7 @@
 //! elements deep, without recursion on the call stack.
 
 use super::dom::{Data, Dom, NodeId};
+use html5ever::{local_name, LocalName};
 
 /// The largest colspan a browser honours.
 const MAX_COLSPAN: usize = 1000;
@@ -71,22 +72,51 @@ impl Table {
     /// A table that would need more than [`MAX_SLOTS`] slots is cut before
     /// the first row that overflows (see [`Table::truncated`]).
     pub fn from_raw_rows(index: usize, raw: &[RawRow]) -> Table {
+        let mut table = Table::place(index, raw);
+        table.fill(raw.iter().flatten().map(|cell| cell.0.clone()));
+        table
+    }
+
+    /// [`Table::from_raw_rows`] taking the rows: the cells' texts are moved
+    /// into the grid, not copied.
+    fn from_rows(index: usize, raw: Vec<RawRow>) -> Table {
+        let mut table = Table::place(index, &raw);
+        table.fill(raw.into_iter().flatten().map(|cell| cell.0));
+        table
+    }
+
+    /// Gives the cells their texts: the `k`-th cell placed is the `k`-th cell
+    /// of the rows (in row order, then in markup order; the cells of rows cut
+    /// off were not placed and come last).
+    fn fill(&mut self, texts: impl Iterator<Item = String>) {
+        for (cell, text) in self.cells.iter_mut().zip(texts) {
+            cell.text = text;
+        }
+    }
+
+    /// The grid of `raw` with every cell's text empty (see [`Table::fill`]).
+    fn place(index: usize, raw: &[RawRow]) -> Table {
         let mut nrows = raw.len();
         // occupancy: per row, which columns are taken (grows as needed)
         let mut taken: Vec<Vec<Option<u32>>> = vec![Vec::new(); nrows];
-        let mut cells: Vec<Cell> = Vec::new();
+        // (a cell takes a slot: no more than MAX_SLOTS are placed)
+        let all_cells: usize = raw.iter().map(Vec::len).sum();
+        let mut cells: Vec<Cell> = Vec::with_capacity(all_cells.min(MAX_SLOTS));
         let mut used = 0usize;
         let mut max_cols = 0usize;
         let mut truncated = None;
         'rows: for (r, row) in raw.iter().enumerate() {
             let mut c = 0usize;
             let first_cell = cells.len();
+            // the row's slots: at least one per cell
+            let want = row.len().min(MAX_SLOTS).saturating_sub(taken[r].len());
+            taken[r].reserve(want);
             if (r + 1).saturating_mul(max_cols) > MAX_SLOTS {
                 truncated = Some(r);
                 nrows = r;
                 break;
             }
-            for (text, rs, cs, th) in row {
+            for (_, rs, cs, th) in row {
                 while taken[r].get(c).is_some_and(|s| s.is_some()) {
                     c += 1;
                 }
@@ -131,7 +161,7 @@ impl Table {
                     }
                 }
                 cells.push(Cell {
-                    text: text.clone(),
+                    text: String::new(),
                     row: r,
                     col: c,
                     rowspan,
@@ -239,16 +269,26 @@ impl Table {
 /// optional whitespace; `None`, garbage or (for colspan) 0 give 1.
 fn parse_span(attr: Option<&str>, is_rowspan: bool) -> usize {
     let Some(a) = attr else { return 1 };
-    let digits: String = a
+    // the value of the leading digits (full-width ones too); `None` when
+    // there are none or they overflow (both read as garbage)
+    let mut value: Option<usize> = None;
+    let digits = a
         .trim_start()
         .chars()
         .map(crate::html::value::halfwidth)
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    match digits.parse::<usize>() {
-        Ok(0) if is_rowspan => 0,
-        Ok(0) | Err(_) => 1,
-        Ok(n) => n.min(65534),
+        .take_while(char::is_ascii_digit);
+    for (i, c) in digits.enumerate() {
+        let d = c as usize - '0' as usize;
+        let before = if i == 0 { Some(0) } else { value };
+        value = before.and_then(|v| v.checked_mul(10)?.checked_add(d));
+        if value.is_none() {
+            break;
+        }
+    }
+    match value {
+        Some(0) if is_rowspan => 0,
+        Some(0) | None => 1,
+        Some(n) => n.min(65534),
     }
 }
 
@@ -258,7 +298,7 @@ fn parse_span(attr: Option<&str>, is_rowspan: bool) -> usize {
 pub fn table_from_element(index: usize, dom: &Dom, table: NodeId) -> Table {
     let mut raw: Vec<RawRow> = Vec::new();
     collect_rows(dom, table, &mut raw);
-    Table::from_raw_rows(index, &raw)
+    Table::from_rows(index, raw)
 }
 
 /// The element children of `el`, last first (so that they pop in document order).
@@ -270,26 +310,27 @@ fn element_children_rev(dom: &Dom, el: NodeId) -> impl Iterator<Item = NodeId> +
 /// not into nested tables; iterative and at most [`MAX_DEPTH`] deep.
 fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
     let mut stack: Vec<(NodeId, usize)> = element_children_rev(dom, el).map(|c| (c, 1)).collect();
-    let mut scratch = String::new();
+    let mut scratch = Scratch::default();
     while let Some((child, depth)) = stack.pop() {
-        match dom.name(child) {
-            Some("tr") => {
-                let mut row = RawRow::new();
+        match dom.element(child).map(|e| &e.name.local) {
+            Some(&local_name!("tr")) => {
+                let cells = dom.children(child).filter(|&c| dom.element(c).is_some());
+                let mut row = RawRow::with_capacity(cells.count());
                 for cell in dom.children(child) {
                     let Some(e) = dom.element(cell) else { continue };
-                    let name = e.name();
-                    if name == "td" || name == "th" {
+                    let th = e.name.local == local_name!("th");
+                    if th || e.name.local == local_name!("td") {
                         row.push((
                             cell_text_in(dom, cell, &mut scratch),
                             e.attr("rowspan").map(str::to_string),
                             e.attr("colspan").map(str::to_string),
-                            name == "th",
+                            th,
                         ));
                     }
                 }
                 out.push(row);
             }
-            Some("table") => {}
+            Some(&local_name!("table")) => {}
             // thead/tbody/tfoot, and stray wrappers (e.g. <form>, <font>)
             // between table and tr
             _ if depth < MAX_DEPTH => {
@@ -306,15 +347,23 @@ fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
 /// Content more than [`MAX_DEPTH`] elements below `el`, or past the first
 /// [`MAX_CELL_NODES`] nodes, is not read.
 pub fn cell_text(dom: &Dom, el: NodeId) -> String {
-    cell_text_in(dom, el, &mut String::new())
+    cell_text_in(dom, el, &mut Scratch::default())
 }
 
-/// [`cell_text`] with `scratch` (cleared first) holding the text before its
-/// spaces are collapsed: one buffer for all the cells of a table.
-fn cell_text_in(dom: &Dom, el: NodeId, scratch: &mut String) -> String {
-    scratch.clear();
-    push_text(dom, el, scratch);
-    normalize_space(scratch)
+/// Buffers kept from cell to cell of a table: the text before its spaces
+/// are collapsed, and the walk's stack.
+#[derive(Default)]
+struct Scratch {
+    text: String,
+    stack: Vec<Step>,
+}
+
+/// [`cell_text`] with `scratch`'s buffers (cleared first): one set for all
+/// the cells of a table.
+fn cell_text_in(dom: &Dom, el: NodeId, scratch: &mut Scratch) -> String {
+    scratch.text.clear();
+    push_text(dom, el, &mut scratch.text, &mut scratch.stack);
+    normalize_space(&scratch.text)
 }
 
 /// One step of an iterative tree walk: enter a node, or emit the separator
@@ -337,9 +386,11 @@ pub(crate) fn push_children(stack: &mut Vec<Step>, dom: &Dom, node: NodeId, dept
 /// on tables nested in tables (each outer cell holds the inner ones' text).
 pub const MAX_CELL_NODES: usize = 20_000;
 
-fn push_text(dom: &Dom, el: NodeId, out: &mut String) {
-    let mut stack = Vec::new();
-    push_children(&mut stack, dom, el, 1);
+/// Appends the text of `el` ([`cell_text`], spaces not collapsed yet) to
+/// `out`; `stack` is the walk's (cleared first).
+fn push_text(dom: &Dom, el: NodeId, out: &mut String, stack: &mut Vec<Step>) {
+    stack.clear();
+    push_children(stack, dom, el, 1);
     let mut visited = 0usize;
     while let Some(step) = stack.pop() {
         visited += 1;
@@ -356,11 +407,17 @@ fn push_text(dom: &Dom, el: NodeId, out: &mut String) {
         match &dom.node(node).data {
             Data::Text(t) => out.push_str(t),
             Data::Element(e) => {
-                let name = e.name();
-                if matches!(name, "script" | "style" | "noscript" | "template") {
+                let name = &e.name.local;
+                if matches!(
+                    *name,
+                    local_name!("script")
+                        | local_name!("style")
+                        | local_name!("noscript")
+                        | local_name!("template")
+                ) {
                     continue;
                 }
-                if name == "br" {
+                if *name == local_name!("br") {
                     out.push(' ');
                     continue;
                 }
@@ -368,7 +425,7 @@ fn push_text(dom: &Dom, el: NodeId, out: &mut String) {
                     out.push(' ');
                     stack.push(Step::Close);
                 }
-                push_children(&mut stack, dom, node, depth + 1);
+                push_children(stack, dom, node, depth + 1);
             }
             _ => {}
         }
@@ -381,41 +438,42 @@ pub fn depth_exceeds(dom: &Dom, el: NodeId, limit: usize) -> bool {
     dom.deeper_than(el, limit)
 }
 
-/// Whether an element name is block-level for text extraction.
-pub fn is_block(name: &str) -> bool {
+/// Whether an element (by its local name) is block-level for text extraction.
+pub(crate) fn is_block(name: &LocalName) -> bool {
     matches!(
-        name,
-        "p" | "div"
-            | "li"
-            | "ul"
-            | "ol"
-            | "h1"
-            | "h2"
-            | "h3"
-            | "h4"
-            | "h5"
-            | "h6"
-            | "table"
-            | "tr"
-            | "td"
-            | "th"
-            | "thead"
-            | "tbody"
-            | "tfoot"
-            | "section"
-            | "article"
-            | "header"
-            | "footer"
-            | "nav"
-            | "blockquote"
-            | "pre"
-            | "dl"
-            | "dt"
-            | "dd"
-            | "center"
-            | "form"
-            | "hr"
-            | "caption"
+        *name,
+        local_name!("p")
+            | local_name!("div")
+            | local_name!("li")
+            | local_name!("ul")
+            | local_name!("ol")
+            | local_name!("h1")
+            | local_name!("h2")
+            | local_name!("h3")
+            | local_name!("h4")
+            | local_name!("h5")
+            | local_name!("h6")
+            | local_name!("table")
+            | local_name!("tr")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("thead")
+            | local_name!("tbody")
+            | local_name!("tfoot")
+            | local_name!("section")
+            | local_name!("article")
+            | local_name!("header")
+            | local_name!("footer")
+            | local_name!("nav")
+            | local_name!("blockquote")
+            | local_name!("pre")
+            | local_name!("dl")
+            | local_name!("dt")
+            | local_name!("dd")
+            | local_name!("center")
+            | local_name!("form")
+            | local_name!("hr")
+            | local_name!("caption")
     )
 }
 
@@ -605,6 +663,100 @@ mod tests {
                 crate::vocab::normalize::collapse_spaces(&s)
             );
         }
+    }
+
+    /// `parse_span` as it was: the digits collected into a `String`, parsed.
+    fn parse_span_by_string(attr: Option<&str>, is_rowspan: bool) -> usize {
+        let Some(a) = attr else { return 1 };
+        let digits: String = a
+            .trim_start()
+            .chars()
+            .map(crate::html::value::halfwidth)
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        match digits.parse::<usize>() {
+            Ok(0) if is_rowspan => 0,
+            Ok(0) | Err(_) => 1,
+            Ok(n) => n.min(65534),
+        }
+    }
+
+    #[test]
+    fn spans_overflowing_or_full_width_read_as_before() {
+        for a in [
+            "",
+            " ",
+            "0",
+            "00",
+            "1",
+            " 2;",
+            "３",
+            "１２x",
+            "+3",
+            "-1",
+            "65534",
+            "65535",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999999",
+            "0018446744073709551615",
+            "\u{3000}4",
+        ] {
+            for row in [false, true] {
+                assert_eq!(
+                    parse_span(Some(a), row),
+                    parse_span_by_string(Some(a), row),
+                    "{a:?}"
+                );
+            }
+        }
+        assert_eq!(parse_span(None, true), 1);
+    }
+
+    /// Raw rows: texts, spans as written (or none), `th` or not.
+    fn raw_rows() -> impl Strategy<Value = Vec<RawRow>> {
+        let span = proptest::option::of(proptest::sample::select(vec![
+            "0", "1", "2", "3", "5", "x", "2;", "1000", "70000",
+        ]));
+        let cell = ("[a-c]{0,2}", span.clone(), span, any::<bool>())
+            .prop_map(|(t, r, c, th)| (t, r.map(str::to_string), c.map(str::to_string), th));
+        proptest::collection::vec(proptest::collection::vec(cell, 0..6), 0..8)
+    }
+
+    proptest! {
+        /// The leading digits read without a `String` give the span the
+        /// parsed `String` gave.
+        #[test]
+        fn parse_span_is_the_parsed_digits(
+            a in "[ \u{3000}]{0,2}[0-9０-９+x;-]{0,24}",
+            row in any::<bool>(),
+        ) {
+            prop_assert_eq!(parse_span(Some(&a), row), parse_span_by_string(Some(&a), row));
+        }
+
+        /// Moving the texts into the grid gives the grid copying them gives,
+        /// spans, overlaps and cut tables included.
+        #[test]
+        fn rows_moved_give_the_grid_of_rows_copied(raw in raw_rows()) {
+            let copied = Table::from_raw_rows(3, &raw);
+            prop_assert_eq!(Table::from_rows(3, raw), copied);
+        }
+    }
+
+    #[test]
+    fn moved_texts_stay_with_their_cells_when_a_table_is_cut() {
+        // the second row needs more than MAX_SLOTS slots: only the first is kept
+        let raw: Vec<RawRow> = vec![
+            vec![
+                ("a".into(), None, None, false),
+                ("b".into(), None, None, true),
+            ],
+            vec![("c".into(), Some("0".into()), Some("1000".into()), false); 300],
+        ];
+        let t = Table::from_rows(1, raw.clone());
+        assert_eq!(t, Table::from_raw_rows(1, &raw));
+        assert_eq!(t.truncated(), Some(1));
+        assert_eq!((t.text(0, 0), t.text(0, 1)), ("a", "b"));
     }
 
     #[test]

@@ -9,12 +9,13 @@
 //! summary row at the bottom of the early indicator tables), which becomes a
 //! block of its own.
 
-use super::dom::{Data, Dom, NodeId};
+use super::dom::{Data, Dom, Element, NodeId};
 use super::grid::{
     cell_text, depth_exceeds, is_block, normalize_space, push_children, table_from_element, Step,
     MAX_DEPTH, MAX_SLOTS,
 };
 use super::Page;
+use html5ever::local_name;
 use std::collections::HashSet;
 
 /// A block of running text of the main content.
@@ -39,7 +40,7 @@ enum Sel {
 }
 
 impl Sel {
-    fn matches(self, e: &super::dom::Element) -> bool {
+    fn matches(self, e: &Element) -> bool {
         match self {
             Sel::Id(id) => e.has_id(id),
             Sel::Class(c) => e.has_class(c),
@@ -105,8 +106,9 @@ fn build_page_with(html: &str, lean: bool) -> Page {
         let flat = flatten_deep_nesting(html, MAX_PARSE_DEPTH);
         (Dom::parse(flat.as_deref().unwrap_or(html)), flat.is_some())
     };
-    let head_title = first_text(&doc, "title");
-    let main = main_content(&doc);
+    let marks = Landmarks::of(&doc);
+    let head_title = nonempty_text(&doc, marks.title);
+    let main = marks.main_content(&doc);
     let mut page = Page {
         head_title: head_title.clone(),
         ..Page::default()
@@ -121,17 +123,15 @@ fn build_page_with(html: &str, lean: bool) -> Page {
         page.title = head_title;
         return page;
     };
-    let content_h1 = doc
-        .descendants(main)
-        .find(|&n| doc.name(n) == Some("h1"))
+    let found = Found::in_content(&doc, main);
+    let content_h1 = found
+        .h1
         .map(|n| cell_text(&doc, n))
         .filter(|s| !s.is_empty());
-    page.images = doc
-        .descendants(main)
-        .filter(|&n| doc.name(n) == Some("img"))
-        .count();
-    let page_h1 = first_text(&doc, "h1");
-    page.title = content_h1.or(page_h1).or(head_title);
+    page.images = found.images;
+    page.title = content_h1
+        .or_else(|| nonempty_text(&doc, marks.h1))
+        .or(head_title);
 
     // tables of the main content, in document order; layout tables (a
     // table used to position the page, holding the report's paragraphs)
@@ -146,15 +146,8 @@ fn build_page_with(html: &str, lean: bool) -> Page {
             "the page nests elements more than {MAX_DEPTH} deep: text below that depth was not read"
         ));
     }
-    let mut n_tables = 0usize;
-    let tables = doc
-        .descendants(main)
-        .filter(|&n| doc.name(n) == Some("table"));
-    for (i, t) in tables.enumerate() {
-        n_tables = i + 1;
-        if i >= MAX_TABLES {
-            continue;
-        }
+    let n_tables = found.tables.len();
+    for (i, &t) in found.tables.iter().take(MAX_TABLES).enumerate() {
         let grid = table_from_element(i + 1, &doc, t);
         if let Some(r) = grid.truncated() {
             page.warnings.push(format!(
@@ -208,7 +201,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
     page.blocks = blocks;
 
     // chrome: all body text outside the main content
-    if let Some((body, _)) = doc.elements().find(|(_, e)| e.name() == "body") {
+    if let Some(body) = marks.body {
         let mut cw = BlockWalker {
             dom: &doc,
             blocks: Vec::new(),
@@ -228,6 +221,36 @@ fn build_page_with(html: &str, lean: bool) -> Page {
     page
 }
 
+/// What the main content holds, found in one walk.
+struct Found {
+    /// Its first `<h1>`.
+    h1: Option<NodeId>,
+    /// How many `<img>`.
+    images: usize,
+    /// Its tables, in document order.
+    tables: Vec<NodeId>,
+}
+
+impl Found {
+    fn in_content(doc: &Dom, main: NodeId) -> Found {
+        let mut found = Found {
+            h1: None,
+            images: 0,
+            tables: Vec::new(),
+        };
+        for n in doc.descendants(main) {
+            let Some(e) = doc.element(n) else { continue };
+            match e.name.local {
+                local_name!("h1") if found.h1.is_none() => found.h1 = Some(n),
+                local_name!("img") => found.images += 1,
+                local_name!("table") => found.tables.push(n),
+                _ => {}
+            }
+        }
+        found
+    }
+}
+
 /// How deep start tags may nest in the markup before parsing. The HTML
 /// parser's work per start tag grows with the depth (it searches the stack
 /// of open elements), so 60 000 nested `<div>`s would take minutes; real
@@ -236,8 +259,7 @@ pub const MAX_PARSE_DEPTH: usize = 200;
 
 /// Whether the element `name` (ASCII case ignored) never has an end tag, or
 /// its end tag is optional (a page often leaves it out): it is not counted
-/// as nesting. The name is lower-cased into a buffer, then one `match` (the
-/// scan asks for every tag).
+/// as nesting (see [`not_nesting_atom`]).
 pub(crate) fn not_nesting(name: &str) -> bool {
     let n = name.as_bytes();
     let mut buf = [0u8; 8];
@@ -247,41 +269,48 @@ pub(crate) fn not_nesting(name: &str) -> bool {
     for (d, s) in buf.iter_mut().zip(n) {
         *d = s.to_ascii_lowercase();
     }
+    std::str::from_utf8(&buf[..n.len()])
+        .is_ok_and(|lower| not_nesting_atom(&html5ever::LocalName::from(lower)))
+}
+
+/// [`not_nesting`] of a lower-cased name, as an atom (the tokenizer asks
+/// for every tag it reads).
+pub(crate) fn not_nesting_atom(name: &html5ever::LocalName) -> bool {
     matches!(
-        &buf[..n.len()],
-        b"area"
-            | b"base"
-            | b"br"
-            | b"col"
-            | b"embed"
-            | b"hr"
-            | b"img"
-            | b"input"
-            | b"link"
-            | b"meta"
-            | b"param"
-            | b"source"
-            | b"track"
-            | b"wbr"
-            | b"p"
-            | b"li"
-            | b"dt"
-            | b"dd"
-            | b"td"
-            | b"th"
-            | b"tr"
-            | b"thead"
-            | b"tbody"
-            | b"tfoot"
-            | b"option"
-            | b"optgroup"
-            | b"colgroup"
-            | b"caption"
-            | b"rp"
-            | b"rt"
-            | b"html"
-            | b"head"
-            | b"body"
+        *name,
+        local_name!("area")
+            | local_name!("base")
+            | local_name!("br")
+            | local_name!("col")
+            | local_name!("embed")
+            | local_name!("hr")
+            | local_name!("img")
+            | local_name!("input")
+            | local_name!("link")
+            | local_name!("meta")
+            | local_name!("param")
+            | local_name!("source")
+            | local_name!("track")
+            | local_name!("wbr")
+            | local_name!("p")
+            | local_name!("li")
+            | local_name!("dt")
+            | local_name!("dd")
+            | local_name!("td")
+            | local_name!("th")
+            | local_name!("tr")
+            | local_name!("thead")
+            | local_name!("tbody")
+            | local_name!("tfoot")
+            | local_name!("option")
+            | local_name!("optgroup")
+            | local_name!("colgroup")
+            | local_name!("caption")
+            | local_name!("rp")
+            | local_name!("rt")
+            | local_name!("html")
+            | local_name!("head")
+            | local_name!("body")
     )
 }
 
@@ -445,35 +474,95 @@ pub(crate) fn find_ignore_case(b: &[u8], from: usize, pat: &[u8]) -> Option<usiz
     None
 }
 
-fn first_text(doc: &Dom, name: &str) -> Option<String> {
-    doc.elements()
-        .find(|(_, e)| e.name() == name)
-        .map(|(n, _)| cell_text(doc, n))
-        .filter(|t| !t.is_empty())
+/// The text of element `el`, if any and not empty.
+fn nonempty_text(doc: &Dom, el: Option<NodeId>) -> Option<String> {
+    el.map(|n| cell_text(doc, n)).filter(|t| !t.is_empty())
 }
 
-/// Picks the main content element: the first content selector (in
-/// [`CONTENT_SELECTORS`] order) that matches, taking its match with the most
-/// text (an image-only body is still the body: the page then has no text);
-/// else `<body>`, else the root.
-fn main_content(doc: &Dom) -> Option<NodeId> {
-    for s in CONTENT_SELECTORS {
-        // at most MAX_CANDIDATES matches are measured (nested containers
-        // would make this quadratic); on a tie the last one wins
-        if let Some(e) = doc
-            .elements()
-            .filter(|(_, e)| s.matches(e))
-            .take(MAX_CANDIDATES)
-            .map(|(n, _)| n)
-            .max_by_key(|&n| text_len(doc, n))
-        {
-            return Some(e);
+/// What the page is read by, among all its elements in creation order
+/// (attached or not, as `scraper`'s document-wide lookups): found in one
+/// pass over them.
+struct Landmarks<'d> {
+    /// The first `<title>`.
+    title: Option<NodeId>,
+    /// The first `<h1>`.
+    h1: Option<NodeId>,
+    /// The first `<body>`.
+    body: Option<NodeId>,
+    /// The elements a content selector may match: those with an id or a
+    /// class, and `<article>`s.
+    candidates: Vec<(NodeId, &'d Element)>,
+}
+
+impl<'d> Landmarks<'d> {
+    fn of(doc: &'d Dom) -> Landmarks<'d> {
+        let mut marks = Landmarks {
+            title: None,
+            h1: None,
+            body: None,
+            candidates: Vec::new(),
+        };
+        for (n, e) in doc.elements() {
+            let first = match e.name.local {
+                local_name!("title") => &mut marks.title,
+                local_name!("h1") => &mut marks.h1,
+                local_name!("body") => &mut marks.body,
+                local_name!("article") => {
+                    marks.candidates.push((n, e));
+                    continue;
+                }
+                _ => {
+                    if e.has_id_or_class() {
+                        marks.candidates.push((n, e));
+                    }
+                    continue;
+                }
+            };
+            first.get_or_insert(n);
+            if e.has_id_or_class() {
+                marks.candidates.push((n, e));
+            }
+        }
+        marks
+    }
+
+    /// Picks the main content element: the first content selector (in
+    /// [`CONTENT_SELECTORS`] order) that matches, taking its match with the
+    /// most text (an image-only body is still the body: the page then has no
+    /// text); else `<body>`, else the root.
+    fn main_content(&self, doc: &Dom) -> Option<NodeId> {
+        for s in CONTENT_SELECTORS {
+            // at most MAX_CANDIDATES matches are measured (nested containers
+            // would make this quadratic); on a tie the last one wins
+            let matches = self
+                .candidates
+                .iter()
+                .filter(|(_, e)| s.matches(e))
+                .take(MAX_CANDIDATES)
+                .map(|&(n, _)| n);
+            if let Some(e) = most_text(doc, matches) {
+                return Some(e);
+            }
+        }
+        self.body.or_else(|| doc.root_element())
+    }
+}
+
+/// The element of `elements` with the most text (the last of equals:
+/// `max_by_key`), its text measured only when there are several.
+fn most_text(doc: &Dom, mut elements: impl Iterator<Item = NodeId>) -> Option<NodeId> {
+    let first = elements.next()?;
+    let Some(second) = elements.next() else {
+        return Some(first);
+    };
+    let (mut best, mut most) = (first, text_len(doc, first));
+    for n in std::iter::once(second).chain(elements) {
+        let len = text_len(doc, n);
+        if len >= most {
+            (best, most) = (n, len);
         }
     }
-    doc.elements()
-        .find(|(_, e)| e.name() == "body")
-        .map(|(n, _)| n)
-        .or_else(|| doc.root_element())
+    Some(best)
 }
 
 /// The characters of an element's text nodes, each trimmed.
@@ -554,15 +643,22 @@ impl BlockWalker<'_> {
             match &dom.node(node).data {
                 Data::Text(t) => self.buf.push_str(t),
                 Data::Element(e) => {
-                    let name = e.name();
-                    if matches!(name, "script" | "style" | "noscript" | "template" | "head") {
+                    let name = &e.name.local;
+                    if matches!(
+                        *name,
+                        local_name!("script")
+                            | local_name!("style")
+                            | local_name!("noscript")
+                            | local_name!("template")
+                            | local_name!("head")
+                    ) {
                         continue;
                     }
-                    if name == "br" {
+                    if *name == local_name!("br") {
                         self.buf.push(' ');
                         continue;
                     }
-                    if name == "table" && !tables && !self.layout.contains(&node) {
+                    if *name == local_name!("table") && !tables && !self.layout.contains(&node) {
                         self.flush();
                         continue;
                     }
@@ -759,6 +855,127 @@ mod tests {
         fn lean_formatting_elements_give_the_same_tree(html in formatting_soup()) {
             same_with_and_without_lean(&html)?;
         }
+    }
+
+    fn main_content(doc: &Dom) -> Option<NodeId> {
+        Landmarks::of(doc).main_content(doc)
+    }
+
+    /// `main_content` as it was: every element tried against each selector,
+    /// the text of every match measured.
+    fn main_content_of_every_element(doc: &Dom) -> Option<NodeId> {
+        for s in CONTENT_SELECTORS {
+            if let Some(e) = doc
+                .elements()
+                .filter(|(_, e)| s.matches(e))
+                .take(MAX_CANDIDATES)
+                .map(|(n, _)| n)
+                .max_by_key(|&n| text_len(doc, n))
+            {
+                return Some(e);
+            }
+        }
+        doc.elements()
+            .find(|(_, e)| e.name() == "body")
+            .map(|(n, _)| n)
+            .or_else(|| doc.root_element())
+    }
+
+    /// Content containers (several of a kind, nested), headings, images,
+    /// tables and text of several lengths.
+    fn containers() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            proptest::sample::select(vec![
+                "<div id=zoom>",
+                "<div id=Zoom>",
+                "<div class='a TRS_Editor'>",
+                "<div class=\"view TRS_UEDITOR\">",
+                "<div class=view>",
+                "<article>",
+                "<div class=article>",
+                "<section id=content class=content>",
+                "</article>",
+                "</div>",
+                "</section>",
+                "<h1>",
+                "</h1>",
+                "<img>",
+                "<table><tr><td>",
+                "</table>",
+                "<p>",
+                "x",
+                "一二三",
+                " ",
+                "<span id=UCAP-CONTENT>",
+                "</span>",
+                "<svg><title>t</title></svg>",
+                "<title>",
+                "</title>",
+                "<body class=content>",
+            ]),
+            0..40,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        /// The content is the element it was: candidates found once, and
+        /// the text measured only when a selector matches several.
+        #[test]
+        fn main_content_is_the_best_match_of_every_element(html in containers()) {
+            for doc in [Dom::parse_lean(&html), Dom::parse(&html)] {
+                prop_assert_eq!(main_content(&doc), main_content_of_every_element(&doc));
+                // and the first title, h1 and body are the first ones
+                let marks = Landmarks::of(&doc);
+                let first = |name: &str| doc.elements().find(|(_, e)| e.name() == name).map(|(n, _)| n);
+                prop_assert_eq!(
+                    (marks.title, marks.h1, marks.body),
+                    (first("title"), first("h1"), first("body"))
+                );
+            }
+        }
+
+        /// One walk finds the content's first `<h1>`, images and tables as
+        /// three walks did.
+        #[test]
+        fn one_walk_finds_what_three_did(html in containers()) {
+            let doc = Dom::parse_lean(&html);
+            let Some(main) = main_content(&doc) else { return Ok(()) };
+            let found = Found::in_content(&doc, main);
+            let doc = &doc;
+            let named = |name: &'static str| -> Vec<NodeId> {
+                doc.descendants(main).filter(|&n| doc.name(n) == Some(name)).collect()
+            };
+            prop_assert_eq!(found.h1, named("h1").first().copied());
+            prop_assert_eq!(found.images, named("img").len());
+            prop_assert_eq!(found.tables, named("table"));
+        }
+    }
+
+    #[test]
+    fn only_article_is_a_tag_selector() {
+        // `main_content` passes over elements without an id or a class
+        // unless they are `<article>`s
+        for s in CONTENT_SELECTORS {
+            if let Sel::Tag(t) = s {
+                assert_eq!(*t, "article");
+            }
+        }
+    }
+
+    #[test]
+    fn the_longest_of_several_matches_is_the_content_the_last_on_a_tie() {
+        let doc = Dom::parse_lean(
+            "<div id=zoom>ab</div><div id=zoom>abcd</div><div id=zoom>abcd</div><div id=zoom>a</div>",
+        );
+        let zooms: Vec<NodeId> = doc
+            .elements()
+            .filter(|(_, e)| e.has_id("zoom"))
+            .map(|(n, _)| n)
+            .collect();
+        assert_eq!(main_content(&doc), Some(zooms[2]));
+        assert_eq!(most_text(&doc, zooms[..1].iter().copied()), Some(zooms[0]));
+        assert_eq!(most_text(&doc, std::iter::empty()), None);
     }
 
     const NOT_NESTING: &[&str] = &[

@@ -30,6 +30,7 @@ use html5ever::tokenizer::{Doctype, Tag, TagKind, Token, TokenSinkResult};
 use html5ever::{local_name, ns, Attribute, LocalName, QualName};
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 /// Which attributes the tokens carry.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -136,7 +137,7 @@ impl Nest {
 /// [`parse_nesting`] with our tree builder ([`tree::Own`]), or with
 /// html5ever's when the page leaves the subset ours handles.
 fn run(html: &str, attrs: Attrs, limit: usize) -> Result<Dom, Stop> {
-    match run_with(html, attrs, limit, tree::Own::default()) {
+    match run_with(html, attrs, limit, tree::Own::for_markup(html.len())) {
         Err(Stop::Tree) => run_with(html, attrs, limit, tree::html5ever()),
         r => r,
     }
@@ -145,10 +146,12 @@ fn run(html: &str, attrs: Attrs, limit: usize) -> Result<Dom, Stop> {
 /// Tokenizes `html` into the tree builder `tb`.
 fn run_with<T: Trees>(html: &str, attrs: Attrs, limit: usize, tb: T) -> Result<Dom, Stop> {
     let html = html.strip_prefix('\u{feff}').unwrap_or(html);
+    let input = newlines_normalized(html);
+    let html: &str = &input;
     let mut t = Builder {
         s: html,
         b: html.as_bytes(),
-        input: StrTendril::from_slice(html),
+        input: input.clone(),
         tb,
         attrs,
         pstart: 0,
@@ -183,6 +186,35 @@ fn run_with<T: Trees>(html: &str, attrs: Attrs, limit: usize, tb: T) -> Result<D
         return Err(Stop::Tree);
     }
     Ok(tb.into_dom())
+}
+
+/// A copy of `html` with its newlines normalized, as html5ever's input stream
+/// does before any tokenizer state reads it: a CR LF pair and a lone CR
+/// become a LF. The tokenizer reads this copy (its text tokens share its
+/// buffer), so no state meets a CR.
+///
+/// `flatten_deep_nesting`'s scan reads the same tags in the copy as in the
+/// original (it tells no CR from a LF or any other byte but `<`, `>`,
+/// quotes, `-`, `/` and name characters), so the nesting count kept on the
+/// copy is its count of the original.
+fn newlines_normalized(html: &str) -> StrTendril {
+    let b = html.as_bytes();
+    if memchr::memchr(b'\r', b).is_none() {
+        return StrTendril::from_slice(html);
+    }
+    let mut out = StrTendril::with_capacity(u32::try_from(html.len()).unwrap_or(u32::MAX));
+    let mut from = 0;
+    for p in memchr::memchr_iter(b'\r', b) {
+        out.push_slice(&html[from..p]);
+        out.push_char('\n');
+        from = if b.get(p + 1) == Some(&b'\n') {
+            p + 2
+        } else {
+            p + 1
+        };
+    }
+    out.push_slice(&html[from..]);
+    out
 }
 
 /// Whitespace as the tokenizer sees it (a CR is a LF by then).
@@ -275,13 +307,13 @@ impl<T: Trees> Builder<'_, T> {
         if self.buf.is_empty() {
             if end > self.pstart {
                 let t = tree::slice(&self.input, self.pstart, end);
-                let _ = self.emit(Token::CharacterTokens(t));
+                self.tb.text(t);
             }
         } else {
             self.buf.push_str(&self.s[self.pstart..end]);
             let t = StrTendril::from_slice(&self.buf);
             self.buf.clear();
-            let _ = self.emit(Token::CharacterTokens(t));
+            self.tb.text(t);
         }
         self.pstart = next;
     }
@@ -293,32 +325,21 @@ impl<T: Trees> Builder<'_, T> {
         self.pstart = next;
     }
 
-    /// A CR at `at`: a LF, and a LF right after it is dropped.
-    fn cr(&mut self, at: usize) -> usize {
-        let next = if self.b.get(at + 1) == Some(&b'\n') {
-            at + 2
-        } else {
-            at + 1
-        };
-        self.replace(at, next, "\n");
-        next
-    }
-
     /// The next byte at or after `i` that the data state stops at.
     fn next_special(&self, i: usize, amp: bool) -> usize {
         let b = self.b;
         if !self.nul {
             let f = if amp {
-                memchr::memchr3(b'<', b'&', b'\r', &b[i..])
+                memchr::memchr2(b'<', b'&', &b[i..])
             } else {
-                memchr::memchr2(b'<', b'\r', &b[i..])
+                memchr::memchr(b'<', &b[i..])
             };
             return f.map_or(b.len(), |p| i + p);
         }
         let mut j = i;
         while j < b.len() {
             match b[j] {
-                b'<' | b'\r' | 0 => return j,
+                b'<' | 0 => return j,
                 b'&' if amp => return j,
                 _ => j += 1,
             }
@@ -337,7 +358,6 @@ impl<T: Trees> Builder<'_, T> {
                 return Ok(());
             }
             match b[p] {
-                b'\r' => i = self.cr(p),
                 0 => {
                     self.flush(p, p + 1);
                     let _ = self.emit(Token::NullCharacterToken);
@@ -452,14 +472,13 @@ impl<T: Trees> Builder<'_, T> {
             self.nest.unsure();
             return;
         }
-        let name_str = &self.s[name_start..name_end];
         let stack = &mut self.nest.stack;
         if kind == TagKind::EndTag {
             let from = stack.len().saturating_sub(64);
             if let Some(k) = stack[from..].iter().rposition(|n| n == atom) {
                 stack.truncate(from + k);
             }
-        } else if !super::text::not_nesting(name_str) && b[end.saturating_sub(2)] != b'/' {
+        } else if !super::text::not_nesting_atom(atom) && b[end.saturating_sub(2)] != b'/' {
             if stack.len() >= self.nest.limit {
                 self.nest.state = Nesting::Deep;
                 return;
@@ -607,13 +626,13 @@ impl<T: Trees> Builder<'_, T> {
         self.nest_tag((name_start, name_end), &name, raw.end, kind);
         self.flush(lt, raw.end);
         if kind == TagKind::EndTag {
-            let _ = self.emit(Token::TagToken(Tag {
+            let _ = self.tb.tag(Tag {
                 kind,
                 name,
                 self_closing: raw.self_closing,
                 attrs: Vec::new(),
                 had_duplicate_attributes: false,
-            }));
+            });
             return Ok(raw.end);
         }
         if self.attrs == Attrs::Lean && (name == local_name!("svg") || name == local_name!("math"))
@@ -621,13 +640,13 @@ impl<T: Trees> Builder<'_, T> {
             return Err(Stop::Foreign);
         }
         let (attrs, dup) = self.attrs(&name);
-        let result = self.emit(Token::TagToken(Tag {
+        let result = self.tb.tag(Tag {
             kind,
             name,
             self_closing: raw.self_closing,
             attrs,
             had_duplicate_attributes: dup,
-        }));
+        });
         let scan_skips = lower == "script" || lower == "style";
         match result {
             TokenSinkResult::RawData(kind) => {
@@ -669,16 +688,25 @@ impl<T: Trees> Builder<'_, T> {
         }
     }
 
-    /// The decoded value of an attribute (character references, NUL, CR).
+    /// The decoded value of an attribute (character references, NUL).
     fn value(&self, v: Option<(usize, usize)>) -> StrTendril {
         let Some((s, e)) = v else {
             return StrTendril::new();
         };
         let raw = &self.s[s..e];
-        if !raw.bytes().any(|c| matches!(c, b'&' | b'\r' | 0)) {
+        if !raw.bytes().any(|c| matches!(c, b'&' | 0)) {
             return StrTendril::from_slice(raw);
         }
         let mut out = String::with_capacity(raw.len());
+        self.decoded_into(v, &mut out);
+        StrTendril::from_slice(&out)
+    }
+
+    /// Appends the decoded value of an attribute ([`Builder::value`]) to `out`.
+    fn decoded_into(&self, v: Option<(usize, usize)>, out: &mut String) {
+        let Some((s, e)) = v else {
+            return;
+        };
         let b = self.b;
         let mut i = s;
         let mut k = s;
@@ -698,16 +726,6 @@ impl<T: Trees> Builder<'_, T> {
                         i += 1;
                     }
                 }
-                b'\r' => {
-                    out.push_str(&self.s[k..i]);
-                    out.push('\n');
-                    i += if b.get(i + 1) == Some(&b'\n') && i + 1 < e {
-                        2
-                    } else {
-                        1
-                    };
-                    k = i;
-                }
                 0 => {
                     out.push_str(&self.s[k..i]);
                     out.push('\u{fffd}');
@@ -718,7 +736,6 @@ impl<T: Trees> Builder<'_, T> {
             }
         }
         out.push_str(&self.s[k..e]);
-        StrTendril::from_slice(&out)
     }
 
     /// The attributes of the start tag `name` just read (`self.pending`), the
@@ -783,7 +800,7 @@ impl<T: Trees> Builder<'_, T> {
             if matches!(k, Known::Id | Known::Class) && !by_name {
                 // read before any decoding: most classes name no container
                 let v = a.value.map_or("", |(s, e)| &self.s[s..e]);
-                let plain = !v.bytes().any(|c| matches!(c, b'&' | b'\r' | 0));
+                let plain = !v.bytes().any(|c| matches!(c, b'&' | 0));
                 if plain && !names_content(v, k == Known::Id) {
                     continue;
                 }
@@ -820,44 +837,49 @@ impl<T: Trees> Builder<'_, T> {
         let before = names.len();
         names.dedup_by(|later, first| later.0 == first.0);
         let dup = names.len() != before;
-        let seen: Vec<NameValue<'_>> = names.into_iter().map(|(n, v)| (n, self.value(v))).collect();
-        let mut rest: Vec<&NameValue<'_>> = Vec::with_capacity(seen.len());
-        for nv in &seen {
-            let (n, v) = nv;
+        // the others' names and values, sorted by name: the set's canonical form
+        let mut key = std::mem::take(&mut self.key);
+        key.clear();
+        for (n, v) in &names {
             let is_id = n == "id";
-            if (is_id || n == "class") && names_content(v, is_id) {
-                out.push(Attribute {
-                    name: QualName::new(
-                        None,
-                        ns!(),
-                        if is_id {
-                            local_name!("id")
-                        } else {
-                            local_name!("class")
-                        },
-                    ),
-                    value: v.clone(),
-                });
-            } else {
-                rest.push(nv);
+            if is_id || n == "class" {
+                let value = self.value(*v);
+                if names_content(&value, is_id) {
+                    let name = if is_id {
+                        local_name!("id")
+                    } else {
+                        local_name!("class")
+                    };
+                    out.push(Attribute {
+                        name: QualName::new(None, ns!(), name),
+                        value,
+                    });
+                    continue;
+                }
             }
+            key.push_str(n);
+            key.push('\0');
+            self.decoded_into(*v, &mut key);
+            key.push('\0');
         }
-        if !rest.is_empty() {
-            // `rest` is sorted by name: the set's canonical form
-            self.key.clear();
-            for (n, v) in rest {
-                self.key.push_str(n);
-                self.key.push('\0');
-                self.key.push_str(v);
-                self.key.push('\0');
-            }
-            let next = self.sets.len() as u32;
-            let id = *self.sets.entry(self.key.clone()).or_insert(next);
+        if !key.is_empty() {
+            let id = match self.sets.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let id = self.sets.len() as u32;
+                    self.sets.insert(key.clone(), id);
+                    id
+                }
+            };
+            let mut value = StrTendril::new();
+            // (a number: short enough to sit in the tendril itself)
+            let _ = write!(value, "{id}");
             out.push(Attribute {
                 name: QualName::new(None, ns!(), local_name!("x")),
-                value: StrTendril::from_slice(&id.to_string()),
+                value,
             });
         }
+        self.key = key;
         dup
     }
 
@@ -883,7 +905,6 @@ impl<T: Trees> Builder<'_, T> {
                 return Ok(b.len());
             }
             match b[p] {
-                b'\r' => i = self.cr(p),
                 0 => {
                     self.replace(p, p + 1, "\u{fffd}");
                     i = p + 1;
@@ -914,30 +935,16 @@ impl<T: Trees> Builder<'_, T> {
         let b = self.b;
         self.pstart = i;
         let mut i = i;
-        loop {
-            let Some(p) = b[i..]
-                .iter()
-                .position(|&c| c == b'\r' || c == 0)
-                .map(|p| p + i)
-            else {
-                self.flush(b.len(), b.len());
-                return;
-            };
-            if b[p] == 0 {
-                self.replace(p, p + 1, "\u{fffd}");
-                i = p + 1;
-            } else {
-                i = self.cr(p);
-            }
+        while let Some(p) = memchr::memchr(0, &b[i..]).map(|p| p + i) {
+            self.replace(p, p + 1, "\u{fffd}");
+            i = p + 1;
         }
+        self.flush(b.len(), b.len());
     }
 }
 
 /// A lower-cased attribute name and where its value is.
 type NameRange<'a> = (Cow<'a, str>, Option<(usize, usize)>);
-
-/// A lower-cased attribute name and its decoded value.
-type NameValue<'a> = (Cow<'a, str>, StrTendril);
 
 /// The attribute names kept on any element ([`Attrs::Lean`]).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -1176,7 +1183,7 @@ fn comment_end(b: &[u8], from: usize) -> usize {
     b.len()
 }
 
-/// A character cursor over the input with the tokenizer's CR/LF handling.
+/// A character cursor over the input (its newlines normalized).
 struct Chars<'a> {
     s: &'a str,
     i: usize,
@@ -1186,17 +1193,11 @@ impl Chars<'_> {
     fn next(&mut self) -> Option<char> {
         let c = self.s[self.i..].chars().next()?;
         self.i += c.len_utf8();
-        if c == '\r' {
-            if self.s.as_bytes().get(self.i) == Some(&b'\n') {
-                self.i += 1;
-            }
-            return Some('\n');
-        }
         Some(c)
     }
 
     fn back(&mut self, c: char) {
-        // only ASCII characters other than CR/LF are put back
+        // only ASCII characters other than LF are put back
         self.i -= c.len_utf8();
     }
 
@@ -1453,6 +1454,38 @@ fn char_ref(s: &str, at: usize, in_attr: bool) -> CharRef {
     if !c.is_ascii_alphanumeric() {
         return none;
     }
+    if let Some(&(name, ch)) = COMMON_REFS.iter().find(|(n, _)| b[at + 1..].starts_with(n)) {
+        return CharRef {
+            chars: Some((ch, None)),
+            end: at + 1 + name.len(),
+            error: false,
+        };
+    }
+    named_ref(s, at, in_attr)
+}
+
+/// The named references pages use most, with their `;`: read without the
+/// entity table. A name that ends in `;` is the longest match there is (no
+/// entity name goes on past a `;`), and the attribute rule spares it, so
+/// [`named_ref`] gives the same.
+const COMMON_REFS: [(&[u8], char); 5] = [
+    (b"nbsp;", '\u{a0}'),
+    (b"amp;", '&'),
+    (b"lt;", '<'),
+    (b"gt;", '>'),
+    (b"quot;", '"'),
+];
+
+/// A named reference at `at` (`&` then an ASCII letter or digit), looked up
+/// in html5ever's entity table: the longest name there that the input
+/// starts with.
+fn named_ref(s: &str, at: usize, in_attr: bool) -> CharRef {
+    let b = s.as_bytes();
+    let none = CharRef {
+        chars: None,
+        end: at + 1,
+        error: false,
+    };
     // the longest entity name that the characters read so far are a prefix of
     let mut j = at + 1;
     let mut matched: Option<(usize, (u32, u32))> = None;
@@ -1685,6 +1718,9 @@ mod tests {
             ("<head><meta charset=gbk><link rel=x></head>", true),
             ("<img><hr><wbr><input type=hidden><param><source>", true),
             ("<select><option>a</select>", false),
+            // end tags of elements our builder never opens: ignored
+            ("<div><p>a</pre></listing></select></applet></marquee></object>b</div>c", true),
+            ("<table><tr><td><b>a</object></pre>b</td></tr></table></select>", true),
         ] {
             same(html).unwrap_or_else(|e| panic!("{html:?}: {e}"));
             assert_eq!(own_builds(html), ours, "our tree builder on {html:?}");
@@ -1749,6 +1785,24 @@ mod tests {
             "<p>\u{fffd}中文&nbsp;&copy;&#x4e2d;</p><font size=3><b>粗</font>体</b>",
         ] {
             same(html).unwrap();
+        }
+    }
+
+    #[test]
+    fn common_references_read_as_the_entity_table_reads_them() {
+        for (name, _) in COMMON_REFS {
+            let name = std::str::from_utf8(name).unwrap();
+            for after in ["", "x", "=", ";", "&", " ", "一"] {
+                let s = format!("a&{name}{after}");
+                for in_attr in [false, true] {
+                    let (fast, table) = (char_ref(&s, 1, in_attr), named_ref(&s, 1, in_attr));
+                    assert_eq!(
+                        (fast.chars, fast.end, fast.error),
+                        (table.chars, table.end, table.error),
+                        "{s:?}"
+                    );
+                }
+            }
         }
     }
 

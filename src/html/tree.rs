@@ -17,18 +17,27 @@
 //! ([`Trees::gave_up`]) and the caller parses the page again with
 //! html5ever's tree builder.
 
-use super::dom::{append_child, Data, Dom, Element, Node, NodeId, Sink};
+use super::dom::{self, append_child, Data, Dom, Element, Node, NodeId, Sink};
 use super::tokenizer::is_formatting;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
 use html5ever::tree_builder::{QuirksMode, TreeBuilder, TreeBuilderOpts};
 use html5ever::{local_name, LocalName};
+use std::borrow::Cow;
 
 /// What the tokenizer hands its tokens to: a tree builder.
 pub(super) trait Trees {
     /// Processes one token; what the tokenizer must do next.
     fn process(&mut self, token: Token) -> TokenSinkResult<NodeId>;
+    /// Processes a text token ([`Trees::process`] of `CharacterTokens`).
+    fn text(&mut self, text: StrTendril) {
+        let _ = self.process(Token::CharacterTokens(text));
+    }
+    /// Processes a tag token ([`Trees::process`] of `TagToken`).
+    fn tag(&mut self, tag: Tag) -> TokenSinkResult<NodeId> {
+        self.process(Token::TagToken(tag))
+    }
     /// Whether the adjusted current node is foreign (SVG, MathML).
     fn foreign(&self) -> bool;
     /// Whether the page left the subset this builder handles: its tree is
@@ -129,6 +138,26 @@ pub(super) struct Own {
     out: bool,
 }
 
+/// Bytes of markup per node that [`Own::for_markup`] reserves room for:
+/// report pages make a node (element or text) per 25-30 bytes.
+const BYTES_PER_NODE: usize = 24;
+
+/// The most nodes [`Own::for_markup`] reserves room for up front (a few
+/// megabytes); a larger tree grows as it needs.
+const MAX_RESERVED_NODES: usize = 1 << 16;
+
+impl Own {
+    /// A builder for `len` bytes of markup, its arena sized for the nodes
+    /// such markup usually makes (the arena of a page is not regrown and
+    /// copied a dozen times).
+    pub(super) fn for_markup(len: usize) -> Own {
+        let mut own = Own::default();
+        own.nodes
+            .reserve((len / BYTES_PER_NODE).min(MAX_RESERVED_NODES));
+        own
+    }
+}
+
 impl Default for Own {
     fn default() -> Own {
         Own {
@@ -175,6 +204,19 @@ impl Trees for Own {
             Token::EOFToken => Tok::Eof,
         };
         self.run(tok)
+    }
+
+    fn text(&mut self, text: StrTendril) {
+        if !self.out && !text.is_empty() {
+            let _ = self.run(Tok::Chars(text));
+        }
+    }
+
+    fn tag(&mut self, tag: Tag) -> TokenSinkResult<NodeId> {
+        if self.out {
+            return TokenSinkResult::Continue;
+        }
+        self.run(Tok::Tag(tag))
     }
 
     fn foreign(&self) -> bool {
@@ -234,12 +276,14 @@ pub(crate) fn slice(t: &StrTendril, start: usize, end: usize) -> StrTendril {
     unsafe { t.unsafe_subtendril(start as u32, (end - start) as u32) }
 }
 
-fn is_start(t: &Tag, names: &[LocalName]) -> bool {
-    t.kind == TagKind::StartTag && names.contains(&t.name)
+/// Whether `t` is a start tag whose name `names` holds.
+fn is_start(t: &Tag, names: impl Fn(&LocalName) -> bool) -> bool {
+    t.kind == TagKind::StartTag && names(&t.name)
 }
 
-fn is_end(t: &Tag, names: &[LocalName]) -> bool {
-    t.kind == TagKind::EndTag && names.contains(&t.name)
+/// Whether `t` is an end tag whose name `names` holds.
+fn is_end(t: &Tag, names: impl Fn(&LocalName) -> bool) -> bool {
+    t.kind == TagKind::EndTag && names(&t.name)
 }
 
 fn is_heading(n: &LocalName) -> bool {
@@ -389,8 +433,7 @@ impl Scope {
 
 impl Own {
     fn push(&mut self, data: Data) -> NodeId {
-        self.nodes.push(Node::new(data));
-        (self.nodes.len() - 1) as NodeId
+        dom::push(&mut self.nodes, data)
     }
 
     /// The local name of element `id` (every node on the stack is one).
@@ -457,14 +500,7 @@ impl Own {
     // --- inserting
 
     fn append_text(&mut self, parent: NodeId, text: StrTendril) {
-        if let Some(last) = self.nodes[parent as usize].last_child() {
-            if let Data::Text(t) = &mut self.nodes[last as usize].data {
-                t.push_tendril(&text);
-                return;
-            }
-        }
-        let id = self.push(Data::Text(text));
-        append_child(&mut self.nodes, parent, id);
+        dom::append_text(&mut self.nodes, parent, text);
     }
 
     fn append_comment(&mut self, parent: NodeId) {
@@ -536,11 +572,11 @@ impl Own {
         }
     }
 
-    /// Pops until the current node is one of `names` (or html).
-    fn clear_to(&mut self, names: &[LocalName]) {
+    /// Pops until the current node is one `names` holds (or html).
+    fn clear_to(&mut self, names: impl Fn(&LocalName) -> bool) {
         while let Some(&c) = self.open.last() {
             let n = self.name(c);
-            if *n == local_name!("html") || *n == local_name!("template") || names.contains(n) {
+            if *n == local_name!("html") || *n == local_name!("template") || names(n) {
                 return;
             }
             self.open.pop();
@@ -579,23 +615,35 @@ impl Own {
         }
     }
 
-    /// Whether elements `a` and `b` have the same attributes, order aside.
-    fn same_attrs(&self, a: NodeId, b: NodeId) -> bool {
-        let (Data::Element(x), Data::Element(y)) =
-            (&self.nodes[a as usize].data, &self.nodes[b as usize].data)
-        else {
+    /// The attributes of element `id`, sorted (the order they compare in;
+    /// borrowed when there is nothing to sort).
+    fn sorted_attrs(&self, id: NodeId) -> Cow<'_, [html5ever::Attribute]> {
+        let attrs: &[html5ever::Attribute] = match &self.nodes[id as usize].data {
+            Data::Element(e) => &e.attrs,
+            _ => &[],
+        };
+        if attrs.len() <= 1 {
+            return Cow::Borrowed(attrs);
+        }
+        let mut sorted = attrs.to_vec();
+        sorted.sort();
+        Cow::Owned(sorted)
+    }
+
+    /// Whether element `b` has the attributes `sorted` (sorted), order aside.
+    fn has_attrs(&self, sorted: &[html5ever::Attribute], b: NodeId) -> bool {
+        let Data::Element(y) = &self.nodes[b as usize].data else {
             return false;
         };
-        if x.attrs.len() != y.attrs.len() {
+        if sorted.len() != y.attrs.len() {
             return false;
         }
-        if x.attrs.len() <= 1 {
-            return x.attrs == y.attrs;
+        if sorted.len() <= 1 {
+            return sorted == y.attrs.as_slice();
         }
-        let (mut xs, mut ys) = (x.attrs.clone(), y.attrs.clone());
-        xs.sort();
+        let mut ys = y.attrs.clone();
         ys.sort();
-        xs == ys
+        sorted == ys.as_slice()
     }
 
     /// Inserts a formatting element and adds it to the list (the "Noah's
@@ -603,10 +651,12 @@ impl Own {
     fn formatting(&mut self, tag: Tag) {
         let id = self.insert(tag, true);
         let name = self.name(id).clone();
+        // the new element's attributes, sorted once for all the comparisons
+        let attrs = self.sorted_attrs(id);
         let mut first = None;
         let mut count = 0;
         for (i, old) in self.active_to_marker() {
-            if *self.name(old) == name && self.same_attrs(id, old) {
+            if *self.name(old) == name && self.has_attrs(&attrs, old) {
                 first = Some(i);
                 count += 1;
             }
@@ -836,10 +886,12 @@ impl Own {
                     self.mode = Mode::AfterHead;
                     return Step::Done;
                 }
-                let ends_head = is_end(
-                    &t,
-                    &[local_name!("body"), local_name!("html"), local_name!("br")],
-                );
+                let ends_head = is_end(&t, |n| {
+                    matches!(
+                        *n,
+                        local_name!("body") | local_name!("html") | local_name!("br")
+                    )
+                });
                 if (t.kind == TagKind::EndTag && !ends_head)
                     || (t.kind == TagKind::StartTag && t.name == local_name!("head"))
                 {
@@ -1147,20 +1199,18 @@ impl Own {
             | local_name!("footer")
             | local_name!("header")
             | local_name!("hgroup")
-            | local_name!("listing")
             | local_name!("main")
             | local_name!("menu")
             | local_name!("nav")
             | local_name!("ol")
-            | local_name!("pre")
             | local_name!("search")
             | local_name!("section")
-            | local_name!("select")
             | local_name!("summary")
-            | local_name!("ul")
-            | local_name!("applet")
-            | local_name!("marquee")
-            | local_name!("object") => {
+            | local_name!("ul") => {
+                // (`listing`, `pre`, `select`, `applet`, `marquee` and
+                // `object` are never open here: their start tags are out of
+                // the subset. Their end tags are the other end tags', which
+                // find no such element either: nothing to do.)
                 if self.in_scope_named(Scope::Default, &name) {
                     self.implied_end_except(None);
                     self.pop_until(|n| *n == name);
@@ -1248,16 +1298,17 @@ impl Own {
     fn in_table(&mut self, tok: Tok) -> Step {
         let t = match tok {
             Tok::Chars(t) => {
-                let outer = [
-                    local_name!("table"),
-                    local_name!("tbody"),
-                    local_name!("tfoot"),
-                    local_name!("thead"),
-                    local_name!("tr"),
-                ];
                 let cur = self.current();
+                let outer = matches!(
+                    *self.name(cur),
+                    local_name!("table")
+                        | local_name!("tbody")
+                        | local_name!("tfoot")
+                        | local_name!("thead")
+                        | local_name!("tr")
+                );
                 // table text: whitespace stays, anything else is fostered
-                if !outer.contains(self.name(cur)) || !all_space(&t) {
+                if !outer || !all_space(&t) {
                     return Step::Out;
                 }
                 self.append_text(cur, t);
@@ -1299,13 +1350,13 @@ impl Own {
         }
         match t.name {
             local_name!("tbody") | local_name!("tfoot") | local_name!("thead") => {
-                self.clear_to(&[local_name!("table")]);
+                self.clear_to(|n| matches!(*n, local_name!("table")));
                 self.insert(t, true);
                 self.mode = Mode::InTableBody;
                 Step::Done
             }
             local_name!("td") | local_name!("th") | local_name!("tr") => {
-                self.clear_to(&[local_name!("table")]);
+                self.clear_to(|n| matches!(*n, local_name!("table")));
                 self.phantom(local_name!("tbody"));
                 Step::Again(Mode::InTableBody, Tok::Tag(t))
             }
@@ -1324,45 +1375,46 @@ impl Own {
     }
 
     fn in_table_body(&mut self, tok: Tok) -> Step {
-        let context = [
-            local_name!("tbody"),
-            local_name!("tfoot"),
-            local_name!("thead"),
-        ];
+        let context = |n: &LocalName| {
+            matches!(
+                *n,
+                local_name!("tbody") | local_name!("tfoot") | local_name!("thead")
+            )
+        };
         let t = match tok {
             Tok::Tag(t) => t,
             tok => return self.in_table(tok),
         };
-        if is_start(&t, &[local_name!("tr")]) {
-            self.clear_to(&context);
+        if is_start(&t, |n| matches!(*n, local_name!("tr"))) {
+            self.clear_to(context);
             self.insert(t, true);
             self.mode = Mode::InRow;
             return Step::Done;
         }
-        if is_start(&t, &[local_name!("th"), local_name!("td")]) {
-            self.clear_to(&context);
+        if is_start(&t, |n| matches!(*n, local_name!("th") | local_name!("td"))) {
+            self.clear_to(context);
             self.phantom(local_name!("tr"));
             return Step::Again(Mode::InRow, Tok::Tag(t));
         }
-        if is_end(&t, &context) {
+        if is_end(&t, context) {
             if self.in_scope_named(Scope::Table, &t.name) {
-                self.clear_to(&context);
+                self.clear_to(context);
                 self.open.pop();
                 self.mode = Mode::InTable;
             }
             return Step::Done;
         }
-        let leaves = is_start(
-            &t,
-            &[
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-            ],
-        ) || is_end(&t, &[local_name!("table")]);
+        let leaves = is_start(&t, |n| {
+            matches!(
+                *n,
+                local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("tbody")
+                    | local_name!("tfoot")
+                    | local_name!("thead")
+            )
+        }) || is_end(&t, |n| matches!(*n, local_name!("table")));
         if leaves {
             let outer = |_, n: &LocalName| {
                 matches!(
@@ -1373,23 +1425,23 @@ impl Own {
             if !self.in_scope(Scope::Table, outer) {
                 return Step::Done;
             }
-            self.clear_to(&context);
+            self.clear_to(context);
             self.open.pop();
             return Step::Again(Mode::InTable, Tok::Tag(t));
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("body"),
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("html"),
-                local_name!("td"),
-                local_name!("th"),
-                local_name!("tr"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("body")
+                    | local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("html")
+                    | local_name!("td")
+                    | local_name!("th")
+                    | local_name!("tr")
+            )
+        }) {
             return Step::Done;
         }
         self.in_table(Tok::Tag(t))
@@ -1401,41 +1453,40 @@ impl Own {
             tok => return self.in_table(tok),
         };
         let tr = local_name!("tr");
-        if is_start(&t, &[local_name!("th"), local_name!("td")]) {
-            self.clear_to(std::slice::from_ref(&tr));
+        let is_tr = |n: &LocalName| *n == local_name!("tr");
+        if is_start(&t, |n| matches!(*n, local_name!("th") | local_name!("td"))) {
+            self.clear_to(is_tr);
             self.insert(t, true);
             self.mode = Mode::InCell;
             self.active.push(None);
             return Step::Done;
         }
-        if is_end(&t, std::slice::from_ref(&tr)) {
+        if is_end(&t, is_tr) {
             if self.in_scope_named(Scope::Table, &tr) {
-                self.clear_to(std::slice::from_ref(&tr));
+                self.clear_to(is_tr);
                 self.open.pop();
                 self.mode = Mode::InTableBody;
             }
             return Step::Done;
         }
-        let leaves = is_start(
-            &t,
-            &[
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-                local_name!("tr"),
-            ],
-        ) || is_end(&t, &[local_name!("table")]);
-        let body_end = is_end(
-            &t,
-            &[
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-            ],
-        );
+        let leaves = is_start(&t, |n| {
+            matches!(
+                *n,
+                local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("tbody")
+                    | local_name!("tfoot")
+                    | local_name!("thead")
+                    | local_name!("tr")
+            )
+        }) || is_end(&t, |n| matches!(*n, local_name!("table")));
+        let body_end = is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("tbody") | local_name!("tfoot") | local_name!("thead")
+            )
+        });
         if leaves || body_end {
             if body_end && !self.in_scope_named(Scope::Table, &t.name) {
                 return Step::Done;
@@ -1443,22 +1494,22 @@ impl Own {
             if !self.in_scope_named(Scope::Table, &tr) {
                 return Step::Done;
             }
-            self.clear_to(std::slice::from_ref(&tr));
+            self.clear_to(is_tr);
             self.open.pop();
             return Step::Again(Mode::InTableBody, Tok::Tag(t));
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("body"),
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("html"),
-                local_name!("td"),
-                local_name!("th"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("body")
+                    | local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("html")
+                    | local_name!("td")
+                    | local_name!("th")
+            )
+        }) {
             return Step::Done;
         }
         self.in_table(Tok::Tag(t))
@@ -1475,7 +1526,7 @@ impl Own {
             Tok::Tag(t) => t,
             tok => return self.in_body(tok),
         };
-        if is_end(&t, &[local_name!("td"), local_name!("th")]) {
+        if is_end(&t, |n| matches!(*n, local_name!("td") | local_name!("th"))) {
             if self.in_scope_named(Scope::Table, &t.name) {
                 self.implied_end_except(None);
                 let name = t.name.clone();
@@ -1485,20 +1536,20 @@ impl Own {
             }
             return Step::Done;
         }
-        let cell_start = is_start(
-            &t,
-            &[
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("tbody"),
-                local_name!("td"),
-                local_name!("tfoot"),
-                local_name!("th"),
-                local_name!("thead"),
-                local_name!("tr"),
-            ],
-        );
+        let cell_start = is_start(&t, |n| {
+            matches!(
+                *n,
+                local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("tbody")
+                    | local_name!("td")
+                    | local_name!("tfoot")
+                    | local_name!("th")
+                    | local_name!("thead")
+                    | local_name!("tr")
+            )
+        });
         if cell_start {
             let td_th = |_, n: &LocalName| matches!(*n, local_name!("td") | local_name!("th"));
             if !self.in_scope(Scope::Table, td_th) {
@@ -1507,28 +1558,28 @@ impl Own {
             self.close_cell();
             return Step::Again(Mode::InRow, Tok::Tag(t));
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("body"),
-                local_name!("caption"),
-                local_name!("col"),
-                local_name!("colgroup"),
-                local_name!("html"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("body")
+                    | local_name!("caption")
+                    | local_name!("col")
+                    | local_name!("colgroup")
+                    | local_name!("html")
+            )
+        }) {
             return Step::Done;
         }
-        if is_end(
-            &t,
-            &[
-                local_name!("table"),
-                local_name!("tbody"),
-                local_name!("tfoot"),
-                local_name!("thead"),
-                local_name!("tr"),
-            ],
-        ) {
+        if is_end(&t, |n| {
+            matches!(
+                *n,
+                local_name!("table")
+                    | local_name!("tbody")
+                    | local_name!("tfoot")
+                    | local_name!("thead")
+                    | local_name!("tr")
+            )
+        }) {
             if !self.in_scope_named(Scope::Table, &t.name) {
                 return Step::Done;
             }
