@@ -452,7 +452,7 @@ struct Group<'a> {
 /// several times more on short keys). Metric ids are the vocabulary's, not
 /// a document's text, so no input chooses the keys.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl Hasher for IdHasher {
     fn write(&mut self, bytes: &[u8]) {

@@ -245,7 +245,7 @@ fn check(j: &mut Json, c: &CheckRow) {
     j.key("expected");
     j.string(&c.expected);
     j.key("status");
-    j.string(c.status);
+    j.name(c.status);
     j.key("url");
     j.string(&c.url);
     j.key("year");
@@ -263,7 +263,7 @@ fn observation_head(j: &mut Json, o: &ObservationRow) {
     j.key("preferred");
     j.bool(o.preferred);
     j.key("qualifier");
-    j.string(o.obs.qualifier.as_str());
+    j.name(o.obs.qualifier.as_str());
     j.key("raw");
     j.string(&o.obs.raw);
 }
@@ -296,11 +296,11 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
         j.begin_object();
         observation_head(j, o);
         j.key("source");
-        j.string(o.obs.source.as_str());
+        j.name(o.obs.source.as_str());
         j.key("template");
-        j.string(o.obs.template.as_str());
+        j.name(o.obs.template.as_str());
         j.key("unit");
-        j.string(o.obs.unit.as_str());
+        j.name(o.obs.unit.as_str());
         j.key("value");
         j.decimal(o.obs.value);
         j.end_object();
@@ -311,7 +311,7 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
     j.key("sha256");
     j.string(&r.sha256);
     j.key("status");
-    j.string(r.status.as_str());
+    j.name(r.status.as_str());
     j.key("template");
     j.string(&r.template);
     j.key("title");
@@ -319,7 +319,7 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
     j.key("url");
     j.string(&r.url);
     j.key("via");
-    j.string(r.via.as_str());
+    j.name(r.via.as_str());
     j.key("warning_count");
     j.count(r.warning_count);
     j.key("warnings");
@@ -348,13 +348,13 @@ pub(crate) fn observation_line(j: &mut Json, o: &ObservationRow, r: Option<&Repo
     j.key("sha256");
     j.string(&o.sha256);
     j.key("source");
-    j.string(o.obs.source.as_str());
+    j.name(o.obs.source.as_str());
     j.key("template");
-    j.string(o.obs.template.as_str());
+    j.name(o.obs.template.as_str());
     j.key("title");
     j.opt_string(r.map(|r| r.title.as_str()));
     j.key("unit");
-    j.string(o.obs.unit.as_str());
+    j.name(o.obs.unit.as_str());
     j.key("url");
     j.string(&o.url);
     j.key("value");

@@ -10,7 +10,7 @@
 
 use super::digits;
 use super::hashed::{Digest, HashedFile};
-use super::jsonw::escape_into;
+use super::jsonw::{escape_into, name_into};
 use crate::normalize::{ObservationRow, ReportRow, YearRows};
 use anyhow::Result;
 use std::collections::{BTreeMap, HashMap};
@@ -134,15 +134,15 @@ impl DocText {
         } else {
             b",\"preferred\":false,\"qualifier\":"
         });
-        string(out, o.obs.qualifier.as_str());
+        name_into(out, o.obs.qualifier.as_str());
         out.extend_from_slice(b",\"raw\":");
         string(out, &o.obs.raw);
         out.extend_from_slice(&self.sha);
-        string(out, o.obs.source.as_str());
+        name_into(out, o.obs.source.as_str());
         out.extend_from_slice(b",\"template\":");
-        string(out, o.obs.template.as_str());
+        name_into(out, o.obs.template.as_str());
         out.extend_from_slice(&self.title);
-        string(out, o.obs.unit.as_str());
+        name_into(out, o.obs.unit.as_str());
         out.extend_from_slice(&self.url_text);
         digits::decimal(out, o.obs.value);
         out.extend_from_slice(&self.tail);

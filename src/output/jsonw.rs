@@ -130,6 +130,13 @@ impl Json {
         self.buf.push(b'"');
     }
 
+    /// A string value that is one of the writers' own names (a unit, a
+    /// qualifier, a source, a status): copied between quotes as it is
+    /// ([`name_into`]).
+    pub(crate) fn name(&mut self, s: &'static str) {
+        name_into(&mut self.buf, s);
+    }
+
     /// An optional string (`null` when absent).
     pub(crate) fn opt_string(&mut self, s: Option<&str>) {
         match s {
@@ -211,6 +218,16 @@ static ESCAPE: [u8; 256] = {
     t[b'\\' as usize] = b'\\';
     t
 };
+
+/// Appends one of the writers' own names (a unit, a qualifier, a source, a
+/// status) as a JSON string: text JSON never escapes (checked in debug
+/// builds), copied between quotes without the escape scan.
+pub(crate) fn name_into(out: &mut Vec<u8>, s: &'static str) {
+    debug_assert!(!s.bytes().any(|b| ESCAPE[usize::from(b)] != 0), "{s:?}");
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
 
 /// Appends `s` escaped as a JSON string's content (without the quotes).
 /// Eight bytes at a time: a block with no control character, `"` or `\\`
