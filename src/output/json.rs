@@ -144,8 +144,12 @@ pub(crate) struct Stream {
     reports: Scratch,
     checks_first: bool,
     reports_first: bool,
-    /// The text of the rows of one group, written out after each group.
-    buf: Json,
+    /// The text of the checks not written out yet (written in blocks of
+    /// [`FLUSH`] bytes or more, across groups).
+    checks_text: Json,
+    /// The text of the reports not written out yet (likewise, to the
+    /// scratch file).
+    reports_text: Json,
 }
 
 impl Stream {
@@ -161,36 +165,38 @@ impl Stream {
             reports,
             checks_first: true,
             reports_first: true,
-            buf: Json::pretty(2),
+            checks_text: Json::pretty(2),
+            reports_text: Json::pretty(2),
         })
     }
 
     /// Adds the checks and reports of one year group.
     pub(crate) fn group(&mut self, g: &YearRows) -> Result<()> {
-        let j = &mut self.buf;
-        j.buf.clear();
+        let j = &mut self.checks_text;
         for c in &g.checks {
             start_element(&mut j.buf, &mut self.checks_first);
             check(j, c);
             spill(&mut j.buf, &mut self.w, FLUSH)?;
         }
-        spill(&mut j.buf, &mut self.w, 0)?;
         let by_doc = by_doc(&g.observations);
+        let j = &mut self.reports_text;
         for r in &g.reports {
             start_element(&mut j.buf, &mut self.reports_first);
             report(j, r, observations_of(&by_doc, r));
             spill(&mut j.buf, &mut self.reports, FLUSH)?;
         }
-        spill(&mut j.buf, &mut self.reports, 0)?;
         Ok(())
     }
 
     /// Ends the document with the series (and their ratios) and the range;
     /// returns its size and hash.
     pub(crate) fn finish(mut self, ds: &Dataset) -> Result<Digest> {
+        spill(&mut self.checks_text.buf, &mut self.w, 0)?;
         end_array(&mut self.w, self.checks_first)?;
         self.w.write_all(b",\n  \"reports\": ")?;
+        // the reports in the scratch file, then those still in memory
         self.reports.copy_into(&mut self.w)?;
+        spill(&mut self.reports_text.buf, &mut self.w, 0)?;
         end_array(&mut self.w, self.reports_first)?;
         self.w.write_all(b",\n  \"series\": ")?;
         let ratios = ds.ratios_by_year();

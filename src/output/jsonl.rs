@@ -200,7 +200,6 @@ impl Writer {
             .collect();
         // the report rows of the last group are gone: no piece outlives it
         self.docs.clear();
-        self.buf.clear();
         for o in &g.observations {
             self.docs.get(o, &reports).line(&mut self.buf, o);
             if self.buf.len() >= FLUSH {
@@ -208,14 +207,15 @@ impl Writer {
                 self.buf.clear();
             }
         }
-        self.w.write_all(&self.buf)?;
-        self.buf.clear();
+        // the lines left wait for the next group's: the file is written
+        // in blocks of `FLUSH` bytes or more, none copied again
         self.docs.clear();
         Ok(())
     }
 
     /// Completes the file: synced, with its size and hash.
-    pub(crate) fn finish(self) -> Result<Digest> {
+    pub(crate) fn finish(mut self) -> Result<Digest> {
+        self.w.write_all(&self.buf)?;
         Ok(self.w.finish()?)
     }
 }
