@@ -7,6 +7,7 @@
 //! (`-14`, `+1`, `0.5`) is left as it is, so numbers stay numbers.
 
 use super::hashed::{Digest, HashedFile};
+use super::rowtext::RowText;
 use super::schema::series_fields;
 use crate::normalize::checks::CheckRow;
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
@@ -203,6 +204,19 @@ impl Writer {
         r
     }
 
+    /// Writes a field of ASCII text that is never quoted (a number, a
+    /// location), copied as it is; in the Excel mode checked by
+    /// [`excel_safe`] as any field.
+    fn ascii_field(&mut self, text: &[u8]) -> Result<()> {
+        if self.excel {
+            return self.field(std::str::from_utf8(text).unwrap_or_default());
+        }
+        debug_assert!(!text.is_empty() && !needs_quotes(text), "{text:?}");
+        self.sep();
+        self.out.extend_from_slice(text);
+        Ok(())
+    }
+
     /// Ends the current record, and writes out the rows gathered once
     /// they are many.
     fn end(&mut self) -> Result<()> {
@@ -220,8 +234,8 @@ impl Writer {
         Ok(())
     }
 
-    /// Writes one observations.csv row.
-    pub(crate) fn observation(&mut self, o: &ObservationRow) -> Result<()> {
+    /// Writes one observations.csv row (`t`: its texts).
+    pub(crate) fn observation(&mut self, o: &ObservationRow, t: RowText<'_>) -> Result<()> {
         use super::digits;
         let same = |(a, y): &(Arc<str>, i32)| *a == o.agency && *y == o.year;
         if !self.head.key.as_ref().is_some_and(same) {
@@ -237,13 +251,13 @@ impl Writer {
         self.out.extend_from_slice(&self.head.bytes);
         self.started = true;
         self.field(&o.obs.metric)?;
-        self.field_with(|b| digits::decimal(b, o.obs.value))?;
+        self.ascii_field(t.value)?;
         self.name(o.obs.unit.as_str());
         self.name(o.obs.qualifier.as_str());
         self.field(&o.obs.raw)?;
         self.name(o.obs.source.as_str());
         self.name(o.obs.template.as_str());
-        self.field_with(|b| digits::location(b, o.obs.location))?;
+        self.ascii_field(t.location)?;
         let same = |(u, h): &(Arc<str>, Arc<str>)| *u == o.url && *h == o.sha256;
         if !self.doc.key.as_ref().is_some_and(same) {
             let mut bytes = std::mem::take(&mut self.doc.bytes);
@@ -615,8 +629,9 @@ mod tests {
             let tmp = tempfile::tempdir().unwrap();
             let path = tmp.path().join("o.csv");
             let mut w = writer(&path, bom).unwrap();
-            for o in &rows {
-                w.observation(o).unwrap();
+            let texts = super::super::rowtext::RowTexts::of(&rows);
+            for (i, o) in rows.iter().enumerate() {
+                w.observation(o, texts.get(i)).unwrap();
             }
             w.finish().unwrap();
             let want: Vec<Vec<String>> =

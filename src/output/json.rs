@@ -4,6 +4,7 @@
 use super::csv::number;
 use super::hashed::{Digest, HashedFile};
 use super::jsonw::Json;
+use super::rowtext::{RowText, RowTexts};
 use super::scratch::Scratch;
 use crate::normalize::checks::CheckRow;
 use crate::normalize::ratios::{RatioRow, RATIOS};
@@ -47,11 +48,12 @@ pub fn observation_json(o: &ObservationRow) -> Value {
     })
 }
 
-/// Observations grouped by the document (URL and hash) they were read from.
-fn by_doc(observations: &[ObservationRow]) -> BTreeMap<(&str, &str), Vec<&ObservationRow>> {
-    let mut by_doc: BTreeMap<(&str, &str), Vec<&ObservationRow>> = BTreeMap::new();
-    for o in observations {
-        by_doc.entry((&o.url, &o.sha256)).or_default().push(o);
+/// The positions of the observations, grouped by the document (URL and
+/// hash) they were read from.
+fn by_doc(observations: &[ObservationRow]) -> BTreeMap<(&str, &str), Vec<usize>> {
+    let mut by_doc: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, o) in observations.iter().enumerate() {
+        by_doc.entry((&o.url, &o.sha256)).or_default().push(i);
     }
     by_doc
 }
@@ -123,9 +125,9 @@ fn series_value(s: &SeriesRow, ratios: Option<&RatioRow>) -> Value {
 }
 
 fn observations_of<'a>(
-    by_doc: &'a BTreeMap<(&'a str, &'a str), Vec<&'a ObservationRow>>,
+    by_doc: &'a BTreeMap<(&'a str, &'a str), Vec<usize>>,
     r: &'a ReportRow,
-) -> &'a [&'a ObservationRow] {
+) -> &'a [usize] {
     by_doc
         .get(&(r.url.as_str(), r.sha256.as_str()))
         .map(Vec::as_slice)
@@ -170,8 +172,9 @@ impl Stream {
         })
     }
 
-    /// Adds the checks and reports of one year group.
-    pub(crate) fn group(&mut self, g: &YearRows) -> Result<()> {
+    /// Adds the checks and reports of one year group (`texts`: those of
+    /// its observations).
+    pub(crate) fn group(&mut self, g: &YearRows, texts: &RowTexts) -> Result<()> {
         let j = &mut self.checks_text;
         for c in &g.checks {
             start_element(&mut j.buf, &mut self.checks_first);
@@ -182,7 +185,12 @@ impl Stream {
         let j = &mut self.reports_text;
         for r in &g.reports {
             start_element(&mut j.buf, &mut self.reports_first);
-            report(j, r, observations_of(&by_doc, r));
+            let rows = Rows {
+                rows: &g.observations,
+                texts,
+                at: observations_of(&by_doc, r),
+            };
+            report(j, r, rows);
             spill(&mut j.buf, &mut self.reports, FLUSH)?;
         }
         Ok(())
@@ -259,25 +267,34 @@ fn check(j: &mut Json, c: &CheckRow) {
     j.end_object();
 }
 
-/// The members of one observation whose keys sort before `preferred`
-/// (`location`, `metric`); `agency` is the caller's, before them.
-fn observation_head(j: &mut Json, o: &ObservationRow) {
+/// Some of a group's observations, with their texts.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    rows: &'a [ObservationRow],
+    texts: &'a RowTexts,
+    /// The positions of those in `rows` (and `texts`).
+    at: &'a [usize],
+}
+
+/// The members of one observation whose keys sort from `location` to
+/// `raw`; `agency` (and others) are the caller's, before them.
+fn observation_head(j: &mut Json, o: &ObservationRow, t: RowText<'_>) {
     j.key("location");
-    j.location(o.obs.location);
+    j.escaped(t.location);
     j.key("metric");
-    j.string(&o.obs.metric);
+    j.escaped(t.metric);
     j.key("preferred");
     j.bool(o.preferred);
     j.key("qualifier");
     j.name(o.obs.qualifier.as_str());
     j.key("raw");
-    j.string(&o.obs.raw);
+    j.escaped(t.raw);
 }
 
 /// One report with its own observations, keys sorted as [`report_value`]
 /// gave them (the report's fields, its `observations` count replaced by
 /// the list, and `observation_count`).
-fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
+fn report(j: &mut Json, r: &ReportRow, obs: Rows<'_>) {
     j.begin_object();
     j.key("agency");
     j.string(&r.agency);
@@ -297,10 +314,11 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
     j.count(r.observations);
     j.key("observations");
     j.begin_array();
-    for o in obs {
+    for &i in obs.at {
+        let (o, t) = (&obs.rows[i], obs.texts.get(i));
         j.element();
         j.begin_object();
-        observation_head(j, o);
+        observation_head(j, o, t);
         j.key("source");
         j.name(o.obs.source.as_str());
         j.key("template");
@@ -308,7 +326,7 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
         j.key("unit");
         j.name(o.obs.unit.as_str());
         j.key("value");
-        j.decimal(o.obs.value);
+        j.number_text(t.value);
         j.end_object();
     }
     j.end_array();
@@ -350,7 +368,7 @@ pub(crate) fn observation_line(j: &mut Json, o: &ObservationRow, r: Option<&Repo
     j.opt_string(r.map(|r| r.agency_name.as_str()));
     j.key("kind");
     j.opt_string(r.map(|r| r.kind.as_str()));
-    observation_head(j, o);
+    observation_head(j, o, RowTexts::of(std::slice::from_ref(o)).get(0));
     j.key("sha256");
     j.string(&o.sha256);
     j.key("source");
@@ -551,7 +569,10 @@ mod tests {
         ) {
             let refs: Vec<&ObservationRow> = obs.iter().collect();
             let want = via_value(&report_value(&r, &refs));
-            let got = via_writer(|j| super::report(j, &r, &refs));
+            let texts = RowTexts::of(&obs);
+            let at: Vec<usize> = (0..obs.len()).collect();
+            let rows = Rows { rows: &obs, texts: &texts, at: &at };
+            let got = via_writer(|j| super::report(j, &r, rows));
             prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
         }
 
