@@ -6,7 +6,8 @@ use crate::archive::{ManifestEntry, Via};
 use crate::normalize::metrics::Template;
 use crate::parse::{DocKind, Observation, ParsedDocument};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::hash::{BuildHasher, BuildHasherDefault};
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -362,6 +363,84 @@ pub fn assemble_rows(
     ds
 }
 
+/// Sorts observations as the dataset lists them: by (year, metric,
+/// source, template, URL, location), stably (rows equal in all of these
+/// keep their order). The same order as a stable `sort_by` of those keys,
+/// for less: each metric and URL is ranked once among the distinct ones of
+/// the rows (a string comparison per pair of distinct values, not per
+/// comparison of rows), the rows' keys are then plain numbers sorted with
+/// their positions, and each row is moved once into its place.
+pub(crate) fn sort_observations(obs: &mut [ObservationRow]) {
+    if obs.len() < 2 {
+        return;
+    }
+    // metric ids are the vocabulary's (XXH3); URLs are the input's (SipHash)
+    let metric = ranks::<BuildHasherDefault<checks::IdHasher>>(obs.iter().map(|o| &*o.obs.metric));
+    let url = ranks::<std::hash::RandomState>(obs.iter().map(|o| &*o.url));
+    let mut keys: Vec<_> = obs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let k = (o.year, metric[i], o.obs.source, o.obs.template, url[i]);
+            (k, o.obs.location, i)
+        })
+        .collect();
+    // the position last: equal keys keep their order, as a stable sort would
+    keys.sort_unstable();
+    permute(obs, keys.into_iter().map(|k| k.2).collect());
+}
+
+/// The rank of each item among the distinct items, in `str` order (equal
+/// items, equal ranks). A run of equal items is hashed once.
+fn ranks<'a, S: BuildHasher + Default>(items: impl Iterator<Item = &'a str>) -> Vec<usize> {
+    let mut ids: HashMap<&str, usize, S> = HashMap::default();
+    let mut last: Option<(&str, usize)> = None;
+    let mut of_item = Vec::with_capacity(items.size_hint().0);
+    for s in items {
+        let id = match last {
+            Some((l, id)) if l == s => id,
+            _ => {
+                let next = ids.len();
+                let id = *ids.entry(s).or_insert(next);
+                last = Some((s, id));
+                id
+            }
+        };
+        of_item.push(id);
+    }
+    let mut distinct: Vec<(&str, usize)> = ids.into_iter().collect();
+    distinct.sort_unstable();
+    let mut rank = vec![0; distinct.len()];
+    for (r, (_, id)) in distinct.into_iter().enumerate() {
+        rank[id] = r;
+    }
+    for id in &mut of_item {
+        *id = rank[*id];
+    }
+    of_item
+}
+
+/// Reorders `items` so that position `p` holds the item that was at
+/// `from[p]` (`from` is a permutation of the positions), each cycle of the
+/// permutation followed once with swaps.
+fn permute<T>(items: &mut [T], mut from: Vec<usize>) {
+    debug_assert_eq!(items.len(), from.len());
+    const DONE: usize = usize::MAX;
+    for start in 0..items.len() {
+        let mut at = start;
+        loop {
+            let src = std::mem::replace(&mut from[at], DONE);
+            // `src == start`: the cycle is closed (position `at` already
+            // holds the item that started at `start`)
+            if src == DONE || src == start {
+                break;
+            }
+            items.swap(at, src);
+            at = src;
+        }
+    }
+}
+
 /// The rows of one year of the dataset (or of the documents whose year is
 /// unknown), sorted as the dataset sorts them.
 #[derive(Debug, Clone, Default)]
@@ -457,24 +536,7 @@ impl Assembler {
                 .cmp(&(b.year, &b.kind, &b.url))
                 .then_with(|| a.sha256.cmp(&b.sha256))
         });
-        observations.sort_by(|a, b| {
-            (
-                a.year,
-                &a.obs.metric,
-                a.obs.source,
-                a.obs.template,
-                &a.url,
-                a.obs.location,
-            )
-                .cmp(&(
-                    b.year,
-                    &b.obs.metric,
-                    b.obs.source,
-                    b.obs.template,
-                    &b.url,
-                    b.obs.location,
-                ))
-        });
+        sort_observations(&mut observations);
         let mut rows = YearRows {
             year,
             reports,
@@ -697,6 +759,98 @@ mod tests {
             } else {
                 Err("cannot read".into())
             },
+        }
+    }
+
+    /// Rows drawn from few metrics, URLs, sources, templates and
+    /// locations (many ties), each with its own `raw` to tell them apart.
+    fn rows(picks: &[(u8, u8, u8, u8, u8, u8)]) -> Vec<ObservationRow> {
+        const METRICS: [&str; 5] = ["a.b", "a.b.c", "a", "", "\u{8fc7}.x"];
+        const URLS: [&str; 4] = ["http://x/1", "http://x/10", "http://x/", "http://x/1\0"];
+        let urls: Vec<Arc<str>> = URLS.iter().map(|u| Arc::from(*u)).collect();
+        picks
+            .iter()
+            .enumerate()
+            .map(|(i, &(y, m, s, t, u, l))| ObservationRow {
+                agency: "a".into(),
+                year: 2019 + i32::from(y % 2),
+                obs: Observation {
+                    metric: METRICS[usize::from(m % 5)].into(),
+                    value: rust_decimal::Decimal::from(i as i64),
+                    unit: Unit::Count,
+                    qualifier: Qualifier::Exact,
+                    raw: i.to_string(),
+                    source: [Source::Table, Source::Prose][usize::from(s % 2)],
+                    template: Template::ALL[usize::from(t) % Template::ALL.len()],
+                    location: match l % 4 {
+                        0 => Location::Cell {
+                            table: 1,
+                            row: usize::from(l / 4),
+                            col: 2,
+                        },
+                        1 => Location::Span {
+                            block: 0,
+                            start: usize::from(l / 4),
+                            end: 9,
+                        },
+                        2 => Location::Cell {
+                            table: 0,
+                            row: usize::MAX,
+                            col: 0,
+                        },
+                        _ => Location::Span {
+                            block: 1,
+                            start: 0,
+                            end: 0,
+                        },
+                    },
+                },
+                // URLs shared (as in a document's rows) or copied
+                url: if u & 8 == 0 {
+                    urls[usize::from(u % 4)].clone()
+                } else {
+                    URLS[usize::from(u % 4)].into()
+                },
+                sha256: "h".into(),
+                preferred: false,
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        #[test]
+        fn observations_are_sorted_as_a_stable_sort_of_their_keys(
+            picks in proptest::collection::vec(proptest::prelude::any::<(u8, u8, u8, u8, u8, u8)>(), 0..200),
+        ) {
+            let mut got = rows(&picks);
+            let mut want = got.clone();
+            want.sort_by(|a, b| {
+                let key = |o: &ObservationRow| {
+                    (o.year, o.obs.metric.clone(), o.obs.source, o.obs.template, o.url.clone(), o.obs.location)
+                };
+                key(a).cmp(&key(b))
+            });
+            sort_observations(&mut got);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    #[test]
+    fn a_permutation_puts_each_item_in_its_place() {
+        for from in [
+            vec![],
+            vec![0],
+            vec![1, 0],
+            vec![2, 0, 1],
+            vec![1, 2, 0, 3],
+            vec![3, 2, 1, 0, 4, 6, 5],
+        ] {
+            let mut items: Vec<usize> = (0..from.len()).map(|i| i * 10).collect();
+            let want: Vec<usize> = from.iter().map(|&i| i * 10).collect();
+            permute(&mut items, from);
+            assert_eq!(items, want);
         }
     }
 

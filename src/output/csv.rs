@@ -7,6 +7,7 @@
 //! (`-14`, `+1`, `0.5`) is left as it is, so numbers stay numbers.
 
 use super::hashed::{Digest, HashedFile};
+use super::rowtext::RowText;
 use super::schema::series_fields;
 use crate::normalize::checks::CheckRow;
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
@@ -14,6 +15,7 @@ use anyhow::Result;
 use rust_decimal::Decimal;
 use std::io::Write;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Formats a value without exponent or trailing zeros (`264634300`, `-14`, `0.5`).
 pub fn number(v: Decimal) -> String {
@@ -41,17 +43,28 @@ pub(crate) struct Writer {
     started: bool,
     /// A reusable buffer for numbers.
     buf: Vec<u8>,
+    /// The last observation's `agency,year` fields, as written (the rows
+    /// of a year group share them).
+    head: Encoded<(Arc<str>, i32)>,
     /// The last document's `,URL,sha256` fields, as written (observation
     /// rows of one document repeat them).
-    doc: DocFields,
+    doc: Encoded<(Arc<str>, Arc<str>)>,
 }
 
-/// The encoded `,url,sha256` of the last observation's document.
-#[derive(Default)]
-struct DocFields {
-    url: std::sync::Arc<str>,
-    sha256: std::sync::Arc<str>,
+/// Fields of a row encoded once, for the rows that follow with the same
+/// `key`.
+struct Encoded<K> {
+    key: Option<K>,
     bytes: Vec<u8>,
+}
+
+impl<K> Default for Encoded<K> {
+    fn default() -> Self {
+        Encoded {
+            key: None,
+            bytes: Vec::new(),
+        }
+    }
 }
 
 /// Bytes gathered before they go to the file (hashed and written at once).
@@ -167,15 +180,41 @@ impl Writer {
         r
     }
 
-    /// Writes a field made by `f` in the reusable buffer (ASCII numbers
-    /// and locations).
+    /// Writes a field made by `f` (ASCII numbers and locations: digits,
+    /// letters, spaces, `.`, `:` and `-`, never quoted). Without the Excel
+    /// mode they are made in place; with it, in the reusable buffer first
+    /// (a leading `-` is checked by [`excel_safe`]).
     fn field_with(&mut self, f: impl FnOnce(&mut Vec<u8>)) -> Result<()> {
+        if !self.excel {
+            self.sep();
+            let start = self.out.len();
+            f(&mut self.out);
+            debug_assert!(
+                self.out.len() > start && !needs_quotes(&self.out[start..]),
+                "{:?}",
+                &self.out[start..]
+            );
+            return Ok(());
+        }
         let mut buf = std::mem::take(&mut self.buf);
         buf.clear();
         f(&mut buf);
         let r = self.field(std::str::from_utf8(&buf).unwrap_or_default());
         self.buf = buf;
         r
+    }
+
+    /// Writes a field of ASCII text that is never quoted (a number, a
+    /// location), copied as it is; in the Excel mode checked by
+    /// [`excel_safe`] as any field.
+    fn ascii_field(&mut self, text: &[u8]) -> Result<()> {
+        if self.excel {
+            return self.field(std::str::from_utf8(text).unwrap_or_default());
+        }
+        debug_assert!(!text.is_empty() && !needs_quotes(text), "{text:?}");
+        self.sep();
+        self.out.extend_from_slice(text);
+        Ok(())
     }
 
     /// Ends the current record, and writes out the rows gathered once
@@ -195,38 +234,65 @@ impl Writer {
         Ok(())
     }
 
-    /// Writes one observations.csv row.
-    pub(crate) fn observation(&mut self, o: &ObservationRow) -> Result<()> {
+    /// Writes one observations.csv row (`t`: its texts).
+    pub(crate) fn observation(&mut self, o: &ObservationRow, t: RowText<'_>) -> Result<()> {
         use super::digits;
-        self.field(&o.agency)?;
-        self.field_with(|b| digits::int(b, i64::from(o.year)))?;
+        let same = |(a, y): &(Arc<str>, i32)| *a == o.agency && *y == o.year;
+        if !self.head.key.as_ref().is_some_and(same) {
+            let mut bytes = std::mem::take(&mut self.head.bytes);
+            let r = self.encode(&mut bytes, false, |w| {
+                w.field(&o.agency)?;
+                w.field_with(|b| digits::int(b, i64::from(o.year)))
+            });
+            let key = r.is_ok().then(|| (o.agency.clone(), o.year));
+            self.head = Encoded { key, bytes };
+            r?;
+        }
+        self.out.extend_from_slice(&self.head.bytes);
+        self.started = true;
         self.field(&o.obs.metric)?;
-        self.field_with(|b| digits::decimal(b, o.obs.value))?;
+        self.ascii_field(t.value)?;
         self.name(o.obs.unit.as_str());
         self.name(o.obs.qualifier.as_str());
         self.field(&o.obs.raw)?;
         self.name(o.obs.source.as_str());
         self.name(o.obs.template.as_str());
-        self.field_with(|b| digits::location(b, o.obs.location))?;
-        // the document's URL and hash, encoded once per document
-        if self.doc.url != o.url || self.doc.sha256 != o.sha256 || self.doc.bytes.is_empty() {
-            // written into the last document's buffer (no allocation)
-            self.doc.bytes.clear();
-            std::mem::swap(&mut self.out, &mut self.doc.bytes);
-            let started = std::mem::replace(&mut self.started, true);
-            let written = self.field(&o.url).and_then(|()| self.field(&o.sha256));
-            std::mem::swap(&mut self.out, &mut self.doc.bytes);
-            self.started = started;
-            if written.is_err() {
-                self.doc.bytes.clear();
-            }
-            written?;
-            self.doc.url = o.url.clone();
-            self.doc.sha256 = o.sha256.clone();
+        self.ascii_field(t.location)?;
+        let same = |(u, h): &(Arc<str>, Arc<str>)| *u == o.url && *h == o.sha256;
+        if !self.doc.key.as_ref().is_some_and(same) {
+            let mut bytes = std::mem::take(&mut self.doc.bytes);
+            let r = self.encode(&mut bytes, true, |w| {
+                w.field(&o.url)?;
+                w.field(&o.sha256)
+            });
+            let key = r.is_ok().then(|| (o.url.clone(), o.sha256.clone()));
+            self.doc = Encoded { key, bytes };
+            r?;
         }
         self.out.extend_from_slice(&self.doc.bytes);
         self.name(if o.preferred { "true" } else { "false" });
         self.end()
+    }
+
+    /// Encodes the fields `f` writes into `bytes` (reused; emptied on an
+    /// error), as they would be written in a row whose fields so far are
+    /// `started` (a separator before the first one, or not).
+    fn encode(
+        &mut self,
+        bytes: &mut Vec<u8>,
+        started: bool,
+        f: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<()> {
+        bytes.clear();
+        std::mem::swap(&mut self.out, bytes);
+        let was = std::mem::replace(&mut self.started, started);
+        let r = f(self);
+        std::mem::swap(&mut self.out, bytes);
+        self.started = was;
+        if r.is_err() {
+            bytes.clear();
+        }
+        r
     }
 
     /// Writes one reports.csv row (the fields of [`report_record`]).
@@ -262,7 +328,7 @@ impl Writer {
         self.field(&c.agency)?;
         self.field_with(|b| super::digits::int(b, i64::from(c.year)))?;
         self.field(&c.check)?;
-        self.field(c.status)?;
+        self.name(c.status);
         self.field(&c.expected)?;
         self.field(&c.actual)?;
         self.field(&c.detail)?;
@@ -300,7 +366,8 @@ pub(crate) fn writer(path: &Path, bom: bool) -> Result<Writer> {
         record: 0,
         started: false,
         buf: Vec::new(),
-        doc: DocFields::default(),
+        head: Encoded::default(),
+        doc: Encoded::default(),
     })
 }
 
@@ -484,8 +551,9 @@ mod tests {
 
     fn observation(url: usize, sha: usize, raw: String, value: i64, scale: u32) -> ObservationRow {
         ObservationRow {
-            agency: "a,b".into(),
-            year: 2000 + url as i32,
+            // the agency and year change between rows (encoded again)
+            agency: ["a,b", "=a"][(url + sha) % 2].into(),
+            year: [2020, 2021, -5][url],
             obs: Observation {
                 metric: "m".into(),
                 value: Decimal::new(value, scale),
@@ -561,8 +629,9 @@ mod tests {
             let tmp = tempfile::tempdir().unwrap();
             let path = tmp.path().join("o.csv");
             let mut w = writer(&path, bom).unwrap();
-            for o in &rows {
-                w.observation(o).unwrap();
+            let texts = super::super::rowtext::RowTexts::of(&rows);
+            for (i, o) in rows.iter().enumerate() {
+                w.observation(o, texts.get(i)).unwrap();
             }
             w.finish().unwrap();
             let want: Vec<Vec<String>> =

@@ -4,6 +4,7 @@
 use super::csv::number;
 use super::hashed::{Digest, HashedFile};
 use super::jsonw::Json;
+use super::rowtext::{RowText, RowTexts};
 use super::scratch::Scratch;
 use crate::normalize::checks::CheckRow;
 use crate::normalize::ratios::{RatioRow, RATIOS};
@@ -47,11 +48,12 @@ pub fn observation_json(o: &ObservationRow) -> Value {
     })
 }
 
-/// Observations grouped by the document (URL and hash) they were read from.
-fn by_doc(observations: &[ObservationRow]) -> BTreeMap<(&str, &str), Vec<&ObservationRow>> {
-    let mut by_doc: BTreeMap<(&str, &str), Vec<&ObservationRow>> = BTreeMap::new();
-    for o in observations {
-        by_doc.entry((&o.url, &o.sha256)).or_default().push(o);
+/// The positions of the observations, grouped by the document (URL and
+/// hash) they were read from.
+fn by_doc(observations: &[ObservationRow]) -> BTreeMap<(&str, &str), Vec<usize>> {
+    let mut by_doc: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+    for (i, o) in observations.iter().enumerate() {
+        by_doc.entry((&o.url, &o.sha256)).or_default().push(i);
     }
     by_doc
 }
@@ -123,9 +125,9 @@ fn series_value(s: &SeriesRow, ratios: Option<&RatioRow>) -> Value {
 }
 
 fn observations_of<'a>(
-    by_doc: &'a BTreeMap<(&'a str, &'a str), Vec<&'a ObservationRow>>,
+    by_doc: &'a BTreeMap<(&'a str, &'a str), Vec<usize>>,
     r: &'a ReportRow,
-) -> &'a [&'a ObservationRow] {
+) -> &'a [usize] {
     by_doc
         .get(&(r.url.as_str(), r.sha256.as_str()))
         .map(Vec::as_slice)
@@ -144,8 +146,12 @@ pub(crate) struct Stream {
     reports: Scratch,
     checks_first: bool,
     reports_first: bool,
-    /// The text of the rows of one group, written out after each group.
-    buf: Json,
+    /// The text of the checks not written out yet (written in blocks of
+    /// [`FLUSH`] bytes or more, across groups).
+    checks_text: Json,
+    /// The text of the reports not written out yet (likewise, to the
+    /// scratch file).
+    reports_text: Json,
 }
 
 impl Stream {
@@ -161,36 +167,44 @@ impl Stream {
             reports,
             checks_first: true,
             reports_first: true,
-            buf: Json::pretty(2),
+            checks_text: Json::pretty(2),
+            reports_text: Json::pretty(2),
         })
     }
 
-    /// Adds the checks and reports of one year group.
-    pub(crate) fn group(&mut self, g: &YearRows) -> Result<()> {
-        let j = &mut self.buf;
-        j.buf.clear();
+    /// Adds the checks and reports of one year group (`texts`: those of
+    /// its observations).
+    pub(crate) fn group(&mut self, g: &YearRows, texts: &RowTexts) -> Result<()> {
+        let j = &mut self.checks_text;
         for c in &g.checks {
             start_element(&mut j.buf, &mut self.checks_first);
             check(j, c);
             spill(&mut j.buf, &mut self.w, FLUSH)?;
         }
-        spill(&mut j.buf, &mut self.w, 0)?;
         let by_doc = by_doc(&g.observations);
+        let j = &mut self.reports_text;
         for r in &g.reports {
             start_element(&mut j.buf, &mut self.reports_first);
-            report(j, r, observations_of(&by_doc, r));
+            let rows = Rows {
+                rows: &g.observations,
+                texts,
+                at: observations_of(&by_doc, r),
+            };
+            report(j, r, rows);
             spill(&mut j.buf, &mut self.reports, FLUSH)?;
         }
-        spill(&mut j.buf, &mut self.reports, 0)?;
         Ok(())
     }
 
     /// Ends the document with the series (and their ratios) and the range;
     /// returns its size and hash.
     pub(crate) fn finish(mut self, ds: &Dataset) -> Result<Digest> {
+        spill(&mut self.checks_text.buf, &mut self.w, 0)?;
         end_array(&mut self.w, self.checks_first)?;
         self.w.write_all(b",\n  \"reports\": ")?;
+        // the reports in the scratch file, then those still in memory
         self.reports.copy_into(&mut self.w)?;
+        spill(&mut self.reports_text.buf, &mut self.w, 0)?;
         end_array(&mut self.w, self.reports_first)?;
         self.w.write_all(b",\n  \"series\": ")?;
         let ratios = ds.ratios_by_year();
@@ -245,7 +259,7 @@ fn check(j: &mut Json, c: &CheckRow) {
     j.key("expected");
     j.string(&c.expected);
     j.key("status");
-    j.string(c.status);
+    j.name(c.status);
     j.key("url");
     j.string(&c.url);
     j.key("year");
@@ -253,25 +267,34 @@ fn check(j: &mut Json, c: &CheckRow) {
     j.end_object();
 }
 
-/// The members of one observation whose keys sort before `preferred`
-/// (`location`, `metric`); `agency` is the caller's, before them.
-fn observation_head(j: &mut Json, o: &ObservationRow) {
+/// Some of a group's observations, with their texts.
+#[derive(Clone, Copy)]
+struct Rows<'a> {
+    rows: &'a [ObservationRow],
+    texts: &'a RowTexts,
+    /// The positions of those in `rows` (and `texts`).
+    at: &'a [usize],
+}
+
+/// The members of one observation whose keys sort from `location` to
+/// `raw`; `agency` (and others) are the caller's, before them.
+fn observation_head(j: &mut Json, o: &ObservationRow, t: RowText<'_>) {
     j.key("location");
-    j.location(o.obs.location);
+    j.escaped(t.location);
     j.key("metric");
-    j.string(&o.obs.metric);
+    j.escaped(t.metric);
     j.key("preferred");
     j.bool(o.preferred);
     j.key("qualifier");
-    j.string(o.obs.qualifier.as_str());
+    j.name(o.obs.qualifier.as_str());
     j.key("raw");
-    j.string(&o.obs.raw);
+    j.escaped(t.raw);
 }
 
 /// One report with its own observations, keys sorted as [`report_value`]
 /// gave them (the report's fields, its `observations` count replaced by
 /// the list, and `observation_count`).
-fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
+fn report(j: &mut Json, r: &ReportRow, obs: Rows<'_>) {
     j.begin_object();
     j.key("agency");
     j.string(&r.agency);
@@ -291,18 +314,19 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
     j.count(r.observations);
     j.key("observations");
     j.begin_array();
-    for o in obs {
+    for &i in obs.at {
+        let (o, t) = (&obs.rows[i], obs.texts.get(i));
         j.element();
         j.begin_object();
-        observation_head(j, o);
+        observation_head(j, o, t);
         j.key("source");
-        j.string(o.obs.source.as_str());
+        j.name(o.obs.source.as_str());
         j.key("template");
-        j.string(o.obs.template.as_str());
+        j.name(o.obs.template.as_str());
         j.key("unit");
-        j.string(o.obs.unit.as_str());
+        j.name(o.obs.unit.as_str());
         j.key("value");
-        j.decimal(o.obs.value);
+        j.number_text(t.value);
         j.end_object();
     }
     j.end_array();
@@ -311,7 +335,7 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
     j.key("sha256");
     j.string(&r.sha256);
     j.key("status");
-    j.string(r.status.as_str());
+    j.name(r.status.as_str());
     j.key("template");
     j.string(&r.template);
     j.key("title");
@@ -319,7 +343,7 @@ fn report(j: &mut Json, r: &ReportRow, obs: &[&ObservationRow]) {
     j.key("url");
     j.string(&r.url);
     j.key("via");
-    j.string(r.via.as_str());
+    j.name(r.via.as_str());
     j.key("warning_count");
     j.count(r.warning_count);
     j.key("warnings");
@@ -344,17 +368,17 @@ pub(crate) fn observation_line(j: &mut Json, o: &ObservationRow, r: Option<&Repo
     j.opt_string(r.map(|r| r.agency_name.as_str()));
     j.key("kind");
     j.opt_string(r.map(|r| r.kind.as_str()));
-    observation_head(j, o);
+    observation_head(j, o, RowTexts::of(std::slice::from_ref(o)).get(0));
     j.key("sha256");
     j.string(&o.sha256);
     j.key("source");
-    j.string(o.obs.source.as_str());
+    j.name(o.obs.source.as_str());
     j.key("template");
-    j.string(o.obs.template.as_str());
+    j.name(o.obs.template.as_str());
     j.key("title");
     j.opt_string(r.map(|r| r.title.as_str()));
     j.key("unit");
-    j.string(o.obs.unit.as_str());
+    j.name(o.obs.unit.as_str());
     j.key("url");
     j.string(&o.url);
     j.key("value");
@@ -545,7 +569,10 @@ mod tests {
         ) {
             let refs: Vec<&ObservationRow> = obs.iter().collect();
             let want = via_value(&report_value(&r, &refs));
-            let got = via_writer(|j| super::report(j, &r, &refs));
+            let texts = RowTexts::of(&obs);
+            let at: Vec<usize> = (0..obs.len()).collect();
+            let rows = Rows { rows: &obs, texts: &texts, at: &at };
+            let got = via_writer(|j| super::report(j, &r, rows));
             prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
         }
 

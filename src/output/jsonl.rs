@@ -10,7 +10,8 @@
 
 use super::digits;
 use super::hashed::{Digest, HashedFile};
-use super::jsonw::escape_into;
+use super::jsonw::{escape_into, name_into};
+use super::rowtext::{RowText, RowTexts};
 use crate::normalize::{ObservationRow, ReportRow, YearRows};
 use anyhow::Result;
 use std::collections::{BTreeMap, HashMap};
@@ -24,7 +25,8 @@ use super::json::observation_line;
 /// `observations.jsonl` being written, one year group at a time.
 pub(crate) struct Writer {
     w: HashedFile,
-    /// The lines of one group, written out after each group.
+    /// The lines not written out yet (written in blocks of [`FLUSH`]
+    /// bytes or more).
     buf: Vec<u8>,
     docs: DocTexts,
 }
@@ -123,28 +125,30 @@ impl DocText {
         d.tail.extend_from_slice(b"}\n");
     }
 
-    /// Appends the line of `o` (whose document this is) with its `\n`.
-    fn line(&self, out: &mut Vec<u8>, o: &ObservationRow) {
+    /// Appends the line of `o` (whose document this is; `t`: its texts)
+    /// with its `\n`.
+    fn line(&self, out: &mut Vec<u8>, o: &ObservationRow, t: RowText<'_>) {
         out.extend_from_slice(&self.head);
-        digits::location(out, o.obs.location);
-        out.extend_from_slice(b"\",\"metric\":");
-        string(out, &o.obs.metric);
+        out.extend_from_slice(t.location);
+        out.extend_from_slice(b"\",\"metric\":\"");
+        out.extend_from_slice(t.metric);
         out.extend_from_slice(if o.preferred {
-            b",\"preferred\":true,\"qualifier\":"
+            b"\",\"preferred\":true,\"qualifier\":"
         } else {
-            b",\"preferred\":false,\"qualifier\":"
+            b"\",\"preferred\":false,\"qualifier\":"
         });
-        string(out, o.obs.qualifier.as_str());
-        out.extend_from_slice(b",\"raw\":");
-        string(out, &o.obs.raw);
+        name_into(out, o.obs.qualifier.as_str());
+        out.extend_from_slice(b",\"raw\":\"");
+        out.extend_from_slice(t.raw);
+        out.push(b'"');
         out.extend_from_slice(&self.sha);
-        string(out, o.obs.source.as_str());
+        name_into(out, o.obs.source.as_str());
         out.extend_from_slice(b",\"template\":");
-        string(out, o.obs.template.as_str());
+        name_into(out, o.obs.template.as_str());
         out.extend_from_slice(&self.title);
-        string(out, o.obs.unit.as_str());
+        name_into(out, o.obs.unit.as_str());
         out.extend_from_slice(&self.url_text);
-        digits::decimal(out, o.obs.value);
+        out.extend_from_slice(t.value);
         out.extend_from_slice(&self.tail);
     }
 }
@@ -192,7 +196,7 @@ impl Writer {
 
     /// Writes the observations of one year group (whose reports are in
     /// the same group) as lines (UTF-8, `\n` after every line).
-    pub(crate) fn group(&mut self, g: &YearRows) -> Result<()> {
+    pub(crate) fn group(&mut self, g: &YearRows, texts: &RowTexts) -> Result<()> {
         let reports: HashMap<(&str, &str), &ReportRow> = g
             .reports
             .iter()
@@ -200,22 +204,24 @@ impl Writer {
             .collect();
         // the report rows of the last group are gone: no piece outlives it
         self.docs.clear();
-        self.buf.clear();
-        for o in &g.observations {
-            self.docs.get(o, &reports).line(&mut self.buf, o);
+        for (i, o) in g.observations.iter().enumerate() {
+            self.docs
+                .get(o, &reports)
+                .line(&mut self.buf, o, texts.get(i));
             if self.buf.len() >= FLUSH {
                 self.w.write_all(&self.buf)?;
                 self.buf.clear();
             }
         }
-        self.w.write_all(&self.buf)?;
-        self.buf.clear();
+        // the lines left wait for the next group's: the file is written
+        // in blocks of `FLUSH` bytes or more, none copied again
         self.docs.clear();
         Ok(())
     }
 
     /// Completes the file: synced, with its size and hash.
-    pub(crate) fn finish(self) -> Result<Digest> {
+    pub(crate) fn finish(mut self) -> Result<Digest> {
+        self.w.write_all(&self.buf)?;
         Ok(self.w.finish()?)
     }
 }
@@ -318,8 +324,9 @@ mod tests {
             let tmp = tempfile::tempdir().unwrap();
             let path = tmp.path().join("o.jsonl");
             let mut w = Writer::create(&path).unwrap();
-            w.group(&g).unwrap();
-            w.group(&g).unwrap();
+            let texts = RowTexts::of(&g.observations);
+            w.group(&g, &texts).unwrap();
+            w.group(&g, &texts).unwrap();
             w.finish().unwrap();
             let mut want = Vec::new();
             for _ in 0..2 {

@@ -11,8 +11,6 @@
 //! of an object in sorted order, as a `serde_json::Map` (a `BTreeMap` in
 //! this build) would hold them.
 
-use rust_decimal::Decimal;
-
 /// A JSON text being written, compact or pretty-printed.
 pub(crate) struct Json {
     /// The bytes written so far (the caller takes them out as it likes).
@@ -130,6 +128,27 @@ impl Json {
         self.buf.push(b'"');
     }
 
+    /// A string value that is one of the writers' own names (a unit, a
+    /// qualifier, a source, a status): copied between quotes as it is
+    /// ([`name_into`]).
+    pub(crate) fn name(&mut self, s: &'static str) {
+        name_into(&mut self.buf, s);
+    }
+
+    /// A string whose content is already escaped (a row's text,
+    /// [`super::rowtext::RowText`]), or ASCII that needs no escaping.
+    pub(crate) fn escaped(&mut self, text: &[u8]) {
+        self.buf.push(b'"');
+        self.buf.extend_from_slice(text);
+        self.buf.push(b'"');
+    }
+
+    /// A number given as its text (a row's value,
+    /// [`super::rowtext::RowText`]).
+    pub(crate) fn number_text(&mut self, text: &[u8]) {
+        self.buf.extend_from_slice(text);
+    }
+
     /// An optional string (`null` when absent).
     pub(crate) fn opt_string(&mut self, s: Option<&str>) {
         match s {
@@ -160,15 +179,9 @@ impl Json {
     /// [`super::json::json_number`] gives it (`264634300`, `0.5`,
     /// `99999999999999999999`; no exponent, no trailing zeros): a
     /// normalized decimal's text is always a JSON number.
-    pub(crate) fn decimal(&mut self, v: Decimal) {
+    #[cfg(test)]
+    pub(crate) fn decimal(&mut self, v: rust_decimal::Decimal) {
         super::digits::decimal(&mut self.buf, v);
-    }
-
-    /// A location as a string (its text needs no escaping).
-    pub(crate) fn location(&mut self, l: crate::parse::Location) {
-        self.buf.push(b'"');
-        super::digits::location(&mut self.buf, l);
-        self.buf.push(b'"');
     }
 
     /// `true` or `false`.
@@ -211,6 +224,16 @@ static ESCAPE: [u8; 256] = {
     t[b'\\' as usize] = b'\\';
     t
 };
+
+/// Appends one of the writers' own names (a unit, a qualifier, a source, a
+/// status) as a JSON string: text JSON never escapes (checked in debug
+/// builds), copied between quotes without the escape scan.
+pub(crate) fn name_into(out: &mut Vec<u8>, s: &'static str) {
+    debug_assert!(!s.bytes().any(|b| ESCAPE[usize::from(b)] != 0), "{s:?}");
+    out.push(b'"');
+    out.extend_from_slice(s.as_bytes());
+    out.push(b'"');
+}
 
 /// Appends `s` escaped as a JSON string's content (without the quotes).
 /// Eight bytes at a time: a block with no control character, `"` or `\\`
@@ -267,6 +290,7 @@ pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rust_decimal::Decimal;
     use std::str::FromStr;
 
     #[test]

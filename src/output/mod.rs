@@ -22,6 +22,7 @@ pub mod metrics_csv;
 #[cfg(feature = "parquet")]
 pub mod parquet;
 pub mod report_html;
+mod rowtext;
 pub mod schema;
 pub(crate) mod scratch;
 pub mod svg;
@@ -116,6 +117,8 @@ pub struct DatasetWriter {
     json: Option<json::Stream>,
     jsonl: Option<jsonl::Writer>,
     html: Option<report_html::Collector>,
+    /// The texts of the group's observations that the CSV and JSON files share.
+    texts: rowtext::RowTexts,
     /// With Parquet, the rows are kept for it (the parquet writer takes a
     /// table at once): memory is not flat with `--format parquet`.
     #[cfg(feature = "parquet")]
@@ -155,6 +158,7 @@ impl DatasetWriter {
             json: None,
             jsonl: None,
             html: opts.html.then(report_html::Collector::default),
+            texts: rowtext::RowTexts::default(),
             #[cfg(feature = "parquet")]
             parquet: None,
             opts,
@@ -207,9 +211,13 @@ impl DatasetWriter {
     ) -> Result<()> {
         let dir = self.dir.clone();
         let named = |name: &str| format!("cannot write {}", dir.join(name).display());
+        if self.observations.is_some() || self.json.is_some() {
+            self.texts.fill(&g.observations);
+        }
+        let texts = &self.texts;
         if let Some(w) = &mut self.observations {
-            for o in &g.observations {
-                w.observation(o)
+            for (i, o) in g.observations.iter().enumerate() {
+                w.observation(o, texts.get(i))
                     .with_context(|| named("observations.csv"))?;
             }
         }
@@ -224,10 +232,11 @@ impl DatasetWriter {
             }
         }
         if let Some(j) = &mut self.json {
-            j.group(g).with_context(|| named("dataset.json"))?;
+            j.group(g, texts).with_context(|| named("dataset.json"))?;
         }
         if let Some(w) = &mut self.jsonl {
-            w.group(g).with_context(|| named("observations.jsonl"))?;
+            w.group(g, texts)
+                .with_context(|| named("observations.jsonl"))?;
         }
         if let Some(h) = &mut self.html {
             match &g.series {
