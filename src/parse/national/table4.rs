@@ -5,7 +5,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
+use super::{at_most_chars, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
 use crate::html::Cell;
 use crate::parse::model::{Extract, Warning};
 use crate::vocab::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 const MAX_HEADER: usize = 16;
 
 fn short(n: &str) -> bool {
-    n.chars().count() <= MAX_HEADER
+    at_most_chars(n, MAX_HEADER)
 }
 
 /// Whether the table has the 行政复议 / 行政诉讼 headers and result columns:
