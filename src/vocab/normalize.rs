@@ -207,16 +207,26 @@ fn may_change(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 }
 
 /// `s` with [`halfwidth`] applied to every character (the same length in
-/// characters: offsets hold). Only U+2xxx and U+FFxx characters change, so
-/// the text before the first of them is copied as it is.
+/// characters: offsets hold). Only U+2xxx and U+FFxx characters change:
+/// the runs between them are copied as slices.
 pub fn halfwidth_str(s: &str) -> String {
-    let Some(i) = memchr::memchr2(0xe2, 0xef, s.as_bytes()) else {
-        return s.to_string();
-    };
-    // a lead byte: `i` is a character boundary
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..i]);
-    out.extend(s[i..].chars().map(halfwidth));
+    // start of the run of characters kept as they are, not yet copied
+    let mut run = 0;
+    // 0xe2 and 0xef are lead bytes (never continuation bytes): each is a
+    // character boundary
+    for i in memchr::memchr2_iter(0xe2, 0xef, s.as_bytes()) {
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let h = halfwidth(c);
+        if h != c {
+            out.push_str(&s[run..i]);
+            out.push(h);
+            run = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[run..]);
     out
 }
 
