@@ -203,11 +203,14 @@ fn is_content_text(t: &str) -> bool {
 }
 
 /// Whether a block's raw text is content for sure, without its half-width
-/// text: not all spaces, and none of the raw forms of what the rules of
-/// [`is_content_text`] look for ([`RAW_NON_CONTENT`], `.` or `．`). When it
-/// says `false`, the half-width text decides.
+/// text: not all spaces, not starting with an attachment prefix, and none of
+/// the raw forms of what the other rules of [`is_content_text`] look for
+/// (`.`, [`raw_non_content`]). When it says `false`, the half-width text
+/// decides.
 fn surely_content(raw: &str) -> bool {
-    !raw.chars().all(crate::vocab::normalize::is_space)
+    let start = raw.trim_start_matches(crate::vocab::normalize::is_space);
+    !start.is_empty()
+        && !ATTACHMENT_PREFIXES.iter().any(|p| start.starts_with(p))
         && memchr::memchr(b'.', raw.as_bytes()).is_none()
         && !raw_non_content()
             .iter()
@@ -215,27 +218,27 @@ fn surely_content(raw: &str) -> bool {
 }
 
 /// What a raw text holds when its half-width text may be boilerplate or an
-/// attachment line: `．` (half-width `.`, which every file extension has), a
-/// boilerplate word's first chars before any ASCII (no other char is made
-/// half-width into those, and a space between them would stay a space),
-/// and each attachment prefix (CJK chars only, kept as they are).
+/// attachment line: `．` (half-width `.`, which every file extension has), or
+/// the first two chars of a boilerplate word before any ASCII (no other char
+/// is made half-width into those, and a space between them would stay a
+/// space). (An attachment line by its prefix starts with it: the raw text's
+/// first chars after its spaces are the prefix's, CJK kept as they are.)
 fn raw_non_content() -> &'static [memchr::memmem::Finder<'static>] {
     static F: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
     F.get_or_init(|| {
-        let boiler = BOILERPLATE
-            .iter()
-            .map(|w| &w[..w.find(|c: char| c.is_ascii()).unwrap_or(w.len())]);
-        let words: Vec<&str> = ["．"]
-            .into_iter()
-            .chain(boiler)
-            .chain(ATTACHMENT_PREFIXES.iter().copied())
-            .collect();
-        // a word holding another of the list is found when that one is
-        words
-            .iter()
-            .filter(|w| !words.iter().any(|o| o != *w && w.contains(o)))
-            .map(|w| memchr::memmem::Finder::new(*w))
-            .collect()
+        let boiler = BOILERPLATE.iter().map(|w| {
+            let end = w
+                .char_indices()
+                .take_while(|(_, c)| !c.is_ascii())
+                .take(2)
+                .last()
+                .map_or(0, |(i, c)| i + c.len_utf8());
+            &w[..end]
+        });
+        let mut words: Vec<&'static str> = ["．"].into_iter().chain(boiler).collect();
+        words.sort_unstable();
+        words.dedup();
+        words.into_iter().map(memchr::memmem::Finder::new).collect()
     })
 }
 

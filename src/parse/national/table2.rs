@@ -31,7 +31,7 @@ fn row_of(n: &str) -> Vec<usize> {
     TABLE2_ROWS
         .iter()
         .enumerate()
-        .filter(|(_, r)| l.has(r.keys))
+        .filter(|(_, r)| l.has(&r.keys))
         .map(|(i, _)| i)
         .collect()
 }
@@ -44,7 +44,7 @@ fn columns_of(n: &str) -> Vec<usize> {
     TABLE2_COLUMNS
         .iter()
         .enumerate()
-        .filter(|(_, c)| l.has(c.keys))
+        .filter(|(_, c)| l.has(&c.keys))
         .map(|(i, _)| i)
         .collect()
 }
@@ -53,7 +53,7 @@ fn columns_of(n: &str) -> Vec<usize> {
 fn is_row(n: &str) -> bool {
     at_most_chars(n, MAX_LABEL) && {
         let l = Label::new(n);
-        TABLE2_ROWS.iter().any(|r| l.has(r.keys))
+        TABLE2_ROWS.iter().any(|r| l.has(&r.keys))
     }
 }
 
@@ -62,7 +62,7 @@ fn is_row(n: &str) -> bool {
 fn is_column(n: &str) -> bool {
     at_most_chars(n, MAX_LABEL) && {
         let l = Label::new(n);
-        TABLE2_COLUMNS.iter().any(|c| l.has(c.keys))
+        TABLE2_COLUMNS.iter().any(|c| l.has(&c.keys))
     }
 }
 
@@ -73,11 +73,11 @@ pub(super) fn detect(nt: &Normed) -> bool {
     let rows = nt
         .labels()
         .filter(short)
-        .any(|n| TABLE2_ROWS.iter().any(|r| n.has(r.keys)));
+        .any(|n| TABLE2_ROWS.iter().any(|r| n.has(&r.keys)));
     rows && nt
         .labels()
         .filter(short)
-        .any(|n| TABLE2_COLUMNS.iter().any(|c| n.has(c.keys)))
+        .any(|n| TABLE2_COLUMNS.iter().any(|c| n.has(&c.keys)))
 }
 
 fn marks(n: &str) -> Vec<Template> {

@@ -43,7 +43,7 @@ pub(super) fn header_end(nt: &Normed) -> Option<usize> {
             continue;
         }
         for col in &distinctive {
-            if n.has(col.keys) {
+            if n.has(&col.keys) {
                 hits.insert(col.id);
                 end = end.max(c.row + c.rowspan);
             }
@@ -112,7 +112,7 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
             .iter()
             .enumerate()
             .filter(|(_, col)| {
-                has_key(&ln, col.keys)
+                has_key(&ln, &col.keys)
                     && col
                         .group_key
                         .is_none_or(|g| path.iter().any(|p| p.contains(g)))
@@ -134,7 +134,7 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
         let cands: Vec<usize> = TABLE3_COLUMNS
             .iter()
             .enumerate()
-            .filter(|(_, col)| col.group_key.is_some() && has_key(&ln, col.keys))
+            .filter(|(_, col)| col.group_key.is_some() && has_key(&ln, &col.keys))
             .map(|(i, _)| i)
             .collect();
         let left = (0..c).rev().find(|&k| !spacer[k]);
@@ -294,7 +294,7 @@ fn groups_named(texts: &[impl AsRef<str>]) -> Vec<&'static str> {
     let mut v = Vec::new();
     for tx in texts {
         for g in TABLE3_GROUPS.iter() {
-            if has_key(tx.as_ref(), g.keys) && !v.contains(&g.id) {
+            if has_key(tx.as_ref(), &g.keys) && !v.contains(&g.id) {
                 v.push(g.id);
             }
         }
@@ -307,7 +307,7 @@ fn match_row(own: &str, groups: &[&'static str]) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, d)| {
-            has_key(own, d.keys)
+            has_key(own, &d.keys)
                 && (!d.needs_group || d.groups.last().is_some_and(|g| groups.contains(g)))
                 && groups.iter().all(|g| d.groups.contains(g))
         })
