@@ -91,6 +91,19 @@ const ATTACHMENT_EXTENSIONS: &[&str] = &[
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".zip", ".rar", ".7z", ".jpg",
     ".jpeg", ".png", ".tif",
 ];
+/// The length of the longest file extension, in bytes (and chars: every
+/// extension is ASCII, a test checks it).
+const LONGEST_EXTENSION: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < ATTACHMENT_EXTENSIONS.len() {
+        if ATTACHMENT_EXTENSIONS[i].len() > longest {
+            longest = ATTACHMENT_EXTENSIONS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 const REPORT_SUBJECT: &[&str] = &["信息公开", "政务公开"];
 /// Headings that open a report (normalized, numbering kept out).
 const REPORT_HEADINGS: &[&str] = &[
@@ -203,39 +216,53 @@ fn is_content_text(t: &str) -> bool {
 }
 
 /// Whether a block's raw text is content for sure, without its half-width
-/// text: not all spaces, not starting with an attachment prefix, and none of
-/// the raw forms of what the other rules of [`is_content_text`] look for
-/// (`.`, [`raw_non_content`]). When it says `false`, the half-width text
-/// decides.
+/// text: not all spaces, not starting with an attachment prefix, no `.` or
+/// `．` near its end ([`dot_near_end`]), and none of the raw forms of the
+/// boilerplate words ([`raw_non_content`]). When it says `false`, the
+/// half-width text decides.
 fn surely_content(raw: &str) -> bool {
     let start = raw.trim_start_matches(crate::vocab::normalize::is_space);
     !start.is_empty()
         && !ATTACHMENT_PREFIXES.iter().any(|p| start.starts_with(p))
-        && memchr::memchr(b'.', raw.as_bytes()).is_none()
+        && !dot_near_end(raw)
         && !raw_non_content()
             .iter()
             .any(|f| f.find(raw.as_bytes()).is_some())
 }
 
-/// What a raw text holds when its half-width text may be boilerplate or an
-/// attachment line: `．` (half-width `.`, which every file extension has), or
-/// the first two chars of a boilerplate word before any ASCII (no other char
-/// is made half-width into those, and a space between them would stay a
+/// Whether a `.` or `．` is among the last chars of a raw text that are not
+/// spaces, as many as the longest file extension has: the chars the last
+/// ones of its half-width text come from (a run of spaces there is one
+/// space), where [`ends_with_extension`] looks for a `.` (`．` is made `.`,
+/// no other char is).
+fn dot_near_end(raw: &str) -> bool {
+    raw.chars()
+        .rev()
+        .filter(|&c| !crate::vocab::normalize::is_space(c))
+        .take(LONGEST_EXTENSION)
+        .any(|c| matches!(c, '.' | '．'))
+}
+
+/// What a raw text holds when its half-width text may be boilerplate: the
+/// first two chars of a boilerplate word before any ASCII (no other char is
+/// made half-width into those, and a space between them would stay a
 /// space). (An attachment line by its prefix starts with it: the raw text's
 /// first chars after its spaces are the prefix's, CJK kept as they are.)
 fn raw_non_content() -> &'static [memchr::memmem::Finder<'static>] {
     static F: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
     F.get_or_init(|| {
-        let boiler = BOILERPLATE.iter().map(|w| {
-            let end = w
-                .char_indices()
-                .take_while(|(_, c)| !c.is_ascii())
-                .take(2)
-                .last()
-                .map_or(0, |(i, c)| i + c.len_utf8());
-            &w[..end]
-        });
-        let mut words: Vec<&'static str> = ["．"].into_iter().chain(boiler).collect();
+        let mut words: Vec<&'static str> = BOILERPLATE
+            .iter()
+            .map(|w| {
+                let end = w
+                    .char_indices()
+                    .take_while(|(_, c)| !c.is_ascii())
+                    .take(2)
+                    .last()
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                &w[..end]
+            })
+            .collect();
         words.sort_unstable();
         words.dedup();
         words.into_iter().map(memchr::memmem::Finder::new).collect()
@@ -291,15 +318,10 @@ fn is_attachment_line(text: &str) -> bool {
 /// The extensions are ASCII and every character lowercases to at least one,
 /// so only the last few characters are lowercased.
 fn ends_with_extension(t: &str) -> bool {
-    let longest = ATTACHMENT_EXTENSIONS
-        .iter()
-        .map(|e| e.len())
-        .max()
-        .unwrap_or(0);
     let tail = t
         .char_indices()
         .rev()
-        .nth(longest.saturating_sub(1))
+        .nth(LONGEST_EXTENSION.saturating_sub(1))
         .map_or(0, |(i, _)| i);
     let tail = &t[tail..];
     // every extension has a `.`, and only `.` lowercases to one
@@ -647,6 +669,8 @@ mod tests {
         }
         assert!(!is_content_text(&halfwidth("字号：大 中 小")));
         assert!(!is_content_text(&halfwidth("年报．PDF")));
+        // a `.` far from the end: content, without the half-width text
+        assert!(surely_content("共收到申请1.5万件，已全部办结"));
     }
 
     proptest::proptest! {
