@@ -40,7 +40,7 @@
 //!   vocabulary gives a warning naming the label, never a guessed metric.
 
 use crate::html::value::{parse_cell, CellValue, MoneyUnit};
-use crate::html::{Page, Table};
+use crate::html::{Cell, Page, Table};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
 use crate::vocab::early::{year_header, EarlyVocab, Headers, RowDef};
 use crate::vocab::normalize::{label as normalize_label, numbering_level, starts_with_qizhong};
@@ -56,7 +56,41 @@ pub fn parse(page: &Page) -> Extract {
 /// Reads every indicator table of a page with a vocabulary (the built-in one,
 /// or one with an agency's extra labels) for a report on `year`.
 pub fn parse_with(page: &Page, vocab: &EarlyVocab, year: Option<i32>) -> Extract {
-    parse_tables(page, vocab, &vocab.indicator, year)
+    parse_tables(page, vocab, &vocab.indicator, year, &HeadLabels::new(page))
+}
+
+/// How many rows at the top of a table may hold an early table's headers.
+const HEAD_ROWS: usize = 4;
+
+/// The cells anchored in the first [`HEAD_ROWS`] rows of every table of a
+/// page with their label-normalised texts, made once for every reader of
+/// early tables (the indicator and the 2014 statistics headers are looked
+/// for in the same cells).
+pub(crate) struct HeadLabels<'p> {
+    /// Per table, per head row: each cell anchored in it, left to right, with
+    /// its [`normalize_label`].
+    tables: Vec<Vec<Vec<(&'p Cell, String)>>>,
+}
+
+impl<'p> HeadLabels<'p> {
+    /// The head rows of every table of `page`.
+    pub(crate) fn new(page: &'p Page) -> Self {
+        let tables = page
+            .tables
+            .iter()
+            .map(|t| {
+                (0..t.rows().min(HEAD_ROWS))
+                    .map(|r| {
+                        t.row_cells(r)
+                            .into_iter()
+                            .map(|c| (c, normalize_label(&c.text)))
+                            .collect()
+                    })
+                    .collect()
+            })
+            .collect();
+        HeadLabels { tables }
+    }
 }
 
 /// The columns of a recognised early table.
@@ -69,15 +103,17 @@ struct Columns {
 }
 
 /// Reads every table of a page whose header matches `headers`.
+/// `heads` are the head rows of the page's tables ([`HeadLabels::new`]).
 pub(crate) fn parse_tables(
     page: &Page,
     vocab: &EarlyVocab,
     headers: &Headers,
     year: Option<i32>,
+    heads: &HeadLabels,
 ) -> Extract {
     let mut ex = Extract::default();
-    for t in &page.tables {
-        match find_columns(t, vocab, headers, year, &mut ex.warnings) {
+    for (t, rows) in page.tables.iter().zip(&heads.tables) {
+        match find_columns(t, rows, vocab, headers, year, &mut ex.warnings) {
             Ok(Some(cols)) => {
                 if !ex.templates.contains(&headers.template) {
                     ex.templates.push(headers.template);
@@ -97,39 +133,37 @@ pub(crate) fn parse_tables(
 /// one (`本年累计`, `年末统计`); a column headed with another year is read only
 /// when it is the table's one year column and names the year before the
 /// report's (a header left over from last year's form), with a warning.
+///
+/// `rows` are the table's head rows with their labels ([`HeadLabels`]).
 fn find_columns(
     t: &Table,
+    rows: &[Vec<(&Cell, String)>],
     vocab: &EarlyVocab,
     h: &Headers,
     year: Option<i32>,
     warnings: &mut Vec<Warning>,
 ) -> Result<Option<Columns>, Warning> {
-    for r in 0..t.rows().min(4) {
-        let cells = t.row_cells(r);
-        let Some(label) = cells
-            .iter()
-            .find(|c| h.label.contains(normalize_label(&c.text).as_str()))
-        else {
+    for (r, cells) in rows.iter().enumerate() {
+        let Some(&(label, _)) = cells.iter().find(|(_, n)| h.label.contains(n.as_str())) else {
             continue;
         };
         let mut unit = None;
         let mut generic = None;
         let mut dated: Vec<(usize, i32, String)> = Vec::new();
         let mut cumulative = false;
-        for c in &cells {
+        for &(c, ref n) in cells {
             if c.col == label.col {
                 continue;
             }
-            let n = normalize_label(&c.text);
-            if vocab.is_cumulative_header(&n) {
+            if vocab.is_cumulative_header(n) {
                 cumulative = true;
                 continue;
             }
             if unit.is_none() && h.unit.contains(n.as_str()) {
                 unit = Some(c.col);
-            } else if let Some(y) = year_header(&n) {
+            } else if let Some(y) = year_header(n) {
                 dated.push((c.col, y, c.text.trim().to_string()));
-            } else if generic.is_none() && vocab.is_year_value_header(&n) {
+            } else if generic.is_none() && vocab.is_year_value_header(n) {
                 generic = Some(c.col);
             }
         }

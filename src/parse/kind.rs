@@ -37,6 +37,7 @@ use crate::parse::Options;
 use crate::vocab::early;
 use crate::vocab::normalize::{label as normalize_label, text_line};
 use regex::Regex;
+use std::cell::OnceCell;
 use std::sync::OnceLock;
 
 /// What [`classify`] found out about a document.
@@ -90,6 +91,19 @@ const ATTACHMENT_EXTENSIONS: &[&str] = &[
     ".pdf", ".doc", ".docx", ".xls", ".xlsx", ".wps", ".et", ".ofd", ".zip", ".rar", ".7z", ".jpg",
     ".jpeg", ".png", ".tif",
 ];
+/// The length of the longest file extension, in bytes (and chars: every
+/// extension is ASCII, a test checks it).
+const LONGEST_EXTENSION: usize = {
+    let mut longest = 0;
+    let mut i = 0;
+    while i < ATTACHMENT_EXTENSIONS.len() {
+        if ATTACHMENT_EXTENSIONS[i].len() > longest {
+            longest = ATTACHMENT_EXTENSIONS[i].len();
+        }
+        i += 1;
+    }
+    longest
+};
 const REPORT_SUBJECT: &[&str] = &["信息公开", "政务公开"];
 /// Headings that open a report (normalized, numbering kept out).
 const REPORT_HEADINGS: &[&str] = &[
@@ -175,29 +189,108 @@ fn halfwidth(s: &str) -> String {
     text_line(s)
 }
 
+/// The half-width texts ([`text_line`]) of the content blocks, each made
+/// when first read (most pages are told by their title, and read few).
+struct Texts<'a> {
+    blocks: Vec<&'a crate::html::Block>,
+    half: Vec<OnceCell<String>>,
+}
+
+impl Texts<'_> {
+    /// The half-width text of content block `i`.
+    fn get(&self, i: usize) -> &str {
+        self.half[i].get_or_init(|| halfwidth(&self.blocks[i].text))
+    }
+
+    /// Every content block's half-width text, in order.
+    fn iter(&self) -> impl Iterator<Item = &str> + '_ {
+        (0..self.blocks.len()).map(|i| self.get(i))
+    }
+}
+
+/// Whether a block whose half-width text is `t` is content: not empty, not
+/// the tool bar or the QR-code hint, not an attachment line.
+fn is_content_text(t: &str) -> bool {
+    let t = t.trim();
+    !t.is_empty() && !contains_any(t, BOILERPLATE) && !is_attachment_line(t)
+}
+
+/// Whether a block's raw text is content for sure, without its half-width
+/// text: not all spaces, not starting with an attachment prefix, no `.` or
+/// `．` near its end ([`dot_near_end`]), and none of the raw forms of the
+/// boilerplate words ([`raw_non_content`]). When it says `false`, the
+/// half-width text decides.
+fn surely_content(raw: &str) -> bool {
+    let start = raw.trim_start_matches(crate::vocab::normalize::is_space);
+    !start.is_empty()
+        && !ATTACHMENT_PREFIXES.iter().any(|p| start.starts_with(p))
+        && !dot_near_end(raw)
+        && !raw_non_content()
+            .iter()
+            .any(|f| f.find(raw.as_bytes()).is_some())
+}
+
+/// Whether a `.` or `．` is among the last chars of a raw text that are not
+/// spaces, as many as the longest file extension has: the chars the last
+/// ones of its half-width text come from (a run of spaces there is one
+/// space), where [`ends_with_extension`] looks for a `.` (`．` is made `.`,
+/// no other char is).
+fn dot_near_end(raw: &str) -> bool {
+    raw.chars()
+        .rev()
+        .filter(|&c| !crate::vocab::normalize::is_space(c))
+        .take(LONGEST_EXTENSION)
+        .any(|c| matches!(c, '.' | '．'))
+}
+
+/// What a raw text holds when its half-width text may be boilerplate: the
+/// first two chars of a boilerplate word before any ASCII (no other char is
+/// made half-width into those, and a space between them would stay a
+/// space). (An attachment line by its prefix starts with it: the raw text's
+/// first chars after its spaces are the prefix's, CJK kept as they are.)
+fn raw_non_content() -> &'static [memchr::memmem::Finder<'static>] {
+    static F: OnceLock<Vec<memchr::memmem::Finder<'static>>> = OnceLock::new();
+    F.get_or_init(|| {
+        let mut words: Vec<&'static str> = BOILERPLATE
+            .iter()
+            .map(|w| {
+                let end = w
+                    .char_indices()
+                    .take_while(|(_, c)| !c.is_ascii())
+                    .take(2)
+                    .last()
+                    .map_or(0, |(i, c)| i + c.len_utf8());
+                &w[..end]
+            })
+            .collect();
+        words.sort_unstable();
+        words.dedup();
+        words.into_iter().map(memchr::memmem::Finder::new).collect()
+    })
+}
+
 /// The text blocks of the main content that are content: not the title, not
 /// the tool bar or the QR-code hint; with each one's half-width text (made
-/// once, for every reading below).
-fn content_blocks<'a>(
-    page: &'a Page,
-    title: Option<&str>,
-) -> (Vec<&'a crate::html::Block>, Vec<String>) {
+/// once, when first read).
+fn content_blocks<'a>(page: &'a Page, title: Option<&str>) -> Texts<'a> {
     let mut blocks = Vec::new();
-    let mut texts = Vec::new();
+    let mut half = Vec::new();
     for b in &page.blocks {
-        let half = halfwidth(&b.text);
-        let t = half.trim();
-        if !t.is_empty()
-            && Some(b.text.as_str()) != title
-            && Some(b.text.as_str()) != page.head_title.as_deref()
-            && !contains_any(t, BOILERPLATE)
-            && !is_attachment_line(t)
-        {
-            blocks.push(b);
-            texts.push(half);
+        if Some(b.text.as_str()) == title || Some(b.text.as_str()) == page.head_title.as_deref() {
+            continue;
         }
+        let text = OnceCell::new();
+        if !surely_content(&b.text) {
+            let h = halfwidth(&b.text);
+            if !is_content_text(&h) {
+                continue;
+            }
+            let _ = text.set(h);
+        }
+        blocks.push(b);
+        half.push(text);
     }
-    (blocks, texts)
+    Texts { blocks, half }
 }
 
 /// The vocabulary's labels normalised once.
@@ -225,15 +318,10 @@ fn is_attachment_line(text: &str) -> bool {
 /// The extensions are ASCII and every character lowercases to at least one,
 /// so only the last few characters are lowercased.
 fn ends_with_extension(t: &str) -> bool {
-    let longest = ATTACHMENT_EXTENSIONS
-        .iter()
-        .map(|e| e.len())
-        .max()
-        .unwrap_or(0);
     let tail = t
         .char_indices()
         .rev()
-        .nth(longest.saturating_sub(1))
+        .nth(LONGEST_EXTENSION.saturating_sub(1))
         .map_or(0, |(i, _)| i);
     let tail = &t[tail..];
     // every extension has a `.`, and only `.` lowercases to one
@@ -299,14 +387,15 @@ fn title_kind(title: &str) -> Option<DocKind> {
     None
 }
 
-fn body_kind(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) -> DocKind {
+fn body_kind(page: &Page, texts: &Texts) -> DocKind {
+    let blocks = &texts.blocks;
     static HEADINGS: OnceLock<Vec<String>> = OnceLock::new();
     static TASKS: OnceLock<Vec<String>> = OnceLock::new();
     let headings = normalized(&HEADINGS, REPORT_HEADINGS);
     let prose_blocks = blocks.iter().filter(|b| b.table.is_none()).count();
     // one pass over the blocks: a report heading, a statistics period or a
     // report's opening sentence (`现将2018年有关情况报告如下`) makes it a report
-    let report_like = |t: &String| {
+    let report_like = |t: &str| {
         t.contains("年度报告如下")
             || (t.chars().count() < 30 && headings.contains(&normalize_label(t)))
             || period_re().is_match(t)
@@ -346,7 +435,7 @@ fn body_kind(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) -> D
 }
 
 /// The year a document covers, and where it was read.
-fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i32, &'static str)> {
+fn find_year(title: Option<&str>, texts: &Texts, kind: DocKind) -> Option<(i32, &'static str)> {
     if let Some(t) = title {
         if let Some(c) = year_re().captures(&halfwidth(t)) {
             if let Ok(y) = c[1].parse() {
@@ -357,7 +446,7 @@ fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i3
     if !kind.carries_figures() {
         return None;
     }
-    for t in texts {
+    for t in texts.iter() {
         if let Some(c) = period_re().captures(t) {
             if let Ok(y) = c[1].parse() {
                 return Some((y, "period"));
@@ -365,7 +454,7 @@ fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i3
         }
     }
     // `2010年1月1日至12月31日` (the end year, when printed, must agree)
-    for t in texts {
+    for t in texts.iter() {
         for c in full_year_re().captures_iter(t) {
             if inside_book_title(t, c.get(0).map_or(0, |m| m.start())) {
                 continue;
@@ -378,7 +467,7 @@ fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i3
         }
     }
     // `…编制的2010年度政府信息公开年度报告`, never inside a cited 《title》
-    for t in texts {
+    for t in texts.iter() {
         for c in report_statement_re().captures_iter(t) {
             if inside_book_title(t, c.get(0).map_or(0, |m| m.start())) {
                 continue;
@@ -388,7 +477,7 @@ fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i3
             }
         }
     }
-    for t in texts {
+    for t in texts.iter() {
         if let Some(c) = body_year_re().captures(t) {
             let m = c.get(1).or_else(|| c.get(2));
             if let Some(Ok(y)) = m.map(|m| m.as_str().parse()) {
@@ -401,7 +490,7 @@ fn find_year(title: Option<&str>, texts: &[String], kind: DocKind) -> Option<(i3
 
 /// The agency as printed: `发布机构` in the chrome, else the signature line
 /// before the closing date.
-fn find_agency(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) -> Option<String> {
+fn find_agency(page: &Page, texts: &Texts) -> Option<String> {
     let lines: Vec<&str> = page.chrome.lines().collect();
     for (i, line) in lines.iter().enumerate() {
         let l = halfwidth(line);
@@ -420,16 +509,13 @@ fn find_agency(page: &Page, blocks: &[&crate::html::Block], texts: &[String]) ->
             }
         }
     }
-    // each block with its half-width text (made once, by `content_blocks`)
-    let prose: Vec<(&crate::html::Block, &String)> = blocks
-        .iter()
-        .copied()
-        .zip(texts)
-        .filter(|(b, _)| b.table.is_none())
+    // the prose blocks (their half-width texts made as they are read)
+    let prose: Vec<usize> = (0..texts.blocks.len())
+        .filter(|&i| texts.blocks[i].table.is_none())
         .collect();
     for w in prose.windows(2).rev() {
-        let date = w[1].1;
-        let sign = w[0].0.text.trim();
+        let date = texts.get(w[1]);
+        let sign = texts.blocks[w[0]].text.trim();
         if date_line_re().is_match(date.trim())
             && sign.chars().count() <= 30
             && !sign.contains(['，', ',', '。', ':', '：'])
@@ -466,14 +552,14 @@ pub fn classify(page: &Page, opts: &Options) -> Classification {
         .clone()
         .filter(|t| !t.trim().is_empty())
         .or_else(|| opts.title_hint.clone());
-    let (blocks, texts) = content_blocks(page, title.as_deref());
-    let kind = if blocks.is_empty() && !has_table_text(page) {
+    let texts = content_blocks(page, title.as_deref());
+    let kind = if texts.blocks.is_empty() && !has_table_text(page) {
         DocKind::Empty
     } else {
         title
             .as_deref()
             .and_then(title_kind)
-            .unwrap_or_else(|| body_kind(page, &blocks, &texts))
+            .unwrap_or_else(|| body_kind(page, &texts))
     };
     let found = match opts.year {
         Some(y) => Some((y, "given")),
@@ -492,7 +578,7 @@ pub fn classify(page: &Page, opts: &Options) -> Classification {
         year: found.map(|f| f.0),
         year_source: found.map(|f| f.1),
         title,
-        agency_name: find_agency(page, &blocks, &texts),
+        agency_name: find_agency(page, &texts),
         published: find_published(page),
     }
 }
@@ -561,7 +647,50 @@ mod tests {
         'g', 'n', 't', 'e', 'w', 'r', 'a', 'k', '\u{212a}', 'İ', 'Σ', '年', ' ', '𠀀',
     ];
 
+    /// Chars of the boilerplate words and attachment prefixes, their
+    /// full-width and spaced neighbours, dots, extensions, CJK.
+    const RAW: &[char] = &[
+        '字', '号', ':', '：', '扫', '码', '打', '印', '整', '页', '内', '容', '附', '件', '下',
+        '载', '点', '击', '相', '关', '.', '．', 'p', 'd', 'f', 'P', ' ', '\u{3000}', '\u{a0}',
+        '年', '。', '，', ',', '1', '１',
+    ];
+
+    #[test]
+    fn raw_tests_of_content() {
+        assert!(surely_content("一、总体情况"));
+        for raw in [
+            "字号：大 中 小",
+            "附件：年报.pdf",
+            "点击下载",
+            " \u{3000}",
+            "年报．PDF",
+        ] {
+            assert!(!surely_content(raw), "{raw}");
+        }
+        assert!(!is_content_text(&halfwidth("字号：大 中 小")));
+        assert!(!is_content_text(&halfwidth("年报．PDF")));
+        // a `.` far from the end: content, without the half-width text
+        assert!(surely_content("共收到申请1.5万件，已全部办结"));
+    }
+
     proptest::proptest! {
+        /// A block the raw tests call content is content by its half-width text.
+        #[test]
+        fn surely_content_is_content(idx in proptest::collection::vec(0..RAW.len(), 0..16)) {
+            let raw: String = idx.iter().map(|&i| RAW[i]).collect();
+            if surely_content(&raw) {
+                proptest::prop_assert!(is_content_text(&halfwidth(&raw)), "{:?}", raw);
+            }
+        }
+
+        /// The same for any text.
+        #[test]
+        fn surely_content_of_any_text_is_content(raw in "\\PC{0,40}") {
+            if surely_content(&raw) {
+                proptest::prop_assert!(is_content_text(&halfwidth(&raw)), "{:?}", raw);
+            }
+        }
+
         #[test]
         fn extension_rule_matches_the_whole_line_lowercased(
             idx in proptest::collection::vec(0..ALPHABET.len(), 0..12)

@@ -46,8 +46,14 @@ pub fn parse_document_vocabs(
         .extend(page.warnings.iter().map(|w| Warning::doc(w.clone())));
     if class.kind.carries_figures() {
         extract.merge(national::parse(page));
-        extract.merge(indicator::parse_with(page, vocab, class.year));
-        extract.merge(stats2014::parse_with(page, vocab, class.year));
+        // the indicator and 2014 readers look for their headers in the same
+        // cells: their labels made once
+        let heads = indicator::HeadLabels::new(page);
+        for headers in [&vocab.indicator, &vocab.stats2014] {
+            extract.merge(indicator::parse_tables(
+                page, vocab, headers, class.year, &heads,
+            ));
+        }
         extract.merge(prose::parse_with(page, prose_vocab));
     }
     hold_back_implausible(&mut extract);

@@ -603,12 +603,8 @@ struct Text<'a> {
     /// The vocabulary.
     v: &'a ProseVocab,
     c: &'a [char],
-    /// Sentence number of every char.
-    sent: &'a [usize],
     /// The first char of each sentence.
     sent_start: &'a [usize],
-    /// Clause number of every char.
-    clause: &'a [usize],
     /// Where the period words first end, per sentence and clause.
     words: &'a PeriodWords,
     /// The first char of each clause.
@@ -630,12 +626,22 @@ struct Text<'a> {
 }
 
 impl Text<'_> {
+    /// The sentence of char `at`.
+    fn sent_of(&self, at: usize) -> usize {
+        unit_of(self.sent_start, at)
+    }
+
+    /// The clause of char `at`.
+    fn clause_of(&self, at: usize) -> usize {
+        unit_of(self.clause_start, at)
+    }
+
     /// Whether the figure at `at` covers another period than the year, or is
     /// an average: words of `not_the_year` earlier in its sentence, of
     /// `not_a_count` earlier in its clause.
     fn not_the_years_count(&self, at: usize) -> bool {
         let w = &self.words;
-        let (s, k) = (self.sent[at], self.clause[at]);
+        let (s, k) = (self.sent_of(at), self.clause_of(at));
         let cumulative = w.cumulative[k] <= at && w.up_to[s] <= at && w.this_year[k] > at;
         cumulative || w.not_the_year[s] <= at || w.not_a_count[k] <= at
     }
@@ -677,7 +683,7 @@ impl Text<'_> {
 
     /// The sentence holding char `at`.
     fn sentence_of(&self, at: usize) -> &[char] {
-        let s = self.sent[at];
+        let s = self.sent_of(at);
         &self.c[self.sent_start[s]..self.sent_start.get(s + 1).copied().unwrap_or(self.c.len())]
     }
 
@@ -687,7 +693,7 @@ impl Text<'_> {
         if heading.iter().any(|w| self.heading.contains(w)) {
             return true;
         }
-        let key = (self.sent[at], sentence.as_ptr() as usize);
+        let key = (self.sent_of(at), sentence.as_ptr() as usize);
         if let Some(v) = self.context_seen.borrow().get(&key) {
             return *v;
         }
@@ -714,23 +720,64 @@ struct PeriodWords {
     not_the_year: Vec<usize>,
 }
 
-/// For each unit (ids of `unit`, one per char, ascending), the least end of
-/// an occurrence of one of `words` inside it, noted for the words starting
-/// at `p` (`out` has one entry per unit).
-#[inline(always)]
-fn note_first_ends(c: &[char], unit: &[usize], words: &CharWords, p: usize, out: &mut [usize]) {
-    // the list's own filter first, inlined: most positions start no word of
-    // it, and then nothing is called
-    if words.may_start(c, p) {
-        note_words_at(c, unit, words, p, out);
+/// The unit (sentence or clause) of char `at`, given the first char of each
+/// unit (`starts`, ascending, `starts[0] == 0`).
+fn unit_of(starts: &[usize], at: usize) -> usize {
+    starts.partition_point(|&s| s <= at) - 1
+}
+
+/// A walk over the units of a block in char order: the unit of each char
+/// asked, and where it ends (chars asked in ascending order).
+struct UnitWalk<'a> {
+    /// The first char of each unit.
+    starts: &'a [usize],
+    /// The block's length in chars.
+    len: usize,
+    /// The unit of the char last asked.
+    u: usize,
+    /// One past the last char of unit `u`.
+    end: usize,
+}
+
+impl<'a> UnitWalk<'a> {
+    fn new(starts: &'a [usize], len: usize) -> Self {
+        let end = starts.get(1).copied().unwrap_or(len);
+        UnitWalk {
+            starts,
+            len,
+            u: 0,
+            end,
+        }
+    }
+
+    /// Moves to the unit of char `p` (at or after the last one asked).
+    #[inline]
+    fn to(&mut self, p: usize) {
+        while p >= self.end && self.u + 1 < self.starts.len() {
+            self.u += 1;
+            self.end = self.starts.get(self.u + 1).copied().unwrap_or(self.len);
+        }
     }
 }
 
-/// [`note_first_ends`] past the list's filter.
-fn note_words_at(c: &[char], unit: &[usize], words: &CharWords, p: usize, out: &mut [usize]) {
+/// For each unit, the least end of an occurrence of one of `words` inside
+/// it, noted for the words starting at `p` (`out` has one entry per unit;
+/// `w` walked to `p`).
+#[inline(always)]
+fn note_first_ends(c: &[char], w: &UnitWalk, words: &CharWords, p: usize, out: &mut [usize]) {
+    // the list's own filter first, inlined: most positions start no word of
+    // it, and then nothing is called
+    if words.may_start(c, p) {
+        note_words_at(c, w.u, w.end, words, p, out);
+    }
+}
+
+/// [`note_first_ends`] past the list's filter: `u` is the unit of `p`,
+/// `end` one past its last char.
+fn note_words_at(c: &[char], u: usize, end: usize, words: &CharWords, p: usize, out: &mut [usize]) {
     for (_, n) in words.starting_at(c, p) {
-        if n > 0 && unit[p + n - 1] == unit[p] {
-            out[unit[p]] = out[unit[p]].min(p + n);
+        if n > 0 && p + n <= end {
+            out[u] = out[u].min(p + n);
         }
     }
 }
@@ -740,21 +787,14 @@ fn note_words_at(c: &[char], unit: &[usize], words: &CharWords, p: usize, out: &
 /// sentence (`up_to`, `not_the_year`). One pass over the block for the five
 /// lists; only the positions a word of one of them can start at are tried.
 /// Written into `w` (its buffers kept from block to block).
-fn period_words(
-    m: &vocab::Matchers,
-    c: &[char],
-    clause: &[usize],
-    sent: &[usize],
-    w: &mut PeriodWords,
-) {
-    let n_clauses = clause.last().map_or(0, |u| u + 1);
-    let n_sents = sent.last().map_or(0, |u| u + 1);
+fn period_words(m: &vocab::Matchers, u: &Units, w: &mut PeriodWords) {
+    let c = &u.c[..];
     for (v, n) in [
-        (&mut w.cumulative, n_clauses),
-        (&mut w.this_year, n_clauses),
-        (&mut w.not_a_count, n_clauses),
-        (&mut w.up_to, n_sents),
-        (&mut w.not_the_year, n_sents),
+        (&mut w.cumulative, u.clause_start.len()),
+        (&mut w.this_year, u.clause_start.len()),
+        (&mut w.not_a_count, u.clause_start.len()),
+        (&mut w.up_to, u.sent_start.len()),
+        (&mut w.not_the_year, u.sent_start.len()),
     ] {
         v.clear();
         v.resize(n, usize::MAX);
@@ -766,15 +806,19 @@ fn period_words(
         &m.up_to,
         &m.not_the_year,
     ]);
+    let mut clause = UnitWalk::new(&u.clause_start, c.len());
+    let mut sent = UnitWalk::new(&u.sent_start, c.len());
     for p in 0..c.len() {
         if !starts.may_start(c, p) {
             continue;
         }
-        note_first_ends(c, clause, &m.cumulative, p, &mut w.cumulative);
-        note_first_ends(c, clause, &m.this_year, p, &mut w.this_year);
-        note_first_ends(c, clause, &m.not_a_count, p, &mut w.not_a_count);
-        note_first_ends(c, sent, &m.up_to, p, &mut w.up_to);
-        note_first_ends(c, sent, &m.not_the_year, p, &mut w.not_the_year);
+        clause.to(p);
+        sent.to(p);
+        note_first_ends(c, &clause, &m.cumulative, p, &mut w.cumulative);
+        note_first_ends(c, &clause, &m.this_year, p, &mut w.this_year);
+        note_first_ends(c, &clause, &m.not_a_count, p, &mut w.not_a_count);
+        note_first_ends(c, &sent, &m.up_to, p, &mut w.up_to);
+        note_first_ends(c, &sent, &m.not_the_year, p, &mut w.not_the_year);
     }
 }
 
@@ -794,17 +838,14 @@ struct Context<'a> {
     v: &'a ProseVocab,
 }
 
-/// A block's chars with the sentence and clause each is in.
+/// A block's chars with where its sentences and clauses start (the unit of
+/// a char is found from these: [`unit_of`]).
 #[derive(Debug, PartialEq, Default)]
 struct Units {
     /// The chars.
     c: Vec<char>,
-    /// Sentence number of every char.
-    sent: Vec<usize>,
     /// The first char of each sentence.
     sent_start: Vec<usize>,
-    /// Clause number of every char.
-    clause: Vec<usize>,
     /// The first char of each clause.
     clause_start: Vec<usize>,
 }
@@ -831,32 +872,21 @@ impl Units {
     /// counted first, a fast pass: the buffers, kept from block to block,
     /// grow at most once per block).
     fn fill(&mut self, half: &str) {
-        let n = half.chars().count();
         let u = self;
         u.c.clear();
-        u.c.reserve(n);
-        for v in [&mut u.sent, &mut u.clause] {
-            v.clear();
-            v.reserve(n);
-        }
+        u.c.extend(half.chars());
         for v in [&mut u.sent_start, &mut u.clause_start] {
             v.clear();
             v.push(0);
         }
-        let (mut s, mut k) = (0usize, 0usize);
-        for (i, ch) in half.chars().enumerate() {
-            u.c.push(ch);
-            u.sent.push(s);
-            u.clause.push(k);
+        for (i, &ch) in u.c.iter().enumerate() {
             if !may_end_unit(ch) {
                 continue;
             }
             if is_sentence_end(ch) {
-                s += 1;
                 u.sent_start.push(i + 1);
             }
             if is_clause_end(ch) {
-                k += 1;
                 u.clause_start.push(i + 1);
             }
         }
@@ -883,22 +913,17 @@ fn parse_block(
 ) {
     let (heading, scope) = (ctx.heading, ctx.scope);
     scratch.units.fill(half);
+    period_words(ctx.v.m, &scratch.units, &mut scratch.words);
     let Units {
         c,
-        sent,
         sent_start,
-        clause,
         clause_start,
     } = &scratch.units;
-    let v = ctx.v;
-    period_words(v.m, c, clause, sent, &mut scratch.words);
     let words = &scratch.words;
     let t = Text {
         v: ctx.v,
         c,
-        sent,
         sent_start,
-        clause,
         words,
         clause_start,
         occurrences_seen: Default::default(),
@@ -1086,7 +1111,7 @@ impl Seen {
 /// the clause window `[from, fig.start)`.
 fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, seen: &Seen) -> bool {
     let c = t.c;
-    let sentence = t.sent[fig.start];
+    let sentence = t.sent_of(fig.start);
     match need {
         Need::Nothing => true,
         Need::ParentInSentence(m) => seen.last_sentence(m) == Some(sentence),
@@ -1096,7 +1121,7 @@ fn holds(need: &Need, t: &Text, from: usize, start: usize, fig: &Figure, seen: &
             .1
             .is_some_and(|last| last >= fig.end),
         Need::ClauseWithout(words) => {
-            t.occurrences(false, t.clause[fig.start], words).0 > fig.start
+            t.occurrences(false, t.clause_of(fig.start), words).0 > fig.start
         }
         Need::NotAfter(words) => {
             t.v.m
@@ -1198,7 +1223,7 @@ fn match_cue(t: &Text, fig: &Figure, after: usize, seen: &Seen) -> Option<Found>
             end: fig.end,
             value: fig.value,
             qualifier,
-            sentence: t.sent[fig.start],
+            sentence: t.sent_of(fig.start),
         });
     }
     None
@@ -1370,7 +1395,7 @@ fn match_noun_after(
             end: noun_end,
             value: fig.value,
             qualifier,
-            sentence: t.sent[fig.start],
+            sentence: t.sent_of(fig.start),
         };
         return Some(match blocker(na, parts, &near) {
             Some(w) => NounRead::Blocked(f, w),
@@ -1410,7 +1435,7 @@ fn noun_after_zero(t: &Text, i: usize, parts: &[&'static str]) -> Option<Found> 
                 end: from + e,
                 value: Decimal::ZERO,
                 qualifier: Qualifier::Exact,
-                sentence: t.sent[i],
+                sentence: t.sent_of(i),
             });
         }
     }
@@ -1478,7 +1503,7 @@ fn joined_zero(t: &Text, fig: &Figure, after: usize) -> Vec<Found> {
             end: fig.end,
             value: Decimal::ZERO,
             qualifier: Qualifier::Exact,
-            sentence: t.sent[fig.start],
+            sentence: t.sent_of(fig.start),
         })
         .collect()
 }
@@ -1577,7 +1602,7 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
                             end: j,
                             value: Decimal::ZERO,
                             qualifier: Qualifier::Exact,
-                            sentence: t.sent[i],
+                            sentence: t.sent_of(i),
                         });
                     }
                     i = j;
@@ -1598,7 +1623,7 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
                 end: i + n,
                 value: Decimal::ZERO,
                 qualifier: Qualifier::Exact,
-                sentence: t.sent[i],
+                sentence: t.sent_of(i),
             });
             i += n;
             continue;
@@ -1636,7 +1661,7 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
     };
     // the words before it in its sentence (a run-in list of sections is
     // short: at most ZERO_BACK_CHARS are looked at)
-    let s0 = t.sent_start[t.sent[i]].max(i.saturating_sub(ZERO_BACK_CHARS));
+    let s0 = t.sent_start[t.sent_of(i)].max(i.saturating_sub(ZERO_BACK_CHARS));
     let mut before = t.scratch.borrow_mut();
     before.clear();
     before.extend(&c[s0..i]);
@@ -1663,7 +1688,7 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
             end: i + n,
             value: Decimal::ZERO,
             qualifier: Qualifier::Exact,
-            sentence: t.sent[i],
+            sentence: t.sent_of(i),
         });
     }
     Some(n)
@@ -1705,7 +1730,7 @@ fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
                 end: e + w,
                 value: Decimal::ZERO,
                 qualifier: Qualifier::Exact,
-                sentence: t.sent[e],
+                sentence: t.sent_of(e),
             });
         }
     }
@@ -1728,8 +1753,9 @@ fn span_warning(
 mod tests {
     use super::*;
 
-    /// The first-written two passes: the chars, then each one's units.
-    fn units_reference(half: &str) -> Units {
+    /// The first-written two passes: the chars, then each one's units;
+    /// with the sentence and clause of every char.
+    fn units_reference_ids(half: &str) -> (Units, Vec<usize>, Vec<usize>) {
         let c: Vec<char> = half.chars().collect();
         let (mut sent, mut clause) = (Vec::new(), Vec::new());
         let (mut sent_start, mut clause_start) = (vec![0], vec![0]);
@@ -1746,13 +1772,43 @@ mod tests {
                 clause_start.push(i + 1);
             }
         }
-        Units {
+        let u = Units {
             c,
-            sent,
             sent_start,
-            clause,
             clause_start,
+        };
+        (u, sent, clause)
+    }
+
+    /// The units of the first-written passes.
+    fn units_reference(half: &str) -> Units {
+        units_reference_ids(half).0
+    }
+
+    /// `u` holds the units of the reference, and every char's sentence and
+    /// clause are found from them, by a search and by a walk.
+    fn check_units(u: &Units, half: &str) -> Result<(), proptest::test_runner::TestCaseError> {
+        let (want, sent, clause) = units_reference_ids(half);
+        proptest::prop_assert_eq!(u, &want);
+        let mut ws = UnitWalk::new(&u.sent_start, u.c.len());
+        let mut wc = UnitWalk::new(&u.clause_start, u.c.len());
+        // the end of the unit of char `i`: the first char of another unit
+        let end = |ids: &[usize], i: usize| {
+            (i..ids.len())
+                .find(|&j| ids[j] != ids[i])
+                .unwrap_or(ids.len())
+        };
+        for i in 0..u.c.len() {
+            proptest::prop_assert_eq!(unit_of(&u.sent_start, i), sent[i]);
+            proptest::prop_assert_eq!(unit_of(&u.clause_start, i), clause[i]);
+            ws.to(i);
+            wc.to(i);
+            proptest::prop_assert_eq!(ws.u, sent[i]);
+            proptest::prop_assert_eq!(wc.u, clause[i]);
+            proptest::prop_assert_eq!(ws.end, end(&sent, i));
+            proptest::prop_assert_eq!(wc.end, end(&clause, i));
         }
+        Ok(())
     }
 
     #[test]
@@ -1848,7 +1904,7 @@ mod tests {
             idx in proptest::collection::vec(0..ALPHABET.len(), 0..60)
         ) {
             let s: String = idx.iter().map(|&i| ALPHABET[i]).collect();
-            proptest::prop_assert_eq!(units(&s), units_reference(&s));
+            check_units(&units(&s), &s)?;
         }
 
         /// Buffers kept from a block hold nothing of it for the next one.
@@ -1861,12 +1917,12 @@ mod tests {
             let b: String = b.iter().map(|&i| ALPHABET[i]).collect();
             let mut u = units(&a);
             u.fill(&b);
-            proptest::prop_assert_eq!(u, units_reference(&b));
+            check_units(&u, &b)?;
         }
 
         #[test]
         fn units_of_any_text_match_the_two_passes(s in "\\PC{0,80}") {
-            proptest::prop_assert_eq!(units(&s), units_reference(&s));
+            check_units(&units(&s), &s)?;
             proptest::prop_assert_eq!(is_heading(&s), is_heading_reference(&s));
         }
     }

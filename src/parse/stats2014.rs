@@ -24,5 +24,6 @@ pub fn parse(page: &Page) -> Extract {
 /// Reads every 2014 statistics table of a page with a vocabulary, for a
 /// report on `year`.
 pub fn parse_with(page: &Page, vocab: &EarlyVocab, year: Option<i32>) -> Extract {
-    super::indicator::parse_tables(page, vocab, &vocab.stats2014, year)
+    let heads = super::indicator::HeadLabels::new(page);
+    super::indicator::parse_tables(page, vocab, &vocab.stats2014, year, &heads)
 }

@@ -49,6 +49,38 @@ pub(crate) fn leak_all(v: Vec<String>) -> &'static [&'static str] {
     leak_slice(v.into_iter().map(leak).collect())
 }
 
+/// A list of keys (the distinctive parts of a label) of the process-wide
+/// vocabulary, with the [`byte_mask`](normalize::byte_mask) of each made at
+/// load: a label's search for them rules most out by their masks
+/// ([`Keys::masked`]). Reads as the slice of keys.
+#[derive(Debug, Clone, Copy)]
+pub struct Keys {
+    words: &'static [&'static str],
+    masks: &'static [u64],
+}
+
+impl Keys {
+    /// The keys of a vocabulary file, leaked for the process.
+    pub(crate) fn leak(words: Vec<String>) -> Keys {
+        let words = leak_all(words);
+        let masks = leak_slice(words.iter().map(|w| normalize::byte_mask(w)).collect());
+        Keys { words, masks }
+    }
+
+    /// Each key with its byte mask.
+    pub(crate) fn masked(&self) -> impl Iterator<Item = (&'static str, u64)> {
+        self.words.iter().copied().zip(self.masks.iter().copied())
+    }
+}
+
+impl std::ops::Deref for Keys {
+    type Target = [&'static str];
+
+    fn deref(&self) -> &[&'static str] {
+        self.words
+    }
+}
+
 /// A table of the process-wide vocabulary.
 pub(crate) fn leak_slice<T>(v: Vec<T>) -> &'static [T] {
     Box::leak(v.into_boxed_slice())

@@ -7,7 +7,7 @@
 //! an undeclared group, an id declared twice. The loaded tables are kept for the
 //! life of the process (`&'static`), so the parsers index them as plain slices.
 
-use super::{leak, leak_all, leak_slice, parse_toml, Template, Unit, VocabError};
+use super::{leak, leak_all, leak_slice, parse_toml, Keys, Template, Unit, VocabError};
 use serde::Deserialize;
 use std::collections::{BTreeMap, HashSet};
 use std::ops::Range;
@@ -25,7 +25,7 @@ pub struct Table2Row {
     /// The label as printed, per format.
     pub labels: &'static [(Template, &'static str)],
     /// Normalised distinctive parts matched against the row label.
-    pub keys: &'static [&'static str],
+    pub keys: Keys,
     /// What the row counts (English, for definitions).
     pub what: &'static str,
 }
@@ -38,7 +38,7 @@ pub struct Table2Column {
     /// The header as printed, per format.
     pub labels: &'static [(Template, &'static str)],
     /// Normalised distinctive parts matched against the header text.
-    pub keys: &'static [&'static str],
+    pub keys: Keys,
     /// Keys that, when found in the header, identify the format.
     pub marks: &'static [(Template, &'static str)],
     /// Unit of the values under this header.
@@ -66,7 +66,7 @@ pub struct Table3Group {
     /// The label as printed.
     pub label: &'static str,
     /// Normalised distinctive parts.
-    pub keys: &'static [&'static str],
+    pub keys: Keys,
 }
 
 /// A row of table 3 (收到和处理政府信息公开申请情况).
@@ -77,7 +77,7 @@ pub struct Table3Row {
     /// The row's own label as printed (without its groups).
     pub label: &'static str,
     /// Normalised distinctive parts matched against the row's own label.
-    pub keys: &'static [&'static str],
+    pub keys: Keys,
     /// The groups ([`Table3Group::id`]) the row sits in, outermost first.
     pub groups: &'static [&'static str],
     /// Whether the innermost group label must be present for the row to match
@@ -97,7 +97,7 @@ pub struct Table3Column {
     /// The header as printed (with its group, if any).
     pub label: &'static str,
     /// Normalised distinctive parts matched against the column's own header.
-    pub keys: &'static [&'static str],
+    pub keys: Keys,
     /// A key one of the headers above must contain (e.g. 法人 for 其他).
     pub group_key: Option<&'static str>,
     /// What the column counts (English, for definitions).
@@ -112,7 +112,7 @@ pub struct Table4Group {
     /// The header as printed (with its parent).
     pub label: &'static str,
     /// Normalised distinctive parts.
-    pub keys: &'static [&'static str],
+    pub keys: Keys,
     /// What the group counts (English).
     pub what: &'static str,
 }
@@ -125,7 +125,7 @@ pub struct Table4Column {
     /// The header as printed.
     pub label: &'static str,
     /// Normalised distinctive parts.
-    pub keys: &'static [&'static str],
+    pub keys: Keys,
     /// What the column counts (English).
     pub what: &'static str,
 }
@@ -138,7 +138,7 @@ pub struct NationalVocab {
     /// Column headers of table 2.
     pub table2_columns: &'static [Table2Column],
     /// Keys of the header cell over the row labels of table 2 (信息内容).
-    pub table2_label_header_keys: &'static [&'static str],
+    pub table2_label_header_keys: Keys,
     /// Valid cells of table 2.
     pub table2_metrics: &'static [Table2Metric],
     /// Row groups of table 3.
@@ -148,7 +148,7 @@ pub struct NationalVocab {
     /// Columns of table 3, in template order.
     pub table3_columns: &'static [Table3Column],
     /// Keys of the parent header of the two litigation groups of table 4.
-    pub table4_litigation_keys: &'static [&'static str],
+    pub table4_litigation_keys: Keys,
     /// Column groups of table 4.
     pub table4_groups: &'static [Table4Group],
     /// Result columns of table 4.
@@ -352,7 +352,7 @@ impl Loader<'_> {
             table2_rows.push(Table2Row {
                 labels: self.labels(&r.labels, r.prefix.span())?,
                 prefix: leak(r.prefix.into_inner()),
-                keys: leak_all(r.keys),
+                keys: Keys::leak(r.keys),
                 what: leak(r.what),
             });
         }
@@ -377,7 +377,7 @@ impl Loader<'_> {
             table2_columns.push(Table2Column {
                 labels: self.labels(&c.labels, c.suffix.span())?,
                 suffix: leak(c.suffix.into_inner()),
-                keys: leak_all(c.keys),
+                keys: Keys::leak(c.keys),
                 marks: leak_slice(marks),
                 unit,
                 what: leak(c.what),
@@ -424,7 +424,7 @@ impl Loader<'_> {
             table3_groups.push(Table3Group {
                 id: leak(g.id.into_inner()),
                 label: leak(g.label),
-                keys: leak_all(g.keys),
+                keys: Keys::leak(g.keys),
             });
         }
         let mut seen = HashSet::new();
@@ -445,7 +445,7 @@ impl Loader<'_> {
                 templates: self.templates(&r.templates, r.id.span())?,
                 id: leak(r.id.into_inner()),
                 label: leak(r.label),
-                keys: leak_all(r.keys),
+                keys: Keys::leak(r.keys),
                 groups: leak_all(r.groups),
                 needs_group: r.needs_group,
                 what: leak(r.what),
@@ -458,7 +458,7 @@ impl Loader<'_> {
             table3_columns.push(Table3Column {
                 id: leak(c.id.into_inner()),
                 label: leak(c.label),
-                keys: leak_all(c.keys),
+                keys: Keys::leak(c.keys),
                 group_key: c.group_key.map(leak),
                 what: leak(c.what),
             });
@@ -470,7 +470,7 @@ impl Loader<'_> {
             table4_groups.push(Table4Group {
                 prefix: leak(g.prefix.into_inner()),
                 label: leak(g.label),
-                keys: leak_all(g.keys),
+                keys: Keys::leak(g.keys),
                 what: leak(g.what),
             });
         }
@@ -481,19 +481,19 @@ impl Loader<'_> {
             table4_columns.push(Table4Column {
                 suffix: leak(c.suffix.into_inner()),
                 label: leak(c.label),
-                keys: leak_all(c.keys),
+                keys: Keys::leak(c.keys),
                 what: leak(c.what),
             });
         }
         Ok(NationalVocab {
             table2_rows: leak_slice(table2_rows),
             table2_columns: leak_slice(table2_columns),
-            table2_label_header_keys: leak_all(f.table2.label_header.keys),
+            table2_label_header_keys: Keys::leak(f.table2.label_header.keys),
             table2_metrics: leak_slice(table2_metrics),
             table3_groups: leak_slice(table3_groups),
             table3_rows: leak_slice(table3_rows),
             table3_columns: leak_slice(table3_columns),
-            table4_litigation_keys: leak_all(f.table4.litigation.keys),
+            table4_litigation_keys: Keys::leak(f.table4.litigation.keys),
             table4_groups: leak_slice(table4_groups),
             table4_columns: leak_slice(table4_columns),
             count_units: leak_all(f.units.count),
@@ -527,7 +527,7 @@ table!(
 );
 table!(
     /// Keys of the header cell over the row labels of table 2 (信息内容).
-    TABLE2_LABEL_HEADER_KEYS: &'static [&'static str] = table2_label_header_keys
+    TABLE2_LABEL_HEADER_KEYS: Keys = table2_label_header_keys
 );
 table!(
     /// Valid cells of table 2.
@@ -547,7 +547,7 @@ table!(
 );
 table!(
     /// The parent header of the two litigation groups of table 4 (行政诉讼).
-    TABLE4_LITIGATION_KEYS: &'static [&'static str] = table4_litigation_keys
+    TABLE4_LITIGATION_KEYS: Keys = table4_litigation_keys
 );
 table!(
     /// Column groups of table 4.
@@ -577,6 +577,34 @@ mod tests {
         assert_eq!(v.table3_columns.len(), 8);
         assert_eq!(v.table4_groups.len() * v.table4_columns.len(), 15);
         assert_eq!(v.series.get("review.total"), Some(&"review_total"));
+    }
+
+    /// Every key list reads as its keys, each with its own byte mask.
+    #[test]
+    fn key_lists_carry_each_keys_mask() {
+        let v = national();
+        let lists = v
+            .table2_rows
+            .iter()
+            .map(|r| r.keys)
+            .chain(v.table2_columns.iter().map(|c| c.keys))
+            .chain(v.table3_groups.iter().map(|g| g.keys))
+            .chain(v.table3_rows.iter().map(|r| r.keys))
+            .chain(v.table3_columns.iter().map(|c| c.keys))
+            .chain(v.table4_groups.iter().map(|g| g.keys))
+            .chain(v.table4_columns.iter().map(|c| c.keys))
+            .chain([v.table2_label_header_keys, v.table4_litigation_keys]);
+        let mut n = 0;
+        for keys in lists {
+            let masked: Vec<(&str, u64)> = keys.masked().collect();
+            assert_eq!(masked.len(), keys.len());
+            for ((k, m), w) in masked.iter().zip(keys.iter()) {
+                assert_eq!(k, w);
+                assert_eq!(*m, crate::vocab::normalize::byte_mask(w));
+                n += 1;
+            }
+        }
+        assert!(n > 50, "{n} keys");
     }
 
     #[test]

@@ -31,7 +31,8 @@ struct TrailingJian {
 
 /// The compiled text rules.
 struct Rules {
-    replace: Vec<(String, String)>,
+    /// `(from, to, byte_mask(from))`, `from` and `to` in canonical chars.
+    replace: Vec<(String, String, u64)>,
     keep_jian_after: HashSet<char>,
 }
 
@@ -47,7 +48,11 @@ fn rules() -> &'static Rules {
             replace: t
                 .replace
                 .into_iter()
-                .map(|(k, v)| (canon_chars(&k), canon_chars(&v)))
+                .map(|(k, v)| {
+                    let from = canon_chars(&k);
+                    let mask = byte_mask(&from);
+                    (from, canon_chars(&v), mask)
+                })
                 .collect(),
             keep_jian_after: t
                 .trailing_jian
@@ -89,28 +94,27 @@ fn canon_char(c: char) -> Option<char> {
 }
 
 fn canon_chars(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    canon_chars_into(s, &mut out);
+    out
+}
+
+/// [`canon_chars`] of `s` appended to `out`.
+fn canon_chars_into(s: &str, out: &mut String) {
     // the runs of characters that stay as they are are copied as slices
-    let mut out: Option<String> = None;
     let mut run = 0;
     for (i, c) in may_change(s) {
         let m = canon_char(c);
         if m == Some(c) {
             continue;
         }
-        let o = out.get_or_insert_with(|| String::with_capacity(s.len()));
-        o.push_str(&s[run..i]);
+        out.push_str(&s[run..i]);
         if let Some(m) = m {
-            o.push(m);
+            out.push(m);
         }
         run = i + c.len_utf8();
     }
-    match out {
-        None => s.to_string(),
-        Some(mut o) => {
-            o.push_str(&s[run..]);
-            o
-        }
-    }
+    out.push_str(&s[run..]);
 }
 
 /// Whether a byte of UTF-8 text may start a character that [`halfwidth`],
@@ -203,16 +207,26 @@ fn may_change(s: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 }
 
 /// `s` with [`halfwidth`] applied to every character (the same length in
-/// characters: offsets hold). Only U+2xxx and U+FFxx characters change, so
-/// the text before the first of them is copied as it is.
+/// characters: offsets hold). Only U+2xxx and U+FFxx characters change:
+/// the runs between them are copied as slices.
 pub fn halfwidth_str(s: &str) -> String {
-    let Some(i) = memchr::memchr2(0xe2, 0xef, s.as_bytes()) else {
-        return s.to_string();
-    };
-    // a lead byte: `i` is a character boundary
     let mut out = String::with_capacity(s.len());
-    out.push_str(&s[..i]);
-    out.extend(s[i..].chars().map(halfwidth));
+    // start of the run of characters kept as they are, not yet copied
+    let mut run = 0;
+    // 0xe2 and 0xef are lead bytes (never continuation bytes): each is a
+    // character boundary
+    for i in memchr::memchr2_iter(0xe2, 0xef, s.as_bytes()) {
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
+        let h = halfwidth(c);
+        if h != c {
+            out.push_str(&s[run..i]);
+            out.push(h);
+            run = i + c.len_utf8();
+        }
+    }
+    out.push_str(&s[run..]);
     out
 }
 
@@ -241,15 +255,26 @@ pub fn contains_premasked(s: &str, mask: u64, word: &str, word_mask: u64) -> boo
 /// The characters of a label made comparable (see the module comment); the
 /// numbering is kept.
 pub fn canon(s: &str) -> String {
-    let mut t = canon_chars(s);
-    let mut mask = byte_mask(&t);
-    for (from, to) in &rules().replace {
-        if contains_masked(&t, mask, from) {
-            t = t.replace(from.as_str(), to);
-            mask = byte_mask(&t);
+    let mut t = String::with_capacity(s.len());
+    canon_into(s, &mut t);
+    t
+}
+
+/// [`canon`] of `s` appended to `out` (for many labels in one buffer);
+/// returns the [`byte_mask`] of the text appended.
+pub fn canon_into(s: &str, out: &mut String) -> u64 {
+    let start = out.len();
+    canon_chars_into(s, out);
+    let mut mask = byte_mask(&out[start..]);
+    for (from, to, from_mask) in &rules().replace {
+        if contains_premasked(&out[start..], mask, from, *from_mask) {
+            let mended = out[start..].replace(from.as_str(), to);
+            out.truncate(start);
+            out.push_str(&mended);
+            mask = byte_mask(&out[start..]);
         }
     }
-    t
+    mask
 }
 
 /// Runs of spaces (also `&nbsp;`, U+3000, BOM) collapsed to one ASCII space,
@@ -454,7 +479,7 @@ mod tests {
     #[test]
     fn text_rules_load() {
         let r = rules();
-        assert!(r.replace.iter().any(|(a, b)| a == "其它" && b == "其他"));
+        assert!(r.replace.iter().any(|(a, b, _)| a == "其它" && b == "其他"));
         assert!(r.keep_jian_after.contains(&'文'));
     }
 

@@ -107,9 +107,10 @@ mod table4;
 use crate::html::value::{parse_cell, CellValue, MoneyUnit};
 use crate::html::{Cell, Page, Table};
 use crate::parse::model::{Extract, Location, Observation, Source, Warning};
-use crate::vocab::{Template, Unit};
+use crate::vocab::{Keys, Template, Unit};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
+use std::hash::{BuildHasherDefault, Hasher};
 
 /// Reads tables 2, 3 and 4 of the national template from a page.
 pub fn parse(page: &Page) -> Extract {
@@ -207,7 +208,9 @@ pub fn parse(page: &Page) -> Extract {
     // one value per metric: a later duplicate (a second copy of a table) is dropped
     // (decided on borrowed ids first: no id copied)
     let keep: Vec<bool> = {
-        let mut seen: HashSet<&str> = HashSet::new();
+        let n = parts.iter().map(|(_, ex)| ex.observations.len()).sum();
+        let mut seen: HashSet<&str, BuildHasherDefault<IdHasher>> =
+            HashSet::with_capacity_and_hasher(n, Default::default());
         parts
             .iter()
             .flat_map(|(_, ex)| &ex.observations)
@@ -234,6 +237,40 @@ pub fn parse(page: &Page) -> Extract {
     out
 }
 
+/// A hasher for the metric ids of one document's tables (FxHash's
+/// multiply-rotate over 8-byte words). The ids are the vocabulary's (a row
+/// id and a column id), never a page's text, so no input chooses the keys;
+/// std's SipHash cost several times more per id.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl IdHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let mut tail = [0u8; 8];
+        let rest = chunks.remainder();
+        tail[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 59));
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// Which national table a `<table>` is, by its header labels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Kind {
@@ -249,29 +286,36 @@ enum Kind {
 /// and shared by the detectors and the table parsers.
 pub(crate) struct Normed<'t> {
     pub(crate) t: &'t Table,
-    /// `norm` of each cell's text, in `t.cells()` order.
-    norms: Vec<String>,
-    /// The [`byte_mask`](crate::vocab::normalize::byte_mask) of each text of
-    /// `norms`, for the detectors' many key lists.
-    masks: Vec<u64>,
+    /// `norm` of every cell's text, one after another in `t.cells()` order
+    /// (one buffer for the table, not one `String` per cell).
+    text: String,
+    /// Per cell, in `t.cells()` order: the range of its text in `text`, and
+    /// its [`byte_mask`](crate::vocab::normalize::byte_mask) (for the
+    /// detectors' many key lists).
+    spans: Vec<(usize, usize, u64)>,
 }
 
 impl<'t> Normed<'t> {
     fn new(t: &'t Table) -> Self {
-        let norms: Vec<String> = t.cells().iter().map(|c| norm(&c.text)).collect();
-        let masks = norms
+        let cells = t.cells();
+        let mut text = String::with_capacity(cells.iter().map(|c| c.text.len()).sum());
+        let spans = cells
             .iter()
-            .map(|n| crate::vocab::normalize::byte_mask(n))
+            .map(|c| {
+                let start = text.len();
+                let mask = crate::vocab::normalize::canon_into(&c.text, &mut text);
+                (start, text.len(), mask)
+            })
             .collect();
-        Normed { t, norms, masks }
+        Normed { t, text, spans }
     }
 
     /// Every cell's normalised text as a [`Label`], in `t.cells()` order.
     pub(crate) fn labels(&self) -> impl Iterator<Item = Label<'_>> {
-        self.norms
-            .iter()
-            .zip(&self.masks)
-            .map(|(text, &mask)| Label { text, mask })
+        self.spans.iter().map(|&(a, b, mask)| Label {
+            text: &self.text[a..b],
+            mask,
+        })
     }
 
     /// The normalised text of a cell: the one made for it when it is a cell
@@ -279,7 +323,8 @@ impl<'t> Normed<'t> {
     pub(crate) fn of(&self, c: &Cell) -> std::borrow::Cow<'_, str> {
         if let Some(i) = self.t.cell_index(c.row, c.col) {
             if std::ptr::eq(&self.t.cells()[i], c) {
-                return std::borrow::Cow::Borrowed(self.norms[i].as_str());
+                let (a, b, _) = self.spans[i];
+                return std::borrow::Cow::Borrowed(&self.text[a..b]);
             }
         }
         std::borrow::Cow::Owned(norm(&c.text))
@@ -298,6 +343,19 @@ fn kind(n: &Normed) -> Option<Kind> {
     }
 }
 
+/// Whether a text has at most `n` chars (`s.chars().count() <= n`), told by
+/// its length in bytes when that decides it (a char is 1 to 4 bytes): only
+/// a text of `n + 1` to `4n` bytes has its chars counted.
+pub(crate) fn at_most_chars(s: &str, n: usize) -> bool {
+    if s.len() <= n {
+        return true;
+    }
+    if s.len() > n.saturating_mul(4) {
+        return false;
+    }
+    s.chars().count() <= n
+}
+
 /// Whether a label normalises to nothing (every character a space): the
 /// same as `norm(s).is_empty()`, without making the normalised text.
 pub(crate) fn blank(s: &str) -> bool {
@@ -311,7 +369,7 @@ pub fn norm(s: &str) -> String {
 }
 
 /// Whether a normalised label contains one of the keys.
-pub(crate) fn has_key(label: &str, keys: &[&str]) -> bool {
+pub(crate) fn has_key(label: &str, keys: &Keys) -> bool {
     Label::new(label).has(keys)
 }
 
@@ -343,24 +401,37 @@ impl<'a> Label<'a> {
     }
 
     /// Whether the label contains one of `keys` ([`has_key`]); a key with a
-    /// byte the label lacks is ruled out without a search.
-    pub(crate) fn has(&self, keys: &[&str]) -> bool {
-        keys.iter()
-            .any(|k| crate::vocab::normalize::contains_masked(self.text, self.mask, k))
+    /// byte the label lacks is ruled out by the masks, without a search.
+    pub(crate) fn has(&self, keys: &Keys) -> bool {
+        keys.masked()
+            .any(|(k, m)| crate::vocab::normalize::contains_premasked(self.text, self.mask, k, m))
     }
 }
 
 /// The distinct cells covering row `r` in columns `c0..c1`, left to right.
 pub(crate) fn cells_in_row(t: &Table, r: usize, c0: usize, c1: usize) -> Vec<&Cell> {
-    let mut v: Vec<&Cell> = Vec::new();
-    for c in c0..c1.min(t.cols()) {
-        if let Some(cell) = t.cell(r, c) {
-            if !v.iter().any(|x| std::ptr::eq(*x, cell)) {
-                v.push(cell);
-            }
+    row_cells(t, r, c0, c1).collect()
+}
+
+/// [`cells_in_row`] without a `Vec`. The cells of a grid never overlap, so
+/// the slots of one cell in a row are side by side: a cell is a repeat only
+/// of the one just before it (a test checks this against a search of every
+/// cell seen).
+pub(crate) fn row_cells(
+    t: &Table,
+    r: usize,
+    c0: usize,
+    c1: usize,
+) -> impl Iterator<Item = &Cell> + '_ {
+    let mut last: Option<&Cell> = None;
+    (c0..c1.min(t.cols())).filter_map(move |c| {
+        let cell = t.cell(r, c)?;
+        if last.is_some_and(|x| std::ptr::eq(x, cell)) {
+            return None;
         }
-    }
-    v
+        last = Some(cell);
+        Some(cell)
+    })
 }
 
 /// The 1-based location of a cell's anchor.
@@ -505,6 +576,87 @@ mod tests {
         }
     }
 
+    /// [`cells_in_row`] as first written: every cell seen is searched.
+    fn cells_in_row_reference(t: &Table, r: usize, c0: usize, c1: usize) -> Vec<&Cell> {
+        let mut v: Vec<&Cell> = Vec::new();
+        for c in c0..c1.min(t.cols()) {
+            if let Some(cell) = t.cell(r, c) {
+                if !v.iter().any(|x| std::ptr::eq(*x, cell)) {
+                    v.push(cell);
+                }
+            }
+        }
+        v
+    }
+
+    /// A table of raw rows: per cell (rowspan, colspan) attributes, as
+    /// drawn (spans that collide, run past the table or are 0 included).
+    fn raw_table(rows: &[Vec<(u8, u8)>]) -> Table {
+        let raw: Vec<crate::html::grid::RawRow> = rows
+            .iter()
+            .map(|row| {
+                row.iter()
+                    .enumerate()
+                    .map(|(k, &(rs, cs))| {
+                        (
+                            format!("c{k}"),
+                            Some(rs.to_string()),
+                            Some(cs.to_string()),
+                            false,
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
+        Table::from_raw_rows(1, &raw)
+    }
+
+    proptest::proptest! {
+        /// The cells of a row without a search of the cells seen: the same
+        /// cells in the same order, for any spans and column range.
+        #[test]
+        fn row_cells_are_the_cells_a_search_finds(
+            rows in proptest::collection::vec(
+                proptest::collection::vec((0u8..4, 0u8..4), 0..6), 0..6),
+            c0 in 0usize..8,
+            c1 in 0usize..10,
+        ) {
+            let t = raw_table(&rows);
+            for r in 0..t.rows() + 1 {
+                let want = cells_in_row_reference(&t, r, c0, c1);
+                let got = cells_in_row(&t, r, c0, c1);
+                proptest::prop_assert_eq!(got.len(), want.len());
+                for (a, b) in got.iter().zip(&want) {
+                    proptest::prop_assert!(std::ptr::eq(*a, *b));
+                }
+            }
+        }
+
+        /// The char count told by the byte length agrees with a count.
+        #[test]
+        fn at_most_chars_is_a_count(s in "[a-z年（ 𠀀é]{0,30}", n in 0usize..20) {
+            proptest::prop_assert_eq!(at_most_chars(&s, n), s.chars().count() <= n);
+        }
+
+        /// The table's labels in one buffer are each cell's own `norm` and mask.
+        #[test]
+        fn normed_labels_are_each_cells_norm(
+            texts in proptest::collection::vec("[（）其它年未末 \u{3000}a1【】“]{0,8}", 1..8)
+        ) {
+            let row: Vec<(String, Option<String>, Option<String>, bool)> =
+                texts.iter().map(|t| (t.clone(), None, None, false)).collect();
+            let t = Table::from_raw_rows(1, &[row]);
+            let n = Normed::new(&t);
+            let labels: Vec<Label> = n.labels().collect();
+            proptest::prop_assert_eq!(labels.len(), t.cells().len());
+            for (c, l) in t.cells().iter().zip(&labels) {
+                proptest::prop_assert_eq!(l.text, norm(&c.text));
+                proptest::prop_assert_eq!(l.mask, crate::vocab::normalize::byte_mask(l.text));
+                proptest::prop_assert_eq!(n.of(c), norm(&c.text));
+            }
+        }
+    }
+
     proptest::proptest! {
         /// A label's mask test gives what a search for each key gives.
         #[test]
@@ -512,8 +664,8 @@ mod tests {
             label in "[一二(（)）本年机关公开申请0-9a.、 ]{0,12}",
             keys in proptest::collection::vec("[一二(（)）本年机关公开申请0-9a.、]{0,4}", 0..5)
         ) {
-            let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-            let want = keys.iter().any(|k| label.contains(k));
+            let want = keys.iter().any(|k| label.contains(k.as_str()));
+            let keys = Keys::leak(keys);
             proptest::prop_assert_eq!(Label::new(&label).has(&keys), want);
             proptest::prop_assert_eq!(has_key(&label, &keys), want);
         }

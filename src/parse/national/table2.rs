@@ -8,7 +8,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::{
-    blank, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, norm, Label, Normed,
+    at_most_chars, blank, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, norm,
+    Label, Normed,
 };
 use crate::html::value::MoneyUnit;
 use crate::html::{Cell, Table};
@@ -23,56 +24,60 @@ use std::collections::BTreeSet;
 const MAX_LABEL: usize = 24;
 
 fn row_of(n: &str) -> Vec<usize> {
-    if n.chars().count() > MAX_LABEL {
+    if !at_most_chars(n, MAX_LABEL) {
         return Vec::new();
     }
     let l = Label::new(n);
     TABLE2_ROWS
         .iter()
         .enumerate()
-        .filter(|(_, r)| l.has(r.keys))
+        .filter(|(_, r)| l.has(&r.keys))
         .map(|(i, _)| i)
         .collect()
 }
 
 fn columns_of(n: &str) -> Vec<usize> {
-    if n.chars().count() > MAX_LABEL {
+    if !at_most_chars(n, MAX_LABEL) {
         return Vec::new();
     }
     let l = Label::new(n);
     TABLE2_COLUMNS
         .iter()
         .enumerate()
-        .filter(|(_, c)| l.has(c.keys))
+        .filter(|(_, c)| l.has(&c.keys))
         .map(|(i, _)| i)
         .collect()
 }
 
 /// Whether a label is a row's: `!row_of(n).is_empty()`, without the list.
 fn is_row(n: &str) -> bool {
-    let l = Label::new(n);
-    n.chars().count() <= MAX_LABEL && TABLE2_ROWS.iter().any(|r| l.has(r.keys))
+    at_most_chars(n, MAX_LABEL) && {
+        let l = Label::new(n);
+        TABLE2_ROWS.iter().any(|r| l.has(&r.keys))
+    }
 }
 
 /// Whether a label is a column's: `!columns_of(n).is_empty()`, without the
 /// list.
 fn is_column(n: &str) -> bool {
-    let l = Label::new(n);
-    n.chars().count() <= MAX_LABEL && TABLE2_COLUMNS.iter().any(|c| l.has(c.keys))
+    at_most_chars(n, MAX_LABEL) && {
+        let l = Label::new(n);
+        TABLE2_COLUMNS.iter().any(|c| l.has(&c.keys))
+    }
 }
 
 /// Whether the table has table-2 headers and rows, given the normalised
 /// text of each of its cells.
 pub(super) fn detect(nt: &Normed) -> bool {
-    let short = |n: &Label| n.text.chars().count() <= MAX_LABEL;
+    let short = |n: &Label| at_most_chars(n.text, MAX_LABEL);
     let rows = nt
         .labels()
         .filter(short)
-        .any(|n| TABLE2_ROWS.iter().any(|r| n.has(r.keys)));
+        .any(|n| TABLE2_ROWS.iter().any(|r| n.has(&r.keys)));
     rows && nt
         .labels()
         .filter(short)
-        .any(|n| TABLE2_COLUMNS.iter().any(|c| n.has(c.keys)))
+        .any(|n| TABLE2_COLUMNS.iter().any(|c| n.has(&c.keys)))
 }
 
 fn marks(n: &str) -> Vec<Template> {

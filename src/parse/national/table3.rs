@@ -5,7 +5,10 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{blank, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
+use super::{
+    at_most_chars, blank, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, row_cells,
+    Normed,
+};
 use crate::html::value::{parse_cell, CellValue};
 use crate::html::{Cell, Table};
 use crate::parse::model::{Extract, Warning};
@@ -36,11 +39,11 @@ pub(super) fn header_end(nt: &Normed) -> Option<usize> {
         .filter(|c| DISTINCTIVE.contains(&c.id))
         .collect();
     for (c, n) in nt.t.cells().iter().zip(nt.labels()) {
-        if n.text.chars().count() > 12 {
+        if !at_most_chars(n.text, 12) {
             continue;
         }
         for col in &distinctive {
-            if n.has(col.keys) {
+            if n.has(&col.keys) {
                 hits.insert(col.id);
                 end = end.max(c.row + c.rowspan);
             }
@@ -59,7 +62,27 @@ struct Columns {
     first: usize,
     /// The identified columns of the table (`ids` without the gaps), for the
     /// union rule of every row ([`column_of`]).
-    present: BTreeSet<usize>,
+    present: ColSet,
+    /// The grid columns from `first` on that are not spacers (the value
+    /// columns a row's values line up with).
+    value_cols: Vec<usize>,
+}
+
+/// A set of columns of `TABLE3_COLUMNS`, by index, one bit each (the
+/// vocabulary has at most 64 columns: a test checks it).
+type ColSet = u64;
+
+/// The set of one column of `TABLE3_COLUMNS`.
+fn col_bit(i: usize) -> ColSet {
+    1 << i
+}
+
+/// The index in `TABLE3_COLUMNS` of a column id.
+fn col_index(id: &str) -> usize {
+    TABLE3_COLUMNS
+        .iter()
+        .position(|c| c.id == id)
+        .expect("column")
 }
 
 fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
@@ -89,7 +112,7 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
             .iter()
             .enumerate()
             .filter(|(_, col)| {
-                has_key(&ln, col.keys)
+                has_key(&ln, &col.keys)
                     && col
                         .group_key
                         .is_none_or(|g| path.iter().any(|p| p.contains(g)))
@@ -111,7 +134,7 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
         let cands: Vec<usize> = TABLE3_COLUMNS
             .iter()
             .enumerate()
-            .filter(|(_, col)| col.group_key.is_some() && has_key(&ln, col.keys))
+            .filter(|(_, col)| col.group_key.is_some() && has_key(&ln, &col.keys))
             .map(|(i, _)| i)
             .collect();
         let left = (0..c).rev().find(|&k| !spacer[k]);
@@ -169,12 +192,14 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
             )));
         }
     }
-    let present = ids.iter().flatten().copied().collect();
+    let present = ids.iter().flatten().fold(0, |s, &i| s | col_bit(i));
+    let value_cols = (first..ncols).filter(|&c| !spacer[c]).collect();
     Some(Columns {
         ids,
         spacer,
         first,
         present,
+        value_cols,
     })
 }
 
@@ -212,15 +237,21 @@ struct DataRow<'a> {
 /// A row whose cells after its label are exactly as many single cells as the
 /// table has value columns, but start in another column than the first value
 /// column: the label cell and each value cell with its header column.
+///
+/// `cells` are the row's cells ([`cells_in_row`] of the whole row). The run
+/// must be the row's last `value_cols.len()` cells, so a row whose first
+/// cell of that run stands in the first value column is ruled out before
+/// any cell is read.
 fn shifted_row<'a>(
-    t: &'a Table,
     r: usize,
+    cells: &[&'a Cell],
     cols: &Columns,
 ) -> Option<(&'a Cell, Vec<(&'a Cell, usize)>)> {
-    let value_cols: Vec<usize> = (cols.first..t.cols())
-        .filter(|&c| !cols.spacer[c])
-        .collect();
-    let cells = cells_in_row(t, r, 0, t.cols());
+    let value_cols = &cols.value_cols;
+    let n = value_cols.len();
+    if cells.len() <= n || cells[cells.len() - n].col == value_cols[0] {
+        return None;
+    }
     let mut k = cells.len();
     while k > 0 {
         let c = cells[k - 1];
@@ -245,7 +276,13 @@ fn shifted_row<'a>(
     {
         return None;
     }
-    Some((label, run.iter().copied().zip(value_cols).collect()))
+    Some((
+        label,
+        run.iter()
+            .copied()
+            .zip(value_cols.iter().copied())
+            .collect(),
+    ))
 }
 
 /// The innermost group a group title row names (`（三）不予公开` alone).
@@ -257,7 +294,7 @@ fn groups_named(texts: &[impl AsRef<str>]) -> Vec<&'static str> {
     let mut v = Vec::new();
     for tx in texts {
         for g in TABLE3_GROUPS.iter() {
-            if has_key(tx.as_ref(), g.keys) && !v.contains(&g.id) {
+            if has_key(tx.as_ref(), &g.keys) && !v.contains(&g.id) {
                 v.push(g.id);
             }
         }
@@ -270,7 +307,7 @@ fn match_row(own: &str, groups: &[&'static str]) -> Vec<usize> {
         .iter()
         .enumerate()
         .filter(|(_, d)| {
-            has_key(own, d.keys)
+            has_key(own, &d.keys)
                 && (!d.needs_group || d.groups.last().is_some_and(|g| groups.contains(g)))
                 && groups.iter().all(|g| d.groups.contains(g))
         })
@@ -294,7 +331,7 @@ fn data_rows<'a>(
             if all.iter().all(|c| blank(&c.text)) {
                 continue;
             }
-            let shifted = shifted_row(t, r, cols);
+            let shifted = shifted_row(r, &all, cols);
             let leaf = match &shifted {
                 Some((l, _)) => Some(*l),
                 None if cols.first == 0 => None,
@@ -317,8 +354,7 @@ fn data_rows<'a>(
             }
             let own_leaf = leaf.filter(|l| l.rowspan == 1);
             let label_end = leaf.map(|l| l.col).unwrap_or(cols.first);
-            let group_texts: Vec<Cow<str>> = cells_in_row(t, r, 0, label_end)
-                .into_iter()
+            let group_texts: Vec<Cow<str>> = row_cells(t, r, 0, label_end)
                 .filter(|c| own_leaf.is_none_or(|l| !std::ptr::eq(*c, l)))
                 .map(|c| nt.of(c))
                 .collect();
@@ -327,11 +363,10 @@ fn data_rows<'a>(
             // a group title row: the group's label alone, no value
             let no_values = match &shifted {
                 Some((_, vs)) => vs.iter().all(|(c, _)| !has_text(c)),
-                None => cells_in_row(t, r, cols.first, t.cols())
-                    .iter()
+                None => row_cells(t, r, cols.first, t.cols())
                     .all(|c| c.col < cols.first || !has_text(c)),
             };
-            if no_values && own.chars().count() <= 24 {
+            if no_values && at_most_chars(&own, 24) {
                 if let Some(g) = innermost_group(&own) {
                     context = Some(g);
                     continue;
@@ -404,7 +439,7 @@ fn single_text(nt: &Normed, cells: &[&Cell]) -> Option<String> {
         .filter(|n| !n.is_empty())
         .collect();
     match texts.as_slice() {
-        [n] if n.chars().count() <= 24 => Some(n.to_string()),
+        [n] if at_most_chars(n, 24) => Some(n.to_string()),
         _ => None,
     }
 }
@@ -590,11 +625,7 @@ fn row_loc(at: RowRef, cols: &Columns) -> crate::parse::model::Location {
         .flatten()
         .filter(|c| c.row == at.r);
     let cell = own
-        .or_else(|| {
-            cells_in_row(t, at.r, 0, t.cols())
-                .into_iter()
-                .find(|c| c.row == at.r)
-        })
+        .or_else(|| row_cells(t, at.r, 0, t.cols()).find(|c| c.row == at.r))
         .or_else(|| t.cell(at.r, 0));
     match cell {
         Some(c) => loc(t, c),
@@ -677,46 +708,30 @@ fn resolve(rows: &[DataRow], hint: Option<Template>) -> Resolved {
 }
 
 /// The column (index into `TABLE3_COLUMNS`) of a value cell covering the
-/// column ids `s`, given the ids `present` in the table and whether 总计 has
+/// columns `s`, given the columns `present` in the table and whether 总计 has
 /// its own cell in the row; or why it has none (the union rule).
-fn column_of(
-    s: &BTreeSet<usize>,
-    present: &BTreeSet<usize>,
-    total_alone: bool,
-) -> Result<usize, String> {
-    let idx = |id: &str| {
-        TABLE3_COLUMNS
-            .iter()
-            .position(|c| c.id == id)
-            .expect("column")
-    };
-    let total = idx("total");
-    let subtotal = idx("legal.subtotal");
-    if s.len() == 1 {
-        return Ok(*s.iter().next().expect("one"));
+fn column_of(s: ColSet, present: ColSet, total_alone: bool) -> Result<usize, &'static str> {
+    let total = col_bit(col_index("total"));
+    let subtotal = col_index("legal.subtotal");
+    if s.count_ones() == 1 {
+        return Ok(s.trailing_zeros() as usize);
     }
-    let legal_all: BTreeSet<usize> = present
+    let legal_all = TABLE3_COLUMNS
         .iter()
-        .copied()
-        .filter(|&i| TABLE3_COLUMNS[i].id.starts_with("legal."))
-        .collect();
-    let legal_five: BTreeSet<usize> = legal_all
-        .iter()
-        .copied()
-        .filter(|&i| i != subtotal)
-        .collect();
-    if legal_five.len() == 5 && (*s == legal_all || *s == legal_five) {
+        .enumerate()
+        .filter(|(i, c)| present & col_bit(*i) != 0 && c.id.starts_with("legal."))
+        .fold(0, |m, (i, _)| m | col_bit(i));
+    let legal_five = legal_all & !col_bit(subtotal);
+    if legal_five.count_ones() == 5 && (s == legal_all || s == legal_five) {
         return Ok(subtotal);
     }
-    if s == present && present.contains(&total) {
-        return Ok(total);
+    if s == present && present & total != 0 {
+        return Ok(col_index("total"));
     }
-    let mut but_total = present.clone();
-    but_total.remove(&total);
-    if *s == but_total && total_alone {
-        return Err("spans every applicant column but 总计, which has its own cell: a duplicate of the total; not read".into());
+    if s == present & !total && total_alone {
+        return Err("spans every applicant column but 总计, which has its own cell: a duplicate of the total; not read");
     }
-    Err("spans several applicant columns; not read".into())
+    Err("spans several applicant columns; not read")
 }
 
 fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Extract) {
@@ -725,50 +740,42 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
     // value cells anchored in this row, with the grid columns they stand for
     let placed: Vec<(&Cell, std::ops::Range<usize>)> = match &d.shifted {
         Some((_, vs)) => vs.iter().map(|(c, col)| (*c, *col..*col + 1)).collect(),
-        None => cells_in_row(t, at.r, cols.first, t.cols())
-            .into_iter()
+        None => row_cells(t, at.r, cols.first, t.cols())
             // a value merged from the row above is handled there
             .filter(|c| c.col >= cols.first && c.row == at.r)
             .map(|c| (c, c.col..(c.col + c.colspan).min(t.cols())))
             .collect(),
     };
     // the column ids each value cell covers
-    let mut cells: Vec<(&Cell, Result<BTreeSet<usize>, String>)> = Vec::new();
+    let mut cells: Vec<(&Cell, Result<ColSet, &'static str>)> = Vec::with_capacity(placed.len());
     for (cell, span) in placed {
-        let mut s = BTreeSet::new();
+        let mut s: ColSet = 0;
         let mut bad = false;
         for c in span {
             match cols.ids.get(c).copied().flatten() {
-                Some(i) => {
-                    s.insert(i);
-                }
+                Some(i) => s |= col_bit(i),
                 None if cols.spacer.get(c).copied().unwrap_or(true) => {}
                 None => bad = true,
             }
         }
         let r = if bad {
-            Err("covers a column whose header was not identified; not read".to_string())
+            Err("covers a column whose header was not identified; not read")
         } else if cell.rowspan > 1 {
-            Err("spans several rows; not read".to_string())
+            Err("spans several rows; not read")
         } else {
             Ok(s)
         };
         cells.push((cell, r));
     }
-    let total = TABLE3_COLUMNS
-        .iter()
-        .position(|c| c.id == "total")
-        .expect("total");
-    let total_alone = cells
-        .iter()
-        .any(|(_, r)| r.as_ref().is_ok_and(|s| s.len() == 1 && s.contains(&total)));
-    let mut resolved: Vec<(&Cell, usize)> = Vec::new();
+    let total = col_bit(col_index("total"));
+    let total_alone = cells.iter().any(|(_, r)| *r == Ok(total));
+    let mut resolved: Vec<(&Cell, usize)> = Vec::with_capacity(cells.len());
     for (cell, r) in cells {
         let res = r.and_then(|s| {
-            if s.is_empty() {
-                Err("is under no identified column; not read".to_string())
+            if s == 0 {
+                Err("is under no identified column; not read")
             } else {
-                column_of(&s, &cols.present, total_alone)
+                column_of(s, cols.present, total_alone)
             }
         });
         match res {
@@ -808,6 +815,67 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
 mod tests {
     use super::super::norm;
     use super::*;
+    use std::collections::BTreeSet;
+
+    /// [`column_of`] as first written, on ordered sets of column indices.
+    fn column_of_reference(
+        s: &BTreeSet<usize>,
+        present: &BTreeSet<usize>,
+        total_alone: bool,
+    ) -> Result<usize, String> {
+        let total = col_index("total");
+        let subtotal = col_index("legal.subtotal");
+        if s.len() == 1 {
+            return Ok(*s.iter().next().expect("one"));
+        }
+        let legal_all: BTreeSet<usize> = present
+            .iter()
+            .copied()
+            .filter(|&i| TABLE3_COLUMNS[i].id.starts_with("legal."))
+            .collect();
+        let legal_five: BTreeSet<usize> = legal_all
+            .iter()
+            .copied()
+            .filter(|&i| i != subtotal)
+            .collect();
+        if legal_five.len() == 5 && (*s == legal_all || *s == legal_five) {
+            return Ok(subtotal);
+        }
+        if s == present && present.contains(&total) {
+            return Ok(total);
+        }
+        let mut but_total = present.clone();
+        but_total.remove(&total);
+        if *s == but_total && total_alone {
+            return Err("spans every applicant column but 总计, which has its own cell: a duplicate of the total; not read".into());
+        }
+        Err("spans several applicant columns; not read".into())
+    }
+
+    fn set_of(bits: ColSet) -> BTreeSet<usize> {
+        (0..64).filter(|&i| bits & col_bit(i) != 0).collect()
+    }
+
+    /// The union rule on bit sets gives what it gives on ordered sets, for
+    /// every non-empty set of columns of every set of present columns.
+    #[test]
+    fn column_of_bits_is_the_set_rule() {
+        let n = TABLE3_COLUMNS.len();
+        // a `ColSet` holds 64 columns; this test enumerates the sets of up to 10
+        assert!(n <= 10, "{n} columns");
+        let all: ColSet = (1 << n) - 1;
+        for present in 0..=all {
+            for s in 1..=all {
+                for alone in [false, true] {
+                    assert_eq!(
+                        column_of(s, present, alone).map_err(String::from),
+                        column_of_reference(&set_of(s), &set_of(present), alone),
+                        "{s:b} of {present:b}, {alone}"
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn every_template_label_matches_exactly_its_own_row() {

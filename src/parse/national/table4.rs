@@ -5,7 +5,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
+use super::{at_most_chars, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
 use crate::html::Cell;
 use crate::parse::model::{Extract, Warning};
 use crate::vocab::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
@@ -15,7 +15,7 @@ use std::collections::BTreeSet;
 const MAX_HEADER: usize = 16;
 
 fn short(n: &str) -> bool {
-    n.chars().count() <= MAX_HEADER
+    at_most_chars(n, MAX_HEADER)
 }
 
 /// Whether the table has the 行政复议 / 行政诉讼 headers and result columns:
@@ -32,10 +32,10 @@ pub(super) fn detect(nt: &Normed) -> bool {
         if !short(n.text) {
             continue;
         }
-        review |= n.has(TABLE4_GROUPS[0].keys);
-        lit |= n.has(&TABLE4_LITIGATION_KEYS) || TABLE4_GROUPS[1..].iter().any(|g| n.has(g.keys));
+        review |= n.has(&TABLE4_GROUPS[0].keys);
+        lit |= n.has(&TABLE4_LITIGATION_KEYS) || TABLE4_GROUPS[1..].iter().any(|g| n.has(&g.keys));
         for (k, col) in TABLE4_COLUMNS.iter().enumerate() {
-            if n.has(col.keys) {
+            if n.has(&col.keys) {
                 leaves_by_row[c.row].insert(k);
             }
         }
@@ -52,7 +52,7 @@ pub(super) fn parse(nt: &Normed, tpl: Template) -> Extract {
         .cells()
         .iter()
         .zip(nt.labels())
-        .filter(|(_, n)| short(n.text) && TABLE4_COLUMNS.iter().any(|k| n.has(k.keys)))
+        .filter(|(_, n)| short(n.text) && TABLE4_COLUMNS.iter().any(|k| n.has(&k.keys)))
         .map(|(c, _)| c)
         .map(|c| c.row + c.rowspan)
         .max()
@@ -78,7 +78,7 @@ pub(super) fn parse(nt: &Normed, tpl: Template) -> Extract {
             continue;
         }
         let groups: Vec<usize> = (0..TABLE4_GROUPS.len())
-            .filter(|&g| path.iter().any(|p| has_key(p, TABLE4_GROUPS[g].keys)))
+            .filter(|&g| path.iter().any(|p| has_key(p, &TABLE4_GROUPS[g].keys)))
             .collect();
         let lit = path.iter().any(|p| has_key(p, &TABLE4_LITIGATION_KEYS));
         let group = match groups.as_slice() {
@@ -87,7 +87,7 @@ pub(super) fn parse(nt: &Normed, tpl: Template) -> Extract {
             _ => None,
         };
         let leaves: Vec<usize> = (0..TABLE4_COLUMNS.len())
-            .filter(|&k| has_key(&ln, TABLE4_COLUMNS[k].keys))
+            .filter(|&k| has_key(&ln, &TABLE4_COLUMNS[k].keys))
             .collect();
         if let (Some(g), [k]) = (group, leaves.as_slice()) {
             ids[c] = Some(dotted(TABLE4_GROUPS[g].prefix, TABLE4_COLUMNS[*k].suffix));
