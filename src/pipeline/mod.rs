@@ -486,10 +486,13 @@ pub fn build_dataset_stats(
 ) -> Result<(Dataset, BuildStats)> {
     let setup = Setup::new(archive_dir, opts)?;
     let mut rows = Vec::new();
-    let stats = setup.run(|d| {
-        rows.push(d);
-        Ok(())
-    })?;
+    let stats = setup.run(
+        |d| d,
+        |d| {
+            rows.push(d);
+            Ok(())
+        },
+    )?;
     let ds = assemble_rows(&setup.agency, rows, opts.years.clone());
     Ok((ds, stats))
 }
@@ -601,9 +604,14 @@ impl Setup {
         Ok(h.finish())
     }
 
-    /// Reads every job (on the thread pool, chunk by chunk) and hands its
-    /// rows to `sink` in job order.
-    fn run(&self, mut sink: impl FnMut(DocumentRows) -> Result<()>) -> Result<BuildStats> {
+    /// Reads every job (on the thread pool, chunk by chunk), turns its rows
+    /// into what `each` makes of them (on the same thread) and hands that
+    /// to `sink` in job order.
+    fn run<T: Send>(
+        &self,
+        each: impl Fn(DocumentRows) -> T + Sync,
+        mut sink: impl FnMut(T) -> Result<()>,
+    ) -> Result<BuildStats> {
         let (vocab, prose) = match &self.own {
             Some((e, p)) => (e, p),
             None => (crate::vocab::early(), crate::vocab::prose()),
@@ -629,16 +637,16 @@ impl Setup {
         };
         let (ctx, archive) = (&ctx, &self.archive);
         for chunk in self.jobs.chunks(CHUNK) {
-            let rows: Vec<DocumentRows> = match &pool {
+            let rows: Vec<T> = match &pool {
                 Some(p) => p.install(|| {
                     chunk
                         .par_iter()
-                        .map(|j| process_with(archive, ctx, j))
+                        .map(|j| each(process_with(archive, ctx, j)))
                         .collect()
                 }),
                 None => chunk
                     .iter()
-                    .map(|j| process_with(archive, ctx, j))
+                    .map(|j| each(process_with(archive, ctx, j)))
                     .collect(),
             };
             for d in rows {
@@ -756,10 +764,14 @@ fn build_with(
     let mut w = output::DatasetWriter::create(out, writers, &setup.agency)?;
     let mut spill = spill::Spill::create(w.scratch("rows"))?;
     let mut summary = Summary::default();
-    let stats = setup.run(|d| {
-        summary.document(&d.report);
-        spill.push(d)
-    })?;
+    // each document's rows are encoded (and dropped) on the thread that read it
+    let stats = setup.run(
+        |d| (Failed::of(&d.report), spill::Encoded::of(&d)),
+        |(failed, rows)| {
+            summary.document(failed);
+            spill.push_encoded(rows)
+        },
+    )?;
     // every document is read: only the rows in the spill are needed now
     setup.jobs = Vec::new();
     let mut asm = Assembler::new(&setup.agency, opts.years.clone(), spill.seen_years());
@@ -858,6 +870,23 @@ pub fn out_is_not_another_agencys(out: &Path, agency: &str) -> Result<()> {
     Ok(())
 }
 
+/// A document that failed, for the summary: its URL, why, and its year.
+struct Failed {
+    url: String,
+    why: String,
+    year: Option<i32>,
+}
+
+impl Failed {
+    fn of(r: &ReportRow) -> Option<Failed> {
+        matches!(r.status, Status::Failed | Status::FetchFailed).then(|| Failed {
+            url: r.url.clone(),
+            why: r.warnings.first().cloned().unwrap_or_default(),
+            year: r.year,
+        })
+    }
+}
+
 /// What a build's summary and exit status need of the dataset, gathered
 /// as the rows stream by (a few numbers per year, the first failed checks
 /// and failed documents).
@@ -894,7 +923,7 @@ impl Summary {
     pub fn of(ds: &Dataset) -> Summary {
         let mut s = Summary::default();
         for r in &ds.reports {
-            s.document(r);
+            s.document(Failed::of(r));
         }
         s.rows(&ds.reports, &ds.observations, &ds.checks);
         s.series = ds
@@ -906,14 +935,10 @@ impl Summary {
     }
 
     /// Counts one document of the archive (before `--years`): its failure.
-    fn document(&mut self, r: &ReportRow) {
+    fn document(&mut self, failed: Option<Failed>) {
         self.documents += 1;
-        if matches!(r.status, Status::Failed | Status::FetchFailed) {
-            self.failed.push((
-                r.url.clone(),
-                r.warnings.first().cloned().unwrap_or_default(),
-                r.year,
-            ));
+        if let Some(f) = failed {
+            self.failed.push((f.url, f.why, f.year));
         }
     }
 

@@ -20,8 +20,29 @@ pub(crate) struct Spill {
     /// Where the records of each year start, and their length, in order.
     index: BTreeMap<Option<i32>, Vec<(u64, u32)>>,
     seen_years: BTreeSet<i32>,
-    /// The record being written.
-    enc: Enc,
+}
+
+/// One document's rows encoded for the spill, with what the spill files
+/// them under.
+pub(crate) struct Encoded {
+    bytes: Vec<u8>,
+    year: Option<i32>,
+    seen_year: Option<i32>,
+}
+
+impl Encoded {
+    /// Encodes `d`'s rows.
+    pub(crate) fn of(d: &DocumentRows) -> Encoded {
+        let mut enc = Enc {
+            buf: Vec::with_capacity(8 << 10),
+        };
+        record(&mut enc, d);
+        Encoded {
+            bytes: enc.buf,
+            year: d.report.year,
+            seen_year: d.seen_year,
+        }
+    }
 }
 
 impl Spill {
@@ -31,27 +52,27 @@ impl Spill {
             rows: Scratch::new(path),
             index: BTreeMap::new(),
             seen_years: BTreeSet::new(),
-            enc: Enc::default(),
         })
     }
 
     /// Stores one document's rows.
+    #[cfg(test)]
     pub(crate) fn push(&mut self, d: DocumentRows) -> Result<()> {
-        if let Some(y) = d.seen_year {
+        self.push_encoded(Encoded::of(&d))
+    }
+
+    /// Stores one document's rows, encoded by [`Encoded::of`] (on the
+    /// thread that read the document: its rows are dropped there).
+    pub(crate) fn push_encoded(&mut self, e: Encoded) -> Result<()> {
+        if let Some(y) = e.seen_year {
             self.seen_years.insert(y);
         }
-        self.enc.buf.clear();
-        record(&mut self.enc, &d);
-        let bytes = &self.enc.buf;
-        let len = u32::try_from(bytes.len()).context("one document's rows exceed 4 GB")?;
+        let len = u32::try_from(e.bytes.len()).context("one document's rows exceed 4 GB")?;
         let pos = self.rows.len();
         self.rows
-            .append(bytes)
+            .append(&e.bytes)
             .context("cannot write the build's scratch file")?;
-        self.index
-            .entry(d.report.year)
-            .or_default()
-            .push((pos, len));
+        self.index.entry(e.year).or_default().push((pos, len));
         Ok(())
     }
 
