@@ -9,6 +9,26 @@ use xxgk::cli;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+extern "C" {
+    /// mimalloc's `mi_option_set` (in the static library `mimalloc` links).
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` in the mimalloc 3.x that libmimalloc-sys 0.1.49
+/// builds (its `mi_option_e`; Cargo.lock pins the version).
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+/// Freed memory goes back to the system after 100 ms instead of mimalloc's
+/// default 1 s: a huge hostile page's tree is returned before the next big
+/// allocations (an 18 MB page of 2 million table rows peaked at 1.08 GB RSS
+/// with the default, 0.78 GB with 100 ms), at no measured CPU cost on a
+/// build (0 ms, purging at once, cost 10 % more CPU in madvise calls).
+fn return_freed_memory_soon() {
+    // SAFETY: mi_option_set only stores the value in mimalloc's option table
+    // (any option id in range, any value; out-of-range ids are ignored).
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 100) }
+}
+
 /// Turn government information-disclosure annual reports (政府信息公开工作年度报告)
 /// into one traceable time-series dataset.
 #[derive(Debug, Parser)]
@@ -37,6 +57,7 @@ enum Command {
 }
 
 fn main() -> std::process::ExitCode {
+    return_freed_memory_soon();
     let cli = Cli::parse();
     // Warnings (robots.txt problems, a repaired manifest, ...) go to stderr;
     // RUST_LOG overrides the level.
