@@ -388,6 +388,34 @@ fn the_format_is_told_by_the_bytes_not_the_extension() {
     );
 }
 
+#[test]
+fn a_page_that_mentions_a_pdf_header_or_starts_with_bm_is_still_a_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page_bytes = std::fs::read(page(HTML_2021)).unwrap();
+    let (want, _) = parse_cli(&page(HTML_2021));
+    assert!(want.len() > 150, "{}", want.len());
+    for (name, prefix) in [
+        (
+            "pdf_header.html",
+            &b"<p>\xE9\x99\x84\xE4\xBB\xB6 %PDF-1.4</p>\n"[..],
+        ),
+        ("bmw.html", &b"BMW \n"[..]),
+    ] {
+        let path = tmp.path().join(name);
+        let mut bytes = prefix.to_vec();
+        bytes.extend_from_slice(&page_bytes);
+        std::fs::write(&path, &bytes).unwrap();
+        let (rows, _) = parse_cli(&path);
+        let figures = |rows: &[serde_json::Value]| -> Vec<(String, String)> {
+            rows.iter()
+                .filter(|r| r["source"] == "table")
+                .map(|r| (r["metric"].to_string(), r["value"].to_string()))
+                .collect()
+        };
+        assert_eq!(figures(&rows), figures(&want), "{name}");
+    }
+}
+
 /// Runs `xxgk parse` on a hostile file: it must end within `limit`, without
 /// a panic (exit 101), with an error or a warning on stderr.
 fn hostile(name: &str, expect: &str) {

@@ -188,7 +188,7 @@ pub fn sniff(bytes: &[u8]) -> Format {
             Format::Xls
         };
     }
-    if contains(head, b"%PDF-") {
+    if is_pdf(head) {
         return Format::Pdf;
     }
     const IMAGES: &[&[u8]] = &[
@@ -196,14 +196,36 @@ pub fn sniff(bytes: &[u8]) -> Format {
         b"\xFF\xD8\xFF",
         b"GIF87a",
         b"GIF89a",
-        b"BM",
         b"II*\0",
         b"MM\0*",
     ];
-    if IMAGES.iter().any(|m| bytes.starts_with(m)) {
+    if IMAGES.iter().any(|m| bytes.starts_with(m)) || is_bmp(bytes) {
         return Format::Image;
     }
     Format::Html
+}
+
+/// A PDF's header `%PDF-` may follow some junk within the first 1,024
+/// bytes (readers accept that), but not markup: a page that mentions
+/// "%PDF-1.4" in its first lines is still a page.
+fn is_pdf(head: &[u8]) -> bool {
+    match find(head, b"%PDF-") {
+        Some(at) => !head[..at].contains(&b'<'),
+        None => false,
+    }
+}
+
+/// A BMP file: `BM`, then (after the file size) two reserved 16-bit fields
+/// that are zero and a DIB header of one of the sizes the format defines.
+/// Only `BM` would take a text file starting "BMW ..." for an image.
+fn is_bmp(bytes: &[u8]) -> bool {
+    const DIB_SIZES: [u32; 7] = [12, 40, 52, 56, 64, 108, 124];
+    bytes.len() >= 18
+        && bytes.starts_with(b"BM")
+        && bytes[6..10] == [0, 0, 0, 0]
+        && DIB_SIZES.contains(&u32::from_le_bytes([
+            bytes[14], bytes[15], bytes[16], bytes[17],
+        ]))
 }
 
 fn utf16le(s: &str) -> Vec<u8> {
@@ -211,7 +233,14 @@ fn utf16le(s: &str) -> Vec<u8> {
 }
 
 fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle)
+    find(hay, needle).is_some()
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return None;
+    }
+    memchr::memmem::find(hay, needle)
 }
 
 /// Why a PDF is not read by a binary built without the `pdf` feature.
@@ -405,6 +434,21 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.4\n..."), Format::Pdf);
         assert_eq!(sniff(b"\x89PNG\r\n\x1a\nrest"), Format::Image);
         assert_eq!(sniff(b"<html><body>x</body></html>"), Format::Html);
+        // junk before a PDF header is allowed, markup is not
+        assert_eq!(sniff(b"\r\n\0junk%PDF-1.7\n..."), Format::Pdf);
+        assert_eq!(
+            sniff(b"<html><body><p>see %PDF-1.4 file</p><table><tr><td>12</td></tr></table>"),
+            Format::Html
+        );
+        // a BMP header, not any text starting "BM"
+        let mut bmp = b"BM\x46\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0".to_vec();
+        bmp.resize(70, 0);
+        assert_eq!(sniff(&bmp), Format::Image);
+        assert_eq!(
+            sniff(b"BMW report <table><tr><td>12</td></tr></table>"),
+            Format::Html
+        );
+        assert_eq!(sniff(b"BM"), Format::Html);
         assert_eq!(sniff(b""), Format::Html);
         let mut ole = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1".to_vec();
         ole.extend(utf16le("Workbook"));
