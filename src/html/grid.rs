@@ -350,11 +350,11 @@ pub fn cell_text(dom: &Dom, el: NodeId) -> String {
     cell_text_in(dom, el, &mut Scratch::default())
 }
 
-/// Buffers kept from cell to cell of a table: the text before its spaces
-/// are collapsed, and the walk's stack.
+/// Buffers kept from cell to cell of a table: the text (its spaces
+/// collapsed as it is read), and the walk's stack.
 #[derive(Default)]
 struct Scratch {
-    text: String,
+    text: Collapsed,
     stack: Vec<Step>,
 }
 
@@ -363,7 +363,7 @@ struct Scratch {
 fn cell_text_in(dom: &Dom, el: NodeId, scratch: &mut Scratch) -> String {
     scratch.text.clear();
     push_text(dom, el, &mut scratch.text, &mut scratch.stack);
-    normalize_space(&scratch.text)
+    scratch.text.as_str().to_owned()
 }
 
 /// One step of an iterative tree walk: enter a node, or emit the separator
@@ -386,9 +386,9 @@ pub(crate) fn push_children(stack: &mut Vec<Step>, dom: &Dom, node: NodeId, dept
 /// on tables nested in tables (each outer cell holds the inner ones' text).
 pub const MAX_CELL_NODES: usize = 20_000;
 
-/// Appends the text of `el` ([`cell_text`], spaces not collapsed yet) to
-/// `out`; `stack` is the walk's (cleared first).
-fn push_text(dom: &Dom, el: NodeId, out: &mut String, stack: &mut Vec<Step>) {
+/// Appends the text of `el` ([`cell_text`]) to `out`; `stack` is the
+/// walk's (cleared first).
+fn push_text(dom: &Dom, el: NodeId, out: &mut Collapsed, stack: &mut Vec<Step>) {
     stack.clear();
     push_children(stack, dom, el, 1);
     let mut visited = 0usize;
@@ -399,13 +399,13 @@ fn push_text(dom: &Dom, el: NodeId, out: &mut String, stack: &mut Vec<Step>) {
         }
         let (node, depth) = match step {
             Step::Close => {
-                out.push(' ');
+                out.space();
                 continue;
             }
             Step::Enter(node, depth) => (node, depth),
         };
         match &dom.node(node).data {
-            Data::Text(t) => out.push_str(t),
+            Data::Text(t) => out.push(t),
             Data::Element(e) => {
                 let name = &e.name.local;
                 if matches!(
@@ -418,11 +418,11 @@ fn push_text(dom: &Dom, el: NodeId, out: &mut String, stack: &mut Vec<Step>) {
                     continue;
                 }
                 if *name == local_name!("br") {
-                    out.push(' ');
+                    out.space();
                     continue;
                 }
                 if is_block(name) {
-                    out.push(' ');
+                    out.space();
                     stack.push(Step::Close);
                 }
                 push_children(stack, dom, node, depth + 1);
@@ -482,45 +482,115 @@ pub(crate) fn is_block(name: &LocalName) -> bool {
 /// [`crate::vocab::normalize::collapse_spaces`] gives, with the runs between
 /// spaces copied as slices rather than char by char.
 pub fn normalize_space(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    // the start of the run of non-space characters being read
-    let mut run: Option<usize> = None;
-    let mut pending = false;
-    let b = s.as_bytes();
-    let mut i = 0usize;
-    while i < b.len() {
-        // Only characters led by an ASCII byte or by 0xC2, 0xE1, 0xE2, 0xE3 or
-        // 0xEF can be spaces (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000,
-        // U+FEFF); every other one (CJK ideographs: 0xE4-0xE9) is passed over by
-        // its first byte without being decoded.
-        let (space, len) = match b[i] {
-            x @ 0x00..=0x7f => (matches!(x, b' ' | b'\t'..=b'\r'), 1),
-            0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => {
-                let c = s[i..].chars().next().expect("a char at a char boundary");
-                (crate::vocab::normalize::is_space(c), c.len_utf8())
-            }
-            0x80..=0xdf => (false, 2),
-            0xe0..=0xef => (false, 3),
-            _ => (false, 4),
+    let mut out = Collapsed::with_capacity(s.len());
+    out.push(s);
+    out.text
+}
+
+/// Text with its spaces collapsed as it is appended, piece by piece:
+/// pushing pieces (and spaces) gives what [`normalize_space`] gives on
+/// their concatenation, without building that first. A run of spaces
+/// becomes one ASCII space once a character follows it; spaces before
+/// the first character and after the last are dropped.
+#[derive(Default)]
+pub(crate) struct Collapsed {
+    /// The collapsed text so far (no space at either end).
+    text: String,
+    /// Whether spaces came after `text`'s last character.
+    pending: bool,
+}
+
+/// [`LEAD`]'s mark of a byte that may lead a space (to be decoded).
+const MAY_BE_SPACE: u8 = 0x40;
+/// [`LEAD`]'s mark of an ASCII space.
+const ASCII_SPACE: u8 = 0x80;
+
+/// What a character's first byte says: its length in bytes (the low bits),
+/// or that it is an ASCII space, or that it may be a space. Only characters
+/// led by an ASCII byte or by 0xC2, 0xE1, 0xE2, 0xE3 or 0xEF can be spaces
+/// (U+0085, U+00A0, U+1680, U+2000-U+205F, U+3000, U+FEFF); every other one
+/// (CJK ideographs: 0xE4-0xE9) is passed over by its first byte.
+static LEAD: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match i as u8 {
+            b' ' | b'\t'..=b'\r' => ASCII_SPACE | 1,
+            0x00..=0x7f => 1,
+            0xc2 | 0xe1 | 0xe2 | 0xe3 | 0xef => MAY_BE_SPACE,
+            0x80..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
         };
-        if space {
-            if let Some(r) = run.take() {
-                out.push_str(&s[r..i]);
-            }
-            pending = !out.is_empty();
-        } else if run.is_none() {
-            if pending {
-                out.push(' ');
-                pending = false;
-            }
-            run = Some(i);
+        i += 1;
+    }
+    t
+};
+
+impl Collapsed {
+    fn with_capacity(n: usize) -> Self {
+        Collapsed {
+            text: String::with_capacity(n),
+            pending: false,
         }
-        i += len;
     }
-    if let Some(r) = run {
-        out.push_str(&s[r..]);
+
+    /// Appends `s`, its spaces collapsed.
+    pub(crate) fn push(&mut self, s: &str) {
+        let b = s.as_bytes();
+        let mut i = 0usize;
+        while i < b.len() {
+            let (space, len) = char_at(s, i);
+            if space {
+                self.space();
+                i += len;
+                continue;
+            }
+            // a run of characters that are not spaces, copied as one slice
+            let start = i;
+            i += len;
+            while i < b.len() {
+                let (space, len) = char_at(s, i);
+                if space {
+                    break;
+                }
+                i += len;
+            }
+            if self.pending {
+                self.text.push(' ');
+                self.pending = false;
+            }
+            self.text.push_str(&s[start..i]);
+        }
     }
-    out
+
+    /// Appends a space (one more in a run, or none at the start).
+    pub(crate) fn space(&mut self) {
+        self.pending = !self.text.is_empty();
+    }
+
+    /// The collapsed text so far.
+    pub(crate) fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// Empties the text (its buffer kept).
+    pub(crate) fn clear(&mut self) {
+        self.text.clear();
+        self.pending = false;
+    }
+}
+
+/// Whether the character at byte `i` of `s` (a char boundary) is a space
+/// ([`crate::vocab::normalize::is_space`]), and its length in bytes.
+#[inline]
+fn char_at(s: &str, i: usize) -> (bool, usize) {
+    let c = LEAD[s.as_bytes()[i] as usize];
+    if c & MAY_BE_SPACE == 0 {
+        return (c & ASCII_SPACE != 0, (c & 7) as usize);
+    }
+    let ch = s[i..].chars().next().expect("a char at a char boundary");
+    (crate::vocab::normalize::is_space(ch), ch.len_utf8())
 }
 
 #[cfg(test)]
@@ -647,6 +717,37 @@ mod tests {
                 depth_exceeds(&dom, el, limit),
                 depth_exceeds_by_stack(&dom, el, limit)
             );
+        }
+
+        /// Pieces pushed one by one (a `None`: a space, as a `<br>` or a
+        /// block's edge) collapse as their concatenation does at once.
+        #[test]
+        fn pieces_collapse_as_their_concatenation(
+            pieces in proptest::collection::vec(proptest::option::of(
+                proptest::collection::vec(proptest::sample::select(vec![
+                    "a", "一", "12", " ", "\t", "\n", "\r", "\u{a0}", "\u{3000}", "\u{feff}",
+                    "\u{85}", "\u{2028}", "\u{200b}", "，", "é", "\u{1680}", "\u{1f600}",
+                ]), 0..6).prop_map(|v| v.concat())
+            ), 0..12)
+        ) {
+            let mut c = Collapsed::default();
+            let mut whole = String::new();
+            for p in &pieces {
+                match p {
+                    Some(t) => {
+                        c.push(t);
+                        whole.push_str(t);
+                    }
+                    None => {
+                        c.space();
+                        whole.push(' ');
+                    }
+                }
+            }
+            prop_assert_eq!(c.as_str(), crate::vocab::normalize::collapse_spaces(&whole));
+            c.clear();
+            c.push("x");
+            prop_assert_eq!(c.as_str(), "x");
         }
 
         /// The slice-copying collapse gives exactly the shared normaliser's text.

@@ -11,7 +11,7 @@
 
 use super::dom::{Data, Dom, Element, NodeId};
 use super::grid::{
-    cell_text, depth_exceeds, is_block, normalize_space, push_children, table_from_element, Step,
+    cell_text, depth_exceeds, is_block, push_children, table_from_element, Collapsed, Step,
     MAX_DEPTH, MAX_SLOTS,
 };
 use super::Page;
@@ -172,7 +172,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
     let mut w = BlockWalker {
         dom: &doc,
         blocks: Vec::new(),
-        buf: String::new(),
+        buf: Collapsed::default(),
         layout,
         skip: None,
     };
@@ -205,7 +205,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
         let mut cw = BlockWalker {
             dom: &doc,
             blocks: Vec::new(),
-            buf: String::new(),
+            buf: Collapsed::default(),
             layout: HashSet::new(),
             skip: Some(main),
         };
@@ -593,7 +593,8 @@ fn is_layout_table(doc: &Dom, el: NodeId, grid: &super::grid::Table) -> bool {
 struct BlockWalker<'d> {
     dom: &'d Dom,
     blocks: Vec<Block>,
-    buf: String,
+    /// The current block's text, its spaces collapsed as it is read.
+    buf: Collapsed,
     /// Tables to walk into as text containers.
     layout: HashSet<NodeId>,
     skip: Option<NodeId>,
@@ -601,15 +602,15 @@ struct BlockWalker<'d> {
 
 impl BlockWalker<'_> {
     fn flush(&mut self) {
-        let t = normalize_space(&self.buf);
-        self.buf.clear();
-        if !t.is_empty() {
-            self.blocks.push(Block {
-                index: self.blocks.len() + 1,
-                text: t,
-                table: None,
-            });
+        if self.buf.as_str().is_empty() {
+            return;
         }
+        self.blocks.push(Block {
+            index: self.blocks.len() + 1,
+            text: self.buf.as_str().to_owned(),
+            table: None,
+        });
+        self.buf.clear();
     }
 
     /// Walks the main content, leaving tables out.
@@ -641,7 +642,7 @@ impl BlockWalker<'_> {
                 continue;
             }
             match &dom.node(node).data {
-                Data::Text(t) => self.buf.push_str(t),
+                Data::Text(t) => self.buf.push(t),
                 Data::Element(e) => {
                     let name = &e.name.local;
                     if matches!(
@@ -655,7 +656,7 @@ impl BlockWalker<'_> {
                         continue;
                     }
                     if *name == local_name!("br") {
-                        self.buf.push(' ');
+                        self.buf.space();
                         continue;
                     }
                     if *name == local_name!("table") && !tables && !self.layout.contains(&node) {

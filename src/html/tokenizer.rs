@@ -26,7 +26,7 @@ use super::dom::{Dom, NodeId};
 use super::tree::{self, Trees};
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{Doctype, Tag, TagKind, Token, TokenSinkResult};
+use html5ever::tokenizer::{Doctype, TagKind, Token, TokenSinkResult};
 use html5ever::{local_name, ns, Attribute, LocalName, QualName};
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -626,13 +626,7 @@ impl<T: Trees> Builder<'_, T> {
         self.nest_tag((name_start, name_end), &name, raw.end, kind);
         self.flush(lt, raw.end);
         if kind == TagKind::EndTag {
-            let _ = self.tb.tag(Tag {
-                kind,
-                name,
-                self_closing: raw.self_closing,
-                attrs: Vec::new(),
-                had_duplicate_attributes: false,
-            });
+            let _ = self.tb.tag(kind, name, raw.self_closing, Vec::new(), false);
             return Ok(raw.end);
         }
         if self.attrs == Attrs::Lean && (name == local_name!("svg") || name == local_name!("math"))
@@ -640,13 +634,7 @@ impl<T: Trees> Builder<'_, T> {
             return Err(Stop::Foreign);
         }
         let (attrs, dup) = self.attrs(&name);
-        let result = self.tb.tag(Tag {
-            kind,
-            name,
-            self_closing: raw.self_closing,
-            attrs,
-            had_duplicate_attributes: dup,
-        });
+        let result = self.tb.tag(kind, name, raw.self_closing, attrs, dup);
         let scan_skips = lower == "script" || lower == "style";
         match result {
             TokenSinkResult::RawData(kind) => {

@@ -23,7 +23,7 @@ use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{Tag, TagKind, Token, TokenSink, TokenSinkResult};
 use html5ever::tree_builder::{QuirksMode, TreeBuilder, TreeBuilderOpts};
-use html5ever::{local_name, LocalName};
+use html5ever::{local_name, Attribute, LocalName};
 use std::borrow::Cow;
 
 /// What the tokenizer hands its tokens to: a tree builder.
@@ -34,9 +34,26 @@ pub(super) trait Trees {
     fn text(&mut self, text: StrTendril) {
         let _ = self.process(Token::CharacterTokens(text));
     }
-    /// Processes a tag token ([`Trees::process`] of `TagToken`).
-    fn tag(&mut self, tag: Tag) -> TokenSinkResult<NodeId> {
-        self.process(Token::TagToken(tag))
+    /// Processes a tag token ([`Trees::process`] of `TagToken`), given by
+    /// its parts ([`Tag`]'s fields): the tag is built where the tree builder
+    /// takes it, not built by the tokenizer and then moved (a move that read
+    /// its one-byte fields back as one word just after they were written,
+    /// which stalls the store buffer).
+    fn tag(
+        &mut self,
+        kind: TagKind,
+        name: LocalName,
+        self_closing: bool,
+        attrs: Vec<Attribute>,
+        dup: bool,
+    ) -> TokenSinkResult<NodeId> {
+        self.process(Token::TagToken(Tag {
+            kind,
+            name,
+            self_closing,
+            attrs,
+            had_duplicate_attributes: dup,
+        }))
     }
     /// Whether the adjusted current node is foreign (SVG, MathML).
     fn foreign(&self) -> bool;
@@ -212,11 +229,24 @@ impl Trees for Own {
         }
     }
 
-    fn tag(&mut self, tag: Tag) -> TokenSinkResult<NodeId> {
+    fn tag(
+        &mut self,
+        kind: TagKind,
+        name: LocalName,
+        self_closing: bool,
+        attrs: Vec<Attribute>,
+        dup: bool,
+    ) -> TokenSinkResult<NodeId> {
         if self.out {
             return TokenSinkResult::Continue;
         }
-        self.run(Tok::Tag(tag))
+        self.run(Tok::Tag(Tag {
+            kind,
+            name,
+            self_closing,
+            attrs,
+            had_duplicate_attributes: dup,
+        }))
     }
 
     fn foreign(&self) -> bool {
