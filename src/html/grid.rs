@@ -408,13 +408,7 @@ fn push_text(dom: &Dom, el: NodeId, out: &mut Collapsed, stack: &mut Vec<Step>) 
             Data::Text(t) => out.push(t),
             Data::Element(e) => {
                 let name = &e.name.local;
-                if matches!(
-                    *name,
-                    local_name!("script")
-                        | local_name!("style")
-                        | local_name!("noscript")
-                        | local_name!("template")
-                ) {
+                if is_unrendered(name) {
                     continue;
                 }
                 if *name == local_name!("br") {
@@ -474,6 +468,18 @@ pub(crate) fn is_block(name: &LocalName) -> bool {
             | local_name!("form")
             | local_name!("hr")
             | local_name!("caption")
+    )
+}
+
+/// Elements whose content a reader never sees as text (scripts, styles,
+/// `noscript`, templates): skipped by cell texts and text blocks.
+pub(crate) fn is_unrendered(name: &html5ever::LocalName) -> bool {
+    matches!(
+        *name,
+        local_name!("script")
+            | local_name!("style")
+            | local_name!("noscript")
+            | local_name!("template")
     )
 }
 
@@ -833,6 +839,37 @@ mod tests {
             row in any::<bool>(),
         ) {
             prop_assert_eq!(parse_span(Some(&a), row), parse_span_by_string(Some(&a), row));
+        }
+
+        /// Each cell gets the text and `th` of the markup cell it was placed
+        /// from: the cells of a kept row are that row's cells, in order
+        /// (rows are kept whole or cut whole), texts made unique.
+        #[test]
+        fn every_cell_has_the_text_of_its_markup_cell(raw in raw_rows()) {
+            let raw: Vec<RawRow> = raw
+                .into_iter()
+                .enumerate()
+                .map(|(r, row)| {
+                    row.into_iter()
+                        .enumerate()
+                        .map(|(k, (_, rs, cs, th))| (format!("r{r}k{k}"), rs, cs, th))
+                        .collect()
+                })
+                .collect();
+            for t in [Table::from_raw_rows(1, &raw), Table::from_rows(1, raw.clone())] {
+                for (r, row) in raw.iter().enumerate().take(t.rows()) {
+                    let placed: Vec<(&str, bool)> = t
+                        .cells()
+                        .iter()
+                        .filter(|c| c.row == r)
+                        .map(|c| (c.text.as_str(), c.header))
+                        .collect();
+                    let written: Vec<(&str, bool)> =
+                        row.iter().map(|c| (c.0.as_str(), c.3)).collect();
+                    prop_assert_eq!(placed, written);
+                }
+                prop_assert!(t.cells().iter().all(|c| c.row < t.rows()));
+            }
         }
 
         /// Moving the texts into the grid gives the grid copying them gives,

@@ -269,8 +269,16 @@ pub(crate) fn not_nesting(name: &str) -> bool {
     for (d, s) in buf.iter_mut().zip(n) {
         *d = s.to_ascii_lowercase();
     }
-    std::str::from_utf8(&buf[..n.len()])
-        .is_ok_and(|lower| not_nesting_atom(&html5ever::LocalName::from(lower)))
+    // a name of up to 7 bytes is an inline atom (no lookup); a longer one is
+    // in the static set or not in the list: it is never made a dynamic atom
+    // (a global lock and an allocation per tag)
+    std::str::from_utf8(&buf[..n.len()]).is_ok_and(|lower| {
+        if lower.len() <= 7 {
+            not_nesting_atom(&html5ever::LocalName::from(lower))
+        } else {
+            html5ever::LocalName::try_static(lower).is_some_and(|a| not_nesting_atom(&a))
+        }
+    })
 }
 
 /// [`not_nesting`] of a lower-cased name, as an atom (the tokenizer asks
@@ -645,14 +653,7 @@ impl BlockWalker<'_> {
                 Data::Text(t) => self.buf.push(t),
                 Data::Element(e) => {
                     let name = &e.name.local;
-                    if matches!(
-                        *name,
-                        local_name!("script")
-                            | local_name!("style")
-                            | local_name!("noscript")
-                            | local_name!("template")
-                            | local_name!("head")
-                    ) {
+                    if super::grid::is_unrendered(name) || *name == local_name!("head") {
                         continue;
                     }
                     if *name == local_name!("br") {
