@@ -216,6 +216,35 @@ fn poisonous_pages_do_not_stop_the_build() {
 }
 
 #[test]
+fn a_page_larger_than_the_limit_is_not_read_and_says_so() {
+    let tmp = tempfile::tempdir().unwrap();
+    let max = xxgk::html::MAX_PAGE_BYTES;
+    // a report whose tail is two million table rows: past the limit
+    let mut html = report(2016, "<p>本年度主动公开政府信息110条。</p><table>");
+    while html.len() <= max {
+        html.push_str("<tr><td>1</td></tr>\n");
+    }
+    let big = tmp.path().join("big.html");
+    std::fs::write(&big, &html).unwrap();
+    for cmd in ["parse", "tables"] {
+        let o = xxgk(&[cmd, big.to_str().unwrap()]);
+        assert!(exited_cleanly(&o), "{cmd}: {}", text(&o.stderr));
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("big.html") && err.contains("not read"),
+            "{cmd}: {err}"
+        );
+    }
+    // at the limit, the page is read
+    html.truncate(max);
+    std::fs::write(&big, &html).unwrap();
+    let o = xxgk(&["parse", big.to_str().unwrap(), "--format", "csv"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("proactive"), "{}", text(&o.stdout));
+}
+
+#[test]
 fn parse_survives_each_poisonous_page() {
     let tmp = tempfile::tempdir().unwrap();
     for (name, html) in poisonous() {

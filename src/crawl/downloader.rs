@@ -77,7 +77,7 @@ impl Default for DownloaderConfig {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
             request_timeout: Duration::from_secs(120),
-            max_body: 20 * 1024 * 1024,
+            max_body: crate::html::MAX_PAGE_BYTES as u64,
             max_redirects: 5,
             retries: 3,
             backoff_base: Duration::from_millis(500),

@@ -377,6 +377,7 @@ fn read_with(
     if let Some(read) = attachment::read(bytes, opts, vocab, prose) {
         return read;
     }
+    too_large(bytes)?;
     let decoded = decode::decode(bytes, content_type);
     let page = Page::parse(&decoded.text);
     let mut parsed = parse_document_vocabs(&page, opts, vocab, prose);
@@ -393,6 +394,21 @@ fn read_with(
         encoding: decoded.encoding.to_string(),
         encoding_source: source,
     })
+}
+
+/// An HTML page larger than [`crate::html::MAX_PAGE_BYTES`] is not read:
+/// its tree could take gigabytes.
+fn too_large(bytes: &[u8]) -> std::result::Result<(), String> {
+    let max = crate::html::MAX_PAGE_BYTES;
+    if bytes.len() > max {
+        return Err(format!(
+            "the page is {:.1} MiB, more than the {} MiB an HTML report is read up to \
+             (a report page is well under 1 MB): not read",
+            bytes.len() as f64 / f64::from(1 << 20),
+            max >> 20
+        ));
+    }
+    Ok(())
 }
 
 /// What to build.
@@ -1178,6 +1194,7 @@ pub fn page_of_file(path: &Path) -> Result<PageFile> {
 fn page_of(bytes: &[u8]) -> std::result::Result<PageFile, String> {
     let format = crate::doc::sniff(bytes);
     if format == crate::doc::Format::Html {
+        too_large(bytes)?;
         let d = decode::decode(bytes, None);
         let page = Page::parse(&d.text);
         let mut warnings = d.warnings();
