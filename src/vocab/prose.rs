@@ -859,23 +859,29 @@ impl ProseVocab {
     }
 }
 
-/// A set of chars, by their code point modulo 1024: `false` means no char of
-/// the set, `true` maybe one (a filter: one bit test per char of a block).
+/// How many code points a [`CharFilter`] tells apart (a power of two): the
+/// CJK ideographs a block is mostly made of fall on a bit shared with few
+/// others, so few chars pass a filter they are not in.
+const FILTER_BITS: usize = 8192;
+
+/// A set of chars, by their code point modulo [`FILTER_BITS`]: `false` means
+/// no char of the set, `true` maybe one (a filter: one bit test per char of a
+/// block).
 #[derive(Debug, Clone)]
-pub(crate) struct CharFilter([u64; 16]);
+pub(crate) struct CharFilter([u64; FILTER_BITS / 64]);
 
 impl CharFilter {
-    const EMPTY: CharFilter = CharFilter([0; 16]);
+    const EMPTY: CharFilter = CharFilter([0; FILTER_BITS / 64]);
 
     fn insert(&mut self, c: char) {
-        let x = c as usize & 1023;
+        let x = c as usize & (FILTER_BITS - 1);
         self.0[x >> 6] |= 1 << (x & 63);
     }
 
     /// Whether `c` may be in the set (`false`: it is not).
     #[inline]
     pub(crate) fn may_hold(&self, c: char) -> bool {
-        let x = c as usize & 1023;
+        let x = c as usize & (FILTER_BITS - 1);
         (self.0[x >> 6] >> (x & 63)) & 1 == 1
     }
 }
@@ -1002,12 +1008,14 @@ pub(crate) struct StartFilter {
 }
 
 impl StartFilter {
+    const EMPTY: StartFilter = StartFilter {
+        first: CharFilter::EMPTY,
+        empty: false,
+    };
+
     /// The union of the lists' start filters.
     pub(crate) fn of(lists: &[&CharWords]) -> StartFilter {
-        let mut out = StartFilter {
-            first: CharFilter::EMPTY,
-            empty: false,
-        };
+        let mut out = StartFilter::EMPTY;
         for l in lists {
             for (a, b) in out.first.0.iter_mut().zip(l.first.0.iter()) {
                 *a |= *b;
@@ -1107,6 +1115,9 @@ pub(crate) struct Matchers {
     /// The first chars of every phrase a zero can start with (negations,
     /// fee and pointing-back phrases): `zeros` looks only where one stands.
     pub(crate) zero_start: CharWords,
+    /// The chars a period word (`cumulative`, `this_year`, `not_a_count`,
+    /// `up_to`, `not_the_year`) may start with.
+    pub(crate) period_starts: StartFilter,
     /// The word lists of the cues' conditions, by the address and length of
     /// the list (see [`Self::need_words`]).
     need_words: Vec<((usize, usize), CharWords)>,
@@ -1193,6 +1204,7 @@ static EMPTY_MATCHERS: Matchers = Matchers {
     zero_back_phrases: CharWords::EMPTY,
     noun_after: Vec::new(),
     zero_start: CharWords::EMPTY,
+    period_starts: StartFilter::EMPTY,
     need_words: Vec::new(),
     parts: [PartWords::EMPTY, PartWords::EMPTY],
     heading_scope_masks: Vec::new(),
@@ -1250,7 +1262,7 @@ impl Matchers {
             starts.extend(na.negations);
         }
         let channels: Vec<&str> = v.channels.iter().map(|c| c.word).collect();
-        Matchers {
+        let mut m = Matchers {
             fillers: w(v.fillers),
             at_least_prefix: w(v.at_least_prefix),
             approx_prefix: w(v.approx_prefix),
@@ -1301,6 +1313,7 @@ impl Matchers {
                 })
                 .collect(),
             zero_start: w(&starts),
+            period_starts: StartFilter::EMPTY,
             need_words,
             parts: [PartWords::of(v, false), PartWords::of(v, true)],
             heading_scope_masks: byte_masks(
@@ -1310,7 +1323,15 @@ impl Matchers {
                     .map(|c| c.word)
                     .collect::<Vec<_>>(),
             ),
-        }
+        };
+        m.period_starts = StartFilter::of(&[
+            &m.cumulative,
+            &m.this_year,
+            &m.not_a_count,
+            &m.up_to,
+            &m.not_the_year,
+        ]);
+        m
     }
 
     /// The words naming a part in a report of a government (`true`) or of
