@@ -802,10 +802,7 @@ fn period_words(m: &vocab::Matchers, u: &Units, w: &mut PeriodWords) {
     let starts = &m.period_starts;
     let mut clause = UnitWalk::new(&u.clause_start, c.len());
     let mut sent = UnitWalk::new(&u.sent_start, c.len());
-    for p in 0..c.len() {
-        if !starts.may_start(c, p) {
-            continue;
-        }
+    for p in starts.start_positions(c) {
         clause.to(p);
         sent.to(p);
         note_first_ends(c, &clause, &m.cumulative, p, &mut w.cumulative);
@@ -1584,11 +1581,11 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     let m = v.m;
     let c = t.c;
     let mut i = 0;
-    'outer: while i < c.len() {
+    'outer: loop {
         // every zero phrase opens with one of these words
-        if !m.zero_start.may_start(c, i) {
-            i += 1;
-            continue;
+        i = m.zero_start.next_start(c, i);
+        if i >= c.len() {
+            break;
         }
         for (rule, rm) in v.zero_rules.iter().zip(&m.zero_rules) {
             for (_, neg) in rm.negations.starting_at(c, i) {
@@ -1731,7 +1728,7 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
 fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
     let v = t.v;
     let c = t.c;
-    for e in 0..c.len() {
+    for e in v.m.zero_after_word.start_positions(c) {
         let Some((_, w)) = v.m.zero_after_word.first_at(c, e) else {
             continue;
         };

@@ -884,6 +884,36 @@ impl CharFilter {
         let x = c as usize & (FILTER_BITS - 1);
         (self.0[x >> 6] >> (x & 63)) & 1 == 1
     }
+
+    /// The first position in `from..c.len()` a word of a list whose first
+    /// chars are this set (`empty`: one of its words is empty) may start at,
+    /// else `c.len()`: one tight scan instead of a test per position.
+    #[inline]
+    fn next_start(&self, empty: bool, c: &[char], from: usize) -> usize {
+        if empty {
+            return from.min(c.len());
+        }
+        c.get(from..)
+            .and_then(|rest| rest.iter().position(|&x| self.may_hold(x)))
+            .map_or(c.len(), |k| from + k)
+    }
+}
+
+/// Every position of `c` that `next` (a list's `next_start`) stops at, in
+/// order.
+#[inline]
+fn start_positions<'a>(
+    c: &'a [char],
+    next: impl Fn(&[char], usize) -> usize + 'a,
+) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = next(c, from);
+        (at < c.len()).then(|| {
+            from = at + 1;
+            at
+        })
+    })
 }
 
 /// A word list compiled for matching at char offsets of a block's chars:
@@ -928,6 +958,19 @@ impl CharWords {
     #[inline]
     pub(crate) fn may_start(&self, c: &[char], at: usize) -> bool {
         self.empty || c.get(at).is_some_and(|x| self.first.may_hold(*x))
+    }
+
+    /// The first position in `from..c.len()` where [`Self::may_start`]
+    /// holds, else `c.len()`.
+    #[inline]
+    pub(crate) fn next_start(&self, c: &[char], from: usize) -> usize {
+        self.first.next_start(self.empty, c, from)
+    }
+
+    /// Every position of `c` where [`Self::may_start`] holds, in order.
+    #[inline]
+    pub(crate) fn start_positions<'a>(&'a self, c: &'a [char]) -> impl Iterator<Item = usize> + 'a {
+        start_positions(c, |c, from| self.next_start(c, from))
     }
 
     /// The words of `c` starting at `at`, in the list's order: (index,
@@ -1027,9 +1070,16 @@ impl StartFilter {
 
     /// Whether a word of one of the lists may start at `at` (`false`: none
     /// does, and [`CharWords::starting_at`] of each list yields nothing).
-    #[inline]
-    pub(crate) fn may_start(&self, c: &[char], at: usize) -> bool {
+    #[cfg(test)]
+    fn may_start(&self, c: &[char], at: usize) -> bool {
         self.empty || c.get(at).is_some_and(|x| self.first.may_hold(*x))
+    }
+
+    /// Every position of `c` where a word of one of the lists may start, in
+    /// order (elsewhere none does).
+    #[inline]
+    pub(crate) fn start_positions<'a>(&'a self, c: &'a [char]) -> impl Iterator<Item = usize> + 'a {
+        start_positions(c, |c, from| self.first.next_start(self.empty, c, from))
     }
 }
 
@@ -1361,6 +1411,54 @@ pub fn prose() -> &'static ProseVocab {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chars that collide in a filter (same code point modulo its size),
+    /// CJK and ASCII: the scans must stop where the per-position test does.
+    const SCAN_ALPHABET: [char; 8] = [
+        '无',
+        '未',
+        '年',
+        'a',
+        '1',
+        // '无' and 'a' plus the filter's size: same bits
+        match char::from_u32('无' as u32 + FILTER_BITS as u32) {
+            Some(c) => c,
+            None => '?',
+        },
+        match char::from_u32('a' as u32 + FILTER_BITS as u32) {
+            Some(c) => c,
+            None => '?',
+        },
+        '。',
+    ];
+
+    proptest::proptest! {
+        /// `next_start` and `start_positions` stop exactly where
+        /// `may_start` holds, for a list and for a union of lists, with and
+        /// without an empty word.
+        #[test]
+        fn scans_stop_where_may_start_holds(
+            text in proptest::collection::vec(0..SCAN_ALPHABET.len(), 0..30),
+            words in proptest::collection::vec(
+                proptest::collection::vec(0..SCAN_ALPHABET.len(), 0..3), 0..4),
+            from in 0usize..35,
+        ) {
+            let c: Vec<char> = text.iter().map(|&i| SCAN_ALPHABET[i]).collect();
+            let words: Vec<String> = words
+                .iter()
+                .map(|w| w.iter().map(|&i| SCAN_ALPHABET[i]).collect())
+                .collect();
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            let l = CharWords::new(&refs);
+            let u = StartFilter::of(&[&l, &CharWords::new(&["年"])]);
+            let want_next = (from..c.len()).find(|&p| l.may_start(&c, p)).unwrap_or(c.len());
+            proptest::prop_assert_eq!(l.next_start(&c, from), want_next);
+            let want: Vec<usize> = (0..c.len()).filter(|&p| l.may_start(&c, p)).collect();
+            proptest::prop_assert_eq!(l.start_positions(&c).collect::<Vec<_>>(), want);
+            let want: Vec<usize> = (0..c.len()).filter(|&p| u.may_start(&c, p)).collect();
+            proptest::prop_assert_eq!(u.start_positions(&c).collect::<Vec<_>>(), want);
+        }
+    }
 
     #[test]
     fn builtin_loads() {
