@@ -799,19 +799,10 @@ fn period_words(m: &vocab::Matchers, u: &Units, w: &mut PeriodWords) {
         v.clear();
         v.resize(n, usize::MAX);
     }
-    let starts = vocab::StartFilter::of(&[
-        &m.cumulative,
-        &m.this_year,
-        &m.not_a_count,
-        &m.up_to,
-        &m.not_the_year,
-    ]);
+    let starts = &m.period_starts;
     let mut clause = UnitWalk::new(&u.clause_start, c.len());
     let mut sent = UnitWalk::new(&u.sent_start, c.len());
-    for p in 0..c.len() {
-        if !starts.may_start(c, p) {
-            continue;
-        }
+    for p in starts.start_positions(c) {
         clause.to(p);
         sent.to(p);
         note_first_ends(c, &clause, &m.cumulative, p, &mut w.cumulative);
@@ -1062,13 +1053,11 @@ fn parse_block(
         }
     }
     found.sort_by_key(|f| f.start);
-    let orig: Vec<char> = if found.is_empty() {
-        Vec::new()
-    } else {
-        text.chars().collect()
-    };
+    // the starts come in order: one walk over the text for all of them
+    let mut at = CharCursor::new(text);
     for f in found {
-        let raw: String = orig[f.start..f.end].iter().collect();
+        let from = at.byte_of(f.start);
+        let raw = text[from..at.clone().byte_of(f.end)].to_string();
         ex.observations.push(Observation {
             metric: f.metric.to_string(),
             value: f.value,
@@ -1083,6 +1072,46 @@ fn parse_block(
                 end: f.end,
             },
         });
+    }
+}
+
+/// A walk over a text's chars that tells the byte offset of a char offset:
+/// offsets asked in increasing order cost one pass over the text in all.
+#[derive(Clone)]
+struct CharCursor<'a> {
+    text: &'a str,
+    /// The char offset reached.
+    chars: usize,
+    /// Its byte offset.
+    bytes: usize,
+}
+
+impl<'a> CharCursor<'a> {
+    fn new(text: &'a str) -> Self {
+        CharCursor {
+            text,
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The byte offset of the char at char offset `k` (the text's length
+    /// when `k` is at or past its end); moves the cursor there.
+    fn byte_of(&mut self, k: usize) -> usize {
+        if k < self.chars {
+            (self.chars, self.bytes) = (0, 0);
+        }
+        let mut it = self.text[self.bytes..].chars();
+        while self.chars < k {
+            match it.next() {
+                Some(ch) => {
+                    self.chars += 1;
+                    self.bytes += ch.len_utf8();
+                }
+                None => break,
+            }
+        }
+        self.bytes
     }
 }
 
@@ -1552,11 +1581,11 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     let m = v.m;
     let c = t.c;
     let mut i = 0;
-    'outer: while i < c.len() {
+    'outer: loop {
         // every zero phrase opens with one of these words
-        if !m.zero_start.may_start(c, i) {
-            i += 1;
-            continue;
+        i = m.zero_start.next_start(c, i);
+        if i >= c.len() {
+            break;
         }
         for (rule, rm) in v.zero_rules.iter().zip(&m.zero_rules) {
             for (_, neg) in rm.negations.starting_at(c, i) {
@@ -1699,7 +1728,7 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
 fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
     let v = t.v;
     let c = t.c;
-    for e in 0..c.len() {
+    for e in v.m.zero_after_word.start_positions(c) {
         let Some((_, w)) = v.m.zero_after_word.first_at(c, e) else {
             continue;
         };
@@ -1899,6 +1928,32 @@ mod tests {
     ];
 
     proptest::proptest! {
+        /// A cursor's spans are the chars the first-written collect gave,
+        /// for spans in the order a block's figures come in (sorted starts,
+        /// any ends) and for any order.
+        #[test]
+        fn char_cursor_spans_match_the_chars(
+            text in ".{0,40}",
+            spans in proptest::collection::vec((0usize..45, 0usize..45), 0..8),
+            sorted in proptest::bool::ANY,
+        ) {
+            let chars: Vec<char> = text.chars().collect();
+            let mut spans: Vec<(usize, usize)> = spans
+                .into_iter()
+                .map(|(a, b)| (a.min(b).min(chars.len()), a.max(b).min(chars.len())))
+                .collect();
+            if sorted {
+                spans.sort_by_key(|s| s.0);
+            }
+            let mut at = CharCursor::new(&text);
+            for (start, end) in spans {
+                let from = at.byte_of(start);
+                let got = &text[from..at.clone().byte_of(end)];
+                let want: String = chars[start..end].iter().collect();
+                proptest::prop_assert_eq!(got, want);
+            }
+        }
+
         #[test]
         fn units_match_the_two_passes(
             idx in proptest::collection::vec(0..ALPHABET.len(), 0..60)

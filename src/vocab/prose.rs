@@ -859,25 +859,61 @@ impl ProseVocab {
     }
 }
 
-/// A set of chars, by their code point modulo 1024: `false` means no char of
-/// the set, `true` maybe one (a filter: one bit test per char of a block).
+/// How many code points a [`CharFilter`] tells apart (a power of two): the
+/// CJK ideographs a block is mostly made of fall on a bit shared with few
+/// others, so few chars pass a filter they are not in.
+const FILTER_BITS: usize = 8192;
+
+/// A set of chars, by their code point modulo [`FILTER_BITS`]: `false` means
+/// no char of the set, `true` maybe one (a filter: one bit test per char of a
+/// block).
 #[derive(Debug, Clone)]
-pub(crate) struct CharFilter([u64; 16]);
+pub(crate) struct CharFilter([u64; FILTER_BITS / 64]);
 
 impl CharFilter {
-    const EMPTY: CharFilter = CharFilter([0; 16]);
+    const EMPTY: CharFilter = CharFilter([0; FILTER_BITS / 64]);
 
     fn insert(&mut self, c: char) {
-        let x = c as usize & 1023;
+        let x = c as usize & (FILTER_BITS - 1);
         self.0[x >> 6] |= 1 << (x & 63);
     }
 
     /// Whether `c` may be in the set (`false`: it is not).
     #[inline]
     pub(crate) fn may_hold(&self, c: char) -> bool {
-        let x = c as usize & 1023;
+        let x = c as usize & (FILTER_BITS - 1);
         (self.0[x >> 6] >> (x & 63)) & 1 == 1
     }
+
+    /// The first position in `from..c.len()` a word of a list whose first
+    /// chars are this set (`empty`: one of its words is empty) may start at,
+    /// else `c.len()`: one tight scan instead of a test per position.
+    #[inline]
+    fn next_start(&self, empty: bool, c: &[char], from: usize) -> usize {
+        if empty {
+            return from.min(c.len());
+        }
+        c.get(from..)
+            .and_then(|rest| rest.iter().position(|&x| self.may_hold(x)))
+            .map_or(c.len(), |k| from + k)
+    }
+}
+
+/// Every position of `c` that `next` (a list's `next_start`) stops at, in
+/// order.
+#[inline]
+fn start_positions<'a>(
+    c: &'a [char],
+    next: impl Fn(&[char], usize) -> usize + 'a,
+) -> impl Iterator<Item = usize> + 'a {
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let at = next(c, from);
+        (at < c.len()).then(|| {
+            from = at + 1;
+            at
+        })
+    })
 }
 
 /// A word list compiled for matching at char offsets of a block's chars:
@@ -922,6 +958,19 @@ impl CharWords {
     #[inline]
     pub(crate) fn may_start(&self, c: &[char], at: usize) -> bool {
         self.empty || c.get(at).is_some_and(|x| self.first.may_hold(*x))
+    }
+
+    /// The first position in `from..c.len()` where [`Self::may_start`]
+    /// holds, else `c.len()`.
+    #[inline]
+    pub(crate) fn next_start(&self, c: &[char], from: usize) -> usize {
+        self.first.next_start(self.empty, c, from)
+    }
+
+    /// Every position of `c` where [`Self::may_start`] holds, in order.
+    #[inline]
+    pub(crate) fn start_positions<'a>(&'a self, c: &'a [char]) -> impl Iterator<Item = usize> + 'a {
+        start_positions(c, |c, from| self.next_start(c, from))
     }
 
     /// The words of `c` starting at `at`, in the list's order: (index,
@@ -1002,12 +1051,14 @@ pub(crate) struct StartFilter {
 }
 
 impl StartFilter {
+    const EMPTY: StartFilter = StartFilter {
+        first: CharFilter::EMPTY,
+        empty: false,
+    };
+
     /// The union of the lists' start filters.
     pub(crate) fn of(lists: &[&CharWords]) -> StartFilter {
-        let mut out = StartFilter {
-            first: CharFilter::EMPTY,
-            empty: false,
-        };
+        let mut out = StartFilter::EMPTY;
         for l in lists {
             for (a, b) in out.first.0.iter_mut().zip(l.first.0.iter()) {
                 *a |= *b;
@@ -1019,9 +1070,16 @@ impl StartFilter {
 
     /// Whether a word of one of the lists may start at `at` (`false`: none
     /// does, and [`CharWords::starting_at`] of each list yields nothing).
-    #[inline]
-    pub(crate) fn may_start(&self, c: &[char], at: usize) -> bool {
+    #[cfg(test)]
+    fn may_start(&self, c: &[char], at: usize) -> bool {
         self.empty || c.get(at).is_some_and(|x| self.first.may_hold(*x))
+    }
+
+    /// Every position of `c` where a word of one of the lists may start, in
+    /// order (elsewhere none does).
+    #[inline]
+    pub(crate) fn start_positions<'a>(&'a self, c: &'a [char]) -> impl Iterator<Item = usize> + 'a {
+        start_positions(c, |c, from| self.first.next_start(self.empty, c, from))
     }
 }
 
@@ -1107,6 +1165,9 @@ pub(crate) struct Matchers {
     /// The first chars of every phrase a zero can start with (negations,
     /// fee and pointing-back phrases): `zeros` looks only where one stands.
     pub(crate) zero_start: CharWords,
+    /// The chars a period word (`cumulative`, `this_year`, `not_a_count`,
+    /// `up_to`, `not_the_year`) may start with.
+    pub(crate) period_starts: StartFilter,
     /// The word lists of the cues' conditions, by the address and length of
     /// the list (see [`Self::need_words`]).
     need_words: Vec<((usize, usize), CharWords)>,
@@ -1193,6 +1254,7 @@ static EMPTY_MATCHERS: Matchers = Matchers {
     zero_back_phrases: CharWords::EMPTY,
     noun_after: Vec::new(),
     zero_start: CharWords::EMPTY,
+    period_starts: StartFilter::EMPTY,
     need_words: Vec::new(),
     parts: [PartWords::EMPTY, PartWords::EMPTY],
     heading_scope_masks: Vec::new(),
@@ -1250,7 +1312,7 @@ impl Matchers {
             starts.extend(na.negations);
         }
         let channels: Vec<&str> = v.channels.iter().map(|c| c.word).collect();
-        Matchers {
+        let mut m = Matchers {
             fillers: w(v.fillers),
             at_least_prefix: w(v.at_least_prefix),
             approx_prefix: w(v.approx_prefix),
@@ -1301,6 +1363,7 @@ impl Matchers {
                 })
                 .collect(),
             zero_start: w(&starts),
+            period_starts: StartFilter::EMPTY,
             need_words,
             parts: [PartWords::of(v, false), PartWords::of(v, true)],
             heading_scope_masks: byte_masks(
@@ -1310,7 +1373,15 @@ impl Matchers {
                     .map(|c| c.word)
                     .collect::<Vec<_>>(),
             ),
-        }
+        };
+        m.period_starts = StartFilter::of(&[
+            &m.cumulative,
+            &m.this_year,
+            &m.not_a_count,
+            &m.up_to,
+            &m.not_the_year,
+        ]);
+        m
     }
 
     /// The words naming a part in a report of a government (`true`) or of
@@ -1340,6 +1411,54 @@ pub fn prose() -> &'static ProseVocab {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chars that collide in a filter (same code point modulo its size),
+    /// CJK and ASCII: the scans must stop where the per-position test does.
+    const SCAN_ALPHABET: [char; 8] = [
+        '无',
+        '未',
+        '年',
+        'a',
+        '1',
+        // '无' and 'a' plus the filter's size: same bits
+        match char::from_u32('无' as u32 + FILTER_BITS as u32) {
+            Some(c) => c,
+            None => '?',
+        },
+        match char::from_u32('a' as u32 + FILTER_BITS as u32) {
+            Some(c) => c,
+            None => '?',
+        },
+        '。',
+    ];
+
+    proptest::proptest! {
+        /// `next_start` and `start_positions` stop exactly where
+        /// `may_start` holds, for a list and for a union of lists, with and
+        /// without an empty word.
+        #[test]
+        fn scans_stop_where_may_start_holds(
+            text in proptest::collection::vec(0..SCAN_ALPHABET.len(), 0..30),
+            words in proptest::collection::vec(
+                proptest::collection::vec(0..SCAN_ALPHABET.len(), 0..3), 0..4),
+            from in 0usize..35,
+        ) {
+            let c: Vec<char> = text.iter().map(|&i| SCAN_ALPHABET[i]).collect();
+            let words: Vec<String> = words
+                .iter()
+                .map(|w| w.iter().map(|&i| SCAN_ALPHABET[i]).collect())
+                .collect();
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            let l = CharWords::new(&refs);
+            let u = StartFilter::of(&[&l, &CharWords::new(&["年"])]);
+            let want_next = (from..c.len()).find(|&p| l.may_start(&c, p)).unwrap_or(c.len());
+            proptest::prop_assert_eq!(l.next_start(&c, from), want_next);
+            let want: Vec<usize> = (0..c.len()).filter(|&p| l.may_start(&c, p)).collect();
+            proptest::prop_assert_eq!(l.start_positions(&c).collect::<Vec<_>>(), want);
+            let want: Vec<usize> = (0..c.len()).filter(|&p| u.may_start(&c, p)).collect();
+            proptest::prop_assert_eq!(u.start_positions(&c).collect::<Vec<_>>(), want);
+        }
+    }
 
     #[test]
     fn builtin_loads() {
