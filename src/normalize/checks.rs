@@ -51,7 +51,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, OnceLock};
 
 /// One check run.
@@ -445,28 +444,7 @@ struct Group<'a> {
     /// The same entries by id, for [`Group::get`] (asked many times per
     /// document: a hash and one comparison, not a binary search's string
     /// comparisons of ids that share long prefixes).
-    by_id: HashMap<&'a str, &'a ObservationRow, BuildHasherDefault<IdHasher>>,
-}
-
-/// A hasher for metric ids: XXH3 of the bytes (std's default SipHash costs
-/// several times more on short keys). Metric ids are the vocabulary's, not
-/// a document's text, so no input chooses the keys.
-#[derive(Default)]
-pub(crate) struct IdHasher(u64);
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        // `str`'s hash ends with a 0xff byte after its bytes
-        self.0 = self.0.rotate_left(8) ^ u64::from(i);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+    by_id: HashMap<&'a str, &'a ObservationRow, crate::vocab::IdHash>,
 }
 
 /// One document's figures by metric, built once per document for

@@ -7,7 +7,7 @@ use crate::normalize::metrics::Template;
 use crate::parse::{DocKind, Observation, ParsedDocument};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::hash::{BuildHasher, BuildHasherDefault};
+use std::hash::BuildHasher;
 use std::ops::RangeInclusive;
 use std::sync::Arc;
 
@@ -375,7 +375,7 @@ pub(crate) fn sort_observations(obs: &mut [ObservationRow]) {
         return;
     }
     // metric ids are the vocabulary's (XXH3); URLs are the input's (SipHash)
-    let metric = ranks::<BuildHasherDefault<checks::IdHasher>>(obs.iter().map(|o| &*o.obs.metric));
+    let metric = ranks::<crate::vocab::IdHash>(obs.iter().map(|o| &*o.obs.metric));
     let url = ranks::<std::hash::RandomState>(obs.iter().map(|o| &*o.url));
     let mut keys: Vec<_> = obs
         .iter()

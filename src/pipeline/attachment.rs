@@ -43,13 +43,7 @@ fn read_format(
     vocab: &EarlyVocab,
     prose: &ProseVocab,
 ) -> Result<ReadDocument, String> {
-    let read = doc::read(bytes, format).map_err(|e| {
-        format!(
-            "cannot read {} ({} bytes): {e}",
-            format.describe(),
-            bytes.len()
-        )
-    })?;
+    let read = read_page(bytes, format)?;
     let mut parsed = parse_document_vocabs(&read.page, opts, vocab, prose);
     for o in &mut parsed.observations {
         o.location = o.location.in_file(format);
@@ -70,6 +64,18 @@ fn read_format(
         parsed,
         encoding: format.as_str().to_string(),
         encoding_source: "magic bytes".to_string(),
+    })
+}
+
+/// Reads an attachment of `format` into a page; the error names the
+/// format, the size and the part that could not be read.
+pub(crate) fn read_page(bytes: &[u8], format: Format) -> Result<doc::AttachmentPage, String> {
+    doc::read(bytes, format).map_err(|e| {
+        format!(
+            "cannot read {} ({} bytes): {e}",
+            format.describe(),
+            bytes.len()
+        )
     })
 }
 

@@ -377,9 +377,7 @@ fn read_with(
     if let Some(read) = attachment::read(bytes, opts, vocab, prose) {
         return read;
     }
-    too_large(bytes)?;
-    let decoded = decode::decode(bytes, content_type);
-    let page = Page::parse(&decoded.text);
+    let (decoded, page) = html_page(bytes, content_type)?;
     let mut parsed = parse_document_vocabs(&page, opts, vocab, prose);
     attachment::note_empty_page(&mut parsed, &page, &decoded.text, url);
     let mut warnings: Vec<Warning> = decoded.warnings().into_iter().map(Warning::doc).collect();
@@ -396,9 +394,13 @@ fn read_with(
     })
 }
 
-/// An HTML page larger than [`crate::html::MAX_PAGE_BYTES`] is not read:
-/// its tree could take gigabytes.
-fn too_large(bytes: &[u8]) -> std::result::Result<(), String> {
+/// An HTML page decoded and read into a [`Page`]; one larger than
+/// [`crate::html::MAX_PAGE_BYTES`] is not read (its tree could take
+/// gigabytes).
+fn html_page(
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> std::result::Result<(decode::Decoded, Page), String> {
     let max = crate::html::MAX_PAGE_BYTES;
     if bytes.len() > max {
         return Err(format!(
@@ -408,7 +410,9 @@ fn too_large(bytes: &[u8]) -> std::result::Result<(), String> {
             max >> 20
         ));
     }
-    Ok(())
+    let decoded = decode::decode(bytes, content_type);
+    let page = Page::parse(&decoded.text);
+    Ok((decoded, page))
 }
 
 /// What to build.
@@ -1194,9 +1198,7 @@ pub fn page_of_file(path: &Path) -> Result<PageFile> {
 fn page_of(bytes: &[u8]) -> std::result::Result<PageFile, String> {
     let format = crate::doc::sniff(bytes);
     if format == crate::doc::Format::Html {
-        too_large(bytes)?;
-        let d = decode::decode(bytes, None);
-        let page = Page::parse(&d.text);
+        let (d, page) = html_page(bytes, None)?;
         let mut warnings = d.warnings();
         warnings.extend(page.warnings.iter().cloned());
         return Ok(PageFile {
@@ -1205,13 +1207,7 @@ fn page_of(bytes: &[u8]) -> std::result::Result<PageFile, String> {
             warnings,
         });
     }
-    let read = crate::doc::read(bytes, format).map_err(|e| {
-        format!(
-            "cannot read {} ({} bytes): {e}",
-            format.describe(),
-            bytes.len()
-        )
-    })?;
+    let read = attachment::read_page(bytes, format)?;
     let mut warnings = read.page.warnings.clone();
     if read.image_only {
         warnings.insert(

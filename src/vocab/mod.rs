@@ -248,3 +248,28 @@ impl fmt::Display for Unit {
         f.write_str(self.as_str())
     }
 }
+
+/// A hasher for metric ids (the vocabulary's ids, never a page's text, so
+/// no input chooses the keys): XXH3 of the bytes. std's SipHash costs
+/// several times more on these short keys. Used by the national parser's
+/// one-value-per-metric set and the checks' lookups by metric.
+#[derive(Default)]
+pub(crate) struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        // `str`'s hash ends with a 0xff byte after its bytes
+        self.0 = self.0.rotate_left(8) ^ u64::from(i);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Builds [`IdHasher`]s (for `HashMap`/`HashSet` of metric ids).
+pub(crate) type IdHash = std::hash::BuildHasherDefault<IdHasher>;

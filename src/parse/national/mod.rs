@@ -110,7 +110,6 @@ use crate::parse::model::{Extract, Location, Observation, Source, Warning};
 use crate::vocab::{Keys, Template, Unit};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
-use std::hash::{BuildHasherDefault, Hasher};
 
 /// Reads tables 2, 3 and 4 of the national template from a page.
 pub fn parse(page: &Page) -> Extract {
@@ -209,7 +208,7 @@ pub fn parse(page: &Page) -> Extract {
     // (decided on borrowed ids first: no id copied)
     let keep: Vec<bool> = {
         let n = parts.iter().map(|(_, ex)| ex.observations.len()).sum();
-        let mut seen: HashSet<&str, BuildHasherDefault<IdHasher>> =
+        let mut seen: HashSet<&str, crate::vocab::IdHash> =
             HashSet::with_capacity_and_hasher(n, Default::default());
         parts
             .iter()
@@ -235,40 +234,6 @@ pub fn parse(page: &Page) -> Extract {
         out.warnings.extend(ex.warnings);
     }
     out
-}
-
-/// A hasher for the metric ids of one document's tables (FxHash's
-/// multiply-rotate over 8-byte words). The ids are the vocabulary's (a row
-/// id and a column id), never a page's text, so no input chooses the keys;
-/// std's SipHash cost several times more per id.
-#[derive(Default)]
-struct IdHasher(u64);
-
-impl IdHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-}
-
-impl Hasher for IdHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
-        }
-        let mut tail = [0u8; 8];
-        let rest = chunks.remainder();
-        tail[..rest.len()].copy_from_slice(rest);
-        self.add(u64::from_le_bytes(tail) ^ ((rest.len() as u64) << 59));
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
 }
 
 /// Which national table a `<table>` is, by its header labels.
