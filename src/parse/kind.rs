@@ -493,6 +493,12 @@ fn find_year(title: Option<&str>, texts: &Texts, kind: DocKind) -> Option<(i32, 
 fn find_agency(page: &Page, texts: &Texts) -> Option<String> {
     let lines: Vec<&str> = page.chrome.lines().collect();
     for (i, line) in lines.iter().enumerate() {
+        // the half-width text holds the word when the line does (it maps
+        // chars to ASCII or `-` and collapses spaces, never makes a CJK
+        // char): most lines are not made half-width
+        if !line.contains("发布机构") {
+            continue;
+        }
         let l = halfwidth(line);
         if let Some(pos) = l.find("发布机构") {
             let rest = l[pos + "发布机构".len()..]
@@ -698,5 +704,45 @@ mod tests {
             let t: String = idx.iter().map(|&i| ALPHABET[i]).collect();
             proptest::prop_assert_eq!(ends_with_extension(&t), ends_with_extension_reference(&t));
         }
+
+        /// A chrome line's half-width text holds `发布机构` exactly when the
+        /// line does (what lets `find_agency` skip the other lines), over
+        /// the word's chars, spaces of every kind, full-width forms, and any
+        /// text.
+        #[test]
+        fn agency_word_in_the_line_iff_in_its_half_width_text(
+            idx in proptest::collection::vec(0..AGENCY_ALPHABET.len(), 0..14),
+            any in "\\PC{0,20}",
+        ) {
+            let t: String = idx.iter().map(|&i| AGENCY_ALPHABET[i]).collect();
+            for line in [t.as_str(), any.as_str(), &format!("{any}发布机构{t}")] {
+                proptest::prop_assert_eq!(
+                    halfwidth(line).contains("发布机构"),
+                    line.contains("发布机构")
+                );
+            }
+        }
     }
+
+    const AGENCY_ALPHABET: &[&str] = &[
+        "发",
+        "布",
+        "机",
+        "构",
+        "发布",
+        "机构",
+        "发布机构",
+        " ",
+        "\u{3000}",
+        "\u{a0}",
+        "\u{feff}",
+        "\t",
+        "：",
+        ":",
+        "\u{ff01}",
+        "\u{ff5e}",
+        "－",
+        "\u{2212}",
+        "局",
+    ];
 }

@@ -288,7 +288,14 @@ const RUN_IN_TITLE_CHARS: usize = 24;
 /// paragraph: it still closes the deeper sections).
 fn outline_item(text: &str) -> Option<(u8, &str)> {
     let t = text.trim_start_matches([' ', '\u{3000}', '\u{a0}']);
-    let c: Vec<char> = t.chars().take(8).collect();
+    // the first eight chars, without a `Vec` per block
+    let mut first = ['\0'; 8];
+    let mut n = 0;
+    for (slot, ch) in first.iter_mut().zip(t.chars()) {
+        *slot = ch;
+        n += 1;
+    }
+    let c = &first[..n];
     let cn = |x: char| "一二三四五六七八九十".contains(x);
     let n_cn = c.iter().take_while(|x| cn(**x)).count();
     let n_dig = c.iter().take_while(|x| x.is_ascii_digit()).count();
@@ -515,14 +522,10 @@ fn read_figure(
     {
         return None;
     }
-    // a number too large to represent (or to scale by 万) is no value:
-    // checked, never a panic, and the caller warns
-    let mut value = Decimal::from_str(digits).ok();
     let mut qualifier = Qualifier::Exact;
     let mut scaled = false;
     j = skip_spaces(c, j);
     if let Some((_, n)) = m.ten_thousand.first_at(c, j) {
-        value = value.and_then(|x| x.checked_mul(Decimal::from(10_000)));
         scaled = true;
         j += n;
     }
@@ -545,6 +548,13 @@ fn read_figure(
             qualifier = q;
             j += n;
         }
+    }
+    // a number too large to represent (or to scale by 万) is no value:
+    // checked, never a panic, and the caller warns (read once the number is
+    // known to be a figure: most numbers, dates and such, are not)
+    let mut value = Decimal::from_str(digits).ok();
+    if scaled {
+        value = value.and_then(|x| x.checked_mul(Decimal::from(10_000)));
     }
     Some(Figure {
         start: i,
@@ -605,8 +615,15 @@ struct Text<'a> {
     c: &'a [char],
     /// The first char of each sentence.
     sent_start: &'a [usize],
-    /// Where the period words first end, per sentence and clause.
-    words: &'a PeriodWords,
+    /// The block's chars and units.
+    units: &'a Units,
+    /// The positions the decode noted.
+    marks: &'a Marks,
+    /// Where the period words first end, per sentence and clause: made when
+    /// a figure first asks (`words_made`), most blocks never do.
+    words: std::cell::RefCell<&'a mut PeriodWords>,
+    /// Whether `words` is made for this block.
+    words_made: std::cell::Cell<bool>,
     /// The first char of each clause.
     clause_start: &'a [usize],
     /// Answers of `occurrences` by (sentence?, unit, word list).
@@ -640,7 +657,16 @@ impl Text<'_> {
     /// an average: words of `not_the_year` earlier in its sentence, of
     /// `not_a_count` earlier in its clause.
     fn not_the_years_count(&self, at: usize) -> bool {
-        let w = &self.words;
+        if !self.words_made.get() {
+            period_words(
+                self.v.m,
+                self.units,
+                self.marks,
+                &mut self.words.borrow_mut(),
+            );
+            self.words_made.set(true);
+        }
+        let w = self.words.borrow();
         let (s, k) = (self.sent_of(at), self.clause_of(at));
         let cumulative = w.cumulative[k] <= at && w.up_to[s] <= at && w.this_year[k] > at;
         cumulative || w.not_the_year[s] <= at || w.not_a_count[k] <= at
@@ -787,7 +813,7 @@ fn note_words_at(c: &[char], u: usize, end: usize, words: &CharWords, p: usize, 
 /// sentence (`up_to`, `not_the_year`). One pass over the block for the five
 /// lists; only the positions a word of one of them can start at are tried.
 /// Written into `w` (its buffers kept from block to block).
-fn period_words(m: &vocab::Matchers, u: &Units, w: &mut PeriodWords) {
+fn period_words(m: &vocab::Matchers, u: &Units, marks: &Marks, w: &mut PeriodWords) {
     let c = &u.c[..];
     for (v, n) in [
         (&mut w.cumulative, u.clause_start.len()),
@@ -802,7 +828,7 @@ fn period_words(m: &vocab::Matchers, u: &Units, w: &mut PeriodWords) {
     let starts = &m.period_starts;
     let mut clause = UnitWalk::new(&u.clause_start, c.len());
     let mut sent = UnitWalk::new(&u.sent_start, c.len());
-    for p in starts.start_positions(c) {
+    for p in marks.starts_of(c, |c, p| starts.may_start(c, p)) {
         clause.to(p);
         sent.to(p);
         note_first_ends(c, &clause, &m.cumulative, p, &mut w.cumulative);
@@ -854,33 +880,105 @@ fn may_end_unit(ch: char) -> bool {
 #[cfg(test)]
 fn units(half: &str) -> Units {
     let mut u = Units::default();
-    u.fill(half);
+    u.fill(half, &vocab::prose().m.block_starts, &mut Marks::default());
     u
 }
 
 impl Units {
-    /// The units of `half` in place of the ones held, in one pass (the chars
-    /// counted first, a fast pass: the buffers, kept from block to block,
-    /// grow at most once per block).
-    fn fill(&mut self, half: &str) {
+    /// The units of `half` in place of the ones held, and in `marks` the
+    /// positions the later passes stop at (where a number starts, where a
+    /// word of one of `starts`' lists may start), in the one pass that
+    /// decodes it (the buffers are kept from block to block).
+    fn fill(&mut self, half: &str, starts: &vocab::StartFilter, marks: &mut Marks) {
         let u = self;
         u.c.clear();
-        u.c.extend(half.chars());
         for v in [&mut u.sent_start, &mut u.clause_start] {
             v.clear();
             v.push(0);
         }
-        for (i, &ch) in u.c.iter().enumerate() {
-            if !may_end_unit(ch) {
-                continue;
+        marks.digits.clear();
+        marks.starts.clear();
+        let every = starts.starts_everywhere();
+        // one past the last digit seen: a digit at `i` starts a number when
+        // the char before is none
+        let mut digit_end = usize::MAX;
+        for (i, ch) in half.chars().enumerate() {
+            u.c.push(ch);
+            if may_end_unit(ch) {
+                if ch.is_ascii_digit() {
+                    if digit_end != i {
+                        marks.digits.push(i);
+                    }
+                    digit_end = i + 1;
+                }
+                if is_sentence_end(ch) {
+                    u.sent_start.push(i + 1);
+                }
+                if is_clause_end(ch) {
+                    u.clause_start.push(i + 1);
+                }
             }
-            if is_sentence_end(ch) {
-                u.sent_start.push(i + 1);
-            }
-            if is_clause_end(ch) {
-                u.clause_start.push(i + 1);
+            if every || starts.may_hold(ch) {
+                marks.starts.push(i);
             }
         }
+    }
+}
+
+/// The positions of a block the passes after its decode stop at, noted by
+/// [`Units::fill`]: the passes go from mark to mark instead of scanning
+/// every char again.
+#[derive(Debug, Default, PartialEq)]
+struct Marks {
+    /// Where a number starts: an ASCII digit not right after one.
+    digits: Vec<usize>,
+    /// Where a word of one of the lists of `Matchers::block_starts` may
+    /// start (every position when one has an empty word), in order: each
+    /// pass tests its own list's filter on these only.
+    starts: Vec<usize>,
+}
+
+impl Marks {
+    /// The positions of `starts` where `may` holds, in order: where a list
+    /// of `Matchers::block_starts` may start is `may` = its `may_start`.
+    #[inline]
+    fn starts_of<'a>(
+        &'a self,
+        c: &'a [char],
+        may: impl Fn(&[char], usize) -> bool + 'a,
+    ) -> impl Iterator<Item = usize> + 'a {
+        self.starts.iter().copied().filter(move |&p| may(c, p))
+    }
+}
+
+/// A cursor over noted positions (ascending): the first one at or after a
+/// char that a test holds for.
+struct MarkCursor<'a> {
+    at: &'a [usize],
+    /// The index of the last position returned (or passed over).
+    k: usize,
+}
+
+impl<'a> MarkCursor<'a> {
+    fn new(at: &'a [usize]) -> Self {
+        MarkCursor { at, k: 0 }
+    }
+
+    /// The first position at or after `from` that `keep` holds for, if
+    /// any. Asked for ascending `from`, the cursor walks the positions once
+    /// in all; a smaller `from` is found again by a search.
+    #[inline]
+    fn next_from(&mut self, from: usize, keep: impl Fn(usize) -> bool) -> Option<usize> {
+        if self.k > 0 && self.at.get(self.k - 1).is_some_and(|&p| p >= from) {
+            self.k = self.at.partition_point(|&p| p < from);
+        }
+        while let Some(&p) = self.at.get(self.k) {
+            if p >= from && keep(p) {
+                return Some(p);
+            }
+            self.k += 1;
+        }
+        None
     }
 }
 
@@ -889,6 +987,7 @@ impl Units {
 #[derive(Default)]
 struct Scratch {
     units: Units,
+    marks: Marks,
     words: PeriodWords,
 }
 
@@ -903,19 +1002,31 @@ fn parse_block(
     ex: &mut Extract,
 ) {
     let (heading, scope) = (ctx.heading, ctx.scope);
-    scratch.units.fill(half);
-    period_words(ctx.v.m, &scratch.units, &mut scratch.words);
+    scratch
+        .units
+        .fill(half, &ctx.v.m.block_starts, &mut scratch.marks);
+    let Scratch {
+        units,
+        marks,
+        words,
+    } = scratch;
+    // no number and no place a zero phrase may start: nothing to read
+    if marks.digits.is_empty() && marks.starts.is_empty() {
+        return;
+    }
     let Units {
         c,
         sent_start,
         clause_start,
-    } = &scratch.units;
-    let words = &scratch.words;
+    } = &*units;
     let t = Text {
         v: ctx.v,
         c,
         sent_start,
-        words,
+        units,
+        marks,
+        words: std::cell::RefCell::new(words),
+        words_made: std::cell::Cell::new(false),
         clause_start,
         occurrences_seen: Default::default(),
         context_seen: Default::default(),
@@ -933,11 +1044,10 @@ fn parse_block(
     let mut after = 0;
     let mut digits = String::new();
     let mut resume = 0;
-    while i < t.c.len() {
-        if !t.c[i].is_ascii_digit() || (i > 0 && t.c[i - 1].is_ascii_digit()) {
-            i += 1;
-            continue;
-        }
+    // the numbers' starts, noted by the decode
+    let mut numbers = MarkCursor::new(&marks.digits);
+    while let Some(at) = numbers.next_from(i, |_| true) {
+        i = at;
         let Some(fig) = read_figure(t.v, t.c, i, &mut digits, &mut resume) else {
             i = resume;
             continue;
@@ -1581,12 +1691,10 @@ fn zeros(t: &Text, parts: &[&'static str], found: &mut Vec<Found>) {
     let m = v.m;
     let c = t.c;
     let mut i = 0;
-    'outer: loop {
-        // every zero phrase opens with one of these words
-        i = m.zero_start.next_start(c, i);
-        if i >= c.len() {
-            break;
-        }
+    let mut starts = MarkCursor::new(&t.marks.starts);
+    // every zero phrase opens with one of these words
+    'outer: while let Some(p) = starts.next_from(i, |p| m.zero_start.may_start(c, p)) {
+        i = p;
         for (rule, rm) in v.zero_rules.iter().zip(&m.zero_rules) {
             for (_, neg) in rm.negations.starting_at(c, i) {
                 let from = i + neg;
@@ -1728,7 +1836,10 @@ fn zero_back(t: &Text, i: usize, found: &mut Vec<Found>) -> Option<usize> {
 fn trailing_zeros(t: &Text, found: &mut Vec<Found>) {
     let v = t.v;
     let c = t.c;
-    for e in v.m.zero_after_word.start_positions(c) {
+    for e in t
+        .marks
+        .starts_of(c, |c, p| v.m.zero_after_word.may_start(c, p))
+    {
         let Some((_, w)) = v.m.zero_after_word.first_at(c, e) else {
             continue;
         };
@@ -1927,6 +2038,15 @@ mod tests {
         '\u{10ffff}',
     ];
 
+    /// Chars of the prose lists (period words, zero phrases, `无`), chars
+    /// sharing their filter bits (code point plus the filter's size), digits,
+    /// unit ends, and others.
+    const MARK_ALPHABET: &[char] = &[
+        '未', '无', '本', '上', '历', '日', '平', '累', '今', '截', '第', '年', '件', '条', '0',
+        '1', '9', '。', ',', ';', '\n', 'a', ' ', '\u{3000}', '\u{872a}', '\u{85e0}', '\u{ff10}',
+        '𠀀',
+    ];
+
     proptest::proptest! {
         /// A cursor's spans are the chars the first-written collect gave,
         /// for spans in the order a block's figures come in (sorted starts,
@@ -1971,8 +2091,76 @@ mod tests {
             let a: String = a.iter().map(|&i| ALPHABET[i]).collect();
             let b: String = b.iter().map(|&i| ALPHABET[i]).collect();
             let mut u = units(&a);
-            u.fill(&b);
+            u.fill(&b, &vocab::prose().m.block_starts, &mut Marks::default());
             check_units(&u, &b)?;
+        }
+
+        /// The positions the decode notes are where the first-written
+        /// scans stopped: numbers' starts, and for each list of the union
+        /// (the built-in prose lists, and random lists of chars that collide
+        /// in the filters, an empty word or not) its `start_positions`; the
+        /// cursor finds what a scan from any char finds. Marks kept from a
+        /// block hold nothing of it for the next.
+        #[test]
+        fn marks_match_the_scans(
+            a in proptest::collection::vec(0..MARK_ALPHABET.len(), 0..60),
+            b in proptest::collection::vec(0..MARK_ALPHABET.len(), 0..60),
+            words in proptest::collection::vec(
+                proptest::collection::vec(0..MARK_ALPHABET.len(), 0..3), 0..4),
+            froms in proptest::collection::vec(0usize..65, 0..8),
+        ) {
+            let words: Vec<String> = words
+                .iter()
+                .map(|w| w.iter().map(|&i| MARK_ALPHABET[i]).collect())
+                .collect();
+            let refs: Vec<&str> = words.iter().map(String::as_str).collect();
+            let own = CharWords::new(&refs);
+            let m = &vocab::prose().m;
+            let builtin = [
+                &m.cumulative,
+                &m.this_year,
+                &m.not_a_count,
+                &m.up_to,
+                &m.not_the_year,
+                &m.zero_start,
+                &m.zero_after_word,
+            ];
+            let with_own = vocab::StartFilter::of(&[&own, &m.zero_start]);
+            let cases: [(&vocab::StartFilter, Vec<&CharWords>); 3] = [
+                (&m.block_starts, builtin.to_vec()),
+                (&with_own, vec![&own, &m.zero_start]),
+                (&m.period_starts, builtin[..5].to_vec()),
+            ];
+            for (filter, lists) in cases {
+                let mut u = Units::default();
+                let mut marks = Marks::default();
+                for text in [&a, &b] {
+                    let s: String = text.iter().map(|&i| MARK_ALPHABET[i]).collect();
+                    u.fill(&s, filter, &mut marks);
+                    check_units(&u, &s)?;
+                    let c = &u.c;
+                    let digits: Vec<usize> = (0..c.len())
+                        .filter(|&i| c[i].is_ascii_digit() && (i == 0 || !c[i - 1].is_ascii_digit()))
+                        .collect();
+                    proptest::prop_assert_eq!(&marks.digits, &digits);
+                    for l in &lists {
+                        let want: Vec<usize> = l.start_positions(c).collect();
+                        let got: Vec<usize> = marks.starts_of(c, |c, p| l.may_start(c, p)).collect();
+                        proptest::prop_assert_eq!(got, want);
+                        let mut cur = MarkCursor::new(&marks.starts);
+                        for &from in &froms {
+                            let want = l.next_start(c, from);
+                            let got = cur.next_from(from, |p| l.may_start(c, p)).unwrap_or(c.len());
+                            proptest::prop_assert_eq!(got, want);
+                        }
+                        let mut cur = MarkCursor::new(&marks.digits);
+                        for &from in &froms {
+                            let want = digits.iter().copied().find(|&p| p >= from);
+                            proptest::prop_assert_eq!(cur.next_from(from, |_| true), want);
+                        }
+                    }
+                }
+            }
         }
 
         #[test]

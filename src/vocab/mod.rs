@@ -57,6 +57,9 @@ pub(crate) fn leak_all(v: Vec<String>) -> &'static [&'static str] {
 pub struct Keys {
     words: &'static [&'static str],
     masks: &'static [u64],
+    /// Whether a key is all ASCII (or empty): else no key is in an ASCII
+    /// text ([`Keys::may_be_in`]).
+    ascii: bool,
 }
 
 impl Keys {
@@ -64,7 +67,20 @@ impl Keys {
     pub(crate) fn leak(words: Vec<String>) -> Keys {
         let words = leak_all(words);
         let masks = leak_slice(words.iter().map(|w| normalize::byte_mask(w)).collect());
-        Keys { words, masks }
+        let ascii = words.iter().any(|w| w.is_ascii());
+        Keys {
+            words,
+            masks,
+            ascii,
+        }
+    }
+
+    /// Whether a key may be in a text that is all ASCII (`ascii`) or not:
+    /// `false` when it is and every key has a non-ASCII byte (a number cell
+    /// holds no CJK key), without looking at any key.
+    #[inline]
+    pub(crate) fn may_be_in(&self, ascii: bool) -> bool {
+        self.ascii || !ascii
     }
 
     /// Each key with its byte mask.

@@ -888,6 +888,7 @@ impl CharFilter {
     /// The first position in `from..c.len()` a word of a list whose first
     /// chars are this set (`empty`: one of its words is empty) may start at,
     /// else `c.len()`: one tight scan instead of a test per position.
+    #[cfg(test)]
     #[inline]
     fn next_start(&self, empty: bool, c: &[char], from: usize) -> usize {
         if empty {
@@ -901,6 +902,7 @@ impl CharFilter {
 
 /// Every position of `c` that `next` (a list's `next_start`) stops at, in
 /// order.
+#[cfg(test)]
 #[inline]
 fn start_positions<'a>(
     c: &'a [char],
@@ -962,12 +964,14 @@ impl CharWords {
 
     /// The first position in `from..c.len()` where [`Self::may_start`]
     /// holds, else `c.len()`.
+    #[cfg(test)]
     #[inline]
     pub(crate) fn next_start(&self, c: &[char], from: usize) -> usize {
         self.first.next_start(self.empty, c, from)
     }
 
     /// Every position of `c` where [`Self::may_start`] holds, in order.
+    #[cfg(test)]
     #[inline]
     pub(crate) fn start_positions<'a>(&'a self, c: &'a [char]) -> impl Iterator<Item = usize> + 'a {
         start_positions(c, |c, from| self.next_start(c, from))
@@ -1070,13 +1074,27 @@ impl StartFilter {
 
     /// Whether a word of one of the lists may start at `at` (`false`: none
     /// does, and [`CharWords::starting_at`] of each list yields nothing).
-    #[cfg(test)]
-    fn may_start(&self, c: &[char], at: usize) -> bool {
+    #[inline]
+    pub(crate) fn may_start(&self, c: &[char], at: usize) -> bool {
         self.empty || c.get(at).is_some_and(|x| self.first.may_hold(*x))
+    }
+
+    /// Whether a word of one of the lists may start with `ch` (the empty
+    /// word aside).
+    #[inline]
+    pub(crate) fn may_hold(&self, ch: char) -> bool {
+        self.first.may_hold(ch)
+    }
+
+    /// Whether a list has an empty word (a word may start anywhere).
+    #[inline]
+    pub(crate) fn starts_everywhere(&self) -> bool {
+        self.empty
     }
 
     /// Every position of `c` where a word of one of the lists may start, in
     /// order (elsewhere none does).
+    #[cfg(test)]
     #[inline]
     pub(crate) fn start_positions<'a>(&'a self, c: &'a [char]) -> impl Iterator<Item = usize> + 'a {
         start_positions(c, |c, from| self.first.next_start(self.empty, c, from))
@@ -1168,6 +1186,10 @@ pub(crate) struct Matchers {
     /// The chars a period word (`cumulative`, `this_year`, `not_a_count`,
     /// `up_to`, `not_the_year`) may start with.
     pub(crate) period_starts: StartFilter,
+    /// The chars a word of any list a prose pass scans a block for may start
+    /// with (the period words', `zero_start`, `zero_after_word`): the
+    /// positions noted in the one pass that decodes a block.
+    pub(crate) block_starts: StartFilter,
     /// The word lists of the cues' conditions, by the address and length of
     /// the list (see [`Self::need_words`]).
     need_words: Vec<((usize, usize), CharWords)>,
@@ -1255,6 +1277,7 @@ static EMPTY_MATCHERS: Matchers = Matchers {
     noun_after: Vec::new(),
     zero_start: CharWords::EMPTY,
     period_starts: StartFilter::EMPTY,
+    block_starts: StartFilter::EMPTY,
     need_words: Vec::new(),
     parts: [PartWords::EMPTY, PartWords::EMPTY],
     heading_scope_masks: Vec::new(),
@@ -1364,6 +1387,7 @@ impl Matchers {
                 .collect(),
             zero_start: w(&starts),
             period_starts: StartFilter::EMPTY,
+            block_starts: StartFilter::EMPTY,
             need_words,
             parts: [PartWords::of(v, false), PartWords::of(v, true)],
             heading_scope_masks: byte_masks(
@@ -1380,6 +1404,15 @@ impl Matchers {
             &m.not_a_count,
             &m.up_to,
             &m.not_the_year,
+        ]);
+        m.block_starts = StartFilter::of(&[
+            &m.cumulative,
+            &m.this_year,
+            &m.not_a_count,
+            &m.up_to,
+            &m.not_the_year,
+            &m.zero_start,
+            &m.zero_after_word,
         ]);
         m
     }

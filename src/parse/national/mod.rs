@@ -255,9 +255,9 @@ pub(crate) struct Normed<'t> {
     /// (one buffer for the table, not one `String` per cell).
     text: String,
     /// Per cell, in `t.cells()` order: the range of its text in `text`, and
-    /// its [`byte_mask`](crate::vocab::normalize::byte_mask) (for the
-    /// detectors' many key lists).
-    spans: Vec<(usize, usize, u64)>,
+    /// its [`byte_mask`](crate::vocab::normalize::byte_mask) and whether it
+    /// is all ASCII (for the detectors' many key lists).
+    spans: Vec<(usize, usize, u64, bool)>,
 }
 
 impl<'t> Normed<'t> {
@@ -269,7 +269,7 @@ impl<'t> Normed<'t> {
             .map(|c| {
                 let start = text.len();
                 let mask = crate::vocab::normalize::canon_into(&c.text, &mut text);
-                (start, text.len(), mask)
+                (start, text.len(), mask, text[start..].is_ascii())
             })
             .collect();
         Normed { t, text, spans }
@@ -277,9 +277,10 @@ impl<'t> Normed<'t> {
 
     /// Every cell's normalised text as a [`Label`], in `t.cells()` order.
     pub(crate) fn labels(&self) -> impl Iterator<Item = Label<'_>> {
-        self.spans.iter().map(|&(a, b, mask)| Label {
+        self.spans.iter().map(|&(a, b, mask, ascii)| Label {
             text: &self.text[a..b],
             mask,
+            ascii,
         })
     }
 
@@ -288,7 +289,7 @@ impl<'t> Normed<'t> {
     pub(crate) fn of(&self, c: &Cell) -> std::borrow::Cow<'_, str> {
         if let Some(i) = self.t.cell_index(c.row, c.col) {
             if std::ptr::eq(&self.t.cells()[i], c) {
-                let (a, b, _) = self.spans[i];
+                let (a, b, _, _) = self.spans[i];
                 return std::borrow::Cow::Borrowed(&self.text[a..b]);
             }
         }
@@ -356,20 +357,29 @@ pub(crate) struct Label<'a> {
     pub(crate) text: &'a str,
     /// [`byte_mask`](crate::vocab::normalize::byte_mask) of `text`.
     mask: u64,
+    /// Whether `text` is all ASCII (a number, a date): most key lists are
+    /// ruled out at once ([`Keys::may_be_in`]).
+    ascii: bool,
 }
 
 impl<'a> Label<'a> {
     /// The label of a normalised text.
     pub(crate) fn new(text: &'a str) -> Self {
         let mask = crate::vocab::normalize::byte_mask(text);
-        Label { text, mask }
+        Label {
+            text,
+            mask,
+            ascii: text.is_ascii(),
+        }
     }
 
     /// Whether the label contains one of `keys` ([`has_key`]); a key with a
     /// byte the label lacks is ruled out by the masks, without a search.
     pub(crate) fn has(&self, keys: &Keys) -> bool {
-        keys.masked()
-            .any(|(k, m)| crate::vocab::normalize::contains_premasked(self.text, self.mask, k, m))
+        keys.may_be_in(self.ascii)
+            && keys.masked().any(|(k, m)| {
+                crate::vocab::normalize::contains_premasked(self.text, self.mask, k, m)
+            })
     }
 }
 
@@ -617,6 +627,7 @@ mod tests {
             for (c, l) in t.cells().iter().zip(&labels) {
                 proptest::prop_assert_eq!(l.text, norm(&c.text));
                 proptest::prop_assert_eq!(l.mask, crate::vocab::normalize::byte_mask(l.text));
+                proptest::prop_assert_eq!(l.ascii, l.text.is_ascii());
                 proptest::prop_assert_eq!(n.of(c), norm(&c.text));
             }
         }

@@ -82,9 +82,11 @@ pub(super) fn detect(nt: &Normed) -> bool {
 
 fn marks(n: &str) -> Vec<Template> {
     let mut v = Vec::new();
+    // the header's bytes rule out most marks without a search
+    let mask = crate::vocab::normalize::byte_mask(n);
     for c in TABLE2_COLUMNS.iter() {
         for (t, k) in c.marks {
-            if n.contains(k) && !v.contains(t) {
+            if crate::vocab::normalize::contains_masked(n, mask, k) && !v.contains(t) {
                 v.push(*t);
             }
         }
@@ -191,12 +193,17 @@ pub(super) fn parse(nt: &Normed) -> (Option<Template>, Extract) {
             ));
         }
     }
-    // the format: from the marks of every header
+    // the format: from the marks of every header (each section's marks
+    // found once, for the table's and for the section's own format)
     let mut all: BTreeSet<Template> = BTreeSet::new();
+    let mut sec_marks: Vec<BTreeSet<Template>> = Vec::with_capacity(sections.len());
     for s in &sections {
+        let mut m: BTreeSet<Template> = BTreeSet::new();
         for h in &s.heads {
-            all.extend(marks(&nt.of(h.cell)));
+            m.extend(marks(&nt.of(h.cell)));
         }
+        all.extend(m.iter().copied());
+        sec_marks.push(m);
     }
     let table_tpl = (all.len() == 1).then(|| *all.iter().next().expect("one"));
     if all.len() > 1 {
@@ -206,14 +213,8 @@ pub(super) fn parse(nt: &Normed) -> (Option<Template>, Extract) {
         )));
     }
     let mut used: BTreeSet<Template> = BTreeSet::new();
-    for sec in &mut sections {
-        let tpl = table_tpl.or_else(|| {
-            let mut m: BTreeSet<Template> = BTreeSet::new();
-            for h in &sec.heads {
-                m.extend(marks(&nt.of(h.cell)));
-            }
-            (m.len() == 1).then(|| *m.iter().next().expect("one"))
-        });
+    for (sec, m) in sections.iter_mut().zip(&sec_marks) {
+        let tpl = table_tpl.or_else(|| (m.len() == 1).then(|| *m.iter().next().expect("one")));
         let Some(tpl) = tpl else {
             if !sec.data.is_empty() {
                 out.warnings.push(Warning::doc(format!(

@@ -6,8 +6,8 @@
 #![allow(clippy::needless_range_loop)]
 
 use super::{
-    at_most_chars, blank, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, row_cells,
-    Normed,
+    at_most_chars, blank, cells_in_row, dotted, emit, has_text, is_number, loc, row_cells,
+    Label as Key, Normed,
 };
 use crate::html::value::{parse_cell, CellValue};
 use crate::html::{Cell, Table};
@@ -108,11 +108,13 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
             spacer[c] = true;
             continue;
         }
+        // the label's byte mask made once for every column's keys
+        let lab = Key::new(&ln);
         let cands: Vec<usize> = TABLE3_COLUMNS
             .iter()
             .enumerate()
             .filter(|(_, col)| {
-                has_key(&ln, &col.keys)
+                lab.has(&col.keys)
                     && col
                         .group_key
                         .is_none_or(|g| path.iter().any(|p| p.contains(g)))
@@ -131,10 +133,11 @@ fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
             continue;
         }
         let ln = nt.of(leaf);
+        let lab = Key::new(&ln);
         let cands: Vec<usize> = TABLE3_COLUMNS
             .iter()
             .enumerate()
-            .filter(|(_, col)| col.group_key.is_some() && has_key(&ln, &col.keys))
+            .filter(|(_, col)| col.group_key.is_some() && lab.has(&col.keys))
             .map(|(i, _)| i)
             .collect();
         let left = (0..c).rev().find(|&k| !spacer[k]);
@@ -293,8 +296,10 @@ fn innermost_group(n: &str) -> Option<&'static str> {
 fn groups_named(texts: &[impl AsRef<str>]) -> Vec<&'static str> {
     let mut v = Vec::new();
     for tx in texts {
+        // the text's byte mask made once for every group's keys
+        let lab = Key::new(tx.as_ref());
         for g in TABLE3_GROUPS.iter() {
-            if has_key(tx.as_ref(), &g.keys) && !v.contains(&g.id) {
+            if lab.has(&g.keys) && !v.contains(&g.id) {
                 v.push(g.id);
             }
         }
@@ -303,11 +308,13 @@ fn groups_named(texts: &[impl AsRef<str>]) -> Vec<&'static str> {
 }
 
 fn match_row(own: &str, groups: &[&'static str]) -> Vec<usize> {
+    // the label's byte mask made once for every row's keys
+    let own = Key::new(own);
     TABLE3_ROWS
         .iter()
         .enumerate()
         .filter(|(_, d)| {
-            has_key(own, &d.keys)
+            own.has(&d.keys)
                 && (!d.needs_group || d.groups.last().is_some_and(|g| groups.contains(g)))
                 && groups.iter().all(|g| d.groups.contains(g))
         })

@@ -5,7 +5,7 @@
 // index loops over parallel per-column vectors read clearer than zips here
 #![allow(clippy::needless_range_loop)]
 
-use super::{at_most_chars, cells_in_row, dotted, emit, has_key, has_text, is_number, loc, Normed};
+use super::{at_most_chars, cells_in_row, dotted, emit, has_text, is_number, loc, Label, Normed};
 use crate::html::Cell;
 use crate::parse::model::{Extract, Warning};
 use crate::vocab::national::{TABLE4_COLUMNS, TABLE4_GROUPS, TABLE4_LITIGATION_KEYS};
@@ -77,17 +77,20 @@ pub(super) fn parse(nt: &Normed, tpl: Template) -> Extract {
             spacer[c] = true;
             continue;
         }
+        // each text's byte mask made once for every key list
+        let path: Vec<Label> = path.iter().map(|p| Label::new(p)).collect();
         let groups: Vec<usize> = (0..TABLE4_GROUPS.len())
-            .filter(|&g| path.iter().any(|p| has_key(p, &TABLE4_GROUPS[g].keys)))
+            .filter(|&g| path.iter().any(|p| p.has(&TABLE4_GROUPS[g].keys)))
             .collect();
-        let lit = path.iter().any(|p| has_key(p, &TABLE4_LITIGATION_KEYS));
+        let lit = path.iter().any(|p| p.has(&TABLE4_LITIGATION_KEYS));
+        let ln = Label::new(&ln);
         let group = match groups.as_slice() {
             [0] if lit => None,
             [g] => Some(*g),
             _ => None,
         };
         let leaves: Vec<usize> = (0..TABLE4_COLUMNS.len())
-            .filter(|&k| has_key(&ln, &TABLE4_COLUMNS[k].keys))
+            .filter(|&k| ln.has(&TABLE4_COLUMNS[k].keys))
             .collect();
         if let (Some(g), [k]) = (group, leaves.as_slice()) {
             ids[c] = Some(dotted(TABLE4_GROUPS[g].prefix, TABLE4_COLUMNS[*k].suffix));
