@@ -327,8 +327,17 @@ impl Extract {
                 self.templates.push(t);
             }
         }
-        self.observations.extend(other.observations);
-        self.warnings.extend(other.warnings);
+        // into an empty list the other's is taken as it is, not copied
+        if self.observations.is_empty() {
+            self.observations = other.observations;
+        } else {
+            self.observations.extend(other.observations);
+        }
+        if self.warnings.is_empty() {
+            self.warnings = other.warnings;
+        } else {
+            self.warnings.extend(other.warnings);
+        }
     }
 }
 

@@ -459,7 +459,13 @@ impl EarlyVocab {
     /// `/人次` -> (`/`, `人次`)); the longest known unit word wins.
     pub fn split_unit<'a>(&self, text: &'a str) -> (&'a str, Option<&'a str>) {
         let t = text.trim_end_matches(super::normalize::is_space);
+        let last = t.as_bytes().last();
         for w in &self.unit_words {
+            // a word not ending with the text's last byte is no suffix of it
+            // (the empty word is one of any text): no comparison
+            if w.as_bytes().last().is_some_and(|b| Some(b) != last) {
+                continue;
+            }
             if let Some(head) = t.strip_suffix(w.as_str()) {
                 if is_number_like(head) {
                     return (head, Some(&t[head.len()..]));
@@ -509,6 +515,19 @@ pub fn early() -> &'static EarlyVocab {
 
 #[cfg(test)]
 mod tests {
+    /// [`EarlyVocab::split_unit`] as first written: every unit word tried.
+    fn split_unit_reference<'a>(v: &EarlyVocab, text: &'a str) -> (&'a str, Option<&'a str>) {
+        let t = text.trim_end_matches(super::super::normalize::is_space);
+        for w in &v.unit_words {
+            if let Some(head) = t.strip_suffix(w.as_str()) {
+                if is_number_like(head) {
+                    return (head, Some(&t[head.len()..]));
+                }
+            }
+        }
+        (text, None)
+    }
+
     use super::*;
 
     #[test]
@@ -554,6 +573,20 @@ mod tests {
         assert_eq!(v.split_unit("/人次"), ("/", Some("人次")));
         assert_eq!(v.split_unit("条"), ("条", None));
         assert_eq!(v.split_unit("59"), ("59", None));
+        // every unit word, after a number, spaces, words, or alone
+        for w in &v.unit_words {
+            for head in ["", "12", "约3 ", "/", "合计", "1,2"] {
+                for tail in ["", " ", "\u{3000}"] {
+                    let t = format!("{head}{w}{tail}");
+                    assert_eq!(v.split_unit(&t), split_unit_reference(v, &t), "{t:?}");
+                }
+            }
+        }
+        for t in [
+            "", " ", "59", "12年", "条x", "人次 ", "1次数", "/", "a条", "\u{3000}",
+        ] {
+            assert_eq!(v.split_unit(t), split_unit_reference(v, t), "{t:?}");
+        }
     }
 
     #[test]
