@@ -137,7 +137,7 @@ impl Nest {
 /// [`parse_nesting`] with our tree builder ([`tree::Own`]), or with
 /// html5ever's when the page leaves the subset ours handles.
 fn run(html: &str, attrs: Attrs, limit: usize) -> Result<Dom, Stop> {
-    match run_with(html, attrs, limit, tree::Own::for_markup(html.len())) {
+    match run_with(html, attrs, limit, tree::Own::for_markup(html)) {
         Err(Stop::Tree) => run_with(html, attrs, limit, tree::html5ever()),
         r => r,
     }
@@ -227,20 +227,35 @@ const SLASH: u8 = 2;
 const GT: u8 = 4;
 const EQ: u8 = 8;
 const QUOTE: u8 = 16;
+/// A byte a tag name is lower-cased for ([`lower_name`]): ASCII upper case, NUL.
+const UPPER: u8 = 32;
+/// A byte outside `flatten_deep_nesting`'s name characters (`[A-Za-z0-9:-]`).
+const ODD: u8 = 64;
 
 /// What each byte is to the tag states.
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
-    t[b'\t' as usize] = WS;
-    t[b'\n' as usize] = WS;
-    t[0x0c] = WS;
-    t[b'\r' as usize] = WS;
-    t[b' ' as usize] = WS;
-    t[b'/' as usize] = SLASH;
-    t[b'>' as usize] = GT;
-    t[b'=' as usize] = EQ;
-    t[b'"' as usize] = QUOTE;
-    t[b'\'' as usize] = QUOTE;
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if !(b.is_ascii_alphanumeric() || b == b'-' || b == b':') {
+            t[c] = ODD;
+        }
+        if b.is_ascii_uppercase() || b == 0 {
+            t[c] |= UPPER;
+        }
+        c += 1;
+    }
+    t[b'\t' as usize] |= WS;
+    t[b'\n' as usize] |= WS;
+    t[0x0c] |= WS;
+    t[b'\r' as usize] |= WS;
+    t[b' ' as usize] |= WS;
+    t[b'/' as usize] |= SLASH;
+    t[b'>' as usize] |= GT;
+    t[b'=' as usize] |= EQ;
+    t[b'"' as usize] |= QUOTE;
+    t[b'\'' as usize] |= QUOTE;
     t
 };
 
@@ -450,25 +465,15 @@ impl<T: Trees> Builder<'_, T> {
         }
     }
 
-    /// The scan's stack of open elements at the tag `name_start..name_end`
-    /// that ends at `end` (just past its `>`).
-    fn nest_tag(
-        &mut self,
-        (name_start, name_end): (usize, usize),
-        atom: &LocalName,
-        end: usize,
-        kind: TagKind,
-    ) {
+    /// The scan's stack of open elements at the tag named `atom` that ends
+    /// at `end` (just past its `>`); `odd_name`: the name holds a byte
+    /// outside the scan's name characters (`[A-Za-z0-9:-]`).
+    fn nest_tag(&mut self, odd_name: bool, atom: &LocalName, end: usize, kind: TagKind) {
         if !self.nest.tracking() {
             return;
         }
         let b = self.b;
-        let name = &b[name_start..name_end];
-        if self.odd_quote
-            || !name
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b':')
-        {
+        if self.odd_quote || odd_name {
             self.nest.unsure();
             return;
         }
@@ -582,9 +587,9 @@ impl<T: Trees> Builder<'_, T> {
             let q = *b.get(j)?;
             let value = match q {
                 b'"' | b'\'' => {
-                    let close = memchr::memchr(q, &b[j + 1..])?;
-                    let v = (j + 1, j + 1 + close);
-                    j = j + 2 + close;
+                    let close = find_byte(b, j + 1, q)?;
+                    let v = (j + 1, close);
+                    j = close + 1;
                     v
                 }
                 b'>' => (j, j),
@@ -611,7 +616,15 @@ impl<T: Trees> Builder<'_, T> {
     fn tag(&mut self, lt: usize, name_start: usize, kind: TagKind) -> Result<usize, Stop> {
         let b = self.b;
         let mut j = name_start;
-        while j < b.len() && CLASS[b[j] as usize] & (WS | SLASH | GT) == 0 {
+        // the classes of the name's bytes, or-ed: whether it is lowered, and
+        // whether the scan reads it as a name
+        let mut seen = 0u8;
+        while let Some(&c) = b.get(j) {
+            let class = CLASS[c as usize];
+            if class & (WS | SLASH | GT) != 0 {
+                break;
+            }
+            seen |= class;
             j += 1;
         }
         let name_end = j;
@@ -621,9 +634,13 @@ impl<T: Trees> Builder<'_, T> {
             self.flush(lt, b.len());
             return Ok(b.len());
         };
-        let lower = lower_name(&self.s[name_start..name_end]);
+        let lower = if seen & UPPER != 0 {
+            lower_name(&self.s[name_start..name_end])
+        } else {
+            Cow::Borrowed(&self.s[name_start..name_end])
+        };
         let name = atom(&lower);
-        self.nest_tag((name_start, name_end), &name, raw.end, kind);
+        self.nest_tag(seen & ODD != 0, &name, raw.end, kind);
         self.flush(lt, raw.end);
         if kind == TagKind::EndTag {
             let _ = self.tb.tag(kind, name, raw.self_closing, Vec::new(), false);
@@ -980,12 +997,44 @@ fn known(n: &[u8]) -> Option<Known> {
     n.eq_ignore_ascii_case(want).then_some(k)
 }
 
+/// The first `q` at or after `from` in `b`: a word (8 bytes) at a time for
+/// the first 32 bytes, where most quoted attribute values end (a call to
+/// `memchr` costs more than such a short scan), then `memchr`.
+fn find_byte(b: &[u8], from: usize, q: u8) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let pat = ONES * u64::from(q);
+    let mut i = from;
+    for _ in 0..4 {
+        let Some(word) = b.get(i..i + 8).and_then(|w| <[u8; 8]>::try_from(w).ok()) else {
+            break;
+        };
+        let x = u64::from_le_bytes(word) ^ pat;
+        // a high bit for each zero byte of `x`; false ones (a borrow) only
+        // above the first, which is the one read
+        let zero = x.wrapping_sub(ONES) & !x & HIGH;
+        if zero != 0 {
+            return Some(i + (zero.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    memchr::memchr(q, b.get(i..)?).map(|p| i + p)
+}
+
 /// Whether `v` may be read by a content selector: an id equal to one of
 /// their names, a class with one of them as a word.
 fn names_content(v: &str, is_id: bool) -> bool {
-    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| super::text::content_names().collect());
-    let named = |w: &str| names.contains(&w);
+    /// The names, and a bit for each of their lengths below 64.
+    static NAMES: std::sync::OnceLock<(Vec<&'static str>, u64)> = std::sync::OnceLock::new();
+    let (names, lengths) = NAMES.get_or_init(|| {
+        let names: Vec<&'static str> = super::text::content_names().collect();
+        let lengths = names.iter().fold(0u64, |m, n| {
+            m | 1u64.checked_shl(n.len() as u32).unwrap_or(0)
+        });
+        (names, lengths)
+    });
+    // (most words are of a length no name has: no comparison)
+    let named = |w: &str| (w.len() >= 64 || lengths & (1u64 << w.len()) != 0) && names.contains(&w);
     if is_id {
         named(v)
     } else {
@@ -2188,6 +2237,40 @@ mod tests {
         #[test]
         fn nesting_is_counted_as_the_scan_does(html in nesting_soup(), limit in 1usize..10) {
             same_nesting(&html, limit)?;
+        }
+
+        /// The word-at-a-time search finds what `memchr` finds, wherever the
+        /// byte is (in the inline words, past them, absent) and from any start.
+        #[test]
+        fn find_byte_is_memchr(
+            b in proptest::collection::vec(prop_oneof![Just(b'"'), Just(b'\''), Just(0u8), Just(0x80u8), Just(0xffu8), any::<u8>()], 0..80),
+            from in 0usize..90,
+            q in prop_oneof![Just(b'"'), Just(b'\'')],
+        ) {
+            let want = b.get(from..).and_then(|r| memchr::memchr(q, r)).map(|p| from + p);
+            prop_assert_eq!(find_byte(&b, from, q), want);
+        }
+
+        /// The length filter drops no content name: the plain search of
+        /// every name agrees, for ids and classes of words near the names.
+        #[test]
+        fn names_content_is_the_plain_search(
+            words in proptest::collection::vec(prop_oneof![
+                proptest::sample::select(super::super::text::content_names().collect::<Vec<_>>()).prop_map(str::to_string),
+                "[a-zA-Z_-]{0,16}",
+                "[a-z]{60,70}",
+            ], 0..4),
+            sep in prop_oneof![Just(" "), Just("\t"), Just("  "), Just("\u{3000}")],
+            is_id in any::<bool>(),
+        ) {
+            let v = words.join(sep);
+            let names: Vec<&str> = super::super::text::content_names().collect();
+            let want = if is_id {
+                names.contains(&v.as_str())
+            } else {
+                v.split_ascii_whitespace().any(|w| names.contains(&w))
+            };
+            prop_assert_eq!(names_content(&v, is_id), want);
         }
     }
 }
