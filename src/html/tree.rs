@@ -254,13 +254,27 @@ impl Trees for Own {
         if self.out {
             return TokenSinkResult::Continue;
         }
-        self.run(Tok::Tag(Tag {
+        let t = Tag {
             kind,
             name,
             self_closing,
             attrs,
             had_duplicate_attributes: dup,
-        }))
+        };
+        // the common case without the token's trip through `run`: a tag in
+        // the body, or one in a cell that `in_cell` gives to the body's
+        // rules, the stack not empty (`run`'s check)
+        if !self.open.is_empty()
+            && (self.mode == Mode::InBody || (self.mode == Mode::InCell && !cell_own(&t)))
+        {
+            let step = if t.kind == TagKind::StartTag {
+                self.body_start(t)
+            } else {
+                self.body_end(t)
+            };
+            return self.finish(step);
+        }
+        self.run(Tok::Tag(t))
     }
 
     fn foreign(&self) -> bool {
@@ -516,6 +530,26 @@ impl Own {
                     self.out = true;
                     return TokenSinkResult::Continue;
                 }
+            }
+        }
+    }
+
+    /// What `run` does with the step a token's rule gave.
+    fn finish(&mut self, step: Step) -> TokenSinkResult<NodeId> {
+        match step {
+            Step::Done => TokenSinkResult::Continue,
+            Step::Raw(kind) => {
+                self.orig = self.mode;
+                self.mode = Mode::Text;
+                TokenSinkResult::RawData(kind)
+            }
+            Step::Again(mode, t) => {
+                self.mode = mode;
+                self.run(t)
+            }
+            Step::Out => {
+                self.out = true;
+                TokenSinkResult::Continue
             }
         }
     }
@@ -1568,7 +1602,7 @@ impl Own {
 
     fn in_cell(&mut self, tok: Tok) -> Step {
         let t = match tok {
-            Tok::Tag(t) => t,
+            Tok::Tag(t) if cell_own(&t) => t,
             tok => return self.in_body(tok),
         };
         if is_end(&t, |n| matches!(*n, local_name!("td") | local_name!("th"))) {
@@ -1615,23 +1649,13 @@ impl Own {
         }) {
             return Step::Done;
         }
-        if is_end(&t, |n| {
-            matches!(
-                *n,
-                local_name!("table")
-                    | local_name!("tbody")
-                    | local_name!("tfoot")
-                    | local_name!("thead")
-                    | local_name!("tr")
-            )
-        }) {
-            if !self.in_scope_named(Scope::Table, &t.name) {
-                return Step::Done;
-            }
-            self.close_cell();
-            return Step::Again(Mode::InRow, Tok::Tag(t));
+        // (the end tags of table, tbody, tfoot, thead, tr: the last of
+        // `cell_own`'s)
+        if !self.in_scope_named(Scope::Table, &t.name) {
+            return Step::Done;
         }
-        self.in_body(Tok::Tag(t))
+        self.close_cell();
+        Step::Again(Mode::InRow, Tok::Tag(t))
     }
 
     fn after_body(&mut self, mode: Mode, tok: Tok) -> Step {
@@ -1686,6 +1710,40 @@ impl Own {
             return Some(mode);
         }
         Some(Mode::InBody)
+    }
+}
+
+/// Whether the in-cell mode has a rule of its own for `t`; it gives any
+/// other tag to the in-body rules.
+fn cell_own(t: &Tag) -> bool {
+    match t.kind {
+        TagKind::StartTag => matches!(
+            t.name,
+            local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("tbody")
+                | local_name!("td")
+                | local_name!("tfoot")
+                | local_name!("th")
+                | local_name!("thead")
+                | local_name!("tr")
+        ),
+        TagKind::EndTag => matches!(
+            t.name,
+            local_name!("td")
+                | local_name!("th")
+                | local_name!("body")
+                | local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("html")
+                | local_name!("table")
+                | local_name!("tbody")
+                | local_name!("tfoot")
+                | local_name!("thead")
+                | local_name!("tr")
+        ),
     }
 }
 
