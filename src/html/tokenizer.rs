@@ -1983,6 +1983,12 @@ mod tests {
             "listing",
             "img",
             "frameset",
+            // names the nesting scan reads otherwise, or that are lowered
+            "x\"y",
+            "a\0b",
+            "D\u{ed}v",
+            "x_y",
+            "SPAN",
         ]);
         let name = prop::sample::select(vec![
             "style",
@@ -2198,6 +2204,24 @@ mod tests {
             ),
         ] {
             assert_eq!(same_nesting(html, 2).unwrap(), want, "{html}");
+        }
+    }
+
+    /// The class bits of the tag states are the predicates they stand for,
+    /// byte by byte.
+    #[test]
+    fn byte_classes_are_their_predicates() {
+        for c in 0..=255u8 {
+            let class = CLASS[c as usize];
+            let ws = matches!(c, b'\t' | b'\n' | 0x0c | b'\r' | b' ');
+            assert_eq!(class & WS != 0, ws, "{c}");
+            assert_eq!(class & SLASH != 0, c == b'/', "{c}");
+            assert_eq!(class & GT != 0, c == b'>', "{c}");
+            assert_eq!(class & EQ != 0, c == b'=', "{c}");
+            assert_eq!(class & QUOTE != 0, matches!(c, b'"' | b'\''), "{c}");
+            assert_eq!(class & UPPER != 0, c.is_ascii_uppercase() || c == 0, "{c}");
+            let scan_name = c.is_ascii_alphanumeric() || c == b'-' || c == b':';
+            assert_eq!(class & ODD != 0, !scan_name, "{c}");
         }
     }
 
