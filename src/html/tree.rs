@@ -161,12 +161,12 @@ const MAX_RESERVED_NODES: usize = 1 << 16;
 
 impl Own {
     /// A builder for `markup`, its arena sized for the nodes it can make,
-    /// so that the arena of a page is not regrown and copied (a `Node` is
-    /// 72 bytes): each `<` makes at most an element and ends at most one
-    /// text run, so a tree has at most two nodes per `<`, the phantom
-    /// elements (`<tbody>` ...) and a first text run aside. Counting the `<`
-    /// is one SIMD pass; the former estimate from the length alone (a node
-    /// per 24 bytes) regrew the arena of one page in four.
+    /// so that the arena of a page is not regrown and copied: each `<`
+    /// makes at most an element and ends at most one text run, so a tree
+    /// has at most two nodes per `<`, the phantom elements (`<tbody>` ...)
+    /// and a first text run aside. Counting the `<` is one SIMD pass; the
+    /// former estimate from the length alone (a node per 24 bytes) regrew
+    /// the arena of one page in four.
     pub(super) fn for_markup(markup: &str) -> Own {
         let mut own = Own::default();
         let lt = memchr::memchr_iter(b'<', markup.as_bytes()).count();
