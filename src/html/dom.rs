@@ -424,8 +424,30 @@ pub(super) fn append_text(nodes: &mut Vec<Node>, parent: NodeId, text: StrTendri
         t.push_tendril(&text);
         return;
     }
-    let id = push(nodes, Data::Text(text));
-    append_child(nodes, parent, id);
+    push_child(nodes, parent, Data::Text(text));
+}
+
+/// Pushes a new node holding `data` as the last child of `parent`: what
+/// [`push`] then [`append_child`] do, with the links written once (a new
+/// node has none to undo).
+pub(super) fn push_child(nodes: &mut Vec<Node>, parent: NodeId, data: Data) -> NodeId {
+    let id = nodes.len() as NodeId;
+    let last = nodes[parent as usize].last;
+    nodes.push(Node {
+        parent,
+        prev: last,
+        next: NONE,
+        first: NONE,
+        last: NONE,
+        data,
+    });
+    if last != NONE {
+        nodes[last as usize].next = id;
+    } else {
+        nodes[parent as usize].first = id;
+    }
+    nodes[parent as usize].last = id;
+    id
 }
 
 #[inline]

@@ -137,7 +137,7 @@ impl Nest {
 /// [`parse_nesting`] with our tree builder ([`tree::Own`]), or with
 /// html5ever's when the page leaves the subset ours handles.
 fn run(html: &str, attrs: Attrs, limit: usize) -> Result<Dom, Stop> {
-    match run_with(html, attrs, limit, tree::Own::for_markup(html.len())) {
+    match run_with(html, attrs, limit, tree::Own::for_markup(html)) {
         Err(Stop::Tree) => run_with(html, attrs, limit, tree::html5ever()),
         r => r,
     }
@@ -156,7 +156,7 @@ fn run_with<T: Trees>(html: &str, attrs: Attrs, limit: usize, tb: T) -> Result<D
         attrs,
         pstart: 0,
         buf: String::new(),
-        sets: HashMap::new(),
+        sets: HashMap::default(),
         key: String::new(),
         pending: Vec::new(),
         nul: memchr::memchr(0, html.as_bytes()).is_some(),
@@ -227,20 +227,35 @@ const SLASH: u8 = 2;
 const GT: u8 = 4;
 const EQ: u8 = 8;
 const QUOTE: u8 = 16;
+/// A byte a tag name is lower-cased for ([`lower_name`]): ASCII upper case, NUL.
+const UPPER: u8 = 32;
+/// A byte outside `flatten_deep_nesting`'s name characters (`[A-Za-z0-9:-]`).
+const ODD: u8 = 64;
 
 /// What each byte is to the tag states.
 static CLASS: [u8; 256] = {
     let mut t = [0u8; 256];
-    t[b'\t' as usize] = WS;
-    t[b'\n' as usize] = WS;
-    t[0x0c] = WS;
-    t[b'\r' as usize] = WS;
-    t[b' ' as usize] = WS;
-    t[b'/' as usize] = SLASH;
-    t[b'>' as usize] = GT;
-    t[b'=' as usize] = EQ;
-    t[b'"' as usize] = QUOTE;
-    t[b'\'' as usize] = QUOTE;
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if !(b.is_ascii_alphanumeric() || b == b'-' || b == b':') {
+            t[c] = ODD;
+        }
+        if b.is_ascii_uppercase() || b == 0 {
+            t[c] |= UPPER;
+        }
+        c += 1;
+    }
+    t[b'\t' as usize] |= WS;
+    t[b'\n' as usize] |= WS;
+    t[0x0c] |= WS;
+    t[b'\r' as usize] |= WS;
+    t[b' ' as usize] |= WS;
+    t[b'/' as usize] |= SLASH;
+    t[b'>' as usize] |= GT;
+    t[b'=' as usize] |= EQ;
+    t[b'"' as usize] |= QUOTE;
+    t[b'\'' as usize] |= QUOTE;
     t
 };
 
@@ -270,7 +285,7 @@ struct Builder<'a, T> {
     pstart: usize,
     buf: String,
     /// Numbers of the attribute sets of formatting elements ([`Attrs::Lean`]).
-    sets: HashMap<String, u32>,
+    sets: HashMap<String, u32, KeyHash>,
     key: String,
     /// The attributes of the tag being read.
     pending: Vec<RawAttr>,
@@ -284,6 +299,23 @@ struct Builder<'a, T> {
     /// input), and whether the raw text ended there.
     raw_end_at: (Option<usize>, bool),
 }
+
+/// Hashes the keys of [`Builder::sets`] with XXH3 (the keys hold whole
+/// `href`s: SipHash cost about 250 instructions a key).
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0 = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, self.0);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
 
 /// Named and numeric character references: the outcome of reading one at `&`.
 struct CharRef {
@@ -450,25 +482,15 @@ impl<T: Trees> Builder<'_, T> {
         }
     }
 
-    /// The scan's stack of open elements at the tag `name_start..name_end`
-    /// that ends at `end` (just past its `>`).
-    fn nest_tag(
-        &mut self,
-        (name_start, name_end): (usize, usize),
-        atom: &LocalName,
-        end: usize,
-        kind: TagKind,
-    ) {
+    /// The scan's stack of open elements at the tag named `atom` that ends
+    /// at `end` (just past its `>`); `odd_name`: the name holds a byte
+    /// outside the scan's name characters (`[A-Za-z0-9:-]`).
+    fn nest_tag(&mut self, odd_name: bool, atom: &LocalName, end: usize, kind: TagKind) {
         if !self.nest.tracking() {
             return;
         }
         let b = self.b;
-        let name = &b[name_start..name_end];
-        if self.odd_quote
-            || !name
-                .iter()
-                .all(|&c| c.is_ascii_alphanumeric() || c == b'-' || c == b':')
-        {
+        if self.odd_quote || odd_name {
             self.nest.unsure();
             return;
         }
@@ -611,7 +633,15 @@ impl<T: Trees> Builder<'_, T> {
     fn tag(&mut self, lt: usize, name_start: usize, kind: TagKind) -> Result<usize, Stop> {
         let b = self.b;
         let mut j = name_start;
-        while j < b.len() && CLASS[b[j] as usize] & (WS | SLASH | GT) == 0 {
+        // the classes of the name's bytes, or-ed: whether it is lowered, and
+        // whether the scan reads it as a name
+        let mut seen = 0u8;
+        while let Some(&c) = b.get(j) {
+            let class = CLASS[c as usize];
+            if class & (WS | SLASH | GT) != 0 {
+                break;
+            }
+            seen |= class;
             j += 1;
         }
         let name_end = j;
@@ -621,9 +651,13 @@ impl<T: Trees> Builder<'_, T> {
             self.flush(lt, b.len());
             return Ok(b.len());
         };
-        let lower = lower_name(&self.s[name_start..name_end]);
+        let lower = if seen & UPPER != 0 {
+            lower_name(&self.s[name_start..name_end])
+        } else {
+            Cow::Borrowed(&self.s[name_start..name_end])
+        };
         let name = atom(&lower);
-        self.nest_tag((name_start, name_end), &name, raw.end, kind);
+        self.nest_tag(seen & ODD != 0, &name, raw.end, kind);
         self.flush(lt, raw.end);
         if kind == TagKind::EndTag {
             let _ = self.tb.tag(kind, name, raw.self_closing, Vec::new(), false);
@@ -983,9 +1017,17 @@ fn known(n: &[u8]) -> Option<Known> {
 /// Whether `v` may be read by a content selector: an id equal to one of
 /// their names, a class with one of them as a word.
 fn names_content(v: &str, is_id: bool) -> bool {
-    static NAMES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let names = NAMES.get_or_init(|| super::text::content_names().collect());
-    let named = |w: &str| names.contains(&w);
+    /// The names, and a bit for each of their lengths below 64.
+    static NAMES: std::sync::OnceLock<(Vec<&'static str>, u64)> = std::sync::OnceLock::new();
+    let (names, lengths) = NAMES.get_or_init(|| {
+        let names: Vec<&'static str> = super::text::content_names().collect();
+        let lengths = names.iter().fold(0u64, |m, n| {
+            m | 1u64.checked_shl(n.len() as u32).unwrap_or(0)
+        });
+        (names, lengths)
+    });
+    // (most words are of a length no name has: no comparison)
+    let named = |w: &str| (w.len() >= 64 || lengths & (1u64 << w.len()) != 0) && names.contains(&w);
     if is_id {
         named(v)
     } else {
@@ -1941,6 +1983,12 @@ mod tests {
             "listing",
             "img",
             "frameset",
+            // names the nesting scan reads otherwise, or that are lowered
+            "x\"y",
+            "a\0b",
+            "D\u{ed}v",
+            "x_y",
+            "SPAN",
         ]);
         let name = prop::sample::select(vec![
             "style",
@@ -2159,6 +2207,24 @@ mod tests {
         }
     }
 
+    /// The class bits of the tag states are the predicates they stand for,
+    /// byte by byte.
+    #[test]
+    fn byte_classes_are_their_predicates() {
+        for c in 0..=255u8 {
+            let class = CLASS[c as usize];
+            let ws = matches!(c, b'\t' | b'\n' | 0x0c | b'\r' | b' ');
+            assert_eq!(class & WS != 0, ws, "{c}");
+            assert_eq!(class & SLASH != 0, c == b'/', "{c}");
+            assert_eq!(class & GT != 0, c == b'>', "{c}");
+            assert_eq!(class & EQ != 0, c == b'=', "{c}");
+            assert_eq!(class & QUOTE != 0, matches!(c, b'"' | b'\''), "{c}");
+            assert_eq!(class & UPPER != 0, c.is_ascii_uppercase() || c == 0, "{c}");
+            let scan_name = c.is_ascii_alphanumeric() || c == b'-' || c == b':';
+            assert_eq!(class & ODD != 0, !scan_name, "{c}");
+        }
+    }
+
     proptest! {
         // 600 cases a run; more with PROPTEST_CASES=N
         #![proptest_config(ProptestConfig::with_cases(
@@ -2188,6 +2254,28 @@ mod tests {
         #[test]
         fn nesting_is_counted_as_the_scan_does(html in nesting_soup(), limit in 1usize..10) {
             same_nesting(&html, limit)?;
+        }
+
+        /// The length filter drops no content name: the plain search of
+        /// every name agrees, for ids and classes of words near the names.
+        #[test]
+        fn names_content_is_the_plain_search(
+            words in proptest::collection::vec(prop_oneof![
+                proptest::sample::select(super::super::text::content_names().collect::<Vec<_>>()).prop_map(str::to_string),
+                "[a-zA-Z_-]{0,16}",
+                "[a-z]{60,70}",
+            ], 0..4),
+            sep in prop_oneof![Just(" "), Just("\t"), Just("  "), Just("\u{3000}")],
+            is_id in any::<bool>(),
+        ) {
+            let v = words.join(sep);
+            let names: Vec<&str> = super::super::text::content_names().collect();
+            let want = if is_id {
+                names.contains(&v.as_str())
+            } else {
+                v.split_ascii_whitespace().any(|w| names.contains(&w))
+            };
+            prop_assert_eq!(names_content(&v, is_id), want);
         }
     }
 }

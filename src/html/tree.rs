@@ -17,7 +17,7 @@
 //! ([`Trees::gave_up`]) and the caller parses the page again with
 //! html5ever's tree builder.
 
-use super::dom::{self, append_child, Data, Dom, Element, Node, NodeId, Sink};
+use super::dom::{self, Data, Dom, Element, Node, NodeId, Sink};
 use super::tokenizer::is_formatting;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
@@ -155,22 +155,22 @@ pub(super) struct Own {
     out: bool,
 }
 
-/// Bytes of markup per node that [`Own::for_markup`] reserves room for:
-/// report pages make a node (element or text) per 25-30 bytes.
-const BYTES_PER_NODE: usize = 24;
-
 /// The most nodes [`Own::for_markup`] reserves room for up front (a few
 /// megabytes); a larger tree grows as it needs.
 const MAX_RESERVED_NODES: usize = 1 << 16;
 
 impl Own {
-    /// A builder for `len` bytes of markup, its arena sized for the nodes
-    /// such markup usually makes (the arena of a page is not regrown and
-    /// copied a dozen times).
-    pub(super) fn for_markup(len: usize) -> Own {
+    /// A builder for `markup`, its arena sized for the nodes it can make,
+    /// so that the arena of a page is not regrown and copied: each `<`
+    /// makes at most an element and ends at most one text run, so a tree
+    /// has at most two nodes per `<`, the phantom elements (`<tbody>` ...)
+    /// and a first text run aside. Counting the `<` is one SIMD pass; the
+    /// former estimate from the length alone (a node per 24 bytes) regrew
+    /// the arena of one page in four.
+    pub(super) fn for_markup(markup: &str) -> Own {
         let mut own = Own::default();
-        own.nodes
-            .reserve((len / BYTES_PER_NODE).min(MAX_RESERVED_NODES));
+        let lt = memchr::memchr_iter(b'<', markup.as_bytes()).count();
+        own.nodes.reserve((2 * lt + 16).min(MAX_RESERVED_NODES));
         own
     }
 }
@@ -200,8 +200,7 @@ impl Trees for Own {
             Token::ParseError(_) => return TokenSinkResult::Continue,
             Token::DoctypeToken(d) => {
                 if self.mode == Mode::Initial {
-                    let id = self.push(Data::Other);
-                    append_child(&mut self.nodes, 0, id);
+                    dom::push_child(&mut self.nodes, 0, Data::Other);
                     self.quirks = quirks_of(d);
                     self.mode = Mode::BeforeHtml;
                 }
@@ -224,9 +223,24 @@ impl Trees for Own {
     }
 
     fn text(&mut self, text: StrTendril) {
-        if !self.out && !text.is_empty() {
-            let _ = self.run(Tok::Chars(text));
+        if self.out || text.is_empty() {
+            return;
         }
+        // the common case without the token's trip through `run`: text in
+        // the body or a cell (`in_body`'s rule, which `in_cell` defers to)
+        // or in raw text (`text`'s), the stack not empty (`run`'s check)
+        if let Some(&cur) = self.open.last() {
+            let direct = match self.mode {
+                Mode::InBody | Mode::InCell => self.reconstruct(),
+                Mode::Text => true,
+                _ => false,
+            };
+            if direct {
+                self.append_text(cur, text);
+                return;
+            }
+        }
+        let _ = self.run(Tok::Chars(text));
     }
 
     fn tag(
@@ -240,13 +254,27 @@ impl Trees for Own {
         if self.out {
             return TokenSinkResult::Continue;
         }
-        self.run(Tok::Tag(Tag {
+        let t = Tag {
             kind,
             name,
             self_closing,
             attrs,
             had_duplicate_attributes: dup,
-        }))
+        };
+        // the common case without the token's trip through `run`: a tag in
+        // the body, or one in a cell that `in_cell` gives to the body's
+        // rules, the stack not empty (`run`'s check)
+        if !self.open.is_empty()
+            && (self.mode == Mode::InBody || (self.mode == Mode::InCell && !cell_own(&t)))
+        {
+            let step = if t.kind == TagKind::StartTag {
+                self.body_start(t)
+            } else {
+                self.body_end(t)
+            };
+            return self.finish(step);
+        }
+        self.run(Tok::Tag(t))
     }
 
     fn foreign(&self) -> bool {
@@ -462,10 +490,6 @@ impl Scope {
 }
 
 impl Own {
-    fn push(&mut self, data: Data) -> NodeId {
-        dom::push(&mut self.nodes, data)
-    }
-
     /// The local name of element `id` (every node on the stack is one).
     fn name(&self, id: NodeId) -> &LocalName {
         match &self.nodes[id as usize].data {
@@ -510,6 +534,26 @@ impl Own {
         }
     }
 
+    /// What `run` does with the step a token's rule gave.
+    fn finish(&mut self, step: Step) -> TokenSinkResult<NodeId> {
+        match step {
+            Step::Done => TokenSinkResult::Continue,
+            Step::Raw(kind) => {
+                self.orig = self.mode;
+                self.mode = Mode::Text;
+                TokenSinkResult::RawData(kind)
+            }
+            Step::Again(mode, t) => {
+                self.mode = mode;
+                self.run(t)
+            }
+            Step::Out => {
+                self.out = true;
+                TokenSinkResult::Continue
+            }
+        }
+    }
+
     fn step(&mut self, mode: Mode, tok: Tok) -> Step {
         match mode {
             Mode::Initial => self.initial(tok),
@@ -534,8 +578,7 @@ impl Own {
     }
 
     fn append_comment(&mut self, parent: NodeId) {
-        let id = self.push(Data::Other);
-        append_child(&mut self.nodes, parent, id);
+        dom::push_child(&mut self.nodes, parent, Data::Other);
     }
 
     /// Inserts an element for `tag` at the current node; pushes it on the
@@ -551,8 +594,11 @@ impl Own {
         keep: bool,
     ) -> NodeId {
         let parent = self.current();
-        let id = self.push(Data::Element(Element::html(name, attrs)));
-        append_child(&mut self.nodes, parent, id);
+        let id = dom::push_child(
+            &mut self.nodes,
+            parent,
+            Data::Element(Element::html(name, attrs)),
+        );
         if keep {
             self.open.push(id);
         }
@@ -773,9 +819,12 @@ impl Own {
     }
 
     fn root(&mut self, attrs: Vec<html5ever::Attribute>) {
-        let id = self.push(Data::Element(Element::html(local_name!("html"), attrs)));
+        let id = dom::push_child(
+            &mut self.nodes,
+            0,
+            Data::Element(Element::html(local_name!("html"), attrs)),
+        );
         self.open.push(id);
-        append_child(&mut self.nodes, 0, id);
     }
 
     fn before_html(&mut self, tok: Tok) -> Step {
@@ -1553,7 +1602,7 @@ impl Own {
 
     fn in_cell(&mut self, tok: Tok) -> Step {
         let t = match tok {
-            Tok::Tag(t) => t,
+            Tok::Tag(t) if cell_own(&t) => t,
             tok => return self.in_body(tok),
         };
         if is_end(&t, |n| matches!(*n, local_name!("td") | local_name!("th"))) {
@@ -1600,23 +1649,13 @@ impl Own {
         }) {
             return Step::Done;
         }
-        if is_end(&t, |n| {
-            matches!(
-                *n,
-                local_name!("table")
-                    | local_name!("tbody")
-                    | local_name!("tfoot")
-                    | local_name!("thead")
-                    | local_name!("tr")
-            )
-        }) {
-            if !self.in_scope_named(Scope::Table, &t.name) {
-                return Step::Done;
-            }
-            self.close_cell();
-            return Step::Again(Mode::InRow, Tok::Tag(t));
+        // (the end tags of table, tbody, tfoot, thead, tr: the last of
+        // `cell_own`'s)
+        if !self.in_scope_named(Scope::Table, &t.name) {
+            return Step::Done;
         }
-        self.in_body(Tok::Tag(t))
+        self.close_cell();
+        Step::Again(Mode::InRow, Tok::Tag(t))
     }
 
     fn after_body(&mut self, mode: Mode, tok: Tok) -> Step {
@@ -1671,6 +1710,40 @@ impl Own {
             return Some(mode);
         }
         Some(Mode::InBody)
+    }
+}
+
+/// Whether the in-cell mode has a rule of its own for `t`; it gives any
+/// other tag to the in-body rules.
+fn cell_own(t: &Tag) -> bool {
+    match t.kind {
+        TagKind::StartTag => matches!(
+            t.name,
+            local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("tbody")
+                | local_name!("td")
+                | local_name!("tfoot")
+                | local_name!("th")
+                | local_name!("thead")
+                | local_name!("tr")
+        ),
+        TagKind::EndTag => matches!(
+            t.name,
+            local_name!("td")
+                | local_name!("th")
+                | local_name!("body")
+                | local_name!("caption")
+                | local_name!("col")
+                | local_name!("colgroup")
+                | local_name!("html")
+                | local_name!("table")
+                | local_name!("tbody")
+                | local_name!("tfoot")
+                | local_name!("thead")
+                | local_name!("tr")
+        ),
     }
 }
 
