@@ -13,6 +13,7 @@ use crate::normalize::checks::CheckRow;
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
 use anyhow::Result;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -46,9 +47,43 @@ pub(crate) struct Writer {
     /// The last observation's `agency,year` fields, as written (the rows
     /// of a year group share them).
     head: Encoded<(Arc<str>, i32)>,
-    /// The last document's `,URL,sha256` fields, as written (observation
-    /// rows of one document repeat them).
-    doc: Encoded<(Arc<str>, Arc<str>)>,
+    /// The `,URL,sha256` fields of the documents of the rows written since
+    /// [`Writer::forget_documents`], each encoded once.
+    docs: DocFields,
+}
+
+/// The `,URL,sha256` fields of observation rows, encoded once per
+/// document: a year group's rows come sorted by metric, so neighbouring
+/// rows are mostly of different documents, and a document's rows share
+/// its URL and hash (`Arc`s).
+#[derive(Default)]
+struct DocFields {
+    /// The fields, one document's after another.
+    bytes: Vec<u8>,
+    /// By the addresses of a row's URL and hash: those two (held here, so
+    /// no other string can have their addresses while they are), and where
+    /// their fields are in `bytes`. A row whose strings are copies only
+    /// misses, and has its own entry.
+    by_ptr: BTreeMap<(usize, usize), DocEntry>,
+}
+
+/// A document's URL and hash, and where their fields are in
+/// [`DocFields::bytes`].
+type DocEntry = (Arc<str>, Arc<str>, usize, usize);
+
+impl DocFields {
+    fn key(o: &ObservationRow) -> (usize, usize) {
+        (
+            Arc::as_ptr(&o.url).cast::<u8>() as usize,
+            Arc::as_ptr(&o.sha256).cast::<u8>() as usize,
+        )
+    }
+
+    /// The fields of `o`'s document, if they were encoded.
+    fn get(&self, o: &ObservationRow) -> Option<&[u8]> {
+        let (url, sha, start, end) = self.by_ptr.get(&Self::key(o))?;
+        (Arc::ptr_eq(url, &o.url) && Arc::ptr_eq(sha, &o.sha256)).then(|| &self.bytes[*start..*end])
+    }
 }
 
 /// Fields of a row encoded once, for the rows that follow with the same
@@ -258,18 +293,26 @@ impl Writer {
         self.name(o.obs.source.as_str());
         self.name(o.obs.template.as_str());
         self.ascii_field(t.location)?;
-        let same = |(u, h): &(Arc<str>, Arc<str>)| *u == o.url && *h == o.sha256;
-        if !self.doc.key.as_ref().is_some_and(same) {
-            let mut bytes = std::mem::take(&mut self.doc.bytes);
-            let r = self.encode(&mut bytes, true, |w| {
-                w.field(&o.url)?;
-                w.field(&o.sha256)
-            });
-            let key = r.is_ok().then(|| (o.url.clone(), o.sha256.clone()));
-            self.doc = Encoded { key, bytes };
-            r?;
+        match self.docs.get(o) {
+            Some(fields) => self.out.extend_from_slice(fields),
+            None => {
+                let start = self.docs.bytes.len();
+                let mut bytes = std::mem::take(&mut self.docs.bytes);
+                let r = self.encode_after(&mut bytes, true, |w| {
+                    w.field(&o.url)?;
+                    w.field(&o.sha256)
+                });
+                self.docs.bytes = bytes;
+                if r.is_err() {
+                    self.docs.bytes.truncate(start);
+                    return r;
+                }
+                let end = self.docs.bytes.len();
+                self.out.extend_from_slice(&self.docs.bytes[start..end]);
+                let value = (o.url.clone(), o.sha256.clone(), start, end);
+                self.docs.by_ptr.insert(DocFields::key(o), value);
+            }
         }
-        self.out.extend_from_slice(&self.doc.bytes);
         self.name(if o.preferred { "true" } else { "false" });
         self.end()
     }
@@ -284,6 +327,17 @@ impl Writer {
         f: impl FnOnce(&mut Self) -> Result<()>,
     ) -> Result<()> {
         bytes.clear();
+        self.encode_after(bytes, started, f)
+    }
+
+    /// As [`Writer::encode`], appending to what `bytes` holds (the
+    /// record's start is not looked at: `f` writes fields after others).
+    fn encode_after(
+        &mut self,
+        bytes: &mut Vec<u8>,
+        started: bool,
+        f: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<()> {
         std::mem::swap(&mut self.out, bytes);
         let was = std::mem::replace(&mut self.started, started);
         let r = f(self);
@@ -336,6 +390,14 @@ impl Writer {
         self.end()
     }
 
+    /// Forgets the documents whose fields [`Writer::observation`] keeps
+    /// (at the start of a year group: those of the last one are not seen
+    /// again, and memory holds one group's at most).
+    pub(crate) fn forget_documents(&mut self) {
+        self.docs.bytes.clear();
+        self.docs.by_ptr.clear();
+    }
+
     /// Completes the file: written out, synced, with its size and hash.
     pub(crate) fn finish(mut self) -> Result<Digest> {
         self.w.write_all(&self.out)?;
@@ -367,7 +429,7 @@ pub(crate) fn writer(path: &Path, bom: bool) -> Result<Writer> {
         started: false,
         buf: Vec::new(),
         head: Encoded::default(),
-        doc: Encoded::default(),
+        docs: DocFields::default(),
     })
 }
 
@@ -622,15 +684,29 @@ mod tests {
                 (0usize..3, 0usize..2, cell(), any::<i64>(), 0u32..8), 0..8),
             bom in any::<bool>(),
         ) {
-            let rows: Vec<ObservationRow> = rows
+            let mut rows: Vec<ObservationRow> = rows
                 .into_iter()
                 .map(|(u, s, raw, v, sc)| observation(u, s, raw, v, sc))
                 .collect();
+            // rows of one document share its URL and hash (as the spill's
+            // do), but for those at odd positions (copies)
+            let mut shared: BTreeMap<(String, String), (Arc<str>, Arc<str>)> = BTreeMap::new();
+            for o in rows.iter_mut().step_by(2) {
+                let key = (o.url.to_string(), o.sha256.to_string());
+                let (u, s) = shared
+                    .entry(key)
+                    .or_insert_with(|| (o.url.clone(), o.sha256.clone()));
+                (o.url, o.sha256) = (u.clone(), s.clone());
+            }
             let tmp = tempfile::tempdir().unwrap();
             let path = tmp.path().join("o.csv");
             let mut w = writer(&path, bom).unwrap();
             let texts = super::super::rowtext::RowTexts::of(&rows);
             for (i, o) in rows.iter().enumerate() {
+                if i == 5 {
+                    // a new group: its documents are encoded again
+                    w.forget_documents();
+                }
                 w.observation(o, texts.get(i)).unwrap();
             }
             w.finish().unwrap();

@@ -3,7 +3,7 @@
 
 use super::csv::number;
 use super::hashed::{Digest, HashedFile};
-use super::jsonw::Json;
+use super::jsonw::{name_into, Json};
 use super::rowtext::{RowText, RowTexts};
 use super::scratch::Scratch;
 use crate::normalize::checks::CheckRow;
@@ -291,6 +291,65 @@ fn observation_head(j: &mut Json, o: &ObservationRow, t: RowText<'_>) {
     j.escaped(t.raw);
 }
 
+/// The elements of a report's `observations` array, written by [`Json`].
+fn observations(j: &mut Json, obs: Rows<'_>) {
+    for &i in obs.at {
+        let (o, t) = (&obs.rows[i], obs.texts.get(i));
+        j.element();
+        j.begin_object();
+        observation_head(j, o, t);
+        j.key("source");
+        j.name(o.obs.source.as_str());
+        j.key("template");
+        j.name(o.obs.template.as_str());
+        j.key("unit");
+        j.name(o.obs.unit.as_str());
+        j.key("value");
+        j.number_text(t.value);
+        j.end_object();
+    }
+}
+
+/// The nesting level of the elements of a report's `observations` array in
+/// `dataset.json` (a report, an element of the top-level array `reports`,
+/// is at level 2; its members at 3).
+const OBSERVATIONS_DEPTH: usize = 4;
+
+/// As [`observations`] writes them pretty-printed at level
+/// [`OBSERVATIONS_DEPTH`] (after the `[`), from constant text: every
+/// observation has the same keys, in the same layout, only their values
+/// differ (a test compares the two).
+fn observations_at_depth(out: &mut Vec<u8>, obs: Rows<'_>) {
+    for (n, &i) in obs.at.iter().enumerate() {
+        let (o, t) = (&obs.rows[i], obs.texts.get(i));
+        out.extend_from_slice(if n == 0 {
+            b"\n        {\n          \"location\": \""
+        } else {
+            b",\n        {\n          \"location\": \""
+        });
+        out.extend_from_slice(t.location);
+        out.extend_from_slice(b"\",\n          \"metric\": \"");
+        out.extend_from_slice(t.metric);
+        out.extend_from_slice(if o.preferred {
+            b"\",\n          \"preferred\": true,\n          \"qualifier\": "
+        } else {
+            b"\",\n          \"preferred\": false,\n          \"qualifier\": "
+        });
+        name_into(out, o.obs.qualifier.as_str());
+        out.extend_from_slice(b",\n          \"raw\": \"");
+        out.extend_from_slice(t.raw);
+        out.extend_from_slice(b"\",\n          \"source\": ");
+        name_into(out, o.obs.source.as_str());
+        out.extend_from_slice(b",\n          \"template\": ");
+        name_into(out, o.obs.template.as_str());
+        out.extend_from_slice(b",\n          \"unit\": ");
+        name_into(out, o.obs.unit.as_str());
+        out.extend_from_slice(b",\n          \"value\": ");
+        out.extend_from_slice(t.value);
+        out.extend_from_slice(b"\n        }");
+    }
+}
+
 /// One report with its own observations, keys sorted as [`report_value`]
 /// gave them (the report's fields, its `observations` count replaced by
 /// the list, and `observation_count`).
@@ -314,20 +373,11 @@ fn report(j: &mut Json, r: &ReportRow, obs: Rows<'_>) {
     j.count(r.observations);
     j.key("observations");
     j.begin_array();
-    for &i in obs.at {
-        let (o, t) = (&obs.rows[i], obs.texts.get(i));
-        j.element();
-        j.begin_object();
-        observation_head(j, o, t);
-        j.key("source");
-        j.name(o.obs.source.as_str());
-        j.key("template");
-        j.name(o.obs.template.as_str());
-        j.key("unit");
-        j.name(o.obs.unit.as_str());
-        j.key("value");
-        j.number_text(t.value);
-        j.end_object();
+    if j.pretty_depth() == Some(OBSERVATIONS_DEPTH) {
+        observations_at_depth(&mut j.buf, obs);
+        j.had_elements(!obs.at.is_empty());
+    } else {
+        observations(j, obs);
     }
     j.end_array();
     j.key("published");
@@ -574,6 +624,31 @@ mod tests {
             let rows = Rows { rows: &obs, texts: &texts, at: &at };
             let got = via_writer(|j| super::report(j, &r, rows));
             prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        }
+
+        /// The observations made from constant text are those [`Json`]
+        /// writes, in any number (the `,` between them, `[]` when none).
+        #[test]
+        fn observations_from_constant_text_are_the_writers(
+            obs in proptest::collection::vec(observation(), 0..5),
+        ) {
+            let texts = RowTexts::of(&obs);
+            let at: Vec<usize> = (0..obs.len()).rev().collect();
+            let rows = Rows { rows: &obs, texts: &texts, at: &at };
+            let write = |fast: bool| {
+                let mut j = Json::pretty(OBSERVATIONS_DEPTH - 1);
+                j.begin_array();
+                assert_eq!(j.pretty_depth(), Some(OBSERVATIONS_DEPTH));
+                if fast {
+                    observations_at_depth(&mut j.buf, rows);
+                    j.had_elements(!at.is_empty());
+                } else {
+                    observations(&mut j, rows);
+                }
+                j.end_array();
+                String::from_utf8(j.buf).unwrap()
+            };
+            prop_assert_eq!(write(true), write(false));
         }
 
         #[test]

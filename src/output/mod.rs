@@ -216,6 +216,7 @@ impl DatasetWriter {
         }
         let texts = &self.texts;
         if let Some(w) = &mut self.observations {
+            w.forget_documents();
             for (i, o) in g.observations.iter().enumerate() {
                 w.observation(o, texts.get(i))
                     .with_context(|| named("observations.csv"))?;
