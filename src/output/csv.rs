@@ -106,12 +106,17 @@ impl<K> Default for Encoded<K> {
 const FLUSH: usize = 1 << 18;
 
 /// Which bytes make a field quoted (the csv crate's `requires_quotes`
-/// with a `,` delimiter, `"` quote and a CRLF terminator).
-/// Eight bytes at a time (no false negative: a block holds one of the
-/// four bytes exactly when one of its lanes is zero after the XOR).
+/// with a `,` delimiter, `"` quote and a CRLF terminator): a short field
+/// eight bytes at a time (no false negative: a block holds one of the four
+/// bytes exactly when one of its lanes is zero after the XOR), a long one
+/// (a check's detail text, hundreds of bytes) by `memchr`.
 fn needs_quotes(cell: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    if cell.len() >= 64 {
+        return memchr::memchr3(b',', b'"', b'\n', cell).is_some()
+            || memchr::memchr(b'\r', cell).is_some();
+    }
     let zero = |v: u64| v.wrapping_sub(ONES) & !v;
     let mut blocks = cell.chunks_exact(8);
     for b in &mut blocks {
@@ -122,10 +127,14 @@ fn needs_quotes(cell: &[u8]) -> bool {
             return true;
         }
     }
-    blocks.remainder().iter().any(is_special)
+    blocks
+        .remainder()
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
 }
 
 /// A byte that makes a field quoted.
+#[cfg(test)]
 fn is_special(b: &u8) -> bool {
     matches!(b, b',' | b'"' | b'\r' | b'\n')
 }
@@ -135,12 +144,10 @@ fn push_field(out: &mut Vec<u8>, cell: &[u8]) {
     if needs_quotes(cell) {
         out.push(b'"');
         let mut start = 0;
-        for (i, b) in cell.iter().enumerate() {
-            if *b == b'"' {
-                out.extend_from_slice(&cell[start..=i]);
-                out.push(b'"');
-                start = i + 1;
-            }
+        for i in memchr::memchr_iter(b'"', cell) {
+            out.extend_from_slice(&cell[start..=i]);
+            out.push(b'"');
+            start = i + 1;
         }
         out.extend_from_slice(&cell[start..]);
         out.push(b'"');
@@ -639,23 +646,52 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
-        /// The eight-byte scan says what a byte-by-byte one says, wherever
-        /// the special byte is (any byte value around it, UTF-8 or not).
+        /// The eight-byte and the `memchr` scans say what a byte-by-byte one says, wherever
+        /// the special byte is (any byte value around it, UTF-8 or not),
+        /// and a field is quoted as a byte-by-byte copy quotes it.
         #[test]
         fn needs_quotes_is_the_byte_scan(
             cell in proptest::collection::vec(
                 prop_oneof![any::<u8>(), Just(b','), Just(b'"'), Just(b'\r'), Just(b'\n'), 0x2au8..0x2e, 0x0bu8..0x0f],
                 0..40,
-            )
+            ),
+            pad in 0usize..80,
         ) {
             prop_assert_eq!(needs_quotes(&cell), cell.iter().any(is_special));
             // one special byte at every position of a long plain cell
             if let Some(&b) = cell.iter().find(|b| is_special(b)) {
-                for at in [0, 7, 8, 15, 16, 23] {
-                    let mut plain = vec![b'x'; 24];
-                    plain[at] = b;
-                    prop_assert!(needs_quotes(&plain));
+                for len in [24, 63, 64, 80] {
+                    for at in [0, 7, 8, 15, 16, 23, 31, 32, 33, 62, 63, 64, 79] {
+                        let mut plain = vec![b'x'; len];
+                        if let Some(c) = plain.get_mut(at) {
+                            *c = b;
+                            prop_assert!(needs_quotes(&plain));
+                        }
+                    }
                 }
+            }
+            // long cells: the field pushed is the byte-by-byte quoting
+            let long: Vec<u8> = std::iter::repeat_n(b'y', pad)
+                .chain(cell.iter().copied())
+                .chain(cell.iter().copied())
+                .collect();
+            for c in [&cell, &long] {
+                let mut want = Vec::new();
+                if c.iter().any(is_special) {
+                    want.push(b'"');
+                    for &b in c.iter() {
+                        want.push(b);
+                        if b == b'"' {
+                            want.push(b'"');
+                        }
+                    }
+                    want.push(b'"');
+                } else {
+                    want.extend_from_slice(c);
+                }
+                let mut got = b"x".to_vec();
+                push_field(&mut got, c);
+                prop_assert_eq!(&got[1..], &want[..]);
             }
             prop_assert!(!needs_quotes(&vec![0xffu8; cell.len()]));
         }

@@ -3,7 +3,7 @@
 
 use super::csv::number;
 use super::hashed::{Digest, HashedFile};
-use super::jsonw::{name_into, Json};
+use super::jsonw::{escape_into, name_into, Json};
 use super::rowtext::{RowText, RowTexts};
 use super::scratch::Scratch;
 use crate::normalize::checks::CheckRow;
@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// A decimal as a JSON number, written with exactly its decimal digits
 /// (`264634300`, `0.5`, `99999999999999999999`): serde_json's
@@ -149,6 +150,10 @@ pub(crate) struct Stream {
     /// The text of the checks not written out yet (written in blocks of
     /// [`FLUSH`] bytes or more, across groups).
     checks_text: Json,
+    /// The JSON texts of the last check's agency and URL (checks of one
+    /// document follow each other and share them).
+    check_agency: Quoted,
+    check_url: Quoted,
     /// The text of the reports not written out yet (likewise, to the
     /// scratch file).
     reports_text: Json,
@@ -168,6 +173,8 @@ impl Stream {
             checks_first: true,
             reports_first: true,
             checks_text: Json::pretty(2),
+            check_agency: Quoted::default(),
+            check_url: Quoted::default(),
             reports_text: Json::pretty(2),
         })
     }
@@ -178,7 +185,12 @@ impl Stream {
         let j = &mut self.checks_text;
         for c in &g.checks {
             start_element(&mut j.buf, &mut self.checks_first);
-            check(j, c);
+            if j.pretty_depth() == Some(CHECK_DEPTH) {
+                let texts = (&mut self.check_agency, &mut self.check_url);
+                check_at_depth(&mut j.buf, c, texts);
+            } else {
+                check(j, c);
+            }
             spill(&mut j.buf, &mut self.w, FLUSH)?;
         }
         let by_doc = by_doc(&g.observations);
@@ -242,6 +254,61 @@ fn spill(buf: &mut Vec<u8>, w: &mut impl Write, at: usize) -> Result<()> {
 fn start_element(out: &mut Vec<u8>, first: &mut bool) {
     out.extend_from_slice(if *first { b"[\n    " } else { b",\n    " });
     *first = false;
+}
+
+/// A shared string's JSON text (quoted and escaped), made again only
+/// for another string.
+#[derive(Default)]
+struct Quoted {
+    /// The string (held, so no other string has its address while here).
+    of: Option<Arc<str>>,
+    text: Vec<u8>,
+}
+
+impl Quoted {
+    fn get(&mut self, s: &Arc<str>) -> &[u8] {
+        if !self.of.as_ref().is_some_and(|o| Arc::ptr_eq(o, s)) {
+            self.text.clear();
+            self.text.push(b'"');
+            escape_into(&mut self.text, s);
+            self.text.push(b'"');
+            self.of = Some(s.clone());
+        }
+        &self.text
+    }
+}
+
+/// The nesting level of a check in `dataset.json` (an element of the
+/// top-level array `checks`).
+const CHECK_DEPTH: usize = 2;
+
+/// One check as [`check`] writes it pretty-printed at level
+/// [`CHECK_DEPTH`], from constant text (every check has the same keys in
+/// the same layout; a test compares the two); `texts` make the agency's
+/// and the URL's text.
+fn check_at_depth(out: &mut Vec<u8>, c: &CheckRow, texts: (&mut Quoted, &mut Quoted)) {
+    let string = |out: &mut Vec<u8>, s: &str| {
+        out.push(b'"');
+        escape_into(out, s);
+        out.push(b'"');
+    };
+    out.extend_from_slice(b"{\n      \"actual\": ");
+    string(out, &c.actual);
+    out.extend_from_slice(b",\n      \"agency\": ");
+    out.extend_from_slice(texts.0.get(&c.agency));
+    out.extend_from_slice(b",\n      \"check\": ");
+    string(out, &c.check);
+    out.extend_from_slice(b",\n      \"detail\": ");
+    string(out, &c.detail);
+    out.extend_from_slice(b",\n      \"expected\": ");
+    string(out, &c.expected);
+    out.extend_from_slice(b",\n      \"status\": ");
+    name_into(out, c.status);
+    out.extend_from_slice(b",\n      \"url\": ");
+    out.extend_from_slice(texts.1.get(&c.url));
+    out.extend_from_slice(b",\n      \"year\": ");
+    super::digits::int(out, i64::from(c.year));
+    out.extend_from_slice(b"\n    }");
 }
 
 /// One check, its keys sorted (as `serde_json::to_value` of a
@@ -649,6 +716,32 @@ mod tests {
                 String::from_utf8(j.buf).unwrap()
             };
             prop_assert_eq!(write(true), write(false));
+        }
+
+        /// Checks made from constant text are those [`Json`] writes,
+        /// whether they share their agency and URL or not.
+        #[test]
+        fn checks_from_constant_text_are_the_writers(
+            mut checks in proptest::collection::vec(check_row(), 1..5),
+            share in proptest::collection::vec(any::<bool>(), 4),
+        ) {
+            for i in 1..checks.len() {
+                if share[i - 1] {
+                    let (agency, url) = (checks[i - 1].agency.clone(), checks[i - 1].url.clone());
+                    (checks[i].agency, checks[i].url) = (agency, url);
+                }
+            }
+            let mut texts = (Quoted::default(), Quoted::default());
+            let mut fast = Json::pretty(CHECK_DEPTH);
+            let mut slow = Json::pretty(CHECK_DEPTH);
+            let (mut first_fast, mut first_slow) = (true, true);
+            for c in &checks {
+                start_element(&mut fast.buf, &mut first_fast);
+                check_at_depth(&mut fast.buf, c, (&mut texts.0, &mut texts.1));
+                start_element(&mut slow.buf, &mut first_slow);
+                check(&mut slow, c);
+            }
+            prop_assert_eq!(String::from_utf8(fast.buf).unwrap(), String::from_utf8(slow.buf).unwrap());
         }
 
         #[test]
