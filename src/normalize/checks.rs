@@ -332,6 +332,10 @@ impl<'a> Docs<'a> {
     pub(crate) fn new(obs: &'a [ObservationRow]) -> Docs<'a> {
         // each document numbered in the order it is first seen
         let mut keys: BTreeMap<DocKey<'a>, usize> = BTreeMap::new();
+        // the same numbers by the address of the row's URL (rows of one
+        // document share it; all of `obs` are alive, so one address is one
+        // URL): integers compared, not URLs with long common prefixes
+        let mut by_ptr: BTreeMap<(usize, i32, Template), usize> = BTreeMap::new();
         let mut last: Option<(DocKey<'a>, usize)> = None;
         let mut of_row = Vec::with_capacity(obs.len());
         for o in obs {
@@ -340,8 +344,20 @@ impl<'a> Docs<'a> {
             let n = match last {
                 Some((k, n)) if k == key => n,
                 _ => {
-                    let next = keys.len();
-                    let n = *keys.entry(key).or_insert(next);
+                    let at = (
+                        Arc::as_ptr(&o.url).cast::<u8>() as usize,
+                        o.year,
+                        o.obs.template,
+                    );
+                    let n = match by_ptr.get(&at) {
+                        Some(&n) => n,
+                        None => {
+                            let next = keys.len();
+                            let n = *keys.entry(key).or_insert(next);
+                            by_ptr.insert(at, n);
+                            n
+                        }
+                    };
                     last = Some((key, n));
                     n
                 }
@@ -1185,7 +1201,22 @@ mod tests {
             row(2019, "c", 5, Exact, Source::Table, n, "u1"),
             row(2020, "c", 6, Exact, Source::Table, n, "u1"),
         ];
-        let docs = Docs::new(&rows);
+        docs_are_grouped(&rows);
+        // rows of one document share its URL (as the spill's do), but one
+        let mut shared = rows.clone();
+        let (u1, u2) = (shared[1].url.clone(), shared[0].url.clone());
+        for o in &mut shared[2..5] {
+            o.url = if &*o.url == "u1" {
+                u1.clone()
+            } else {
+                u2.clone()
+            };
+        }
+        docs_are_grouped(&shared);
+    }
+
+    fn docs_are_grouped(rows: &[ObservationRow]) {
+        let docs = Docs::new(rows);
         let keys: Vec<DocKey<'_>> = docs.iter().map(|(k, _, _)| k).collect();
         let mut expect: Vec<DocKey<'_>> = rows
             .iter()

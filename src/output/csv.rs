@@ -13,6 +13,7 @@ use crate::normalize::checks::CheckRow;
 use crate::normalize::{Dataset, ObservationRow, ReportRow};
 use anyhow::Result;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::Path;
 use std::sync::Arc;
@@ -46,9 +47,43 @@ pub(crate) struct Writer {
     /// The last observation's `agency,year` fields, as written (the rows
     /// of a year group share them).
     head: Encoded<(Arc<str>, i32)>,
-    /// The last document's `,URL,sha256` fields, as written (observation
-    /// rows of one document repeat them).
-    doc: Encoded<(Arc<str>, Arc<str>)>,
+    /// The `,URL,sha256` fields of the documents of the rows written since
+    /// [`Writer::forget_documents`], each encoded once.
+    docs: DocFields,
+}
+
+/// The `,URL,sha256` fields of observation rows, encoded once per
+/// document: a year group's rows come sorted by metric, so neighbouring
+/// rows are mostly of different documents, and a document's rows share
+/// its URL and hash (`Arc`s).
+#[derive(Default)]
+struct DocFields {
+    /// The fields, one document's after another.
+    bytes: Vec<u8>,
+    /// By the addresses of a row's URL and hash: those two (held here, so
+    /// no other string can have their addresses while they are), and where
+    /// their fields are in `bytes`. A row whose strings are copies only
+    /// misses, and has its own entry.
+    by_ptr: BTreeMap<(usize, usize), DocEntry>,
+}
+
+/// A document's URL and hash, and where their fields are in
+/// [`DocFields::bytes`].
+type DocEntry = (Arc<str>, Arc<str>, usize, usize);
+
+impl DocFields {
+    fn key(o: &ObservationRow) -> (usize, usize) {
+        (
+            Arc::as_ptr(&o.url).cast::<u8>() as usize,
+            Arc::as_ptr(&o.sha256).cast::<u8>() as usize,
+        )
+    }
+
+    /// The fields of `o`'s document, if they were encoded.
+    fn get(&self, o: &ObservationRow) -> Option<&[u8]> {
+        let (url, sha, start, end) = self.by_ptr.get(&Self::key(o))?;
+        (Arc::ptr_eq(url, &o.url) && Arc::ptr_eq(sha, &o.sha256)).then(|| &self.bytes[*start..*end])
+    }
 }
 
 /// Fields of a row encoded once, for the rows that follow with the same
@@ -71,12 +106,17 @@ impl<K> Default for Encoded<K> {
 const FLUSH: usize = 1 << 18;
 
 /// Which bytes make a field quoted (the csv crate's `requires_quotes`
-/// with a `,` delimiter, `"` quote and a CRLF terminator).
-/// Eight bytes at a time (no false negative: a block holds one of the
-/// four bytes exactly when one of its lanes is zero after the XOR).
+/// with a `,` delimiter, `"` quote and a CRLF terminator): a short field
+/// eight bytes at a time (no false negative: a block holds one of the four
+/// bytes exactly when one of its lanes is zero after the XOR), a long one
+/// (a check's detail text, hundreds of bytes) by `memchr`.
 fn needs_quotes(cell: &[u8]) -> bool {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
+    if cell.len() >= 64 {
+        return memchr::memchr3(b',', b'"', b'\n', cell).is_some()
+            || memchr::memchr(b'\r', cell).is_some();
+    }
     let zero = |v: u64| v.wrapping_sub(ONES) & !v;
     let mut blocks = cell.chunks_exact(8);
     for b in &mut blocks {
@@ -87,10 +127,14 @@ fn needs_quotes(cell: &[u8]) -> bool {
             return true;
         }
     }
-    blocks.remainder().iter().any(is_special)
+    blocks
+        .remainder()
+        .iter()
+        .any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'))
 }
 
 /// A byte that makes a field quoted.
+#[cfg(test)]
 fn is_special(b: &u8) -> bool {
     matches!(b, b',' | b'"' | b'\r' | b'\n')
 }
@@ -100,12 +144,10 @@ fn push_field(out: &mut Vec<u8>, cell: &[u8]) {
     if needs_quotes(cell) {
         out.push(b'"');
         let mut start = 0;
-        for (i, b) in cell.iter().enumerate() {
-            if *b == b'"' {
-                out.extend_from_slice(&cell[start..=i]);
-                out.push(b'"');
-                start = i + 1;
-            }
+        for i in memchr::memchr_iter(b'"', cell) {
+            out.extend_from_slice(&cell[start..=i]);
+            out.push(b'"');
+            start = i + 1;
         }
         out.extend_from_slice(&cell[start..]);
         out.push(b'"');
@@ -258,18 +300,26 @@ impl Writer {
         self.name(o.obs.source.as_str());
         self.name(o.obs.template.as_str());
         self.ascii_field(t.location)?;
-        let same = |(u, h): &(Arc<str>, Arc<str>)| *u == o.url && *h == o.sha256;
-        if !self.doc.key.as_ref().is_some_and(same) {
-            let mut bytes = std::mem::take(&mut self.doc.bytes);
-            let r = self.encode(&mut bytes, true, |w| {
-                w.field(&o.url)?;
-                w.field(&o.sha256)
-            });
-            let key = r.is_ok().then(|| (o.url.clone(), o.sha256.clone()));
-            self.doc = Encoded { key, bytes };
-            r?;
+        match self.docs.get(o) {
+            Some(fields) => self.out.extend_from_slice(fields),
+            None => {
+                let start = self.docs.bytes.len();
+                let mut bytes = std::mem::take(&mut self.docs.bytes);
+                let r = self.encode_after(&mut bytes, true, |w| {
+                    w.field(&o.url)?;
+                    w.field(&o.sha256)
+                });
+                self.docs.bytes = bytes;
+                if r.is_err() {
+                    self.docs.bytes.truncate(start);
+                    return r;
+                }
+                let end = self.docs.bytes.len();
+                self.out.extend_from_slice(&self.docs.bytes[start..end]);
+                let value = (o.url.clone(), o.sha256.clone(), start, end);
+                self.docs.by_ptr.insert(DocFields::key(o), value);
+            }
         }
-        self.out.extend_from_slice(&self.doc.bytes);
         self.name(if o.preferred { "true" } else { "false" });
         self.end()
     }
@@ -284,6 +334,17 @@ impl Writer {
         f: impl FnOnce(&mut Self) -> Result<()>,
     ) -> Result<()> {
         bytes.clear();
+        self.encode_after(bytes, started, f)
+    }
+
+    /// As [`Writer::encode`], appending to what `bytes` holds (the
+    /// record's start is not looked at: `f` writes fields after others).
+    fn encode_after(
+        &mut self,
+        bytes: &mut Vec<u8>,
+        started: bool,
+        f: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<()> {
         std::mem::swap(&mut self.out, bytes);
         let was = std::mem::replace(&mut self.started, started);
         let r = f(self);
@@ -336,6 +397,14 @@ impl Writer {
         self.end()
     }
 
+    /// Forgets the documents whose fields [`Writer::observation`] keeps
+    /// (at the start of a year group: those of the last one are not seen
+    /// again, and memory holds one group's at most).
+    pub(crate) fn forget_documents(&mut self) {
+        self.docs.bytes.clear();
+        self.docs.by_ptr.clear();
+    }
+
     /// Completes the file: written out, synced, with its size and hash.
     pub(crate) fn finish(mut self) -> Result<Digest> {
         self.w.write_all(&self.out)?;
@@ -367,7 +436,7 @@ pub(crate) fn writer(path: &Path, bom: bool) -> Result<Writer> {
         started: false,
         buf: Vec::new(),
         head: Encoded::default(),
-        doc: Encoded::default(),
+        docs: DocFields::default(),
     })
 }
 
@@ -577,23 +646,52 @@ mod tests {
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(2000))]
 
-        /// The eight-byte scan says what a byte-by-byte one says, wherever
-        /// the special byte is (any byte value around it, UTF-8 or not).
+        /// The eight-byte and the `memchr` scans say what a byte-by-byte one says, wherever
+        /// the special byte is (any byte value around it, UTF-8 or not),
+        /// and a field is quoted as a byte-by-byte copy quotes it.
         #[test]
         fn needs_quotes_is_the_byte_scan(
             cell in proptest::collection::vec(
                 prop_oneof![any::<u8>(), Just(b','), Just(b'"'), Just(b'\r'), Just(b'\n'), 0x2au8..0x2e, 0x0bu8..0x0f],
                 0..40,
-            )
+            ),
+            pad in 0usize..80,
         ) {
             prop_assert_eq!(needs_quotes(&cell), cell.iter().any(is_special));
             // one special byte at every position of a long plain cell
             if let Some(&b) = cell.iter().find(|b| is_special(b)) {
-                for at in [0, 7, 8, 15, 16, 23] {
-                    let mut plain = vec![b'x'; 24];
-                    plain[at] = b;
-                    prop_assert!(needs_quotes(&plain));
+                for len in [24, 63, 64, 80] {
+                    for at in [0, 7, 8, 15, 16, 23, 31, 32, 33, 62, 63, 64, 79] {
+                        let mut plain = vec![b'x'; len];
+                        if let Some(c) = plain.get_mut(at) {
+                            *c = b;
+                            prop_assert!(needs_quotes(&plain));
+                        }
+                    }
                 }
+            }
+            // long cells: the field pushed is the byte-by-byte quoting
+            let long: Vec<u8> = std::iter::repeat_n(b'y', pad)
+                .chain(cell.iter().copied())
+                .chain(cell.iter().copied())
+                .collect();
+            for c in [&cell, &long] {
+                let mut want = Vec::new();
+                if c.iter().any(is_special) {
+                    want.push(b'"');
+                    for &b in c.iter() {
+                        want.push(b);
+                        if b == b'"' {
+                            want.push(b'"');
+                        }
+                    }
+                    want.push(b'"');
+                } else {
+                    want.extend_from_slice(c);
+                }
+                let mut got = b"x".to_vec();
+                push_field(&mut got, c);
+                prop_assert_eq!(&got[1..], &want[..]);
             }
             prop_assert!(!needs_quotes(&vec![0xffu8; cell.len()]));
         }
@@ -622,15 +720,29 @@ mod tests {
                 (0usize..3, 0usize..2, cell(), any::<i64>(), 0u32..8), 0..8),
             bom in any::<bool>(),
         ) {
-            let rows: Vec<ObservationRow> = rows
+            let mut rows: Vec<ObservationRow> = rows
                 .into_iter()
                 .map(|(u, s, raw, v, sc)| observation(u, s, raw, v, sc))
                 .collect();
+            // rows of one document share its URL and hash (as the spill's
+            // do), but for those at odd positions (copies)
+            let mut shared: BTreeMap<(String, String), (Arc<str>, Arc<str>)> = BTreeMap::new();
+            for o in rows.iter_mut().step_by(2) {
+                let key = (o.url.to_string(), o.sha256.to_string());
+                let (u, s) = shared
+                    .entry(key)
+                    .or_insert_with(|| (o.url.clone(), o.sha256.clone()));
+                (o.url, o.sha256) = (u.clone(), s.clone());
+            }
             let tmp = tempfile::tempdir().unwrap();
             let path = tmp.path().join("o.csv");
             let mut w = writer(&path, bom).unwrap();
             let texts = super::super::rowtext::RowTexts::of(&rows);
             for (i, o) in rows.iter().enumerate() {
+                if i == 5 {
+                    // a new group: its documents are encoded again
+                    w.forget_documents();
+                }
                 w.observation(o, texts.get(i)).unwrap();
             }
             w.finish().unwrap();

@@ -3,7 +3,7 @@
 
 use super::csv::number;
 use super::hashed::{Digest, HashedFile};
-use super::jsonw::Json;
+use super::jsonw::{escape_into, name_into, Json};
 use super::rowtext::{RowText, RowTexts};
 use super::scratch::Scratch;
 use crate::normalize::checks::CheckRow;
@@ -17,6 +17,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// A decimal as a JSON number, written with exactly its decimal digits
 /// (`264634300`, `0.5`, `99999999999999999999`): serde_json's
@@ -149,6 +150,10 @@ pub(crate) struct Stream {
     /// The text of the checks not written out yet (written in blocks of
     /// [`FLUSH`] bytes or more, across groups).
     checks_text: Json,
+    /// The JSON texts of the last check's agency and URL (checks of one
+    /// document follow each other and share them).
+    check_agency: Quoted,
+    check_url: Quoted,
     /// The text of the reports not written out yet (likewise, to the
     /// scratch file).
     reports_text: Json,
@@ -168,6 +173,8 @@ impl Stream {
             checks_first: true,
             reports_first: true,
             checks_text: Json::pretty(2),
+            check_agency: Quoted::default(),
+            check_url: Quoted::default(),
             reports_text: Json::pretty(2),
         })
     }
@@ -178,7 +185,12 @@ impl Stream {
         let j = &mut self.checks_text;
         for c in &g.checks {
             start_element(&mut j.buf, &mut self.checks_first);
-            check(j, c);
+            if j.pretty_depth() == Some(CHECK_DEPTH) {
+                let texts = (&mut self.check_agency, &mut self.check_url);
+                check_at_depth(&mut j.buf, c, texts);
+            } else {
+                check(j, c);
+            }
             spill(&mut j.buf, &mut self.w, FLUSH)?;
         }
         let by_doc = by_doc(&g.observations);
@@ -244,6 +256,61 @@ fn start_element(out: &mut Vec<u8>, first: &mut bool) {
     *first = false;
 }
 
+/// A shared string's JSON text (quoted and escaped), made again only
+/// for another string.
+#[derive(Default)]
+struct Quoted {
+    /// The string (held, so no other string has its address while here).
+    of: Option<Arc<str>>,
+    text: Vec<u8>,
+}
+
+impl Quoted {
+    fn get(&mut self, s: &Arc<str>) -> &[u8] {
+        if !self.of.as_ref().is_some_and(|o| Arc::ptr_eq(o, s)) {
+            self.text.clear();
+            self.text.push(b'"');
+            escape_into(&mut self.text, s);
+            self.text.push(b'"');
+            self.of = Some(s.clone());
+        }
+        &self.text
+    }
+}
+
+/// The nesting level of a check in `dataset.json` (an element of the
+/// top-level array `checks`).
+const CHECK_DEPTH: usize = 2;
+
+/// One check as [`check`] writes it pretty-printed at level
+/// [`CHECK_DEPTH`], from constant text (every check has the same keys in
+/// the same layout; a test compares the two); `texts` make the agency's
+/// and the URL's text.
+fn check_at_depth(out: &mut Vec<u8>, c: &CheckRow, texts: (&mut Quoted, &mut Quoted)) {
+    let string = |out: &mut Vec<u8>, s: &str| {
+        out.push(b'"');
+        escape_into(out, s);
+        out.push(b'"');
+    };
+    out.extend_from_slice(b"{\n      \"actual\": ");
+    string(out, &c.actual);
+    out.extend_from_slice(b",\n      \"agency\": ");
+    out.extend_from_slice(texts.0.get(&c.agency));
+    out.extend_from_slice(b",\n      \"check\": ");
+    string(out, &c.check);
+    out.extend_from_slice(b",\n      \"detail\": ");
+    string(out, &c.detail);
+    out.extend_from_slice(b",\n      \"expected\": ");
+    string(out, &c.expected);
+    out.extend_from_slice(b",\n      \"status\": ");
+    name_into(out, c.status);
+    out.extend_from_slice(b",\n      \"url\": ");
+    out.extend_from_slice(texts.1.get(&c.url));
+    out.extend_from_slice(b",\n      \"year\": ");
+    super::digits::int(out, i64::from(c.year));
+    out.extend_from_slice(b"\n    }");
+}
+
 /// One check, its keys sorted (as `serde_json::to_value` of a
 /// [`CheckRow`] gives them).
 fn check(j: &mut Json, c: &CheckRow) {
@@ -291,6 +358,65 @@ fn observation_head(j: &mut Json, o: &ObservationRow, t: RowText<'_>) {
     j.escaped(t.raw);
 }
 
+/// The elements of a report's `observations` array, written by [`Json`].
+fn observations(j: &mut Json, obs: Rows<'_>) {
+    for &i in obs.at {
+        let (o, t) = (&obs.rows[i], obs.texts.get(i));
+        j.element();
+        j.begin_object();
+        observation_head(j, o, t);
+        j.key("source");
+        j.name(o.obs.source.as_str());
+        j.key("template");
+        j.name(o.obs.template.as_str());
+        j.key("unit");
+        j.name(o.obs.unit.as_str());
+        j.key("value");
+        j.number_text(t.value);
+        j.end_object();
+    }
+}
+
+/// The nesting level of the elements of a report's `observations` array in
+/// `dataset.json` (a report, an element of the top-level array `reports`,
+/// is at level 2; its members at 3).
+const OBSERVATIONS_DEPTH: usize = 4;
+
+/// As [`observations`] writes them pretty-printed at level
+/// [`OBSERVATIONS_DEPTH`] (after the `[`), from constant text: every
+/// observation has the same keys, in the same layout, only their values
+/// differ (a test compares the two).
+fn observations_at_depth(out: &mut Vec<u8>, obs: Rows<'_>) {
+    for (n, &i) in obs.at.iter().enumerate() {
+        let (o, t) = (&obs.rows[i], obs.texts.get(i));
+        out.extend_from_slice(if n == 0 {
+            b"\n        {\n          \"location\": \""
+        } else {
+            b",\n        {\n          \"location\": \""
+        });
+        out.extend_from_slice(t.location);
+        out.extend_from_slice(b"\",\n          \"metric\": \"");
+        out.extend_from_slice(t.metric);
+        out.extend_from_slice(if o.preferred {
+            b"\",\n          \"preferred\": true,\n          \"qualifier\": "
+        } else {
+            b"\",\n          \"preferred\": false,\n          \"qualifier\": "
+        });
+        name_into(out, o.obs.qualifier.as_str());
+        out.extend_from_slice(b",\n          \"raw\": \"");
+        out.extend_from_slice(t.raw);
+        out.extend_from_slice(b"\",\n          \"source\": ");
+        name_into(out, o.obs.source.as_str());
+        out.extend_from_slice(b",\n          \"template\": ");
+        name_into(out, o.obs.template.as_str());
+        out.extend_from_slice(b",\n          \"unit\": ");
+        name_into(out, o.obs.unit.as_str());
+        out.extend_from_slice(b",\n          \"value\": ");
+        out.extend_from_slice(t.value);
+        out.extend_from_slice(b"\n        }");
+    }
+}
+
 /// One report with its own observations, keys sorted as [`report_value`]
 /// gave them (the report's fields, its `observations` count replaced by
 /// the list, and `observation_count`).
@@ -314,20 +440,11 @@ fn report(j: &mut Json, r: &ReportRow, obs: Rows<'_>) {
     j.count(r.observations);
     j.key("observations");
     j.begin_array();
-    for &i in obs.at {
-        let (o, t) = (&obs.rows[i], obs.texts.get(i));
-        j.element();
-        j.begin_object();
-        observation_head(j, o, t);
-        j.key("source");
-        j.name(o.obs.source.as_str());
-        j.key("template");
-        j.name(o.obs.template.as_str());
-        j.key("unit");
-        j.name(o.obs.unit.as_str());
-        j.key("value");
-        j.number_text(t.value);
-        j.end_object();
+    if j.pretty_depth() == Some(OBSERVATIONS_DEPTH) {
+        observations_at_depth(&mut j.buf, obs);
+        j.had_elements(!obs.at.is_empty());
+    } else {
+        observations(j, obs);
     }
     j.end_array();
     j.key("published");
@@ -574,6 +691,57 @@ mod tests {
             let rows = Rows { rows: &obs, texts: &texts, at: &at };
             let got = via_writer(|j| super::report(j, &r, rows));
             prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        }
+
+        /// The observations made from constant text are those [`Json`]
+        /// writes, in any number (the `,` between them, `[]` when none).
+        #[test]
+        fn observations_from_constant_text_are_the_writers(
+            obs in proptest::collection::vec(observation(), 0..5),
+        ) {
+            let texts = RowTexts::of(&obs);
+            let at: Vec<usize> = (0..obs.len()).rev().collect();
+            let rows = Rows { rows: &obs, texts: &texts, at: &at };
+            let write = |fast: bool| {
+                let mut j = Json::pretty(OBSERVATIONS_DEPTH - 1);
+                j.begin_array();
+                assert_eq!(j.pretty_depth(), Some(OBSERVATIONS_DEPTH));
+                if fast {
+                    observations_at_depth(&mut j.buf, rows);
+                    j.had_elements(!at.is_empty());
+                } else {
+                    observations(&mut j, rows);
+                }
+                j.end_array();
+                String::from_utf8(j.buf).unwrap()
+            };
+            prop_assert_eq!(write(true), write(false));
+        }
+
+        /// Checks made from constant text are those [`Json`] writes,
+        /// whether they share their agency and URL or not.
+        #[test]
+        fn checks_from_constant_text_are_the_writers(
+            mut checks in proptest::collection::vec(check_row(), 1..5),
+            share in proptest::collection::vec(any::<bool>(), 4),
+        ) {
+            for i in 1..checks.len() {
+                if share[i - 1] {
+                    let (agency, url) = (checks[i - 1].agency.clone(), checks[i - 1].url.clone());
+                    (checks[i].agency, checks[i].url) = (agency, url);
+                }
+            }
+            let mut texts = (Quoted::default(), Quoted::default());
+            let mut fast = Json::pretty(CHECK_DEPTH);
+            let mut slow = Json::pretty(CHECK_DEPTH);
+            let (mut first_fast, mut first_slow) = (true, true);
+            for c in &checks {
+                start_element(&mut fast.buf, &mut first_fast);
+                check_at_depth(&mut fast.buf, c, (&mut texts.0, &mut texts.1));
+                start_element(&mut slow.buf, &mut first_slow);
+                check(&mut slow, c);
+            }
+            prop_assert_eq!(String::from_utf8(fast.buf).unwrap(), String::from_utf8(slow.buf).unwrap());
         }
 
         #[test]

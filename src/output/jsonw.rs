@@ -67,6 +67,19 @@ impl Json {
         self.first = true;
     }
 
+    /// The nesting level of the current container, when pretty-printing.
+    pub(crate) fn pretty_depth(&self) -> Option<usize> {
+        self.pretty.then_some(self.depth)
+    }
+
+    /// Notes that the caller wrote elements of the current array into
+    /// [`Json::buf`] itself (each with its `,` and layout), if `any`.
+    pub(crate) fn had_elements(&mut self, any: bool) {
+        if any {
+            self.first = false;
+        }
+    }
+
     /// Starts an array.
     pub(crate) fn begin_array(&mut self) {
         self.buf.push(b'[');

@@ -216,6 +216,7 @@ impl DatasetWriter {
         }
         let texts = &self.texts;
         if let Some(w) = &mut self.observations {
+            w.forget_documents();
             for (i, o) in g.observations.iter().enumerate() {
                 w.observation(o, texts.get(i))
                     .with_context(|| named("observations.csv"))?;
@@ -347,7 +348,7 @@ impl DatasetWriter {
             }
         }
         if let Some(h) = html {
-            let page = h.render(ds);
+            let (page, chart_files) = h.render_with_charts(ds);
             file(
                 "report.html",
                 &|p| hashed::write_new(p, page.as_bytes()),
@@ -356,7 +357,7 @@ impl DatasetWriter {
             let charts = self.staging.dir.join(report_html::CHARTS);
             std::fs::create_dir(&charts)
                 .with_context(|| format!("cannot create {}", charts.display()))?;
-            for (name, svg) in report_html::charts(ds) {
+            for (name, svg) in chart_files {
                 file(
                     &format!("{}/{name}.svg", report_html::CHARTS),
                     &|p| hashed::write_new(p, svg.as_bytes()),

@@ -217,6 +217,14 @@ impl Collector {
     /// Renders the page: `ds` gives the agency, the range, the series and
     /// the ratios (its other rows are not read).
     pub(crate) fn render(self, ds: &Dataset) -> String {
+        self.render_with_charts(ds).0
+    }
+
+    /// [`Collector::render`] and [`charts`] at once: each series is drawn
+    /// once for the page's chart and the chart's file.
+    pub(crate) fn render_with_charts(self, ds: &Dataset) -> (String, Vec<(&'static str, String)>) {
+        let drawings = drawings(ds);
+        let files = chart_files(ds, &drawings);
         let tail = Dataset {
             observations: self.tail,
             series: ds.series.clone(),
@@ -224,12 +232,14 @@ impl Collector {
             ratios: ds.ratios.clone(),
             ..Dataset::empty(&ds.agency, ds.years)
         };
-        render_parts(
+        let page = render_parts(
             &tail,
             (self.reports, self.observations, self.checks, self.failed),
             &self.failed_rows,
             &self.document_rows,
-        )
+            &drawings,
+        );
+        (page, files)
     }
 }
 
@@ -242,6 +252,7 @@ fn render_parts(
     counts: (usize, usize, usize, usize),
     failed_rows: &str,
     document_rows: &str,
+    drawings: &[svg::Drawing],
 ) -> String {
     let names = agency_names(ds);
     let main_name = names
@@ -287,7 +298,7 @@ fn render_parts(
         let _ = write!(
             h,
             "<div class=\"chart-box\" id=\"series-{name}\">\n{}\n<p><small><code>{name}</code>: {}</small></p>\n",
-            svg::chart(&format!("chart-{name}"), chart_title(name), "count", &pts),
+            drawings[i].chart(&format!("chart-{name}"), chart_title(name), "count"),
             escape(desc)
         );
         let gaps: Vec<String> = pts
@@ -435,13 +446,24 @@ pub fn write_page(ds: &Dataset, path: &Path) -> Result<()> {
 /// The chart files, one per series in [`SERIES`] order: (series name, SVG
 /// document), written as `charts/<series>.svg`.
 pub fn charts(ds: &Dataset) -> Vec<(&'static str, String)> {
+    chart_files(ds, &drawings(ds))
+}
+
+/// The drawing of each series in [`SERIES`] order.
+fn drawings(ds: &Dataset) -> Vec<svg::Drawing> {
+    (0..SERIES.len())
+        .map(|i| svg::drawing(&points(ds, i)))
+        .collect()
+}
+
+/// [`charts`] from the series' drawings.
+fn chart_files(ds: &Dataset, drawings: &[svg::Drawing]) -> Vec<(&'static str, String)> {
     SERIES
         .iter()
-        .enumerate()
-        .map(|(i, (name, _))| {
-            let pts = points(ds, i);
+        .zip(drawings)
+        .map(|((name, _), d)| {
             let title = format!("{} {}-{}", chart_title(name), ds.years.0, ds.years.1);
-            (*name, svg::file(name, &title, "count", &pts))
+            (*name, d.file(name, &title, "count"))
         })
         .collect()
 }

@@ -99,6 +99,56 @@ const BOTTOM: f64 = 48.0;
 /// Draws one chart. `title` and `unit` are escaped here. Values below zero
 /// are drawn at their place on an axis that then starts below zero.
 pub fn chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
+    drawing(points).chart(id, title, unit)
+}
+
+/// What a chart draws of its points (grid, axes, the line, the points and
+/// their values, and the closing tag): made once for report.html's chart
+/// and the chart's file, which differ only in their id and title.
+pub struct Drawing(String);
+
+impl Drawing {
+    /// The chart with this id, title and unit (escaped here).
+    pub fn chart(&self, id: &str, title: &str, unit: &str) -> String {
+        let mut s = String::with_capacity(self.0.len() + 1024);
+        let _ = write!(
+            s,
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{}\" class=\"chart\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{}\" font-family=\"{}\" font-size=\"12\">",
+            escape(id),
+            escape(title),
+            escape(FONT_STACK)
+        );
+        let _ = write!(s, "<title>{}</title>", escape(title));
+        let _ = write!(
+            s,
+            "<rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#ffffff\"/>"
+        );
+        let _ = write!(
+            s,
+            "<text x=\"{LEFT}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">{}</text>",
+            escape(title)
+        );
+        let _ = write!(
+            s,
+            "<text x=\"{}\" y=\"22\" text-anchor=\"end\" fill=\"#555\">{}</text>",
+            W - RIGHT,
+            escape(unit)
+        );
+        s.push_str(&self.0);
+        s
+    }
+
+    /// The chart as a standalone SVG file.
+    pub fn file(&self, id: &str, title: &str, unit: &str) -> String {
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
+            self.chart(id, title, unit)
+        )
+    }
+}
+
+/// Draws `points` (see [`Drawing`]).
+pub fn drawing(points: &[Point]) -> Drawing {
     let vals: Vec<f64> = points
         .iter()
         .filter_map(|p| p.value.and_then(|(v, _)| v.to_f64()))
@@ -123,29 +173,6 @@ pub fn chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
     let x = |i: usize| LEFT + plot_w * (i as f64 + 0.5) / n as f64;
     let y = |v: f64| TOP + plot_h * (top_v - v) / (top_v - bottom_v).max(f64::MIN_POSITIVE);
     let mut s = String::new();
-    let _ = write!(
-        s,
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" id=\"{}\" class=\"chart\" viewBox=\"0 0 {W} {H}\" width=\"{W}\" height=\"{H}\" role=\"img\" aria-label=\"{}\" font-family=\"{}\" font-size=\"12\">",
-        escape(id),
-        escape(title),
-        escape(FONT_STACK)
-    );
-    let _ = write!(s, "<title>{}</title>", escape(title));
-    let _ = write!(
-        s,
-        "<rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"#ffffff\"/>"
-    );
-    let _ = write!(
-        s,
-        "<text x=\"{LEFT}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">{}</text>",
-        escape(title)
-    );
-    let _ = write!(
-        s,
-        "<text x=\"{}\" y=\"22\" text-anchor=\"end\" fill=\"#555\">{}</text>",
-        W - RIGHT,
-        escape(unit)
-    );
     // grid and y ticks
     let mut all_ticks: Vec<f64> = down.iter().rev().cloned().collect();
     all_ticks.extend(up.iter().cloned());
@@ -248,15 +275,12 @@ pub fn chart(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
         );
     }
     s.push_str("</svg>");
-    s
+    Drawing(s)
 }
 
 /// The chart as a standalone SVG file.
 pub fn file(id: &str, title: &str, unit: &str, points: &[Point]) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n{}\n",
-        chart(id, title, unit, points)
-    )
+    drawing(points).file(id, title, unit)
 }
 
 #[cfg(test)]
