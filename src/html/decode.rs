@@ -14,6 +14,10 @@
 //! so it proves nothing); [`Decoded::rejected`] records the evidence that
 //! was overruled. When nothing decodes cleanly, the first choice stands and
 //! [`Decoded::had_errors`] is set: callers report it as a warning.
+//!
+//! GB18030 pages of ASCII and two-byte characters (nearly all of them) are
+//! decoded through a table of the two-byte characters made from
+//! `encoding_rs`'s own decoder; anything else is left to `encoding_rs`.
 
 use encoding_rs::{Encoding, GB18030, GBK, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252};
 
@@ -217,34 +221,59 @@ fn gb18030_table() -> &'static [u32; 1 << 16] {
 /// an ASCII byte and after a whole two-byte character, so a text of these
 /// decodes as its pieces decoded one by one: what `encoding_rs` gives.
 ///
-/// ASCII is read eight bytes at a time: each word is appended whole, then
-/// the text cut back to the word's ASCII bytes; a character is appended as
-/// four bytes, then cut back to its length. No copy by call, no check per
-/// byte.
+/// The text is written into a buffer of its largest size (the thread's,
+/// kept from page to page: not zeroed for each), at a cursor: ASCII eight
+/// bytes at a time (each word written whole, the cursor moved past its
+/// ASCII bytes), a character as the four bytes of its table entry (the
+/// cursor moved by its length); what lies past the cursor is overwritten
+/// by the next write, or left out. No copy by call, no check per byte, no
+/// growth check per write; the text is then copied out at its length.
 fn gb18030_pairs(bytes: &[u8]) -> Option<String> {
+    /// A larger buffer is not kept for the next page.
+    const KEEP: usize = 4 << 20;
+    thread_local! {
+        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    BUF.with(|buf| {
+        let mut buf = buf.try_borrow_mut().ok()?;
+        // two bytes become at most three; a write reaches 8 bytes past the
+        // cursor at most, and the cursor is at most 1.5 times the bytes read
+        let need = bytes.len() + bytes.len() / 2 + 8;
+        if buf.len() < need {
+            buf.resize(need, 0);
+        }
+        let text = gb18030_pairs_into(bytes, &mut buf);
+        if buf.len() > KEEP {
+            *buf = Vec::new();
+        }
+        text
+    })
+}
+
+/// [`gb18030_pairs`] written into `out` (of the largest size), copied out.
+fn gb18030_pairs_into(bytes: &[u8], out: &mut [u8]) -> Option<String> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let table = gb18030_table();
-    // two bytes become at most three (and a word or a character is
-    // written whole before it is cut: 8 bytes more)
-    let mut out: Vec<u8> = Vec::with_capacity(bytes.len() + bytes.len() / 2 + 8);
+    let mut o = 0;
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
         if b < 0x80 {
             let Some(word) = bytes.get(i..i + 8) else {
-                out.push(b);
+                *out.get_mut(o)? = b;
+                o += 1;
                 i += 1;
                 continue;
             };
-            out.extend_from_slice(word);
+            out.get_mut(o..o + 8)?.copy_from_slice(word);
             let high = u64::from_le_bytes(word.try_into().ok()?) & HIGH;
-            if high == 0 {
-                i += 8;
+            // the ASCII bytes the word starts with (`b` at least)
+            let ascii = if high == 0 {
+                8
             } else {
-                // the ASCII bytes before the first that is not (`b` at least)
-                let ascii = (high.trailing_zeros() / 8) as usize;
-                out.truncate(out.len() - 8 + ascii);
-                i += ascii;
-            }
+                (high.trailing_zeros() / 8) as usize
+            };
+            o += ascii;
+            i += ascii;
             continue;
         }
         let trail = *bytes.get(i + 1)?;
@@ -252,21 +281,23 @@ fn gb18030_pairs(bytes: &[u8]) -> Option<String> {
         if utf8 == 0 {
             return None;
         }
-        let [b0, b1, b2, len] = utf8.to_le_bytes();
-        out.extend_from_slice(&[b0, b1, b2, 0]);
-        out.truncate(out.len() - 4 + usize::from(len));
+        out.get_mut(o..o + 4)?.copy_from_slice(&utf8.to_le_bytes());
+        o += usize::from(utf8.to_le_bytes()[3]);
         i += 2;
     }
-    debug_assert!(std::str::from_utf8(&out).is_ok());
-    // SAFETY: `out` holds only ASCII bytes of `bytes` (each word is cut back
-    // to the bytes below 0x80 it starts with; a lone byte is pushed only
-    // when below 0x80) and, for each pair, the first `len` bytes of its
-    // table entry, which are the UTF-8 encoding of one `char` made by
-    // `char::encode_utf8` in `gb18030_table` (`len` its length): whole
-    // characters one after another, valid UTF-8. (`String::from_utf8`
-    // would check it again: 64 M instructions, as much as the decoding
-    // itself, on the bench's 664 GB18030 pages.)
-    Some(unsafe { String::from_utf8_unchecked(out) })
+    let text = out.get(..o)?.to_vec();
+    debug_assert!(std::str::from_utf8(&text).is_ok());
+    // SAFETY: every byte of `out[..o]` was written by this call (at or past
+    // the cursor, by the last write that reached it: the cursor only moved
+    // past bytes that write finished, whatever an earlier page left in the
+    // buffer past it): ASCII bytes of `bytes` (a word's bytes below
+    // 0x80 it starts with; a lone byte only when below 0x80) or the first
+    // `len` bytes of a table entry, the UTF-8 encoding of one `char` made
+    // by `char::encode_utf8` in `gb18030_table` (`len` its length). So it
+    // holds whole characters one after another: valid UTF-8.
+    // (`String::from_utf8` would check it again: 64 M instructions, as much
+    // as the decoding itself, on the bench's 664 GB18030 pages.)
+    Some(unsafe { String::from_utf8_unchecked(text) })
 }
 
 /// The encoding a `<meta>` declares in the first [`PRESCAN_BYTES`] bytes.
