@@ -15,7 +15,7 @@
 //! [`Table::truncated`] says so), and text is read at most [`MAX_DEPTH`]
 //! elements deep, without recursion on the call stack.
 
-use super::dom::{Data, Dom, NodeId};
+use super::dom::{Data, Dom, Element, NodeId};
 use html5ever::{local_name, LocalName};
 
 /// The largest colspan a browser honours.
@@ -66,80 +66,108 @@ pub struct Table {
 /// colspan attr, is_th)` per cell.
 pub type RawRow = Vec<(String, Option<String>, Option<String>, bool)>;
 
+/// A cell as read, before placement: its text, its spans as
+/// [`parse_span`] reads them (a rowspan of 0 runs to the end of the table)
+/// and whether it was a `<th>`.
+struct Marked {
+    text: String,
+    rowspan: usize,
+    colspan: usize,
+    header: bool,
+}
+
+/// The cells of a table's rows as read, before placement: all the cells
+/// in one vector, and where each row's cells end in it.
+#[derive(Default)]
+struct MarkedRows {
+    cells: Vec<Marked>,
+    ends: Vec<usize>,
+}
+
 impl Table {
     /// Builds a grid from raw rows (the cells of each `<tr>` in order, with
     /// their span attributes as written).
     /// A table that would need more than [`MAX_SLOTS`] slots is cut before
     /// the first row that overflows (see [`Table::truncated`]).
     pub fn from_raw_rows(index: usize, raw: &[RawRow]) -> Table {
-        let mut table = Table::place(index, raw);
-        table.fill(raw.iter().flatten().map(|cell| cell.0.clone()));
-        table
-    }
-
-    /// [`Table::from_raw_rows`] taking the rows: the cells' texts are moved
-    /// into the grid, not copied.
-    fn from_rows(index: usize, raw: Vec<RawRow>) -> Table {
-        let mut table = Table::place(index, &raw);
-        table.fill(raw.into_iter().flatten().map(|cell| cell.0));
-        table
-    }
-
-    /// Gives the cells their texts: the `k`-th cell placed is the `k`-th cell
-    /// of the rows (in row order, then in markup order; the cells of rows cut
-    /// off were not placed and come last).
-    fn fill(&mut self, texts: impl Iterator<Item = String>) {
-        for (cell, text) in self.cells.iter_mut().zip(texts) {
-            cell.text = text;
+        let mut rows = MarkedRows {
+            cells: Vec::with_capacity(raw.iter().map(Vec::len).sum()),
+            ends: Vec::with_capacity(raw.len()),
+        };
+        for row in raw {
+            rows.cells
+                .extend(row.iter().map(|(text, rs, cs, th)| Marked {
+                    text: text.clone(),
+                    rowspan: parse_span(rs.as_deref(), true),
+                    colspan: parse_span(cs.as_deref(), false),
+                    header: *th,
+                }));
+            rows.ends.push(rows.cells.len());
         }
+        Table::place(index, rows)
     }
 
-    /// The grid of `raw` with every cell's text empty (see [`Table::fill`]).
-    fn place(index: usize, raw: &[RawRow]) -> Table {
-        let mut nrows = raw.len();
-        // occupancy: per row, which columns are taken (grows as needed)
-        let mut taken: Vec<Vec<Option<u32>>> = vec![Vec::new(); nrows];
+    /// The grid of the rows as read: each cell placed at the first column
+    /// its row has free, its text moved into the grid.
+    ///
+    /// Only rowspans from the rows above can hold a slot at or right of
+    /// where the row's next cell goes, so the occupancy is kept per column
+    /// (the row a column is held until) and per row (how many slots it
+    /// holds, its width: what the [`MAX_SLOTS`] bound counts), and the slots
+    /// are filled from the placed cells at the end.
+    fn place(index: usize, rows: MarkedRows) -> Table {
+        let MarkedRows {
+            cells: marked,
+            ends,
+        } = rows;
+        let mut nrows = ends.len();
+        // per row: its width so far (the right edge of the cells covering it)
+        let mut widths = vec![0usize; nrows];
+        // per column: the first row below the cells placed in it
+        let mut held: Vec<usize> = Vec::new();
         // (a cell takes a slot: no more than MAX_SLOTS are placed)
-        let all_cells: usize = raw.iter().map(Vec::len).sum();
-        let mut cells: Vec<Cell> = Vec::with_capacity(all_cells.min(MAX_SLOTS));
+        let mut cells: Vec<Cell> = Vec::with_capacity(marked.len().min(MAX_SLOTS));
         let mut used = 0usize;
         let mut max_cols = 0usize;
         let mut truncated = None;
-        'rows: for (r, row) in raw.iter().enumerate() {
-            let mut c = 0usize;
+        let mut marked = marked.into_iter();
+        let mut start = 0;
+        'rows: for (r, &end) in ends.iter().enumerate() {
+            let row = marked.by_ref().take(end - start);
+            start = end;
             let first_cell = cells.len();
-            // the row's slots: at least one per cell
-            let want = row.len().min(MAX_SLOTS).saturating_sub(taken[r].len());
-            taken[r].reserve(want);
             if (r + 1).saturating_mul(max_cols) > MAX_SLOTS {
                 truncated = Some(r);
                 nrows = r;
                 break;
             }
-            for (_, rs, cs, th) in row {
-                while taken[r].get(c).is_some_and(|s| s.is_some()) {
+            // the slots of this row left of `c` are taken; at or right of
+            // it, only the rowspans of the rows above hold slots
+            let mut c = 0usize;
+            for m in row {
+                let is_held = |k: usize| held.get(k).is_some_and(|&until| until > r);
+                while is_held(c) {
                     c += 1;
                 }
-                let mut colspan = parse_span(cs.as_deref(), false).clamp(1, MAX_COLSPAN);
+                let mut colspan = m.colspan.clamp(1, MAX_COLSPAN);
                 // a colspan reaching into a slot an earlier rowspan holds stops
                 // there: cells never overlap, so every cell's rectangle is
                 // exactly the slots that point to it
-                if let Some(stop) =
-                    (c..c + colspan).find(|&k| taken[r].get(k).is_some_and(|s| s.is_some()))
-                {
+                if let Some(stop) = (c..c + colspan).find(|&k| is_held(k)) {
                     colspan = stop - c;
                 }
-                let rowspan = match parse_span(rs.as_deref(), true) {
+                let rowspan = match m.rowspan {
                     0 => nrows - r,
                     n => n.min(nrows - r),
                 };
+                let right = c + colspan;
                 // the slots this cell adds, bounded before anything is allocated
-                let grow: usize = taken[r..r + rowspan]
+                let grow: usize = widths[r..r + rowspan]
                     .iter()
-                    .map(|line| (c + colspan).saturating_sub(line.len()))
+                    .map(|&w| right.saturating_sub(w))
                     .sum();
                 if used.saturating_add(grow) > MAX_SLOTS
-                    || (r + 1).saturating_mul(max_cols.max(c + colspan)) > MAX_SLOTS
+                    || (r + 1).saturating_mul(max_cols.max(right)) > MAX_SLOTS
                 {
                     // the grid ends before this row (the slots this row
                     // took are in rows that are dropped)
@@ -148,39 +176,38 @@ impl Table {
                     nrows = r;
                     break 'rows;
                 }
-                max_cols = max_cols.max(c + colspan);
+                max_cols = max_cols.max(right);
                 used += grow;
-                let id = cells.len() as u32;
-                for line in &mut taken[r..r + rowspan] {
-                    if line.len() < c + colspan {
-                        line.resize(c + colspan, None);
-                    }
-                    for slot in &mut line[c..c + colspan] {
-                        debug_assert!(slot.is_none(), "cells overlap");
-                        *slot = Some(id);
-                    }
+                for w in &mut widths[r..r + rowspan] {
+                    *w = (*w).max(right);
                 }
+                if held.len() < right {
+                    held.resize(right, 0);
+                }
+                held[c..right].fill(r + rowspan);
                 cells.push(Cell {
-                    text: String::new(),
+                    text: m.text,
                     row: r,
                     col: c,
                     rowspan,
                     colspan,
-                    header: *th,
+                    header: m.header,
                 });
-                c += colspan;
+                c = right;
             }
         }
-        taken.truncate(nrows);
-        // rowspans of earlier rows were clamped to the table as written: clamp
-        // them again to the rows kept
-        for cell in &mut cells {
-            cell.rowspan = cell.rowspan.min(nrows - cell.row);
-        }
-        let cols = taken.iter().map(Vec::len).max().unwrap_or(0);
+        widths.truncate(nrows);
+        let cols = widths.iter().copied().max().unwrap_or(0);
         let mut slots = vec![None; nrows * cols];
-        for (r, line) in taken.iter().enumerate() {
-            slots[r * cols..r * cols + line.len()].copy_from_slice(line);
+        for (id, cell) in cells.iter_mut().enumerate() {
+            // rowspans of earlier rows were clamped to the table as written:
+            // clamp them again to the rows kept
+            cell.rowspan = cell.rowspan.min(nrows - cell.row);
+            for r in cell.row..cell.row + cell.rowspan {
+                let line = &mut slots[r * cols + cell.col..r * cols + cell.col + cell.colspan];
+                debug_assert!(line.iter().all(Option::is_none), "cells overlap");
+                line.fill(Some(id as u32));
+            }
         }
         Table {
             index,
@@ -296,9 +323,9 @@ fn parse_span(attr: Option<&str>, is_rowspan: bool) -> usize {
 /// included (they are tables of their own); a nested table's text does count
 /// in the outer cell.
 pub fn table_from_element(index: usize, dom: &Dom, table: NodeId) -> Table {
-    let mut raw: Vec<RawRow> = Vec::new();
-    collect_rows(dom, table, &mut raw);
-    Table::from_rows(index, raw)
+    let mut rows = MarkedRows::default();
+    collect_rows(dom, table, &mut rows);
+    Table::place(index, rows)
 }
 
 /// The element children of `el`, last first (so that they pop in document order).
@@ -308,27 +335,26 @@ fn element_children_rev(dom: &Dom, el: NodeId) -> impl Iterator<Item = NodeId> +
 
 /// The rows of a table, through `thead`/`tbody`/`tfoot` and stray wrappers,
 /// not into nested tables; iterative and at most [`MAX_DEPTH`] deep.
-fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
+fn collect_rows(dom: &Dom, el: NodeId, out: &mut MarkedRows) {
     let mut stack: Vec<(NodeId, usize)> = element_children_rev(dom, el).map(|c| (c, 1)).collect();
     let mut scratch = Scratch::default();
     while let Some((child, depth)) = stack.pop() {
         match dom.element(child).map(|e| &e.name.local) {
             Some(&local_name!("tr")) => {
-                let cells = dom.children(child).filter(|&c| dom.element(c).is_some());
-                let mut row = RawRow::with_capacity(cells.count());
                 for cell in dom.children(child) {
                     let Some(e) = dom.element(cell) else { continue };
                     let th = e.name.local == local_name!("th");
                     if th || e.name.local == local_name!("td") {
-                        row.push((
-                            cell_text_in(dom, cell, &mut scratch),
-                            e.attr("rowspan").map(str::to_string),
-                            e.attr("colspan").map(str::to_string),
-                            th,
-                        ));
+                        let (rs, cs) = spans(e);
+                        out.cells.push(Marked {
+                            text: cell_text_in(dom, cell, &mut scratch),
+                            rowspan: parse_span(rs, true),
+                            colspan: parse_span(cs, false),
+                            header: th,
+                        });
                     }
                 }
-                out.push(row);
+                out.ends.push(out.cells.len());
             }
             Some(&local_name!("table")) => {}
             // thead/tbody/tfoot, and stray wrappers (e.g. <form>, <font>)
@@ -339,6 +365,23 @@ fn collect_rows(dom: &Dom, el: NodeId, out: &mut Vec<RawRow>) {
             _ => {}
         }
     }
+}
+
+/// A cell's `rowspan` and `colspan` attributes, as [`Element::attr`] finds
+/// them (the first of each name in no namespace), in one pass.
+fn spans(e: &Element) -> (Option<&str>, Option<&str>) {
+    let (mut rs, mut cs) = (None, None);
+    for a in &e.attrs {
+        if !a.name.ns.is_empty() || a.name.prefix.is_some() {
+            continue;
+        }
+        match a.name.local {
+            local_name!("rowspan") if rs.is_none() => rs = Some(&*a.value),
+            local_name!("colspan") if cs.is_none() => cs = Some(&*a.value),
+            _ => {}
+        }
+    }
+    (rs, cs)
 }
 
 /// The text of an element: inline elements concatenated as they are (so a
@@ -856,7 +899,7 @@ mod tests {
                         .collect()
                 })
                 .collect();
-            for t in [Table::from_raw_rows(1, &raw), Table::from_rows(1, raw.clone())] {
+            for t in [Table::from_raw_rows(1, &raw), placed_by_lines(1, &raw)] {
                 for (r, row) in raw.iter().enumerate().take(t.rows()) {
                     let placed: Vec<(&str, bool)> = t
                         .cells()
@@ -872,17 +915,128 @@ mod tests {
             }
         }
 
-        /// Moving the texts into the grid gives the grid copying them gives,
-        /// spans, overlaps and cut tables included.
+        /// Placing by columns held and row widths gives the grid the slots
+        /// of every row gave, spans, overlaps and cut tables included.
         #[test]
-        fn rows_moved_give_the_grid_of_rows_copied(raw in raw_rows()) {
-            let copied = Table::from_raw_rows(3, &raw);
-            prop_assert_eq!(Table::from_rows(3, raw), copied);
+        fn placed_by_columns_is_placed_by_lines(raw in raw_rows()) {
+            prop_assert_eq!(Table::from_raw_rows(3, &raw), placed_by_lines(3, &raw));
+        }
+
+        /// And on tables wide and long enough to be cut at [`MAX_SLOTS`].
+        #[test]
+        fn large_tables_are_cut_where_they_were(raw in large_raw_rows()) {
+            let t = Table::from_raw_rows(2, &raw);
+            prop_assert_eq!(&t, &placed_by_lines(2, &raw));
+        }
+    }
+
+    /// Rows of cells with large and reaching spans (cut at [`MAX_SLOTS`]
+    /// now and then).
+    fn large_raw_rows() -> impl Strategy<Value = Vec<RawRow>> {
+        let span = proptest::option::of(proptest::sample::select(vec![
+            "0", "1", "2", "7", "300", "1000", "65534",
+        ]));
+        let cell = (span.clone(), span, any::<bool>()).prop_map(|(r, c, th)| {
+            (
+                "x".to_string(),
+                r.map(str::to_string),
+                c.map(str::to_string),
+                th,
+            )
+        });
+        proptest::collection::vec(proptest::collection::vec(cell, 0..40), 0..120)
+    }
+
+    /// The grid as it was placed: every row's slots kept as a vector, grown
+    /// as cells reach into it; the texts copied in after.
+    fn placed_by_lines(index: usize, raw: &[RawRow]) -> Table {
+        let mut nrows = raw.len();
+        let mut taken: Vec<Vec<Option<u32>>> = vec![Vec::new(); nrows];
+        let mut cells: Vec<Cell> = Vec::new();
+        let mut used = 0usize;
+        let mut max_cols = 0usize;
+        let mut truncated = None;
+        'rows: for (r, row) in raw.iter().enumerate() {
+            let mut c = 0usize;
+            let first_cell = cells.len();
+            if (r + 1).saturating_mul(max_cols) > MAX_SLOTS {
+                truncated = Some(r);
+                nrows = r;
+                break;
+            }
+            for (_, rs, cs, th) in row {
+                while taken[r].get(c).is_some_and(|s| s.is_some()) {
+                    c += 1;
+                }
+                let mut colspan = parse_span(cs.as_deref(), false).clamp(1, MAX_COLSPAN);
+                if let Some(stop) =
+                    (c..c + colspan).find(|&k| taken[r].get(k).is_some_and(|s| s.is_some()))
+                {
+                    colspan = stop - c;
+                }
+                let rowspan = match parse_span(rs.as_deref(), true) {
+                    0 => nrows - r,
+                    n => n.min(nrows - r),
+                };
+                let grow: usize = taken[r..r + rowspan]
+                    .iter()
+                    .map(|line| (c + colspan).saturating_sub(line.len()))
+                    .sum();
+                if used.saturating_add(grow) > MAX_SLOTS
+                    || (r + 1).saturating_mul(max_cols.max(c + colspan)) > MAX_SLOTS
+                {
+                    cells.truncate(first_cell);
+                    truncated = Some(r);
+                    nrows = r;
+                    break 'rows;
+                }
+                max_cols = max_cols.max(c + colspan);
+                used += grow;
+                let id = cells.len() as u32;
+                for line in &mut taken[r..r + rowspan] {
+                    if line.len() < c + colspan {
+                        line.resize(c + colspan, None);
+                    }
+                    for slot in &mut line[c..c + colspan] {
+                        assert!(slot.is_none(), "cells overlap");
+                        *slot = Some(id);
+                    }
+                }
+                cells.push(Cell {
+                    text: String::new(),
+                    row: r,
+                    col: c,
+                    rowspan,
+                    colspan,
+                    header: *th,
+                });
+                c += colspan;
+            }
+        }
+        taken.truncate(nrows);
+        for cell in &mut cells {
+            cell.rowspan = cell.rowspan.min(nrows - cell.row);
+        }
+        let cols = taken.iter().map(Vec::len).max().unwrap_or(0);
+        let mut slots = vec![None; nrows * cols];
+        for (r, line) in taken.iter().enumerate() {
+            slots[r * cols..r * cols + line.len()].copy_from_slice(line);
+        }
+        for (cell, text) in cells.iter_mut().zip(raw.iter().flatten()) {
+            cell.text = text.0.clone();
+        }
+        Table {
+            index,
+            rows: nrows,
+            cols,
+            cells,
+            slots,
+            truncated,
         }
     }
 
     #[test]
-    fn moved_texts_stay_with_their_cells_when_a_table_is_cut() {
+    fn texts_stay_with_their_cells_when_a_table_is_cut() {
         // the second row needs more than MAX_SLOTS slots: only the first is kept
         let raw: Vec<RawRow> = vec![
             vec![
@@ -891,10 +1045,25 @@ mod tests {
             ],
             vec![("c".into(), Some("0".into()), Some("1000".into()), false); 300],
         ];
-        let t = Table::from_rows(1, raw.clone());
-        assert_eq!(t, Table::from_raw_rows(1, &raw));
+        let t = Table::from_raw_rows(1, &raw);
+        assert_eq!(t, placed_by_lines(1, &raw));
         assert_eq!(t.truncated(), Some(1));
         assert_eq!((t.text(0, 0), t.text(0, 1)), ("a", "b"));
+    }
+
+    #[test]
+    fn spans_are_the_attributes_attr_finds() {
+        let dom = Dom::parse(
+            "<table><tr><td rowspan=2 colspan=3>a</td><td COLSPAN=' 2' rowspan=x rowspan=4>b</td>\
+             <td>c</td><td colspan=>d</td></tr></table>\
+             <svg><td xlink:href=x rowspan=5 colspan=6></td><a xml:lang=zh colspan=1/></svg>",
+        );
+        let mut seen = 0;
+        for (_, e) in dom.elements() {
+            assert_eq!(spans(e), (e.attr("rowspan"), e.attr("colspan")), "{e:?}");
+            seen += usize::from(spans(e) != (None, None));
+        }
+        assert!(seen >= 4, "{seen}");
     }
 
     #[test]
