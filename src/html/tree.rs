@@ -1615,20 +1615,9 @@ impl Own {
             }
             return Step::Done;
         }
-        let cell_start = is_start(&t, |n| {
-            matches!(
-                *n,
-                local_name!("caption")
-                    | local_name!("col")
-                    | local_name!("colgroup")
-                    | local_name!("tbody")
-                    | local_name!("td")
-                    | local_name!("tfoot")
-                    | local_name!("th")
-                    | local_name!("thead")
-                    | local_name!("tr")
-            )
-        });
+        // `cell_own` holds for `t`: a start tag is one of its start tags
+        // (caption, col, colgroup, tbody, td, tfoot, th, thead, tr)
+        let cell_start = t.kind == TagKind::StartTag;
         if cell_start {
             let td_th = |_, n: &LocalName| matches!(*n, local_name!("td") | local_name!("th"));
             if !self.in_scope(Scope::Table, td_th) {
