@@ -907,7 +907,7 @@ impl Units {
             if may_end_unit(ch) {
                 if ch.is_ascii_digit() {
                     if digit_end != i {
-                        marks.digits.push(i);
+                        marks.digits.push(pos32(i));
                     }
                     digit_end = i + 1;
                 }
@@ -919,7 +919,7 @@ impl Units {
                 }
             }
             if every || starts.may_hold(ch) {
-                marks.starts.push(i);
+                marks.starts.push(pos32(i));
             }
         }
     }
@@ -931,11 +931,13 @@ impl Units {
 #[derive(Debug, Default, PartialEq)]
 struct Marks {
     /// Where a number starts: an ASCII digit not right after one.
-    digits: Vec<usize>,
+    /// (Positions are `u32`, half the memory of `usize` on a block of
+    /// millions of digits: a block is a page's text, far below 2^32 chars.)
+    digits: Vec<u32>,
     /// Where a word of one of the lists of `Matchers::block_starts` may
     /// start (every position when one has an empty word), in order: each
     /// pass tests its own list's filter on these only.
-    starts: Vec<usize>,
+    starts: Vec<u32>,
 }
 
 impl Marks {
@@ -947,20 +949,31 @@ impl Marks {
         c: &'a [char],
         may: impl Fn(&[char], usize) -> bool + 'a,
     ) -> impl Iterator<Item = usize> + 'a {
-        self.starts.iter().copied().filter(move |&p| may(c, p))
+        self.starts
+            .iter()
+            .map(|&p| p as usize)
+            .filter(move |&p| may(c, p))
     }
+}
+
+/// A char position of a block as stored in [`Marks`]. A block is text
+/// of one document (an HTML page of at most `html::MAX_PAGE_BYTES`, an
+/// attachment's parts of at most `doc::MAX_TOTAL_BYTES`), far below 2^32
+/// chars; the check stays, as a panic is better than a wrong position.
+fn pos32(i: usize) -> u32 {
+    u32::try_from(i).expect("a block of fewer than 2^32 chars")
 }
 
 /// A cursor over noted positions (ascending): the first one at or after a
 /// char that a test holds for.
 struct MarkCursor<'a> {
-    at: &'a [usize],
+    at: &'a [u32],
     /// The index of the last position returned (or passed over).
     k: usize,
 }
 
 impl<'a> MarkCursor<'a> {
-    fn new(at: &'a [usize]) -> Self {
+    fn new(at: &'a [u32]) -> Self {
         MarkCursor { at, k: 0 }
     }
 
@@ -969,10 +982,11 @@ impl<'a> MarkCursor<'a> {
     /// in all; a smaller `from` is found again by a search.
     #[inline]
     fn next_from(&mut self, from: usize, keep: impl Fn(usize) -> bool) -> Option<usize> {
-        if self.k > 0 && self.at.get(self.k - 1).is_some_and(|&p| p >= from) {
-            self.k = self.at.partition_point(|&p| p < from);
+        if self.k > 0 && self.at.get(self.k - 1).is_some_and(|&p| p as usize >= from) {
+            self.k = self.at.partition_point(|&p| (p as usize) < from);
         }
         while let Some(&p) = self.at.get(self.k) {
+            let p = p as usize;
             if p >= from && keep(p) {
                 return Some(p);
             }
@@ -2139,8 +2153,9 @@ mod tests {
                     u.fill(&s, filter, &mut marks);
                     check_units(&u, &s)?;
                     let c = &u.c;
-                    let digits: Vec<usize> = (0..c.len())
+                    let digits: Vec<u32> = (0..c.len())
                         .filter(|&i| c[i].is_ascii_digit() && (i == 0 || !c[i - 1].is_ascii_digit()))
+                        .map(pos32)
                         .collect();
                     proptest::prop_assert_eq!(&marks.digits, &digits);
                     for l in &lists {
@@ -2155,7 +2170,7 @@ mod tests {
                         }
                         let mut cur = MarkCursor::new(&marks.digits);
                         for &from in &froms {
-                            let want = digits.iter().copied().find(|&p| p >= from);
+                            let want = digits.iter().map(|&p| p as usize).find(|&p| p >= from);
                             proptest::prop_assert_eq!(cur.next_from(from, |_| true), want);
                         }
                     }
