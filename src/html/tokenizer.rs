@@ -301,8 +301,8 @@ struct Builder<'a, T> {
 }
 
 /// Hashes the keys of [`Builder::sets`] with XXH3 (the keys hold whole
-/// `href`s: SipHash cost about 250 instructions a key).
-#[derive(Default)]
+/// `href`s: SipHash cost about 250 instructions a key), seeded per process
+/// ([`KeyHash`]) so that a hostile page cannot be made of keys that collide.
 struct KeyHasher(u64);
 
 impl std::hash::Hasher for KeyHasher {
@@ -315,7 +315,28 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-type KeyHash = std::hash::BuildHasherDefault<KeyHasher>;
+/// Builds [`KeyHasher`]s with a seed drawn once per process (from std's
+/// random hash keys). The map is never iterated: the seed changes no output.
+#[derive(Clone)]
+struct KeyHash(u64);
+
+impl Default for KeyHash {
+    fn default() -> Self {
+        static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+        KeyHash(*SEED.get_or_init(|| {
+            use std::hash::BuildHasher;
+            std::collections::hash_map::RandomState::new().hash_one(0u64)
+        }))
+    }
+}
+
+impl std::hash::BuildHasher for KeyHash {
+    type Hasher = KeyHasher;
+
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(self.0)
+    }
+}
 
 /// Named and numeric character references: the outcome of reading one at `&`.
 struct CharRef {
