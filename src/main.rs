@@ -69,11 +69,19 @@ fn main() -> std::process::ExitCode {
         .filter(|v| !v.trim().is_empty())
         .and_then(|v| v.parse::<tracing_subscriber::filter::Targets>().ok())
         .unwrap_or_else(|| {
+            // html5ever's "foster parenting not implemented" is a leftover
+            // message (it does foster-parent): noise, not a problem of the page
             tracing_subscriber::filter::Targets::new()
                 .with_default(tracing_subscriber::filter::LevelFilter::WARN)
+                .with_target("html5ever", tracing_subscriber::filter::LevelFilter::ERROR)
         });
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::registry()
-        .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+        .with(
+            tracing_subscriber::fmt::layer()
+                .with_writer(std::io::stderr)
+                .with_ansi(std::io::stderr().is_terminal()),
+        )
         .with(filter)
         .try_init();
     let result = match cli.command {

@@ -132,6 +132,28 @@ fn parse_refuses_what_is_not_a_report() {
     );
 }
 
+/// Text inside a table but outside its cells (moved before the table, as
+/// browsers do) is read without html5ever's leftover "foster parenting not
+/// implemented" log lines, and stderr (not a terminal here) has no colour
+/// codes.
+#[test]
+fn stray_table_text_gives_no_library_noise() {
+    let dir = std::env::temp_dir().join(format!("xxgk-foster-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("foster.html");
+    std::fs::write(
+        &p,
+        "<html><head><title>2020年政府信息公开工作年度报告</title></head><body>\
+         <table><tr><td>1</td></tr>stray<b>x</b><svg></svg><tr><td>2</td></tr></table></body></html>",
+    )
+    .unwrap();
+    let o = xxgk(&["parse", p.to_str().unwrap()]);
+    let err = stderr(&o);
+    assert!(!err.contains("foster parenting"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 #[test]
 fn build_explains_a_missing_archive_and_bad_options() {
     let dir = tempfile::tempdir().unwrap();
