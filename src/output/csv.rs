@@ -338,20 +338,24 @@ impl Writer {
     }
 
     /// As [`Writer::encode`], appending to what `bytes` holds (the
-    /// record's start is not looked at: `f` writes fields after others).
+    /// record's start is not looked at: `f` writes fields after others); on
+    /// an error `bytes` is left as it was.
     fn encode_after(
         &mut self,
         bytes: &mut Vec<u8>,
         started: bool,
         f: impl FnOnce(&mut Self) -> Result<()>,
     ) -> Result<()> {
+        let len = bytes.len();
         std::mem::swap(&mut self.out, bytes);
         let was = std::mem::replace(&mut self.started, started);
         let r = f(self);
         std::mem::swap(&mut self.out, bytes);
         self.started = was;
         if r.is_err() {
-            bytes.clear();
+            // only what this call wrote goes: the fields before it stay where
+            // `DocFields::by_ptr` says they are
+            bytes.truncate(len);
         }
         r
     }
@@ -750,6 +754,25 @@ mod tests {
                 rows.iter().map(|o| observation_record(o).to_vec()).collect();
             prop_assert_eq!(std::fs::read(&path).unwrap(), by_csv_crate(bom, &want));
         }
+    }
+
+    /// Fields encoded after others (a document's `url,sha256` appended to
+    /// the fields of earlier documents, which `DocFields::by_ptr` points
+    /// into) lose only what the failing call wrote.
+    #[test]
+    fn a_failed_encoding_keeps_the_fields_before_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut w = writer(&tmp.path().join("x.csv"), false).unwrap();
+        let mut bytes = b",http://x/1,s1".to_vec();
+        let r = w.encode_after(&mut bytes, true, |w| {
+            w.field("http://x/2")?;
+            anyhow::bail!("no")
+        });
+        assert!(r.is_err());
+        assert_eq!(bytes, b",http://x/1,s1");
+        w.encode_after(&mut bytes, true, |w| w.field("http://x/3"))
+            .unwrap();
+        assert_eq!(bytes, b",http://x/1,s1,http://x/3");
     }
 
     #[test]
