@@ -2130,20 +2130,12 @@ mod tests {
             let refs: Vec<&str> = words.iter().map(String::as_str).collect();
             let own = CharWords::new(&refs);
             let m = &vocab::prose().m;
-            let builtin = [
-                &m.cumulative,
-                &m.this_year,
-                &m.not_a_count,
-                &m.up_to,
-                &m.not_the_year,
-                &m.zero_start,
-                &m.zero_after_word,
-            ];
+            let builtin = m.block_start_lists();
             let with_own = vocab::StartFilter::of(&[&own, &m.zero_start]);
             let cases: [(&vocab::StartFilter, Vec<&CharWords>); 3] = [
                 (&m.block_starts, builtin.to_vec()),
                 (&with_own, vec![&own, &m.zero_start]),
-                (&m.period_starts, builtin[..5].to_vec()),
+                (&m.period_starts, builtin[..vocab::PERIOD_LISTS].to_vec()),
             ];
             for (filter, lists) in cases {
                 let mut u = Units::default();

@@ -1138,6 +1138,9 @@ pub(crate) struct NounAfterMatcher {
     pub(crate) modifier_words: CharWords,
 }
 
+/// How many of [`Matchers::block_start_lists`] are period words.
+pub(crate) const PERIOD_LISTS: usize = 5;
+
 /// The prose vocabulary's word lists compiled once for the parser
 /// (`parse::prose`): each list as [`CharWords`], the cue phrases in the
 /// orders the parser tries them, and the chars a zero phrase can start with.
@@ -1398,23 +1401,29 @@ impl Matchers {
                     .collect::<Vec<_>>(),
             ),
         };
-        m.period_starts = StartFilter::of(&[
-            &m.cumulative,
-            &m.this_year,
-            &m.not_a_count,
-            &m.up_to,
-            &m.not_the_year,
-        ]);
-        m.block_starts = StartFilter::of(&[
-            &m.cumulative,
-            &m.this_year,
-            &m.not_a_count,
-            &m.up_to,
-            &m.not_the_year,
-            &m.zero_start,
-            &m.zero_after_word,
-        ]);
+        let lists = m.block_start_lists();
+        let (period_starts, block_starts) = (
+            StartFilter::of(&lists[..PERIOD_LISTS]),
+            StartFilter::of(&lists),
+        );
+        m.period_starts = period_starts;
+        m.block_starts = block_starts;
         m
+    }
+
+    /// The word lists whose starts a block's decode notes
+    /// ([`Matchers::block_starts`]); the first [`PERIOD_LISTS`] are the
+    /// period words' ([`Matchers::period_starts`]).
+    pub(crate) fn block_start_lists(&self) -> [&CharWords; 7] {
+        [
+            &self.cumulative,
+            &self.this_year,
+            &self.not_a_count,
+            &self.up_to,
+            &self.not_the_year,
+            &self.zero_start,
+            &self.zero_after_word,
+        ]
     }
 
     /// The words naming a part in a report of a government (`true`) or of
