@@ -531,24 +531,34 @@ fn sum<'a, 's, S: AsRef<str>>(
 
 /// `metric=value [location]` of each row, joined by ` + `.
 fn describe(rows: &[&ObservationRow]) -> String {
-    let mut s = String::new();
+    let mut s = Vec::new();
     describe_into(&mut s, rows);
-    s
+    into_string(s)
 }
 
-fn describe_into(s: &mut String, rows: &[&ObservationRow]) {
+/// Appends the description of `rows` (see [`describe`]) to a byte buffer:
+/// the ASCII pieces (numbers, locations) are copied as bytes, not pushed a
+/// `char` at a time into a `String`; [`into_string`] checks the whole text
+/// once.
+fn describe_into(s: &mut Vec<u8>, rows: &[&ObservationRow]) {
     for (i, o) in rows.iter().enumerate() {
         if i > 0 {
-            s.push_str(" + ");
+            s.extend_from_slice(b" + ");
         }
         // `{metric}={value} [{location}]`, without `core::fmt`
-        s.push_str(&o.obs.metric);
-        s.push('=');
+        s.extend_from_slice(o.obs.metric.as_bytes());
+        s.push(b'=');
         text::decimal(s, o.obs.value);
-        s.push_str(" [");
+        s.extend_from_slice(b" [");
         text::location(s, o.obs.location);
-        s.push(']');
+        s.push(b']');
     }
+}
+
+/// A text made of `str`s and ASCII pieces as a `String` (it is always
+/// UTF-8; were it not, its invalid bytes would become U+FFFD, not a panic).
+fn into_string(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
 }
 
 /// `v.to_string()`, without `core::fmt` (allocated once: a decimal's
@@ -573,18 +583,18 @@ fn compare<L: AsRef<str>, R: AsRef<str>>(
         (Ok((a, ua)), Ok((b, ub))) => {
             let ok = if equal { a == b } else { a <= b };
             let op = if equal { " = " } else { " <= " };
-            let mut detail = String::with_capacity(64 * (ua.len() + ub.len()) + 32);
+            let mut detail = Vec::with_capacity(64 * (ua.len() + ub.len()) + 32);
             describe_into(&mut detail, &ua);
-            detail.push_str(op);
+            detail.extend_from_slice(op.as_bytes());
             describe_into(&mut detail, &ub);
-            detail.push_str("; difference ");
+            detail.extend_from_slice(b"; difference ");
             text::decimal(&mut detail, a - b);
             out.push(ctx.row(
                 check,
                 pass_fail(ok),
                 decimal_string(a),
                 decimal_string(b),
-                detail,
+                into_string(detail),
             ));
         }
         (l, r) => {

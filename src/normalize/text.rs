@@ -56,80 +56,73 @@ pub(crate) fn uint<W: Ascii>(w: &mut W, n: u64) {
 /// the point, zeros kept (`5.00`, `0.005`, `-0`), a `-` before a negative
 /// value (negative zero included).
 pub(crate) fn decimal<W: Ascii>(w: &mut W, v: Decimal) {
-    if v.is_sign_negative() {
-        w.ascii(b"-");
-    }
-    let mut buf = [0u8; 40];
-    let mut i = digits(&mut buf, v.mantissa().unsigned_abs());
+    // the text is made right-aligned in `buf` (the digits, then a point and
+    // a leading `0` if any, then the sign) and appended in one piece
+    let mut buf = [0u8; 48];
+    let mut digit_buf = [0u8; 40];
+    let d = digits(&mut digit_buf, v.mantissa().unsigned_abs());
+    let digits = &digit_buf[d..];
     let scale = v.scale() as usize;
+    let mut i = buf.len();
     if scale == 0 {
-        w.ascii(&buf[i..]);
-        return;
-    }
-    // at least `scale` digits (a scale is at most 28, the buffer holds 40)
-    while buf.len() - i < scale {
-        i -= 1;
-        buf[i] = b'0';
-    }
-    let point = buf.len() - scale;
-    if point == i {
-        w.ascii(b"0");
+        i -= digits.len();
+        buf[i..].copy_from_slice(digits);
     } else {
-        w.ascii(&buf[i..point]);
-    }
-    w.ascii(b".");
-    w.ascii(&buf[point..]);
-}
-
-/// A location's text being made on the stack, appended to its writer in
-/// one piece (the longest, a file format and three 20-digit numbers, takes
-/// 70 bytes).
-struct Line {
-    buf: [u8; 80],
-    len: usize,
-}
-
-impl Ascii for Line {
-    fn ascii(&mut self, b: &[u8]) {
-        self.buf[self.len..self.len + b.len()].copy_from_slice(b);
-        self.len += b.len();
-    }
-}
-
-impl Line {
-    fn push(&mut self, b: u8) {
-        self.buf[self.len] = b;
-        self.len += 1;
-    }
-
-    /// Appends `head` (a letter or a separator) and the digits of `n`
-    /// (most numbers of a location have one or two).
-    #[inline]
-    fn num(&mut self, head: &[u8], n: usize) {
-        for &b in head {
-            self.push(b);
+        // at least `scale` digits after the point (a scale is at most 28,
+        // a mantissa 29 digits: 31 bytes with the point and the sign)
+        let frac = scale.min(digits.len());
+        i -= frac;
+        buf[i..].copy_from_slice(&digits[digits.len() - frac..]);
+        for _ in frac..scale {
+            i -= 1;
+            buf[i] = b'0';
         }
-        if n < 10 {
-            self.push(b'0' + n as u8);
-        } else if n < 100 {
-            self.push(b'0' + (n / 10) as u8);
-            self.push(b'0' + (n % 10) as u8);
+        i -= 1;
+        buf[i] = b'.';
+        let int = &digits[..digits.len() - frac];
+        if int.is_empty() {
+            i -= 1;
+            buf[i] = b'0';
         } else {
-            let mut d = [0u8; 40];
-            let i = digits(&mut d, n as u128);
-            self.ascii(&d[i..]);
+            i -= int.len();
+            buf[i..i + int.len()].copy_from_slice(int);
         }
+    }
+    if v.is_sign_negative() {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    w.ascii(&buf[i..]);
+}
+
+/// Writes `head` (a letter or a separator) and the digits of `v` at
+/// `buf[n..]` (most numbers of a location have one or two digits); the
+/// end of them.
+#[inline(always)]
+fn head_num(buf: &mut [u8; 80], n: usize, head: &[u8], v: usize) -> usize {
+    let n = n + head.len();
+    buf[n - head.len()..n].copy_from_slice(head);
+    if v < 10 {
+        buf[n] = b'0' + v as u8;
+        n + 1
+    } else if v < 100 {
+        buf[n] = b'0' + (v / 10) as u8;
+        buf[n + 1] = b'0' + (v % 10) as u8;
+        n + 2
+    } else {
+        let mut d = [0u8; 40];
+        let i = digits(&mut d, v as u128);
+        let k = d.len() - i;
+        buf[n..n + k].copy_from_slice(&d[i..]);
+        n + k
     }
 }
 
 /// Appends a location's `Display` text (`t2 r5 c3`, `p4:10-14`, `docx t1 r2 c3`):
 /// ASCII letters, digits, spaces, `:` and `-`, so nothing in it is quoted in
-/// CSV or escaped in JSON.
+/// CSV or escaped in JSON. Made on the stack and appended in one piece (the
+/// longest, a file format and three 20-digit numbers, takes 70 bytes).
 pub(crate) fn location<W: Ascii>(w: &mut W, l: Location) {
-    let mut t = Line {
-        buf: [0; 80],
-        len: 0,
-    };
     let (format, [a, b, c], [ha, hb, hc]): (_, _, [&[u8]; 3]) = match l {
         Location::Cell { table, row, col } => (None, [table, row, col], [b"t", b" r", b" c"]),
         Location::Span { block, start, end } => (None, [block, start, end], [b"p", b":", b"-"]),
@@ -146,14 +139,18 @@ pub(crate) fn location<W: Ascii>(w: &mut W, l: Location) {
             end,
         } => (Some(format), [block, start, end], [b"p", b":", b"-"]),
     };
+    let mut buf = [0u8; 80];
+    let mut n = 0;
     if let Some(f) = format {
-        t.ascii(f.as_str().as_bytes());
-        t.ascii(b" ");
+        let f = f.as_str().as_bytes();
+        buf[..f.len()].copy_from_slice(f);
+        buf[f.len()] = b' ';
+        n = f.len() + 1;
     }
-    t.num(ha, a);
-    t.num(hb, b);
-    t.num(hc, c);
-    w.ascii(&t.buf[..t.len]);
+    n = head_num(&mut buf, n, ha, a);
+    n = head_num(&mut buf, n, hb, b);
+    n = head_num(&mut buf, n, hc, c);
+    w.ascii(&buf[..n]);
 }
 
 #[cfg(test)]

@@ -51,12 +51,41 @@ pub fn observation_json(o: &ObservationRow) -> Value {
 
 /// The positions of the observations, grouped by the document (URL and
 /// hash) they were read from.
-fn by_doc(observations: &[ObservationRow]) -> BTreeMap<(&str, &str), Vec<usize>> {
-    let mut by_doc: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+struct ByDoc<'a> {
+    /// The group of each (URL, hash).
+    keys: BTreeMap<(&'a str, &'a str), usize>,
+    /// Per group, the positions of its observations, in order.
+    groups: Vec<Vec<usize>>,
+}
+
+fn by_doc(observations: &[ObservationRow]) -> ByDoc<'_> {
+    let mut keys: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    // the same groups by the addresses of the row's URL and hash (the rows
+    // of one document share them; every row of `observations` is alive, so
+    // one address is one string): integers compared, not URLs with long
+    // common prefixes; a row with copies of its strings is found by text
+    let mut by_ptr: BTreeMap<(usize, usize), usize> = BTreeMap::new();
     for (i, o) in observations.iter().enumerate() {
-        by_doc.entry((&o.url, &o.sha256)).or_default().push(i);
+        let at = (
+            Arc::as_ptr(&o.url).cast::<u8>() as usize,
+            Arc::as_ptr(&o.sha256).cast::<u8>() as usize,
+        );
+        let g = match by_ptr.get(&at) {
+            Some(&g) => g,
+            None => {
+                let next = groups.len();
+                let g = *keys.entry((&o.url, &o.sha256)).or_insert(next);
+                if g == next {
+                    groups.push(Vec::new());
+                }
+                by_ptr.insert(at, g);
+                g
+            }
+        };
+        groups[g].push(i);
     }
-    by_doc
+    ByDoc { keys, groups }
 }
 
 /// One report with its own observations (as [`report`] writes it).
@@ -125,12 +154,11 @@ fn series_value(s: &SeriesRow, ratios: Option<&RatioRow>) -> Value {
     Value::Object(m)
 }
 
-fn observations_of<'a>(
-    by_doc: &'a BTreeMap<(&'a str, &'a str), Vec<usize>>,
-    r: &'a ReportRow,
-) -> &'a [usize] {
+fn observations_of<'a>(by_doc: &'a ByDoc<'a>, r: &'a ReportRow) -> &'a [usize] {
     by_doc
+        .keys
         .get(&(r.url.as_str(), r.sha256.as_str()))
+        .and_then(|&g| by_doc.groups.get(g))
         .map(Vec::as_slice)
         .unwrap_or_default()
 }
@@ -691,6 +719,62 @@ mod tests {
             let rows = Rows { rows: &obs, texts: &texts, at: &at };
             let got = via_writer(|j| super::report(j, &r, rows));
             prop_assert_eq!(String::from_utf8(got).unwrap(), String::from_utf8(want).unwrap());
+        }
+
+        /// Observations grouped by the addresses of their URL and hash
+        /// are grouped as by their text: rows sharing their document's
+        /// strings, rows with copies of them, equal URLs with other hashes.
+        #[test]
+        fn observations_are_grouped_by_their_documents_text(
+            picks in proptest::collection::vec((0usize..4, any::<bool>()), 0..30),
+            report in report_row(),
+        ) {
+            let docs: Vec<(Arc<str>, Arc<str>)> = [("u1", "h1"), ("u1", "h2"), ("u2", "h1"), ("u3", "h3")]
+                .iter()
+                .map(|(u, h)| (Arc::from(*u), Arc::from(*h)))
+                .collect();
+            let rows: Vec<ObservationRow> = picks
+                .iter()
+                .map(|&(d, share)| {
+                    let (url, sha) = &docs[d];
+                    let (url, sha) = if share {
+                        (url.clone(), sha.clone())
+                    } else {
+                        (Arc::from(&**url), Arc::from(&**sha))
+                    };
+                    ObservationRow {
+                        agency: "a".into(),
+                        year: 2020,
+                        obs: Observation {
+                            metric: format!("m{d}"),
+                            value: Decimal::ONE,
+                            unit: Unit::Count,
+                            qualifier: Qualifier::Exact,
+                            raw: String::new(),
+                            source: Source::Table,
+                            template: Template::Prose,
+                            location: Location::Cell { table: 0, row: 0, col: 0 },
+                        },
+                        url,
+                        sha256: sha,
+                        preferred: false,
+                    }
+                })
+                .collect();
+            let mut want: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+            for (i, o) in rows.iter().enumerate() {
+                want.entry((&o.url, &o.sha256)).or_default().push(i);
+            }
+            let got = by_doc(&rows);
+            prop_assert_eq!(got.keys.len(), want.len());
+            prop_assert_eq!(got.groups.len(), want.len());
+            for (url, sha) in [("u1", "h1"), ("u1", "h2"), ("u2", "h1"), ("u3", "h3"), ("u4", "h1")] {
+                let mut r = report.clone();
+                r.url = url.into();
+                r.sha256 = sha.into();
+                let w = want.get(&(url, sha)).map(Vec::as_slice).unwrap_or_default();
+                prop_assert_eq!(observations_of(&got, &r), w);
+            }
         }
 
         /// The observations made from constant text are those [`Json`]

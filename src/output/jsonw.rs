@@ -249,28 +249,36 @@ pub(crate) fn name_into(out: &mut Vec<u8>, s: &'static str) {
 }
 
 /// Appends `s` escaped as a JSON string's content (without the quotes).
-/// Eight bytes at a time: a block with no control character, `"` or `\\`
-/// is copied as it is.
+/// Sixteen (then eight) bytes at a time: a block with no control
+/// character, `"` or `\\` is copied as it is.
 pub(crate) fn escape_into(out: &mut Vec<u8>, s: &str) {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let bytes = s.as_bytes();
+    let word = |i: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&bytes[i..i + 8]);
+        u64::from_le_bytes(w)
+    };
+    // a byte below 0x20, or equal to `"` or `\\`, has its high bit set in
+    // the result (no false negative; a false positive is checked byte by byte)
+    let special = |x: u64| {
+        let low = x.wrapping_sub(ONES * 0x20) & !x;
+        let q = x ^ (ONES * u64::from(b'"'));
+        let b = x ^ (ONES * u64::from(b'\\'));
+        let zero = |v: u64| v.wrapping_sub(ONES) & !v;
+        (low | zero(q) | zero(b)) & HIGH
+    };
     let mut start = 0;
     let mut i = 0;
     while i < bytes.len() {
-        if i + 8 <= bytes.len() {
-            let mut w = [0u8; 8];
-            w.copy_from_slice(&bytes[i..i + 8]);
-            let x = u64::from_le_bytes(w);
-            // a byte below 0x20, or equal to `"` or `\\` (no false negative)
-            let low = x.wrapping_sub(ONES * 0x20) & !x;
-            let q = x ^ (ONES * u64::from(b'"'));
-            let b = x ^ (ONES * u64::from(b'\\'));
-            let zero = |v: u64| v.wrapping_sub(ONES) & !v;
-            if (low | zero(q) | zero(b)) & HIGH == 0 {
-                i += 8;
-                continue;
-            }
+        // sixteen bytes at a time while they need no escape
+        while i + 16 <= bytes.len() && special(word(i)) | special(word(i + 8)) == 0 {
+            i += 16;
+        }
+        if i + 8 <= bytes.len() && special(word(i)) == 0 {
+            i += 8;
+            continue;
         }
         let end = (i + 8).min(bytes.len());
         for j in i..end {
@@ -340,6 +348,25 @@ mod tests {
             let mut j = Json::compact();
             j.string(&s);
             proptest::prop_assert_eq!(String::from_utf8(j.buf).unwrap(), serde_json::to_string(&s).unwrap());
+        }
+
+        /// Long runs that need no escape (the sixteen- and eight-byte
+        /// blocks) with one or two characters that do, anywhere.
+        #[test]
+        fn long_clean_runs_are_escaped_as_serde_json_escapes_them(
+            a in proptest::string::string_regex("[a-z0-9 .=+年度\u{80}-\u{7ff}]{0,90}").unwrap(),
+            b in proptest::string::string_regex("[a-z0-9 年]{0,40}").unwrap(),
+            special in proptest::string::string_regex("[\\x00-\\x1f\"\\\\]{1,2}").unwrap(),
+            at in 0usize..200,
+        ) {
+            let cut = (0..=a.len()).rev().find(|&i| i <= at && a.is_char_boundary(i)).unwrap_or(0);
+            let s = format!("{}{special}{}{b}", &a[..cut], &a[cut..]);
+            for s in [&s, &a] {
+                let mut out = b"x".to_vec();
+                escape_into(&mut out, s);
+                let want = serde_json::to_string(s).unwrap();
+                proptest::prop_assert_eq!(&out[1..], &want.as_bytes()[1..want.len() - 1]);
+            }
         }
     }
 

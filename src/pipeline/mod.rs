@@ -784,9 +784,14 @@ fn build_with(
     let mut w = output::DatasetWriter::create(out, writers, &setup.agency)?;
     let mut spill = spill::Spill::create(w.scratch("rows"))?;
     let mut summary = Summary::default();
-    // each document's rows are encoded (and dropped) on the thread that read it
+    // each document's rows are kept, or encoded (and dropped) on the thread
+    // that read it
+    let budget = spill::Budget::new(spill::KEEP);
     let stats = setup.run(
-        |d| (Failed::of(&d.report), spill::Encoded::of(&d)),
+        |d| {
+            let failed = Failed::of(&d.report);
+            (failed, spill::Encoded::keep_or_encode(d, &budget))
+        },
         |(failed, rows)| {
             summary.document(failed);
             spill.push_encoded(rows)
@@ -979,8 +984,22 @@ impl Summary {
             self.also_at += r.also_at.len();
             self.warnings += r.warning_count;
         }
+        // a group's rows are of one year: counted by runs, not one map
+        // entry per row
+        let mut run: Option<(i32, usize)> = None;
         for o in observations {
-            *self.observations.entry(o.year).or_default() += 1;
+            match &mut run {
+                Some((y, n)) if *y == o.year => *n += 1,
+                _ => {
+                    if let Some((y, n)) = run {
+                        *self.observations.entry(y).or_default() += n;
+                    }
+                    run = Some((o.year, 1));
+                }
+            }
+        }
+        if let Some((y, n)) = run {
+            *self.observations.entry(y).or_default() += n;
         }
         for c in checks {
             self.checks.0 += 1;

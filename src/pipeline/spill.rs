@@ -4,6 +4,14 @@
 //! [`Enc`]) and, in memory, only where each record starts and the year it
 //! belongs to. Memory then holds one year of rows at most, whatever the
 //! number of documents.
+//!
+//! The first documents, up to a fixed [`Budget`] of memory ([`KEEP`] for a
+//! build), are kept as they are instead: a small build (most agencies
+//! publish tens of reports, not thousands) is assembled without encoding,
+//! writing, reading and decoding its rows, and a large one holds at most
+//! that much more. A kept document's rows are made what a record read back
+//! would be (a negative zero value, which the encoding does not keep,
+//! becomes zero), so the dataset does not depend on where they waited.
 
 use super::cache::{Dec, Enc};
 use crate::archive::Via;
@@ -12,22 +20,58 @@ use crate::output::scratch::Scratch;
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+
+/// The memory a build's spill keeps documents in (as estimated by
+/// [`footprint`]) before it writes them to its scratch file.
+pub(crate) const KEEP: usize = 16 << 20;
 
 /// The spill of one build.
 pub(crate) struct Spill {
     rows: Scratch,
-    /// Where the records of each year start, and their length, in order.
-    index: BTreeMap<Option<i32>, Vec<(u64, u32)>>,
+    /// The documents of each year, in order: kept, or where their records
+    /// start and their length.
+    index: BTreeMap<Option<i32>, Vec<Entry>>,
     seen_years: BTreeSet<i32>,
 }
 
-/// One document's rows encoded for the spill, with what the spill files
-/// them under.
+enum Entry {
+    Kept(Box<DocumentRows>),
+    At(u64, u32),
+}
+
+/// What is left of the memory documents may be kept in (shared by the
+/// threads that read them: which documents are kept depends on their
+/// timing, the dataset does not).
+pub(crate) struct Budget(AtomicUsize);
+
+impl Budget {
+    pub(crate) fn new(bytes: usize) -> Budget {
+        Budget(AtomicUsize::new(bytes))
+    }
+
+    /// Takes `n` bytes of the budget, if that many are left.
+    fn take(&self, n: usize) -> bool {
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                left.checked_sub(n)
+            })
+            .is_ok()
+    }
+}
+
+/// One document's rows for the spill (encoded, or kept as they are), with
+/// what the spill files them under.
 pub(crate) struct Encoded {
-    bytes: Vec<u8>,
+    rows: Stored,
     year: Option<i32>,
     seen_year: Option<i32>,
+}
+
+enum Stored {
+    Bytes(Vec<u8>),
+    Kept(Box<DocumentRows>),
 }
 
 impl Encoded {
@@ -38,9 +82,72 @@ impl Encoded {
         };
         record(&mut enc, d);
         Encoded {
-            bytes: enc.buf,
+            rows: Stored::Bytes(enc.buf),
             year: d.report.year,
             seen_year: d.seen_year,
+        }
+    }
+
+    /// Keeps `d`'s rows as they are if `budget` has room for them (made
+    /// what [`Encoded::of`] and a read back would make them), or encodes
+    /// them.
+    pub(crate) fn keep_or_encode(mut d: DocumentRows, budget: &Budget) -> Encoded {
+        if !budget.take(footprint(&d)) {
+            return Encoded::of(&d);
+        }
+        as_read_back(&mut d);
+        Encoded {
+            year: d.report.year,
+            seen_year: d.seen_year,
+            rows: Stored::Kept(Box::new(d)),
+        }
+    }
+}
+
+/// An estimate (from above) of the memory `d`'s rows hold.
+fn footprint(d: &DocumentRows) -> usize {
+    // a string's heap block, with what the allocator adds to it
+    let heap = |s: &str| s.len() + 16;
+    let r = &d.report;
+    let report = std::mem::size_of::<DocumentRows>()
+        + 3 * 32
+        + [
+            &r.agency,
+            &r.kind,
+            &r.template,
+            &r.title,
+            &r.agency_name,
+            &r.url,
+            &r.sha256,
+            &r.encoding,
+        ]
+        .iter()
+        .map(|s| heap(s))
+        .sum::<usize>()
+        + [&r.year_source, &r.published, &r.captured_at, &r.archive_url]
+            .iter()
+            .map(|s| s.as_deref().map_or(0, heap))
+            .sum::<usize>()
+        + r.warnings
+            .iter()
+            .chain(&r.also_at)
+            .map(|s| heap(s) + 24)
+            .sum::<usize>();
+    let rows = d.observations.capacity() * std::mem::size_of::<ObservationRow>()
+        + d.observations
+            .iter()
+            .map(|o| heap(&o.obs.metric) + heap(&o.obs.raw))
+            .sum::<usize>();
+    report + rows
+}
+
+/// Makes `d` what its record read back gives: the only value the encoding
+/// does not keep is a negative zero (the sign of a zero mantissa), read
+/// back as zero.
+fn as_read_back(d: &mut DocumentRows) {
+    for o in &mut d.observations {
+        if o.obs.value.is_zero() && o.obs.value.is_sign_negative() {
+            o.obs.value.set_sign_positive(true);
         }
     }
 }
@@ -67,12 +174,18 @@ impl Spill {
         if let Some(y) = e.seen_year {
             self.seen_years.insert(y);
         }
-        let len = u32::try_from(e.bytes.len()).context("one document's rows exceed 4 GB")?;
-        let pos = self.rows.len();
-        self.rows
-            .append(&e.bytes)
-            .context("cannot write the build's scratch file")?;
-        self.index.entry(e.year).or_default().push((pos, len));
+        let entry = match e.rows {
+            Stored::Kept(d) => Entry::Kept(d),
+            Stored::Bytes(bytes) => {
+                let len = u32::try_from(bytes.len()).context("one document's rows exceed 4 GB")?;
+                let pos = self.rows.len();
+                self.rows
+                    .append(&bytes)
+                    .context("cannot write the build's scratch file")?;
+                Entry::At(pos, len)
+            }
+        };
+        self.index.entry(e.year).or_default().push(entry);
         Ok(())
     }
 
@@ -94,7 +207,14 @@ impl Spill {
         };
         let mut out = Vec::with_capacity(records.len());
         let mut buf = Vec::new();
-        for (pos, len) in records {
+        for entry in records {
+            let (pos, len) = match entry {
+                Entry::Kept(d) => {
+                    out.push(*d);
+                    continue;
+                }
+                Entry::At(pos, len) => (pos, len),
+            };
             buf.resize(len as usize, 0);
             self.rows
                 .read_at(pos, &mut buf)
@@ -300,6 +420,82 @@ mod tests {
         assert!(path.exists());
         drop(s);
         assert!(!path.exists(), "the scratch file is removed");
+    }
+
+    /// Documents kept in memory and documents written come back alike, in
+    /// the order stored, whatever the budget kept: as a record read back
+    /// (a negative zero becomes zero in both).
+    #[test]
+    fn kept_and_written_documents_come_back_alike() {
+        let mut docs = [
+            doc("http://x/1", Some(2020), "12.50"),
+            doc("http://x/2", None, "3"),
+            doc("http://x/3", Some(2020), "0"),
+            doc("http://x/4", Some(2019), "7"),
+            doc("http://x/5", Some(2020), "0"),
+            doc("http://x/6", Some(2020), "-5"),
+        ];
+        // negative zeros (a parser does not make them; the spill must not
+        // depend on it)
+        docs[2].observations[0].obs.value = -rust_decimal::Decimal::new(0, 2);
+        docs[4].observations[0].obs.value = -rust_decimal::Decimal::ZERO;
+        assert!(docs[2].observations[0].obs.value.is_sign_negative());
+        let one = footprint(&docs[0]);
+        let mut taken = Vec::new();
+        for budget in [0, one, 3 * one, 100 * one] {
+            let tmp = tempfile::tempdir().unwrap();
+            let mut s = Spill::create(tmp.path().join("rows")).unwrap();
+            let budget = Budget::new(budget);
+            let mut kept = 0;
+            for d in &docs {
+                let e = Encoded::keep_or_encode(d.clone(), &budget);
+                kept += usize::from(matches!(e.rows, Stored::Kept(_)));
+                s.push_encoded(e).unwrap();
+            }
+            let years: Vec<Vec<DocumentRows>> =
+                s.years().into_iter().map(|y| s.take(y).unwrap()).collect();
+            for d in years.iter().flatten() {
+                for o in &d.observations {
+                    let v = o.obs.value;
+                    assert!(!(v.is_zero() && v.is_sign_negative()), "{v}");
+                }
+            }
+            taken.push((kept, years));
+        }
+        let kept: Vec<usize> = taken.iter().map(|t| t.0).collect();
+        assert_eq!(kept[0], 0);
+        assert!(
+            kept[1] >= 1 && kept[2] > kept[1] && kept[3] == docs.len(),
+            "{kept:?}"
+        );
+        let urls = |years: &Vec<Vec<DocumentRows>>| -> Vec<String> {
+            years
+                .iter()
+                .flatten()
+                .map(|d| d.report.url.clone())
+                .collect()
+        };
+        let written = &taken[0].1;
+        assert_eq!(
+            urls(written),
+            [
+                "http://x/2",
+                "http://x/4",
+                "http://x/1",
+                "http://x/3",
+                "http://x/5",
+                "http://x/6"
+            ]
+        );
+        for (_, years) in &taken[1..] {
+            assert_eq!(urls(years), urls(written));
+            for (a, b) in years.iter().flatten().zip(written.iter().flatten()) {
+                same(a, b);
+                for (x, y) in a.observations.iter().zip(&b.observations) {
+                    assert_eq!(x.obs.value.to_string(), y.obs.value.to_string());
+                }
+            }
+        }
     }
 
     #[test]
