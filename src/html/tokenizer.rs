@@ -267,6 +267,19 @@ struct RawAttr {
     value: Option<(usize, usize)>,
 }
 
+/// Which attributes of a tag [`Builder::read_attributes`] keeps (all are
+/// read: the tag's end and the nesting scan's view depend on them).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// None: an end tag (the tree builder reads none of its attributes).
+    None,
+    /// Those named as one of [`Known`]: what [`Builder::attrs`] reads of
+    /// a start tag with [`Attrs::Lean`] that is no formatting element.
+    Known,
+    /// Every one.
+    All,
+}
+
 /// A tag as read: where it ends (just past `>`) and whether it is `/>`.
 struct RawTag {
     end: usize,
@@ -559,9 +572,10 @@ impl<T: Trees> Builder<'_, T> {
         Ok(self.bogus_comment(lt, lt + 2))
     }
 
-    /// Reads the attributes of a tag from `j` (just after its name) into
-    /// `self.pending`; `None` when the input ends first (the tag is dropped).
-    fn read_attributes(&mut self, mut j: usize) -> Option<RawTag> {
+    /// Reads the attributes of a tag from `j` (just after its name), those
+    /// that `keep` says into `self.pending`; `None` when the input ends
+    /// first (the tag is dropped).
+    fn read_attributes(&mut self, mut j: usize, keep: Keep) -> Option<RawTag> {
         let b = self.b;
         let n = b.len();
         self.pending.clear();
@@ -615,7 +629,7 @@ impl<T: Trees> Builder<'_, T> {
                 return None;
             }
             if b[j] != b'=' {
-                self.pending.push(RawAttr { name, value: None });
+                self.keep(keep, RawAttr { name, value: None });
                 continue;
             }
             j += 1;
@@ -643,10 +657,26 @@ impl<T: Trees> Builder<'_, T> {
                     (s, j)
                 }
             };
-            self.pending.push(RawAttr {
-                name,
-                value: Some(value),
-            });
+            self.keep(
+                keep,
+                RawAttr {
+                    name,
+                    value: Some(value),
+                },
+            );
+        }
+    }
+
+    /// Adds `a` to `self.pending` if `keep` keeps it.
+    #[inline]
+    fn keep(&mut self, keep: Keep, a: RawAttr) {
+        let kept = match keep {
+            Keep::All => true,
+            Keep::Known => known(&self.b[a.name.0..a.name.1]).is_some(),
+            Keep::None => false,
+        };
+        if kept {
+            self.pending.push(a);
         }
     }
 
@@ -666,18 +696,26 @@ impl<T: Trees> Builder<'_, T> {
             j += 1;
         }
         let name_end = j;
-        let Some(raw) = self.read_attributes(j) else {
-            // cut off by the end of the input: dropped, as html5ever does
-            self.nest.unsure();
-            self.flush(lt, b.len());
-            return Ok(b.len());
-        };
         let lower = if seen & UPPER != 0 {
             lower_name(&self.s[name_start..name_end])
         } else {
             Cow::Borrowed(&self.s[name_start..name_end])
         };
         let name = atom(&lower);
+        // the attributes `attrs` reads (the others are not kept)
+        let keep = if kind == TagKind::EndTag {
+            Keep::None
+        } else if self.attrs == Attrs::All || is_formatting(&name) {
+            Keep::All
+        } else {
+            Keep::Known
+        };
+        let Some(raw) = self.read_attributes(j, keep) else {
+            // cut off by the end of the input: dropped, as html5ever does
+            self.nest.unsure();
+            self.flush(lt, b.len());
+            return Ok(b.len());
+        };
         self.nest_tag(seen & ODD != 0, &name, raw.end, kind);
         self.flush(lt, raw.end);
         if kind == TagKind::EndTag {
@@ -794,6 +832,10 @@ impl<T: Trees> Builder<'_, T> {
     ///   and `class` as above, the others replaced by one `x=N`, where `N`
     ///   numbers their set (names and values as read, order aside), so two
     ///   such elements have equal attributes exactly when they had before.
+    ///
+    /// (With [`Attrs::Lean`], `pending` holds every attribute of a
+    /// formatting element and only the [`Known`] ones of any other: see
+    /// [`Keep`].)
     fn attrs(&mut self, name: &LocalName) -> (Vec<Attribute>, bool) {
         let mut out: Vec<Attribute> = Vec::new();
         let mut dup = false;
@@ -2275,6 +2317,20 @@ mod tests {
         #[test]
         fn nesting_is_counted_as_the_scan_does(html in nesting_soup(), limit in 1usize..10) {
             same_nesting(&html, limit)?;
+        }
+
+        /// The newline normalization is the spec's (CR LF, then a lone CR,
+        /// as LF), on text with CRs, LFs and non-ASCII characters anywhere.
+        #[test]
+        fn newlines_are_normalized_as_the_spec_says(
+            html in proptest::collection::vec(prop_oneof![
+                Just("\r"), Just("\n"), Just("\r\n"), Just("\r\r"), Just("\n\r"),
+                Just("a"), Just("<p>"), Just("\u{4e2d}"), Just("\u{feff}"),
+            ], 0..40),
+        ) {
+            let html: String = html.concat();
+            let want = html.replace("\r\n", "\n").replace('\r', "\n");
+            prop_assert_eq!(&*newlines_normalized(&html), want.as_str());
         }
 
         /// The length filter drops no content name: the plain search of
