@@ -233,6 +233,13 @@ impl Trees for Own {
             let direct = match self.mode {
                 Mode::InBody | Mode::InCell => self.reconstruct(),
                 Mode::Text => true,
+                // `in_table`'s rule (which `in_table_body` and `in_row`
+                // defer to for text): whitespace in a table, a table
+                // section or a row stays there (anything else is run and
+                // fostered, out of the subset)
+                Mode::InTable | Mode::InTableBody | Mode::InRow => {
+                    table_outer(self.name(cur)) && all_space(&text)
+                }
                 _ => false,
             };
             if direct {
@@ -262,19 +269,23 @@ impl Trees for Own {
             had_duplicate_attributes: dup,
         };
         // the common case without the token's trip through `run`: a tag in
-        // the body, or one in a cell that `in_cell` gives to the body's
-        // rules, the stack not empty (`run`'s check)
-        if !self.open.is_empty()
-            && (self.mode == Mode::InBody || (self.mode == Mode::InCell && !cell_own(&t)))
-        {
-            let step = if t.kind == TagKind::StartTag {
-                self.body_start(t)
-            } else {
-                self.body_end(t)
-            };
-            return self.finish(step);
+        // the body, in a cell (its own rules, or the body's that it gives
+        // the others to) or in a table, a table section or a row, the
+        // stack not empty (`run`'s check); `finish` does what `run` does
+        // with the step
+        if self.open.is_empty() {
+            return self.run(Tok::Tag(t));
         }
-        self.run(Tok::Tag(t))
+        let step = match self.mode {
+            Mode::InBody => self.body(t),
+            Mode::InCell if cell_own(&t) => self.cell_tag(t),
+            Mode::InCell => self.body(t),
+            Mode::InRow => self.in_row(Tok::Tag(t)),
+            Mode::InTableBody => self.in_table_body(Tok::Tag(t)),
+            Mode::InTable => self.in_table(Tok::Tag(t)),
+            _ => return self.run(Tok::Tag(t)),
+        };
+        self.finish(step)
     }
 
     fn foreign(&self) -> bool {
@@ -1046,17 +1057,40 @@ impl Own {
                 Step::Done
             }
             Tok::Eof => Step::Done,
-            Tok::Tag(t) if t.kind == TagKind::StartTag => self.body_start(t),
-            Tok::Tag(t) => self.body_end(t),
+            Tok::Tag(t) => self.body(t),
         }
     }
 
+    /// A tag in the body.
+    fn body(&mut self, t: Tag) -> Step {
+        if t.kind == TagKind::StartTag {
+            self.body_start(t)
+        } else {
+            self.body_end(t)
+        }
+    }
+
+    /// A start tag in the body (only start tags come here).
     fn body_start(&mut self, t: Tag) -> Step {
-        let t = match self.head_element(t) {
-            Ok(step) => return step,
-            Err(t) => t,
-        };
         match t.name {
+            // the in-head rules' start tags ([`Own::head_element`], which
+            // takes every one of them), tested in this one `match` instead
+            // of a call before it for every tag
+            local_name!("base")
+            | local_name!("basefont")
+            | local_name!("bgsound")
+            | local_name!("link")
+            | local_name!("meta")
+            | local_name!("title")
+            | local_name!("noframes")
+            | local_name!("style")
+            | local_name!("script")
+            | local_name!("template") => {
+                return match self.head_element(t) {
+                    Ok(step) => step,
+                    Err(_) => Step::Out,
+                };
+            }
             local_name!("address")
             | local_name!("article")
             | local_name!("aside")
@@ -1378,14 +1412,7 @@ impl Own {
         let t = match tok {
             Tok::Chars(t) => {
                 let cur = self.current();
-                let outer = matches!(
-                    *self.name(cur),
-                    local_name!("table")
-                        | local_name!("tbody")
-                        | local_name!("tfoot")
-                        | local_name!("thead")
-                        | local_name!("tr")
-                );
+                let outer = table_outer(self.name(cur));
                 // table text: whitespace stays, anything else is fostered
                 if !outer || !all_space(&t) {
                     return Step::Out;
@@ -1601,10 +1628,15 @@ impl Own {
     }
 
     fn in_cell(&mut self, tok: Tok) -> Step {
-        let t = match tok {
-            Tok::Tag(t) if cell_own(&t) => t,
-            tok => return self.in_body(tok),
-        };
+        match tok {
+            Tok::Tag(t) if cell_own(&t) => self.cell_tag(t),
+            tok => self.in_body(tok),
+        }
+    }
+
+    /// A tag in a cell that the in-cell mode has a rule of its own for
+    /// ([`cell_own`]).
+    fn cell_tag(&mut self, t: Tag) -> Step {
         if is_end(&t, |n| matches!(*n, local_name!("td") | local_name!("th"))) {
             if self.in_scope_named(Scope::Table, &t.name) {
                 self.implied_end_except(None);
@@ -1700,6 +1732,19 @@ impl Own {
         }
         Some(Mode::InBody)
     }
+}
+
+/// Whether text in a table goes into element `n` when it is only
+/// whitespace (else it is fostered): the table's "in table text" rule.
+fn table_outer(n: &LocalName) -> bool {
+    matches!(
+        *n,
+        local_name!("table")
+            | local_name!("tbody")
+            | local_name!("tfoot")
+            | local_name!("thead")
+            | local_name!("tr")
+    )
 }
 
 /// Whether the in-cell mode has a rule of its own for `t`; it gives any
