@@ -340,9 +340,10 @@ struct RowMatch {
 /// wording): a memo of their matches saves matching one label against every
 /// template row's keys again. Bounded: emptied when it reaches this many
 /// labels; a label longer than `ROW_MEMO_BYTES` is matched every time (a
-/// memo of at most 4096 labels of 256 bytes, whatever the input), and a
+/// memo of at most 1024 labels of 256 bytes, whatever the input: with
+/// their group sets a few MB at worst, far less on real reports), and a
 /// label is kept with at most `ROW_MEMO_GROUPS` sets of groups.
-const ROW_MEMO_LABELS: usize = 4096;
+const ROW_MEMO_LABELS: usize = 1024;
 const ROW_MEMO_BYTES: usize = 256;
 const ROW_MEMO_GROUPS: usize = 16;
 
