@@ -891,7 +891,13 @@ impl Units {
     /// decodes it (the buffers are kept from block to block).
     fn fill(&mut self, half: &str, starts: &vocab::StartFilter, marks: &mut Marks) {
         let u = self;
+        // the chars are written into slots made beforehand (a store per
+        // char, not a `push` with its capacity check and length update):
+        // one slot per char, counted first (a word-at-a-time count, far
+        // cheaper than the decode)
         u.c.clear();
+        u.c.resize(half.chars().count(), '\0');
+        let slots = &mut u.c[..];
         for v in [&mut u.sent_start, &mut u.clause_start] {
             v.clear();
             v.push(0);
@@ -902,8 +908,8 @@ impl Units {
         // one past the last digit seen: a digit at `i` starts a number when
         // the char before is none
         let mut digit_end = usize::MAX;
-        for (i, ch) in half.chars().enumerate() {
-            u.c.push(ch);
+        for (slot, (i, ch)) in slots.iter_mut().zip(half.chars().enumerate()) {
+            *slot = ch;
             if may_end_unit(ch) {
                 if ch.is_ascii_digit() {
                     if digit_end != i {

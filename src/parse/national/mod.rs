@@ -420,12 +420,27 @@ pub(crate) fn loc(t: &Table, cell: &Cell) -> Location {
 
 /// Whether a cell holds a number (for warnings about values that are skipped).
 pub(crate) fn is_number(cell: &Cell) -> bool {
+    // a bare count of at most 28 digits (most cells) is one without reading
+    // its value: `parse_cell` reads such a text as a `Decimal`, which holds
+    // every integer below 10^28 (its range is +-(2^96 - 1))
+    if plain_count(&cell.text) && cell.text.len() <= 28 {
+        return true;
+    }
     matches!(parse_cell(&cell.text), CellValue::Number(_))
 }
 
 /// Whether a cell holds anything but "no value" (empty, `/`, `—`, ...).
 pub(crate) fn has_text(cell: &Cell) -> bool {
-    parse_cell(&cell.text) != CellValue::Empty
+    // a bare count (most cells) is a number, or text when too long for one:
+    // never empty, without reading its value
+    plain_count(&cell.text) || parse_cell(&cell.text) != CellValue::Empty
+}
+
+/// Whether a text is ASCII digits only (and not empty): what `parse_cell`
+/// reads as a number without a copy (`0`, `12`), or as text when the value
+/// does not fit.
+fn plain_count(text: &str) -> bool {
+    !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// A cell whose unit is written in brackets after the number (`2488（元）`,
@@ -537,6 +552,69 @@ mod tests {
         );
         assert_eq!(norm("本年增／减"), "本年增/减");
         assert_eq!(norm("总\u{a0}计"), "总计");
+    }
+
+    proptest::proptest! {
+        /// `is_number` and `has_text` (with their fast path for bare
+        /// counts) say what `parse_cell` says, on random cell texts of
+        /// digits, full-width digits, spaces, signs, units and words.
+        #[test]
+        fn bare_count_fast_paths_agree_with_parse_cell(
+            parts in proptest::collection::vec(0usize..16, 0..34),
+        ) {
+            const PIECES: [&str; 16] = [
+                "0", "1", "9", "5", "０", " ", "\u{3000}", "/", "—", "无", "件", "万元", "-", ",", ".", "其中",
+            ];
+            let text: String = parts.iter().map(|&p| PIECES[p]).collect();
+            let cell = bare_cell(&text);
+            proptest::prop_assert_eq!(
+                is_number(&cell),
+                matches!(parse_cell(&text), CellValue::Number(_)),
+                "{:?}", text
+            );
+            proptest::prop_assert_eq!(has_text(&cell), parse_cell(&text) != CellValue::Empty, "{:?}", text);
+        }
+    }
+
+    /// A one-slot cell holding `text`.
+    fn bare_cell(text: &str) -> Cell {
+        Cell {
+            text: text.to_string(),
+            row: 0,
+            col: 0,
+            rowspan: 1,
+            colspan: 1,
+            header: false,
+        }
+    }
+
+    /// The fast paths of `is_number` and `has_text` on bare counts, at the
+    /// edge of what a `Decimal` holds.
+    #[test]
+    fn bare_counts_read_as_parse_cell_says() {
+        for text in [
+            "0",
+            "007",
+            "9".repeat(28).as_str(),
+            "9".repeat(29).as_str(),
+            "1".repeat(40).as_str(),
+            "",
+            " 12",
+            "12 ",
+            "１２",
+        ] {
+            let cell = bare_cell(text);
+            assert_eq!(
+                is_number(&cell),
+                matches!(parse_cell(text), CellValue::Number(_)),
+                "{text:?}"
+            );
+            assert_eq!(
+                has_text(&cell),
+                parse_cell(text) != CellValue::Empty,
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -85,6 +85,12 @@ fn col_index(id: &str) -> usize {
         .expect("column")
 }
 
+/// The indices in `TABLE3_COLUMNS` of 总计 and of 小计 (`col_index` of
+/// `total` and `legal.subtotal`), found once: every value cell's column is
+/// resolved against them ([`column_of`]).
+static TOTAL_SUBTOTAL: std::sync::LazyLock<(usize, usize)> =
+    std::sync::LazyLock::new(|| (col_index("total"), col_index("legal.subtotal")));
+
 fn columns(nt: &Normed, hend: usize, out: &mut Extract) -> Option<Columns> {
     let t = nt.t;
     let ncols = t.cols();
@@ -322,6 +328,74 @@ fn match_row(own: &str, groups: &[&'static str]) -> Vec<usize> {
         .collect()
 }
 
+/// What [`match_row`] finds, summed up: how many template rows match and the
+/// first (all `data_rows` needs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct RowMatch {
+    n: usize,
+    first: Option<usize>,
+}
+
+/// Most row labels come back in report after report (the template's own
+/// wording): a memo of their matches saves matching one label against every
+/// template row's keys again. Bounded: emptied when it reaches this many
+/// labels; a label longer than `ROW_MEMO_BYTES` is matched every time (a
+/// memo of at most 1024 labels of 256 bytes, whatever the input: with
+/// their group sets a few MB at worst, far less on real reports), and a
+/// label is kept with at most `ROW_MEMO_GROUPS` sets of groups.
+const ROW_MEMO_LABELS: usize = 1024;
+const ROW_MEMO_BYTES: usize = 256;
+const ROW_MEMO_GROUPS: usize = 16;
+
+/// The labels matched so far (per thread): per label, per set of groups,
+/// the [`RowMatch`].
+type RowMemo =
+    std::collections::HashMap<Box<str>, Vec<(Vec<&'static str>, RowMatch)>, crate::vocab::IdHash>;
+
+thread_local! {
+    static ROW_MEMO: std::cell::RefCell<RowMemo> = std::cell::RefCell::new(RowMemo::default());
+}
+
+/// [`match_row`] summed up as a [`RowMatch`], from the memo when the label
+/// was matched with the same groups before (`TABLE3_ROWS` is fixed for the
+/// process: a label's match never changes).
+fn row_match(own: &str, groups: &[&'static str]) -> RowMatch {
+    if own.len() > ROW_MEMO_BYTES {
+        let m = match_row(own, groups);
+        return RowMatch {
+            n: m.len(),
+            first: m.first().copied(),
+        };
+    }
+    let known = ROW_MEMO.with(|m| {
+        m.borrow().get(own).and_then(|v| {
+            v.iter()
+                .find(|(g, _)| g.as_slice() == groups)
+                .map(|(_, r)| *r)
+        })
+    });
+    if let Some(r) = known {
+        return r;
+    }
+    let m = match_row(own, groups);
+    let r = RowMatch {
+        n: m.len(),
+        first: m.first().copied(),
+    };
+    ROW_MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if memo.len() >= ROW_MEMO_LABELS && !memo.contains_key(own) {
+            memo.clear();
+        }
+        let v = memo.entry(own.into()).or_default();
+        if v.len() >= ROW_MEMO_GROUPS {
+            v.clear();
+        }
+        v.push((groups.to_vec(), r));
+    });
+    r
+}
+
 fn data_rows<'a>(
     parts: &[(&Normed<'a>, usize)],
     cols: &Columns,
@@ -392,25 +466,24 @@ fn data_rows<'a>(
             let label = if own.is_empty() {
                 Label::Missing
             } else {
-                let mut m = match_row(&own, &groups);
-                if let Some(&i) = m.first() {
-                    if m.len() == 1 && context.is_some_and(|g| !TABLE3_ROWS[i].groups.contains(&g))
-                    {
+                let mut m = row_match(&own, &groups);
+                if let Some(i) = m.first {
+                    if m.n == 1 && context.is_some_and(|g| !TABLE3_ROWS[i].groups.contains(&g)) {
                         context = None;
                     }
                 } else if let Some(g) = context {
                     // a sub-row label (3.其他) under a group title row
                     let mut with: Vec<&'static str> = groups.clone();
                     with.push(g);
-                    m = match_row(&own, &with);
-                    if m.len() == 1 {
+                    m = row_match(&own, &with);
+                    if m.n == 1 {
                         groups = with;
                     }
                 }
-                if m.len() == 1 {
-                    Label::Row(m[0])
+                if let (1, Some(i)) = (m.n, m.first) {
+                    Label::Row(i)
                 } else {
-                    if m.len() > 1 {
+                    if m.n > 1 {
                         out.warnings.push(Warning::at(
                             loc(t, own_leaf.expect("leaf")),
                             format!(
@@ -718,8 +791,8 @@ fn resolve(rows: &[DataRow], hint: Option<Template>) -> Resolved {
 /// columns `s`, given the columns `present` in the table and whether 总计 has
 /// its own cell in the row; or why it has none (the union rule).
 fn column_of(s: ColSet, present: ColSet, total_alone: bool) -> Result<usize, &'static str> {
-    let total = col_bit(col_index("total"));
-    let subtotal = col_index("legal.subtotal");
+    let (total_i, subtotal) = *TOTAL_SUBTOTAL;
+    let total = col_bit(total_i);
     if s.count_ones() == 1 {
         return Ok(s.trailing_zeros() as usize);
     }
@@ -733,7 +806,7 @@ fn column_of(s: ColSet, present: ColSet, total_alone: bool) -> Result<usize, &'s
         return Ok(subtotal);
     }
     if s == present && present & total != 0 {
-        return Ok(col_index("total"));
+        return Ok(total_i);
     }
     if s == present & !total && total_alone {
         return Err("spans every applicant column but 总计, which has its own cell: a duplicate of the total; not read");
@@ -774,7 +847,7 @@ fn values(d: &DataRow, row_id: &str, cols: &Columns, tpl: Template, out: &mut Ex
         };
         cells.push((cell, r));
     }
-    let total = col_bit(col_index("total"));
+    let total = col_bit(TOTAL_SUBTOTAL.0);
     let total_alone = cells.iter().any(|(_, r)| *r == Ok(total));
     let mut resolved: Vec<(&Cell, usize)> = Vec::with_capacity(cells.len());
     for (cell, r) in cells {
@@ -823,6 +896,60 @@ mod tests {
     use super::super::norm;
     use super::*;
     use std::collections::BTreeSet;
+
+    proptest::proptest! {
+        /// The memo of row matches answers as `match_row` does, for labels
+        /// made of pieces of the template's labels and keys, digits and
+        /// punctuation, with any groups, asked again and again (also past
+        /// the memo's bounds: many labels, long labels, many group sets).
+        #[test]
+        fn row_match_is_match_row_summed_up(
+            labels in proptest::collection::vec(
+                proptest::collection::vec((0usize..200, 0usize..8), 0..5), 1..40),
+            groups in proptest::collection::vec(
+                proptest::collection::vec(0usize..20, 0..4), 1..6),
+            filler in 0usize..3,
+        ) {
+            let pieces: Vec<String> = TABLE3_ROWS
+                .iter()
+                .flat_map(|r| r.keys.iter().map(|k| k.to_string()).chain([norm(r.label)]))
+                .chain(TABLE3_GROUPS.iter().map(|g| norm(g.label)))
+                .chain(["1.", "(三)", "其他", "、", "0", "其中:", " ", "总计"].map(String::from))
+                .collect();
+            let ids: Vec<&'static str> = TABLE3_GROUPS
+                .iter()
+                .map(|g| g.id)
+                .chain(TABLE3_ROWS.iter().flat_map(|r| r.groups.iter().copied()))
+                .collect();
+            // fill the memo past its bound now and then
+            if filler == 0 {
+                for k in 0..ROW_MEMO_LABELS + 3 {
+                    row_match(&format!("其他{k}"), &[]);
+                }
+            }
+            for round in 0..2 {
+                for parts in &labels {
+                    let mut own: String = parts
+                        .iter()
+                        .map(|&(p, cut)| {
+                            let w = &pieces[p % pieces.len()];
+                            let n = w.chars().count();
+                            w.chars().skip(cut % (n + 1) / 2).collect::<String>()
+                        })
+                        .collect();
+                    if filler == 1 && round == 1 {
+                        own.push_str(&"其他".repeat(100));
+                    }
+                    for g in &groups {
+                        let g: Vec<&'static str> = g.iter().map(|&i| ids[i % ids.len()]).collect();
+                        let m = match_row(&own, &g);
+                        let want = RowMatch { n: m.len(), first: m.first().copied() };
+                        proptest::prop_assert_eq!(row_match(&own, &g), want, "{:?} {:?}", own, g);
+                    }
+                }
+            }
+        }
+    }
 
     /// [`column_of`] as first written, on ordered sets of column indices.
     fn column_of_reference(
