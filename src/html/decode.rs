@@ -251,8 +251,9 @@ fn gb18030_pairs(bytes: &[u8]) -> Option<String> {
                     }
                     break;
                 };
-                out.get_mut(o..o + 8)?.write_copy_of_slice(word);
-                let high = u64::from_le_bytes(word.try_into().ok()?) & HIGH;
+                let word: [u8; 8] = word.try_into().ok()?;
+                write_at(out, o, word)?;
+                let high = u64::from_le_bytes(word) & HIGH;
                 if high == 0 {
                     o += 8;
                     i += 8;
@@ -273,8 +274,7 @@ fn gb18030_pairs(bytes: &[u8]) -> Option<String> {
             if utf8 == 0 {
                 return None;
             }
-            out.get_mut(o..o + 4)?
-                .write_copy_of_slice(&utf8.to_le_bytes());
+            write_at(out, o, utf8.to_le_bytes())?;
             o += (utf8 >> 24) as usize;
             i += 2;
         }
@@ -297,6 +297,20 @@ fn gb18030_pairs(bytes: &[u8]) -> Option<String> {
         debug_assert!(std::str::from_utf8(&text).is_ok());
         Some(String::from_utf8_unchecked(text))
     }
+}
+
+/// Writes `bytes` into `out` at `at` (what `write_copy_of_slice` does,
+/// stable only after this crate's MSRV); `None` past its end.
+#[inline(always)]
+fn write_at<const N: usize>(
+    out: &mut [std::mem::MaybeUninit<u8>],
+    at: usize,
+    bytes: [u8; N],
+) -> Option<()> {
+    let to: &mut [std::mem::MaybeUninit<u8>; N] =
+        out.get_mut(at..at.checked_add(N)?)?.try_into().ok()?;
+    *to = bytes.map(std::mem::MaybeUninit::new);
+    Some(())
 }
 
 /// The encoding a `<meta>` declares in the first [`PRESCAN_BYTES`] bytes.
