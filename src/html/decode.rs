@@ -221,83 +221,96 @@ fn gb18030_table() -> &'static [u32; 1 << 16] {
 /// an ASCII byte and after a whole two-byte character, so a text of these
 /// decodes as its pieces decoded one by one: what `encoding_rs` gives.
 ///
-/// The text is written into a buffer of its largest size (the thread's,
-/// kept from page to page: not zeroed for each), at a cursor: ASCII eight
-/// bytes at a time (each word written whole, the cursor moved past its
-/// ASCII bytes), a character as the four bytes of its table entry (the
-/// cursor moved by its length); what lies past the cursor is overwritten
-/// by the next write, or left out. No copy by call, no check per byte, no
-/// growth check per write; the text is then copied out at its length.
+/// The text is written straight into the spare capacity of the `String`
+/// returned (of the largest size, not zeroed), at a cursor, in runs: ASCII
+/// eight bytes at a time (each word written whole, the cursor moved past
+/// its ASCII bytes), then the two-byte characters that follow, each as the
+/// four bytes of its table entry (the cursor moved by its length); what
+/// lies past the cursor is overwritten by the next write, or left out. No
+/// copy by call, no growth check per write, no copy out.
 fn gb18030_pairs(bytes: &[u8]) -> Option<String> {
-    /// A larger buffer is not kept for the next page.
-    const KEEP: usize = 4 << 20;
-    thread_local! {
-        static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-    }
-    BUF.with(|buf| {
-        let mut buf = buf.try_borrow_mut().ok()?;
-        // two bytes become at most three; a write reaches 8 bytes past the
-        // cursor at most, and the cursor is at most 1.5 times the bytes read
-        let need = bytes.len() + bytes.len() / 2 + 8;
-        if buf.len() < need {
-            buf.resize(need, 0);
-        }
-        let text = gb18030_pairs_into(bytes, &mut buf);
-        if buf.len() > KEEP {
-            *buf = Vec::new();
-        }
-        text
-    })
-}
-
-/// [`gb18030_pairs`] written into `out` (of the largest size), copied out.
-fn gb18030_pairs_into(bytes: &[u8], out: &mut [u8]) -> Option<String> {
     const HIGH: u64 = 0x8080_8080_8080_8080;
     let table = gb18030_table();
+    let n = bytes.len();
+    // two bytes become at most three, so the cursor is at most 1.5 times
+    // the bytes read; a write reaches 8 bytes past it at most
+    let mut text: Vec<u8> = Vec::with_capacity(n + n / 2 + 8);
+    let out = text.spare_capacity_mut();
     let mut o = 0;
     let mut i = 0;
-    while let Some(&b) = bytes.get(i) {
-        if b < 0x80 {
-            let Some(word) = bytes.get(i..i + 8) else {
-                *out.get_mut(o)? = b;
-                o += 1;
-                i += 1;
-                continue;
-            };
-            out.get_mut(o..o + 8)?.copy_from_slice(word);
-            let high = u64::from_le_bytes(word.try_into().ok()?) & HIGH;
-            // the ASCII bytes the word starts with (`b` at least)
-            let ascii = if high == 0 {
-                8
-            } else {
-                (high.trailing_zeros() / 8) as usize
-            };
-            o += ascii;
-            i += ascii;
-            continue;
+    while i < n {
+        if bytes[i] < 0x80 {
+            // a run of ASCII
+            loop {
+                let Some(word) = bytes.get(i..i + 8) else {
+                    // the last bytes, one at a time
+                    while let Some(&b) = bytes.get(i).filter(|&&b| b < 0x80) {
+                        out.get_mut(o)?.write(b);
+                        o += 1;
+                        i += 1;
+                    }
+                    break;
+                };
+                let word: [u8; 8] = word.try_into().ok()?;
+                write_at(out, o, word)?;
+                let high = u64::from_le_bytes(word) & HIGH;
+                if high == 0 {
+                    o += 8;
+                    i += 8;
+                    continue;
+                }
+                // the ASCII bytes the word starts with (none when the run
+                // ended with the word before)
+                let ascii = (high.trailing_zeros() / 8) as usize;
+                o += ascii;
+                i += ascii;
+                break;
+            }
         }
-        let trail = *bytes.get(i + 1)?;
-        let utf8 = table[usize::from(b) << 8 | usize::from(trail)];
-        if utf8 == 0 {
-            return None;
+        // a run of two-byte characters (`bytes[i]` is not ASCII)
+        while let Some(&lead) = bytes.get(i).filter(|&&b| b >= 0x80) {
+            let trail = *bytes.get(i + 1)?;
+            let utf8 = table[usize::from(lead) << 8 | usize::from(trail)];
+            if utf8 == 0 {
+                return None;
+            }
+            write_at(out, o, utf8.to_le_bytes())?;
+            o += (utf8 >> 24) as usize;
+            i += 2;
         }
-        out.get_mut(o..o + 4)?.copy_from_slice(&utf8.to_le_bytes());
-        o += usize::from(utf8.to_le_bytes()[3]);
-        i += 2;
     }
-    let text = out.get(..o)?.to_vec();
-    debug_assert!(std::str::from_utf8(&text).is_ok());
-    // SAFETY: every byte of `out[..o]` was written by this call (at or past
-    // the cursor, by the last write that reached it: the cursor only moved
-    // past bytes that write finished, whatever an earlier page left in the
-    // buffer past it): ASCII bytes of `bytes` (a word's bytes below
-    // 0x80 it starts with; a lone byte only when below 0x80) or the first
-    // `len` bytes of a table entry, the UTF-8 encoding of one `char` made
-    // by `char::encode_utf8` in `gb18030_table` (`len` its length). So it
-    // holds whole characters one after another: valid UTF-8.
-    // (`String::from_utf8` would check it again: 64 M instructions, as much
-    // as the decoding itself, on the bench's 664 GB18030 pages.)
-    Some(unsafe { String::from_utf8_unchecked(text) })
+    // SAFETY (`set_len`): `o` is within the capacity (every write went
+    // through a checked slice of the spare capacity, and the cursor stays
+    // within what the write at it wrote), and every byte of `text[..o]`
+    // was written by this call: the cursor only moves past bytes that the
+    // write at it finished (up to 8 of an ASCII word's 8, up to 3 of a
+    // character's 4). SAFETY (`from_utf8_unchecked`): those bytes are ASCII
+    // bytes of `bytes` (a word's bytes below 0x80 it starts with; a lone
+    // byte only when below 0x80) or the first `len` bytes of a table entry,
+    // the UTF-8 encoding of one `char` made by `char::encode_utf8` in
+    // `gb18030_table` (`len` its length). So they are whole characters one
+    // after another: valid UTF-8. (`String::from_utf8` would check it
+    // again: 64 M instructions, as much as the decoding itself, on the
+    // bench's 664 GB18030 pages.)
+    unsafe {
+        text.set_len(o);
+        debug_assert!(std::str::from_utf8(&text).is_ok());
+        Some(String::from_utf8_unchecked(text))
+    }
+}
+
+/// Writes `bytes` into `out` at `at` (what `write_copy_of_slice` does,
+/// stable only after this crate's MSRV); `None` past its end.
+#[inline(always)]
+fn write_at<const N: usize>(
+    out: &mut [std::mem::MaybeUninit<u8>],
+    at: usize,
+    bytes: [u8; N],
+) -> Option<()> {
+    let to: &mut [std::mem::MaybeUninit<u8>; N] =
+        out.get_mut(at..at.checked_add(N)?)?.try_into().ok()?;
+    *to = bytes.map(std::mem::MaybeUninit::new);
+    Some(())
 }
 
 /// The encoding a `<meta>` declares in the first [`PRESCAN_BYTES`] bytes.

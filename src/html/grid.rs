@@ -584,33 +584,46 @@ impl Collapsed {
         }
     }
 
-    /// Appends `s`, its spaces collapsed.
+    /// Appends `s`, its spaces collapsed: the runs between spaces copied as
+    /// slices, the bytes that may start a space found by [`MayBeSpace`]
+    /// (sixteen bytes at a time) and read by [`space_at`], a run of ASCII
+    /// spaces after a space read byte by byte.
     pub(crate) fn push(&mut self, s: &str) {
         let b = s.as_bytes();
+        // where the current run of characters that are not spaces starts
+        let mut run = 0usize;
         let mut i = 0usize;
-        while i < b.len() {
-            let (space, len) = char_at(s, i);
-            if space {
-                self.space();
-                i += len;
+        let mut scan = MayBeSpace::default();
+        while let Some(p) = scan.next(b, i) {
+            let (space, len) = space_at(b, p);
+            i = p + len;
+            if !space {
                 continue;
             }
-            // a run of characters that are not spaces, copied as one slice
-            let start = i;
-            i += len;
-            while i < b.len() {
-                let (space, len) = char_at(s, i);
-                if space {
-                    break;
-                }
-                i += len;
+            self.push_run(&s[run..p]);
+            self.space();
+            while b
+                .get(i)
+                .is_some_and(|&c| LEAD[usize::from(c)] & ASCII_SPACE != 0)
+            {
+                i += 1;
             }
-            if self.pending {
-                self.text.push(' ');
-                self.pending = false;
-            }
-            self.text.push_str(&s[start..i]);
+            run = i;
         }
+        self.push_run(&s[run..]);
+    }
+
+    /// Appends a run of characters that are not spaces (after the space
+    /// pending, if any).
+    fn push_run(&mut self, run: &str) {
+        if run.is_empty() {
+            return;
+        }
+        if self.pending {
+            self.text.push(' ');
+            self.pending = false;
+        }
+        self.text.push_str(run);
     }
 
     /// Appends a space (one more in a run, or none at the start).
@@ -630,9 +643,120 @@ impl Collapsed {
     }
 }
 
-/// Whether the character at byte `i` of `s` (a char boundary) is a space
-/// ([`crate::vocab::normalize::is_space`]), and its length in bytes.
+/// The bytes of a text that may start a space ([`LEAD`] marks them an
+/// ASCII space or a byte that may lead one), found sixteen bytes at a time
+/// with SSE2 (the chunk's bits kept for the next call), then byte by byte.
+/// Each is a char boundary (an ASCII byte or a lead byte).
+struct MayBeSpace {
+    /// Where the chunk of `mask` starts (`usize::MAX`: none yet).
+    base: usize,
+    /// Bit `k`: the byte at `base + k` may start a space.
+    #[cfg_attr(
+        not(all(target_arch = "x86_64", target_feature = "sse2")),
+        allow(dead_code)
+    )]
+    mask: u32,
+}
+
+impl Default for MayBeSpace {
+    fn default() -> Self {
+        MayBeSpace {
+            base: usize::MAX,
+            mask: 0,
+        }
+    }
+}
+
+impl MayBeSpace {
+    /// The first position at or after `i` (a char boundary of `b`, always
+    /// the same text) of a byte that may start a space.
+    #[inline]
+    fn next(&mut self, b: &[u8], mut i: usize) -> Option<usize> {
+        #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+        loop {
+            if i >= self.base && i - self.base < 16 {
+                let m = self.mask & (u32::MAX << (i - self.base));
+                if m != 0 {
+                    return Some(self.base + m.trailing_zeros() as usize);
+                }
+                i = self.base + 16;
+            }
+            let Some(chunk) = b.get(i..i + 16) else { break };
+            self.base = i;
+            self.mask = may_be_space_mask(chunk);
+        }
+        let rest = b.get(i..)?;
+        rest.iter()
+            .position(|&c| LEAD[usize::from(c)] & (ASCII_SPACE | MAY_BE_SPACE) != 0)
+            .map(|k| i + k)
+    }
+}
+
+/// Of the 16 bytes of `chunk`, those that may start a space (bit `k`: byte
+/// `k`), as [`LEAD`] marks them: 0x09-0x0D, 0x20, 0xC2, 0xE1-0xE3, 0xEF.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
 #[inline]
+fn may_be_space_mask(chunk: &[u8]) -> u32 {
+    #[target_feature(enable = "sse2")]
+    fn mask(lo: i64, hi: i64) -> u32 {
+        use std::arch::x86_64::*;
+        let x = _mm_set_epi64x(hi, lo);
+        // bytes in `from..=from + span`: `x - from` (wrapping) at most `span`
+        let within = |from: u8, span: u8| {
+            let t = _mm_sub_epi8(x, _mm_set1_epi8(from as i8));
+            _mm_cmpeq_epi8(_mm_min_epu8(t, _mm_set1_epi8(span as i8)), t)
+        };
+        let is = |v: u8| _mm_cmpeq_epi8(x, _mm_set1_epi8(v as i8));
+        let m = _mm_or_si128(
+            _mm_or_si128(within(0x09, 4), is(0x20)),
+            _mm_or_si128(_mm_or_si128(is(0xc2), within(0xe1, 2)), is(0xef)),
+        );
+        _mm_movemask_epi8(m) as u32
+    }
+    let word = |k: usize| {
+        let mut w = [0u8; 8];
+        w.copy_from_slice(&chunk[k..k + 8]);
+        i64::from_le_bytes(w)
+    };
+    // SAFETY: `mask` needs SSE2, which this build targets (the `cfg` on
+    // this function): every CPU it runs on has it.
+    unsafe { mask(word(0), word(8)) }
+}
+
+/// [`char_at`] of a UTF-8 text's bytes, without decoding the character:
+/// of those [`LEAD`] says may be spaces, the spaces' encodings are
+/// compared (U+0085, U+00A0, U+1680, U+2000-U+200A, U+2028, U+2029,
+/// U+202F, U+205F, U+3000, U+FEFF: what [`crate::vocab::normalize::is_space`]
+/// takes, besides ASCII).
+#[inline]
+fn space_at(b: &[u8], i: usize) -> (bool, usize) {
+    let lead = b[i];
+    let c = LEAD[usize::from(lead)];
+    if c & MAY_BE_SPACE == 0 {
+        return (c & ASCII_SPACE != 0, (c & 7) as usize);
+    }
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    let (b1, b2) = (next(1), next(2));
+    match lead {
+        0xc2 => (b1 == 0x85 || b1 == 0xa0, 2),
+        0xe1 => (b1 == 0x9a && b2 == 0x80, 3),
+        0xe2 => (
+            matches!(
+                (b1, b2),
+                (0x80, 0x80..=0x8a | 0xa8 | 0xa9 | 0xaf) | (0x81, 0x9f)
+            ),
+            3,
+        ),
+        0xe3 => (b1 == 0x80 && b2 == 0x80, 3),
+        // 0xef
+        _ => (b1 == 0xbb && b2 == 0xbf, 3),
+    }
+}
+
+/// Whether the character at byte `i` of `s` (a char boundary) is a space
+/// ([`crate::vocab::normalize::is_space`]), and its length in bytes, the
+/// character decoded: what [`space_at`] reads without decoding it.
+#[cfg(test)]
 fn char_at(s: &str, i: usize) -> (bool, usize) {
     let c = LEAD[s.as_bytes()[i] as usize];
     if c & MAY_BE_SPACE == 0 {
@@ -806,12 +930,29 @@ mod tests {
                 "a", "一", "12", " ", "\t", "\n", "\r", "\x0b", "\x0c", "\u{a0}", "\u{3000}",
                 "\u{feff}", "\u{85}", "\u{2028}", "\u{200b}", "\u{1f}", "，", "é",
                 "\u{1680}", "\u{205f}", "\u{202f}", "\u{3001}", "\u{1f600}", "\u{2030}",
-            ]), 0..24).prop_map(|v| v.concat())
+                "\u{e00}", "\u{2000}", "\u{200a}", "\u{ff0c}", "\u{fffd}", "\u{c0}",
+                "\u{1e00}", "\u{e000}", "\u{3400}", "\u{20}\u{20}", "abcdefgh", "一二三四五",
+            ]), 0..64).prop_map(|v| v.concat())
         ) {
             prop_assert_eq!(
                 normalize_space(&s),
                 crate::vocab::normalize::collapse_spaces(&s)
             );
+        }
+    }
+
+    /// Every character, alone and between others: `space_at` reads it as
+    /// `char_at` (decoding it) does.
+    #[test]
+    fn space_at_is_char_at_for_every_char() {
+        let mut buf = String::new();
+        for c in (0..=0x10ffffu32).filter_map(char::from_u32) {
+            for around in ["", "x", "\u{3000}", "\u{80}"] {
+                buf.clear();
+                buf.push(c);
+                buf.push_str(around);
+                assert_eq!(space_at(buf.as_bytes(), 0), char_at(&buf, 0), "{c:?}");
+            }
         }
     }
 

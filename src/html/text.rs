@@ -11,8 +11,7 @@
 
 use super::dom::{Data, Dom, Element, NodeId};
 use super::grid::{
-    cell_text, depth_exceeds, is_block, push_children, table_from_element, Collapsed, Step,
-    MAX_DEPTH, MAX_SLOTS,
+    cell_text, is_block, push_children, table_from_element, Collapsed, Step, MAX_DEPTH, MAX_SLOTS,
 };
 use super::Page;
 use html5ever::local_name;
@@ -40,6 +39,8 @@ enum Sel {
 }
 
 impl Sel {
+    /// Whether `e` matches (what [`selector_mask`] gives in one pass).
+    #[cfg(test)]
     fn matches(self, e: &Element) -> bool {
         match self {
             Sel::Id(id) => e.has_id(id),
@@ -80,6 +81,57 @@ pub(crate) fn content_names() -> impl Iterator<Item = &'static str> {
             Sel::Tag(_) => &[],
         })
         .copied()
+}
+
+/// Which of [`CONTENT_SELECTORS`] `e` matches (bit `i`: selector `i`), in
+/// one pass over its attributes: its id is its first `id` attribute by
+/// qualified name (any namespace, as [`Element::has_id`] reads it), its
+/// classes the words of every `class` attribute ([`Element::has_class`]).
+fn selector_mask(e: &Element) -> u16 {
+    const _: () = assert!(CONTENT_SELECTORS.len() <= 16);
+    let mut id: Option<&html5ever::Attribute> = None;
+    let mut mask = 0u16;
+    // per `Classes` selector: which of its names were seen (bit j: name j)
+    let mut seen = [0u8; CONTENT_SELECTORS.len()];
+    for a in &e.attrs {
+        match a.name.local {
+            local_name!("id") => {
+                if id.is_none_or(|b| a.name < b.name) {
+                    id = Some(a);
+                }
+            }
+            local_name!("class") => {
+                for word in a.value.split_ascii_whitespace() {
+                    for (i, s) in CONTENT_SELECTORS.iter().enumerate() {
+                        match *s {
+                            Sel::Class(c) if c == word => mask |= 1 << i,
+                            Sel::Classes(cs) => {
+                                for (j, &c) in cs.iter().enumerate() {
+                                    if c == word {
+                                        seen[i] |= 1 << j;
+                                    }
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for (i, s) in CONTENT_SELECTORS.iter().enumerate() {
+        let hit = match *s {
+            Sel::Id(want) => id.is_some_and(|a| &*a.value == want),
+            Sel::Class(_) => continue,
+            Sel::Classes(cs) => u32::from(seen[i]) == (1u32 << cs.len()) - 1,
+            Sel::Tag(t) => e.name() == t,
+        };
+        if hit {
+            mask |= 1 << i;
+        }
+    }
+    mask
 }
 
 /// How many matches of a content selector are compared by their text.
@@ -123,7 +175,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
         page.title = head_title;
         return page;
     };
-    let found = Found::in_content(&doc, main);
+    let found = Found::in_page(&doc, main);
     let content_h1 = found
         .h1
         .map(|n| cell_text(&doc, n))
@@ -138,10 +190,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
     // are read as text containers as well
     let mut layout = HashSet::new();
     let mut layout_index = HashSet::new();
-    if doc
-        .root_element()
-        .is_some_and(|r| depth_exceeds(&doc, r, MAX_DEPTH))
-    {
+    if found.deep {
         page.warnings.push(format!(
             "the page nests elements more than {MAX_DEPTH} deep: text below that depth was not read"
         ));
@@ -156,7 +205,7 @@ fn build_page_with(html: &str, lean: bool) -> Page {
                 i + 1
             ));
         }
-        if is_layout_table(&doc, t, &grid) {
+        if is_layout_table(found.holds_table[i], &grid) {
             layout.insert(t);
             layout_index.insert(i + 1);
         }
@@ -221,7 +270,8 @@ fn build_page_with(html: &str, lean: bool) -> Page {
     page
 }
 
-/// What the main content holds, found in one walk.
+/// What the main content holds, and how deep the page nests, found in one
+/// walk of the tree.
 struct Found {
     /// Its first `<h1>`.
     h1: Option<NodeId>,
@@ -229,25 +279,123 @@ struct Found {
     images: usize,
     /// Its tables, in document order.
     tables: Vec<NodeId>,
+    /// Per table of `tables`: whether another table lies inside it.
+    holds_table: Vec<bool>,
+    /// Whether some node lies more than [`MAX_DEPTH`] levels below the
+    /// root element ([`depth_exceeds`](super::grid::depth_exceeds)).
+    deep: bool,
+}
+
+/// What an open level of [`Found::walk`] is: the main content, a table of
+/// it, or another node.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Level {
+    Main,
+    Table,
+    Other,
 }
 
 impl Found {
-    fn in_content(doc: &Dom, main: NodeId) -> Found {
+    /// One walk of the root element's subtree (in document order): its
+    /// depth, and in `main`'s subtree the `<h1>`, images and tables (which
+    /// table holds which). `main` not below the root element (a node the
+    /// tree builder left detached) is walked on its own.
+    fn in_page(doc: &Dom, main: NodeId) -> Found {
         let mut found = Found {
             h1: None,
             images: 0,
             tables: Vec::new(),
+            holds_table: Vec::new(),
+            deep: false,
         };
-        for n in doc.descendants(main) {
-            let Some(e) = doc.element(n) else { continue };
-            match e.name.local {
-                local_name!("h1") if found.h1.is_none() => found.h1 = Some(n),
-                local_name!("img") => found.images += 1,
-                local_name!("table") => found.tables.push(n),
-                _ => {}
-            }
+        let saw_main = match doc.root_element() {
+            Some(root) => found.walk(doc, root, main, MAX_DEPTH),
+            None => false,
+        };
+        if !saw_main {
+            let deep = found.deep;
+            found.walk(doc, main, main, MAX_DEPTH);
+            found.deep = deep;
         }
         found
+    }
+
+    /// Walks the subtree of `top` (not `top` itself) with a stack of the
+    /// open nodes' children (no call stack, one step per node), its depth
+    /// counted from `top` (`deep`: a node more than `limit` levels below
+    /// it); whether `main` was `top` or in it.
+    fn walk(&mut self, doc: &Dom, top: NodeId, main: NodeId, limit: usize) -> bool {
+        let mut in_main = top == main;
+        let mut saw_main = in_main;
+        // the tables of the main content open at this point of the walk
+        // (indices into `tables`), innermost last
+        let mut open: Vec<usize> = Vec::new();
+        // per open node with children (`top` first): its children not
+        // walked yet; a leaf is not pushed
+        let mut levels = Vec::new();
+        let mut children = doc.children(top);
+        let Some(mut node) = children.next() else {
+            return saw_main;
+        };
+        levels.push((children, Level::Other));
+        loop {
+            // (`levels` holds `top` and the ancestors of `node` below it)
+            if levels.len() > limit {
+                self.deep = true;
+            }
+            let mut level = Level::Other;
+            if let Data::Element(e) = &doc.node(node).data {
+                if node == main && !in_main {
+                    in_main = true;
+                    saw_main = true;
+                    level = Level::Main;
+                } else if in_main {
+                    match e.name.local {
+                        local_name!("h1") if self.h1.is_none() => self.h1 = Some(node),
+                        local_name!("img") => self.images += 1,
+                        local_name!("table") => {
+                            // a table inside the innermost open one (which
+                            // is itself inside the ones around it)
+                            if let Some(&outer) = open.last() {
+                                self.holds_table[outer] = true;
+                            }
+                            open.push(self.tables.len());
+                            self.tables.push(node);
+                            self.holds_table.push(false);
+                            level = Level::Table;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            let mut children = doc.children(node);
+            if let Some(first) = children.next() {
+                levels.push((children, level));
+                node = first;
+                continue;
+            }
+            // a leaf: left at once, then the next node is the next child
+            // of the nearest open node that has one left
+            let mut left = level;
+            loop {
+                match left {
+                    Level::Main => in_main = false,
+                    Level::Table => {
+                        open.pop();
+                    }
+                    Level::Other => {}
+                }
+                let Some((children, level)) = levels.last_mut() else {
+                    return saw_main;
+                };
+                if let Some(next) = children.next() {
+                    node = next;
+                    break;
+                }
+                left = *level;
+                levels.pop();
+            }
+        }
     }
 }
 
@@ -490,20 +638,21 @@ fn nonempty_text(doc: &Dom, el: Option<NodeId>) -> Option<String> {
 /// What the page is read by, among all its elements in creation order
 /// (attached or not, as `scraper`'s document-wide lookups): found in one
 /// pass over them.
-struct Landmarks<'d> {
+struct Landmarks {
     /// The first `<title>`.
     title: Option<NodeId>,
     /// The first `<h1>`.
     h1: Option<NodeId>,
     /// The first `<body>`.
     body: Option<NodeId>,
-    /// The elements a content selector may match: those with an id or a
-    /// class, and `<article>`s.
-    candidates: Vec<(NodeId, &'d Element)>,
+    /// The elements a content selector may match (those with an id or a
+    /// class, and `<article>`s), with the selectors they match
+    /// ([`selector_mask`]).
+    candidates: Vec<(NodeId, u16)>,
 }
 
-impl<'d> Landmarks<'d> {
-    fn of(doc: &'d Dom) -> Landmarks<'d> {
+impl Landmarks {
+    fn of(doc: &Dom) -> Landmarks {
         let mut marks = Landmarks {
             title: None,
             h1: None,
@@ -516,19 +665,19 @@ impl<'d> Landmarks<'d> {
                 local_name!("h1") => &mut marks.h1,
                 local_name!("body") => &mut marks.body,
                 local_name!("article") => {
-                    marks.candidates.push((n, e));
+                    marks.candidates.push((n, selector_mask(e)));
                     continue;
                 }
                 _ => {
                     if e.has_id_or_class() {
-                        marks.candidates.push((n, e));
+                        marks.candidates.push((n, selector_mask(e)));
                     }
                     continue;
                 }
             };
             first.get_or_insert(n);
             if e.has_id_or_class() {
-                marks.candidates.push((n, e));
+                marks.candidates.push((n, selector_mask(e)));
             }
         }
         marks
@@ -539,13 +688,13 @@ impl<'d> Landmarks<'d> {
     /// most text (an image-only body is still the body: the page then has no
     /// text); else `<body>`, else the root.
     fn main_content(&self, doc: &Dom) -> Option<NodeId> {
-        for s in CONTENT_SELECTORS {
+        for i in 0..CONTENT_SELECTORS.len() {
             // at most MAX_CANDIDATES matches are measured (nested containers
             // would make this quadratic); on a tie the last one wins
             let matches = self
                 .candidates
                 .iter()
-                .filter(|(_, e)| s.matches(e))
+                .filter(|&&(_, mask)| mask & (1 << i) != 0)
                 .take(MAX_CANDIDATES)
                 .map(|&(n, _)| n);
             if let Some(e) = most_text(doc, matches) {
@@ -584,18 +733,30 @@ fn text_len(doc: &Dom, e: NodeId) -> usize {
 }
 
 fn is_prose_cell(text: &str) -> bool {
-    text.chars().count() >= PROSE_CELL_CHARS
+    at_least_chars(text, PROSE_CELL_CHARS)
         && (text.contains('，') || text.contains('。') || text.contains(','))
 }
 
-/// Whether a table lays out the page rather than holding data: it holds
-/// another table, or it is a single column whose cells hold long running
-/// text (the whole report pasted into a layout cell).
-fn is_layout_table(doc: &Dom, el: NodeId, grid: &super::grid::Table) -> bool {
-    if doc.descendants(el).any(|n| doc.name(n) == Some("table")) {
+/// Whether `text` has at least `n` characters: counted only when its length
+/// in bytes does not decide it (a character is one to four bytes).
+fn at_least_chars(text: &str, n: usize) -> bool {
+    if text.len() < n {
+        return false;
+    }
+    if text.len() >= n.saturating_mul(4) {
         return true;
     }
-    grid.cols() == 1 && grid.cells().iter().any(|c| c.text.chars().count() >= 200)
+    text.chars().count() >= n
+}
+
+/// Whether a table lays out the page rather than holding data: it holds
+/// another table (`holds_table`), or it is a single column whose cells hold
+/// long running text (the whole report pasted into a layout cell).
+fn is_layout_table(holds_table: bool, grid: &super::grid::Table) -> bool {
+    if holds_table {
+        return true;
+    }
+    grid.cols() == 1 && grid.cells().iter().any(|c| at_least_chars(&c.text, 200))
 }
 
 struct BlockWalker<'d> {
@@ -943,15 +1104,77 @@ mod tests {
         fn one_walk_finds_what_three_did(html in containers()) {
             let doc = Dom::parse_lean(&html);
             let Some(main) = main_content(&doc) else { return Ok(()) };
-            let found = Found::in_content(&doc, main);
+            let found = Found::in_page(&doc, main);
             let doc = &doc;
             let named = |name: &'static str| -> Vec<NodeId> {
                 doc.descendants(main).filter(|&n| doc.name(n) == Some(name)).collect()
             };
             prop_assert_eq!(found.h1, named("h1").first().copied());
             prop_assert_eq!(found.images, named("img").len());
-            prop_assert_eq!(found.tables, named("table"));
+            // which tables hold a table, as each table's own walk found it
+            let holds: Vec<bool> = named("table")
+                .iter()
+                .map(|&t| doc.descendants(t).any(|n| doc.name(n) == Some("table")))
+                .collect();
+            prop_assert_eq!(&found.tables, &named("table"));
+            prop_assert_eq!(found.holds_table, holds);
+            // and how deep the page nests, as `depth_exceeds` does
+            for limit in [0, 1, 2, 3, 5, 8] {
+                let mut f = Found { h1: None, images: 0, tables: Vec::new(), holds_table: Vec::new(), deep: false };
+                let root = doc.root_element().expect("a root element");
+                f.walk(doc, root, main, limit);
+                prop_assert_eq!(f.deep, super::super::grid::depth_exceeds(doc, root, limit));
+            }
         }
+
+        /// Tables in tables, in and out of the content, nested deep: one
+        /// walk says which tables hold a table and whether the page nests
+        /// too deep as the walks of each did.
+        #[test]
+        fn one_walk_finds_nested_tables_and_depth(html in nested_tables()) {
+            let doc = Dom::parse_lean(&html);
+            let Some(main) = main_content(&doc) else { return Ok(()) };
+            let found = Found::in_page(&doc, main);
+            let doc = &doc;
+            let tables: Vec<NodeId> =
+                doc.descendants(main).filter(|&n| doc.name(n) == Some("table")).collect();
+            let holds: Vec<bool> = tables
+                .iter()
+                .map(|&t| doc.descendants(t).any(|n| doc.name(n) == Some("table")))
+                .collect();
+            prop_assert_eq!(&found.tables, &tables);
+            prop_assert_eq!(found.holds_table, holds);
+            let deep = doc
+                .root_element()
+                .is_some_and(|r| super::super::grid::depth_exceeds(doc, r, MAX_DEPTH));
+            prop_assert_eq!(found.deep, deep);
+        }
+    }
+
+    /// Tables nested in tables and cells, inside and outside a content
+    /// container, sometimes below `MAX_DEPTH` levels of `<span>`s.
+    fn nested_tables() -> impl Strategy<Value = String> {
+        let piece = proptest::sample::select(vec![
+            "<table><tr><td>",
+            "<table>",
+            "</table>",
+            "</td><td>",
+            "<tr><td>",
+            "<div id=zoom>",
+            "<div class=content>",
+            "</div>",
+            "<template><table><td>",
+            "</template>",
+            "<svg><table>",
+            "</svg>",
+            "x",
+            "<h1>t</h1>",
+            "<img>",
+        ])
+        .prop_map(str::to_string);
+        let deep = (1usize..300).prop_map(|n| "<span>".repeat(n));
+        proptest::collection::vec(prop_oneof![8 => piece, 1 => deep], 0..40)
+            .prop_map(|v| v.concat())
     }
 
     #[test]
