@@ -348,9 +348,14 @@ const ROW_MEMO_BYTES: usize = 256;
 const ROW_MEMO_GROUPS: usize = 16;
 
 /// The labels matched so far (per thread): per label, per set of groups,
-/// the [`RowMatch`].
-type RowMemo =
-    std::collections::HashMap<Box<str>, Vec<(Vec<&'static str>, RowMatch)>, crate::vocab::IdHash>;
+/// the [`RowMatch`]. The labels are a page's text, so the map's hash is
+/// keyed at random per thread (std's `RandomState`), not the vocabulary's
+/// fixed [`crate::vocab::IdHash`]: no page can choose colliding labels.
+type RowMemo = std::collections::HashMap<
+    Box<str>,
+    Vec<(Vec<&'static str>, RowMatch)>,
+    std::collections::hash_map::RandomState,
+>;
 
 thread_local! {
     static ROW_MEMO: std::cell::RefCell<RowMemo> = std::cell::RefCell::new(RowMemo::default());
