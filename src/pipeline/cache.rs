@@ -664,6 +664,7 @@ impl Enc {
         self.u128(((v << 1) ^ (v >> 63)) as u64 as u128);
     }
 
+    #[cfg(test)]
     pub(crate) fn bool(&mut self, v: bool) {
         self.u8(u8::from(v));
     }
@@ -776,6 +777,28 @@ impl<'a> Dec<'a> {
         } else {
             Err(format!("{} bytes left over", self.b.len() - self.pos))
         }
+    }
+
+    /// The next `n` bytes, as they are.
+    pub(crate) fn bytes(&mut self, n: usize) -> Result<&'a [u8], String> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.b.len())
+            .ok_or_else(|| format!("cut off at byte {}", self.pos))?;
+        let s = &self.b[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    /// The bytes not read yet (read them with [`Dec::skip`]).
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.b[self.pos..]
+    }
+
+    /// Skips `n` bytes.
+    pub(crate) fn skip(&mut self, n: usize) -> Result<(), String> {
+        self.bytes(n).map(|_| ())
     }
 
     pub(crate) fn u8(&mut self) -> Result<u8, String> {
@@ -967,9 +990,10 @@ impl<'a> Dec<'a> {
     }
 }
 
-const UNITS: [Unit; 3] = [Unit::Count, Unit::Cny, Unit::CountChange];
-const QUALIFIERS: [Qualifier; 3] = [Qualifier::Exact, Qualifier::AtLeast, Qualifier::Approx];
-const SOURCES: [Source; 2] = [Source::Table, Source::Prose];
+pub(crate) const UNITS: [Unit; 3] = [Unit::Count, Unit::Cny, Unit::CountChange];
+pub(crate) const QUALIFIERS: [Qualifier; 3] =
+    [Qualifier::Exact, Qualifier::AtLeast, Qualifier::Approx];
+pub(crate) const SOURCES: [Source; 2] = [Source::Table, Source::Prose];
 const KINDS: [DocKind; 6] = [
     DocKind::AnnualReport,
     DocKind::StatisticsAnnex,

@@ -1,7 +1,8 @@
 //! The rows of every document of a build, kept on disk until the dataset is
 //! assembled one year at a time: a scratch file of binary records (one per
-//! document, in the order they were parsed; the parse cache's encoding,
-//! [`Enc`]) and, in memory, only where each record starts and the year it
+//! document, in the order they were parsed: the report row in the parse
+//! cache's encoding, [`Enc`], the observation rows in a layout of their
+//! own, their texts in one section checked as UTF-8 once) and, in memory, only where each record starts and the year it
 //! belongs to. Memory then holds one year of rows at most, whatever the
 //! number of documents.
 //!
@@ -13,11 +14,14 @@
 //! would be (a negative zero value, which the encoding does not keep,
 //! becomes zero), so the dataset does not depend on where they waited.
 
-use super::cache::{Dec, Enc};
+use super::cache::{Dec, Enc, QUALIFIERS, UNITS};
 use crate::archive::Via;
 use crate::normalize::{DocumentRows, ObservationRow, ReportRow, Status};
 use crate::output::scratch::Scratch;
+use crate::parse::{Location, Observation, Source};
+use crate::vocab::Template;
 use anyhow::{Context, Result};
+use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -240,11 +244,25 @@ fn vias_are_complete(v: Via) {
     }
 }
 
-/// Writes one document's rows: the report row, the year it states, and
-/// each observation row with the fields it shares with its report
-/// (agency, URL, hash) only when they differ from the report's.
+/// Writes one document's rows: the length of its texts section and the
+/// section (the rows' texts, one after the other, checked as UTF-8 once
+/// when read back), the report row and the year it states (as the parse
+/// cache writes them), then each observation row: a byte of flags (which of
+/// agency, URL and hash differ from the report's and are in the texts
+/// section; preferred; qualifier; source), a byte of enums (unit, template,
+/// location kind), the year, the lengths of its texts, the value and the
+/// location's numbers.
 fn record(e: &mut Enc, d: &DocumentRows) {
     let r = &d.report;
+    let mut text: Vec<u8> = Vec::with_capacity(4 << 10);
+    let mut rows = Enc {
+        buf: Vec::with_capacity(4 << 10),
+    };
+    for o in &d.observations {
+        rows_row(&mut rows, &mut text, o, r);
+    }
+    e.len(text.len());
+    e.buf.extend_from_slice(&text);
     e.str(&r.agency);
     e.opt_i32(r.year);
     e.opt_str(r.year_source.as_deref());
@@ -266,17 +284,84 @@ fn record(e: &mut Enc, d: &DocumentRows) {
     e.opt_str(r.archive_url.as_deref());
     e.opt_i32(d.seen_year);
     e.len(d.observations.len());
-    fn differ<'a>(a: &'a str, b: &str) -> Option<&'a str> {
-        (a != b).then_some(a)
+    e.buf.extend_from_slice(&rows.buf);
+}
+
+const OWN_AGENCY: u8 = 1;
+const OWN_URL: u8 = 2;
+const OWN_SHA256: u8 = 4;
+const PREFERRED: u8 = 8;
+/// The qualifier's index, two bits.
+const QUALIFIER_SHIFT: u8 = 4;
+const PROSE: u8 = 64;
+/// Bits a flags byte never has.
+const FLAGS_UNUSED: u8 = 128;
+
+/// The index of `v` in `all` (which lists every value).
+fn listed<T: PartialEq>(all: &[T], v: &T) -> u8 {
+    all.iter().position(|x| x == v).unwrap_or(all.len()) as u8
+}
+
+fn rows_row(e: &mut Enc, text: &mut Vec<u8>, o: &ObservationRow, r: &ReportRow) {
+    let obs = &o.obs;
+    let mut flags = listed(&QUALIFIERS, &obs.qualifier) << QUALIFIER_SHIFT;
+    let mut own = [None; 3];
+    for (i, (bit, a, b)) in [
+        (OWN_AGENCY, &*o.agency, &*r.agency),
+        (OWN_URL, &*o.url, &*r.url),
+        (OWN_SHA256, &*o.sha256, &*r.sha256),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        if a != b {
+            flags |= bit;
+            own[i] = Some(a);
+        }
     }
-    for o in &d.observations {
-        e.opt_i32(Some(o.year));
-        e.opt_str(differ(&o.agency, &r.agency));
-        e.opt_str(differ(&o.url, &r.url));
-        e.opt_str(differ(&o.sha256, &r.sha256));
-        e.bool(o.preferred);
-        e.observation(&o.obs);
+    if o.preferred {
+        flags |= PREFERRED;
     }
+    match obs.source {
+        Source::Prose => flags |= PROSE,
+        Source::Table => {}
+    }
+    let (tag, format, a, b, c) = match obs.location {
+        Location::Cell { table, row, col } => (0u8, None, table, row, col),
+        Location::Span { block, start, end } => (1, None, block, start, end),
+        Location::FileCell {
+            format,
+            table,
+            row,
+            col,
+        } => (2, Some(format), table, row, col),
+        Location::FileSpan {
+            format,
+            block,
+            start,
+            end,
+        } => (3, Some(format), block, start, end),
+    };
+    let enums = listed(&UNITS, &obs.unit) | listed(&Template::ALL, &obs.template) << 2 | tag << 5;
+    e.u8(flags);
+    e.u8(enums);
+    e.i64(i64::from(o.year));
+    let mut put = |s: &str| {
+        e.len(s.len());
+        text.extend_from_slice(s.as_bytes());
+    };
+    for s in own.into_iter().flatten() {
+        put(s);
+    }
+    put(&obs.metric);
+    put(&obs.raw);
+    if let Some(f) = format {
+        put(f.as_str());
+    }
+    e.decimal(obs.value);
+    e.len(a);
+    e.len(b);
+    e.len(c);
 }
 
 fn decode(bytes: &[u8]) -> Result<DocumentRows> {
@@ -287,6 +372,9 @@ fn decode(bytes: &[u8]) -> Result<DocumentRows> {
 }
 
 fn read_record(d: &mut Dec) -> Result<DocumentRows, String> {
+    let text_len = d.len()?;
+    let text = d.bytes(text_len)?;
+    let text = std::str::from_utf8(text).map_err(|_| "the rows' texts are not UTF-8")?;
     let report = ReportRow {
         agency: d.string()?,
         year: d.opt_i32()?,
@@ -312,28 +400,158 @@ fn read_record(d: &mut Dec) -> Result<DocumentRows, String> {
     let n = d.len()?;
     let mut observations = Vec::with_capacity(n.min(bytes_left(d)));
     // the report's fields, shared by the rows that have them
-    let [r_agency, r_url, r_sha256] =
+    let shared =
         [&report.agency, &report.url, &report.sha256].map(|s| Arc::<str>::from(s.as_str()));
+    let mut rows = Rows {
+        b: d.rest(),
+        pos: 0,
+        text,
+        tpos: 0,
+    };
     for _ in 0..n {
-        let year = d.opt_i32()?.ok_or("an observation without a year")?;
-        let own = |s: Option<&str>, of: &Arc<str>| s.map_or_else(|| of.clone(), Arc::from);
-        let agency = own(d.opt_str()?, &r_agency);
-        let url = own(d.opt_str()?, &r_url);
-        let sha256 = own(d.opt_str()?, &r_sha256);
-        observations.push(ObservationRow {
-            agency,
-            year,
-            url,
-            sha256,
-            preferred: d.bool()?,
-            obs: d.observation()?,
-        });
+        let Some(row) = rows.row(&shared) else {
+            return Err(format!("a damaged row at byte {} of the rows", rows.pos));
+        };
+        observations.push(row);
     }
+    if rows.tpos != text.len() {
+        return Err("texts left over".into());
+    }
+    d.skip(rows.pos)?;
     Ok(DocumentRows {
         report,
         observations,
         seen_year,
     })
+}
+
+/// Reads the rows [`rows_row`] wrote; `None` for anything wrong (cut off,
+/// a number out of range, an unknown enum, a text not on a character
+/// boundary).
+struct Rows<'a> {
+    b: &'a [u8],
+    pos: usize,
+    /// The texts section (UTF-8) and how much of it is read.
+    text: &'a str,
+    tpos: usize,
+}
+
+impl<'a> Rows<'a> {
+    #[inline]
+    fn u8(&mut self) -> Option<u8> {
+        let v = *self.b.get(self.pos)?;
+        self.pos += 1;
+        Some(v)
+    }
+
+    #[inline]
+    fn u128(&mut self) -> Option<u128> {
+        let byte = self.u8()?;
+        if byte < 0x80 {
+            return Some(u128::from(byte));
+        }
+        let mut v = u128::from(byte & 0x7f);
+        for shift in (7..128).step_by(7) {
+            let byte = self.u8()?;
+            v |= u128::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    #[inline]
+    fn len(&mut self) -> Option<usize> {
+        usize::try_from(self.u128()?).ok()
+    }
+
+    #[inline]
+    fn text(&mut self) -> Option<&'a str> {
+        let n = self.len()?;
+        let end = self.tpos.checked_add(n)?;
+        let s = self.text.get(self.tpos..end)?;
+        self.tpos = end;
+        Some(s)
+    }
+
+    fn row(&mut self, shared: &[Arc<str>; 3]) -> Option<ObservationRow> {
+        let flags = self.u8()?;
+        let enums = self.u8()?;
+        if flags & FLAGS_UNUSED != 0 || enums & 128 != 0 {
+            return None;
+        }
+        let z = u64::try_from(self.u128()?).ok()?;
+        let year = i32::try_from(((z >> 1) as i64) ^ -((z & 1) as i64)).ok()?;
+        let mut own = |bit: u8, of: &Arc<str>| -> Option<Arc<str>> {
+            Some(if flags & bit != 0 {
+                Arc::from(self.text()?)
+            } else {
+                of.clone()
+            })
+        };
+        let agency = own(OWN_AGENCY, &shared[0])?;
+        let url = own(OWN_URL, &shared[1])?;
+        let sha256 = own(OWN_SHA256, &shared[2])?;
+        let metric = self.text()?.to_string();
+        let raw = self.text()?.to_string();
+        let tag = enums >> 5;
+        let format = match tag {
+            0 | 1 => None,
+            _ => Some(crate::doc::Format::from_id(self.text()?)?),
+        };
+        let scale = u32::from(self.u8()?);
+        let z = self.u128()?;
+        let m = ((z >> 1) as i128) ^ -((z & 1) as i128);
+        let value = Decimal::try_from_i128_with_scale(m, scale).ok()?;
+        let (a, b, c) = (self.len()?, self.len()?, self.len()?);
+        let location = match (tag, format) {
+            (0, _) => Location::Cell {
+                table: a,
+                row: b,
+                col: c,
+            },
+            (1, _) => Location::Span {
+                block: a,
+                start: b,
+                end: c,
+            },
+            (2, Some(format)) => Location::FileCell {
+                format,
+                table: a,
+                row: b,
+                col: c,
+            },
+            (3, Some(format)) => Location::FileSpan {
+                format,
+                block: a,
+                start: b,
+                end: c,
+            },
+            _ => return None,
+        };
+        Some(ObservationRow {
+            agency,
+            year,
+            url,
+            sha256,
+            preferred: flags & PREFERRED != 0,
+            obs: Observation {
+                metric,
+                value,
+                unit: *UNITS.get(usize::from(enums & 3))?,
+                qualifier: *QUALIFIERS.get(usize::from((flags >> QUALIFIER_SHIFT) & 3))?,
+                raw,
+                source: if flags & PROSE != 0 {
+                    Source::Prose
+                } else {
+                    Source::Table
+                },
+                template: *Template::ALL.get(usize::from((enums >> 2) & 7))?,
+                location,
+            },
+        })
+    }
 }
 
 /// An upper bound of the items left to read (each takes a byte at least).
@@ -495,6 +713,104 @@ mod tests {
                     assert_eq!(x.obs.value.to_string(), y.obs.value.to_string());
                 }
             }
+        }
+    }
+
+    fn arbitrary_doc() -> impl proptest::strategy::Strategy<Value = DocumentRows> {
+        use proptest::prelude::*;
+        let row = (
+            (
+                any::<i32>(),
+                0usize..4,
+                any::<bool>(),
+                "\\PC{0,12}",
+                "[a-z.]{0,20}",
+            ),
+            (any::<i64>(), 0u32..=28, 0usize..3, 0usize..3, any::<bool>()),
+            (0usize..5, 0usize..4, 0usize..8, any::<[u32; 3]>()),
+        );
+        (proptest::collection::vec(row, 0..20), "\\PC{0,8}").prop_map(|(rows, raw0)| {
+            let mut d = doc("http://x/1", Some(2020), "1");
+            let template = d.observations[0].clone();
+            d.observations.clear();
+            for ((year, own, preferred, raw, metric), (m, scale, unit, q, prose), (t, tag, f, n)) in
+                rows
+            {
+                let mut o = template.clone();
+                o.year = year;
+                o.preferred = preferred;
+                let other = |s: &Arc<str>| Arc::<str>::from(format!("{s}{raw0}/o").as_str());
+                match own {
+                    1 => o.agency = other(&o.agency),
+                    2 => o.url = other(&o.url),
+                    3 => {
+                        o.sha256 = other(&o.sha256);
+                        o.agency = other(&o.agency);
+                    }
+                    _ => {}
+                }
+                o.obs.metric = metric;
+                o.obs.raw = raw;
+                o.obs.value = rust_decimal::Decimal::from_i128_with_scale(i128::from(m), scale);
+                o.obs.unit = UNITS[unit];
+                o.obs.qualifier = QUALIFIERS[q];
+                o.obs.source = if prose { Source::Prose } else { Source::Table };
+                o.obs.template = Template::ALL[t];
+                let [a, b, c] = n.map(|x| x as usize);
+                let format = crate::doc::Format::ALL[f];
+                o.obs.location = match tag {
+                    0 => Location::Cell {
+                        table: a,
+                        row: b,
+                        col: c,
+                    },
+                    1 => Location::Span {
+                        block: a,
+                        start: b,
+                        end: c,
+                    },
+                    2 => Location::FileCell {
+                        format,
+                        table: a,
+                        row: b,
+                        col: c,
+                    },
+                    _ => Location::FileSpan {
+                        format,
+                        block: a,
+                        start: b,
+                        end: c,
+                    },
+                };
+                d.observations.push(o);
+            }
+            d
+        })
+    }
+
+    fn bytes_of(d: &DocumentRows) -> Vec<u8> {
+        match Encoded::of(d).rows {
+            Stored::Bytes(b) => b,
+            Stored::Kept(_) => unreachable!(),
+        }
+    }
+
+    proptest::proptest! {
+        /// Any rows read back as they were written (but a negative zero,
+        /// as a kept document), and a record cut off or with a byte
+        /// changed is an error or other rows, never a panic.
+        #[test]
+        fn records_read_back_and_damage_never_panics(d in arbitrary_doc(), at in 0usize..4096, byte in 0u8..=255) {
+            let bytes = bytes_of(&d);
+            let back = decode(&bytes).unwrap();
+            let mut want = d.clone();
+            as_read_back(&mut want);
+            same(&back, &want);
+            let at = at % bytes.len();
+            proptest::prop_assert!(decode(&bytes[..at]).is_err());
+            let mut damaged = bytes.clone();
+            damaged[at] = byte;
+            let _ = decode(&damaged);
         }
     }
 
