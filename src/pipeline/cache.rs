@@ -752,6 +752,48 @@ impl Enc {
     }
 }
 
+/// The decimal [`Enc::decimal`] wrote: `scale` and the zigzag-encoded
+/// mantissa `z`; `None` when out of `Decimal`'s range.
+pub(crate) fn decimal_of(scale: u8, z: u128) -> Option<Decimal> {
+    let m = ((z >> 1) as i128) ^ -((z & 1) as i128);
+    Decimal::try_from_i128_with_scale(m, u32::from(scale)).ok()
+}
+
+/// The location of kind `tag` (0 a cell, 1 a span, 2 an attachment's cell,
+/// 3 an attachment's span) at `[a, b, c]`; `None` for another tag or an
+/// attachment's location without its format.
+pub(crate) fn location_of(
+    tag: u8,
+    format: Option<crate::doc::Format>,
+    [a, b, c]: [usize; 3],
+) -> Option<Location> {
+    Some(match (tag, format) {
+        (0, _) => Location::Cell {
+            table: a,
+            row: b,
+            col: c,
+        },
+        (1, _) => Location::Span {
+            block: a,
+            start: b,
+            end: c,
+        },
+        (2, Some(format)) => Location::FileCell {
+            format,
+            table: a,
+            row: b,
+            col: c,
+        },
+        (3, Some(format)) => Location::FileSpan {
+            format,
+            block: a,
+            start: b,
+            end: c,
+        },
+        _ => return None,
+    })
+}
+
 /// Reads what [`Enc`] wrote; every read is checked (the end of the
 /// bytes, UTF-8, list indexes, decimal range) and fails with what was
 /// wrong, never panics.
@@ -928,11 +970,9 @@ impl<'a> Dec<'a> {
     }
 
     pub(crate) fn decimal(&mut self) -> Result<Decimal, String> {
-        let scale = u32::from(self.u8()?);
+        let scale = self.u8()?;
         let z = self.u128()?;
-        let m = ((z >> 1) as i128) ^ -((z & 1) as i128);
-        Decimal::try_from_i128_with_scale(m, scale)
-            .map_err(|_| format!("a decimal out of range at byte {}", self.pos))
+        decimal_of(scale, z).ok_or_else(|| format!("a decimal out of range at byte {}", self.pos))
     }
 
     pub(crate) fn location(&mut self) -> Result<Location, String> {
@@ -948,32 +988,8 @@ impl<'a> Dec<'a> {
             }
             t => return Err(format!("bad location tag {t} at byte {}", self.pos)),
         };
-        let (a, b, c) = (self.len()?, self.len()?, self.len()?);
-        Ok(match (tag, format) {
-            (0, _) => Location::Cell {
-                table: a,
-                row: b,
-                col: c,
-            },
-            (1, _) => Location::Span {
-                block: a,
-                start: b,
-                end: c,
-            },
-            (2, Some(format)) => Location::FileCell {
-                format,
-                table: a,
-                row: b,
-                col: c,
-            },
-            (_, Some(format)) => Location::FileSpan {
-                format,
-                block: a,
-                start: b,
-                end: c,
-            },
-            _ => return Err("bad location".into()),
-        })
+        let parts = [self.len()?, self.len()?, self.len()?];
+        location_of(tag, format, parts).ok_or_else(|| "bad location".into())
     }
 
     pub(crate) fn observation(&mut self) -> Result<Observation, String> {

@@ -14,14 +14,13 @@
 //! would be (a negative zero value, which the encoding does not keep,
 //! becomes zero), so the dataset does not depend on where they waited.
 
-use super::cache::{Dec, Enc, QUALIFIERS, UNITS};
+use super::cache::{decimal_of, location_of, Dec, Enc, QUALIFIERS, UNITS};
 use crate::archive::Via;
 use crate::normalize::{DocumentRows, ObservationRow, ReportRow, Status};
 use crate::output::scratch::Scratch;
 use crate::parse::{Location, Observation, Source};
 use crate::vocab::Template;
 use anyhow::{Context, Result};
-use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -500,36 +499,11 @@ impl<'a> Rows<'a> {
             0 | 1 => None,
             _ => Some(crate::doc::Format::from_id(self.text()?)?),
         };
-        let scale = u32::from(self.u8()?);
+        let scale = self.u8()?;
         let z = self.u128()?;
-        let m = ((z >> 1) as i128) ^ -((z & 1) as i128);
-        let value = Decimal::try_from_i128_with_scale(m, scale).ok()?;
-        let (a, b, c) = (self.len()?, self.len()?, self.len()?);
-        let location = match (tag, format) {
-            (0, _) => Location::Cell {
-                table: a,
-                row: b,
-                col: c,
-            },
-            (1, _) => Location::Span {
-                block: a,
-                start: b,
-                end: c,
-            },
-            (2, Some(format)) => Location::FileCell {
-                format,
-                table: a,
-                row: b,
-                col: c,
-            },
-            (3, Some(format)) => Location::FileSpan {
-                format,
-                block: a,
-                start: b,
-                end: c,
-            },
-            _ => return None,
-        };
+        let value = decimal_of(scale, z)?;
+        let parts = [self.len()?, self.len()?, self.len()?];
+        let location = location_of(tag, format, parts)?;
         Some(ObservationRow {
             agency,
             year,
@@ -727,7 +701,7 @@ mod tests {
                 "[a-z.]{0,20}",
             ),
             (any::<i64>(), 0u32..=28, 0usize..3, 0usize..3, any::<bool>()),
-            (0usize..5, 0usize..4, 0usize..8, any::<[u32; 3]>()),
+            (0usize..5, 0u8..4, 0usize..8, any::<[u32; 3]>()),
         );
         (proptest::collection::vec(row, 0..20), "\\PC{0,8}").prop_map(|(rows, raw0)| {
             let mut d = doc("http://x/1", Some(2020), "1");
@@ -756,32 +730,8 @@ mod tests {
                 o.obs.qualifier = QUALIFIERS[q];
                 o.obs.source = if prose { Source::Prose } else { Source::Table };
                 o.obs.template = Template::ALL[t];
-                let [a, b, c] = n.map(|x| x as usize);
-                let format = crate::doc::Format::ALL[f];
-                o.obs.location = match tag {
-                    0 => Location::Cell {
-                        table: a,
-                        row: b,
-                        col: c,
-                    },
-                    1 => Location::Span {
-                        block: a,
-                        start: b,
-                        end: c,
-                    },
-                    2 => Location::FileCell {
-                        format,
-                        table: a,
-                        row: b,
-                        col: c,
-                    },
-                    _ => Location::FileSpan {
-                        format,
-                        block: a,
-                        start: b,
-                        end: c,
-                    },
-                };
+                let format = Some(crate::doc::Format::ALL[f]);
+                o.obs.location = location_of(tag, format, n.map(|x| x as usize)).unwrap();
                 d.observations.push(o);
             }
             d
