@@ -715,22 +715,7 @@ impl Enc {
     }
 
     pub(crate) fn location(&mut self, l: Location) {
-        let (tag, format, a, b, c) = match l {
-            Location::Cell { table, row, col } => (0, None, table, row, col),
-            Location::Span { block, start, end } => (1, None, block, start, end),
-            Location::FileCell {
-                format,
-                table,
-                row,
-                col,
-            } => (2, Some(format), table, row, col),
-            Location::FileSpan {
-                format,
-                block,
-                start,
-                end,
-            } => (3, Some(format), block, start, end),
-        };
+        let (tag, format, [a, b, c]) = location_parts(l);
         self.u8(tag);
         if let Some(f) = format {
             self.str(f.as_str());
@@ -757,6 +742,27 @@ impl Enc {
 pub(crate) fn decimal_of(scale: u8, z: u128) -> Option<Decimal> {
     let m = ((z >> 1) as i128) ^ -((z & 1) as i128);
     Decimal::try_from_i128_with_scale(m, u32::from(scale)).ok()
+}
+
+/// A location's kind (the `tag` of [`location_of`]), attachment format and
+/// three numbers.
+pub(crate) fn location_parts(l: Location) -> (u8, Option<crate::doc::Format>, [usize; 3]) {
+    match l {
+        Location::Cell { table, row, col } => (0, None, [table, row, col]),
+        Location::Span { block, start, end } => (1, None, [block, start, end]),
+        Location::FileCell {
+            format,
+            table,
+            row,
+            col,
+        } => (2, Some(format), [table, row, col]),
+        Location::FileSpan {
+            format,
+            block,
+            start,
+            end,
+        } => (3, Some(format), [block, start, end]),
+    }
 }
 
 /// The location of kind `tag` (0 a cell, 1 a span, 2 an attachment's cell,

@@ -14,11 +14,11 @@
 //! would be (a negative zero value, which the encoding does not keep,
 //! becomes zero), so the dataset does not depend on where they waited.
 
-use super::cache::{decimal_of, location_of, Dec, Enc, QUALIFIERS, UNITS};
+use super::cache::{decimal_of, location_of, location_parts, Dec, Enc, QUALIFIERS, UNITS};
 use crate::archive::Via;
 use crate::normalize::{DocumentRows, ObservationRow, ReportRow, Status};
 use crate::output::scratch::Scratch;
-use crate::parse::{Location, Observation, Source};
+use crate::parse::{Observation, Source};
 use crate::vocab::Template;
 use anyhow::{Context, Result};
 use std::collections::{BTreeMap, BTreeSet};
@@ -325,22 +325,7 @@ fn rows_row(e: &mut Enc, text: &mut Vec<u8>, o: &ObservationRow, r: &ReportRow) 
         Source::Prose => flags |= PROSE,
         Source::Table => {}
     }
-    let (tag, format, a, b, c) = match obs.location {
-        Location::Cell { table, row, col } => (0u8, None, table, row, col),
-        Location::Span { block, start, end } => (1, None, block, start, end),
-        Location::FileCell {
-            format,
-            table,
-            row,
-            col,
-        } => (2, Some(format), table, row, col),
-        Location::FileSpan {
-            format,
-            block,
-            start,
-            end,
-        } => (3, Some(format), block, start, end),
-    };
+    let (tag, format, [a, b, c]) = location_parts(obs.location);
     let enums = listed(&UNITS, &obs.unit) | listed(&Template::ALL, &obs.template) << 2 | tag << 5;
     e.u8(flags);
     e.u8(enums);
