@@ -1111,12 +1111,9 @@ mod tests {
             };
             prop_assert_eq!(found.h1, named("h1").first().copied());
             prop_assert_eq!(found.images, named("img").len());
-            // which tables hold a table, as each table's own walk found it
-            let holds: Vec<bool> = named("table")
-                .iter()
-                .map(|&t| doc.descendants(t).any(|n| doc.name(n) == Some("table")))
-                .collect();
-            prop_assert_eq!(&found.tables, &named("table"));
+            // the tables, and which hold a table, as each table's own walk found it
+            let (tables, holds) = tables_by_own_walks(doc, main);
+            prop_assert_eq!(&found.tables, &tables);
             prop_assert_eq!(found.holds_table, holds);
             // and how deep the page nests, as `depth_exceeds` does
             for limit in [0, 1, 2, 3, 5, 8] {
@@ -1136,12 +1133,7 @@ mod tests {
             let Some(main) = main_content(&doc) else { return Ok(()) };
             let found = Found::in_page(&doc, main);
             let doc = &doc;
-            let tables: Vec<NodeId> =
-                doc.descendants(main).filter(|&n| doc.name(n) == Some("table")).collect();
-            let holds: Vec<bool> = tables
-                .iter()
-                .map(|&t| doc.descendants(t).any(|n| doc.name(n) == Some("table")))
-                .collect();
+            let (tables, holds) = tables_by_own_walks(doc, main);
             prop_assert_eq!(&found.tables, &tables);
             prop_assert_eq!(found.holds_table, holds);
             let deep = doc
@@ -1149,6 +1141,20 @@ mod tests {
                 .is_some_and(|r| super::super::grid::depth_exceeds(doc, r, MAX_DEPTH));
             prop_assert_eq!(found.deep, deep);
         }
+    }
+
+    /// The tables under `main` and, for each, whether its own walk finds a
+    /// table in it (what [`Found::walk`] replaced).
+    fn tables_by_own_walks(doc: &Dom, main: NodeId) -> (Vec<NodeId>, Vec<bool>) {
+        let tables: Vec<NodeId> = doc
+            .descendants(main)
+            .filter(|&n| doc.name(n) == Some("table"))
+            .collect();
+        let holds = tables
+            .iter()
+            .map(|&t| doc.descendants(t).any(|n| doc.name(n) == Some("table")))
+            .collect();
+        (tables, holds)
     }
 
     /// Tables nested in tables and cells, inside and outside a content
