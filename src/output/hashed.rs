@@ -7,6 +7,14 @@
 //! the build wrote it (anyone who can edit the outputs can edit the stamp
 //! too), and a 128-bit XXH3 misses an accidental change with a chance of
 //! 2^-128, as SHA-256 would, at a small fraction of the CPU.
+//!
+//! A file made partly of bytes copied from another file by the kernel
+//! ([`HashedFile::append_copied`]: `dataset.json`'s reports, from their
+//! scratch file, never read into the process) is hashed in parts: its
+//! digest lists each part's size and XXH3-128 (`SIZE:HASH,SIZE:HASH,...`),
+//! and [`matches`] checks every part of the file against it, so every byte
+//! is still under a 128-bit hash. A file of one part has the plain hash of
+//! the whole file, as before.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -36,6 +44,51 @@ impl Digest {
 /// The streaming hash of every output byte.
 type Hasher = xxhash_rust::xxh3::Xxh3;
 
+/// The size and hash of bytes made for a part of a [`HashedFile`] that
+/// are kept elsewhere until then (see [`HashedFile::append_copied`]).
+pub(crate) struct PartHash {
+    hash: Box<Hasher>,
+    size: u64,
+}
+
+impl PartHash {
+    pub(crate) fn new() -> PartHash {
+        PartHash {
+            hash: Box::new(Hasher::new()),
+            size: 0,
+        }
+    }
+
+    /// Adds the next bytes of the part.
+    pub(crate) fn update(&mut self, data: &[u8]) {
+        self.hash.update(data);
+        self.size += data.len() as u64;
+    }
+
+    /// Bytes added so far.
+    pub(crate) fn size(&self) -> u64 {
+        self.size
+    }
+}
+
+/// The digest's hash text of a file made of `parts` (size and hash of
+/// each, in order, none empty unless it is the only one).
+fn parts_hex(parts: &[(u64, u128)]) -> String {
+    match parts {
+        [(_, sum)] => hex(*sum),
+        _ => {
+            let mut s = String::with_capacity(parts.len() * 48);
+            for (i, (size, sum)) in parts.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                s.push_str(&format!("{size}:{}", hex(*sum)));
+            }
+            s
+        }
+    }
+}
+
 /// A 128-bit hash as 32 lower-case hex digits.
 fn hex(sum: u128) -> String {
     format!("{sum:032x}")
@@ -52,8 +105,14 @@ pub(crate) struct HashedFile {
     file: File,
     path: PathBuf,
     buf: Vec<u8>,
+    /// The hash of the part being written.
     hash: Box<Hasher>,
+    /// Bytes written in all.
     size: u64,
+    /// Where the part being written starts.
+    part_start: u64,
+    /// The parts before it (size and hash), when bytes were copied in.
+    parts: Vec<(u64, u128)>,
 }
 
 impl HashedFile {
@@ -65,6 +124,8 @@ impl HashedFile {
             buf: Vec::with_capacity(BUFFER),
             hash: Box::new(Hasher::new()),
             size: 0,
+            part_start: 0,
+            parts: Vec::new(),
         })
     }
 
@@ -83,15 +144,51 @@ impl HashedFile {
         r.map_err(|e| self.named(e))
     }
 
+    /// Ends the part being written (if it holds any byte).
+    fn end_part(&mut self) {
+        if self.size > self.part_start {
+            let sum = self.hash.digest128();
+            self.parts.push((self.size - self.part_start, sum));
+            self.hash.reset();
+            self.part_start = self.size;
+        }
+    }
+
+    /// Appends the `part.size()` bytes that `copy` writes to the file
+    /// (from another file, by the kernel: they never come through the
+    /// process), whose hash `part` made as they were produced; they are a
+    /// part of their own in the digest. `copy` must write exactly those
+    /// bytes, at the file's position.
+    pub(crate) fn append_copied(
+        &mut self,
+        part: PartHash,
+        copy: impl FnOnce(&mut File) -> io::Result<()>,
+    ) -> io::Result<()> {
+        if part.size == 0 {
+            return Ok(());
+        }
+        self.drain()?;
+        self.end_part();
+        copy(&mut self.file).map_err(|e| self.named(e))?;
+        self.size += part.size;
+        self.parts.push((part.size, part.hash.digest128()));
+        self.part_start = self.size;
+        Ok(())
+    }
+
     /// Writes out what is buffered, syncs the file to disk (so a rename
     /// never exposes a file whose data is not stored yet) and returns the
     /// size and hash of everything written.
     pub(crate) fn finish(mut self) -> io::Result<Digest> {
         self.drain()?;
         self.file.sync_all().map_err(|e| self.named(e))?;
+        self.end_part();
+        if self.parts.is_empty() {
+            self.parts.push((0, self.hash.digest128()));
+        }
         Ok(Digest {
             size: self.size,
-            hash: hex(self.hash.digest128()),
+            hash: parts_hex(&self.parts),
         })
     }
 }
@@ -154,6 +251,49 @@ pub fn file_digest(path: &Path) -> anyhow::Result<Digest> {
         size,
         hash: hex(h.digest128()),
     })
+}
+
+/// Whether the file at `path` has the digest hash `sum` (of its whole, or
+/// of each of the parts it lists, which must cover the file exactly); a
+/// hash text that is neither is no match. The caller checks the size.
+pub fn matches(path: &Path, sum: &str) -> anyhow::Result<bool> {
+    if !sum.contains(':') {
+        return Ok(file_digest(path)?.hash == sum);
+    }
+    use anyhow::Context;
+    use std::io::Read;
+    let mut f = File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut buf = vec![0u8; BUFFER];
+    for part in sum.split(',') {
+        let Some((size, want)) = part.split_once(':') else {
+            return Ok(false);
+        };
+        let Ok(mut left) = size.parse::<u64>() else {
+            return Ok(false);
+        };
+        if left == 0 {
+            return Ok(false);
+        }
+        let mut h = Hasher::new();
+        while left > 0 {
+            let n = buf.len().min(usize::try_from(left).unwrap_or(usize::MAX));
+            let n = f
+                .read(&mut buf[..n])
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            if n == 0 {
+                return Ok(false); // the file is shorter than its parts
+            }
+            h.update(&buf[..n]);
+            left -= n as u64;
+        }
+        if hex(h.digest128()) != want {
+            return Ok(false);
+        }
+    }
+    let n = f
+        .read(&mut buf[..1])
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(n == 0)
 }
 
 #[cfg(test)]
@@ -224,5 +364,126 @@ mod tests {
             f.write_all(chunk).unwrap();
         }
         assert_eq!(f.finish().unwrap(), d);
+    }
+
+    /// Writes `pieces` to a new file `name` in `dir`: `(true, bytes)` copied
+    /// in as a part of its own (by `copy`, from a file), `(false, bytes)`
+    /// written.
+    fn with_parts(dir: &Path, name: &str, pieces: &[(bool, Vec<u8>)]) -> (Vec<u8>, Digest) {
+        let mut f = HashedFile::create(&dir.join(name)).unwrap();
+        let mut all = Vec::new();
+        for (copied, bytes) in pieces {
+            all.extend_from_slice(bytes);
+            if *copied {
+                let mut part = PartHash::new();
+                part.update(bytes);
+                f.append_copied(part, |file| file.write_all(bytes)).unwrap();
+            } else {
+                f.write_all(bytes).unwrap();
+            }
+        }
+        (all, f.finish().unwrap())
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+        /// A file with parts copied in anywhere (first, last, one after
+        /// the other, empty ones) is on disk as written, matches its digest,
+        /// and does not once any one byte is changed or one added or cut;
+        /// with no part copied in, or all copied parts empty, the digest is
+        /// the plain hash of the whole file.
+        #[test]
+        fn a_file_in_parts_matches_its_digest_and_nothing_else(
+            pieces in proptest::collection::vec(
+                (proptest::prelude::any::<bool>(), proptest::collection::vec(proptest::prelude::any::<u8>(), 0..300)),
+                0..6,
+            ),
+            at in 0usize..2000,
+            bit in 0u8..8,
+        ) {
+            let tmp = tempfile::tempdir().unwrap();
+            let (all, d) = with_parts(tmp.path(), "f", &pieces);
+            let path = tmp.path().join("f");
+            proptest::prop_assert_eq!(std::fs::read(&path).unwrap(), all.clone());
+            proptest::prop_assert_eq!(d.size, all.len() as u64);
+            proptest::prop_assert!(matches(&path, &d.hash).unwrap());
+            let copied = pieces.iter().any(|(c, b)| *c && !b.is_empty());
+            if !copied {
+                proptest::prop_assert_eq!(&d, &Digest::of(&all));
+            }
+            if !all.is_empty() {
+                let mut edited = all.clone();
+                edited[at % all.len()] ^= 1 << bit;
+                std::fs::write(&path, &edited).unwrap();
+                proptest::prop_assert!(!matches(&path, &d.hash).unwrap(), "edited");
+                std::fs::write(&path, &all[..all.len() - 1]).unwrap();
+                proptest::prop_assert!(!matches(&path, &d.hash).unwrap(), "cut");
+            }
+            std::fs::write(&path, [&all[..], b"x"].concat()).unwrap();
+            proptest::prop_assert!(!matches(&path, &d.hash).unwrap(), "grown");
+        }
+
+        /// Any hash text (a stamp may be damaged or hostile) is a match or
+        /// not, never a panic, and a damaged list is no match.
+        #[test]
+        fn any_hash_text_is_checked_without_panic(text in "[0-9a-f:,]{0,80}", cut in 0usize..200) {
+            let tmp = tempfile::tempdir().unwrap();
+            let (_, d) = with_parts(
+                tmp.path(),
+                "f",
+                &[(false, b"head".to_vec()), (true, b"middle".to_vec()), (false, b"tail".to_vec())],
+            );
+            let path = tmp.path().join("f");
+            let _ = matches(&path, &text).unwrap();
+            let cut = cut % d.hash.len();
+            if cut > 0 {
+                proptest::prop_assert!(!matches(&path, &d.hash[..cut]).unwrap());
+            }
+        }
+    }
+
+    #[test]
+    fn parts_are_listed_with_their_sizes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (_, d) = with_parts(
+            tmp.path(),
+            "f",
+            &[
+                (false, b"head".to_vec()),
+                (true, b"middle".to_vec()),
+                (true, Vec::new()),
+                (false, b"tail".to_vec()),
+            ],
+        );
+        let want = format!(
+            "4:{},6:{},4:{}",
+            Digest::of(b"head").hash,
+            Digest::of(b"middle").hash,
+            Digest::of(b"tail").hash
+        );
+        assert_eq!(d.hash, want);
+        let path = tmp.path().join("f");
+        assert!(matches(&path, &d.hash).unwrap());
+        for other in [
+            format!(
+                "10:{},4:{}",
+                Digest::of(b"headmiddle").hash,
+                Digest::of(b"tail").hash
+            ),
+            Digest::of(b"headmiddletail").hash,
+        ] {
+            assert!(matches(&path, &other).unwrap(), "{other}");
+        }
+        for bad in [
+            "",
+            ":",
+            ",",
+            "0:99aa06d3014798d86001c324468d497f,14:x",
+            "18446744073709551615:00",
+            "99999999999999999999999:00",
+            &want.replace("4:", "5:"),
+        ] {
+            assert!(!matches(&path, bad).unwrap(), "{bad}");
+        }
     }
 }

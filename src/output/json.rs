@@ -2,7 +2,7 @@
 //! report with its own observations and warnings, written as a stream.
 
 use super::csv::number;
-use super::hashed::{Digest, HashedFile};
+use super::hashed::{Digest, HashedFile, PartHash};
 use super::jsonw::{escape_into, name_into, Json};
 use super::rowtext::{RowText, RowTexts};
 use super::scratch::Scratch;
@@ -173,6 +173,9 @@ fn observations_of<'a>(by_doc: &'a ByDoc<'a>, r: &'a ReportRow) -> &'a [usize] {
 pub(crate) struct Stream {
     w: HashedFile,
     reports: Scratch,
+    /// The size and hash of the reports in the scratch file, made as they
+    /// are written there (they are copied into the file by the kernel).
+    reports_part: PartHash,
     checks_first: bool,
     reports_first: bool,
     /// The text of the checks not written out yet (written in blocks of
@@ -198,6 +201,7 @@ impl Stream {
         Ok(Stream {
             w,
             reports,
+            reports_part: PartHash::new(),
             checks_first: true,
             reports_first: true,
             checks_text: Json::pretty(2),
@@ -231,7 +235,11 @@ impl Stream {
                 at: observations_of(&by_doc, r),
             };
             report(j, r, rows);
-            spill(&mut j.buf, &mut self.reports, FLUSH)?;
+            if j.buf.len() >= FLUSH {
+                self.reports_part.update(&j.buf);
+                self.reports.append(&j.buf)?;
+                j.buf.clear();
+            }
         }
         Ok(())
     }
@@ -243,7 +251,10 @@ impl Stream {
         end_array(&mut self.w, self.checks_first)?;
         self.w.write_all(b",\n  \"reports\": ")?;
         // the reports in the scratch file, then those still in memory
-        self.reports.copy_into(&mut self.w)?;
+        debug_assert_eq!(self.reports_part.size(), self.reports.len());
+        let reports = self.reports;
+        self.w
+            .append_copied(self.reports_part, |f| reports.copy_into(f))?;
         spill(&mut self.reports_text.buf, &mut self.w, 0)?;
         end_array(&mut self.w, self.reports_first)?;
         self.w.write_all(b",\n  \"series\": ")?;

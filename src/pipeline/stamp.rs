@@ -9,7 +9,10 @@
 //! their options (`--format`, `--bom`), the profile's `[labels]`, and every
 //! job of the plan (the manifest entry used, its other URLs, the kind)
 //! with the size of its stored object. The outputs are listed with their
-//! size and hash (XXH3-128, see [`crate::output::hashed`]), and checked again before a build is skipped: an output
+//! size and hash (XXH3-128, of the whole file or of each part of one whose
+//! parts were hashed apart, see [`crate::output::hashed`]; a stamp of an
+//! older binary lists whole-file hashes, still read as such, and an older
+//! binary finds a list of parts no match and builds again), and checked again before a build is skipped: an output
 //! edited, replaced by a symlink or deleted means a rebuild. The number of
 //! threads and the parse cache are not inputs: they do not change the
 //! bytes. A stamp is removed before a build writes anything, and written
@@ -77,7 +80,7 @@ pub(crate) fn up_to_date(out: &Path, inputs: &str) -> Option<(Summary, Vec<Strin
     for (name, size, sum) in &stamp.files {
         let path = out.join(name);
         let meta = std::fs::symlink_metadata(&path).ok()?;
-        if !meta.is_file() || meta.len() != *size || file_hash(&path).ok()? != *sum {
+        if !meta.is_file() || meta.len() != *size || !matches(&path, sum).ok()? {
             return None;
         }
     }
@@ -114,8 +117,7 @@ pub(crate) fn remove_stale(
         let Ok(meta) = std::fs::symlink_metadata(&path) else {
             continue;
         };
-        let intact =
-            meta.is_file() && meta.len() == *size && file_hash(&path).is_ok_and(|h| h == *sum);
+        let intact = meta.is_file() && meta.len() == *size && matches(&path, sum).unwrap_or(false);
         if !intact {
             notes.push(format!(
                 "left {}: an earlier build wrote it, this one did not, and it was changed since",
@@ -174,6 +176,13 @@ pub(crate) fn write(
     super::super::output::write_new(&tmp, &bytes)?;
     std::fs::rename(&tmp, out.join(FILE))
         .with_context(|| format!("cannot write {}", out.join(FILE).display()))
+}
+
+/// Whether a file has the hash `sum` as a stamp lists it (that of the
+/// whole file, or of each of the parts listed: see
+/// [`crate::output::hashed`]), read in blocks.
+fn matches(path: &Path, sum: &str) -> Result<bool> {
+    crate::output::hashed::matches(path, sum)
 }
 
 /// The hash of a file, read in blocks.
