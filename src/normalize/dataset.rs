@@ -377,6 +377,60 @@ pub(crate) fn sort_observations(obs: &mut [ObservationRow]) {
     // metric ids are the vocabulary's (XXH3); URLs are the input's (SipHash)
     let metric = ranks::<crate::vocab::IdHash>(obs.iter().map(|o| &*o.obs.metric));
     let url = ranks::<std::hash::RandomState>(obs.iter().map(|o| &*o.url));
+    let from = packed_order(obs, &metric, &url).unwrap_or_else(|| tuple_order(obs, &metric, &url));
+    permute(obs, from);
+}
+
+/// The number of bits `x` takes.
+fn width(x: u64) -> u32 {
+    u64::BITS - x.leading_zeros()
+}
+
+/// The sorted order of rows (the position each place takes its row
+/// from), with their (year, metric rank, source, template, URL rank)
+/// packed into one `u64`, each field in as many bits as its largest value
+/// among the rows takes (the year as its distance from the smallest), so
+/// that the numbers compare as the tuples do; the location is compared
+/// only between rows equal in all of these, the position last. `None`
+/// when the fields take more than 64 bits or the positions more than 32
+/// (then [`tuple_order`]). The same order as [`tuple_order`] (tested).
+fn packed_order(obs: &[ObservationRow], metric: &[usize], url: &[usize]) -> Option<Vec<usize>> {
+    u32::try_from(obs.len()).ok()?;
+    let low = obs.iter().map(|o| o.year).min().unwrap_or(0);
+    let year = |o: &ObservationRow| (i64::from(o.year) - i64::from(low)) as u64;
+    let widest = |f: &dyn Fn(usize) -> u64| width((0..obs.len()).map(f).max().unwrap_or(0));
+    let wm = widest(&|i| metric[i] as u64);
+    let ws = widest(&|i| u64::from(obs[i].obs.source as u8));
+    let wt = widest(&|i| u64::from(obs[i].obs.template as u8));
+    let wu = widest(&|i| url[i] as u64);
+    let wy = widest(&|i| year(&obs[i]));
+    if wy + wm + ws + wt + wu > u64::BITS {
+        return None;
+    }
+    let mut keys: Vec<(u64, u32)> = obs
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            let mut k = year(o);
+            k = (k << wm) | metric[i] as u64;
+            k = (k << ws) | u64::from(o.obs.source as u8);
+            k = (k << wt) | u64::from(o.obs.template as u8);
+            k = (k << wu) | url[i] as u64;
+            (k, i as u32)
+        })
+        .collect();
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0).then_with(|| {
+            let (x, y) = (&obs[a.1 as usize].obs, &obs[b.1 as usize].obs);
+            x.location.cmp(&y.location).then(a.1.cmp(&b.1))
+        })
+    });
+    Some(keys.into_iter().map(|k| k.1 as usize).collect())
+}
+
+/// The sorted order of rows, their whole keys as tuples (any number of
+/// rows): the reference [`packed_order`] is tested against.
+fn tuple_order(obs: &[ObservationRow], metric: &[usize], url: &[usize]) -> Vec<usize> {
     let mut keys: Vec<_> = obs
         .iter()
         .enumerate()
@@ -387,7 +441,7 @@ pub(crate) fn sort_observations(obs: &mut [ObservationRow]) {
         .collect();
     // the position last: equal keys keep their order, as a stable sort would
     keys.sort_unstable();
-    permute(obs, keys.into_iter().map(|k| k.2).collect());
+    keys.into_iter().map(|k| k.2).collect()
 }
 
 /// Sorts checks by (year, check id), stably: their keys (with their
@@ -412,7 +466,8 @@ fn ranks<'a, S: BuildHasher + Default>(items: impl Iterator<Item = &'a str>) -> 
     let mut of_item = Vec::with_capacity(items.size_hint().0);
     for s in items {
         let id = match last {
-            Some((l, id)) if l == s => id,
+            // a document's rows share their URL: the same string, not compared
+            Some((l, id)) if std::ptr::eq(l, s) || l == s => id,
             _ => {
                 let next = ids.len();
                 let id = *ids.entry(s).or_insert(next);
@@ -839,6 +894,58 @@ mod tests {
             picks in proptest::collection::vec(proptest::prelude::any::<(u8, u8, u8, u8, u8, u8)>(), 0..200),
         ) {
             let mut got = rows(&picks);
+            let mut want = got.clone();
+            want.sort_by(|a, b| {
+                let key = |o: &ObservationRow| {
+                    (o.year, o.obs.metric.clone(), o.obs.source, o.obs.template, o.url.clone(), o.obs.location)
+                };
+                key(a).cmp(&key(b))
+            });
+            sort_observations(&mut got);
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// The packed keys give the order of the whole keys compared as
+        /// tuples: any years (negative, extreme), every source, template
+        /// and location kind (attachments' too), many ties.
+        #[test]
+        fn packed_keys_order_rows_as_their_tuples_do(
+            picks in proptest::collection::vec(
+                (proptest::prelude::any::<(u8, u8, u8, u8, u8, u8)>(), 0usize..6, 0u8..4),
+                0..200,
+            ),
+            shift in (0usize..56, 0usize..56),
+        ) {
+            const YEARS: [i32; 6] = [i32::MIN, -1, 0, 2020, 2021, i32::MAX];
+            let six: Vec<_> = picks.iter().map(|p| p.0).collect();
+            let mut got = rows(&six);
+            for (o, &(p, y, f)) in got.iter_mut().zip(&picks) {
+                o.year = YEARS[y];
+                let format = [crate::doc::Format::Docx, crate::doc::Format::Xlsx][usize::from(f % 2)];
+                let n = usize::from(p.5 / 4);
+                match f {
+                    2 => o.obs.location = Location::FileCell { format, table: 1, row: n, col: 0 },
+                    3 => o.obs.location = Location::FileSpan { format, block: n, start: 0, end: 1 },
+                    _ => {}
+                }
+            }
+            let metric = ranks::<crate::vocab::IdHash>(got.iter().map(|o| &*o.obs.metric));
+            let url = ranks::<std::hash::RandomState>(got.iter().map(|o| &*o.url));
+            // the rows' own ranks: small, always packed
+            let packed = packed_order(&got, &metric, &url);
+            proptest::prop_assert_eq!(packed.as_ref(), Some(&tuple_order(&got, &metric, &url)));
+            // ranks spread over wider fields (the same order): packed while
+            // they fit in 64 bits, else the tuples
+            let metric: Vec<usize> = metric.iter().map(|&r| r << shift.0).collect();
+            let url: Vec<usize> = url.iter().map(|&r| r << shift.1).collect();
+            let tuples = tuple_order(&got, &metric, &url);
+            if let Some(packed) = packed_order(&got, &metric, &url) {
+                proptest::prop_assert_eq!(packed, tuples);
+            }
             let mut want = got.clone();
             want.sort_by(|a, b| {
                 let key = |o: &ObservationRow| {
