@@ -536,13 +536,37 @@ fn find_agency(page: &Page, texts: &Texts) -> Option<String> {
 /// 10:32`, `发布时间 2021年1月20日`), as `YYYY-MM-DD`. It is provenance only:
 /// the year a report covers never comes from it.
 fn find_published(page: &Page) -> Option<String> {
+    published_in(&page.chrome)
+}
+
+/// The words a publication date follows (the regex's first group).
+const PUBLISHED_WORDS: [&str; 3] = ["发布日期", "发布时间", "发文日期"];
+
+/// The regex [`published_in`] reads a date with.
+fn published_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    let chrome = halfwidth(&page.chrome.replace('\n', " "));
-    let caps = re(
+    re(
         &RE,
         r"(?:发布日期|发布时间|发文日期)\s*:?\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})",
     )
-    .captures(&chrome)?;
+}
+
+/// [`find_published`] of a page's chrome. A match starts with one of
+/// [`PUBLISHED_WORDS`], CJK chars that the half-width text has where the
+/// raw text has them (it only maps full-width forms and dashes to ASCII and
+/// collapses runs of spaces, a newline being one), so only the raw text
+/// from the first of them is made half-width and searched: the chars
+/// before it cannot start a match, and a text starting with a char that is
+/// no space is made half-width the same alone as at the end of a longer one.
+fn published_in(chrome: &str) -> Option<String> {
+    // every word starts with `发`: one search of it (a `memchr`), each `发`
+    // found tried against the words
+    let first = chrome
+        .match_indices('发')
+        .map(|(i, _)| i)
+        .find(|&i| PUBLISHED_WORDS.iter().any(|w| chrome[i..].starts_with(w)))?;
+    let chrome = halfwidth(&chrome[first..]);
+    let caps = published_re().captures(&chrome)?;
     let (y, m, d): (u32, u32, u32) = (
         caps[1].parse().ok()?,
         caps[2].parse().ok()?,
@@ -679,7 +703,94 @@ mod tests {
         assert!(surely_content("共收到申请1.5万件，已全部办结"));
     }
 
+    /// [`published_in`] as first written: the whole chrome made half-width
+    /// (its newlines made spaces first) and searched.
+    fn published_reference(chrome: &str) -> Option<String> {
+        let chrome = halfwidth(&chrome.replace('\n', " "));
+        let caps = published_re().captures(&chrome)?;
+        let (y, m, d): (u32, u32, u32) = (
+            caps[1].parse().ok()?,
+            caps[2].parse().ok()?,
+            caps[3].parse().ok()?,
+        );
+        ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+    }
+
+    /// Pieces of chromes: the words and their halves, digits (full-width
+    /// too), the separators, spaces of every kind, newlines, CJK.
+    const CHROME: &[&str] = &[
+        "发布日期",
+        "发布时间",
+        "发文日期",
+        "发布",
+        "日期",
+        "时间",
+        "发文",
+        "发",
+        ":",
+        "：",
+        " ",
+        "\u{3000}",
+        "\u{a0}",
+        "\n",
+        "\t",
+        "2021",
+        "２０２１",
+        "19",
+        "20",
+        "1",
+        "12",
+        "0",
+        "31",
+        "32",
+        "-",
+        "/",
+        ".",
+        "．",
+        "－",
+        "年",
+        "月",
+        "日",
+        "\u{2212}",
+        "\u{2013}",
+        "首页",
+        "a",
+    ];
+
+    #[test]
+    fn published_dates_as_first_read() {
+        for chrome in [
+            "首页 > 公开\n发布日期：2024-01-19 10:32\n来源",
+            "发布时间 2021年1月20日",
+            "发文日期:2019.13.01 发布日期:2019.12.01",
+            "发布日期\n\n２０２０－０３－０５",
+            "",
+            "发布",
+        ] {
+            assert_eq!(
+                published_in(chrome),
+                published_reference(chrome),
+                "{chrome:?}"
+            );
+        }
+        assert!(PUBLISHED_WORDS.iter().all(|w| w.starts_with('发')));
+        assert_eq!(
+            published_in("x 发布日期：2024-01-19").as_deref(),
+            Some("2024-01-19")
+        );
+    }
+
     proptest::proptest! {
+        /// The date read from the chrome from its first publication word is
+        /// the one read from the whole chrome.
+        #[test]
+        fn published_from_the_first_word_is_the_whole_chromes(
+            idx in proptest::collection::vec(0..CHROME.len(), 0..24)
+        ) {
+            let chrome: String = idx.iter().map(|&i| CHROME[i]).collect();
+            proptest::prop_assert_eq!(published_in(&chrome), published_reference(&chrome), "{:?}", chrome);
+        }
+
         /// A block the raw tests call content is content by its half-width text.
         #[test]
         fn surely_content_is_content(idx in proptest::collection::vec(0..RAW.len(), 0..16)) {

@@ -104,6 +104,7 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
     let part_words = v.m.parts(government);
     let (parts, parts_m) = (&part_words.words, &part_words.m);
     let mut scratch = Scratch::default();
+    let stops = unit_stops(&v.m.block_starts);
     for (k, b) in page.blocks.iter().enumerate() {
         // the block's half-width text, made once
         let half: String = crate::vocab::normalize::halfwidth_str(&b.text);
@@ -146,6 +147,7 @@ pub fn parse_with(page: &Page, v: &ProseVocab) -> Extract {
             scope: scope(&outline),
             parts,
             parts_m,
+            stops: &stops,
             v,
         };
         parse_block(b.index, &b.text, &half, &ctx, &mut scratch, &mut ex);
@@ -195,7 +197,36 @@ fn is_structural_heading(half: &str) -> bool {
 
 /// The text up to the first sentence end.
 fn first_sentence(half: &str) -> &str {
-    half.find(is_sentence_end).map_or(half, |k| &half[..k])
+    &half[..first_of(half, is_sentence_end)]
+}
+
+/// The byte offset of the first char of `text` that `stop` holds for (the
+/// text's length when none does), where `stop` holds for no char in
+/// U+4000..=U+EFFF (CJK ideographs and the like): those chars, whose
+/// first byte is 0xe4..=0xee, are passed over three bytes at a time
+/// without being decoded.
+fn first_of(text: &str, stop: impl Fn(char) -> bool) -> usize {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(&x) = b.get(i) {
+        if x.wrapping_sub(0xe4) <= 0xee - 0xe4 {
+            i += 3;
+            continue;
+        }
+        if (x as i8) >= -0x40 {
+            // a char starts here: its decode (`text[i..]` starts at a
+            // char boundary)
+            if let Some(ch) = text[i..].chars().next() {
+                if stop(ch) {
+                    return i;
+                }
+                i += ch.len_utf8();
+                continue;
+            }
+        }
+        i += 1;
+    }
+    text.len()
 }
 
 /// The opening bracket a heading starts with (`【依申请公开】`): headings of
@@ -327,7 +358,7 @@ fn outline_item(text: &str) -> Option<(u8, &str)> {
     if is_heading(text) {
         return Some((level, rest));
     }
-    let end = rest.find(['。', ':', ';']).unwrap_or(rest.len());
+    let end = first_of(rest, |x| matches!(x, '。' | ':' | ';'));
     let title = &rest[..end];
     let short = title.chars().count() <= RUN_IN_TITLE_CHARS;
     let plain = !title.contains([',', '，', '、']) && !title.chars().any(|x| x.is_ascii_digit());
@@ -383,14 +414,38 @@ fn parts_before(c: &[char], parts: &CharWords) -> Vec<Option<usize>> {
 
 /// Whether a block reads as a heading (short, no sentence end).
 fn is_heading(text: &str) -> bool {
+    let b = text.as_bytes();
     // a char is at most 4 bytes: a longer text has more chars, uncounted
-    text.len() <= 4 * HEADING_CHARS
-        && text.chars().nth(HEADING_CHARS).is_none()
-        && !text.contains(['。', ';', '；'])
+    if b.len() > 4 * HEADING_CHARS {
+        return false;
+    }
+    // the chars counted by the bytes that start one (any but 0x80..=0xbf),
+    // a loop without a branch per byte, in a byte (at most 160 of them:
+    // no overflow), sixteen bytes at a time
+    let chars = b
+        .iter()
+        .fold(0u8, |n, &x| n.wrapping_add(u8::from((x as i8) >= -0x40)));
+    usize::from(chars) <= HEADING_CHARS && !holds_sentence_stop(b)
+}
+
+/// Whether a text's bytes hold `。` (E3 80 82), `;` or `；` (EF BC 9B): each
+/// byte tested with the two before it, without a branch per byte (a valid
+/// text holds those three bytes in a row only as that char).
+fn holds_sentence_stop(b: &[u8]) -> bool {
+    let head = b.iter().take(2).fold(false, |a, &z| a | (z == b';'));
+    let rest = b.get(2..).unwrap_or_default();
+    head | rest.iter().zip(b.get(1..).unwrap_or_default()).zip(b).fold(
+        false,
+        |a, ((&z, &y), &x)| {
+            a | (z == b';')
+                | ((x == 0xe3) & (y == 0x80) & (z == 0x82))
+                | ((x == 0xef) & (y == 0xbc) & (z == 0x9b))
+        },
+    )
 }
 
 /// Characters ending a clause: the cue must sit in the number's clause.
-fn is_clause_end(c: char) -> bool {
+const fn is_clause_end(c: char) -> bool {
     matches!(
         c,
         ',' | '，'
@@ -412,7 +467,7 @@ fn is_clause_end(c: char) -> bool {
 }
 
 /// Characters ending a sentence.
-fn is_sentence_end(c: char) -> bool {
+const fn is_sentence_end(c: char) -> bool {
     matches!(c, '。' | ';' | '；' | '!' | '！' | '?' | '？' | '\n')
 }
 
@@ -851,6 +906,8 @@ struct Context<'a> {
     parts: &'a [&'static str],
     /// `parts` compiled.
     parts_m: &'a CharWords,
+    /// [`unit_stops`] of the vocabulary's `block_starts`.
+    stops: &'a vocab::CharFilter,
     /// The vocabulary.
     v: &'a ProseVocab,
 }
@@ -876,12 +933,60 @@ fn may_end_unit(ch: char) -> bool {
     x < 0x80 || x == 0x3002 || x >= 0xff00
 }
 
+/// [`unit_class`]: an ASCII digit.
+const DIGIT: u8 = 1;
+/// [`unit_class`]: [`is_sentence_end`].
+const SENTENCE_END: u8 = 2;
+/// [`unit_class`]: [`is_clause_end`].
+const CLAUSE_END: u8 = 4;
+
+/// What [`Units::fill`] notes of a char: [`DIGIT`], [`SENTENCE_END`],
+/// [`CLAUSE_END`] (0: none).
+const fn unit_class(ch: char) -> u8 {
+    (ch.is_ascii_digit() as u8 * DIGIT)
+        | (is_sentence_end(ch) as u8 * SENTENCE_END)
+        | (is_clause_end(ch) as u8 * CLAUSE_END)
+}
+
+/// [`unit_class`] of each ASCII char, made at compile time.
+const ASCII_UNIT_CLASS: [u8; 128] = {
+    let mut t = [0; 128];
+    let mut x = 0;
+    while x < 128 {
+        t[x] = unit_class(x as u8 as char);
+        x += 1;
+    }
+    t
+};
+
 /// The chars of a text with their sentences and clauses, in one pass.
 #[cfg(test)]
 fn units(half: &str) -> Units {
     let mut u = Units::default();
-    u.fill(half, &vocab::prose().m.block_starts, &mut Marks::default());
+    let starts = &vocab::prose().m.block_starts;
+    u.fill(half, starts, &unit_stops(starts), &mut Marks::default());
     u
+}
+
+/// The chars [`unit_class`] gives a class: each is ASCII, `。` or in
+/// U+FF00..=U+FFFF ([`may_end_unit`]), all of which are looked at once.
+fn unit_chars() -> &'static [char] {
+    static C: std::sync::OnceLock<Vec<char>> = std::sync::OnceLock::new();
+    C.get_or_init(|| {
+        (0..0x80)
+            .chain([0x3002])
+            .chain(0xff00..=0xffff)
+            .filter_map(char::from_u32)
+            .filter(|&ch| unit_class(ch) != 0)
+            .collect()
+    })
+}
+
+/// The filter [`Units::fill`] tests each char with: the chars a word of
+/// `starts` may start with, and [`unit_chars`] (a char it does not hold is
+/// neither, and nothing is noted of it).
+fn unit_stops(starts: &vocab::StartFilter) -> vocab::CharFilter {
+    starts.with_chars(unit_chars())
 }
 
 impl Units {
@@ -889,7 +994,14 @@ impl Units {
     /// positions the later passes stop at (where a number starts, where a
     /// word of one of `starts`' lists may start), in the one pass that
     /// decodes it (the buffers are kept from block to block).
-    fn fill(&mut self, half: &str, starts: &vocab::StartFilter, marks: &mut Marks) {
+    /// `stops` is [`unit_stops`]`(starts)`.
+    fn fill(
+        &mut self,
+        half: &str,
+        starts: &vocab::StartFilter,
+        stops: &vocab::CharFilter,
+        marks: &mut Marks,
+    ) {
         let u = self;
         // the chars are written into slots made beforehand (a store per
         // char, not a `push` with its capacity check and length update):
@@ -910,17 +1022,32 @@ impl Units {
         let mut digit_end = usize::MAX;
         for (slot, (i, ch)) in slots.iter_mut().zip(half.chars().enumerate()) {
             *slot = ch;
-            if may_end_unit(ch) {
-                if ch.is_ascii_digit() {
+            // one test for most chars (CJK): neither a unit's end, nor a
+            // digit, nor a char a word may start with
+            if !every && !stops.may_hold(ch) {
+                continue;
+            }
+            let x = ch as u32;
+            // an ASCII char's tests in one look-up; most chars (CJK) are
+            // none of these
+            let class = if x < 0x80 {
+                ASCII_UNIT_CLASS[x as usize]
+            } else if may_end_unit(ch) {
+                unit_class(ch)
+            } else {
+                0
+            };
+            if class != 0 {
+                if class & DIGIT != 0 {
                     if digit_end != i {
                         marks.digits.push(pos32(i));
                     }
                     digit_end = i + 1;
                 }
-                if is_sentence_end(ch) {
+                if class & SENTENCE_END != 0 {
                     u.sent_start.push(i + 1);
                 }
-                if is_clause_end(ch) {
+                if class & CLAUSE_END != 0 {
                     u.clause_start.push(i + 1);
                 }
             }
@@ -1024,7 +1151,7 @@ fn parse_block(
     let (heading, scope) = (ctx.heading, ctx.scope);
     scratch
         .units
-        .fill(half, &ctx.v.m.block_starts, &mut scratch.marks);
+        .fill(half, &ctx.v.m.block_starts, ctx.stops, &mut scratch.marks);
     let Scratch {
         units,
         marks,
@@ -1231,15 +1358,17 @@ impl<'a> CharCursor<'a> {
         if k < self.chars {
             (self.chars, self.bytes) = (0, 0);
         }
-        let mut it = self.text[self.bytes..].chars();
-        while self.chars < k {
-            match it.next() {
-                Some(ch) => {
-                    self.chars += 1;
-                    self.bytes += ch.len_utf8();
-                }
-                None => break,
-            }
+        if k > self.chars {
+            // `nth` skips the chars before the one wanted a word at a time
+            // (`Chars::advance_by`), not a decode per char
+            let rest = &self.text[self.bytes..];
+            let mut it = rest.chars();
+            // the char before `k`, or `None` past the end: then every
+            // offset from here to `k` is the text's length (a smaller one
+            // asked later starts again from the start)
+            let _ = it.nth(k - self.chars - 1);
+            self.bytes += rest.len() - it.as_str().len();
+            self.chars = k;
         }
         self.bytes
     }
@@ -1971,6 +2100,42 @@ mod tests {
         Ok(())
     }
 
+    /// The look-up of ASCII chars' classes and [`unit_class`] say what the
+    /// three tests say, for every char; a char of no class but ASCII passes
+    /// `may_end_unit` only if it is ASCII, `。` or full-width.
+    #[test]
+    fn unit_classes_are_the_tests() {
+        for ch in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            let want = (ch.is_ascii_digit() as u8)
+                | ((is_sentence_end(ch) as u8) << 1)
+                | ((is_clause_end(ch) as u8) << 2);
+            assert_eq!(unit_class(ch), want, "{ch:?}");
+            if ch.is_ascii() {
+                assert_eq!(ASCII_UNIT_CLASS[ch as usize], want, "{ch:?}");
+            } else if !may_end_unit(ch) {
+                assert_eq!(want, 0, "{ch:?}");
+            }
+        }
+    }
+
+    /// Every char of a class is among the unit chars, so that the stops
+    /// filter holds it; `first_of`'s callers' tests hold for no char it
+    /// passes over.
+    #[test]
+    fn unit_chars_are_every_char_of_a_class() {
+        let unit = unit_chars();
+        let stops = unit_stops(&vocab::prose().m.block_starts);
+        for ch in (0..=0x10ffff_u32).filter_map(char::from_u32) {
+            if unit_class(ch) != 0 {
+                assert!(unit.contains(&ch) && stops.may_hold(ch), "{ch:?}");
+            }
+            if ('\u{4000}'..='\u{efff}').contains(&ch) {
+                assert!(!is_sentence_end(ch) && !matches!(ch, '。' | ':' | ';'));
+            }
+        }
+        assert!(unit.contains(&'。') && unit.contains(&'0') && unit.contains(&'；'));
+    }
+
     #[test]
     fn every_unit_end_passes_the_quick_test() {
         let ends = (0..=0x10ffff_u32)
@@ -1989,6 +2154,12 @@ mod tests {
     fn is_heading_reference(text: &str) -> bool {
         text.chars().nth(HEADING_CHARS).is_none() && !text.contains(['。', ';', '；'])
     }
+
+    /// Sentence ends, chars sharing their bytes (`。` E3 80 82, `；` EF BC
+    /// 9B), ASCII, CJK, a 4-byte char.
+    const HEADING_ALPHABET: &[char] = &[
+        '。', ';', '；', '、', '｛', '\u{3082}', '\u{ff1b}', '\u{e03b}', 'a', '3', '年', '𠀀', ' ',
+    ];
 
     #[test]
     fn headings_by_their_length_in_chars() {
@@ -2095,6 +2266,40 @@ mod tests {
         }
 
         #[test]
+        fn char_cursor_offsets_match_char_indices(
+            text in "(.|\\PC){0,40}",
+            ks in proptest::collection::vec(0usize..50, 0..12),
+        ) {
+            // any offsets, in any order, past the end too
+            let mut at = CharCursor::new(&text);
+            for k in ks {
+                let want = text.char_indices().nth(k).map_or(text.len(), |(i, _)| i);
+                proptest::prop_assert_eq!(at.clone().byte_of(k), want);
+                proptest::prop_assert_eq!(at.byte_of(k), want);
+            }
+        }
+
+        #[test]
+        fn first_of_is_find(text in "(\\PC|[。:;；!?！？\n年、]){0,40}") {
+            proptest::prop_assert_eq!(
+                first_of(&text, is_sentence_end),
+                text.find(is_sentence_end).unwrap_or(text.len())
+            );
+            proptest::prop_assert_eq!(
+                first_of(&text, |x| matches!(x, '。' | ':' | ';')),
+                text.find(['。', ':', ';']).unwrap_or(text.len())
+            );
+        }
+
+        #[test]
+        fn headings_match_the_char_scan(
+            idx in proptest::collection::vec(0..HEADING_ALPHABET.len(), 0..60)
+        ) {
+            let t: String = idx.iter().map(|&i| HEADING_ALPHABET[i]).collect();
+            proptest::prop_assert_eq!(is_heading(&t), is_heading_reference(&t), "{:?}", t);
+        }
+
+        #[test]
         fn units_match_the_two_passes(
             idx in proptest::collection::vec(0..ALPHABET.len(), 0..60)
         ) {
@@ -2111,7 +2316,8 @@ mod tests {
             let a: String = a.iter().map(|&i| ALPHABET[i]).collect();
             let b: String = b.iter().map(|&i| ALPHABET[i]).collect();
             let mut u = units(&a);
-            u.fill(&b, &vocab::prose().m.block_starts, &mut Marks::default());
+            let starts = &vocab::prose().m.block_starts;
+            u.fill(&b, starts, &unit_stops(starts), &mut Marks::default());
             check_units(&u, &b)?;
         }
 
@@ -2148,7 +2354,7 @@ mod tests {
                 let mut marks = Marks::default();
                 for text in [&a, &b] {
                     let s: String = text.iter().map(|&i| MARK_ALPHABET[i]).collect();
-                    u.fill(&s, filter, &mut marks);
+                    u.fill(&s, filter, &unit_stops(filter), &mut marks);
                     check_units(&u, &s)?;
                     let c = &u.c;
                     let digits: Vec<u32> = (0..c.len())

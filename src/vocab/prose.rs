@@ -1092,6 +1092,16 @@ impl StartFilter {
         self.empty
     }
 
+    /// The filter of the chars a word may start with and of `extra` (the
+    /// empty word aside): one test for a pass that stops at both.
+    pub(crate) fn with_chars(&self, extra: &[char]) -> CharFilter {
+        let mut f = self.first.clone();
+        for &c in extra {
+            f.insert(c);
+        }
+        f
+    }
+
     /// Every position of `c` where a word of one of the lists may start, in
     /// order (elsewhere none does).
     #[cfg(test)]
