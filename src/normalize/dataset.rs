@@ -886,6 +886,26 @@ mod tests {
             .collect()
     }
 
+    /// `rows` in the order a stable sort by their whole keys (year, metric,
+    /// source, template, URL, location) gives.
+    fn stable_sorted_by_whole_keys(rows: &[ObservationRow]) -> Vec<ObservationRow> {
+        let mut sorted = rows.to_vec();
+        sorted.sort_by(|a, b| {
+            let key = |o: &ObservationRow| {
+                (
+                    o.year,
+                    o.obs.metric.clone(),
+                    o.obs.source,
+                    o.obs.template,
+                    o.url.clone(),
+                    o.obs.location,
+                )
+            };
+            key(a).cmp(&key(b))
+        });
+        sorted
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
 
@@ -894,13 +914,7 @@ mod tests {
             picks in proptest::collection::vec(proptest::prelude::any::<(u8, u8, u8, u8, u8, u8)>(), 0..200),
         ) {
             let mut got = rows(&picks);
-            let mut want = got.clone();
-            want.sort_by(|a, b| {
-                let key = |o: &ObservationRow| {
-                    (o.year, o.obs.metric.clone(), o.obs.source, o.obs.template, o.url.clone(), o.obs.location)
-                };
-                key(a).cmp(&key(b))
-            });
+            let want = stable_sorted_by_whole_keys(&got);
             sort_observations(&mut got);
             proptest::prop_assert_eq!(got, want);
         }
@@ -946,13 +960,7 @@ mod tests {
             if let Some(packed) = packed_order(&got, &metric, &url) {
                 proptest::prop_assert_eq!(packed, tuples);
             }
-            let mut want = got.clone();
-            want.sort_by(|a, b| {
-                let key = |o: &ObservationRow| {
-                    (o.year, o.obs.metric.clone(), o.obs.source, o.obs.template, o.url.clone(), o.obs.location)
-                };
-                key(a).cmp(&key(b))
-            });
+            let want = stable_sorted_by_whole_keys(&got);
             sort_observations(&mut got);
             proptest::prop_assert_eq!(got, want);
         }

@@ -565,8 +565,13 @@ fn published_in(chrome: &str) -> Option<String> {
         .match_indices('发')
         .map(|(i, _)| i)
         .find(|&i| PUBLISHED_WORDS.iter().any(|w| chrome[i..].starts_with(w)))?;
-    let chrome = halfwidth(&chrome[first..]);
-    let caps = published_re().captures(&chrome)?;
+    date_in(&halfwidth(&chrome[first..]))
+}
+
+/// The first publication date in `chrome` (made half-width), as
+/// `YYYY-MM-DD`, when its month and day are possible.
+fn date_in(chrome: &str) -> Option<String> {
+    let caps = published_re().captures(chrome)?;
     let (y, m, d): (u32, u32, u32) = (
         caps[1].parse().ok()?,
         caps[2].parse().ok()?,
@@ -706,14 +711,7 @@ mod tests {
     /// [`published_in`] as first written: the whole chrome made half-width
     /// (its newlines made spaces first) and searched.
     fn published_reference(chrome: &str) -> Option<String> {
-        let chrome = halfwidth(&chrome.replace('\n', " "));
-        let caps = published_re().captures(&chrome)?;
-        let (y, m, d): (u32, u32, u32) = (
-            caps[1].parse().ok()?,
-            caps[2].parse().ok()?,
-            caps[3].parse().ok()?,
-        );
-        ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| format!("{y:04}-{m:02}-{d:02}"))
+        date_in(&halfwidth(&chrome.replace('\n', " ")))
     }
 
     /// Pieces of chromes: the words and their halves, digits (full-width
