@@ -918,10 +918,6 @@ mod tests {
             sort_observations(&mut got);
             proptest::prop_assert_eq!(got, want);
         }
-    }
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
 
         /// The packed keys give the order of the whole keys compared as
         /// tuples: any years (negative, extreme), every source, template

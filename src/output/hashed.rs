@@ -64,11 +64,6 @@ impl PartHash {
         self.hash.update(data);
         self.size += data.len() as u64;
     }
-
-    /// Bytes added so far.
-    pub(crate) fn size(&self) -> u64 {
-        self.size
-    }
 }
 
 /// The digest's hash text of a file made of `parts` (size and hash of

@@ -172,10 +172,7 @@ fn observations_of<'a>(by_doc: &'a ByDoc<'a>, r: &'a ReportRow) -> &'a [usize] {
 /// the checks and reports are written by [`Json`] straight from the rows.
 pub(crate) struct Stream {
     w: HashedFile,
-    reports: Scratch,
-    /// The size and hash of the reports in the scratch file, made as they
-    /// are written there (they are copied into the file by the kernel).
-    reports_part: PartHash,
+    reports: Reports,
     checks_first: bool,
     reports_first: bool,
     /// The text of the checks not written out yet (written in blocks of
@@ -194,14 +191,16 @@ impl Stream {
     /// Starts `path`; `scratch` is a new file for the reports section.
     pub(crate) fn create(path: &Path, scratch: PathBuf, agency: &str) -> Result<Stream> {
         let mut w = HashedFile::create(path)?;
-        let reports = Scratch::new(scratch);
+        let reports = Reports {
+            file: Scratch::new(scratch),
+            part: PartHash::new(),
+        };
         w.write_all(b"{\n  \"agency\": ")?;
         serde_json::to_writer(&mut w, agency)?;
         w.write_all(b",\n  \"checks\": ")?;
         Ok(Stream {
             w,
             reports,
-            reports_part: PartHash::new(),
             checks_first: true,
             reports_first: true,
             checks_text: Json::pretty(2),
@@ -235,11 +234,7 @@ impl Stream {
                 at: observations_of(&by_doc, r),
             };
             report(j, r, rows);
-            if j.buf.len() >= FLUSH {
-                self.reports_part.update(&j.buf);
-                self.reports.append(&j.buf)?;
-                j.buf.clear();
-            }
+            spill(&mut j.buf, &mut self.reports, FLUSH)?;
         }
         Ok(())
     }
@@ -251,10 +246,8 @@ impl Stream {
         end_array(&mut self.w, self.checks_first)?;
         self.w.write_all(b",\n  \"reports\": ")?;
         // the reports in the scratch file, then those still in memory
-        debug_assert_eq!(self.reports_part.size(), self.reports.len());
-        let reports = self.reports;
-        self.w
-            .append_copied(self.reports_part, |f| reports.copy_into(f))?;
+        let Reports { file, part } = self.reports;
+        self.w.append_copied(part, |f| file.copy_into(f))?;
         spill(&mut self.reports_text.buf, &mut self.w, 0)?;
         end_array(&mut self.w, self.reports_first)?;
         self.w.write_all(b",\n  \"series\": ")?;
@@ -278,6 +271,32 @@ impl Stream {
 
 /// Bytes of text gathered before they go to the file.
 const FLUSH: usize = 1 << 18;
+
+/// `dataset.json`'s reports until the checks are written: their scratch
+/// file and the size and hash of what it holds, made as it is written
+/// there (the kernel copies the file into `dataset.json`, see
+/// [`HashedFile::append_copied`]).
+struct Reports {
+    file: Scratch,
+    part: PartHash,
+}
+
+impl Write for Reports {
+    fn write(&mut self, data: &[u8]) -> std::io::Result<usize> {
+        self.write_all(data)?;
+        Ok(data.len())
+    }
+
+    fn write_all(&mut self, data: &[u8]) -> std::io::Result<()> {
+        self.file.append(data)?;
+        self.part.update(data);
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 /// Moves the text in `buf` to `w` once it holds `at` bytes or more.
 fn spill(buf: &mut Vec<u8>, w: &mut impl Write, at: usize) -> Result<()> {

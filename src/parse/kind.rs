@@ -539,16 +539,20 @@ fn find_published(page: &Page) -> Option<String> {
     published_in(&page.chrome)
 }
 
-/// The words a publication date follows (the regex's first group).
+/// The words a publication date follows.
 const PUBLISHED_WORDS: [&str; 3] = ["发布日期", "发布时间", "发文日期"];
 
-/// The regex [`published_in`] reads a date with.
+/// The regex [`published_in`] reads a date with: one of
+/// [`PUBLISHED_WORDS`], then the date.
 fn published_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    re(
-        &RE,
-        r"(?:发布日期|发布时间|发文日期)\s*:?\s*((?:19|20)\d{2})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})",
-    )
+    RE.get_or_init(|| {
+        let words = PUBLISHED_WORDS.join("|");
+        let pat = format!(
+            r"(?:{words})\s*:?\s*((?:19|20)\d{{2}})\s*[-/.年]\s*(\d{{1,2}})\s*[-/.月]\s*(\d{{1,2}})"
+        );
+        Regex::new(&pat).expect("valid regex")
+    })
 }
 
 /// [`find_published`] of a page's chrome. A match starts with one of

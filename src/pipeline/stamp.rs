@@ -19,6 +19,7 @@
 //! (atomically) only after every file is in place.
 
 use super::Summary;
+use crate::output::hashed::matches;
 use crate::output::Digest;
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
@@ -176,13 +177,6 @@ pub(crate) fn write(
     super::super::output::write_new(&tmp, &bytes)?;
     std::fs::rename(&tmp, out.join(FILE))
         .with_context(|| format!("cannot write {}", out.join(FILE).display()))
-}
-
-/// Whether a file has the hash `sum` as a stamp lists it (that of the
-/// whole file, or of each of the parts listed: see
-/// [`crate::output::hashed`]), read in blocks.
-fn matches(path: &Path, sum: &str) -> Result<bool> {
-    crate::output::hashed::matches(path, sum)
 }
 
 /// The hash of a file, read in blocks.
